@@ -14,8 +14,8 @@ QEMU_ARGS  ?=
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps
-all: host-tools
+.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+all: host-tools cvisor
 
 deps:
 	@bash scripts/deps.sh
@@ -56,6 +56,104 @@ fuzz-%: $(BUILD)/fuzz/%
 	   $(BUILD)/fuzz/corpus-$* fuzz/seeds/$*
 
 fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+
+# ---------------------------------------------------------------- cvisor
+# The hypervisor for ARCH, with the VMs of VM_CONFIGS embedded.
+CROSS_aarch64 := aarch64-linux-gnu-
+CROSS_riscv64 := riscv64-linux-gnu-
+CROSS_x86_64  := x86_64-linux-gnu-
+CROSS   ?= $(CROSS_$(ARCH))
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+ARCH_BUILD := $(BUILD)/$(ARCH)
+
+LOG_LEVEL_error := LOG_ERROR
+LOG_LEVEL_warn  := LOG_WARN
+LOG_LEVEL_info  := LOG_INFO
+LOG_LEVEL_debug := LOG_DEBUG
+LOG_LEVEL_trace := LOG_TRACE
+
+ARCH_CFLAGS_aarch64 := -mgeneral-regs-only -mstrict-align -march=armv8-a
+ARCH_CFLAGS_riscv64 := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+ARCH_CFLAGS_x86_64  := -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mgeneral-regs-only \
+                       -mcmodel=kernel -fno-pic
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+          -isystem $(GCC_INCLUDE) -fno-stack-protector -fno-pie -fno-common \
+          -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
+          -Ilibc/include -Ikernel/include -Ihal/include -Ihal/$(ARCH)/include \
+          -Ilib/include -Ivmm/include -Ivmm/arch/$(ARCH)/include -I. \
+          $(ARCH_CFLAGS_$(ARCH)) \
+          -DCVISOR_LOG_LEVEL=$(LOG_LEVEL_$(LOG)) -MMD -MP
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+
+# Architectures whose VMM is in place link vmm/; the others link
+# kernel/no_vmm.c, which says so and powers off.
+VMM_ARCHES := aarch64
+ifneq ($(filter $(ARCH),$(VMM_ARCHES)),)
+VMM_SRCS := $(wildcard vmm/*.c vmm/arch/$(ARCH)/*.c vmm/arch/$(ARCH)/*.S)
+else
+VMM_SRCS := kernel/no_vmm/no_vmm.c
+endif
+
+SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c) \
+        $(wildcard hal/$(ARCH)/*.c hal/$(ARCH)/*.S) $(VMM_SRCS)
+OBJS := $(patsubst %,$(ARCH_BUILD)/obj/%.o,$(SRCS))
+ELF  := $(ARCH_BUILD)/cvisor.elf
+
+$(ARCH_BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(ARCH_BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(ASFLAGS) -c -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# ---- guests: guests/<ARCH>/<name>/ -> build/guests/<ARCH>/<name>.bin
+GUEST_DIRS := $(wildcard guests/$(ARCH)/*/)
+GUESTS := $(patsubst guests/$(ARCH)/%/,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_DIRS))
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+                -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
+                $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
+
+guests: $(GUESTS)
+$(BUILD)/guests/$(ARCH)/%.bin: $(BUILD)/guests/$(ARCH)/%.elf
+	$(OBJCOPY) -O binary $< $@
+$(BUILD)/guests/$(ARCH)/%.elf: guests/$(ARCH)/%/*.[cS] $(wildcard guests/$(ARCH)/lib/*) guests/$(ARCH)/guest.ld
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -T guests/$(ARCH)/guest.ld -o $@ \
+	    $(wildcard guests/$(ARCH)/lib/*.[cS]) $(wildcard guests/$(ARCH)/$*/*.[cS])
+
+# ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
+DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml
+VM_CONFIGS ?= $(DEFAULT_VMS_$(ARCH))
+EMBED_S := $(ARCH_BUILD)/embed.S
+
+# Regenerated whenever the list or any file it names changes.
+.PHONY: FORCE
+$(EMBED_S): FORCE $(HOST_BUILD)/cvisor-config guests
+	@mkdir -p $(@D)
+	@bash scripts/embed.sh $(HOST_BUILD)/cvisor-config "$(VM_CONFIGS)" $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
+
+$(ARCH_BUILD)/embed.o: $(EMBED_S)
+	@$(CC) $(ASFLAGS) -c -o $@ $<
+
+$(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T hal/$(ARCH)/linker.ld -o $@ $(OBJS) $(ARCH_BUILD)/embed.o
+
+cvisor: $(ELF)
+
+run: deps $(ELF)
+	@bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # ---------------------------------------------------------------- tests
 test: deps

@@ -1,0 +1,23 @@
+/* Internal interface between the files of hal/aarch64. */
+#ifndef HAL_AARCH64_H
+#define HAL_AARCH64_H
+
+#include <kernel/types.h>
+
+/* RES1 bits, plus TZ (trap SVE) and TSM (trap SME). */
+#define CPTR_EL2_DEFAULT 0x33ffull
+
+extern uint64_t arch_boot_dtb;
+
+/* Builds the EL2 identity map for RAM [ram_base, ram_end) and devices
+ * below it (boot CPU, once), then turns the MMU on (every CPU). */
+void arch_mmu_build(paddr_t ram_base, paddr_t ram_end);
+void arch_mmu_enable(void);
+
+/* PSCI through the firmware (SMC: QEMU's conduit with EL2 enabled). */
+uint64_t arch_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+void pl011_init(paddr_t base);
+int gic_probe(const void *fdt_blob);
+
+#endif

@@ -1,0 +1,18 @@
+/* Offsets shared by assembly and C; checked by static_asserts in cpu.c. */
+#ifndef ARCH_ASM_OFFSETS_H
+#define ARCH_ASM_OFFSETS_H
+
+#define GUEST_EXIT_SYNC   0
+#define GUEST_EXIT_IRQ    1
+#define GUEST_EXIT_SERROR 2
+
+/* struct guest_regs */
+#define GREGS_X0    0
+#define GREGS_ELR   248
+#define GREGS_SPSR  256
+
+/* arch_guest_run()'s frame on the host stack */
+#define GFRAME_SIZE 112
+#define GFRAME_REGS 96
+
+#endif

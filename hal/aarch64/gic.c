@@ -1,0 +1,236 @@
+/* The host's GIC, version 3 (system-register CPU interface, one
+ * redistributor per CPU) or version 2 (memory-mapped CPU interface), as
+ * the DTB describes it. Host SPIs are group 1 and routed to one CPU. */
+#include <arch/sysreg.h>
+#include <hal/hal.h>
+#include <kernel/log.h>
+#include <kernel/percpu.h>
+#include <lib/fdt.h>
+#include "aarch64.h"
+
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ITARGETSR   0x0800
+#define GICD_SGIR        0x0f00
+#define GICD_IROUTER     0x6000
+
+#define GICR_WAKER       0x0014
+#define GICR_TYPER       0x0008
+#define GICR_SGI         0x10000    /* SGI/PPI frame offset */
+#define GICR_STRIDE      0x20000
+
+#define GICC_CTLR        0x0000
+#define GICC_PMR         0x0004
+#define GICC_IAR         0x000c
+#define GICC_EOIR        0x0010
+
+#define PRIO_DEFAULT     0xa0
+
+struct gic {
+	unsigned version;
+	volatile uint8_t *gicd;
+	volatile uint8_t *gicr;        /* v3: redistributor region */
+	volatile uint8_t *gicc;        /* v2: CPU interface */
+	size_t gicr_size;
+	unsigned nr_irqs;
+	volatile uint8_t *rd[MAX_CPUS]; /* v3: each CPU's redistributor */
+};
+
+static struct gic gic;
+
+static inline uint32_t rd32(volatile uint8_t *b, size_t off)
+{
+	return *(volatile uint32_t *)(b + off);
+}
+
+static inline void wr32(volatile uint8_t *b, size_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(b + off) = v;
+}
+
+static bool gic_reg(const struct fdt *f, int node, unsigned idx,
+		    uint64_t *base, uint64_t *size)
+{
+	struct fdt_prop p;
+
+	return fdt_get_prop(f, node, "reg", &p) == FDT_OK &&
+	       fdt_prop_cells(&p, idx * 4, 2, base) &&
+	       fdt_prop_cells(&p, idx * 4 + 2, 2, size);
+}
+
+int gic_probe(const void *blob)
+{
+	struct fdt f;
+	uint64_t base, size, b2, s2;
+	int node;
+
+	if (fdt_open(&f, blob, 1 << 20) != FDT_OK)
+		return -1;
+	if ((node = fdt_find_compatible(&f, -1, "arm,gic-v3")) >= 0) {
+		gic.version = 3;
+	} else if ((node = fdt_find_compatible(&f, -1, "arm,cortex-a15-gic")) >= 0 ||
+		   (node = fdt_find_compatible(&f, -1, "arm,gic-400")) >= 0) {
+		gic.version = 2;
+	} else {
+		return -1;
+	}
+	if (!gic_reg(&f, node, 0, &base, &size) ||
+	    !gic_reg(&f, node, 1, &b2, &s2))
+		return -1;
+	gic.gicd = pa_to_ptr(base);
+	if (gic.version == 3) {
+		gic.gicr = pa_to_ptr(b2);
+		gic.gicr_size = s2;
+	} else {
+		gic.gicc = pa_to_ptr(b2);
+	}
+	return 0;
+}
+
+unsigned hal_gic_version(void)
+{
+	return gic.version;
+}
+
+void hal_irqchip_init(void)
+{
+	if (!gic.version)
+		panic("no GIC found in the host device tree");
+	gic.nr_irqs = MIN(32 * ((rd32(gic.gicd, GICD_TYPER) & 0x1f) + 1), 1020u);
+	wr32(gic.gicd, GICD_CTLR, 0);
+	for (unsigned i = 32; i < gic.nr_irqs; i += 32) {
+		wr32(gic.gicd, GICD_ICENABLER + i / 8, 0xffffffff);
+		wr32(gic.gicd, GICD_IGROUPR + i / 8, 0xffffffff);
+	}
+	for (unsigned i = 32; i < gic.nr_irqs; i += 4)
+		wr32(gic.gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0);
+	/* v3: affinity routing, group 1 (non-secure view when DS=0);
+	 * v2: group 0 and 1 forwarding. */
+	wr32(gic.gicd, GICD_CTLR, gic.version == 3 ? (1u << 4 | 3u) : 3u);
+	pr_info("host GICv%u, %u interrupt lines", gic.version, gic.nr_irqs);
+}
+
+/* v3: finds this CPU's redistributor by its affinity and wakes it. */
+static volatile uint8_t *gicv3_find_rd(uint64_t mpidr)
+{
+	uint32_t aff = (uint32_t)((mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24);
+
+	for (size_t off = 0; off + GICR_STRIDE <= gic.gicr_size;
+	     off += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(gic.gicr + off + GICR_TYPER);
+		if ((uint32_t)(typer >> 32) == aff)
+			return gic.gicr + off;
+		if (typer & (1u << 4))   /* Last */
+			break;
+	}
+	return NULL;
+}
+
+static void gicv3_cpu_init(void)
+{
+	unsigned cpu = this_cpu_id();
+	volatile uint8_t *rd = gicv3_find_rd(read_sysreg(mpidr_el1));
+
+	if (!rd)
+		panic("no GIC redistributor for CPU %u", cpu);
+	gic.rd[cpu] = rd;
+	wr32(rd, GICR_WAKER, rd32(rd, GICR_WAKER) & ~2u);
+	while (rd32(rd, GICR_WAKER) & 4u)
+		;
+	wr32(rd, GICR_SGI + GICD_IGROUPR, 0xffffffff);
+	wr32(rd, GICR_SGI + GICD_ICENABLER, 0xffffffff);
+	for (unsigned i = 0; i < 32; i += 4)
+		wr32(rd, GICR_SGI + GICD_IPRIORITYR + i, 0xa0a0a0a0);
+	wr32(rd, GICR_SGI + GICD_ISENABLER,
+	     1u << HAL_IPI_IRQ | 1u << HAL_TIMER_IRQ);
+	/* System-register interface for EL2 and, virtualised, for EL1. */
+	write_sysreg(S3_4_C12_C9_5, 0xf);        /* ICC_SRE_EL2: SRE|Enable */
+	isb();
+	write_sysreg(S3_0_C4_C6_0, 0xff);        /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_3, 0);         /* ICC_BPR1_EL1 */
+	write_sysreg(S3_0_C12_C12_4, 0);         /* ICC_CTLR_EL1: EOImode 0 */
+	write_sysreg(S3_0_C12_C12_7, 1);         /* ICC_IGRPEN1_EL1 */
+	isb();
+}
+
+static void gicv2_cpu_init(void)
+{
+	wr32(gic.gicd, GICD_IGROUPR, 0);
+	wr32(gic.gicd, GICD_ICENABLER, 0xffffffff);
+	for (unsigned i = 0; i < 32; i += 4)
+		wr32(gic.gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0);
+	wr32(gic.gicd, GICD_ISENABLER, 1u << HAL_IPI_IRQ | 1u << HAL_TIMER_IRQ);
+	wr32(gic.gicc, GICC_PMR, 0xff);
+	wr32(gic.gicc, GICC_CTLR, 1);
+}
+
+void hal_irqchip_cpu_init(void)
+{
+	if (gic.version == 3)
+		gicv3_cpu_init();
+	else
+		gicv2_cpu_init();
+}
+
+void hal_irqchip_enable(unsigned irq, unsigned cpu)
+{
+	if (irq < 32 || irq >= gic.nr_irqs)
+		return;
+	if (gic.version == 3)
+		*(volatile uint64_t *)(gic.gicd + GICD_IROUTER + irq * 8) =
+			percpu_data[cpu].hwid;
+	else
+		gic.gicd[GICD_ITARGETSR + irq] = (uint8_t)(1u << cpu);
+	wr32(gic.gicd, GICD_ISENABLER + irq / 32 * 4, 1u << (irq % 32));
+}
+
+void hal_irqchip_disable(unsigned irq)
+{
+	if (irq < gic.nr_irqs && irq >= 32)
+		wr32(gic.gicd, GICD_ICENABLER + irq / 32 * 4, 1u << (irq % 32));
+}
+
+unsigned hal_irqchip_ack(void)
+{
+	unsigned irq;
+
+	if (gic.version == 3) {
+		irq = (unsigned)read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* IAR1 */
+		dsb(sy);
+	} else {
+		irq = rd32(gic.gicc, GICC_IAR) & 0x3ff;
+	}
+	return irq >= 1020 ? HAL_IRQ_NONE : irq;
+}
+
+void hal_irqchip_eoi(unsigned irq)
+{
+	if (gic.version == 3) {
+		write_sysreg(S3_0_C12_C12_1, irq);      /* ICC_EOIR1_EL1 */
+		isb();
+	} else {
+		wr32(gic.gicc, GICC_EOIR, irq);
+	}
+}
+
+void hal_irqchip_send_ipi(unsigned cpu)
+{
+	uint64_t mpidr = percpu_data[cpu].hwid;
+
+	dsb(ishst);
+	if (gic.version == 3) {
+		uint64_t v = (mpidr & 0xff00ull) << 8 |       /* Aff1 */
+			     (mpidr & 0xff0000ull) << 16 |    /* Aff2 */
+			     (mpidr & 0xff00000000ull) << 16 | /* Aff3 */
+			     (uint64_t)HAL_IPI_IRQ << 24 |
+			     1ull << (mpidr & 0xf);
+		write_sysreg(S3_0_C12_C11_5, v);        /* ICC_SGI1R_EL1 */
+		isb();
+	} else {
+		wr32(gic.gicd, GICD_SGIR, 1u << (16 + cpu) | HAL_IPI_IRQ);
+	}
+}

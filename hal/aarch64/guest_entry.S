@@ -1,0 +1,76 @@
+/* Entering and leaving the guest.
+ *
+ * uint64_t arch_guest_run(struct guest_regs *regs) saves the host's
+ * callee-saved registers on the stack, loads the guest's general registers,
+ * ELR and SPSR, and ERETs. The next exception from the guest lands in the
+ * lower-EL vectors with SP_EL2 where we left it, saves the guest's
+ * registers back into *regs and returns the exit kind to the caller, as if
+ * arch_guest_run had been an ordinary call. EL1 system registers are not
+ * touched here: they stay live in the CPU while the vCPU is loaded. */
+#include "asm_offsets.h"
+
+	.text
+	.global arch_guest_run
+arch_guest_run:
+	sub	sp, sp, #GFRAME_SIZE
+	stp	x19, x20, [sp, #0]
+	stp	x21, x22, [sp, #16]
+	stp	x23, x24, [sp, #32]
+	stp	x25, x26, [sp, #48]
+	stp	x27, x28, [sp, #64]
+	stp	x29, x30, [sp, #80]
+	str	x0, [sp, #GFRAME_REGS]
+	ldp	x1, x2, [x0, #GREGS_ELR]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0, #0]
+	eret
+
+/* From the vectors: guest x0/x1 pushed on the stack, x1 = exit kind. */
+	.global arch_guest_exit
+arch_guest_exit:
+	ldr	x0, [sp, #(16 + GFRAME_REGS)]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	stp	x18, x19, [x0, #144]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #0]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GREGS_ELR]
+	mov	x0, x1
+	ldp	x19, x20, [sp, #0]
+	ldp	x21, x22, [sp, #16]
+	ldp	x23, x24, [sp, #32]
+	ldp	x25, x26, [sp, #48]
+	ldp	x27, x28, [sp, #64]
+	ldp	x29, x30, [sp, #80]
+	add	sp, sp, #GFRAME_SIZE
+	ret

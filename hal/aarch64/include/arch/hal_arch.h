@@ -1,0 +1,29 @@
+/* aarch64 parts of the hal interface that must be inline or sized. */
+#ifndef ARCH_HAL_ARCH_H
+#define ARCH_HAL_ARCH_H
+
+#include <stdint.h>
+
+/* Callee-saved state of a task (AAPCS64): x19-x30 and sp. */
+struct hal_context {
+	uint64_t x19_x30[12];
+	uint64_t sp;
+};
+
+struct percpu_arch {
+	uint64_t mpidr;
+};
+
+#define HAL_IRQ_NONE   1023u   /* GIC spurious id */
+#define HAL_IPI_IRQ    1u      /* SGI 1 kicks a CPU */
+#define HAL_TIMER_IRQ  26u     /* EL2 physical timer (CNTHP) PPI */
+
+static inline void *hal_get_percpu(void)
+{
+	void *p;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+	return p;
+}
+
+#endif

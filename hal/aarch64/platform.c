@@ -1,0 +1,95 @@
+/* Platform discovery from the host DTB (QEMU virt and boards alike):
+ * RAM, CPUs, the console UART and the GIC. */
+#include <arch/sysreg.h>
+#include <hal/hal.h>
+#include <kernel/log.h>
+#include <lib/fdt.h>
+#include <string.h>
+#include "aarch64.h"
+
+/* QEMU's virt machine puts the DTB at the base of RAM when it loads an
+ * ELF image; a loader that passes it in x0 wins. */
+#define VIRT_DTB_FALLBACK 0x40000000ul
+
+uint64_t arch_boot_dtb;
+extern char __image_start[], __image_end[];
+
+static const void *platform_find_dtb(void)
+{
+	struct fdt f;
+
+	if (arch_boot_dtb && fdt_open(&f, pa_to_ptr(arch_boot_dtb), 1 << 20) == FDT_OK)
+		return pa_to_ptr(arch_boot_dtb);
+	return pa_to_ptr(VIRT_DTB_FALLBACK);
+}
+
+static void platform_memory(const struct fdt *f, struct hal_boot_info *info)
+{
+	int depth = 0;
+	struct fdt_prop p;
+
+	for (int node = fdt_next_node(f, 0, &depth); node >= 0;
+	     node = fdt_next_node(f, node, &depth)) {
+		const char *name = fdt_node_name(f, node);
+		if (depth != 1 || !name || strncmp(name, "memory", 6) ||
+		    fdt_get_prop(f, node, "reg", &p) != FDT_OK)
+			continue;
+		for (unsigned i = 0; info->ram_count < HAL_MAX_RAM_RANGES; i += 4) {
+			uint64_t base, size;
+			if (!fdt_prop_cells(&p, i, 2, &base) ||
+			    !fdt_prop_cells(&p, i + 2, 2, &size))
+				break;
+			info->ram[info->ram_count].base = base;
+			info->ram[info->ram_count++].size = size;
+		}
+	}
+}
+
+static void platform_cpus(const struct fdt *f, struct hal_boot_info *info)
+{
+	int cpus = fdt_path_offset(f, "/cpus"), depth = 1;
+	struct fdt_prop p;
+	uint64_t mpidr;
+
+	if (cpus < 0)
+		return;
+	for (int node = fdt_next_node(f, cpus, &depth);
+	     node >= 0 && depth >= 2 && info->cpu_count < MAX_CPUS;
+	     node = fdt_next_node(f, node, &depth)) {
+		const char *name = fdt_node_name(f, node);
+		if (depth == 2 && name && !strncmp(name, "cpu@", 4) &&
+		    fdt_get_prop(f, node, "reg", &p) == FDT_OK &&
+		    fdt_prop_cells(&p, 0, p.len >= 8 ? 2 : 1, &mpidr))
+			info->cpu_hwid[info->cpu_count++] = mpidr;
+	}
+}
+
+void hal_early_init(struct hal_boot_info *info)
+{
+	const void *blob = platform_find_dtb();
+	struct fdt f;
+	struct fdt_prop p;
+	uint64_t base;
+
+	info->platform = "aarch64 (EL2)";
+	info->image_start = ptr_to_pa(__image_start);
+	info->image_end = ptr_to_pa(__image_end);
+	if (fdt_open(&f, blob, 1 << 20) != FDT_OK)
+		panic("no usable device tree at %p", blob);
+	int uart = fdt_find_compatible(&f, -1, "arm,pl011");
+	if (uart >= 0 && fdt_get_prop(&f, uart, "reg", &p) == FDT_OK &&
+	    fdt_prop_cells(&p, 0, 2, &base))
+		pl011_init(base);
+	platform_memory(&f, info);
+	platform_cpus(&f, info);
+	if (!info->ram_count)
+		panic("device tree describes no memory");
+	if (!info->cpu_count)
+		info->cpu_hwid[info->cpu_count++] = read_sysreg(mpidr_el1) & 0xff00ffffffull;
+	if (gic_probe(blob))
+		panic("device tree describes no GICv2/v3");
+	/* The DTB stays where it is: reserve it with the image. */
+	if (ptr_to_pa(blob) < info->image_start)
+		info->image_start = ptr_to_pa(blob);
+	arch_mmu_build(info->ram[0].base, info->ram[0].base + info->ram[0].size);
+}

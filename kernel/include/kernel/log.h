@@ -1,0 +1,47 @@
+/* Console output and log levels.
+ *
+ * cvisor's own lines are marked "[cvisor]" with a level letter; guest output
+ * goes through console_guest_putc(), which prefixes each line "[vmN]" when
+ * several VMs print. */
+#ifndef KERNEL_LOG_H
+#define KERNEL_LOG_H
+
+#include <kernel/types.h>
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
+
+extern enum log_level log_max_level;
+
+void log_printf(enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Raw text on the console, no prefix (banner, panics). */
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void console_write(const char *s, size_t n);
+/* One character of guest output from VM 'vm_id'. */
+void console_guest_putc(uint64_t vm_id, char c);
+/* Whether guest lines are prefixed with "[vmN]" (set when >1 VM runs). */
+void console_set_vm_prefix(bool on);
+
+#define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)                                               \
+	do {                                                        \
+		if (unlikely(log_max_level >= LOG_DEBUG))           \
+			log_printf(LOG_DEBUG, __VA_ARGS__);         \
+	} while (0)
+#define pr_trace(...)                                               \
+	do {                                                        \
+		if (unlikely(log_max_level >= LOG_TRACE))           \
+			log_printf(LOG_TRACE, __VA_ARGS__);         \
+	} while (0)
+
+/* For broken invariants of cvisor itself, never for outside input. */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+#define BUG_ON(cond)                                                        \
+	do {                                                                \
+		if (unlikely(cond))                                         \
+			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); \
+	} while (0)
+
+#endif

@@ -1,0 +1,25 @@
+/* Physical pages and the heap.
+ *
+ * Pages come from a bitmap over the host's RAM: simple, and it serves
+ * contiguous runs with any alignment (guest RAM, page tables, stacks) and
+ * lets exact ranges be reserved (MAP_IDENTICAL guest memory). */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <kernel/types.h>
+
+void page_alloc_init(paddr_t base, uint64_t size);
+/* Marks [pa, pa+size) free (RAM) or used (cvisor's image, firmware). */
+void page_alloc_add_free(paddr_t pa, uint64_t size);
+/* Claims exactly [pa, pa+size); false if any page of it is not free. */
+bool page_alloc_claim(paddr_t pa, uint64_t size);
+/* 'count' contiguous zeroed pages aligned to 'align' bytes, or 0. */
+paddr_t page_alloc(size_t count, size_t align);
+void page_free(paddr_t pa, size_t count);
+size_t page_alloc_free_count(void);
+
+/* Small objects; zeroed. NULL when out of memory. */
+void *kzalloc(size_t size);
+void kfree(void *p);
+
+#endif

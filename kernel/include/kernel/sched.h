@@ -1,0 +1,64 @@
+/* Tasks and the per-CPU scheduler.
+ *
+ * Each vCPU runs as a task pinned to one pCPU. A pCPU round-robins the
+ * runnable tasks pinned to it, switching on a time-slice tick (delivered as
+ * need_resched and acted on at the task's next exit) or when a task blocks.
+ * Switching is cooperative: only sched_yield()/sched_block() switch. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/spinlock.h>
+#include <kernel/types.h>
+#include <hal/hal.h>
+
+enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD };
+
+struct task {
+	struct hal_context ctx;
+	struct task *next;         /* run-queue link */
+	enum task_state state;
+	bool wake_pending;         /* a wake that raced with blocking */
+	bool on_rq;
+	unsigned cpu;
+	const char *name;
+	void (*entry)(void *);
+	void *arg;
+	void *stack;
+	size_t stack_size;
+};
+
+struct runqueue {
+	spinlock_t lock;
+	struct task *head, *tail;
+	unsigned nr_running;       /* on the queue, current excluded */
+	struct task *current;
+	bool need_resched;
+};
+
+#define TASK_STACK_SIZE (16 * 1024)
+#define SCHED_SLICE_US  5000
+
+/* Creates a task pinned to 'cpu', runnable at once. NULL without memory. */
+struct task *task_create(const char *name, unsigned cpu,
+			 void (*entry)(void *), void *arg);
+/* Ends the calling task. Never returns. */
+void task_exit(void) __attribute__((noreturn));
+
+/* Gives the CPU to the next runnable task, if there is one. */
+void sched_yield(void);
+/* Blocks the calling task until sched_wake(); returns at once if a wake
+ * arrived since the last block. */
+void sched_block(void);
+/* Makes 't' runnable; kicks its CPU if it is another. Any CPU. */
+void sched_wake(struct task *t);
+/* The time-slice tick handler's work: asks for a switch if others wait. */
+void sched_tick(void);
+/* True when the current task should yield at its next chance. */
+bool sched_need_resched(void);
+struct task *sched_current(void);
+
+/* Per-CPU scheduler start: becomes this CPU's idle task. Never returns. */
+void sched_run_idle(void) __attribute__((noreturn));
+void sched_init_cpu(unsigned cpu);
+
+#endif

@@ -1,0 +1,31 @@
+/* Ticket spinlocks on the compiler's atomics (portable across ARCHes).
+ *
+ * Lock order, outermost first: vm_list_lock, vm->lock, rq->lock,
+ * console_lock. Locks are taken with interrupts masked: the hypervisor
+ * runs with them masked outside the idle loop. */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include <hal/hal.h>
+
+typedef struct {
+	uint16_t next;
+	uint16_t owner;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0, 0 }
+
+static inline void spin_lock(spinlock_t *l)
+{
+	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		hal_cpu_relax();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+#endif

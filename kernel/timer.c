@@ -1,0 +1,105 @@
+/* One hardware deadline per CPU, shared by the slice tick and the events. */
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/percpu.h>
+#include <kernel/timer.h>
+
+struct cpu_timer {
+	struct timer_event *events;   /* sorted by deadline */
+	uint64_t slice_deadline;      /* 0 when no slicing */
+};
+
+static struct cpu_timer cpu_timers[MAX_CPUS];
+
+uint64_t timer_ns_to_ticks(uint64_t ns)
+{
+	uint64_t f = hal_timer_freq();
+
+	return ns / 1000000000ull * f + ns % 1000000000ull * f / 1000000000ull;
+}
+
+uint64_t timer_now_ns(void)
+{
+	uint64_t t = hal_timer_now(), f = hal_timer_freq();
+
+	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}
+
+static void timer_program(struct cpu_timer *ct)
+{
+	uint64_t next = UINT64_MAX;
+
+	if (ct->events)
+		next = ct->events->deadline;
+	if (ct->slice_deadline && ct->slice_deadline < next)
+		next = ct->slice_deadline;
+	if (next == UINT64_MAX)
+		hal_timer_stop();
+	else
+		hal_timer_set_deadline(next);
+}
+
+void timer_event_cancel(struct timer_event *ev)
+{
+	struct cpu_timer *ct = &cpu_timers[ev->cpu];
+
+	if (!ev->armed)
+		return;
+	for (struct timer_event **pp = &ct->events; *pp; pp = &(*pp)->next) {
+		if (*pp == ev) {
+			*pp = ev->next;
+			break;
+		}
+	}
+	ev->armed = false;
+}
+
+void timer_event_arm(struct timer_event *ev, uint64_t deadline)
+{
+	timer_event_cancel(ev);
+	ev->cpu = this_cpu_id();
+	ev->deadline = deadline;
+	struct cpu_timer *ct = &cpu_timers[ev->cpu];
+	struct timer_event **pp = &ct->events;
+	while (*pp && (*pp)->deadline <= deadline)
+		pp = &(*pp)->next;
+	ev->next = *pp;
+	*pp = ev;
+	ev->armed = true;
+	timer_program(ct);
+}
+
+void timer_slice_update(bool others_waiting)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+
+	if (others_waiting)
+		ct->slice_deadline = hal_timer_now() +
+				     timer_ns_to_ticks(SCHED_SLICE_US * 1000ull);
+	else
+		ct->slice_deadline = 0;
+	timer_program(ct);
+}
+
+void timer_handle_irq(void)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+	uint64_t now = hal_timer_now();
+
+	while (ct->events && ct->events->deadline <= now) {
+		struct timer_event *ev = ct->events;
+		ct->events = ev->next;
+		ev->armed = false;
+		ev->fn(ev);
+	}
+	if (ct->slice_deadline && ct->slice_deadline <= now) {
+		ct->slice_deadline = 0;
+		sched_tick();
+	}
+	timer_program(ct);
+}
+
+void timer_init_cpu(void)
+{
+	hal_timer_stop();
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Boots cvisor under QEMU: run-qemu.sh ARCH ELF SMP MEM "EXTRA QEMU ARGS"
+# The console is stdio and also logged to build/<ARCH>/last-run.log. Exits
+# with QEMU's status, or 1 when cvisor reported a panic.
+set -uo pipefail
+arch=$1 elf=$2 smp=$3 mem=$4 extra=${5:-}
+log=build/$arch/last-run.log
+rm -f "$log"
+serial=(-chardev "stdio,id=con0,logfile=$log,signal=off" -serial chardev:con0)
+case $arch in
+  aarch64)
+    qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=${GIC:-3}"
+          -cpu "${QEMU_CPU:-max,pauth-impdef=on}" -kernel "$elf") ;;
+  riscv64)
+    qemu=(qemu-system-riscv64 -M virt -cpu "${QEMU_CPU:-rv64}" -bios default
+          -kernel "$elf") ;;
+  x86_64)
+    qemu=(qemu-system-x86_64 -M q35 -cpu "${QEMU_CPU:-qemu64,+svm,+npt}"
+          -kernel "$elf" -device isa-debug-exit) ;;
+  *) echo "run-qemu.sh: unknown ARCH $arch" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
+"${qemu[@]}" -smp "$smp" -m "$mem" -nographic -monitor none "${serial[@]}" $extra
+rc=$?
+if grep -q 'PANIC' "$log" 2>/dev/null; then
+  exit 1
+fi
+exit $rc

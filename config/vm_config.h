@@ -1,0 +1,183 @@
+/* The VM configuration schema: AxVisor-compatible TOML into a fixed-size
+ * struct vm_config.
+ *
+ * The struct holds no pointers, so it outlives the parse arena and can be
+ * copied freely. Every problem is reported through a callback with its
+ * severity, code and position; unknown keys are warnings, everything else
+ * an error. Freestanding: used by the hypervisor and by host tools. */
+#ifndef CONFIG_VM_CONFIG_H
+#define CONFIG_VM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "toml.h"
+
+#define VMCFG_MAX_NAME 64	/* bytes of base.name, NUL included */
+#define VMCFG_MAX_CPUS 16
+#define VMCFG_MAX_PATH 256	/* file paths, NUL included */
+#define VMCFG_MAX_CMDLINE 1024
+#define VMCFG_MAX_REGIONS 16
+#define VMCFG_MAX_DEVICES 32	/* of each device list */
+#define VMCFG_MAX_DEV_NAME 128	/* device names and DT paths */
+#define VMCFG_MAX_EMU_CFG 16	/* config integers of an emulated device */
+
+/* An arena this large holds the parse tree of any sensible config (the
+ * biggest upstream AxVisor file needs under 8 KiB). */
+#define VMCFG_ARENA_SIZE (64 * 1024)
+
+/* Memory region flags (AxVisor's MappingFlags). */
+#define VMCFG_MEM_READ 0x1
+#define VMCFG_MEM_WRITE 0x2
+#define VMCFG_MEM_EXEC 0x4
+#define VMCFG_MEM_DEVICE 0x8
+#define VMCFG_MEM_USER 0x10
+#define VMCFG_MEM_ALL_FLAGS 0x1f
+
+/* Codes below VMCFG_ERR_BASE are enum toml_err (syntax errors). */
+enum vmcfg_err {
+	VMCFG_OK = 0,
+	VMCFG_ERR_BASE = 100,
+	VMCFG_ERR_TYPE = VMCFG_ERR_BASE,	/* wrong TOML type */
+	VMCFG_ERR_MISSING,	/* required key absent */
+	VMCFG_ERR_RANGE,	/* number out of range */
+	VMCFG_ERR_STRING,	/* string too long, empty or holding NUL */
+	VMCFG_ERR_TOO_MANY,	/* more entries than the struct holds */
+	VMCFG_ERR_CPU_COUNT,	/* phys_cpu_ids/sets length != cpu_num */
+	VMCFG_ERR_EMPTY_CPU_SET,
+	VMCFG_ERR_IMAGE_LOCATION,
+	VMCFG_ERR_INTERRUPT_MODE,
+	VMCFG_ERR_MAP_TYPE,
+	VMCFG_ERR_REGION_FLAGS,	/* unknown flag bits */
+	VMCFG_ERR_REGION_EMPTY,	/* size 0 */
+	VMCFG_ERR_REGION_WRAP,	/* gpa + size overflows */
+	VMCFG_ERR_REGION_OVERLAP,
+	VMCFG_ERR_ADDR_OUTSIDE,	/* a load address outside every region */
+	VMCFG_ERR_DEVICE,	/* malformed device entry */
+	VMCFG_WARN_UNKNOWN_KEY,
+	VMCFG_WARN_UNKNOWN_TABLE,
+	VMCFG_ERR_END
+};
+
+enum vmcfg_severity { VMCFG_SEV_ERROR, VMCFG_SEV_WARNING };
+
+struct vmcfg_diag {
+	enum vmcfg_severity severity;
+	int code;	/* enum vmcfg_err or enum toml_err */
+	const char *file;
+	uint32_t line, col;	/* 1-based; the file's start if nowhere */
+	const char *msg;	/* formatted, without position or severity */
+};
+
+typedef void (*vmcfg_report_fn)(void *ctx, const struct vmcfg_diag *d);
+
+enum vmcfg_image_location { VMCFG_IMAGE_MEMORY, VMCFG_IMAGE_FS };
+
+enum vmcfg_map_type {
+	VMCFG_MAP_ALLOC = 0,	/* fresh host memory at that GPA */
+	VMCFG_MAP_IDENTICAL = 1,	/* host memory with HPA == GPA */
+	VMCFG_MAP_RESERVED = 2,	/* that host range, GPA == HPA, not allocated */
+};
+
+enum vmcfg_irq_mode {
+	VMCFG_IRQ_NO_IRQ,
+	VMCFG_IRQ_EMULATED,
+	VMCFG_IRQ_PASSTHROUGH,
+};
+
+/* What a file that omits devices.interrupt_mode gets; every upstream
+ * AxVisor file that names a mode names this one. */
+#define VMCFG_IRQ_DEFAULT VMCFG_IRQ_PASSTHROUGH
+
+struct vmcfg_region {
+	uint64_t gpa, size;
+	uint32_t flags;	/* VMCFG_MEM_* */
+	enum vmcfg_map_type map_type;
+};
+
+struct vmcfg_emu_device {
+	char name[VMCFG_MAX_DEV_NAME];
+	uint64_t base_gpa, length;
+	uint32_t irq, emu_type;
+	uint32_t cfg_count;
+	uint64_t cfg[VMCFG_MAX_EMU_CFG];
+};
+
+/* Either a range (is_dt_path false) or a host device-tree node path held
+ * in name (["/dt/path"]). */
+struct vmcfg_pt_device {
+	char name[VMCFG_MAX_DEV_NAME];
+	bool is_dt_path;
+	uint64_t base_gpa, base_hpa, length;
+	uint32_t irq;
+};
+
+struct vmcfg_pt_address {
+	uint64_t gpa, length;
+};
+
+struct vm_config {
+	/* [base] */
+	uint64_t id;
+	char name[VMCFG_MAX_NAME];
+	uint32_t vm_type;	/* 0 host, 1 RTOS, 2 Linux; default 1 */
+	uint32_t cpu_num;
+	uint32_t phys_cpu_ids_count;	/* 0 (absent) or cpu_num */
+	uint64_t phys_cpu_ids[VMCFG_MAX_CPUS];
+	uint32_t phys_cpu_sets_count;	/* 0 (absent) or cpu_num */
+	uint64_t phys_cpu_sets[VMCFG_MAX_CPUS];
+
+	/* [kernel]; the has_* flags say whether the key was given */
+	uint64_t entry_point;
+	enum vmcfg_image_location image_location;
+	char kernel_path[VMCFG_MAX_PATH];
+	uint64_t kernel_load_addr;
+	char dtb_path[VMCFG_MAX_PATH];	/* "" if absent */
+	bool has_dtb_load_addr;
+	uint64_t dtb_load_addr;
+	char ramdisk_path[VMCFG_MAX_PATH];
+	bool has_ramdisk_load_addr;
+	uint64_t ramdisk_load_addr;
+	char bios_path[VMCFG_MAX_PATH];
+	bool has_bios_load_addr;
+	uint64_t bios_load_addr;
+	char cmdline[VMCFG_MAX_CMDLINE];
+	char disk_path[VMCFG_MAX_PATH];
+	uint32_t region_count;
+	struct vmcfg_region regions[VMCFG_MAX_REGIONS];
+
+	/* [devices] */
+	enum vmcfg_irq_mode interrupt_mode;
+	uint32_t emu_device_count;
+	struct vmcfg_emu_device emu_devices[VMCFG_MAX_DEVICES];
+	uint32_t pt_device_count;
+	struct vmcfg_pt_device pt_devices[VMCFG_MAX_DEVICES];
+	uint32_t pt_address_count;
+	struct vmcfg_pt_address pt_addresses[VMCFG_MAX_DEVICES];
+	uint32_t excluded_count;
+	char excluded_devices[VMCFG_MAX_DEVICES][VMCFG_MAX_DEV_NAME];
+};
+
+/* Parses and validates one VM config. file names it in diagnostics. The
+ * parse tree lives in arena (VMCFG_ARENA_SIZE is plenty) and is not
+ * needed afterwards. Reports every problem found to report (may be NULL)
+ * and returns 0, or the code of the first error. *out is only meaningful
+ * on success. */
+int vmcfg_parse(const char *file, const char *text, size_t len, void *arena,
+		size_t arena_size, struct vm_config *out,
+		vmcfg_report_fn report, void *ctx);
+
+/* Message for an enum vmcfg_err or enum toml_err code. */
+const char *vmcfg_strerror(int code);
+
+const char *vmcfg_image_location_name(enum vmcfg_image_location loc);
+const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode);
+
+/* Renders cfg as TOML that parses back to the same config. out receives
+ * the text in pieces of at most 127 bytes, each a whole line when lines
+ * are short enough; concatenated they are the document. */
+void vmcfg_print(const struct vm_config *cfg,
+		 void (*out)(void *ctx, const char *line), void *ctx);
+
+#endif

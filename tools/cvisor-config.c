@@ -1,0 +1,260 @@
+/* cvisor-config: checks, shows and writes cvisor VM config files.
+ *
+ *   cvisor-config check FILE...          exit 0 if every file is valid
+ *   cvisor-config show FILE              the parsed VM, as TOML
+ *   cvisor-config template --arch ARCH   a commented config to start from
+ *   cvisor-config paths FILE             images the build must embed
+ *
+ * Diagnostics go to stderr as "file:line:col: error|warning: message".
+ * Exit status: 0 success, 1 invalid or unreadable config, 2 usage error. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/vm_config.h"
+
+#define MAX_FILE_SIZE (1 << 20)
+
+static const char usage_text[] =
+	"usage: cvisor-config check FILE...\n"
+	"       cvisor-config show FILE\n"
+	"       cvisor-config template --arch aarch64|riscv64|x86_64\n"
+	"       cvisor-config paths FILE\n";
+
+static int usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "cvisor-config: %s\n", why);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* Reads a whole file into a malloc'd buffer; NULL (reported) on error. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f) {
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(MAX_FILE_SIZE + 1);
+	*len = buf ? fread(buf, 1, MAX_FILE_SIZE + 1, f) : 0;
+	if (buf && (ferror(f) || *len > MAX_FILE_SIZE)) {
+		fprintf(stderr, "%s: error: %s\n", path,
+			ferror(f) ? strerror(errno) : "file too large");
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void print_diag(void *ctx, const struct vmcfg_diag *d)
+{
+	(void)ctx;
+	fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->col,
+		d->severity == VMCFG_SEV_ERROR ? "error" : "warning", d->msg);
+}
+
+/* Parses path into cfg: 0 valid, 1 invalid or unreadable. */
+static int load(const char *path, struct vm_config *cfg)
+{
+	static char arena[VMCFG_ARENA_SIZE];
+	size_t len;
+	char *text = read_file(path, &len);
+	int rc;
+
+	if (!text)
+		return 1;
+	rc = vmcfg_parse(path, text, len, arena, sizeof(arena), cfg,
+			 print_diag, NULL);
+	free(text);
+	return rc ? 1 : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static struct vm_config cfg;
+	int worst = 0;
+
+	if (argc < 1)
+		return usage("check needs at least one FILE");
+	for (int i = 0; i < argc; i++) {
+		int rc = load(argv[i], &cfg);
+		if (rc > worst)
+			worst = rc;
+	}
+	return worst;
+}
+
+static void put(void *ctx, const char *s)
+{
+	fputs(s, ctx);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	static struct vm_config cfg;
+	int rc;
+
+	if (argc != 1)
+		return usage("show takes exactly one FILE");
+	rc = load(argv[0], &cfg);
+	if (rc == 0)
+		vmcfg_print(&cfg, put, stdout);
+	return rc;
+}
+
+static int cmd_paths(int argc, char **argv)
+{
+	static struct vm_config cfg;
+	const char *extra[3];
+	int rc;
+
+	if (argc != 1)
+		return usage("paths takes exactly one FILE");
+	rc = load(argv[0], &cfg);
+	if (rc || cfg.image_location != VMCFG_IMAGE_MEMORY)
+		return rc;
+	puts(cfg.kernel_path);
+	extra[0] = cfg.dtb_path;
+	extra[1] = cfg.ramdisk_path;
+	extra[2] = cfg.bios_path;
+	for (int i = 0; i < 3; i++)
+		if (extra[i][0])
+			puts(extra[i]);
+	return 0;
+}
+
+/* Per-arch numbers for the template: a VM shaped like QEMU's virt/PC. */
+struct arch_template {
+	const char *arch, *kernel, *cmdline, *notes;
+	unsigned long long ram, ram_size, kernel_addr, dtb_addr;
+	const char *cpu_ids_comment;
+};
+
+static const struct arch_template templates[] = {
+	{ "aarch64", "build/images/linux-aarch64/Image",
+	  "console=ttyAMA0 earlycon", "PL011 at 0x0900_0000, GICD 0x0800_0000, "
+	  "GICR 0x080A_0000", 0x40000000ULL, 0x10000000ULL, 0x40200000ULL,
+	  0x4f000000ULL, "MPIDR affinity of the pCPU" },
+	{ "riscv64", "build/images/linux-riscv64/Image",
+	  "console=ttyS0 earlycon=sbi", "UART at 0x1000_0000, PLIC 0x0C00_0000",
+	  0x80000000ULL, 0x10000000ULL, 0x80200000ULL, 0x8f000000ULL,
+	  "hart id of the pCPU" },
+	{ "x86_64", "build/images/linux-x86_64/bzImage",
+	  "console=ttyS0 earlyprintk=serial", "16550 at port 0x3F8, LAPIC "
+	  "0xFEE0_0000, IOAPIC 0xFEC0_0000", 0x0ULL, 0x10000000ULL,
+	  0x100000ULL, 0ULL, "APIC id of the pCPU" },
+};
+
+/* 0x4020_0000 style, as AxVisor's files write addresses. */
+static const char *hex_(unsigned long long v, char *buf)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llx", v), o = 2;
+
+	memcpy(buf, "0x", 2);
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 4 == 0)
+			buf[o++] = '_';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void template_base(const struct arch_template *t)
+{
+	printf("# cvisor VM config for %s (see docs/config.md).\n"
+	       "# The VM looks like QEMU's machine for %s: %s.\n\n",
+	       t->arch, t->arch, t->notes);
+	printf("[base]\n"
+	       "id = 1                      # unique VM id (any u64)\n"
+	       "name = \"linux-%s\"\n"
+	       "vm_type = 2                 # 0 host, 1 RTOS, 2 Linux "
+	       "(informational)\n"
+	       "cpu_num = 1                 # vCPUs (1..16)\n"
+	       "phys_cpu_ids = [0x0]        # per vCPU: %s\n"
+	       "# phys_cpu_sets = [0x1]     # or: a mask of allowed pCPUs per "
+	       "vCPU\n\n", t->arch, t->cpu_ids_comment);
+}
+
+static void template_kernel(const struct arch_template *t)
+{
+	char a[32], b[32];
+
+	printf("[kernel]\n"
+	       "entry_point = %s\n"
+	       "image_location = \"memory\"  # \"memory\": embedded at build "
+	       "time; \"fs\": read from the FAT32 disk\n"
+	       "kernel_path = \"%s\"\n"
+	       "kernel_load_addr = %s\n", hex_(t->kernel_addr, a), t->kernel,
+	       hex_(t->kernel_addr, b));
+	if (t->dtb_addr)
+		printf("dtb_path = \"\"               # empty: cvisor writes "
+		       "the guest DTB itself\n"
+		       "dtb_load_addr = %s\n", hex_(t->dtb_addr, a));
+	printf("ramdisk_path = \"\"           # optional initrd\n"
+	       "ramdisk_load_addr = 0\n"
+	       "cmdline = \"%s\"\n"
+	       "# [gpa, size, flags (R=1 W=2 X=4 DEVICE=8 USER=16), map_type "
+	       "(0 alloc, 1 identical, 2 reserved)]\n"
+	       "memory_regions = [\n"
+	       "    [%s, %s, 0x7, 0],   # %llu MiB of RAM\n"
+	       "]\n\n", t->cmdline, hex_(t->ram, a), hex_(t->ram_size, b),
+	       t->ram_size >> 20);
+}
+
+static void template_devices(void)
+{
+	printf("[devices]\n"
+	       "interrupt_mode = \"emulated\"  # \"no_irq\" | \"emulated\" "
+	       "(\"emu\") | \"passthrough\" (\"pt\")\n"
+	       "# [name, base_gpa, length, irq, emu_type, [config...]]\n"
+	       "emu_devices = []\n"
+	       "# [name, base_gpa, base_hpa, length, irq] or "
+	       "[\"/dt/node/path\"]\n"
+	       "passthrough_devices = []\n"
+	       "# [gpa, length]\n"
+	       "passthrough_addresses = []\n"
+	       "# [\"/dt/node/path\"] of host devices kept from the guest\n"
+	       "excluded_devices = []\n");
+}
+
+static int cmd_template(int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[0], "--arch"))
+		return usage("template needs --arch ARCH");
+	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
+		if (strcmp(argv[1], templates[i].arch))
+			continue;
+		template_base(&templates[i]);
+		template_kernel(&templates[i]);
+		template_devices();
+		return 0;
+	}
+	return usage("unknown --arch (aarch64, riscv64 or x86_64)");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "template"))
+		return cmd_template(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "paths"))
+		return cmd_paths(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	return usage("unknown command");
+}

@@ -50,7 +50,7 @@ $(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS)
 
-fuzz-%: $(BUILD)/fuzz/%
+$(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(BUILD)/fuzz/%
 	@mkdir -p $(BUILD)/fuzz/corpus-$*
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 	   $(BUILD)/fuzz/corpus-$* fuzz/seeds/$*

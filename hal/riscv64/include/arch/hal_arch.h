@@ -1,0 +1,38 @@
+/* riscv64 parts of the hal interface that must be inline or sized. */
+#ifndef ARCH_HAL_ARCH_H
+#define ARCH_HAL_ARCH_H
+
+#include <stdint.h>
+
+/* Callee-saved state of a task (LP64 psABI): ra, sp and s0-s11. */
+struct hal_context {
+	uint64_t ra;
+	uint64_t sp;
+	uint64_t s[12];
+};
+
+struct percpu_arch {
+	uint64_t hartid;
+};
+
+/* Host interrupt ids. The local interrupts keep their scause code
+ * (1 supervisor software = the kick IPI, 5 supervisor timer); PLIC source
+ * n will be id 16 + n once the PLIC driver exists (n < 1007). */
+#define HAL_IRQ_NONE   1023u
+#define HAL_IPI_IRQ    1u
+#define HAL_TIMER_IRQ  5u
+#define HAL_PLIC_IRQ_BASE 16u
+
+/* The per-CPU pointer lives in tp while cvisor runs in HS-mode: the psABI
+ * reserves tp for thread-local storage, which cvisor never uses, so the
+ * compiler leaves it alone and reading it costs one move. (When guests
+ * run, their tp is swapped with sscratch on entry and exit.) */
+static inline void *hal_get_percpu(void)
+{
+	void *p;
+
+	__asm__ volatile("mv %0, tp" : "=r"(p));
+	return p;
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* Internal interface between the files of hal/riscv64. */
+#ifndef HAL_RISCV64_H
+#define HAL_RISCV64_H
+
+#include <kernel/types.h>
+
+#define csr_read(csr)                                              \
+	({                                                         \
+		uint64_t __v;                                      \
+		__asm__ volatile("csrr %0, " #csr : "=r"(__v)::"memory"); \
+		__v;                                               \
+	})
+#define csr_write(csr, v) \
+	__asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+#define csr_set(csr, v) \
+	__asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+#define csr_clear(csr, v) \
+	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+
+/* sstatus, sie/sip and scause bits (privileged spec, S-mode CSRs). */
+#define SSTATUS_SIE   (1ull << 1)
+#define SIE_SSIE      (1ull << 1)     /* supervisor software interrupt */
+#define SIE_STIE      (1ull << 5)     /* supervisor timer interrupt */
+#define SIE_SEIE      (1ull << 9)     /* supervisor external interrupt */
+#define SCAUSE_IRQ    (1ull << 63)
+
+/* ---- SBI (firmware) calls: sbi.c ---- */
+#define SBI_EXT_TIME  0x54494d45ul    /* "TIME" */
+#define SBI_EXT_IPI   0x735049ul      /* "sPI" */
+#define SBI_EXT_HSM   0x48534dul      /* "HSM" */
+#define SBI_EXT_SRST  0x53525354ul    /* "SRST" */
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2);
+void sbi_set_timer(uint64_t stime);
+int sbi_send_ipi(uint64_t hartid);
+
+/* ---- boot and platform ---- */
+extern uint64_t arch_boot_dtb;
+extern uint64_t arch_boot_hartid;
+
+/* Builds the Sv39 identity map for RAM [ram_base, ram_end) and the
+ * devices in the first GiB (boot CPU, once), then turns translation on
+ * (every CPU, from hal_cpu_init). */
+void arch_mmu_build(paddr_t ram_base, paddr_t ram_end);
+void arch_mmu_enable(void);
+
+void uart16550_init(paddr_t base, unsigned reg_shift);
+void arch_timer_set_freq(uint64_t hz);
+
+#endif

@@ -1,0 +1,70 @@
+/* Calls into the SBI firmware (OpenSBI): ecall with a7 = extension id,
+ * a6 = function id, arguments in a0-a5; error in a0, value in a1. */
+#include <hal/hal.h>
+#include <kernel/log.h>
+#include "riscv64.h"
+
+#define SBI_TIME_SET_TIMER     0
+#define SBI_IPI_SEND_IPI       0
+#define SBI_HSM_HART_START     0
+#define SBI_SRST_RESET         0
+#define SBI_SRST_SHUTDOWN      0
+#define SBI_SRST_COLD_REBOOT   1
+#define SBI_LEGACY_SHUTDOWN    0x08ul
+
+void secondary_entry(void);
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2)
+{
+	register unsigned long r0 __asm__("a0") = a0;
+	register unsigned long r1 __asm__("a1") = a1;
+	register unsigned long r2 __asm__("a2") = a2;
+	register unsigned long r6 __asm__("a6") = fid;
+	register unsigned long r7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r6), "r"(r7)
+			 : "memory");
+	return (struct sbiret){ .error = (long)r0, .value = (long)r1 };
+}
+
+void sbi_set_timer(uint64_t stime)
+{
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, stime, 0, 0);
+}
+
+/* One hart: a mask of bit 0 with the hart id as its base. */
+int sbi_send_ipi(uint64_t hartid)
+{
+	return (int)sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0).error;
+}
+
+/* The hart starts at secondary_entry in S-mode with the MMU off,
+ * a0 = its hart id and a1 = 'cpu' (the opaque argument). */
+int hal_cpu_start(unsigned cpu, uint64_t hwid)
+{
+	return (int)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
+			     (unsigned long)secondary_entry, cpu).error;
+}
+
+static void __attribute__((noreturn)) sbi_reset(unsigned long type)
+{
+	sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, type, 0, 0);
+	/* SBI before v0.3 has no SRST: the legacy shutdown call then. */
+	if (type == SBI_SRST_SHUTDOWN)
+		sbi_call(SBI_LEGACY_SHUTDOWN, 0, 0, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void hal_system_off(void)
+{
+	sbi_reset(SBI_SRST_SHUTDOWN);
+}
+
+void hal_system_reset(void)
+{
+	sbi_reset(SBI_SRST_COLD_REBOOT);
+}

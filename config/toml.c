@@ -451,8 +451,10 @@ static bool tp_string_char(struct tp *t, struct tp_buf *b, bool multiline)
 	if (tp_is_control(c))
 		return tp_fail(t, TOML_ERR_CONTROL);
 	n = tp_utf8_len((const unsigned char *)t->p, (size_t)(t->end - t->p));
+	if (!tp_buf_put(t, b, t->p, n))
+		return false;
 	t->p += n;
-	return tp_buf_put(t, b, t->p - n, n);
+	return true;
 }
 
 /* A string of any of the four kinds, p on the opening quote. */
@@ -648,7 +650,7 @@ static enum toml_err tp_accumulate(const char *s, size_t len, unsigned base,
 static enum toml_err tp_int_prefixed(const char *s, size_t len, int64_t *out)
 {
 	unsigned base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
-	uint64_t v;
+	uint64_t v = 0;
 	enum toml_err e;
 
 	if (tp_digit_group(s, 2, len, base) != (long)len)

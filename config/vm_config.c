@@ -145,6 +145,10 @@ static bool vc_uint(struct vc *c, const struct toml_node *n, const char *where,
 		return vc_err(c, VMCFG_ERR_RANGE, n,
 			      "%s: must not be negative (%lld)", where,
 			      (long long)n->v.i);
+	if ((uint64_t)n->v.i > max && max < 0x10000)
+		return vc_err(c, VMCFG_ERR_RANGE, n,
+			      "%s: %lld is above the maximum %u", where,
+			      (long long)n->v.i, (unsigned)max);
 	if ((uint64_t)n->v.i > max)
 		return vc_err(c, VMCFG_ERR_RANGE, n,
 			      "%s: 0x%llx is above the maximum 0x%llx", where,

@@ -75,7 +75,7 @@ LOG_LEVEL_info  := LOG_INFO
 LOG_LEVEL_debug := LOG_DEBUG
 LOG_LEVEL_trace := LOG_TRACE
 
-ARCH_CFLAGS_aarch64 := -mgeneral-regs-only -mstrict-align -march=armv8-a
+ARCH_CFLAGS_aarch64 := -mgeneral-regs-only -mstrict-align -march=armv8-a -mno-outline-atomics
 ARCH_CFLAGS_riscv64 := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 ARCH_CFLAGS_x86_64  := -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mgeneral-regs-only \
                        -mcmodel=kernel -fno-pic
@@ -117,11 +117,11 @@ $(ARCH_BUILD)/obj/%.S.o: %.S
 -include $(OBJS:.o=.d)
 
 # ---- guests: guests/<ARCH>/<name>/ -> build/guests/<ARCH>/<name>.bin
-GUEST_DIRS := $(wildcard guests/$(ARCH)/*/)
+GUEST_DIRS := $(filter-out guests/$(ARCH)/lib/,$(wildcard guests/$(ARCH)/*/))
 GUESTS := $(patsubst guests/$(ARCH)/%/,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_DIRS))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
-                $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
+                -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
 
 guests: $(GUESTS)
 $(BUILD)/guests/$(ARCH)/%.bin: $(BUILD)/guests/$(ARCH)/%.elf
@@ -148,7 +148,7 @@ $(ARCH_BUILD)/embed.o: $(EMBED_S)
 
 $(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
 	@echo "  LD      $@"
-	@$(LD) -nostdlib -T hal/$(ARCH)/linker.ld -o $@ $(OBJS) $(ARCH_BUILD)/embed.o
+	@$(LD) -nostdlib --no-warn-rwx-segments -T hal/$(ARCH)/linker.ld -o $@ $(OBJS) $(ARCH_BUILD)/embed.o
 
 cvisor: $(ELF)
 

@@ -93,12 +93,14 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			continue;
 		}
 		fmt++;
-		bool zero = false, left = false;
+		bool zero = false, left = false, alt = false;
 		for (;; fmt++) {
 			if (*fmt == '0')
 				zero = true;
 			else if (*fmt == '-')
 				left = true;
+			else if (*fmt == '#')
+				alt = true;
 			else
 				break;
 		}
@@ -124,6 +126,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			break;
 		case 'x':
 		case 'X':
+			if (alt)
+				out_str(&o, "0x", 0, false);
 			out_num(&o, arg_unsigned(&ap, lng), false, 16,
 				*fmt == 'X', width, zero, left);
 			break;

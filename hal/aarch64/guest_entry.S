@@ -7,7 +7,7 @@
  * registers back into *regs and returns the exit kind to the caller, as if
  * arch_guest_run had been an ordinary call. EL1 system registers are not
  * touched here: they stay live in the CPU while the vCPU is loaded. */
-#include "asm_offsets.h"
+#include <arch/asm_offsets.h>
 
 	.text
 	.global arch_guest_run

@@ -4,7 +4,7 @@
  * anything else is a bug of cvisor and is reported with its syndrome.
  * Exceptions from the guest (EL1/EL0) end arch_guest_run(): see
  * guest_entry.S. */
-#include "asm_offsets.h"
+#include <arch/asm_offsets.h>
 
 .macro save_all_regs
 	sub	sp, sp, #(34 * 8)
@@ -80,10 +80,7 @@ el2_vectors:
 	/* current EL, SP_EL2 */
 	el2_fault 4                     /* synchronous: a bug of cvisor */
 	.balign 128
-	save_all_regs
-	bl	irq_dispatch
-	restore_all_regs
-	eret
+	b	el2_irq
 	el2_fault 6
 	el2_fault 7
 	/* lower EL, AArch64: the guest */
@@ -96,3 +93,10 @@ el2_vectors:
 	el2_fault 13
 	el2_fault 14
 	el2_fault 15
+
+/* An interrupt taken in cvisor itself (the idle loop). */
+el2_irq:
+	save_all_regs
+	bl	irq_dispatch
+	restore_all_regs
+	eret

@@ -1,0 +1,53 @@
+/* Console (the VM's PL011 at 0x0900_0000), hypercalls and PSCI. */
+#include <guest.h>
+
+#define UART_DR ((volatile uint32_t *)0x09000000ul)
+#define UART_FR ((volatile uint32_t *)0x09000018ul)
+
+void guest_puts(const char *s)
+{
+	for (; *s; s++) {
+		while (*UART_FR & (1u << 5))
+			;
+		*UART_DR = (uint8_t)*s;
+	}
+}
+
+void guest_put_hex(uint64_t v)
+{
+	char buf[19] = "0x";
+
+	for (int i = 0; i < 16; i++)
+		buf[2 + i] = "0123456789abcdef"[v >> (60 - 4 * i) & 0xf];
+	buf[18] = 0;
+	guest_puts(buf);
+}
+
+static uint64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	register uint64_t r0 __asm__("x0") = x0;
+	register uint64_t r1 __asm__("x1") = x1;
+	register uint64_t r2 __asm__("x2") = x2;
+	register uint64_t r3 __asm__("x3") = x3;
+
+	__asm__ volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 : : "memory");
+	return r0;
+}
+
+uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return hvc(nr, a0, a1, a2);
+}
+
+uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return hvc(fn, a0, a1, a2);
+}
+
+void guest_power_off(void)
+{
+	guest_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}

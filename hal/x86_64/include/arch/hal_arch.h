@@ -1,0 +1,36 @@
+/* x86_64 parts of the hal interface that must be inline or sized. */
+#ifndef ARCH_HAL_ARCH_H
+#define ARCH_HAL_ARCH_H
+
+#include <stdint.h>
+
+/* Callee-saved state of a task (System V AMD64 ABI): rbx, rbp, r12-r15,
+ * the stack pointer and where to resume. */
+struct hal_context {
+	uint64_t rbx, rbp, r12, r13, r14, r15;
+	uint64_t rsp;
+	uint64_t rip;
+};
+
+/* GS base points at this block inside the CPU's struct percpu; its first
+ * word points back at the struct percpu, so hal_get_percpu() is one
+ * gs-relative load (see hal_set_percpu in cpu.c). */
+struct percpu_arch {
+	void *self;
+	uint32_t apic_id;
+};
+
+/* Interrupt ids are IDT vectors. The LAPIC prioritises by vector / 16. */
+#define HAL_IRQ_NONE   0xffffu
+#define HAL_TIMER_IRQ  0xecu    /* LAPIC timer (one-shot or TSC-deadline) */
+#define HAL_IPI_IRQ    0xf0u    /* fixed IPI that kicks a CPU */
+
+static inline void *hal_get_percpu(void)
+{
+	void *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+#endif

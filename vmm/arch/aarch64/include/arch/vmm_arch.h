@@ -1,0 +1,43 @@
+/* aarch64 parts embedded in struct vm and struct vcpu. */
+#ifndef ARCH_VMM_ARCH_H
+#define ARCH_VMM_ARCH_H
+
+#include <stdint.h>
+
+/* Layout shared with hal/aarch64/guest_entry.S (asm_offsets.h). */
+struct guest_regs {
+	uint64_t x[31];
+	uint64_t elr;             /* the guest's PC */
+	uint64_t spsr;            /* the guest's PSTATE */
+};
+
+/* EL1 state kept in the CPU while the vCPU is loaded. */
+enum el1_reg {
+	R_SCTLR, R_TTBR0, R_TTBR1, R_TCR, R_MAIR, R_AMAIR, R_VBAR,
+	R_CONTEXTIDR, R_TPIDR_EL0, R_TPIDRRO_EL0, R_TPIDR_EL1, R_SP_EL0,
+	R_SP_EL1, R_ELR_EL1, R_SPSR_EL1, R_ESR, R_FAR, R_AFSR0, R_AFSR1,
+	R_PAR, R_CPACR, R_CNTKCTL, R_CNTV_CTL, R_CNTV_CVAL, R_CSSELR,
+	R_MDSCR, R_COUNT
+};
+
+struct fp_regs {
+	__uint128_t q[32];
+	uint64_t fpsr, fpcr;
+};
+
+struct vcpu_arch {
+	struct guest_regs regs;
+	uint64_t el1[R_COUNT];
+	uint64_t pauth_keys[10];
+	struct fp_regs fp;
+	uint64_t hcr;
+	uint64_t vmpidr;
+	uint64_t last_esr;         /* syndrome of the last exit */
+};
+
+struct vm_arch {
+	uint64_t vttbr;           /* stage-2 root with the VMID */
+	uint16_t vmid;
+};
+
+#endif

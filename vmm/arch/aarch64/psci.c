@@ -1,0 +1,93 @@
+/* PSCI 1.1 for guests, over HVC and SMC: the calls a kernel needs to
+ * start, stop and power its CPUs. Answered here or turned into generic
+ * exits (CPU_ON, CPU_OFF, SYSTEM_OFF, SYSTEM_RESET). */
+#include <kernel/log.h>
+#include "vmm_aarch64.h"
+
+#define PSCI_VERSION        0x84000000u
+#define PSCI_CPU_SUSPEND    0xc4000001u
+#define PSCI_CPU_OFF        0x84000002u
+#define PSCI_CPU_ON         0xc4000003u
+#define PSCI_AFFINITY_INFO  0xc4000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_SYSTEM_OFF     0x84000008u
+#define PSCI_SYSTEM_RESET   0x84000009u
+#define PSCI_FEATURES       0x8400000au
+#define PSCI_32BIT(fn)      ((fn) & ~0x40000000u)
+
+static bool psci_known(uint32_t fn)
+{
+	switch (fn) {
+	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO: case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF: case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_32BIT(PSCI_CPU_ON): case PSCI_32BIT(PSCI_AFFINITY_INFO):
+	case PSCI_32BIT(PSCI_CPU_SUSPEND):
+		return true;
+	}
+	return false;
+}
+
+static uint64_t psci_affinity_info(struct vcpu *v, uint64_t target,
+				   uint64_t level)
+{
+	if (level != 0)
+		return PSCI_INVALID_PARAMS;
+	struct vcpu *t = vm_vcpu_by_hwid(v->vm, target & 0xff00ffffffull);
+	if (!t)
+		return PSCI_INVALID_PARAMS;
+	return READ_ONCE(t->state) == VCPU_ON ? 0 : 1;   /* ON : OFF */
+}
+
+bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint64_t *x = v->arch.regs.x;
+	uint32_t fn = (uint32_t)x[0];
+
+	if ((x[0] >> 32) || (fn >> 24 & 0x3f) != 0x04 || !psci_known(fn)) {
+		if ((x[0] >> 24 & 0x3f) == 0x04 && !(x[0] >> 32)) {
+			/* The PSCI range, but a function we don't have. */
+			x[0] = PSCI_NOT_SUPPORTED;
+			return true;
+		}
+		return false;
+	}
+	switch (fn) {
+	case PSCI_VERSION:
+		x[0] = 1 << 16 | 1;                  /* 1.1 */
+		break;
+	case PSCI_FEATURES:
+		x[0] = psci_known((uint32_t)x[1]) ? 0 : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		x[0] = 2;                            /* no trusted OS */
+		break;
+	case PSCI_CPU_SUSPEND:
+	case PSCI_32BIT(PSCI_CPU_SUSPEND):
+		x[0] = PSCI_SUCCESS;                 /* as a standby: WFI */
+		e->kind = EXIT_HALT;
+		break;
+	case PSCI_AFFINITY_INFO:
+	case PSCI_32BIT(PSCI_AFFINITY_INFO):
+		x[0] = psci_affinity_info(v, x[1], x[2]);
+		break;
+	case PSCI_CPU_ON:
+	case PSCI_32BIT(PSCI_CPU_ON):
+		e->kind = EXIT_CPU_ON;
+		e->cpu_on.target = x[1] & 0xff00ffffffull;
+		e->cpu_on.entry = x[2];
+		e->cpu_on.context = x[3];
+		break;
+	case PSCI_CPU_OFF:
+		e->kind = EXIT_CPU_OFF;
+		break;
+	case PSCI_SYSTEM_OFF:
+		e->kind = EXIT_SYSTEM_OFF;
+		break;
+	case PSCI_SYSTEM_RESET:
+		e->kind = EXIT_SYSTEM_RESET;
+		break;
+	}
+	return true;
+}

@@ -1,0 +1,107 @@
+/* aarch64 stage-2 tables: 4 KiB granule, 39-bit IPA, walk from level 1
+ * (VTCR_EL2.T0SZ = 25, SL0 = 1); 2 MiB blocks where both addresses and
+ * the remaining size allow, pages elsewhere. */
+#include <arch/sysreg.h>
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <vmm/stage2.h>
+
+#define S2_IPA_BITS   39
+#define PTE_VALID     1ull
+#define PTE_TABLE     3ull      /* level 1-2 table, level 3 page */
+#define PTE_BLOCK     1ull
+#define PTE_ADDR_MASK 0x0000fffffffff000ull
+#define PTE_MEMATTR_NORMAL (0xfull << 2)   /* outer+inner write-back */
+#define PTE_MEMATTR_DEVICE (0x1ull << 2)   /* Device-nGnRE */
+#define PTE_S2AP_R    (1ull << 6)
+#define PTE_S2AP_W    (1ull << 7)
+#define PTE_SH_INNER  (3ull << 8)
+#define PTE_AF        (1ull << 10)
+#define PTE_XN        (2ull << 53)        /* XN[1:0] = 0b10: no execution */
+
+uint64_t stage2_limit(void)
+{
+	return 1ull << S2_IPA_BITS;
+}
+
+int stage2_init(struct stage2 *s2)
+{
+	s2->root = page_alloc(1, PAGE_SIZE);
+	s2->table_pages = s2->root ? 1 : 0;
+	return s2->root ? 0 : -1;
+}
+
+static uint64_t s2_attrs(unsigned perms)
+{
+	uint64_t a = PTE_AF | PTE_SH_INNER;
+
+	a |= perms & S2_DEVICE ? PTE_MEMATTR_DEVICE : PTE_MEMATTR_NORMAL;
+	if (perms & S2_READ)
+		a |= PTE_S2AP_R;
+	if (perms & S2_WRITE)
+		a |= PTE_S2AP_W;
+	if (!(perms & S2_EXEC) || (perms & S2_DEVICE))
+		a |= PTE_XN;
+	return a;
+}
+
+/* The next-level table under *pte, made if absent; NULL without memory
+ * or when a block is in the way (the config's regions don't overlap, so
+ * that is a bug). */
+static uint64_t *s2_next(struct stage2 *s2, uint64_t *pte)
+{
+	if (!(*pte & PTE_VALID)) {
+		paddr_t t = page_alloc(1, PAGE_SIZE);
+		if (!t)
+			return NULL;
+		s2->table_pages++;
+		*pte = t | PTE_TABLE;
+	}
+	BUG_ON((*pte & 3) != PTE_TABLE);
+	return pa_to_ptr(*pte & PTE_ADDR_MASK);
+}
+
+int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
+	       unsigned perms)
+{
+	const uint64_t attrs = s2_attrs(perms);
+
+	if (gpa + size > stage2_limit() || gpa + size < gpa)
+		return -1;
+	while (size) {
+		uint64_t *l1 = pa_to_ptr(s2->root);
+		uint64_t *l2 = s2_next(s2, &l1[gpa >> 30 & 511]);
+		if (!l2)
+			return -1;
+		uint64_t *pte2 = &l2[gpa >> 21 & 511];
+		if (IS_ALIGNED(gpa | hpa, 2ul << 20) && size >= (2ul << 20)) {
+			*pte2 = hpa | attrs | PTE_BLOCK;
+			gpa += 2ul << 20, hpa += 2ul << 20, size -= 2ul << 20;
+			continue;
+		}
+		uint64_t *l3 = s2_next(s2, pte2);
+		if (!l3)
+			return -1;
+		l3[gpa >> 12 & 511] = hpa | attrs | PTE_TABLE;
+		gpa += PAGE_SIZE, hpa += PAGE_SIZE, size -= PAGE_SIZE;
+	}
+	dsb(ishst);
+	return 0;
+}
+
+static void s2_free_level(uint64_t *table, int level)
+{
+	for (int i = 0; level < 3 && i < 512; i++)
+		if ((table[i] & 3) == PTE_TABLE)
+			s2_free_level(pa_to_ptr(table[i] & PTE_ADDR_MASK), level + 1);
+	page_free(ptr_to_pa(table), 1);
+}
+
+void stage2_destroy(struct stage2 *s2)
+{
+	if (!s2->root)
+		return;
+	s2_free_level(pa_to_ptr(s2->root), 1);
+	s2->root = 0;
+	s2->table_pages = 0;
+}

@@ -1,0 +1,289 @@
+/* aarch64 vCPUs: EL1 state switching, entering the guest, and decoding
+ * its exits (ESR_EL2) into struct vcpu_exit. */
+#include <arch/sysreg.h>
+#include <kernel/log.h>
+#include <vmm/vm.h>
+#include "vmm_aarch64.h"
+
+uint64_t arch_guest_run(struct guest_regs *regs);
+void arch_fp_save(struct fp_regs *fp);
+void arch_fp_restore(const struct fp_regs *fp);
+
+#define SPSR_EL1H_MASKED 0x3c5ull     /* EL1h, D A I F masked */
+#define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
+
+/* VM exits route interrupts, aborts and SMCs to EL2, trap WFI/WFE and the
+ * ID registers (to hide features cvisor does not virtualise). */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | \
+		   HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | \
+		   HCR_TSC | HCR_TACR | HCR_TSW | HCR_RW | HCR_TLOR)
+
+static bool cpu_has_pauth(void)
+{
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+	uint64_t isar2 = read_sysreg(S3_0_C0_C6_2);
+
+	return (isar1 >> 4 & 0xff) || (isar1 >> 24 & 0xff) ||
+	       (isar2 >> 12 & 0xf);
+}
+
+uint64_t vcpu_arch_hwid(unsigned index)
+{
+	/* Aff0 = index, as QEMU's virt numbers its CPUs (up to 16). */
+	return index & 0xf ? index : (uint64_t)(index >> 4) << 8 | (index & 0xf);
+}
+
+void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	memset(&a->regs, 0, sizeof(a->regs));
+	memset(a->el1, 0, sizeof(a->el1));
+	memset(&a->fp, 0, sizeof(a->fp));
+	a->regs.x[0] = arg;
+	a->regs.elr = entry;
+	a->regs.spsr = SPSR_EL1H_MASKED;
+	a->el1[R_SCTLR] = SCTLR_EL1_RESET;
+	a->hcr = HCR_GUEST | (cpu_has_pauth() ? HCR_API | HCR_APK : 0);
+	a->vmpidr = (1ull << 31) | v->hwid;
+}
+
+#define SAVE(r, sr)    a->el1[r] = read_sysreg(sr)
+#define RESTORE(r, sr) write_sysreg(sr, a->el1[r])
+
+static void el1_save(struct vcpu_arch *a)
+{
+	SAVE(R_SCTLR, sctlr_el1); SAVE(R_TTBR0, ttbr0_el1);
+	SAVE(R_TTBR1, ttbr1_el1); SAVE(R_TCR, tcr_el1);
+	SAVE(R_MAIR, mair_el1); SAVE(R_AMAIR, amair_el1);
+	SAVE(R_VBAR, vbar_el1); SAVE(R_CONTEXTIDR, contextidr_el1);
+	SAVE(R_TPIDR_EL0, tpidr_el0); SAVE(R_TPIDRRO_EL0, tpidrro_el0);
+	SAVE(R_TPIDR_EL1, tpidr_el1); SAVE(R_SP_EL0, sp_el0);
+	SAVE(R_SP_EL1, sp_el1); SAVE(R_ELR_EL1, elr_el1);
+	SAVE(R_SPSR_EL1, spsr_el1); SAVE(R_ESR, esr_el1);
+	SAVE(R_FAR, far_el1); SAVE(R_AFSR0, afsr0_el1);
+	SAVE(R_AFSR1, afsr1_el1); SAVE(R_PAR, par_el1);
+	SAVE(R_CPACR, cpacr_el1); SAVE(R_CNTKCTL, cntkctl_el1);
+	SAVE(R_CNTV_CTL, cntv_ctl_el0); SAVE(R_CNTV_CVAL, cntv_cval_el0);
+	SAVE(R_CSSELR, csselr_el1); SAVE(R_MDSCR, mdscr_el1);
+}
+
+static void el1_restore(const struct vcpu_arch *a)
+{
+	RESTORE(R_SCTLR, sctlr_el1); RESTORE(R_TTBR0, ttbr0_el1);
+	RESTORE(R_TTBR1, ttbr1_el1); RESTORE(R_TCR, tcr_el1);
+	RESTORE(R_MAIR, mair_el1); RESTORE(R_AMAIR, amair_el1);
+	RESTORE(R_VBAR, vbar_el1); RESTORE(R_CONTEXTIDR, contextidr_el1);
+	RESTORE(R_TPIDR_EL0, tpidr_el0); RESTORE(R_TPIDRRO_EL0, tpidrro_el0);
+	RESTORE(R_TPIDR_EL1, tpidr_el1); RESTORE(R_SP_EL0, sp_el0);
+	RESTORE(R_SP_EL1, sp_el1); RESTORE(R_ELR_EL1, elr_el1);
+	RESTORE(R_SPSR_EL1, spsr_el1); RESTORE(R_ESR, esr_el1);
+	RESTORE(R_FAR, far_el1); RESTORE(R_AFSR0, afsr0_el1);
+	RESTORE(R_AFSR1, afsr1_el1); RESTORE(R_PAR, par_el1);
+	RESTORE(R_CPACR, cpacr_el1); RESTORE(R_CNTKCTL, cntkctl_el1);
+	RESTORE(R_CNTV_CVAL, cntv_cval_el0); RESTORE(R_CNTV_CTL, cntv_ctl_el0);
+	RESTORE(R_CSSELR, csselr_el1); RESTORE(R_MDSCR, mdscr_el1);
+}
+
+static void pauth_save(uint64_t *k)
+{
+	k[0] = read_sysreg(S3_0_C2_C1_0); k[1] = read_sysreg(S3_0_C2_C1_1);
+	k[2] = read_sysreg(S3_0_C2_C1_2); k[3] = read_sysreg(S3_0_C2_C1_3);
+	k[4] = read_sysreg(S3_0_C2_C2_0); k[5] = read_sysreg(S3_0_C2_C2_1);
+	k[6] = read_sysreg(S3_0_C2_C2_2); k[7] = read_sysreg(S3_0_C2_C2_3);
+	k[8] = read_sysreg(S3_0_C2_C3_0); k[9] = read_sysreg(S3_0_C2_C3_1);
+}
+
+static void pauth_restore(const uint64_t *k)
+{
+	write_sysreg(S3_0_C2_C1_0, k[0]); write_sysreg(S3_0_C2_C1_1, k[1]);
+	write_sysreg(S3_0_C2_C1_2, k[2]); write_sysreg(S3_0_C2_C1_3, k[3]);
+	write_sysreg(S3_0_C2_C2_0, k[4]); write_sysreg(S3_0_C2_C2_1, k[5]);
+	write_sysreg(S3_0_C2_C2_2, k[6]); write_sysreg(S3_0_C2_C2_3, k[7]);
+	write_sysreg(S3_0_C2_C3_0, k[8]); write_sysreg(S3_0_C2_C3_1, k[9]);
+}
+
+void vcpu_arch_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
+	write_sysreg(vtcr_el2, arch_vtcr());
+	write_sysreg(vmpidr_el2, a->vmpidr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(hcr_el2, a->hcr);
+	el1_restore(a);
+	if (a->hcr & HCR_API)
+		pauth_restore(a->pauth_keys);
+	arch_fp_restore(&a->fp);
+	isb();
+}
+
+void vcpu_arch_put(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	el1_save(a);
+	if (a->hcr & HCR_API)
+		pauth_save(a->pauth_keys);
+	arch_fp_save(&a->fp);
+	/* The guest's virtual timer must not fire for whoever runs next. */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(hcr_el2, HCR_RW);
+	isb();
+}
+
+uint64_t vcpu_arch_pc(const struct vcpu *v)
+{
+	return v->arch.regs.elr;
+}
+
+void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
+{
+	v->arch.regs.x[0] = value;
+}
+
+static void skip_instruction(struct vcpu *v)
+{
+	v->arch.regs.elr += 4;
+}
+
+/* Data abort at an address no RAM region maps: an MMIO access. */
+static void decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
+{
+	uint64_t iss = ESR_ISS(esr);
+	gpaddr_t gpa = (read_sysreg(hpfar_el2) >> 4) << 12 |
+		       (read_sysreg(far_el2) & 0xfff);
+	unsigned srt = iss >> 16 & 0x1f;
+
+	if (!(iss & (1u << 24))) {
+		/* ISV = 0 (e.g. a load pair): no syndrome to emulate from. */
+		pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)gpa, (unsigned long long)v->arch.regs.elr);
+		vcpu_arch_inject_abort(v, gpa, iss & (1u << 6));
+		return;
+	}
+	e->kind = EXIT_MMIO;
+	e->mmio.addr = gpa;
+	e->mmio.width = 1u << (iss >> 22 & 3);
+	e->mmio.write = iss & (1u << 6);
+	e->mmio.data = e->mmio.write && srt != 31 ? v->arch.regs.x[srt] : 0;
+	if (e->mmio.width < 8)
+		e->mmio.data &= (1ull << (e->mmio.width * 8)) - 1;
+}
+
+void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
+{
+	uint64_t esr_iss = v->arch.last_esr & 0x1ffffff;
+	unsigned srt = esr_iss >> 16 & 0x1f;
+	uint64_t val = e->mmio.data;
+
+	if (!e->mmio.write && srt != 31) {
+		unsigned bits = e->mmio.width * 8;
+		if ((esr_iss & (1u << 21)) && bits < 64 && (val >> (bits - 1) & 1))
+			val |= ~0ull << bits;        /* SSE: sign-extend */
+		if (!(esr_iss & (1u << 15)))
+			val &= 0xffffffffull;         /* SF = 0: W register */
+		v->arch.regs.x[srt] = val;
+	}
+	skip_instruction(v);
+}
+
+void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
+{
+	struct guest_regs *r = &v->arch.regs;
+	uint64_t from_el0 = (r->spsr & 0xf) == 0;
+	uint64_t vbar = read_sysreg(vbar_el1);
+	/* A synchronous external abort, as the guest's own MMU would report
+	 * it: EC data abort from the EL it ran at, DFSC 0x10. */
+	uint64_t esr = (uint64_t)(from_el0 ? 0x24 : 0x25) << 26 | ESR_IL |
+		       (write ? 1u << 6 : 0) | 0x10;
+
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, read_sysreg(far_el2));
+	write_sysreg(elr_el1, r->elr);
+	write_sysreg(spsr_el1, r->spsr);
+	r->elr = vbar + (from_el0 ? 0x400 : 0x200);
+	r->spsr = SPSR_EL1H_MASKED;
+	(void)gpa;
+}
+
+/* An undefined-instruction exception for the guest (unknown sysreg). */
+static void inject_undef(struct vcpu *v)
+{
+	struct guest_regs *r = &v->arch.regs;
+	uint64_t from_el0 = (r->spsr & 0xf) == 0;
+
+	write_sysreg(esr_el1, ESR_IL);      /* EC 0: unknown reason */
+	write_sysreg(elr_el1, r->elr);
+	write_sysreg(spsr_el1, r->spsr);
+	r->elr = read_sysreg(vbar_el1) + (from_el0 ? 0x400 : 0x200);
+	r->spsr = SPSR_EL1H_MASKED;
+}
+
+static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+	struct guest_regs *r = &v->arch.regs;
+
+	v->arch.last_esr = esr;
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		if (psci_handle(v, e))
+			return;
+		e->kind = EXIT_HYPERCALL;
+		e->hypercall.nr = r->x[0];
+		for (int i = 0; i < 6; i++)
+			e->hypercall.args[i] = r->x[i + 1];
+		return;   /* ELR already points past HVC */
+	case EC_SMC64:
+		skip_instruction(v);   /* SMC traps with ELR at the SMC */
+		if (!psci_handle(v, e))
+			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
+		return;
+	case EC_DABT_LOW:
+		decode_dabt(v, esr, e);
+		return;
+	case EC_IABT_LOW:
+		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)r->elr);
+		vcpu_arch_inject_abort(v, 0, false);
+		e->kind = EXIT_NONE;
+		return;
+	case EC_WFX:
+		skip_instruction(v);
+		e->kind = ESR_ISS(esr) & 1 ? EXIT_YIELD : EXIT_HALT;
+		return;
+	case EC_SYS64:
+		if (!sysreg_handle(v, esr))
+			inject_undef(v);
+		else
+			skip_instruction(v);
+		e->kind = EXIT_NONE;
+		return;
+	default:
+		pr_debug("VM %llu vCPU %u: unexpected exception class %#llx at "
+			 "pc %#llx", (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)ESR_EC(esr), (unsigned long long)r->elr);
+		inject_undef(v);
+		e->kind = EXIT_NONE;
+	}
+}
+
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint64_t kind = arch_guest_run(&v->arch.regs);
+
+	e->kind = EXIT_NONE;
+	if (likely(kind == GUEST_EXIT_SYNC))
+		handle_sync(v, e);
+	else if (kind == GUEST_EXIT_IRQ)
+		e->kind = EXIT_IRQ;
+	else {
+		e->kind = EXIT_FAULT;
+		e->fault.what = "SError from the guest";
+		e->fault.info = read_sysreg(esr_el2);
+	}
+}

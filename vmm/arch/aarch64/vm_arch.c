@@ -1,0 +1,78 @@
+/* aarch64 VM-wide state: the VMID and the stage-2 root in VTTBR_EL2. */
+#include <arch/sysreg.h>
+#include <kernel/log.h>
+#include <kernel/spinlock.h>
+#include <vmm/devices.h>
+#include "vmm_aarch64.h"
+
+/* A VM looks like QEMU's virt machine: its PL011 is here. */
+#define VIRT_UART_BASE 0x09000000ull
+
+#define VMID_COUNT 256          /* 8-bit VMIDs: every CPU has them */
+
+static uint64_t vmid_used[VMID_COUNT / 64];
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+
+uint64_t arch_vtcr(void)
+{
+	uint64_t ps = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	/* 39-bit IPA, walk from level 1 (SL0 = 1), 4 KiB granule, inner
+	 * shareable write-back walks. */
+	return 1ull << 31 | (ps > 5 ? 5 : ps) << 16 | 3ull << 12 | 1ull << 10 |
+	       1ull << 8 | 1ull << 6 | 25;
+}
+
+static int vmid_alloc(void)
+{
+	int id = -1;
+
+	spin_lock(&vmid_lock);
+	for (int i = 1; i < VMID_COUNT && id < 0; i++) {
+		if (!(vmid_used[i / 64] >> (i % 64) & 1)) {
+			vmid_used[i / 64] |= 1ull << (i % 64);
+			id = i;
+		}
+	}
+	spin_unlock(&vmid_lock);
+	return id;
+}
+
+int vm_arch_init(struct vm *vm)
+{
+	int vmid = vmid_alloc();
+
+	if (vmid < 0) {
+		pr_error("VM %s: no free VMID", vm->name);
+		return -1;
+	}
+	vm->arch.vmid = (uint16_t)vmid;
+	vm->arch.vttbr = (uint64_t)vmid << 48 | vm->as.s2.root;
+	return 0;
+}
+
+void vm_arch_destroy(struct vm *vm)
+{
+	uint64_t saved = read_sysreg(vttbr_el2);
+
+	/* Forget the VM's stage-2 translations on every CPU before its
+	 * tables and memory are reused. */
+	write_sysreg(vttbr_el2, vm->arch.vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, saved);
+	isb();
+	spin_lock(&vmid_lock);
+	vmid_used[vm->arch.vmid / 64] &= ~(1ull << (vm->arch.vmid % 64));
+	spin_unlock(&vmid_lock);
+}
+
+int vm_arch_create_devices(struct vm *vm)
+{
+	if (vuart_pl011_create(vm, VIRT_UART_BASE)) {
+		pr_error("VM %s: cannot create its UART", vm->name);
+		return -1;
+	}
+	return 0;
+}

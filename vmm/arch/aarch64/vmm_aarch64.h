@@ -1,0 +1,24 @@
+/* Internal interface between the files of vmm/arch/aarch64. */
+#ifndef VMM_AARCH64_H
+#define VMM_AARCH64_H
+
+#include <arch/asm_offsets.h>
+#include <string.h>
+#include <vmm/vm.h>
+
+#define PSCI_SUCCESS          0
+#define PSCI_NOT_SUPPORTED    ((uint64_t)-1)
+#define PSCI_INVALID_PARAMS   ((uint64_t)-2)
+#define PSCI_DENIED           ((uint64_t)-3)
+#define PSCI_ALREADY_ON       ((uint64_t)-4)
+#define PSCI_INVALID_ADDRESS  ((uint64_t)-9)
+
+/* VTCR_EL2 for the stage-2 format of stage2.c. */
+uint64_t arch_vtcr(void);
+/* Answers a PSCI call in x0 (HVC or SMC); false when x0 is not a PSCI
+ * function id (an HVC is then a hypercall). */
+bool psci_handle(struct vcpu *v, struct vcpu_exit *e);
+/* Emulates a trapped MSR/MRS; false to make it undefined. */
+bool sysreg_handle(struct vcpu *v, uint64_t esr);
+
+#endif

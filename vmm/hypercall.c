@@ -1,0 +1,42 @@
+/* cvisor's hypercalls, AxVisor's numbering (docs/hypercalls.md). */
+#include <kernel/log.h>
+#include <vmm/vm.h>
+#include <vmm/vmm.h>
+
+enum hypercall_nr {
+	HC_HYPERVISOR_DISABLE = 0,
+	HC_PREPARE_DISABLE = 1,
+	HC_DEBUG = 2,
+	HC_IVC_PUBLISH = 3,
+	HC_IVC_SUBSCRIBE = 4,
+	HC_IVC_UNPUBLISH = 5,
+	HC_IVC_UNSUBSCRIBE = 6,
+};
+
+#define HC_ERROR ((uint64_t)-1)
+
+uint64_t hypercall_handle(struct vcpu *v, uint64_t nr, const uint64_t *args)
+{
+	switch (nr) {
+	case HC_DEBUG:
+		pr_info("VM %llu vCPU %u: debug hypercall (%#llx, %#llx, %#llx)",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)args[0], (unsigned long long)args[1],
+			(unsigned long long)args[2]);
+		return 0;
+	case HC_HYPERVISOR_DISABLE:
+	case HC_PREPARE_DISABLE:
+		/* Only a host VM (AxVisor's type-1.5 mode) may disable the
+		 * hypervisor, and cvisor has none. */
+	case HC_IVC_PUBLISH:
+	case HC_IVC_SUBSCRIBE:
+	case HC_IVC_UNPUBLISH:
+	case HC_IVC_UNSUBSCRIBE:
+		/* Inter-VM channels are not built yet. */
+	default:
+		pr_debug("VM %llu vCPU %u: hypercall %llu refused",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)nr);
+		return HC_ERROR;
+	}
+}

@@ -1,0 +1,36 @@
+/* Emulated devices on a VM's MMIO bus: each a guest-physical range with
+ * read/write handlers that see offsets relative to the range's base. */
+#ifndef VMM_MMIO_H
+#define VMM_MMIO_H
+
+#include <kernel/types.h>
+
+#define MMIO_MAX_DEVICES 16
+
+struct mmio_device {
+	const char *name;
+	gpaddr_t base;
+	uint64_t size;
+	void *ctx;
+	/* Return false when the access is not one the device answers
+	 * (the guest then gets an abort). */
+	bool (*read)(void *ctx, uint64_t off, unsigned width, uint64_t *val);
+	bool (*write)(void *ctx, uint64_t off, unsigned width, uint64_t val);
+	void (*destroy)(void *ctx);   /* at VM teardown; may be NULL */
+};
+
+struct mmio_bus {
+	unsigned count;
+	struct mmio_device dev[MMIO_MAX_DEVICES];
+};
+
+/* Adds a device; false when the bus is full or the range overlaps. */
+bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d);
+/* Performs an access; false when no device answers it. */
+bool mmio_access(struct mmio_bus *bus, gpaddr_t addr, unsigned width,
+		 bool write, uint64_t *val);
+
+/* Destroys every device of the bus. */
+void mmio_bus_destroy(struct mmio_bus *bus);
+
+#endif

@@ -1,0 +1,13 @@
+/* The generic vCPU run loop. */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+struct vm;
+
+/* Body of each vCPU's task: runs the guest and handles its exits until
+ * the vCPU is stopped. */
+void vcpu_task_main(void *vcpu);
+/* A vCPU task's last act: the VM goes when its last vCPU has gone. */
+void vm_vcpu_exited(struct vm *vm);
+
+#endif

@@ -1,0 +1,88 @@
+/* VMs and vCPUs: objects and their generic lifecycle.
+ *
+ * create → set up memory → load images → create vCPUs → boot → run → shut
+ * down. Arch hooks (vm_arch_*, vcpu_arch_*) are declared here with their
+ * contracts and implemented in vmm/arch/<ARCH>/. */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <config/vm_config.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <vmm/addrspace.h>
+#include <vmm/exit.h>
+#include <vmm/mmio.h>
+#include <arch/vmm_arch.h>
+
+enum vcpu_state { VCPU_OFF, VCPU_ON, VCPU_STOPPED };
+enum vm_state { VM_RUNNING, VM_STOPPING, VM_STOPPED };
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;              /* index within the VM */
+	unsigned pcpu;            /* logical CPU it is pinned to */
+	uint64_t hwid;            /* the id the guest sees (MPIDR, hart) */
+	enum vcpu_state state;
+	struct task *task;
+	struct vcpu_arch arch;
+};
+
+struct vm {
+	uint64_t id;
+	char name[VMCFG_MAX_NAME];
+	struct vm_config *cfg;
+	struct addrspace as;
+	struct mmio_bus mmio;
+	enum vm_state state;
+	spinlock_t lock;
+	unsigned vcpu_count;
+	unsigned vcpus_running;   /* tasks not yet finished */
+	struct vcpu *vcpus[VMCFG_MAX_CPUS];
+	bool reset_requested;
+	struct vm_arch arch;
+};
+
+/* Creates a VM from a validated config: memory, devices, images, vCPUs.
+ * On failure logs why (naming the VM) and returns NULL; nothing leaks. */
+struct vm *vm_create(struct vm_config *cfg);
+/* Starts the VM's boot vCPU. */
+void vm_boot(struct vm *vm);
+/* Stops every vCPU of the VM; the last one out tears it down. Any CPU. */
+void vm_shutdown(struct vm *vm, const char *why);
+/* Copies 'size' bytes to guest-physical 'gpa'; false if not all of it is
+ * guest RAM. */
+bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size);
+struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
+/* Starts a powered-off vCPU at 'entry' with 'context' as its argument. */
+int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context);
+
+/* ---- arch hooks ---- */
+
+/* VM-wide arch state (stage-2 root, virtual interrupt controller). */
+int vm_arch_init(struct vm *vm);
+void vm_arch_destroy(struct vm *vm);
+/* Registers the devices every VM of this arch has (its console UART;
+ * later the interrupt controller). */
+int vm_arch_create_devices(struct vm *vm);
+/* Resets 'v' to start at 'entry' with 'arg' in the first argument
+ * register (x0 / a1 / rdi), in the state the boot protocol requires. */
+void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg);
+/* The hardware id vCPU 'index' reports to the guest. */
+uint64_t vcpu_arch_hwid(unsigned index);
+/* Makes 'v' the vCPU on this pCPU (restores its system registers) /
+ * saves them before another vCPU or task uses the pCPU. */
+void vcpu_arch_load(struct vcpu *v);
+void vcpu_arch_put(struct vcpu *v);
+/* Runs the guest until an exit that the generic loop must see. */
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *exit);
+/* Completes an MMIO read: puts exit->mmio.data in the target register. */
+void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *exit);
+/* Sets the result register of a hypercall or firmware call. */
+void vcpu_arch_set_return(struct vcpu *v, uint64_t value);
+/* Injects a synchronous abort for 'gpa' into the guest (an access that no
+ * memory or device answers). */
+void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write);
+/* The guest's program counter, for reports. */
+uint64_t vcpu_arch_pc(const struct vcpu *v);
+
+#endif

@@ -1,0 +1,37 @@
+#include <vmm/mmio.h>
+
+bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d)
+{
+	if (bus->count == MMIO_MAX_DEVICES || !d->size ||
+	    d->base + d->size < d->base)
+		return false;
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct mmio_device *o = &bus->dev[i];
+		if (d->base < o->base + o->size && o->base < d->base + d->size)
+			return false;
+	}
+	bus->dev[bus->count++] = *d;
+	return true;
+}
+
+bool mmio_access(struct mmio_bus *bus, gpaddr_t addr, unsigned width,
+		 bool write, uint64_t *val)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		struct mmio_device *d = &bus->dev[i];
+		if (addr - d->base >= d->size || d->size - (addr - d->base) < width)
+			continue;
+		if (write)
+			return d->write && d->write(d->ctx, addr - d->base, width, *val);
+		return d->read && d->read(d->ctx, addr - d->base, width, val);
+	}
+	return false;
+}
+
+void mmio_bus_destroy(struct mmio_bus *bus)
+{
+	for (unsigned i = 0; i < bus->count; i++)
+		if (bus->dev[i].destroy)
+			bus->dev[i].destroy(bus->dev[i].ctx);
+	bus->count = 0;
+}

@@ -1,0 +1,118 @@
+/* The vCPU run loop: enter the guest, handle what made it exit, repeat.
+ * Everything here is generic; the arch decodes exits into vcpu_exit. */
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/percpu.h>
+#include <vmm/vcpu.h>
+#include <vmm/vm.h>
+#include <vmm/vmm.h>
+
+static void vcpu_handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+{
+	if (mmio_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
+			e->mmio.write, &e->mmio.data)) {
+		vcpu_arch_mmio_done(v, e);
+		return;
+	}
+	pr_debug("VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): no "
+		 "memory or device there; abort injected",
+		 (unsigned long long)v->vm->id, v->id,
+		 e->mmio.write ? "write" : "read", e->mmio.width,
+		 (unsigned long long)e->mmio.addr,
+		 (unsigned long long)vcpu_arch_pc(v));
+	vcpu_arch_inject_abort(v, e->mmio.addr, e->mmio.write);
+}
+
+static void vcpu_handle_cpu_on(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu *t = vm_vcpu_by_hwid(v->vm, e->cpu_on.target);
+	int err;
+
+	if (!t) {
+		vcpu_arch_set_return(v, (uint64_t)-2);    /* INVALID_PARAMETERS */
+		return;
+	}
+	err = vm_vcpu_on(v->vm, t, e->cpu_on.entry, e->cpu_on.context);
+	vcpu_arch_set_return(v, err == -2 ? (uint64_t)-4 : /* ALREADY_ON */
+				err ? (uint64_t)-3 : 0);    /* DENIED : SUCCESS */
+}
+
+/* Stops this vCPU until a CPU_ON restarts it. Returns false if the VM is
+ * going away meanwhile. */
+static bool vcpu_wait_off(struct vcpu *v)
+{
+	spin_lock(&v->vm->lock);
+	if (v->state == VCPU_ON)
+		v->state = VCPU_OFF;
+	spin_unlock(&v->vm->lock);
+	vcpu_arch_put(v);
+	while (READ_ONCE(v->state) == VCPU_OFF)
+		sched_block();
+	vcpu_arch_load(v);
+	return v->state == VCPU_ON;
+}
+
+/* Handles one exit; false when the vCPU must stop running. */
+static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
+{
+	switch (e->kind) {
+	case EXIT_NONE:
+		break;
+	case EXIT_IRQ:
+		irq_dispatch();
+		break;
+	case EXIT_HYPERCALL:
+		vcpu_arch_set_return(v, hypercall_handle(v, e->hypercall.nr,
+							 e->hypercall.args));
+		break;
+	case EXIT_MMIO:
+		vcpu_handle_mmio(v, e);
+		break;
+	case EXIT_HALT:
+	case EXIT_YIELD:
+		/* No virtual interrupt sources yet: waiting means giving the
+		 * pCPU to whoever else wants it. */
+		sched_yield();
+		break;
+	case EXIT_CPU_ON:
+		vcpu_handle_cpu_on(v, e);
+		break;
+	case EXIT_CPU_OFF:
+		return vcpu_wait_off(v);
+	case EXIT_SYSTEM_OFF:
+		vm_shutdown(v->vm, "powered off");
+		return false;
+	case EXIT_SYSTEM_RESET:
+		vm_shutdown(v->vm, "asked for a reset; VM reboot is not "
+			    "supported yet, so it is stopped");
+		return false;
+	case EXIT_FAULT:
+		pr_warn("VM %llu vCPU %u: %s (%#llx) at pc %#llx; VM stopped",
+			(unsigned long long)v->vm->id, v->id, e->fault.what,
+			(unsigned long long)e->fault.info,
+			(unsigned long long)vcpu_arch_pc(v));
+		vm_shutdown(v->vm, "stopped after a fault");
+		return false;
+	}
+	return true;
+}
+
+void vcpu_task_main(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vcpu_exit e;
+
+	vcpu_arch_load(v);
+	while (READ_ONCE(v->state) == VCPU_ON) {
+		vcpu_arch_run(v, &e);
+		if (!vcpu_handle_exit(v, &e))
+			break;
+		if (unlikely(sched_need_resched())) {
+			vcpu_arch_put(v);
+			sched_yield();
+			vcpu_arch_load(v);
+		}
+	}
+	vcpu_arch_put(v);
+	vm_vcpu_exited(v->vm);
+}

@@ -1,0 +1,165 @@
+/* VM lifecycle: create, boot, shut down, tear down. */
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <string.h>
+#include <vmm/images.h>
+#include <vmm/vcpu.h>
+#include <vmm/vm.h>
+#include <vmm/vmm.h>
+
+/* The pCPU for vCPU 'i': phys_cpu_ids (hardware ids), else the lowest
+ * online CPU of phys_cpu_sets, else spread round-robin. -1 if none. */
+static int vm_pick_pcpu(const struct vm_config *c, unsigned i)
+{
+	if (c->phys_cpu_ids_count)
+		return percpu_find_hwid(c->phys_cpu_ids[i]);
+	if (c->phys_cpu_sets_count) {
+		for (unsigned cpu = 0; cpu < cpu_count && cpu < 64; cpu++)
+			if (c->phys_cpu_sets[i] >> cpu & 1)
+				return (int)cpu;
+		return -1;
+	}
+	return (int)(i % cpu_count);
+}
+
+static int vm_create_vcpus(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->cfg->cpu_num; i++) {
+		int pcpu = vm_pick_pcpu(vm->cfg, i);
+		if (pcpu < 0) {
+			pr_error("VM %s: vCPU %u names a physical CPU this machine "
+				 "does not have", vm->name, i);
+			return -1;
+		}
+		struct vcpu *v = kzalloc(sizeof(*v));
+		if (!v)
+			return -1;
+		v->vm = vm;
+		v->id = i;
+		v->pcpu = (unsigned)pcpu;
+		v->hwid = vcpu_arch_hwid(i);
+		v->state = VCPU_OFF;
+		vm->vcpus[i] = v;
+		vm->vcpu_count++;
+	}
+	return 0;
+}
+
+static void vm_free(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		kfree(vm->vcpus[i]);
+	mmio_bus_destroy(&vm->mmio);
+	if (vm->arch.vttbr)
+		vm_arch_destroy(vm);
+	addrspace_destroy(&vm->as);
+	kfree(vm);
+}
+
+struct vm *vm_create(struct vm_config *cfg)
+{
+	struct vm *vm = kzalloc(sizeof(*vm));
+
+	if (!vm) {
+		pr_error("VM %s: out of memory", cfg->name);
+		return NULL;
+	}
+	vm->id = cfg->id;
+	vm->cfg = cfg;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
+	    vm_arch_create_devices(vm) || images_load(vm) ||
+	    vm_create_vcpus(vm)) {
+		vm_free(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void vm_boot(struct vm *vm)
+{
+	struct vcpu *boot = vm->vcpus[0];
+	gpaddr_t dtb = vm->cfg->has_dtb_load_addr ? vm->cfg->dtb_load_addr : 0;
+
+	vm->state = VM_RUNNING;
+	vm_vcpu_on(vm, boot, vm->cfg->entry_point, dtb);
+}
+
+bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size)
+{
+	void *dst = addrspace_gpa_to_host(&vm->as, gpa, size);
+
+	if (!dst)
+		return false;
+	memcpy(dst, src, size);
+	return true;
+}
+
+struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i]->hwid == hwid)
+			return vm->vcpus[i];
+	return NULL;
+}
+
+int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
+{
+	int ret = 0;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		ret = -1;
+	} else if (v->state == VCPU_ON) {
+		ret = -2;
+	} else {
+		vcpu_arch_reset(v, entry, context);
+		v->state = VCPU_ON;
+		if (!v->task) {
+			v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
+			if (v->task)
+				vm->vcpus_running++;
+			else
+				ret = -3;
+		} else {
+			sched_wake(v->task);
+		}
+	}
+	spin_unlock(&vm->lock);
+	return ret;
+}
+
+void vm_shutdown(struct vm *vm, const char *why)
+{
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_STOPPING;
+		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name, why);
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		v->state = VCPU_STOPPED;
+		if (v->task)
+			sched_wake(v->task);
+		if (v->pcpu != this_cpu_id())
+			hal_irqchip_send_ipi(v->pcpu);
+	}
+	spin_unlock(&vm->lock);
+}
+
+/* Called by each vCPU task as it ends; the last one frees the VM. */
+void vm_vcpu_exited(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	bool last = --vm->vcpus_running == 0;
+	spin_unlock(&vm->lock);
+	if (!last)
+		return;
+	struct vm_config *cfg = vm->cfg;
+	vm->state = VM_STOPPED;
+	vm_free(vm);
+	kfree(cfg);
+	vmm_vm_stopped();
+}

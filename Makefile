@@ -11,6 +11,7 @@ SMP        ?= 2
 MEM        ?= 1G
 LOG        ?= info
 QEMU_ARGS  ?=
+GIC        ?= 3
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
@@ -153,7 +154,7 @@ $(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
 cvisor: $(ELF)
 
 run: deps $(ELF)
-	@bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # ---------------------------------------------------------------- tests
 test: deps

@@ -53,3 +53,30 @@ finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
+
+# qemu_scenario NAME SECONDS "MAKE VARIABLES" MARKER...: boots cvisor with
+# `make VARIABLES run` under a timeout (QEMU is always killed at the end)
+# and passes when it exits 0, prints every marker (fixed strings, in any
+# order) and no PANIC. A marker starting with '!' must NOT appear.
+qemu_scenario() {
+
+  local name=$1 secs=$2 vars=$3; shift 3
+  local log="$LOGDIR/${name//\//_}.log"
+  # shellcheck disable=SC2086
+  timeout --kill-after=5 "$secs" make -s $vars run </dev/null >"$log" 2>&1
+  local rc=$?
+  local missing=""
+  for m in "$@"; do
+    if [ "${m:0:1}" = "!" ]; then
+      grep -qF -- "${m:1}" "$log" && missing+=" unexpected:'${m:1}'"
+    else
+      grep -qF -- "$m" "$log" || missing+=" missing:'$m'"
+    fi
+  done
+  grep -q 'PANIC' "$log" && missing+=" PANIC"
+  if [ "$rc" -ne 0 ] || [ -n "$missing" ]; then
+    fail "$name" "exit $rc$missing, see $log"
+  else
+    pass "$name"
+  fi
+}

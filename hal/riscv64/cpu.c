@@ -54,6 +54,9 @@ void hal_cpu_init(unsigned cpu)
 {
 	(void)cpu;
 	this_cpu()->arch.hartid = this_cpu()->hwid;
+	/* sscratch = 0 means "running in HS-mode"; guest entry will keep
+	 * the per-CPU pointer there while tp holds the guest's. */
+	csr_write(sscratch, 0);
 	arch_mmu_enable();
 }
 

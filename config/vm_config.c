@@ -292,7 +292,10 @@ static void vc_cpu_count(struct vc *c, const struct vc_sec *s,
 {
 	const struct toml_node *n = toml_get(s->t, key);
 
-	if (n && c->cfg->cpu_num && count != c->cfg->cpu_num)
+	/* Lists rejected as a whole were reported already. */
+	if (!n || n->type != TOML_ARRAY || toml_count(n) > VMCFG_MAX_CPUS)
+		return;
+	if (c->cfg->cpu_num && count != c->cfg->cpu_num)
 		vc_err(c, VMCFG_ERR_CPU_COUNT, n,
 		       "%s.%s has %u entries but cpu_num is %u", s->name, key,
 		       (unsigned)count, (unsigned)c->cfg->cpu_num);

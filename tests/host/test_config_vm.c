@@ -1,0 +1,593 @@
+/* Unit tests of the VM config schema (config/vm_config.c): one test per
+ * error code, positions in messages, defaults, and print round trips. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "config/vm_config.h"
+#include "unit.h"
+
+#define MAX_DIAGS 32
+
+struct diags {
+	int n, errors, warnings;
+	int code[MAX_DIAGS];
+	uint32_t line[MAX_DIAGS], col[MAX_DIAGS];
+	char msg[MAX_DIAGS][256];
+	char file[64];
+};
+
+static void record(void *ctx, const struct vmcfg_diag *d)
+{
+	struct diags *r = ctx;
+
+	if (d->severity == VMCFG_SEV_ERROR)
+		r->errors++;
+	else
+		r->warnings++;
+	if (r->n == MAX_DIAGS)
+		return;
+	r->code[r->n] = d->code;
+	r->line[r->n] = d->line;
+	r->col[r->n] = d->col;
+	snprintf(r->msg[r->n], sizeof(r->msg[0]), "%s", d->msg);
+	snprintf(r->file, sizeof(r->file), "%s", d->file);
+	r->n++;
+}
+
+static char arena[VMCFG_ARENA_SIZE];
+static struct vm_config cfg;
+static struct diags diags;
+
+static int run(const char *text)
+{
+	memset(&diags, 0, sizeof(diags));
+	return vmcfg_parse("vm.toml", text, strlen(text), arena, sizeof(arena),
+			   &cfg, record, &diags);
+}
+
+/* A valid config with the three sections' bodies replaced; [base] is
+ * line 1, so a base key given first is on line 2. */
+static const char BASE[] = "id = 1\nname = \"t\"\ncpu_num = 1\n";
+static const char KERNEL[] =
+	"entry_point = 0x4008_0000\nimage_location = \"memory\"\n"
+	"kernel_path = \"k.bin\"\nkernel_load_addr = 0x4008_0000\n"
+	"memory_regions = [[0x4000_0000, 0x1000_0000, 0x7, 0]]\n";
+
+static int run3(const char *base, const char *kernel, const char *devices)
+{
+	static char buf[8192];
+
+	snprintf(buf, sizeof(buf), "[base]\n%s[kernel]\n%s[devices]\n%s",
+		 base, kernel, devices);
+	return run(buf);
+}
+
+static void dump(void)
+{
+	for (int i = 0; i < diags.n; i++)
+		printf("    %u:%u: [%d] %s\n", diags.line[i], diags.col[i],
+		       diags.code[i], diags.msg[i]);
+}
+
+/* The run must have produced an error code at line:col whose message
+ * contains what. */
+static void has(int code, uint32_t line, uint32_t col, const char *what)
+{
+	for (int i = 0; i < diags.n; i++)
+		if (diags.code[i] == code && diags.line[i] == line &&
+		    diags.col[i] == col && strstr(diags.msg[i], what))
+			return;
+	printf("  no diagnostic %d at %u:%u containing \"%s\"; got:\n", code,
+	       line, col, what);
+	dump();
+	CHECK(0);
+}
+
+/* Exactly one error, code, at line:col. */
+static void only_error(int rc, int code, uint32_t line, uint32_t col,
+		       const char *what)
+{
+	CHECK_EQ_INT(rc, code);
+	CHECK_EQ_INT(diags.errors, 1);
+	has(code, line, col, what);
+}
+
+/* ------------------------------------------------------------ positive */
+
+UNIT_TEST(vmcfg_minimal_and_defaults)
+{
+	int rc = run3(BASE, KERNEL, "");
+
+	if (rc)
+		dump();
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(diags.n, 0);
+	CHECK_EQ_INT(cfg.id, 1);
+	CHECK_EQ_STR(cfg.name, "t");
+	CHECK_EQ_INT(cfg.vm_type, 1);
+	CHECK_EQ_INT(cfg.cpu_num, 1);
+	CHECK_EQ_INT(cfg.phys_cpu_ids_count, 0);
+	CHECK_EQ_INT(cfg.image_location, VMCFG_IMAGE_MEMORY);
+	CHECK_EQ_STR(cfg.kernel_path, "k.bin");
+	CHECK_EQ_INT(cfg.kernel_load_addr, 0x40080000);
+	CHECK_EQ_STR(cfg.dtb_path, "");
+	CHECK(!cfg.has_dtb_load_addr && !cfg.has_ramdisk_load_addr);
+	CHECK_EQ_INT(cfg.region_count, 1);
+	CHECK_EQ_INT(cfg.regions[0].size, 0x10000000);
+	CHECK_EQ_INT(cfg.regions[0].flags, 7);
+	CHECK_EQ_INT(cfg.regions[0].map_type, VMCFG_MAP_ALLOC);
+	CHECK_EQ_INT(cfg.interrupt_mode, VMCFG_IRQ_DEFAULT);
+	CHECK_EQ_INT(cfg.emu_device_count + cfg.pt_device_count, 0);
+	/* No [devices] at all is fine too. */
+	CHECK_EQ_INT(run("[base]\nid = 0\nname = \"x\"\ncpu_num = 1\n"
+			 "[kernel]\nentry_point = 0\nimage_location = \"fs\"\n"
+			 "kernel_path = \"k\"\nkernel_load_addr = 0\n"
+			 "memory_regions = [[0, 0x1000, 7, 1]]\n"), 0);
+	CHECK_EQ_INT(cfg.id, 0);
+	CHECK_EQ_INT(cfg.image_location, VMCFG_IMAGE_FS);
+}
+
+UNIT_TEST(vmcfg_full)
+{
+	int rc = run3(
+		"id = 0x7fff_ffff_ffff_ffff\nname = \"linux\"\nvm_type = 2\n"
+		"cpu_num = 2\nphys_cpu_ids = [0x0, 0x100]\n"
+		"phys_cpu_sets = [1, 6]\n",
+		"entry_point = 0x4020_0000\nimage_location = \"memory\"\n"
+		"kernel_path = \"Image\"\nkernel_load_addr = 0x4020_0000\n"
+		"dtb_path = \"g.dtb\"\ndtb_load_addr = 0x4f00_0000\n"
+		"ramdisk_path = \"initrd\"\nramdisk_load_addr = 0x4800_0000\n"
+		"bios_path = \"\"\nbios_load_addr = 0\n"
+		"cmdline = \"console=ttyAMA0 root=/dev/vda\"\n"
+		"disk_path = \"disk.img\"\n"
+		"memory_regions = [\n  [0x4000_0000, 0x1000_0000, 0x7, 0],\n"
+		"  [0x0900_0000, 0x1000, 0xf, 2], # uart\n]\n",
+		"interrupt_mode = \"pt\"\n"
+		"emu_devices = [[\"gicd\", 0x800_0000, 0x1_0000, 0, 0x21, []],\n"
+		"  [\"gicr\", 0x80a_0000, 0x2_0000, 0, 0x20, [1, 0x2_0000, 0]],\n"
+		"  [\"noconf\", 0x1000, 0x1000, 3, 1]]\n"
+		"passthrough_devices = [[\"/\",], [\"uart\", 0x1000_0000, "
+		"0x2000_0000, 0x1000, 33]]\n"
+		"passthrough_addresses = [[0x2800_0000, 0x100_0000]]\n"
+		"excluded_devices = [[\"/pcie@10000000\"]]\n");
+
+	if (rc)
+		dump();
+	CHECK_EQ_INT(rc, 0);
+	CHECK(cfg.id == (uint64_t)INT64_MAX);
+	CHECK_EQ_INT(cfg.vm_type, 2);
+	CHECK_EQ_INT(cfg.phys_cpu_ids_count, 2);
+	CHECK_EQ_INT(cfg.phys_cpu_ids[1], 0x100);
+	CHECK_EQ_INT(cfg.phys_cpu_sets[1], 6);
+	CHECK_EQ_STR(cfg.dtb_path, "g.dtb");
+	CHECK(cfg.has_dtb_load_addr && cfg.dtb_load_addr == 0x4f000000);
+	CHECK(cfg.has_ramdisk_load_addr && cfg.has_bios_load_addr);
+	CHECK_EQ_STR(cfg.cmdline, "console=ttyAMA0 root=/dev/vda");
+	CHECK_EQ_STR(cfg.disk_path, "disk.img");
+	CHECK_EQ_INT(cfg.region_count, 2);
+	CHECK_EQ_INT(cfg.regions[1].map_type, VMCFG_MAP_RESERVED);
+	CHECK_EQ_INT(cfg.interrupt_mode, VMCFG_IRQ_PASSTHROUGH);
+	CHECK_EQ_INT(cfg.emu_device_count, 3);
+	CHECK_EQ_STR(cfg.emu_devices[1].name, "gicr");
+	CHECK_EQ_INT(cfg.emu_devices[1].emu_type, 0x20);
+	CHECK_EQ_INT(cfg.emu_devices[1].cfg_count, 3);
+	CHECK_EQ_INT(cfg.emu_devices[1].cfg[1], 0x20000);
+	CHECK_EQ_INT(cfg.emu_devices[2].cfg_count, 0);
+	CHECK_EQ_INT(cfg.pt_device_count, 2);
+	CHECK(cfg.pt_devices[0].is_dt_path);
+	CHECK_EQ_STR(cfg.pt_devices[0].name, "/");
+	CHECK(!cfg.pt_devices[1].is_dt_path);
+	CHECK_EQ_INT(cfg.pt_devices[1].base_hpa, 0x20000000);
+	CHECK_EQ_INT(cfg.pt_devices[1].irq, 33);
+	CHECK_EQ_INT(cfg.pt_address_count, 1);
+	CHECK_EQ_INT(cfg.pt_addresses[0].length, 0x1000000);
+	CHECK_EQ_INT(cfg.excluded_count, 1);
+	CHECK_EQ_STR(cfg.excluded_devices[0], "/pcie@10000000");
+}
+
+UNIT_TEST(vmcfg_interrupt_mode_aliases)
+{
+	static const struct {
+		const char *name;
+		enum vmcfg_irq_mode mode;
+	} cases[] = {
+		{ "no_irq", VMCFG_IRQ_NO_IRQ }, { "emulated", VMCFG_IRQ_EMULATED },
+		{ "emu", VMCFG_IRQ_EMULATED },
+		{ "passthrough", VMCFG_IRQ_PASSTHROUGH },
+		{ "pt", VMCFG_IRQ_PASSTHROUGH },
+	};
+	char dev[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dev, sizeof(dev), "interrupt_mode = \"%s\"\n",
+			 cases[i].name);
+		CHECK_EQ_INT(run3(BASE, KERNEL, dev), 0);
+		CHECK_EQ_INT(cfg.interrupt_mode, cases[i].mode);
+	}
+}
+
+UNIT_TEST(vmcfg_strerror_all)
+{
+	for (int c = VMCFG_ERR_BASE; c < VMCFG_ERR_END; c++)
+		CHECK(strcmp(vmcfg_strerror(c), "unknown error"));
+	CHECK_EQ_STR(vmcfg_strerror(TOML_ERR_DUPLICATE_KEY), "duplicate key");
+	CHECK_EQ_STR(vmcfg_strerror(VMCFG_ERR_END), "unknown error");
+	CHECK_EQ_STR(vmcfg_strerror(-1), "unknown error");
+	CHECK_EQ_STR(vmcfg_strerror(0), "success");
+}
+
+/* ------------------------------------------------------------ errors */
+
+UNIT_TEST(vmcfg_err_syntax)
+{
+	int rc = run3("id = 1\nname = \"t\ncpu_num = 1\n", KERNEL, "");
+
+	only_error(rc, TOML_ERR_UNTERMINATED_STRING, 3, 8, "unterminated");
+	CHECK_EQ_STR(diags.file, "vm.toml");
+	CHECK_EQ_INT(run3(BASE, "entry_point = 0x8000_0000_0000_0000\n", ""),
+		     TOML_ERR_INT_OVERFLOW);
+	has(TOML_ERR_INT_OVERFLOW, 6, 15, "64 bits");
+}
+
+UNIT_TEST(vmcfg_err_nomem)
+{
+	static const char text[] = "[base]\nid = 1\n";
+
+	memset(&diags, 0, sizeof(diags));
+	CHECK_EQ_INT(vmcfg_parse("f", text, sizeof(text) - 1, arena, 64, &cfg,
+				 record, &diags), TOML_ERR_NOMEM);
+	CHECK_EQ_INT(diags.errors, 1);
+}
+
+UNIT_TEST(vmcfg_err_type)
+{
+	only_error(run3("id = \"1\"\nname = \"t\"\ncpu_num = 1\n", KERNEL, ""),
+		   VMCFG_ERR_TYPE, 2, 6, "base.id: expected integer, found string");
+	only_error(run3(BASE, KERNEL, "emu_devices = {}\n"), VMCFG_ERR_TYPE,
+		   12, 15, "expected array, found table");
+	only_error(run3("id = 1\nname = 1.5\ncpu_num = 1\n", KERNEL, ""),
+		   VMCFG_ERR_TYPE, 3, 8, "found float");
+	CHECK_EQ_INT(run("base = 1\n[kernel]\n"), VMCFG_ERR_TYPE);
+	has(VMCFG_ERR_TYPE, 1, 8, "[base] must be a table");
+	only_error(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+			"\"memory\"\nkernel_path = \"k\"\nkernel_load_addr = "
+			"0x4008_0000\nmemory_regions = [[0x4000_0000, 0x1000]]\n",
+			""), VMCFG_ERR_TYPE, 10, 19, "[gpa, size, flags, map_type]");
+}
+
+UNIT_TEST(vmcfg_err_missing)
+{
+	int rc = run("[base]\nname = \"x\"\n[kernel]\nkernel_path = \"k\"\n");
+
+	CHECK_EQ_INT(rc, VMCFG_ERR_MISSING);
+	has(VMCFG_ERR_MISSING, 1, 2, "base.id");
+	has(VMCFG_ERR_MISSING, 1, 2, "base.cpu_num");
+	has(VMCFG_ERR_MISSING, 3, 2, "kernel.entry_point");
+	has(VMCFG_ERR_MISSING, 3, 2, "kernel.image_location");
+	has(VMCFG_ERR_MISSING, 3, 2, "kernel.kernel_load_addr");
+	has(VMCFG_ERR_MISSING, 3, 2, "kernel.memory_regions");
+	CHECK_EQ_INT(diags.errors, 6);
+	/* An empty file: everything missing, reported at 1:1. */
+	CHECK_EQ_INT(run(""), VMCFG_ERR_MISSING);
+	CHECK_EQ_INT(diags.errors, 8);
+	has(VMCFG_ERR_MISSING, 1, 1, "kernel.kernel_path");
+}
+
+UNIT_TEST(vmcfg_err_range)
+{
+	only_error(run3("id = -1\nname = \"t\"\ncpu_num = 1\n", KERNEL, ""),
+		   VMCFG_ERR_RANGE, 2, 6, "must not be negative");
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 0\n", KERNEL, ""),
+		   VMCFG_ERR_RANGE, 4, 11, "at least 1");
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 17\n", KERNEL, ""),
+		   VMCFG_ERR_RANGE, 4, 11, "17 is above the maximum 16");
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\nvm_type = 3\n",
+			KERNEL, ""), VMCFG_ERR_RANGE, 5, 11, "maximum 2");
+	only_error(run3(BASE, "entry_point = -4\nimage_location = \"fs\"\n"
+			"kernel_path = \"k\"\nkernel_load_addr = 0x4000_0000\n"
+			"memory_regions = [[0x4000_0000, 0x1000, 7, 0]]\n", ""),
+		   VMCFG_ERR_RANGE, 6, 15, "kernel.entry_point");
+}
+
+UNIT_TEST(vmcfg_err_string)
+{
+	static char base[512];
+
+	only_error(run3("id = 1\nname = \"\"\ncpu_num = 1\n", KERNEL, ""),
+		   VMCFG_ERR_STRING, 3, 8, "must not be empty");
+	snprintf(base, sizeof(base), "id = 1\nname = \"%064d\"\ncpu_num = 1\n",
+		 0);
+	only_error(run3(base, KERNEL, ""), VMCFG_ERR_STRING, 3, 8,
+		   "too long (64 bytes, at most 63)");
+	only_error(run3("id = 1\nname = \"a\\u0000b\"\ncpu_num = 1\n", KERNEL,
+			""), VMCFG_ERR_STRING, 3, 8, "NUL");
+	only_error(run3(BASE, KERNEL, "excluded_devices = [[\"\"]]\n"),
+		   VMCFG_ERR_STRING, 12, 22, "must not be empty");
+}
+
+UNIT_TEST(vmcfg_err_too_many)
+{
+	static char dev[4096];
+	int n = snprintf(dev, sizeof(dev), "passthrough_addresses = [");
+
+	for (int i = 0; i <= VMCFG_MAX_DEVICES; i++)
+		n += snprintf(dev + n, sizeof(dev) - (size_t)n,
+			      "[0x%x, 0x1000], ", 0x10000 * (i + 1));
+	snprintf(dev + n, sizeof(dev) - (size_t)n, "]\n");
+	only_error(run3(BASE, KERNEL, dev), VMCFG_ERR_TOO_MANY, 12, 25,
+		   "33 entries, at most 32");
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\nphys_cpu_ids = "
+			"[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\n", KERNEL,
+			""), VMCFG_ERR_TOO_MANY, 5, 16, "at most 16");
+}
+
+UNIT_TEST(vmcfg_err_cpu_count)
+{
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 2\nphys_cpu_ids = [0]\n",
+			KERNEL, ""), VMCFG_ERR_CPU_COUNT, 5, 16,
+		   "phys_cpu_ids has 1 entries but cpu_num is 2");
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\n"
+			"phys_cpu_sets = [1, 2]\n", KERNEL, ""),
+		   VMCFG_ERR_CPU_COUNT, 5, 17, "phys_cpu_sets has 2");
+}
+
+UNIT_TEST(vmcfg_err_empty_cpu_set)
+{
+	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 2\n"
+			"phys_cpu_sets = [1, 0]\n", KERNEL, ""),
+		   VMCFG_ERR_EMPTY_CPU_SET, 5, 21, "phys_cpu_sets[1]");
+}
+
+UNIT_TEST(vmcfg_err_image_location)
+{
+	only_error(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+			"\"disk\"\nkernel_path = \"k\"\nkernel_load_addr = "
+			"0x4008_0000\nmemory_regions = [[0x4000_0000, 0x100_0000, "
+			"7, 0]]\n", ""), VMCFG_ERR_IMAGE_LOCATION, 7, 18,
+		   "\"memory\" or \"fs\"");
+}
+
+UNIT_TEST(vmcfg_err_interrupt_mode)
+{
+	only_error(run3(BASE, KERNEL, "interrupt_mode = \"msi\"\n"),
+		   VMCFG_ERR_INTERRUPT_MODE, 12, 18, "no_irq");
+}
+
+/* KERNEL with its memory_regions line replaced. */
+static int run_regions(const char *regions)
+{
+	static char kernel[1024];
+
+	snprintf(kernel, sizeof(kernel),
+		 "entry_point = 0x4008_0000\nimage_location = \"memory\"\n"
+		 "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
+		 "memory_regions = %s\n", regions);
+	return run3(BASE, kernel, "");
+}
+
+UNIT_TEST(vmcfg_err_map_type)
+{
+	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 3]]"),
+		   VMCFG_ERR_MAP_TYPE, 10, 49, "map_type 3");
+}
+
+UNIT_TEST(vmcfg_err_region_flags)
+{
+	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 0x27, 0]]"),
+		   VMCFG_ERR_REGION_FLAGS, 10, 46, "unknown flag bits 0x20");
+}
+
+UNIT_TEST(vmcfg_err_region_empty)
+{
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
+				 "[0x9000_0000, 0, 7, 0]]"),
+		     VMCFG_ERR_REGION_EMPTY);
+	has(VMCFG_ERR_REGION_EMPTY, 10, 67, "memory_regions[1]: size is 0");
+}
+
+UNIT_TEST(vmcfg_err_region_wrap)
+{
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
+				 "[0x7fff_ffff_ffff_0000, 0x1_0001, 7, 0]]"),
+		     VMCFG_ERR_REGION_WRAP);
+	has(VMCFG_ERR_REGION_WRAP, 10, 54, "wraps");
+	/* Ending exactly at 2^63 is fine. */
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
+				 "[0x7fff_ffff_ffff_0000, 0x1_0000, 7, 0]]"), 0);
+}
+
+UNIT_TEST(vmcfg_err_region_overlap)
+{
+	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0],\n"
+			       "  [0x4fff_f000, 0x2000, 7, 0]]"),
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3, "overlaps");
+	/* Touching is not overlapping. */
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
+				 "[0x5000_0000, 0x1000, 7, 0]]"), 0);
+}
+
+UNIT_TEST(vmcfg_err_addr_outside)
+{
+	int rc = run3(BASE,
+		      "entry_point = 0x3000_0000\nimage_location = \"memory\"\n"
+		      "kernel_path = \"k\"\nkernel_load_addr = 0x5000_0000\n"
+		      "dtb_load_addr = 0x6000_0000\n"
+		      "ramdisk_path = \"r\"\nramdisk_load_addr = 0\n"
+		      "bios_path = \"b\"\nbios_load_addr = 0x4fff_ffff\n"
+		      "memory_regions = [[0x4000_0000, 0x1000_0000, 7, 0]]\n",
+		      "");
+
+	CHECK_EQ_INT(rc, VMCFG_ERR_ADDR_OUTSIDE);
+	CHECK_EQ_INT(diags.errors, 4);
+	has(VMCFG_ERR_ADDR_OUTSIDE, 6, 15, "kernel.entry_point 0x30000000");
+	has(VMCFG_ERR_ADDR_OUTSIDE, 9, 20, "kernel_load_addr");
+	has(VMCFG_ERR_ADDR_OUTSIDE, 10, 17, "dtb_load_addr");
+	has(VMCFG_ERR_ADDR_OUTSIDE, 12, 21, "ramdisk_load_addr");
+	/* Unused zero addresses are not checked (AxVisor's "unset"). */
+	CHECK_EQ_INT(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+			  "\"memory\"\nkernel_path = \"k\"\nkernel_load_addr = "
+			  "0x4008_0000\ndtb_load_addr = 0\nramdisk_load_addr = 0\n"
+			  "memory_regions = [[0x4000_0000, 0x100_0000, 7, 0]]\n",
+			  ""), 0);
+}
+
+UNIT_TEST(vmcfg_err_device)
+{
+	static const struct {
+		const char *dev;
+		uint32_t col;
+		const char *what;
+	} cases[] = {
+		{ "emu_devices = [[\"x\", 0x1000, 0x1000, 1]]", 16,
+		  "emu_devices[0]: expected [name" },
+		{ "emu_devices = [[1, 0x1000, 0x1000, 1, 1]]", 17,
+		  "first field must be a string" },
+		{ "emu_devices = [[\"x\", -1, 0x1000, 1, 1]]", 22, "base_gpa" },
+		{ "emu_devices = [[\"x\", 0x1000, 0, 1, 1]]", 16, "length is 0" },
+		{ "emu_devices = [[\"x\", 0x1000, 1, 0x1_0000_0000, 1]]", 33,
+		  "irq" },
+		{ "emu_devices = [[\"x\", 0x1000, 1, 1, 1, 5]]", 39,
+		  "config must be an array" },
+		{ "emu_devices = [[\"x\", 0x1000, 1, 1, 1, [\"a\"]]]", 40,
+		  "config value" },
+		{ "passthrough_devices = [[\"a\", 1, 2]]", 24,
+		  "[\"/dt/path\"] or [name" },
+		{ "passthrough_devices = [[1]]", 25, "must be a string" },
+		{ "passthrough_devices = [\"/\"]", 24, "expected" },
+		{ "passthrough_devices = [[\"a\", 0x7fff_ffff_ffff_ffff, 0, 2, 1]]",
+		  24, "wraps" },
+		{ "passthrough_addresses = [[0x1000]]", 26, "[gpa, length]" },
+		{ "passthrough_addresses = [[0x1000, true]]", 35, "length" },
+		{ "excluded_devices = [\"/a\"]", 21, "[\"/dt/path\"]" },
+		{ "excluded_devices = [[\"/a\", \"/b\"]]", 21, "[\"/dt/path\"]" },
+	};
+	char dev[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dev, sizeof(dev), "%s\n", cases[i].dev);
+		only_error(run3(BASE, KERNEL, dev), VMCFG_ERR_DEVICE, 12,
+			   cases[i].col, cases[i].what);
+	}
+}
+
+UNIT_TEST(vmcfg_warn_unknown_key)
+{
+	int rc = run3("id = 1\nname = \"t\"\ncpu_num = 1\ncolour = 1.5\n",
+		      KERNEL, "interrupt_mode = \"emu\"\nfoo = 2024-01-01\n");
+
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(diags.errors, 0);
+	CHECK_EQ_INT(diags.warnings, 2);
+	has(VMCFG_WARN_UNKNOWN_KEY, 5, 1, "unknown key 'base.colour'");
+	has(VMCFG_WARN_UNKNOWN_KEY, 14, 1, "devices.foo");
+	/* A top-level key that is not a table. */
+	CHECK_EQ_INT(run3(BASE, KERNEL, "") + 0, 0);
+	CHECK_EQ_INT(run("version = 2\n[base]\nid = 1\nname = \"t\"\n"
+			 "cpu_num = 1\n[kernel]\nentry_point = 0\n"
+			 "image_location = \"fs\"\nkernel_path = \"k\"\n"
+			 "kernel_load_addr = 0\n"
+			 "memory_regions = [[0, 0x1000, 7, 0]]\n"), 0);
+	has(VMCFG_WARN_UNKNOWN_KEY, 1, 1, "unknown key 'version'");
+}
+
+UNIT_TEST(vmcfg_warn_unknown_table)
+{
+	int rc = run3(BASE, KERNEL, "[extra]\nx = 1\n[[list]]\n");
+
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(diags.warnings, 2);
+	has(VMCFG_WARN_UNKNOWN_TABLE, 12, 2, "unknown table [extra]");
+	has(VMCFG_WARN_UNKNOWN_TABLE, 14, 3, "[list]");
+}
+
+UNIT_TEST(vmcfg_reports_every_error)
+{
+	int rc = run3("id = -1\nname = 5\ncpu_num = 2\nphys_cpu_ids = [0]\n",
+		      "entry_point = 0x4008_0000\nimage_location = \"x\"\n"
+		      "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
+		      "memory_regions = [[0x4000_0000, 0, 7, 0]]\n",
+		      "interrupt_mode = \"y\"\nbar = 1\n");
+
+	CHECK_EQ_INT(rc, VMCFG_ERR_RANGE);	/* the first one */
+	CHECK_EQ_INT(diags.errors, 6);
+	CHECK_EQ_INT(diags.warnings, 1);
+	has(VMCFG_ERR_TYPE, 3, 8, "base.name");
+	has(VMCFG_ERR_CPU_COUNT, 5, 16, "phys_cpu_ids");
+	has(VMCFG_ERR_IMAGE_LOCATION, 8, 18, "image_location");
+	has(VMCFG_ERR_REGION_EMPTY, 11, 33, "size is 0");
+	has(VMCFG_ERR_INTERRUPT_MODE, 13, 18, "interrupt_mode");
+}
+
+/* ------------------------------------------------------------ printing */
+
+struct text {
+	char buf[65536];
+	size_t len;
+};
+
+static void append(void *ctx, const char *s)
+{
+	struct text *t = ctx;
+	size_t n = strlen(s);
+
+	CHECK(n < 128);
+	if (n < sizeof(t->buf) - t->len) {
+		memcpy(t->buf + t->len, s, n + 1);
+		t->len += n;
+	}
+}
+
+/* cfg, printed and parsed again, must be the same struct. */
+static void round_trip(void)
+{
+	static struct vm_config first;
+	static struct text out;
+
+	first = cfg;
+	out.len = 0;
+	vmcfg_print(&first, append, &out);
+	CHECK_EQ_INT(run(out.buf), 0);
+	CHECK_EQ_INT(diags.n, 0);
+	CHECK(!memcmp(&first, &cfg, sizeof(cfg)));
+}
+
+UNIT_TEST(vmcfg_print_round_trip)
+{
+	static struct text out;
+
+	CHECK_EQ_INT(run3("id = 3\nname = \"q\\\"uote\\\\ \\t\"\n"
+			  "cpu_num = 1\nphys_cpu_sets = [3]\n",
+			  "entry_point = 0x4008_0000\nimage_location = \"fs\"\n"
+			  "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
+			  "cmdline = \"console=ttyAMA0 \\u00e9\"\n"
+			  "ramdisk_load_addr = 0\n"
+			  "memory_regions = [[0x4000_0000, 0x1000_0000, 0x1f, 1]]\n",
+			  "interrupt_mode = \"no_irq\"\n"
+			  "emu_devices = [[\"e\", 0x1000, 0x10, 1, 2, [3]]]\n"
+			  "passthrough_devices = [[\"/soc\"], [\"d\", 1, 2, 3, 4]]\n"
+			  "passthrough_addresses = [[0x10, 0x20]]\n"
+			  "excluded_devices = [[\"/x\"]]\n"), 0);
+	round_trip();
+	out.len = 0;
+	vmcfg_print(&cfg, append, &out);
+	CHECK(strstr(out.buf, "name = \"q\\\"uote\\\\ \\u0009\"\n") != NULL);
+	CHECK(strstr(out.buf, "image_location = \"fs\"\n") != NULL);
+	CHECK(strstr(out.buf, "[0x40000000, 0x10000000, 0x1f, 1],  # RWXDU "
+			      "identical") != NULL);
+	CHECK(strstr(out.buf, "interrupt_mode = \"no_irq\"") != NULL);
+	CHECK(strstr(out.buf, "ramdisk_load_addr = 0x0") != NULL);
+}
+
+UNIT_TEST(vmcfg_print_long_cmdline)
+{
+	static char kernel[4096];
+	char cmd[VMCFG_MAX_CMDLINE];
+
+	memset(cmd, 'c', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 1] = '\0';
+	snprintf(kernel, sizeof(kernel), "%scmdline = \"%s\"\n", KERNEL, cmd);
+	CHECK_EQ_INT(run3(BASE, kernel, ""), 0);
+	CHECK_EQ_INT(strlen(cfg.cmdline), VMCFG_MAX_CMDLINE - 1);
+	round_trip();
+}

@@ -14,12 +14,18 @@ static void vcpu_handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_arch_mmio_done(v, e);
 		return;
 	}
-	pr_debug("VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): no "
-		 "memory or device there; abort injected",
-		 (unsigned long long)v->vm->id, v->id,
-		 e->mmio.write ? "write" : "read", e->mmio.width,
-		 (unsigned long long)e->mmio.addr,
-		 (unsigned long long)vcpu_arch_pc(v));
+	/* Reported at warning level a few times per VM, then at debug
+	 * level: a guest probing in a loop must not flood the console. */
+	struct vm *vm = v->vm;
+	enum log_level lvl = vm->bad_access_reports < 8 ? LOG_WARN : LOG_DEBUG;
+	vm->bad_access_reports++;
+	if (lvl <= log_max_level)
+		log_printf(lvl, "VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): "
+			   "no memory or device there; abort injected",
+			   (unsigned long long)vm->id, v->id,
+			   e->mmio.write ? "write" : "read", e->mmio.width,
+			   (unsigned long long)e->mmio.addr,
+			   (unsigned long long)vcpu_arch_pc(v));
 	vcpu_arch_inject_abort(v, e->mmio.addr, e->mmio.write);
 }
 

@@ -46,3 +46,11 @@ qemu_scenario aarch64/refused-vm 60 \
   "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/absent-cpu-aarch64.toml:$HELLO" \
   "VM absent-cpu: vCPU 0 names a physical CPU this machine does not have" \
   "Hello, world!" "all VMs have shut down"
+
+# Accesses to guest addresses that nothing backs come back to the guest as
+# synchronous external aborts, reported with VM, vCPU, address and PC; a
+# VM beside it is unaffected.
+qemu_scenario aarch64/stray-access-abort 60 \
+  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/abort-aarch64.toml:$HELLO" \
+  "abort: PASS" "VM 3 vCPU 0: write of 4 bytes at 0xa000000 (pc" \
+  "[vm1] Hello, world!" "all VMs have shut down" "!NO abort"

@@ -38,7 +38,7 @@ struct vm {
 	unsigned vcpu_count;
 	unsigned vcpus_running;   /* tasks not yet finished */
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];
-	bool reset_requested;
+	unsigned bad_access_reports;  /* aborts injected for stray accesses */
 	struct vm_arch arch;
 };
 

@@ -11,13 +11,14 @@
 
 .macro trap_stub n
 	.balign 16
-	.if !HAS_ERR(\n)
+	.if HAS_ERR(\n) == 0
 	pushq	$0
 	.endif
 	pushq	$\n
 	jmp	x86_trap_entry
 .endm
 
+	.altmacro
 	.text
 	.balign 16
 	.global x86_trap_stubs
@@ -27,6 +28,7 @@ x86_trap_stubs:
 	trap_stub %vec
 	.set	vec, vec + 1
 	.endr
+	.noaltmacro
 
 x86_trap_entry:
 	push	%rax

@@ -1,0 +1,118 @@
+/* Platform discovery on a PC (QEMU q35 and alike): RAM from the Multiboot
+ * memory map, CPUs and interrupt controllers from ACPI, and power control
+ * through the ACPI PM1a control port and the reset control register. */
+#include <hal/hal.h>
+#include <kernel/log.h>
+#include "x86.h"
+
+#define MB_BOOT_MAGIC   0x2badb002
+#define MB_INFO_MEM     (1u << 0)
+#define MB_INFO_MMAP    (1u << 6)
+#define MB_MMAP_RAM     1
+#define MB_MMAP_MAX_LEN (64u << 10)
+#define ONE_MIB         0x100000ull
+
+#define PM1_SLP_EN      (1u << 13)
+#define PM1_SLP_TYP_S5  0u          /* \_S5 in QEMU's DSDT: 0 */
+#define PORT_RESET_CTRL 0xcf9       /* ICH9 reset control register */
+
+extern char __image_start[], __image_end[];
+
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4];
+	uint32_t mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct mb_mmap_entry {
+	uint32_t size;               /* of the rest of the entry */
+	uint64_t base, len;
+	uint32_t type;
+} __attribute__((packed));
+
+static void ram_add(struct hal_boot_info *info, uint64_t base, uint64_t len)
+{
+	uint64_t end = base + len;
+
+	if (end < base)
+		end = UINT64_MAX;
+	if (base < ONE_MIB)
+		base = ONE_MIB;              /* low memory: BIOS, trampoline */
+	base = ALIGN_UP(base, PAGE_SIZE);
+	end = ALIGN_DOWN(end, PAGE_SIZE);
+	if (end <= base || info->ram_count >= HAL_MAX_RAM_RANGES)
+		return;
+	info->ram[info->ram_count].base = base;
+	info->ram[info->ram_count++].size = end - base;
+}
+
+static void multiboot_memory(struct hal_boot_info *info)
+{
+	uint32_t magic, pa = x86_boot_mbi(&magic);
+
+	if (magic != MB_BOOT_MAGIC)
+		panic("not started by a Multiboot loader (eax %#x)", magic);
+	const struct mb_info *mb = pa_to_ptr(pa);
+	if (mb->flags & MB_INFO_MMAP) {
+		uint32_t len = MIN(mb->mmap_length, MB_MMAP_MAX_LEN);
+		for (uint32_t off = 0; off + sizeof(struct mb_mmap_entry) <= len;) {
+			const struct mb_mmap_entry *e = pa_to_ptr(mb->mmap_addr + off);
+			if (e->size < sizeof(*e) - 4)
+				break;
+			if (e->type == MB_MMAP_RAM)
+				ram_add(info, e->base, e->len);
+			off += e->size + 4;
+		}
+	} else if (mb->flags & MB_INFO_MEM) {
+		ram_add(info, ONE_MIB, (uint64_t)mb->mem_upper << 10);
+	}
+}
+
+/* ram[0] must be the range the page allocator manages: the largest. */
+static void ram_largest_first(struct hal_boot_info *info)
+{
+	unsigned best = 0;
+
+	for (unsigned i = 1; i < info->ram_count; i++)
+		if (info->ram[i].size > info->ram[best].size)
+			best = i;
+	__typeof__(info->ram[0]) t = info->ram[0];
+	info->ram[0] = info->ram[best];
+	info->ram[best] = t;
+}
+
+void hal_early_init(struct hal_boot_info *info)
+{
+	x86_uart_init();
+	info->platform = "x86_64 (Multiboot, long mode)";
+	info->image_start = ptr_to_pa(__image_start);
+	info->image_end = ptr_to_pa(__image_end);
+	multiboot_memory(info);
+	if (!info->ram_count)
+		panic("the Multiboot memory map has no RAM above 1 MiB");
+	ram_largest_first(info);
+	paddr_t end = info->ram[0].base + info->ram[0].size;
+	paddr_t mapped = x86_mmu_map_ram(end);
+	if (mapped < end)
+		info->ram[0].size = mapped - info->ram[0].base;
+	if (!x86_acpi_scan(info, x86_lapic_id()))
+		pr_warn("no ACPI MADT: running on the boot CPU only");
+}
+
+void hal_system_off(void)
+{
+	hal_irq_disable();
+	outw(x86_platform.pm1a_cnt, PM1_SLP_TYP_S5 << 10 | PM1_SLP_EN);
+	outw(0x604, PM1_SLP_TYP_S5 << 10 | PM1_SLP_EN);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void hal_system_reset(void)
+{
+	hal_irq_disable();
+	outb(PORT_RESET_CTRL, 0x02);     /* system reset, then do it: hard */
+	outb(PORT_RESET_CTRL, 0x06);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

@@ -15,7 +15,9 @@
 #define PIT_CH2         0x42
 #define PIT_CMD         0x43
 #define PORT_B          0x61        /* bit 0: ch2 gate, 1: speaker, 5: ch2 out */
-#define CALIBRATE_HZ    50u         /* a 20 ms window */
+#define CALIBRATE_HZ    100u        /* 10 ms windows */
+#define CALIBRATE_RUNS  5
+#define LVT_MASKED      0x10000u
 #define LVT_ONESHOT     0u
 #define LVT_TSC_DEADLINE (2u << 17)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
@@ -24,35 +26,53 @@ static uint64_t tsc_hz;
 static uint64_t lapic_per_tsc;      /* LAPIC ticks per TSC tick, 32.32 */
 static bool tsc_deadline;
 
-void x86_timer_calibrate(void)
+/* One PIT window of 1/CALIBRATE_HZ s: the TSC and LAPIC timer ticks it
+ * took. False if the PIT never counted down. */
+static bool pit_window(uint64_t *tsc, uint32_t *lapic)
 {
-	uint32_t r[4], latch = PIT_HZ / CALIBRATE_HZ;
+	uint32_t latch = PIT_HZ / CALIBRATE_HZ;
+	uint64_t spins = 0;
 
-	cpuid(1, 0, r);
-	tsc_deadline = r[2] & CPUID1_ECX_TSC_DEADLINE;
-	x86_lapic_timer_lvt(LVT_ONESHOT | 0x10000 /* masked */ | HAL_TIMER_IRQ);
 	outb(PORT_B, (uint8_t)((inb(PORT_B) & ~0x02) | 0x01));
 	outb(PIT_CMD, 0xb0);             /* ch2, lo/hi byte, mode 0, binary */
 	outb(PIT_CH2, (uint8_t)latch);
 	outb(PIT_CH2, (uint8_t)(latch >> 8));
 	x86_lapic_timer_write_init(UINT32_MAX);
 	uint64_t t0 = rdtsc();
-	uint64_t spins = 0;
 	while (!(inb(PORT_B) & 0x20) && ++spins < 100000000ull)
 		;
 	uint64_t t1 = rdtsc();
-	uint32_t lapic_ticks = UINT32_MAX - x86_lapic_timer_read_current();
+	*lapic = UINT32_MAX - x86_lapic_timer_read_current();
 	x86_lapic_timer_write_init(0);
-	if (!(inb(PORT_B) & 0x20))
-		panic("PIT channel 2 never counted down: cannot time the TSC");
-	if (t1 <= t0 || !lapic_ticks)
+	*tsc = t1 - t0;
+	return inb(PORT_B) & 0x20;
+}
+
+/* Several windows, the shortest kept: a window can only be stretched
+ * (the vCPU descheduled before it reads the TSC), never shortened. */
+void x86_timer_calibrate(void)
+{
+	uint32_t r[4], lapic_ticks = 0, l;
+	uint64_t tsc_ticks = UINT64_MAX, t;
+
+	cpuid(1, 0, r);
+	tsc_deadline = r[2] & CPUID1_ECX_TSC_DEADLINE;
+	x86_lapic_timer_lvt(LVT_ONESHOT | LVT_MASKED | HAL_TIMER_IRQ);
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
+		if (!pit_window(&t, &l))
+			panic("PIT channel 2 never counted down: cannot time the TSC");
+		if (t < tsc_ticks) {
+			tsc_ticks = t;
+			lapic_ticks = l;
+		}
+	}
+	if (!tsc_ticks || !lapic_ticks)
 		panic("TSC or LAPIC timer does not count");
-	tsc_hz = (t1 - t0) * CALIBRATE_HZ;
-	uint64_t lapic_hz = (uint64_t)lapic_ticks * CALIBRATE_HZ;
-	lapic_per_tsc = ((uint64_t)lapic_ticks << 32) / (t1 - t0);
+	tsc_hz = tsc_ticks * CALIBRATE_HZ;
+	lapic_per_tsc = ((uint64_t)lapic_ticks << 32) / tsc_ticks;
 	pr_info("TSC %llu kHz, LAPIC timer %llu kHz, %s mode",
 		(unsigned long long)(tsc_hz / 1000),
-		(unsigned long long)(lapic_hz / 1000),
+		(unsigned long long)lapic_ticks * CALIBRATE_HZ / 1000,
 		tsc_deadline ? "TSC-deadline" : "one-shot");
 }
 

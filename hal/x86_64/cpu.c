@@ -131,23 +131,27 @@ static const char *const exception_names[32] = {
 	[29] = "VMM communication", [30] = "security",
 };
 
+/* In pieces: console_printf() formats at most 256 characters. */
 static void trap_report(const struct trap_frame *f)
 {
 	const char *name = exception_names[f->vector];
 
 	console_printf("\n[cvisor] exception %llu (%s) in cvisor\n"
-		       "  error %#llx  RIP %016llx  CR2 %016llx\n"
-		       "  RSP %016llx  RFLAGS %#llx  CS %#llx\n"
-		       "  RAX %016llx  RBX %016llx  RCX %016llx  RDX %016llx\n"
-		       "  RSI %016llx  RDI %016llx  RBP %016llx\n",
+		       "  error %#llx  RIP %016llx  CR2 %016llx\n",
 		       (unsigned long long)f->vector, name ? name : "reserved",
 		       (unsigned long long)f->error, (unsigned long long)f->rip,
-		       (unsigned long long)read_cr2(), (unsigned long long)f->rsp,
-		       (unsigned long long)f->rflags, (unsigned long long)f->cs,
+		       (unsigned long long)read_cr2());
+	console_printf("  RSP %016llx  RFLAGS %#llx  CS %#llx\n",
+		       (unsigned long long)f->rsp,
+		       (unsigned long long)f->rflags, (unsigned long long)f->cs);
+	console_printf("  RAX %016llx  RBX %016llx  RCX %016llx\n"
+		       "  RDX %016llx  RSI %016llx  RDI %016llx\n",
 		       (unsigned long long)f->rax, (unsigned long long)f->rbx,
 		       (unsigned long long)f->rcx, (unsigned long long)f->rdx,
-		       (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		       (unsigned long long)f->rbp);
+		       (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	console_printf("  RBP %016llx  R8 %016llx  R9 %016llx\n",
+		       (unsigned long long)f->rbp, (unsigned long long)f->r8,
+		       (unsigned long long)f->r9);
 }
 
 /* Every vector ends here (vectors.S). Exceptions are bugs of cvisor;

@@ -79,7 +79,7 @@ LOG_LEVEL_trace := LOG_TRACE
 ARCH_CFLAGS_aarch64 := -mgeneral-regs-only -mstrict-align -march=armv8-a -mno-outline-atomics
 ARCH_CFLAGS_riscv64 := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 ARCH_CFLAGS_x86_64  := -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mgeneral-regs-only \
-                       -mcmodel=small -fno-pic
+                       -mcmodel=small -fno-pic -Wa,--noexecstack
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \

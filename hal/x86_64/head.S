@@ -4,7 +4,8 @@
  * task context switch.
  *
  * Boot page tables: an identity map of the first 4 GiB with 2 MiB pages;
- * 3-4 GiB (LAPIC, IOAPIC, HPET, PCI windows) uncached. mmu.c extends it
+ * 3-4 GiB (LAPIC, IOAPIC, HPET, PCI windows) uncached; the first 2 MiB in
+ * 4 KiB pages, so that page 0 can be unmapped later (NULL faults). mmu.c extends it
  * for RAM above 4 GiB. */
 #include "x86_defs.h"
 
@@ -62,7 +63,7 @@ _start:
 	cmp	$4, %ecx
 	jb	2b
 	/* 2048 large pages: 4 GiB; the last GiB uncached. */
-	xor	%ecx, %ecx
+	mov	$1, %ecx
 3:	mov	%ecx, %eax
 	shl	$21, %eax
 	or	$(PTE_P | PTE_W | PTE_PS), %eax
@@ -73,6 +74,19 @@ _start:
 	inc	%ecx
 	cmp	$2048, %ecx
 	jb	3b
+	/* The first 2 MiB in 4 KiB pages; mmu.c unmaps page 0 once the BIOS
+	 * data area has been read, so that a NULL dereference faults. */
+	mov	$boot_pt0, %eax
+	or	$(PTE_P | PTE_W), %eax
+	mov	%eax, boot_pd
+	xor	%ecx, %ecx
+5:	mov	%ecx, %eax
+	shl	$12, %eax
+	or	$(PTE_P | PTE_W), %eax
+	mov	%eax, boot_pt0(, %ecx, 8)
+	inc	%ecx
+	cmp	$512, %ecx
+	jb	5b
 	pop	%edi
 	pop	%esi
 	xor	%ebp, %ebp               /* boot CPU */
@@ -212,13 +226,15 @@ boot_gdtr:                               /* limit, then base (32 or 64 bits) */
 
 	.section .bss.boot_pt, "aw", @nobits
 	.balign 4096
-	.global boot_pml4, boot_pdpt
+	.global boot_pml4, boot_pdpt, boot_pt0
 boot_pml4:
 	.skip	4096
 boot_pdpt:
 	.skip	4096
 boot_pd:
 	.skip	4 * 4096
+boot_pt0:
+	.skip	4096
 	.balign 8
 	.global x86_null_percpu
 x86_null_percpu:

@@ -33,3 +33,13 @@ paddr_t x86_mmu_map_ram(paddr_t end)
 	}
 	return end;
 }
+
+/* Page 0 holds the real-mode IVT and the BIOS data area, read once by
+ * acpi.c; afterwards it is unmapped so that a NULL dereference faults. */
+void x86_mmu_unmap_page0(void)
+{
+	extern uint64_t boot_pt0[512];
+
+	WRITE_ONCE(boot_pt0[0], 0);
+	__asm__ volatile("invlpg (%0)" : : "r"(0ul) : "memory");
+}

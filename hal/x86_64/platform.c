@@ -97,13 +97,17 @@ void hal_early_init(struct hal_boot_info *info)
 		info->ram[0].size = mapped - info->ram[0].base;
 	if (!x86_acpi_scan(info, x86_lapic_id()))
 		pr_warn("no ACPI MADT: running on the boot CPU only");
+	pr_debug("ACPI: %u CPUs, LAPIC %#llx, IOAPIC %#llx, PM1a_CNT %#x, PM timer %#x",
+		 info->cpu_count, (unsigned long long)x86_platform.lapic_base,
+		 (unsigned long long)x86_platform.ioapic_base,
+		 x86_platform.pm1a_cnt, x86_platform.pm_timer);
+	x86_mmu_unmap_page0();
 }
 
 void hal_system_off(void)
 {
 	hal_irq_disable();
 	outw(x86_platform.pm1a_cnt, PM1_SLP_TYP_S5 << 10 | PM1_SLP_EN);
-	outw(0x604, PM1_SLP_TYP_S5 << 10 | PM1_SLP_EN);
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }

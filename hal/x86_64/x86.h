@@ -105,6 +105,8 @@ void x86_idt_load(void);
 /* Maps RAM up to 'end' above the boot map's 4 GiB; returns the end that
  * is mapped (it may be lower when the page-table pool runs out). */
 paddr_t x86_mmu_map_ram(paddr_t end);
+/* Unmaps page 0 (boot CPU, once the BIOS data area has been read). */
+void x86_mmu_unmap_page0(void);
 
 uint32_t x86_lapic_id(void);
 void x86_lapic_cpu_setup(void);

@@ -68,9 +68,18 @@ static void vp_string(struct vp *p, const char *s)
 	vp_putc(p, '"');
 }
 
+/* 0x4000_0000: digits grouped by four, as AxVisor's files write them. */
 static void vp_hex(struct vp *p, uint64_t v)
 {
-	vp_printf(p, "0x%llx", (unsigned long long)v);
+	char digits[20];
+	int n = snprintf(digits, sizeof(digits), "%llx", (unsigned long long)v);
+
+	vp_puts(p, "0x");
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 4 == 0)
+			vp_putc(p, '_');
+		vp_putc(p, digits[i]);
+	}
 }
 
 static void vp_key_string(struct vp *p, const char *key, const char *val)
@@ -207,6 +216,12 @@ static void vp_pt_device(struct vp *p, const struct vmcfg_pt_device *d)
 	vp_puts(p, "],\n");
 }
 
+/* "key = [" and, for a non-empty list, a newline: entries follow. */
+static void vp_list(struct vp *p, const char *key, uint32_t count)
+{
+	vp_printf(p, "%s = [%s", key, count ? "\n" : "");
+}
+
 static void vp_devices(struct vp *p, const struct vm_config *cfg)
 {
 	uint32_t i;
@@ -214,13 +229,15 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 	vp_puts(p, "\n[devices]\n");
 	vp_key_string(p, "interrupt_mode",
 		      vmcfg_irq_mode_name(cfg->interrupt_mode));
-	vp_puts(p, "emu_devices = [\n");
+	vp_list(p, "emu_devices", cfg->emu_device_count);
 	for (i = 0; i < cfg->emu_device_count; i++)
 		vp_emu_device(p, &cfg->emu_devices[i]);
-	vp_puts(p, "]\npassthrough_devices = [\n");
+	vp_puts(p, "]\n");
+	vp_list(p, "passthrough_devices", cfg->pt_device_count);
 	for (i = 0; i < cfg->pt_device_count; i++)
 		vp_pt_device(p, &cfg->pt_devices[i]);
-	vp_puts(p, "]\npassthrough_addresses = [\n");
+	vp_puts(p, "]\n");
+	vp_list(p, "passthrough_addresses", cfg->pt_address_count);
 	for (i = 0; i < cfg->pt_address_count; i++) {
 		vp_puts(p, "    [");
 		vp_hex(p, cfg->pt_addresses[i].gpa);
@@ -228,7 +245,8 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 		vp_hex(p, cfg->pt_addresses[i].length);
 		vp_puts(p, "],\n");
 	}
-	vp_puts(p, "]\nexcluded_devices = [\n");
+	vp_puts(p, "]\n");
+	vp_list(p, "excluded_devices", cfg->excluded_count);
 	for (i = 0; i < cfg->excluded_count; i++) {
 		vp_puts(p, "    [");
 		vp_string(p, cfg->excluded_devices[i]);

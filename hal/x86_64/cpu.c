@@ -40,6 +40,25 @@ _Static_assert(offsetof(struct trap_frame, vector) == TRAP_FRAME_GPRS * 8,
 extern char x86_trap_stubs[];
 void x86_task_start(void);
 
+/* Vectors that must not trust the current stack get IST 1. */
+#define IST_STACK_SIZE  4096
+#define TSS_TYPE_AVAIL  0x9
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+_Static_assert(MAX_CPUS <= GDT_TSS_SLOTS, "a GDT TSS slot per CPU");
+extern uint64_t boot_gdt_tss[2 * GDT_TSS_SLOTS];
+static struct tss tss[MAX_CPUS];
+static uint8_t ist_stacks[MAX_CPUS][IST_STACK_SIZE] __attribute__((aligned(16)));
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 static uint32_t boot_magic;
 static uint32_t boot_mbi;
@@ -90,6 +109,14 @@ void hal_context_init(struct hal_context *ctx, void *stack_top,
 	};
 }
 
+/* NMI, double fault and machine check run on their own stack (IST 1): a
+ * wild stack pointer is then reported instead of ending in a triple
+ * fault. */
+static bool vector_uses_ist(unsigned v)
+{
+	return v == 2 || v == 8 || v == 18;
+}
+
 void x86_idt_init(void)
 {
 	for (unsigned v = 0; v < IDT_VECTORS; v++) {
@@ -97,11 +124,28 @@ void x86_idt_init(void)
 		idt[v] = (struct idt_gate){
 			.off_lo = (uint16_t)h,
 			.selector = GDT_CODE64,
+			.ist = vector_uses_ist(v) ? 1 : 0,
 			.type = IDT_INTR_GATE,
 			.off_mid = (uint16_t)(h >> 16),
 			.off_hi = (uint32_t)(h >> 32),
 		};
 	}
+}
+
+/* This CPU's TSS (only its IST 1 is used) in GDT slot GDT_TSS + 16 * cpu. */
+static void tss_load(unsigned cpu)
+{
+	struct tss *t = &tss[cpu];
+	uint64_t base = (uint64_t)t, limit = sizeof(*t) - 1;
+
+	t->ist[0] = (uint64_t)(ist_stacks[cpu] + IST_STACK_SIZE);
+	t->iomap_base = sizeof(*t);              /* no I/O bitmap */
+	boot_gdt_tss[2 * cpu] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+				(uint64_t)TSS_TYPE_AVAIL << 40 | 1ull << 47 |
+				(limit >> 16 & 0xf) << 48 |
+				(base >> 24 & 0xff) << 56;
+	boot_gdt_tss[2 * cpu + 1] = base >> 32;
+	__asm__ volatile("ltr %w0" : : "r"(GDT_TSS + 16 * cpu) : "memory");
 }
 
 void x86_idt_load(void)
@@ -116,8 +160,9 @@ void x86_idt_load(void)
 
 void hal_cpu_init(unsigned cpu)
 {
-	(void)cpu;
+	BUG_ON(cpu >= MAX_CPUS);
 	x86_idt_load();
+	tss_load(cpu);
 }
 
 static const char *const exception_names[32] = {

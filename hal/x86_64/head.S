@@ -209,7 +209,7 @@ x86_task_start:
 	ud2
 
 /* ---- boot data ---- */
-	.section .rodata
+	.data
 	.balign 16
 	.global boot_gdt, boot_gdtr
 boot_gdt:
@@ -217,6 +217,9 @@ boot_gdt:
 	.quad	0x00af9a000000ffff       /* 0x08: 64-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff       /* 0x10: flat data */
 	.quad	0x00cf9a000000ffff       /* 0x18: flat 32-bit code */
+	.global boot_gdt_tss
+boot_gdt_tss:                            /* 0x20 + 16 * cpu: TSS (cpu.c) */
+	.skip	16 * GDT_TSS_SLOTS
 boot_gdt_end:
 	.balign 8
 	.word	0, 0, 0

@@ -222,6 +222,25 @@ static bool vc_field_string(struct vc *c, const struct vc_sec *s,
 			      size, !required);
 }
 
+/* A file path: also no control characters, which no file system here
+ * allows and which would break the build's line-based `paths` output. */
+static bool vc_field_path(struct vc *c, const struct vc_sec *s,
+			  const char *key, bool required, char *buf,
+			  size_t size)
+{
+	if (!vc_field_string(c, s, key, required, buf, size))
+		return false;
+	for (const char *p = buf; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			buf[0] = '\0';
+			return vc_err(c, VMCFG_ERR_STRING, toml_get(s->t, key),
+				      "%s.%s: path contains a control character",
+				      s->name, key);
+		}
+	}
+	return true;
+}
+
 /* Array field with at most max entries: the array, or NULL. */
 static const struct toml_node *vc_field_array(struct vc *c,
 					      const struct vc_sec *s,
@@ -497,25 +516,25 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 
 	vc_field_uint(c, s, "entry_point", true, max, &cfg->entry_point);
 	vc_image_location(c, s);
-	vc_field_string(c, s, "kernel_path", true, cfg->kernel_path,
+	vc_field_path(c, s, "kernel_path", true, cfg->kernel_path,
 			sizeof(cfg->kernel_path));
 	vc_field_uint(c, s, "kernel_load_addr", true, max,
 		      &cfg->kernel_load_addr);
-	vc_field_string(c, s, "dtb_path", false, cfg->dtb_path,
+	vc_field_path(c, s, "dtb_path", false, cfg->dtb_path,
 			sizeof(cfg->dtb_path));
 	cfg->has_dtb_load_addr = vc_field_uint(c, s, "dtb_load_addr", false,
 					       max, &cfg->dtb_load_addr);
-	vc_field_string(c, s, "ramdisk_path", false, cfg->ramdisk_path,
+	vc_field_path(c, s, "ramdisk_path", false, cfg->ramdisk_path,
 			sizeof(cfg->ramdisk_path));
 	cfg->has_ramdisk_load_addr = vc_field_uint(
 		c, s, "ramdisk_load_addr", false, max, &cfg->ramdisk_load_addr);
-	vc_field_string(c, s, "bios_path", false, cfg->bios_path,
+	vc_field_path(c, s, "bios_path", false, cfg->bios_path,
 			sizeof(cfg->bios_path));
 	cfg->has_bios_load_addr = vc_field_uint(c, s, "bios_load_addr", false,
 						max, &cfg->bios_load_addr);
 	vc_field_string(c, s, "cmdline", false, cfg->cmdline,
 			sizeof(cfg->cmdline));
-	vc_field_string(c, s, "disk_path", false, cfg->disk_path,
+	vc_field_path(c, s, "disk_path", false, cfg->disk_path,
 			sizeof(cfg->disk_path));
 	vc_regions(c, s);
 	vc_kernel_addrs(c, s);

@@ -302,6 +302,10 @@ UNIT_TEST(vmcfg_err_string)
 		   "too long (64 bytes, at most 63)");
 	only_error(run3("id = 1\nname = \"a\\u0000b\"\ncpu_num = 1\n", KERNEL,
 			""), VMCFG_ERR_STRING, 3, 8, "NUL");
+	only_error(run3(BASE, "entry_point = 0\nimage_location = \"fs\"\n"
+			"kernel_path = \"a\\nb\"\nkernel_load_addr = 0\n"
+			"memory_regions = [[0, 0x1000, 7, 0]]\n", ""),
+		   VMCFG_ERR_STRING, 8, 15, "control character");
 	only_error(run3(BASE, KERNEL, "excluded_devices = [[\"\"]]\n"),
 		   VMCFG_ERR_STRING, 12, 22, "must not be empty");
 }

@@ -68,17 +68,42 @@ static void multiboot_memory(struct hal_boot_info *info)
 	}
 }
 
-/* ram[0] must be the range the page allocator manages: the largest. */
-static void ram_largest_first(struct hal_boot_info *info)
+/* ram[0] is the range the page allocator manages: the one that holds
+ * cvisor's image (the whole of low RAM with QEMU's default sizes; with
+ * more than ~2.75 GiB q35 puts the rest above 4 GiB, and the allocator
+ * still needs the image inside its range), else the largest. */
+static void ram_choose_first(struct hal_boot_info *info)
 {
 	unsigned best = 0;
 
 	for (unsigned i = 1; i < info->ram_count; i++)
 		if (info->ram[i].size > info->ram[best].size)
 			best = i;
+	for (unsigned i = 0; i < info->ram_count; i++)
+		if (info->image_start >= info->ram[i].base &&
+		    info->image_end <= info->ram[i].base + info->ram[i].size)
+			best = i;
 	__typeof__(info->ram[0]) t = info->ram[0];
 	info->ram[0] = info->ram[best];
 	info->ram[best] = t;
+}
+
+/* Maps every RAM range (cvisor runs identity-mapped); what lies beyond
+ * the page-table pool's reach is dropped from the list. */
+static void ram_map_all(struct hal_boot_info *info)
+{
+	paddr_t end = 0;
+
+	for (unsigned i = 0; i < info->ram_count; i++)
+		end = MAX(end, info->ram[i].base + info->ram[i].size);
+	paddr_t mapped = x86_mmu_map_ram(end);
+	for (unsigned i = 0; i < info->ram_count; i++) {
+		paddr_t base = info->ram[i].base;
+		if (base >= mapped)
+			info->ram[i].size = 0;
+		else if (base + info->ram[i].size > mapped)
+			info->ram[i].size = mapped - base;
+	}
 }
 
 void hal_early_init(struct hal_boot_info *info)
@@ -90,11 +115,8 @@ void hal_early_init(struct hal_boot_info *info)
 	multiboot_memory(info);
 	if (!info->ram_count)
 		panic("the Multiboot memory map has no RAM above 1 MiB");
-	ram_largest_first(info);
-	paddr_t end = info->ram[0].base + info->ram[0].size;
-	paddr_t mapped = x86_mmu_map_ram(end);
-	if (mapped < end)
-		info->ram[0].size = mapped - info->ram[0].base;
+	ram_choose_first(info);
+	ram_map_all(info);
 	if (!x86_acpi_scan(info, x86_lapic_id()))
 		pr_warn("no ACPI MADT: running on the boot CPU only");
 	pr_debug("ACPI: %u CPUs, LAPIC %#llx, IOAPIC %#llx, PM1a_CNT %#x, PM timer %#x",

@@ -1180,8 +1180,9 @@ enum toml_err toml_parse(const char *text, size_t len, void *arena,
 	*root = NULL;
 	if (!tp_prescan(&t))
 		return err->code;
-	t.p = text;
-	t.line_start = text;
+	/* Editors may start a UTF-8 file with a byte order mark: skip it. */
+	t.p = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? text + 3 : text;
+	t.line_start = t.p;
 	t.line = 1;
 	top = tp_alloc(&t, sizeof(*top));
 	if (!top)

@@ -277,6 +277,10 @@ UNIT_TEST(toml_whitespace_comments_crlf)
 	CHECK(parse("") != NULL);
 	CHECK(parse("# only a comment") != NULL);
 	CHECK(parse("a = 1") != NULL);	/* no final newline */
+	r = parse("\xef\xbb\xbf" "b = 2\n");	/* byte order mark */
+	if (r)
+		CHECK_EQ_INT(at(r, "b")->key_col, 1);
+	fails("\xef\xbb\xbf" "= 2", TOML_ERR_EXPECTED_KEY, 1, 1);
 }
 
 UNIT_TEST(toml_positions)
@@ -538,4 +542,45 @@ UNIT_TEST(toml_err_string_too_long)
 	CHECK(parse(buf) != NULL);
 	strcpy(buf + 5 + TOML_MAX_STRING, "s'");
 	fails(buf, TOML_ERR_STRING_TOO_LONG, 1, 5 + TOML_MAX_STRING + 1);
+}
+
+/* Assorted corner cases of the spec, each a whole document. */
+UNIT_TEST(toml_corner_cases_valid)
+{
+	static const char *const ok[] = {
+		"[ a . b ]\n[a]\n", "a = 3e2_0\nb = -0.0\nc = +1.5\nd = 1E-0_1\n",
+		"a = [1,\n# c\n]\n", "a = {}\nb = { }\n", "a = { x = [1,\n2] }\n",
+		"[a.b.c]\n[a.b]\n[a]\n", "[[a]]\n[a.b]\n[[a]]\n[a.b]\n",
+		"[fruit]\napple.color = 'red'\n[fruit.apple.texture]\nsmooth = true\n",
+		"\"a\\tb\" = 1\n", "inf = 1\nnan = 2\ntrue = 3\n",
+		"a = \"\"\"\\\r\n  x\"\"\"\n", "a = 1979-05-27T00:32:00.999999-07:00\n",
+		"a = 0b0\nb = 0o0\nc = 0x0\n", "# \t tab in comment\n",
+		"a = '''\n'''\n",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!parse(ok[i]))
+			printf("  document %zu rejected\n", i);
+}
+
+UNIT_TEST(toml_corner_cases_invalid)
+{
+	static const char *const bad[] = {
+		"a = truex\n", "a = 1979-05\n", "a = [1,,2]\n", "a = {,}\n",
+		"[a]b = 1\n", "a = 'x' 'y'\n", "[[]]\n", "a = \"\\e\"\n",
+		"a.b = 1\na = 2\n", "a = 0b\n", "a = -0x1\n", "a = nan1\n",
+		"key with space = 1\n", "a = \"\"\"\n\\ x\n\"\"\"\n",
+		"[a]\n[a.b]\n[a.b]\n", "a = 1\n[a]\n",
+	};
+	struct toml_node *root;
+	struct toml_error e;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum toml_err rc = toml_parse(bad[i], strlen(bad[i]), arena,
+					      sizeof(arena), &root, &e);
+		if (rc == TOML_OK)
+			printf("  document %zu accepted: %s", i, bad[i]);
+		CHECK(rc != TOML_OK);
+		CHECK(e.line >= 1 && e.col >= 1);
+	}
 }

@@ -105,12 +105,19 @@ SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c) \
 OBJS := $(patsubst %,$(ARCH_BUILD)/obj/%.o,$(SRCS))
 ELF  := $(ARCH_BUILD)/cvisor.elf
 
-$(ARCH_BUILD)/obj/%.c.o: %.c
+# Objects depend on the flags they were built with (LOG, ARCH flags...):
+# the stamp changes only when the flags or the source list do.
+FLAGS_STAMP := $(ARCH_BUILD)/flags.stamp
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CFLAGS) $(SRCS)' | cmp -s - $@ || echo '$(CFLAGS) $(SRCS)' > $@
+
+$(ARCH_BUILD)/obj/%.c.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(ARCH_BUILD)/obj/%.S.o: %.S
+$(ARCH_BUILD)/obj/%.S.o: %.S $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	@$(CC) $(ASFLAGS) -c -o $@ $<

@@ -246,3 +246,24 @@ int fdt_find_compatible(const struct fdt *f, int after, const char *compat)
 			return node;
 	}
 }
+
+void fdt_for_each_memory(const struct fdt *f,
+			 bool (*fn)(void *ctx, uint64_t base, uint64_t size),
+			 void *ctx)
+{
+	int depth = 0;
+	struct fdt_prop p;
+
+	for (int node = fdt_next_node(f, 0, &depth); node >= 0;
+	     node = fdt_next_node(f, node, &depth)) {
+		const char *name = fdt_node_name(f, node);
+		if (depth != 1 || !name || strncmp(name, "memory", 6) ||
+		    fdt_get_prop(f, node, "reg", &p) != FDT_OK)
+			continue;
+		uint64_t base, size;
+		for (unsigned i = 0; fdt_prop_cells(&p, i, 2, &base) &&
+				     fdt_prop_cells(&p, i + 2, 2, &size); i += 4)
+			if (!fn(ctx, base, size))
+				return;
+	}
+}

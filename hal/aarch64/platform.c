@@ -23,26 +23,13 @@ static const void *platform_find_dtb(void)
 	return pa_to_ptr(VIRT_DTB_FALLBACK);
 }
 
-static void platform_memory(const struct fdt *f, struct hal_boot_info *info)
+static bool platform_add_ram(void *ctx, uint64_t base, uint64_t size)
 {
-	int depth = 0;
-	struct fdt_prop p;
+	struct hal_boot_info *info = ctx;
 
-	for (int node = fdt_next_node(f, 0, &depth); node >= 0;
-	     node = fdt_next_node(f, node, &depth)) {
-		const char *name = fdt_node_name(f, node);
-		if (depth != 1 || !name || strncmp(name, "memory", 6) ||
-		    fdt_get_prop(f, node, "reg", &p) != FDT_OK)
-			continue;
-		for (unsigned i = 0; info->ram_count < HAL_MAX_RAM_RANGES; i += 4) {
-			uint64_t base, size;
-			if (!fdt_prop_cells(&p, i, 2, &base) ||
-			    !fdt_prop_cells(&p, i + 2, 2, &size))
-				break;
-			info->ram[info->ram_count].base = base;
-			info->ram[info->ram_count++].size = size;
-		}
-	}
+	info->ram[info->ram_count].base = base;
+	info->ram[info->ram_count++].size = size;
+	return info->ram_count < HAL_MAX_RAM_RANGES;
 }
 
 static void platform_cpus(const struct fdt *f, struct hal_boot_info *info)
@@ -80,7 +67,7 @@ void hal_early_init(struct hal_boot_info *info)
 	if (uart >= 0 && fdt_get_prop(&f, uart, "reg", &p) == FDT_OK &&
 	    fdt_prop_cells(&p, 0, 2, &base))
 		pl011_init(base);
-	platform_memory(&f, info);
+	fdt_for_each_memory(&f, platform_add_ram, info);
 	platform_cpus(&f, info);
 	if (!info->ram_count)
 		panic("device tree describes no memory");

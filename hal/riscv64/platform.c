@@ -11,26 +11,13 @@
 
 extern char __image_start[], __image_end[];
 
-static void platform_memory(const struct fdt *f, struct hal_boot_info *info)
+static bool platform_add_ram(void *ctx, uint64_t base, uint64_t size)
 {
-	int depth = 0;
-	struct fdt_prop p;
+	struct hal_boot_info *info = ctx;
 
-	for (int node = fdt_next_node(f, 0, &depth); node >= 0;
-	     node = fdt_next_node(f, node, &depth)) {
-		const char *name = fdt_node_name(f, node);
-		if (depth != 1 || !name || strncmp(name, "memory", 6) ||
-		    fdt_get_prop(f, node, "reg", &p) != FDT_OK)
-			continue;
-		for (unsigned i = 0; info->ram_count < HAL_MAX_RAM_RANGES; i += 4) {
-			uint64_t base, size;
-			if (!fdt_prop_cells(&p, i, 2, &base) ||
-			    !fdt_prop_cells(&p, i + 2, 2, &size))
-				break;
-			info->ram[info->ram_count].base = base;
-			info->ram[info->ram_count++].size = size;
-		}
-	}
+	info->ram[info->ram_count].base = base;
+	info->ram[info->ram_count++].size = size;
+	return info->ram_count < HAL_MAX_RAM_RANGES;
 }
 
 static bool platform_node_okay(const struct fdt *f, int node)
@@ -141,7 +128,7 @@ void hal_early_init(struct hal_boot_info *info)
 	if (!arch_boot_dtb || fdt_open(&f, blob, DTB_MAX_SIZE) != FDT_OK)
 		panic("no usable device tree at %p", blob);
 	platform_console(&f);
-	platform_memory(&f, info);
+	fdt_for_each_memory(&f, platform_add_ram, info);
 	platform_cpus(&f, info);
 	if (!info->ram_count)
 		panic("device tree describes no memory");

@@ -69,4 +69,11 @@ bool fdt_prop_cells(const struct fdt_prop *p, unsigned idx, unsigned cells,
 int fdt_find_compatible(const struct fdt *f, int after, const char *compat);
 /* Whether the string list property 'p' holds 's'. */
 bool fdt_prop_has_string(const struct fdt_prop *p, const char *s);
+/* Calls fn(ctx, base, size) for each range of the /memory nodes' "reg"
+ * (two address and two size cells, as on every 64-bit platform here);
+ * stops early when fn returns false. */
+void fdt_for_each_memory(const struct fdt *f,
+			 bool (*fn)(void *ctx, uint64_t base, uint64_t size),
+			 void *ctx);
+
 #endif

@@ -132,9 +132,15 @@ void sched_wake(struct task *t)
 	spin_lock(&rq->lock);
 	if (t->state == TASK_BLOCKED) {
 		t->state = TASK_RUNNABLE;
-		if (!t->on_rq && rq->current != t)
+		if (!t->on_rq && rq->current != t) {
 			rq_push(rq, t);
-		kick = rq->current == percpu_data[t->cpu].idle;
+			/* Whatever runs there must give way soon: an idle CPU
+			 * wakes, a busy one switches at its task's next exit
+			 * (a guest spinning without exits would otherwise keep
+			 * the CPU, as no slice timer runs for a lone task). */
+			kick = true;
+			rq->need_resched = rq->current != percpu_data[t->cpu].idle;
+		}
 	} else if (t->state == TASK_RUNNABLE) {
 		t->wake_pending = true;
 	}

@@ -28,6 +28,13 @@ bool mmio_access(struct mmio_bus *bus, gpaddr_t addr, unsigned width,
 	return false;
 }
 
+void mmio_bus_reset(struct mmio_bus *bus)
+{
+	for (unsigned i = 0; i < bus->count; i++)
+		if (bus->dev[i].reset)
+			bus->dev[i].reset(bus->dev[i].ctx);
+}
+
 void mmio_bus_destroy(struct mmio_bus *bus)
 {
 	for (unsigned i = 0; i < bus->count; i++)

@@ -43,19 +43,29 @@ static void vcpu_handle_cpu_on(struct vcpu *v, struct vcpu_exit *e)
 				err ? (uint64_t)-3 : 0);    /* DENIED : SUCCESS */
 }
 
-/* Stops this vCPU until a CPU_ON restarts it. Returns false if the VM is
- * going away meanwhile. */
-static bool vcpu_wait_off(struct vcpu *v)
+/* Waits, out of the guest, while the vCPU is off. True when a CPU_ON (or
+ * a reboot) has turned it on again, false when the VM is going away. */
+static bool vcpu_park(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->lock);
+	v->parked = true;
+	spin_unlock(&vm->lock);
+	while (READ_ONCE(v->state) == VCPU_OFF)
+		sched_block();
+	spin_lock(&vm->lock);
+	v->parked = false;
+	spin_unlock(&vm->lock);
+	return v->state == VCPU_ON;
+}
+
+static void vcpu_cpu_off(struct vcpu *v)
 {
 	spin_lock(&v->vm->lock);
 	if (v->state == VCPU_ON)
 		v->state = VCPU_OFF;
 	spin_unlock(&v->vm->lock);
-	vcpu_arch_put(v);
-	while (READ_ONCE(v->state) == VCPU_OFF)
-		sched_block();
-	vcpu_arch_load(v);
-	return v->state == VCPU_ON;
 }
 
 /* Handles one exit; false when the vCPU must stop running. */
@@ -84,13 +94,13 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_handle_cpu_on(v, e);
 		break;
 	case EXIT_CPU_OFF:
-		return vcpu_wait_off(v);
+		vcpu_cpu_off(v);
+		return false;
 	case EXIT_SYSTEM_OFF:
 		vm_shutdown(v->vm, "powered off");
 		return false;
 	case EXIT_SYSTEM_RESET:
-		vm_shutdown(v->vm, "asked for a reset; VM reboot is not "
-			    "supported yet, so it is stopped");
+		vm_reset(v->vm, v);
 		return false;
 	case EXIT_FAULT:
 		pr_warn("VM %llu vCPU %u: %s (%#llx) at pc %#llx; VM stopped",
@@ -108,17 +118,22 @@ void vcpu_task_main(void *arg)
 	struct vcpu *v = arg;
 	struct vcpu_exit e;
 
-	vcpu_arch_load(v);
-	while (READ_ONCE(v->state) == VCPU_ON) {
-		vcpu_arch_run(v, &e);
-		if (!vcpu_handle_exit(v, &e))
-			break;
-		if (unlikely(sched_need_resched())) {
-			vcpu_arch_put(v);
-			sched_yield();
-			vcpu_arch_load(v);
+	/* Each pass is one power-on of the vCPU: reset, run until it goes
+	 * off (CPU_OFF, a reboot) or the VM stops. */
+	do {
+		vcpu_arch_reset(v, v->boot_entry, v->boot_arg);
+		vcpu_arch_load(v);
+		while (READ_ONCE(v->state) == VCPU_ON) {
+			vcpu_arch_run(v, &e);
+			if (!vcpu_handle_exit(v, &e))
+				break;
+			if (unlikely(sched_need_resched())) {
+				vcpu_arch_put(v);
+				sched_yield();
+				vcpu_arch_load(v);
+			}
 		}
-	}
-	vcpu_arch_put(v);
+		vcpu_arch_put(v);
+	} while (vcpu_park(v));
 	vm_vcpu_exited(v->vm);
 }

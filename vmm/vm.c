@@ -40,6 +40,7 @@ static int vm_create_vcpus(struct vm *vm)
 		v->pcpu = (unsigned)pcpu;
 		v->hwid = vcpu_arch_hwid(i);
 		v->state = VCPU_OFF;
+		v->parked = true;
 		vm->vcpus[i] = v;
 		vm->vcpu_count++;
 	}
@@ -69,6 +70,7 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->cfg = cfg;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
 	    vm_arch_create_devices(vm) || images_load(vm) ||
 	    vm_create_vcpus(vm)) {
@@ -83,7 +85,6 @@ void vm_boot(struct vm *vm)
 	struct vcpu *boot = vm->vcpus[0];
 	gpaddr_t dtb = vm->cfg->has_dtb_load_addr ? vm->cfg->dtb_load_addr : 0;
 
-	vm->state = VM_RUNNING;
 	vm_vcpu_on(vm, boot, vm->cfg->entry_point, dtb);
 }
 
@@ -115,14 +116,20 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
 	} else if (v->state == VCPU_ON) {
 		ret = -2;
 	} else {
-		vcpu_arch_reset(v, entry, context);
+		/* The vCPU's own task resets it to this entry: it may still be
+		 * on its way out of the guest after a CPU_OFF. */
+		v->boot_entry = entry;
+		v->boot_arg = context;
 		v->state = VCPU_ON;
 		if (!v->task) {
 			v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
-			if (v->task)
+			if (v->task) {
 				vm->vcpus_running++;
-			else
+				v->parked = false;
+			} else {
+				v->state = VCPU_OFF;
 				ret = -3;
+			}
 		} else {
 			sched_wake(v->task);
 		}
@@ -131,10 +138,71 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
 	return ret;
 }
 
+/* Asks every vCPU but 'keep' to power off and kicks those in the guest. */
+static void vm_park_others(struct vm *vm, struct vcpu *keep)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (v == keep || v->state != VCPU_ON)
+			continue;
+		v->state = VCPU_OFF;
+		sched_wake(v->task);        /* if it waits for an interrupt */
+		if (v->pcpu != this_cpu_id())
+			hal_irqchip_send_ipi(v->pcpu);
+	}
+}
+
+static bool vm_others_parked(struct vm *vm, struct vcpu *caller)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (v != caller && !READ_ONCE(v->parked))
+			return false;
+	}
+	return true;
+}
+
+void vm_reset(struct vm *vm, struct vcpu *caller)
+{
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	vm->state = VM_RESETTING;
+	caller->state = VCPU_OFF;
+	vm_park_others(vm, caller);
+	spin_unlock(&vm->lock);
+	pr_info("VM %llu (%s) is rebooting", (unsigned long long)vm->id,
+		vm->name);
+
+	/* The others leave the guest at their next exit (the IPI forces
+	 * one); those sharing this pCPU need it to get there. */
+	while (!vm_others_parked(vm, caller)) {
+		if (READ_ONCE(vm->state) != VM_RESETTING)
+			return;             /* shut down meanwhile */
+		sched_yield();
+	}
+	mmio_bus_reset(&vm->mmio);
+	vm_arch_reset(vm);
+	if (images_load(vm)) {
+		spin_lock(&vm->lock);
+		vm->state = VM_RUNNING;
+		spin_unlock(&vm->lock);
+		vm_shutdown(vm, "stopped: its images could not be reloaded");
+		return;
+	}
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RESETTING)
+		vm->state = VM_RUNNING;
+	spin_unlock(&vm->lock);
+	vm_boot(vm);
+}
+
 void vm_shutdown(struct vm *vm, const char *why)
 {
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING) {
+	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING) {
 		vm->state = VM_STOPPING;
 		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name, why);
 	}

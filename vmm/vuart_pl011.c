@@ -3,6 +3,7 @@
  * as a real PL011 does; control registers keep what is written. */
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <string.h>
 #include <vmm/devices.h>
 #include <vmm/vm.h>
 
@@ -83,6 +84,14 @@ static bool vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	return true;
 }
 
+static void vuart_reset(void *ctx)
+{
+	struct vuart *u = ctx;
+
+	memset(u->reg, 0, sizeof(u->reg));
+	u->reg[UART_CR / 4] = 0x300;       /* TXE | RXE, as at reset */
+}
+
 int vuart_pl011_create(struct vm *vm, gpaddr_t base)
 {
 	struct vuart *u = kzalloc(sizeof(*u));
@@ -90,10 +99,10 @@ int vuart_pl011_create(struct vm *vm, gpaddr_t base)
 	if (!u)
 		return -1;
 	u->vm = vm;
-	u->reg[UART_CR / 4] = 0x300;       /* TXE | RXE, as at reset */
+	vuart_reset(u);
 	struct mmio_device d = { .name = "pl011", .base = base, .size = 0x1000,
 				 .ctx = u, .read = vuart_read, .write = vuart_write,
-				 .destroy = kfree };
+				 .reset = vuart_reset, .destroy = kfree };
 	if (!mmio_register(&vm->mmio, &d)) {
 		kfree(u);
 		return -1;

@@ -54,3 +54,13 @@ qemu_scenario aarch64/stray-access-abort 60 \
   "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/abort-aarch64.toml:$HELLO" \
   "abort: PASS" "VM 3 vCPU 0: write of 4 bytes at 0xa000000 (pc" \
   "[vm1] Hello, world!" "all VMs have shut down" "!NO abort"
+
+# PSCI SYSTEM_RESET reboots the VM: vCPU 1 asks while vCPU 0 spins without
+# exits, on another pCPU (kicked by an IPI) and on the same one (stopped at
+# its slice's end); the guest checks it restarted afresh.
+qemu_scenario aarch64/reset 60 "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/reset-aarch64.toml" \
+  "reset: first boot" "VM 4 (reset) is rebooting" "reset: second boot" \
+  "reset: PASS" "all VMs have shut down" "!FAIL"
+qemu_scenario aarch64/reset-shared-pcpu 60 \
+  "ARCH=$A SMP=2 VM_CONFIGS=tests/config/runtime/reset-shared-aarch64.toml:$HELLO" \
+  "[vm4] reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"

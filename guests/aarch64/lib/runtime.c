@@ -51,3 +51,30 @@ void guest_power_off(void)
 	for (;;)
 		__asm__ volatile("wfi");
 }
+
+extern char _secondary_start[];
+static void (*volatile secondary_fn[GUEST_MAX_CPUS])(unsigned);
+
+uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned))
+{
+	if (index >= GUEST_MAX_CPUS)
+		return (uint64_t)-2;
+	secondary_fn[index] = fn;
+	__asm__ volatile("dmb sy" ::: "memory");
+	return guest_psci(PSCI_CPU_ON, hwid, (uint64_t)_secondary_start, index);
+}
+
+void guest_cpu_off(void)
+{
+	guest_psci(PSCI_CPU_OFF, 0, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void guest_secondary_main(unsigned index);
+void guest_secondary_main(unsigned index)
+{
+	if (index < GUEST_MAX_CPUS && secondary_fn[index])
+		secondary_fn[index](index);
+	guest_cpu_off();
+}

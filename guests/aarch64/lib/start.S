@@ -1,4 +1,8 @@
-/* Test-guest entry at EL1: a stack, a clean bss, then main(x0). */
+/* Test-guest entry at EL1: a stack, a clean bss, then main(x0).
+ * Secondary vCPUs started by guest_cpu_on() enter at _secondary_start
+ * with their index in x0 and get a stack of their own. */
+#define CPU_STACK_SIZE 0x4000
+
 	.section .text.boot, "ax"
 	.global _start
 _start:
@@ -16,3 +20,14 @@ _start:
 	bl	guest_power_off
 3:	wfi
 	b	3b
+
+	.global _secondary_start
+_secondary_start:
+	ldr	x1, =__cpu_stacks
+	add	x2, x0, #1
+	mov	x3, #CPU_STACK_SIZE
+	madd	x1, x2, x3, x1
+	mov	sp, x1
+	bl	guest_secondary_main
+4:	wfi
+	b	4b

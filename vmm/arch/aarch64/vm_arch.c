@@ -76,3 +76,9 @@ int vm_arch_create_devices(struct vm *vm)
 	}
 	return 0;
 }
+
+void vm_arch_reset(struct vm *vm)
+{
+	/* The stage-2 tables and VMID stay; nothing else is VM-wide yet. */
+	(void)vm;
+}

@@ -16,6 +16,7 @@ struct mmio_device {
 	 * (the guest then gets an abort). */
 	bool (*read)(void *ctx, uint64_t off, unsigned width, uint64_t *val);
 	bool (*write)(void *ctx, uint64_t off, unsigned width, uint64_t val);
+	void (*reset)(void *ctx);     /* at VM reboot; may be NULL */
 	void (*destroy)(void *ctx);   /* at VM teardown; may be NULL */
 };
 
@@ -30,6 +31,8 @@ bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d);
 bool mmio_access(struct mmio_bus *bus, gpaddr_t addr, unsigned width,
 		 bool write, uint64_t *val);
 
+/* Puts every device of the bus back in its power-on state. */
+void mmio_bus_reset(struct mmio_bus *bus);
 /* Destroys every device of the bus. */
 void mmio_bus_destroy(struct mmio_bus *bus);
 

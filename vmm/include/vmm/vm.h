@@ -15,7 +15,7 @@
 #include <arch/vmm_arch.h>
 
 enum vcpu_state { VCPU_OFF, VCPU_ON, VCPU_STOPPED };
-enum vm_state { VM_RUNNING, VM_STOPPING, VM_STOPPED };
+enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPING, VM_STOPPED };
 
 struct vcpu {
 	struct vm *vm;
@@ -23,6 +23,9 @@ struct vcpu {
 	unsigned pcpu;            /* logical CPU it is pinned to */
 	uint64_t hwid;            /* the id the guest sees (MPIDR, hart) */
 	enum vcpu_state state;
+	bool parked;              /* off and out of the guest, or never run */
+	gpaddr_t boot_entry;      /* where the next power-on starts it */
+	uint64_t boot_arg;
 	struct task *task;
 	struct vcpu_arch arch;
 };
@@ -49,11 +52,17 @@ struct vm *vm_create(struct vm_config *cfg);
 void vm_boot(struct vm *vm);
 /* Stops every vCPU of the VM; the last one out tears it down. Any CPU. */
 void vm_shutdown(struct vm *vm, const char *why);
+/* Reboots the VM from vCPU 'caller' (a PSCI SYSTEM_RESET): parks every
+ * vCPU, puts devices back in their reset state, reloads the images and
+ * starts vCPU 0 at the entry point. Stops the VM if that fails. */
+void vm_reset(struct vm *vm, struct vcpu *caller);
 /* Copies 'size' bytes to guest-physical 'gpa'; false if not all of it is
  * guest RAM. */
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size);
 struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
-/* Starts a powered-off vCPU at 'entry' with 'context' as its argument. */
+/* Starts a powered-off vCPU at 'entry' with 'context' as its argument.
+ * 0, or -1 when the VM is not running, -2 when the vCPU is already on,
+ * -3 without memory for its task. */
 int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context);
 
 /* ---- arch hooks ---- */
@@ -64,8 +73,12 @@ void vm_arch_destroy(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
 int vm_arch_create_devices(struct vm *vm);
+/* Puts VM-wide arch state (interrupt controller) back in its reset state;
+ * every vCPU is parked. */
+void vm_arch_reset(struct vm *vm);
 /* Resets 'v' to start at 'entry' with 'arg' in the first argument
- * register (x0 / a1 / rdi), in the state the boot protocol requires. */
+ * register (x0 / a1 / rdi), in the state the boot protocol requires.
+ * Called by the vCPU's own task while the vCPU is not loaded. */
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg);
 /* The hardware id vCPU 'index' reports to the guest. */
 uint64_t vcpu_arch_hwid(unsigned index);

@@ -54,6 +54,8 @@ void vmm_main(void)
 	struct vm *vms[16];
 	unsigned n = 0;
 
+	/* On failure it says why; each VM is then refused. */
+	vmm_arch_init();
 	for (const struct embedded_file *f = embedded_configs; f->name; f++) {
 		struct vm_config *cfg = config_load(f);
 		if (!cfg)

@@ -29,6 +29,27 @@ static void vcpu_handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 	vcpu_arch_inject_abort(v, e->mmio.addr, e->mmio.write);
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	struct task *t = v->task;
+
+	if (!t || t == sched_current())
+		return;               /* it will look before it enters */
+	sched_wake(t);
+	if (v->pcpu != this_cpu_id())
+		hal_irqchip_send_ipi(v->pcpu);
+}
+
+/* WFI: out of the guest until an interrupt is pending for the vCPU (its
+ * timers keep running as cvisor timer events meanwhile). */
+static void vcpu_wait_for_irq(struct vcpu *v)
+{
+	vcpu_arch_put(v);
+	while (READ_ONCE(v->state) == VCPU_ON && !vcpu_arch_irq_pending(v))
+		sched_block();
+	vcpu_arch_load(v);
+}
+
 static void vcpu_handle_cpu_on(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, e->cpu_on.target);
@@ -85,9 +106,9 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_handle_mmio(v, e);
 		break;
 	case EXIT_HALT:
+		vcpu_wait_for_irq(v);
+		break;
 	case EXIT_YIELD:
-		/* No virtual interrupt sources yet: waiting means giving the
-		 * pCPU to whoever else wants it. */
 		sched_yield();
 		break;
 	case EXIT_CPU_ON:

@@ -43,6 +43,8 @@ static int vm_create_vcpus(struct vm *vm)
 		v->parked = true;
 		vm->vcpus[i] = v;
 		vm->vcpu_count++;
+		if (vcpu_arch_create(v))
+			return -1;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* The host's GIC, version 3 (system-register CPU interface, one
  * redistributor per CPU) or version 2 (memory-mapped CPU interface), as
  * the DTB describes it. Host SPIs are group 1 and routed to one CPU. */
+#include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <hal/hal.h>
 #include <kernel/log.h>
@@ -38,6 +39,8 @@ struct gic {
 	size_t gicr_size;
 	unsigned nr_irqs;
 	volatile uint8_t *rd[MAX_CPUS]; /* v3: each CPU's redistributor */
+	paddr_t gich, gicv;            /* v2: virtualisation frames */
+	uint64_t gicv_size;
 };
 
 static struct gic gic;
@@ -87,8 +90,36 @@ int gic_probe(const void *blob)
 		gic.gicr_size = s2;
 	} else {
 		gic.gicc = pa_to_ptr(b2);
+		if (gic_reg(&f, node, 2, &base, &size) &&
+		    gic_reg(&f, node, 3, &b2, &s2)) {
+			gic.gich = base;
+			gic.gicv = b2;
+			gic.gicv_size = s2;
+		}
 	}
 	return 0;
+}
+
+unsigned hal_gic_nr_irqs(void)
+{
+	return gic.nr_irqs;
+}
+
+bool hal_gic_v2_virt_frames(paddr_t *gich, paddr_t *gicv, uint64_t *gicv_size)
+{
+	*gich = gic.gich;
+	*gicv = gic.gicv;
+	*gicv_size = gic.gicv_size;
+	return gic.gich && gic.gicv;
+}
+
+void hal_irqchip_set_local(unsigned irq, bool enable)
+{
+	volatile uint8_t *base = gic.version == 3 ?
+		gic.rd[this_cpu_id()] + GICR_SGI : gic.gicd;
+
+	if (irq < 32)
+		wr32(base, enable ? GICD_ISENABLER : GICD_ICENABLER, 1u << irq);
 }
 
 unsigned hal_gic_version(void)

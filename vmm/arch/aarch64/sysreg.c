@@ -108,6 +108,10 @@ bool sysreg_handle(struct vcpu *v, uint64_t esr)
 	    (iss >> 1 & 0xf) >= 1) {
 		if (!id_reg_value(reg, &val))
 			val = id_reg_passthrough(reg);
+	} else if (!read && (reg == SYSREG(3, 0, 12, 11, 5) ||   /* ICC_SGI1R */
+			     reg == SYSREG(3, 1, 12, 11, 6) ||   /* ICC_ASGI1R */
+			     reg == SYSREG(3, 2, 12, 11, 7))) {  /* ICC_SGI0R */
+		vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
 	} else if (reg == SYSREG(3, 0, 1, 0, 1)) {
 		/* ACTLR_EL1: implementation defined; reads 0, writes ignored. */
 	} else if ((reg & SYSREG(3, 7, 15, 0, 0)) == SYSREG(1, 0, 7, 0, 0)) {

@@ -2,6 +2,7 @@
  * its exits (ESR_EL2) into struct vcpu_exit. */
 #include <arch/sysreg.h>
 #include <kernel/log.h>
+#include <kernel/percpu.h>
 #include <vmm/vm.h>
 #include "vmm_aarch64.h"
 
@@ -29,8 +30,9 @@ static bool cpu_has_pauth(void)
 
 uint64_t vcpu_arch_hwid(unsigned index)
 {
-	/* Aff0 = index, as QEMU's virt numbers its CPUs (up to 16). */
-	return index & 0xf ? index : (uint64_t)(index >> 4) << 8 | (index & 0xf);
+	/* As QEMU's virt numbers its CPUs: 16 per cluster (Aff0 0-15, the
+	 * most a GICv3 SGI target list names), clusters in Aff1. */
+	return (uint64_t)(index >> 4) << 8 | (index & 0xf);
 }
 
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
@@ -46,6 +48,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->el1[R_SCTLR] = SCTLR_EL1_RESET;
 	a->hcr = HCR_GUEST | (cpu_has_pauth() ? HCR_API | HCR_APK : 0);
 	a->vmpidr = (1ull << 31) | v->hwid;
+	vgic_vcpu_power_on(v);
 }
 
 #define SAVE(r, sr)    a->el1[r] = read_sysreg(sr)
@@ -65,6 +68,7 @@ static void el1_save(struct vcpu_arch *a)
 	SAVE(R_AFSR1, afsr1_el1); SAVE(R_PAR, par_el1);
 	SAVE(R_CPACR, cpacr_el1); SAVE(R_CNTKCTL, cntkctl_el1);
 	SAVE(R_CNTV_CTL, cntv_ctl_el0); SAVE(R_CNTV_CVAL, cntv_cval_el0);
+	SAVE(R_CNTP_CTL, cntp_ctl_el0); SAVE(R_CNTP_CVAL, cntp_cval_el0);
 	SAVE(R_CSSELR, csselr_el1); SAVE(R_MDSCR, mdscr_el1);
 }
 
@@ -82,6 +86,7 @@ static void el1_restore(const struct vcpu_arch *a)
 	RESTORE(R_AFSR1, afsr1_el1); RESTORE(R_PAR, par_el1);
 	RESTORE(R_CPACR, cpacr_el1); RESTORE(R_CNTKCTL, cntkctl_el1);
 	RESTORE(R_CNTV_CVAL, cntv_cval_el0); RESTORE(R_CNTV_CTL, cntv_ctl_el0);
+	RESTORE(R_CNTP_CVAL, cntp_cval_el0); RESTORE(R_CNTP_CTL, cntp_ctl_el0);
 	RESTORE(R_CSSELR, csselr_el1); RESTORE(R_MDSCR, mdscr_el1);
 }
 
@@ -103,10 +108,32 @@ static void pauth_restore(const uint64_t *k)
 	write_sysreg(S3_0_C2_C3_0, k[8]); write_sysreg(S3_0_C2_C3_1, k[9]);
 }
 
+/* The vCPU whose state is in each pCPU, for host interrupts that belong
+ * to it (its timers, the vGIC's maintenance interrupt). */
+static struct vcpu *loaded_vcpu[MAX_CPUS];
+
+struct vcpu *vcpu_loaded(void)
+{
+	return loaded_vcpu[this_cpu_id()];
+}
+
+int vcpu_arch_create(struct vcpu *v)
+{
+	vgic_vcpu_reset(v);
+	vtimer_vcpu_init(v);
+	return 0;
+}
+
+bool vcpu_arch_irq_pending(struct vcpu *v)
+{
+	return vgic_has_pending(v);
+}
+
 void vcpu_arch_load(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	loaded_vcpu[this_cpu_id()] = v;
 	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(vtcr_el2, arch_vtcr());
 	write_sysreg(vmpidr_el2, a->vmpidr);
@@ -116,6 +143,8 @@ void vcpu_arch_load(struct vcpu *v)
 	if (a->hcr & HCR_API)
 		pauth_restore(a->pauth_keys);
 	arch_fp_restore(&a->fp);
+	vgic_hw->load(&a->vgic);
+	vtimer_load(v);
 	isb();
 }
 
@@ -127,10 +156,11 @@ void vcpu_arch_put(struct vcpu *v)
 	if (a->hcr & HCR_API)
 		pauth_save(a->pauth_keys);
 	arch_fp_save(&a->fp);
-	/* The guest's virtual timer must not fire for whoever runs next. */
-	write_sysreg(cntv_ctl_el0, 0);
+	vgic_hw->put(&a->vgic);
+	vtimer_put(v);
 	write_sysreg(hcr_el2, HCR_RW);
 	isb();
+	loaded_vcpu[this_cpu_id()] = NULL;
 }
 
 uint64_t vcpu_arch_pc(const struct vcpu *v)
@@ -274,7 +304,13 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
+	struct vgic_cpu *gc = &v->arch.vgic;
+
+	if (READ_ONCE(gc->nr_queued) || READ_ONCE(gc->resync))
+		vgic_flush(v);
 	uint64_t kind = arch_guest_run(&v->arch.regs);
+	if (gc->lr_used)
+		vgic_sync(v);
 
 	e->kind = EXIT_NONE;
 	if (likely(kind == GUEST_EXIT_SYNC))

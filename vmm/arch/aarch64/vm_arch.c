@@ -1,5 +1,6 @@
 /* aarch64 VM-wide state: the VMID and the stage-2 root in VTTBR_EL2. */
 #include <arch/sysreg.h>
+#include <arch/gic.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
@@ -38,12 +39,32 @@ static int vmid_alloc(void)
 	return id;
 }
 
+int vmm_arch_init(void)
+{
+	return vgic_init();
+}
+
 int vm_arch_init(struct vm *vm)
 {
-	int vmid = vmid_alloc();
+	int vmid;
 
+	if (!vgic_hw) {
+		pr_error("VM %s: the host GIC cannot be virtualised", vm->name);
+		return -1;
+	}
+	if (hal_gic_version() == 2 && vm->cfg->cpu_num > 8) {
+		pr_error("VM %s: %u vCPUs, but a GICv2 reaches at most 8",
+			 vm->name, vm->cfg->cpu_num);
+		return -1;
+	}
+	if (vgic_create(vm)) {
+		pr_error("VM %s: out of memory for its GIC", vm->name);
+		return -1;
+	}
+	vmid = vmid_alloc();
 	if (vmid < 0) {
 		pr_error("VM %s: no free VMID", vm->name);
+		vgic_destroy(vm);
 		return -1;
 	}
 	vm->arch.vmid = (uint16_t)vmid;
@@ -66,6 +87,7 @@ void vm_arch_destroy(struct vm *vm)
 	spin_lock(&vmid_lock);
 	vmid_used[vm->arch.vmid / 64] &= ~(1ull << (vm->arch.vmid % 64));
 	spin_unlock(&vmid_lock);
+	vgic_destroy(vm);
 }
 
 int vm_arch_create_devices(struct vm *vm)
@@ -74,11 +96,19 @@ int vm_arch_create_devices(struct vm *vm)
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
 	}
+	if (vgic_dist_create(vm) ||
+	    (hal_gic_version() == 3 ? vgic_redist_create(vm) :
+				      vgic_v2_map_cpu_interface(vm))) {
+		pr_error("VM %s: cannot create its GIC", vm->name);
+		return -1;
+	}
 	return 0;
 }
 
 void vm_arch_reset(struct vm *vm)
 {
-	/* The stage-2 tables and VMID stay; nothing else is VM-wide yet. */
-	(void)vm;
+	/* The stage-2 tables and VMID stay; the GIC starts afresh. */
+	vgic_reset(vm);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vgic_vcpu_reset(vm->vcpus[i]);
 }

@@ -18,6 +18,8 @@ uint64_t arch_vtcr(void);
 /* Answers a PSCI call in x0 (HVC or SMC); false when x0 is not a PSCI
  * function id (an HVC is then a hypercall). */
 bool psci_handle(struct vcpu *v, struct vcpu_exit *e);
+/* The vCPU loaded on this pCPU, or NULL. */
+struct vcpu *vcpu_loaded(void);
 /* Emulates a trapped MSR/MRS; false to make it undefined. */
 bool sysreg_handle(struct vcpu *v, uint64_t esr);
 

@@ -67,6 +67,9 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context);
 
 /* ---- arch hooks ---- */
 
+/* Once, before any VM: the arch's virtualisation support (interrupt
+ * controller, timers). -1 when VMs cannot run. */
+int vmm_arch_init(void);
 /* VM-wide arch state (stage-2 root, virtual interrupt controller). */
 int vm_arch_init(struct vm *vm);
 void vm_arch_destroy(struct vm *vm);
@@ -80,6 +83,10 @@ void vm_arch_reset(struct vm *vm);
  * register (x0 / a1 / rdi), in the state the boot protocol requires.
  * Called by the vCPU's own task while the vCPU is not loaded. */
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg);
+/* Arch state of a new vCPU (its interrupt controller part). */
+int vcpu_arch_create(struct vcpu *v);
+/* Whether an interrupt waits for 'v' (not loaded): ends a WFI. */
+bool vcpu_arch_irq_pending(struct vcpu *v);
 /* The hardware id vCPU 'index' reports to the guest. */
 uint64_t vcpu_arch_hwid(unsigned index);
 /* Makes 'v' the vCPU on this pCPU (restores its system registers) /

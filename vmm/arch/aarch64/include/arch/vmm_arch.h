@@ -3,6 +3,8 @@
 #define ARCH_VMM_ARCH_H
 
 #include <stdint.h>
+#include <kernel/timer.h>
+#include <arch/vgic.h>
 
 /* Layout shared with hal/aarch64/guest_entry.S (asm_offsets.h). */
 struct guest_regs {
@@ -16,8 +18,8 @@ enum el1_reg {
 	R_SCTLR, R_TTBR0, R_TTBR1, R_TCR, R_MAIR, R_AMAIR, R_VBAR,
 	R_CONTEXTIDR, R_TPIDR_EL0, R_TPIDRRO_EL0, R_TPIDR_EL1, R_SP_EL0,
 	R_SP_EL1, R_ELR_EL1, R_SPSR_EL1, R_ESR, R_FAR, R_AFSR0, R_AFSR1,
-	R_PAR, R_CPACR, R_CNTKCTL, R_CNTV_CTL, R_CNTV_CVAL, R_CSSELR,
-	R_MDSCR, R_COUNT
+	R_PAR, R_CPACR, R_CNTKCTL, R_CNTV_CTL, R_CNTV_CVAL, R_CNTP_CTL,
+	R_CNTP_CVAL, R_CSSELR, R_MDSCR, R_COUNT
 };
 
 struct fp_regs {
@@ -33,11 +35,14 @@ struct vcpu_arch {
 	uint64_t hcr;
 	uint64_t vmpidr;
 	uint64_t last_esr;         /* syndrome of the last exit */
+	struct vgic_cpu vgic;
+	struct timer_event timer_ev;  /* its timers while it is out */
 };
 
 struct vm_arch {
 	uint64_t vttbr;           /* stage-2 root with the VMID */
 	uint16_t vmid;
+	struct vgic *vgic;
 };
 
 #endif

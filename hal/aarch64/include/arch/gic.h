@@ -1,0 +1,19 @@
+/* What the VMM needs to know of the host GIC to virtualise it. */
+#ifndef ARCH_GIC_H
+#define ARCH_GIC_H
+
+#include <kernel/types.h>
+
+#define GIC_MAINT_IRQ 25u      /* virtual CPU interface maintenance PPI */
+
+/* 2 or 3. */
+unsigned hal_gic_version(void);
+/* Host interrupt lines (INTIDs below 1020). */
+unsigned hal_gic_nr_irqs(void);
+/* GICv2: the hypervisor control (GICH) and virtual CPU interface (GICV)
+ * frames; false when the DTB gave none. */
+bool hal_gic_v2_virt_frames(paddr_t *gich, paddr_t *gicv, uint64_t *gicv_size);
+/* Enables or disables private interrupt 'irq' (SGI/PPI) on this CPU. */
+void hal_irqchip_set_local(unsigned irq, bool enable);
+
+#endif

@@ -1,0 +1,383 @@
+/* The virtual GIC's interrupt state and its delivery through the list
+ * registers (see vgic.h for the model). */
+#include <arch/gic.h>
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <vmm/vcpu.h>
+#include <arch/vgic.h>
+#include "vmm_aarch64.h"
+
+const struct vgic_hw *vgic_hw;
+
+static inline struct vgic *vgic_of(struct vm *vm)
+{
+	return vm->arch.vgic;
+}
+
+struct virq *vgic_irq(struct vcpu *v, unsigned intid)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (intid < VGIC_NR_PRIVATE)
+		return &v->arch.vgic.priv[intid];
+	if (intid < g->nr_irqs)
+		return &g->spi[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+static void virq_reset(struct virq *q, unsigned intid, unsigned version,
+		       uint8_t vcpu)
+{
+	*q = (struct virq){
+		.prio = 0,
+		.vcpu = vcpu,
+		.queued_on = VGIC_NO_VCPU,
+		/* SGIs are always enabled on GICv2 and edge-triggered. */
+		.enabled = version == 2 && intid < 16,
+		/* GICv3 guests run Group 1 only (group 0 would be FIQs). */
+		.group1 = version == 3,
+		.targets = version == 2 && intid >= VGIC_NR_PRIVATE ? 1 : 0,
+	};
+}
+
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+
+	memset(c, 0, sizeof(*c));
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+		virq_reset(&c->priv[i], i, g->version, (uint8_t)v->id);
+	c->hcr = ICH_HCR_EN;
+	c->rd_asleep = true;
+}
+
+void vgic_vcpu_power_on(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+
+	spin_lock(&g->lock);
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned intid = c->lr_intid[__builtin_ctz(used)];
+		struct virq *q = vgic_irq(v, intid);
+		q->in_lr = false;
+		q->active = false;
+		if (q->hw_masked)
+			q->hw_masked = false;   /* unmasked at the next load */
+		vgic_update(v->vm, v, intid);
+	}
+	c->lr_used = c->lr_eoi = 0;
+	memset(c->lr, 0, sizeof(c->lr));
+	memset(c->apr0, 0, sizeof(c->apr0));
+	memset(c->apr1, 0, sizeof(c->apr1));
+	c->vmcr = 0;
+	c->hcr = ICH_HCR_EN;
+	spin_unlock(&g->lock);
+}
+
+void vgic_reset(struct vm *vm)
+{
+	struct vgic *g = vgic_of(vm);
+
+	g->grp0_on = g->grp1_on = false;
+	for (unsigned i = VGIC_NR_PRIVATE; i < g->nr_irqs; i++) {
+		struct virq *q = &g->spi[i - VGIC_NR_PRIVATE];
+		uint16_t hwirq = q->hwirq;
+		if (hwirq)
+			hal_irqchip_disable(hwirq);
+		virq_reset(q, i, g->version, 0);
+		q->hwirq = hwirq;
+	}
+}
+
+int vgic_create(struct vm *vm)
+{
+	struct vgic *g = kzalloc(sizeof(*g));
+
+	if (!g)
+		return -1;
+	g->lock = (spinlock_t)SPINLOCK_INIT;
+	g->version = hal_gic_version();
+	g->nr_irqs = MIN(hal_gic_nr_irqs(), (unsigned)VGIC_MAX_IRQS) & ~31u;
+	vm->arch.vgic = g;
+	vgic_reset(vm);
+	return 0;
+}
+
+void vgic_destroy(struct vm *vm)
+{
+	kfree(vm->arch.vgic);
+	vm->arch.vgic = NULL;
+}
+
+static void queue_add(struct vcpu *t, unsigned intid)
+{
+	struct vgic_cpu *c = &t->arch.vgic;
+
+	c->queued[intid / 64] |= 1ull << (intid % 64);
+	c->nr_queued++;
+}
+
+static void queue_del(struct vcpu *t, unsigned intid)
+{
+	struct vgic_cpu *c = &t->arch.vgic;
+
+	c->queued[intid / 64] &= ~(1ull << (intid % 64));
+	c->nr_queued--;
+}
+
+static bool virq_deliverable(const struct vgic *g, const struct virq *q)
+{
+	return q->enabled && !q->in_lr &&
+	       (q->pending || (q->level && q->line)) &&
+	       (q->group1 ? g->grp1_on : g->grp0_on);
+}
+
+void vgic_update(struct vm *vm, struct vcpu *owner, unsigned intid)
+{
+	struct vgic *g = vgic_of(vm);
+	struct virq *q = intid < VGIC_NR_PRIVATE ? &owner->arch.vgic.priv[intid] :
+		&g->spi[intid - VGIC_NR_PRIVATE];
+	struct vcpu *t = intid < VGIC_NR_PRIVATE ? owner :
+		q->vcpu < vm->vcpu_count ? vm->vcpus[q->vcpu] : NULL;
+	bool want = t && virq_deliverable(g, q);
+
+	if (q->queued_on != VGIC_NO_VCPU && (!want || q->queued_on != t->id)) {
+		queue_del(vm->vcpus[q->queued_on], intid);
+		q->queued_on = VGIC_NO_VCPU;
+	}
+	if (want && q->queued_on == VGIC_NO_VCPU) {
+		queue_add(t, intid);
+		q->queued_on = (uint8_t)t->id;
+		vcpu_kick(t);
+	} else if (t && q->in_lr && q->pending) {
+		/* Raised again while the guest holds it: the holder may
+		 * mark its list register pending again. */
+		t->arch.vgic.resync = true;
+		vcpu_kick(t);
+	}
+}
+
+void vgic_route_spi(struct vm *vm, unsigned intid)
+{
+	struct vgic *g = vgic_of(vm);
+	struct virq *q = &g->spi[intid - VGIC_NR_PRIVATE];
+	unsigned target = VGIC_NO_VCPU;
+
+	if (g->version == 3) {
+		struct vcpu *v = vm_vcpu_by_hwid(vm, q->route & 0xff00ffffffull);
+		target = v ? v->id : VGIC_NO_VCPU;
+	} else if (q->targets) {
+		target = (unsigned)__builtin_ctz(q->targets);
+	}
+	/* An interrupt held in a list register stays with its vCPU until
+	 * the guest is done with it. */
+	if (!q->in_lr)
+		q->vcpu = (uint8_t)target;
+	if (q->hwirq && q->enabled && !q->hw_masked && target < vm->vcpu_count)
+		hal_irqchip_enable(q->hwirq, vm->vcpus[target]->pcpu);
+}
+
+void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
+{
+	struct vgic *g = vgic_of(target->vm);
+	struct virq *q = &target->arch.vgic.priv[sgi & 15];
+
+	spin_lock(&g->lock);
+	if (g->version == 2)
+		q->sgi_sources |= (uint8_t)(1u << source->id);
+	q->pending = true;
+	vgic_update(target->vm, target, sgi & 15);
+	spin_unlock(&g->lock);
+}
+
+void vgic_inject_hw(struct vcpu *v, unsigned intid)
+{
+	struct vgic *g = vgic_of(v->vm);
+	struct virq *q = vgic_irq(v, intid);
+
+	spin_lock(&g->lock);
+	q->pending = true;
+	q->hw_masked = true;
+	vgic_update(v->vm, v, intid);
+	spin_unlock(&g->lock);
+}
+
+/* The queued interrupt that goes first: lowest priority value, then
+ * lowest INTID. */
+static unsigned queue_best(const struct vgic_cpu *c, struct vcpu *v)
+{
+	unsigned best = VGIC_MAX_IRQS, best_prio = 0x100;
+
+	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++) {
+		for (uint64_t bits = c->queued[w]; bits; bits &= bits - 1) {
+			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
+			unsigned prio = vgic_irq(v, intid)->prio;
+			if (prio < best_prio) {
+				best = intid;
+				best_prio = prio;
+			}
+		}
+	}
+	return best;
+}
+
+static uint64_t lr_encode(struct virq *q, unsigned intid)
+{
+	uint64_t lr = intid | (uint64_t)q->prio << LR_PRIO_SHIFT |
+		      LR_STATE_PENDING | (q->group1 ? LR_GROUP1 : 0);
+
+	if (q->sgi_sources) {
+		/* GICv2 SGI: one source per list register (CPUID field). */
+		unsigned src = (unsigned)__builtin_ctz(q->sgi_sources);
+		q->sgi_sources &= (uint8_t)~(1u << src);
+		lr |= (uint64_t)src << 10;
+		q->pending = q->sgi_sources != 0;
+	} else {
+		q->pending = false;
+	}
+	/* Level inputs are sampled again, and forwarded host interrupts
+	 * unmasked, when the guest deactivates them. */
+	if (q->level || q->hw_masked)
+		lr |= LR_EOI;
+	return lr;
+}
+
+/* An interrupt raised again while in a list register that the guest has
+ * already acknowledged: pending and active at once. */
+static void vgic_resync(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	c->resync = false;
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct virq *q = vgic_irq(v, c->lr_intid[i]);
+		uint64_t lr = vgic_hw->read_lr(i);
+		if (!q->pending || q->sgi_sources || q->hw_masked ||
+		    (lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
+			continue;
+		q->pending = false;
+		vgic_hw->write_lr(i, lr | LR_STATE_PENDING);
+	}
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+	uint32_t all = (1u << vgic_hw->nr_lrs) - 1;
+
+	spin_lock(&g->lock);
+	if (c->resync)
+		vgic_resync(v);
+	while (c->nr_queued && (c->lr_used & all) != all) {
+		unsigned intid = queue_best(c, v);
+		unsigned i = (unsigned)__builtin_ctz(~c->lr_used);
+		struct virq *q = vgic_irq(v, intid);
+		uint64_t lr;
+
+		queue_del(v, intid);
+		q->queued_on = VGIC_NO_VCPU;
+		lr = lr_encode(q, intid);
+		q->in_lr = true;
+		q->vcpu = (uint8_t)v->id;
+		c->lr_used |= 1u << i;
+		if (lr & LR_EOI)
+			c->lr_eoi |= 1u << i;
+		c->lr_intid[i] = (uint16_t)intid;
+		vgic_hw->write_lr(i, lr);
+	}
+	/* More waiting than list registers: come out when they drain. */
+	uint32_t hcr = ICH_HCR_EN | (c->nr_queued ? ICH_HCR_UIE : 0);
+	if (hcr != c->hcr) {
+		c->hcr = hcr;
+		vgic_hw->write_hcr(hcr);
+	}
+	spin_unlock(&g->lock);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t done = vgic_hw->empty_lrs();
+
+	if (c->lr_eoi)
+		done |= vgic_hw->eoi_lrs();
+	done &= c->lr_used;
+	if (!done)
+		return;
+
+	struct vgic *g = vgic_of(v->vm);
+	spin_lock(&g->lock);
+	for (; done; done &= done - 1) {
+		unsigned i = (unsigned)__builtin_ctz(done);
+		unsigned intid = c->lr_intid[i];
+		struct virq *q = vgic_irq(v, intid);
+
+		vgic_hw->write_lr(i, 0);
+		c->lr_used &= ~(1u << i);
+		c->lr_eoi &= ~(1u << i);
+		q->in_lr = false;
+		q->active = false;
+		if (q->hw_masked)
+			vgic_hw_unmask(v, q);
+		if (intid >= VGIC_NR_PRIVATE)
+			vgic_route_spi(v->vm, intid);
+		vgic_update(v->vm, v, intid);
+	}
+	spin_unlock(&g->lock);
+}
+
+void vgic_hw_unmask(struct vcpu *v, struct virq *q)
+{
+	q->hw_masked = false;
+	if (!q->hwirq)
+		return;
+	if (q->hwirq < VGIC_NR_PRIVATE)
+		hal_irqchip_set_local(q->hwirq, true);
+	else if (q->enabled && q->vcpu < v->vm->vcpu_count)
+		hal_irqchip_enable(q->hwirq, v->vm->vcpus[q->vcpu]->pcpu);
+}
+
+bool vgic_has_pending(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	if (READ_ONCE(c->nr_queued))
+		return true;
+	for (uint32_t used = c->lr_used; used; used &= used - 1)
+		if (c->lr[__builtin_ctz(used)] & LR_STATE_PENDING)
+			return true;
+	return false;
+}
+
+/* ---- the maintenance interrupt ---- */
+
+/* The vCPU loop's exit path has already taken back the finished list
+ * registers (vgic_sync); what remains is to stop the underflow request
+ * from firing again until vgic_flush decides it is needed. */
+static void vgic_maintenance(unsigned irq, void *arg)
+{
+	struct vcpu *v = vcpu_loaded();
+
+	(void)irq; (void)arg;
+	if (v && (v->arch.vgic.hcr & ICH_HCR_UIE)) {
+		v->arch.vgic.hcr &= ~ICH_HCR_UIE;
+		vgic_hw->write_hcr(v->arch.vgic.hcr);
+	}
+}
+
+int vgic_init(void)
+{
+	int err = hal_gic_version() == 3 ? vgic_v3_probe() : vgic_v2_probe();
+
+	if (err)
+		return err;
+	irq_register(GIC_MAINT_IRQ, vgic_maintenance, NULL);
+	vtimer_init();
+	return 0;
+}

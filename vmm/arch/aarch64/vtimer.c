@@ -1,0 +1,90 @@
+/* The guest's EL1 timers. The virtual (CNTV) and physical (CNTP) timers
+ * are the CPU's own while the vCPU runs: the guest programs them without
+ * exits (CNTHCTL_EL2 lets EL1 at the physical one, CNTVOFF_EL2 is 0). When
+ * one fires, the host takes its PPI, masks it, and the guest gets the same
+ * PPI (27 or 30) through the vGIC; the host PPI is unmasked when the guest
+ * deactivates it. While the vCPU is out (waiting in WFI, or another vCPU
+ * has the pCPU) a cvisor timer event stands in for its timers. */
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/timer.h>
+#include <arch/vgic.h>
+#include "vmm_aarch64.h"
+
+#define CTL_ENABLE  (1u << 0)
+#define CTL_IMASK   (1u << 1)
+#define CTL_ISTATUS (1u << 2)
+
+static bool timer_armed(uint64_t ctl)
+{
+	return (ctl & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE;
+}
+
+static void vtimer_host_irq(unsigned irq, void *arg)
+{
+	struct vcpu *v = vcpu_loaded();
+	uint64_t ctl = irq == VTIMER_PPI ? read_sysreg(cntv_ctl_el0) :
+					   read_sysreg(cntp_ctl_el0);
+
+	(void)arg;
+	/* Masked until the guest is done with it, or (no vCPU here, a
+	 * stale level) until a vCPU is loaded again. */
+	hal_irqchip_set_local(irq, false);
+	if (v && timer_armed(ctl) && (ctl & CTL_ISTATUS))
+		vgic_inject_hw(v, irq);
+}
+
+/* A timer of a vCPU that is out of the CPU has reached its deadline. */
+static void vtimer_event(struct timer_event *ev)
+{
+	struct vcpu *v = container_of(ev, struct vcpu, arch.timer_ev);
+	struct vcpu_arch *a = &v->arch;
+	uint64_t now = hal_timer_now();
+
+	if (timer_armed(a->el1[R_CNTV_CTL]) && a->el1[R_CNTV_CVAL] <= now &&
+	    !a->vgic.priv[VTIMER_PPI].hw_masked)
+		vgic_inject_hw(v, VTIMER_PPI);
+	if (timer_armed(a->el1[R_CNTP_CTL]) && a->el1[R_CNTP_CVAL] <= now &&
+	    !a->vgic.priv[PTIMER_PPI].hw_masked)
+		vgic_inject_hw(v, PTIMER_PPI);
+}
+
+void vtimer_put(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t deadline = UINT64_MAX;
+
+	/* Nothing of this guest may fire for whoever runs next. */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	if (timer_armed(a->el1[R_CNTV_CTL]) && !a->vgic.priv[VTIMER_PPI].hw_masked)
+		deadline = a->el1[R_CNTV_CVAL];
+	if (timer_armed(a->el1[R_CNTP_CTL]) && !a->vgic.priv[PTIMER_PPI].hw_masked &&
+	    a->el1[R_CNTP_CVAL] < deadline)
+		deadline = a->el1[R_CNTP_CVAL];
+	if (deadline != UINT64_MAX)
+		timer_event_arm(&a->timer_ev, deadline);
+}
+
+void vtimer_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	timer_event_cancel(&a->timer_ev);
+	hal_irqchip_set_local(VTIMER_PPI, !a->vgic.priv[VTIMER_PPI].hw_masked);
+	hal_irqchip_set_local(PTIMER_PPI, !a->vgic.priv[PTIMER_PPI].hw_masked);
+	hal_irqchip_set_local(GIC_MAINT_IRQ, true);
+}
+
+void vtimer_vcpu_init(struct vcpu *v)
+{
+	v->arch.timer_ev.fn = vtimer_event;
+}
+
+void vtimer_init(void)
+{
+	irq_register(VTIMER_PPI, vtimer_host_irq, NULL);
+	irq_register(PTIMER_PPI, vtimer_host_irq, NULL);
+}

@@ -19,6 +19,39 @@ void guest_power_off(void) __attribute__((noreturn));
 uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned));
 void guest_cpu_off(void) __attribute__((noreturn));
 
+/* The VM's GIC (lib/gic.c): returns the version, 2 or 3. */
+unsigned gic_init(void (*handler)(unsigned intid));
+void gic_cpu_init(unsigned cpu);            /* on each vCPU */
+void gic_enable_private(unsigned cpu, unsigned intid);
+void gic_enable_spi(unsigned intid, unsigned cpu);
+void gic_send_sgi(unsigned cpu, unsigned sgi);
+
+static inline void irq_enable(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+/* With interrupts masked: wait for one, take it, mask again. Call in a
+ * loop around the condition the handler changes. */
+static inline void wait_irq_masked(void)
+{
+	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2"
+			 ::: "memory");
+}
+
+static inline uint64_t read_cntvct(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cntfrq(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+void guest_put_dec(uint64_t v);
+
 #define PSCI_VERSION        0x84000000u
 #define PSCI_CPU_OFF        0x84000002u
 #define PSCI_CPU_ON         0xc4000003u

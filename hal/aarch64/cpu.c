@@ -49,8 +49,8 @@ void hal_cpu_init(unsigned cpu)
 {
 	(void)cpu;
 	arch_mmu_enable();
-	/* EL1 runs AArch64; the rest of HCR_EL2 is set per vCPU on entry. */
-	write_sysreg(hcr_el2, HCR_RW);
+	/* The rest of HCR_EL2 is set per vCPU on entry. */
+	write_sysreg(hcr_el2, HCR_HOST);
 	/* Trap SVE and SME until they are context-switched; FP/SIMD is
 	 * not trapped (cvisor itself never uses it). */
 	write_sysreg(cptr_el2, CPTR_EL2_DEFAULT);

@@ -158,7 +158,7 @@ void vcpu_arch_put(struct vcpu *v)
 	arch_fp_save(&a->fp);
 	vgic_hw->put(&a->vgic);
 	vtimer_put(v);
-	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 	loaded_vcpu[this_cpu_id()] = NULL;
 }

@@ -41,6 +41,9 @@
 #define HCR_API   (1ull << 41)
 #define HCR_FWB   (1ull << 46)
 #define HCR_TID5  (1ull << 58)
+/* Outside guests: EL1 is AArch64, and physical interrupts come to EL2
+ * (with IMO/FMO clear they would target EL1 and never be taken here). */
+#define HCR_HOST  (HCR_RW | HCR_IMO | HCR_FMO)
 
 /* ESR_ELx exception classes */
 #define ESR_EC(esr)      (((esr) >> 26) & 0x3f)

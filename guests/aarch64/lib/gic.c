@@ -1,0 +1,107 @@
+/* A minimal GIC driver for the test guests, for the GICv3 or GICv2 that
+ * a VM sees at QEMU virt's addresses (GICD 0x0800_0000, GICR 0x080A_0000
+ * per CPU, or GICC 0x0801_0000). */
+#include <guest.h>
+
+#define GICD      0x08000000ul
+#define GICR      0x080a0000ul
+#define GICC      0x08010000ul
+#define GICR_SGI  0x10000ul
+
+#define REG32(a)  (*(volatile uint32_t *)(a))
+
+static unsigned gic_version;
+static void (*irq_handler)(unsigned intid);
+
+#define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define mrs(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+
+unsigned gic_init(void (*handler)(unsigned intid))
+{
+	irq_handler = handler;
+	gic_version = (REG32(GICD + 0xffe8) >> 4 & 0xf) == 3 ? 3 : 2;
+	/* Group 1 (and affinity routing) on v3; forwarding on v2. */
+	REG32(GICD) = gic_version == 3 ? 0x12 : 0x1;
+	return gic_version;
+}
+
+void gic_cpu_init(unsigned cpu)
+{
+	extern char guest_irq_vectors[];
+
+	msr(vbar_el1, (uint64_t)guest_irq_vectors);
+	__asm__ volatile("isb");
+	if (gic_version == 3) {
+		unsigned long rd = GICR + cpu * 0x20000ul;
+		REG32(rd + 0x14) &= ~2u;                 /* WAKER: awake */
+		while (REG32(rd + 0x14) & 4u)
+			;
+		REG32(rd + GICR_SGI + 0x80) = ~0u;       /* group 1 */
+		msr(S3_0_C12_C12_5, 7);                  /* ICC_SRE_EL1 */
+		__asm__ volatile("isb");
+		msr(S3_0_C4_C6_0, 0xff);                 /* ICC_PMR_EL1 */
+		msr(S3_0_C12_C12_7, 1);                  /* ICC_IGRPEN1_EL1 */
+	} else {
+		REG32(GICC + 0x4) = 0xff;                /* PMR */
+		REG32(GICC) = 1;                         /* CTLR */
+	}
+	__asm__ volatile("isb");
+}
+
+void gic_enable_private(unsigned cpu, unsigned intid)
+{
+	if (gic_version == 3)
+		REG32(GICR + cpu * 0x20000ul + GICR_SGI + 0x100) = 1u << intid;
+	else
+		REG32(GICD + 0x100) = 1u << intid;
+}
+
+void gic_enable_spi(unsigned intid, unsigned cpu)
+{
+	if (gic_version == 3)
+		*(volatile uint64_t *)(GICD + 0x6000 + 8ul * intid) = cpu;
+	else
+		*(volatile uint8_t *)(GICD + 0x800 + intid) = (uint8_t)(1u << cpu);
+	if (gic_version == 3)
+		REG32(GICD + 0x80 + intid / 32 * 4) |= 1u << (intid % 32);
+	REG32(GICD + 0x100 + intid / 32 * 4) = 1u << (intid % 32);
+}
+
+void gic_send_sgi(unsigned cpu, unsigned sgi)
+{
+	if (gic_version == 3) {
+		msr(S3_0_C12_C11_5, (uint64_t)sgi << 24 | 1u << cpu);  /* SGI1R */
+		__asm__ volatile("isb");
+	} else {
+		REG32(GICD + 0xf00) = 1u << (16 + cpu) | sgi;
+	}
+}
+
+void guest_irq(void);
+void guest_irq(void)
+{
+	for (;;) {
+		uint32_t iar = gic_version == 3 ? (uint32_t)mrs(S3_0_C12_C12_0) :
+						  REG32(GICC + 0xc);
+		unsigned intid = iar & 0x3ff;
+		if (intid >= 1020)
+			return;
+		if (irq_handler)
+			irq_handler(intid);
+		if (gic_version == 3)
+			msr(S3_0_C12_C12_1, iar);                /* EOIR1 */
+		else
+			REG32(GICC + 0x10) = iar;
+	}
+}
+
+void guest_unexpected(uint64_t esr, uint64_t elr);
+void guest_unexpected(uint64_t esr, uint64_t elr)
+{
+	guest_puts("FAIL: unexpected exception, ESR ");
+	guest_put_hex(esr);
+	guest_puts(" at ");
+	guest_put_hex(elr);
+	guest_puts("\n");
+	guest_power_off();
+}

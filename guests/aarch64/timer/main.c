@@ -1,0 +1,103 @@
+/* timer: periodic interrupts from the EL1 virtual timer (PPI 27), then
+ * from the EL1 physical timer (PPI 30), each re-armed from its handler.
+ * The vCPU waits in WFI between ticks, so cvisor must wake it on time.
+ * Every tick must come at or after its deadline (never early), and the
+ * mean period must stay near the one asked for. */
+#include <guest.h>
+
+#define TICKS      50
+#define PERIOD_US  2000
+
+static volatile unsigned ticks;
+static volatile uint64_t deadline, early, late_total;
+static volatile unsigned timer_ppi;
+static uint64_t period;
+
+#define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+
+static void arm(uint64_t cval)
+{
+	deadline = cval;
+	if (timer_ppi == 27) {
+		msr(cntv_cval_el0, cval);
+		msr(cntv_ctl_el0, 1);
+	} else {
+		msr(cntp_cval_el0, cval);
+		msr(cntp_ctl_el0, 1);
+	}
+}
+
+static void on_irq(unsigned intid)
+{
+	uint64_t now = read_cntvct();
+
+	if (intid != timer_ppi) {
+		guest_puts("timer: FAIL: unexpected interrupt ");
+		guest_put_dec(intid);
+		guest_puts("\n");
+		return;
+	}
+	if (now < deadline)
+		early++;
+	late_total += now - deadline;
+	if (++ticks < TICKS) {
+		arm(deadline + period);
+	} else if (timer_ppi == 27) {
+		msr(cntv_ctl_el0, 0);
+	} else {
+		msr(cntp_ctl_el0, 0);
+	}
+}
+
+static int run(unsigned ppi, const char *name)
+{
+	uint64_t start;
+
+	ticks = 0;
+	early = late_total = 0;
+	timer_ppi = ppi;
+	gic_enable_private(0, ppi);
+	irq_disable();
+	start = read_cntvct();
+	arm(start + period);
+	while (ticks < TICKS)
+		wait_irq_masked();
+	uint64_t elapsed = read_cntvct() - start;
+	uint64_t mean_us = elapsed / TICKS * 1000000 / read_cntfrq();
+
+	guest_puts("timer: ");
+	guest_puts(name);
+	guest_puts(": ");
+	guest_put_dec(TICKS);
+	guest_puts(" ticks, mean period ");
+	guest_put_dec(mean_us);
+	guest_puts(" us (asked ");
+	guest_put_dec(PERIOD_US);
+	guest_puts(" us), early ");
+	guest_put_dec(early);
+	guest_puts("\n");
+	/* Never early; on a loaded emulator late by a few periods at most. */
+	return early == 0 && mean_us >= PERIOD_US && mean_us < 10 * PERIOD_US;
+}
+
+int main(void)
+{
+	uint64_t freq = read_cntfrq();
+	unsigned v = gic_init(on_irq);
+
+	guest_puts("timer: GICv");
+	guest_put_dec(v);
+	guest_puts(", counter at ");
+	guest_put_dec(freq);
+	guest_puts(" Hz\n");
+	if (freq == 0) {
+		guest_puts("timer: FAIL: CNTFRQ_EL0 is 0\n");
+		return 0;
+	}
+	gic_cpu_init(0);
+	period = freq * PERIOD_US / 1000000;
+	int ok = run(27, "virtual timer (PPI 27)");
+	ok &= run(30, "physical timer (PPI 30)");
+	guest_puts(ok ? "timer: PASS\n" : "timer: FAIL\n");
+	return 0;
+}

@@ -1,0 +1,29 @@
+# QEMU scenarios on aarch64: the virtual GIC, the guest timers, SMP guests.
+A=aarch64
+HELLO=configs/vms/hello-aarch64.toml
+TIMER=configs/vms/timer-aarch64.toml
+SMP4=configs/vms/smp-aarch64.toml
+
+# Virtual and physical timer ticks, the vCPU waiting in WFI between them;
+# on the GICv3 and the GICv2 (list registers in the GICH frame, GICC
+# mapped from GICV).
+for gic in 3 2; do
+  qemu_scenario aarch64/timer-gicv$gic 60 "ARCH=$A SMP=1 GIC=$gic VM_CONFIGS=$TIMER" \
+    "timer: GICv$gic" "virtual timer (PPI 27): 50 ticks" \
+    "physical timer (PPI 30): 50 ticks" "timer: PASS" "all VMs have shut down" \
+    "!FAIL"
+done
+
+# 4 vCPUs on 4 pCPUs: check-in and SGIs between every ordered pair.
+for gic in 3 2; do
+  qemu_scenario aarch64/smp4-gicv$gic 60 "ARCH=$A SMP=4 GIC=$gic VM_CONFIGS=$SMP4" \
+    "smp: GICv$gic, 4 vCPUs checked in" "12 IPIs answered across 12 ordered pairs" \
+    "smp: PASS" "all VMs have shut down" "!FAIL"
+done
+
+# 4 vCPUs time-sliced on 2 pCPUs, beside a timer VM and hello on pCPU 0:
+# interrupts reach vCPUs that are waiting or descheduled.
+qemu_scenario aarch64/smp4-on-2-pcpus 90 \
+  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/smp-shared-aarch64.toml:$TIMER:$HELLO" \
+  "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
+  "all VMs have shut down" "!FAIL"

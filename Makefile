@@ -26,34 +26,45 @@ deps:
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I. -Iinclude
+               -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
 HOST_LIB_SRCS := $(wildcard config/*.c)
+HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+# FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
+FAT32_TEST_IMAGES := $(HOST_BUILD)/fat32/test.img
 
 host-tools: $(HOST_BUILD)/cvisor-config
-host-tests: $(HOST_BUILD)/unit-tests
+host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
+
+$(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
+	@bash $< $(@D)
 
 $(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
-$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*.h tests/host/*.h)
+$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
+		$(wildcard config/*.h fs/*.h tests/host/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) $(HOST_LIB_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) \
+	    $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -I. -Iinclude
+                -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
+FUZZ_MAX_LEN ?= 8192
+FUZZ_MAX_LEN_fat32 := 16384
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) $(wildcard config/*.h fs/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
 $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(BUILD)/fuzz/%
 	@mkdir -p $(BUILD)/fuzz/corpus-$*
-	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+	$< -max_total_time=$(FUZZ_SECONDS) \
+	   -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) -timeout=5 \
 	   $(BUILD)/fuzz/corpus-$* fuzz/seeds/$*
 
 fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))

@@ -5,6 +5,8 @@
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
 #   make host-tools               build/host/cvisor-config
 #   make fuzz | fuzz-config       libFuzzer targets (FUZZ_SECONDS=N)
+#   make disk_img                 disk.img: FAT32 with guests and configs
+#   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 
 ARCH       ?= aarch64
 SMP        ?= 2
@@ -12,10 +14,12 @@ MEM        ?= 1G
 LOG        ?= info
 QEMU_ARGS  ?=
 GIC        ?= 3
+DISK       ?=
+DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor disk_img
 all: host-tools cvisor
 
 deps:
@@ -111,7 +115,7 @@ else
 VMM_SRCS := kernel/no_vmm/no_vmm.c
 endif
 
-SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c) \
+SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c fs/*.c drivers/*.c) \
         $(wildcard hal/$(ARCH)/*.c hal/$(ARCH)/*.S) $(VMM_SRCS)
 OBJS := $(patsubst %,$(ARCH_BUILD)/obj/%.o,$(SRCS))
 ELF  := $(ARCH_BUILD)/cvisor.elf
@@ -171,8 +175,12 @@ $(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
 
 cvisor: $(ELF)
 
+# The disk for image_location = "fs" VMs (docs/disk.md).
+disk_img: deps guests
+	@bash scripts/disk-img.sh $(ARCH) $(DISK_IMG)
+
 run: deps $(ELF)
-	@GIC=$(GIC) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) DISK=$(DISK) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # ---------------------------------------------------------------- tests
 test: deps

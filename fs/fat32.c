@@ -126,7 +126,7 @@ static int fat_check_bpb(struct fat_fs *fs, const uint8_t *b)
 
 	if (b[0] != 0xEB && b[0] != 0xE9)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "no jump instruction "
-				"(byte 0 is %#x): not a FAT file system", b[0]);
+				"(byte 0 is 0x%02x): not a FAT file system", b[0]);
 	if (le16(b + 510) != 0xAA55)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "no 0x55 0xAA signature");
 	if (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096)
@@ -590,15 +590,21 @@ int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f)
 			p++;
 		if (!l.len || (l.len == 1 && l.name[0] == '.'))
 			continue;
+		if (l.len >= FAT_NAME_BUF)
+			return fat_fail(fs, f->path, FAT_ERR_PATH, "a name is "
+					"longer than %u bytes", FAT_NAME_BUF - 1);
 		if (!f->is_dir)
 			return fat_fail(fs, f->path, FAT_ERR_NOT_DIR, "a file "
 					"stands where a directory should");
 		if ((err = fat_dir_walk(fs, f, f->path, fat_lookup_fn, &l)))
 			return err;
-		if (!l.found)
+		if (!l.found) {
+			/* The name, NUL-ended, in the unused result. */
+			memcpy(l.hit.name, l.name, l.len);
+			l.hit.name[l.len] = '\0';
 			return fat_fail(fs, f->path, FAT_ERR_NOT_FOUND, "no "
-					"\"%.*s\" in its directory", (int)l.len,
-					l.name);
+					"\"%s\" in its directory", l.hit.name);
+		}
 		f->first_cluster = l.hit.first_cluster;
 		f->size = l.hit.is_dir ? 0 : l.hit.size;
 		f->is_dir = l.hit.is_dir;

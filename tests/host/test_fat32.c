@@ -359,7 +359,7 @@ struct bpb_case {
 };
 
 static const struct bpb_case bpb_cases[] = {
-	{ 0, 1, 0x00, FAT_ERR_BPB, "boot sector: no jump instruction (byte 0 is 0)" },
+	{ 0, 1, 0x00, FAT_ERR_BPB, "boot sector: no jump instruction (byte 0 is 0x00)" },
 	{ 510, 2, 0x0000, FAT_ERR_BPB, "no 0x55 0xAA signature" },
 	{ 11, 2, 3, FAT_ERR_BPB, "bytes per sector 3 is not 512" },
 	{ 11, 2, 8192, FAT_ERR_BPB, "bytes per sector 8192" },

@@ -43,6 +43,11 @@ make_disks() {
   # Half the image.
   cp $DDIR/disk.img $DDIR/truncated.img
   truncate -s 20M $DDIR/truncated.img
+  # hello.bin after 448 KiB of filler, under a long name.
+  python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 13 + 5) & 0xff for i in range(0x70000)))' \
+    >$DDIR/tail.bin
+  cat build/guests/$A/hello.bin >>$DDIR/tail.bin
+  mcopy -i $DDIR/disk.img $DDIR/tail.bin "::/Hello Tail.bin"
   # A file larger than the RAM of the VM that loads it.
   cp $DDIR/disk.img $DDIR/big.img
   head -c 2097152 /dev/zero >$DDIR/big.bin
@@ -67,6 +72,11 @@ qemu_scenario aarch64-disk/hello-fs-virtio-v2 60 \
   "ARCH=$A SMP=2 DISK=$DDIR/disk.img VM_CONFIGS=$HELLO_FS:$HELLO" \
   "(virtio-mmio v2)" "[vm4] Hello, world!" "[vm1] Hello, world!" \
   "VM 4 (hello-fs) powered off" "all VMs have shut down; powering off"
+
+# A larger file: many device requests, and the guest at its very end.
+qemu_scenario aarch64-disk/large-file 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/disk.img VM_CONFIGS=tests/config/runtime/hello-tail-fs-aarch64.toml" \
+  "Hello, world!" "VM 5 (hello-tail) powered off" "all VMs have shut down"
 
 # No disk: the fs VM is refused, saying why; the memory VM runs.
 qemu_scenario aarch64-disk/no-disk 60 \

@@ -5,6 +5,8 @@
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
 #   make host-tools               build/host/cvisor-config
 #   make fuzz | fuzz-config       libFuzzer targets (FUZZ_SECONDS=N)
+#   make disk_img                 disk.img: FAT32 with guests and configs
+#   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 
 ARCH       ?= aarch64
 SMP        ?= 2
@@ -12,10 +14,12 @@ MEM        ?= 1G
 LOG        ?= info
 QEMU_ARGS  ?=
 GIC        ?= 3
+DISK       ?=
+DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor disk_img
 all: host-tools cvisor
 
 deps:
@@ -26,34 +30,45 @@ deps:
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I. -Iinclude
+               -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
 HOST_LIB_SRCS := $(wildcard config/*.c)
+HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+# FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
+FAT32_TEST_IMAGES := $(HOST_BUILD)/fat32/test.img
 
 host-tools: $(HOST_BUILD)/cvisor-config
-host-tests: $(HOST_BUILD)/unit-tests
+host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
+
+$(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
+	@bash $< $(@D)
 
 $(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
-$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*.h tests/host/*.h)
+$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
+		$(wildcard config/*.h fs/*.h tests/host/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) $(HOST_LIB_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) \
+	    $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -I. -Iinclude
+                -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
+FUZZ_MAX_LEN ?= 8192
+FUZZ_MAX_LEN_fat32 := 16384
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) $(wildcard config/*.h fs/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
 $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(BUILD)/fuzz/%
 	@mkdir -p $(BUILD)/fuzz/corpus-$*
-	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+	$< -max_total_time=$(FUZZ_SECONDS) \
+	   -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) -timeout=5 \
 	   $(BUILD)/fuzz/corpus-$* fuzz/seeds/$*
 
 fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
@@ -100,7 +115,7 @@ else
 VMM_SRCS := kernel/no_vmm/no_vmm.c
 endif
 
-SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c) \
+SRCS := $(wildcard libc/*.c lib/*.c kernel/*.c config/*.c fs/*.c drivers/*.c) \
         $(wildcard hal/$(ARCH)/*.c hal/$(ARCH)/*.S) $(VMM_SRCS)
 OBJS := $(patsubst %,$(ARCH_BUILD)/obj/%.o,$(SRCS))
 ELF  := $(ARCH_BUILD)/cvisor.elf
@@ -160,8 +175,12 @@ $(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
 
 cvisor: $(ELF)
 
+# The disk for image_location = "fs" VMs (docs/disk.md).
+disk_img: deps guests
+	@bash scripts/disk-img.sh $(ARCH) $(DISK_IMG)
+
 run: deps $(ELF)
-	@GIC=$(GIC) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) DISK=$(DISK) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # ---------------------------------------------------------------- tests
 test: deps

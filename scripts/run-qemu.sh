@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Boots cvisor under QEMU: run-qemu.sh ARCH ELF SMP MEM "EXTRA QEMU ARGS"
+# DISK=file attaches that raw image as a virtio-blk disk (read-only).
 # The console is stdio and also logged to build/<ARCH>/last-run.log. Exits
 # with QEMU's status, or 1 when cvisor reported a panic.
 set -uo pipefail
@@ -19,6 +20,14 @@ case $arch in
           -kernel "$elf" -device isa-debug-exit) ;;
   *) echo "run-qemu.sh: unknown ARCH $arch" >&2; exit 2 ;;
 esac
+if [ -n "${DISK:-}" ]; then
+  case $arch in
+    aarch64|riscv64)
+      qemu+=(-drive "if=none,file=$DISK,format=raw,id=hd0,readonly=on"
+             -device virtio-blk-device,drive=hd0) ;;
+    *) echo "run-qemu.sh: DISK is not supported on $arch yet" >&2; exit 2 ;;
+  esac
+fi
 # shellcheck disable=SC2086
 "${qemu[@]}" -smp "$smp" -m "$mem" -nographic -monitor none "${serial[@]}" $extra
 rc=$?

@@ -1,5 +1,6 @@
 #include <kernel/log.h>
 #include <string.h>
+#include <vmm/image_file.h>
 #include <vmm/images.h>
 #include <vmm/vm.h>
 
@@ -14,21 +15,10 @@ const struct embedded_file *images_find(const char *path)
 static int image_load_one(struct vm *vm, const char *what, const char *path,
 			  gpaddr_t addr)
 {
-	const struct embedded_file *f = images_find(path);
+	struct image_file f;
 
-	if (!f) {
-		pr_error("VM %s: %s %s is not embedded in this build", vm->name,
-			 what, path);
+	if (image_file_open(vm, what, path, &f) || image_file_load(vm, &f, addr))
 		return -1;
-	}
-	if (!vm_write_guest(vm, addr, f->data, f->size)) {
-		pr_error("VM %s: %s %s (%llu bytes) does not fit in guest RAM at %#llx",
-			 vm->name, what, path, (unsigned long long)f->size,
-			 (unsigned long long)addr);
-		return -1;
-	}
-	pr_debug("VM %s: %s %s loaded at %#llx (%llu bytes)", vm->name, what,
-		 path, (unsigned long long)addr, (unsigned long long)f->size);
 	return 0;
 }
 
@@ -36,11 +26,6 @@ int images_load(struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
 
-	if (c->image_location != VMCFG_IMAGE_MEMORY) {
-		pr_error("VM %s: image_location \"fs\" needs the FAT32 disk, which "
-			 "this build does not read yet", vm->name);
-		return -1;
-	}
 	if (image_load_one(vm, "kernel", c->kernel_path, c->kernel_load_addr))
 		return -1;
 	if (c->dtb_path[0] &&

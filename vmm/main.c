@@ -5,6 +5,7 @@
 #include <kernel/kernel.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <vmm/disk.h>
 #include <vmm/images.h>
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
@@ -54,8 +55,9 @@ void vmm_main(void)
 	struct vm *vms[16];
 	unsigned n = 0;
 
-	/* On failure it says why; each VM is then refused. */
+	/* On failure each says why; the VMs that need them are refused. */
 	vmm_arch_init();
+	disk_mount();
 	for (const struct embedded_file *f = embedded_configs; f->name; f++) {
 		struct vm_config *cfg = config_load(f);
 		if (!cfg)

@@ -13,6 +13,12 @@
 
 uint64_t arch_boot_dtb;
 extern char __image_start[], __image_end[];
+static const void *host_dtb;
+
+const void *hal_host_dtb(void)
+{
+	return host_dtb;
+}
 
 static const void *platform_find_dtb(void)
 {
@@ -63,6 +69,7 @@ void hal_early_init(struct hal_boot_info *info)
 	info->image_end = ptr_to_pa(__image_end);
 	if (fdt_open(&f, blob, 1 << 20) != FDT_OK)
 		panic("no usable device tree at %p", blob);
+	host_dtb = blob;
 	int uart = fdt_find_compatible(&f, -1, "arm,pl011");
 	if (uart >= 0 && fdt_get_prop(&f, uart, "reg", &p) == FDT_OK &&
 	    fdt_prop_cells(&p, 0, 2, &base))

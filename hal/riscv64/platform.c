@@ -117,6 +117,11 @@ static void platform_reserved_memory(const struct fdt *f,
 	}
 }
 
+const void *hal_host_dtb(void)
+{
+	return arch_boot_dtb ? pa_to_ptr(arch_boot_dtb) : NULL;
+}
+
 void hal_early_init(struct hal_boot_info *info)
 {
 	const void *blob = pa_to_ptr(arch_boot_dtb);

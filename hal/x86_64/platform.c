@@ -106,6 +106,11 @@ static void ram_map_all(struct hal_boot_info *info)
 	}
 }
 
+const void *hal_host_dtb(void)
+{
+	return NULL;     /* ACPI describes this platform */
+}
+
 void hal_early_init(struct hal_boot_info *info)
 {
 	x86_uart_init();

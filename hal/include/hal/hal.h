@@ -26,6 +26,10 @@ struct hal_boot_info {
  * firmware's hand-off (DTB, Multiboot info). Console works afterwards. */
 void hal_early_init(struct hal_boot_info *info);
 
+/* The host's device tree (for drivers that find devices in it), or NULL
+ * on platforms described otherwise (x86_64: ACPI). */
+const void *hal_host_dtb(void);
+
 /* Starts CPU 'cpu' (index into cpu_hwid) at kernel_secondary_entry().
  * Returns 0 or a negative error from the firmware. */
 int hal_cpu_start(unsigned cpu, uint64_t hwid);
@@ -50,6 +54,13 @@ void hal_irq_disable(void);
  * host interrupt) once the caller unmasks. */
 void hal_wait_for_interrupt(void);
 void hal_cpu_relax(void);
+
+/* ---- device access ----
+ * hal_mmio_read32/write32 (inline, in <arch/hal_arch.h>): one 32-bit
+ * access to a device register. hal_dma_mb() (inline too): every memory
+ * access before it (RAM or device) is visible to devices before any
+ * after it; drivers put it between filling a DMA ring and notifying the
+ * device, and between seeing the device's answer and reading its data. */
 
 /* ---- console (the host's UART) ---- */
 

@@ -35,4 +35,20 @@ static inline void *hal_get_percpu(void)
 	return p;
 }
 
+/* Device registers and DMA ordering (see hal.h). */
+static inline uint32_t hal_mmio_read32(const volatile void *addr)
+{
+	return *(const volatile uint32_t *)addr;
+}
+
+static inline void hal_mmio_write32(volatile void *addr, uint32_t value)
+{
+	*(volatile uint32_t *)addr = value;
+}
+
+static inline void hal_dma_mb(void)
+{
+	__asm__ volatile("fence iorw, iorw" ::: "memory");
+}
+
 #endif

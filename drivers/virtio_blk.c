@@ -1,0 +1,338 @@
+/* virtio-blk over virtio-mmio, version 2 ("modern") and version 1
+ * (legacy, what QEMU's virt machine offers unless told
+ * -global virtio-mmio.force-legacy=false).
+ *
+ * One virtqueue, one request at a time, polled: reads go through a
+ * bounce buffer in cvisor's memory, so callers may pass any buffer. The
+ * rings and buffers are in RAM that is identity-mapped and cacheable;
+ * virtio devices access memory coherently, so ordering (hal_dma_mb) is
+ * all that is needed, no cache maintenance. */
+#include <drivers/virtio_blk.h>
+#include <hal/hal.h>
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <kernel/spinlock.h>
+#include <lib/fdt.h>
+#include <string.h>
+
+/* virtio-mmio registers */
+#define VMMIO_MAGIC           0x000
+#define VMMIO_VERSION         0x004
+#define VMMIO_DEVICE_ID       0x008
+#define VMMIO_DEVICE_FEATURES 0x010
+#define VMMIO_DEVICE_FEAT_SEL 0x014
+#define VMMIO_DRIVER_FEATURES 0x020
+#define VMMIO_DRIVER_FEAT_SEL 0x024
+#define VMMIO_GUEST_PAGE_SIZE 0x028   /* legacy */
+#define VMMIO_QUEUE_SEL       0x030
+#define VMMIO_QUEUE_NUM_MAX   0x034
+#define VMMIO_QUEUE_NUM       0x038
+#define VMMIO_QUEUE_ALIGN     0x03c   /* legacy */
+#define VMMIO_QUEUE_PFN       0x040   /* legacy */
+#define VMMIO_QUEUE_READY     0x044
+#define VMMIO_QUEUE_NOTIFY    0x050
+#define VMMIO_INT_STATUS      0x060
+#define VMMIO_INT_ACK         0x064
+#define VMMIO_STATUS          0x070
+#define VMMIO_QUEUE_DESC      0x080   /* low, high at +4 */
+#define VMMIO_QUEUE_DRIVER    0x090
+#define VMMIO_QUEUE_DEVICE    0x0a0
+#define VMMIO_CONFIG_GEN      0x0fc
+#define VMMIO_CONFIG          0x100
+
+#define VMMIO_MAGIC_VALUE     0x74726976u  /* "virt" */
+#define VIRTIO_ID_BLOCK       2
+
+#define STATUS_ACKNOWLEDGE    1u
+#define STATUS_DRIVER         2u
+#define STATUS_DRIVER_OK      4u
+#define STATUS_FEATURES_OK    8u
+#define STATUS_FAILED         128u
+
+#define F_VERSION_1_HI        (1u << 0)    /* feature bit 32 */
+
+#define DESC_F_NEXT           1u
+#define DESC_F_WRITE          2u
+
+#define BLK_T_IN              0u
+#define BLK_S_OK              0u
+
+#define QUEUE_SIZE            8u
+#define BOUNCE_PAGES          16u          /* 64 KiB per request */
+#define REQUEST_TIMEOUT_S     10u
+
+struct vq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct vq_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[QUEUE_SIZE];
+};
+
+struct vq_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct { uint32_t id, len; } ring[QUEUE_SIZE];
+};
+
+struct blk_req {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+	uint8_t status;
+};
+
+/* The ring in the legacy layout (it suits version 2 as well): the used
+ * ring starts on the page after the descriptors and the avail ring. */
+struct vq_pages {
+	struct vq_desc desc[QUEUE_SIZE];
+	struct vq_avail avail;
+	uint8_t pad[PAGE_SIZE - sizeof(struct vq_desc) * QUEUE_SIZE -
+		    sizeof(struct vq_avail)];
+	struct vq_used used;
+} __attribute__((aligned(4096)));
+
+struct virtio_blk {
+	struct blockdev bd;
+	volatile uint8_t *regs;
+	uint32_t version;
+	struct vq_pages *vq;
+	struct blk_req *req;
+	uint8_t *bounce;
+	uint16_t last_used;
+	spinlock_t lock;
+};
+
+static uint32_t vb_read(const struct virtio_blk *vb, unsigned reg)
+{
+	return hal_mmio_read32(vb->regs + reg);
+}
+
+static void vb_write(struct virtio_blk *vb, unsigned reg, uint32_t value)
+{
+	hal_mmio_write32(vb->regs + reg, value);
+}
+
+static void vb_write64(struct virtio_blk *vb, unsigned reg, uint64_t value)
+{
+	vb_write(vb, reg, (uint32_t)value);
+	vb_write(vb, reg + 4, (uint32_t)(value >> 32));
+}
+
+/* Feature negotiation: none of the optional features, and VERSION_1 on a
+ * modern device (which refuses a driver that does not take it). */
+static int vb_features(struct virtio_blk *vb)
+{
+	if (vb->version == 1) {
+		vb_write(vb, VMMIO_DRIVER_FEATURES, 0);
+		return 0;
+	}
+	vb_write(vb, VMMIO_DEVICE_FEAT_SEL, 1);
+	if (!(vb_read(vb, VMMIO_DEVICE_FEATURES) & F_VERSION_1_HI))
+		return -1;
+	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 1);
+	vb_write(vb, VMMIO_DRIVER_FEATURES, F_VERSION_1_HI);
+	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
+	vb_write(vb, VMMIO_DRIVER_FEATURES, 0);
+	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER |
+				   STATUS_FEATURES_OK);
+	return vb_read(vb, VMMIO_STATUS) & STATUS_FEATURES_OK ? 0 : -1;
+}
+
+static int vb_setup_queue(struct virtio_blk *vb)
+{
+	paddr_t pa = ptr_to_pa(vb->vq);
+
+	vb_write(vb, VMMIO_QUEUE_SEL, 0);
+	if (vb_read(vb, VMMIO_QUEUE_NUM_MAX) < QUEUE_SIZE)
+		return -1;
+	vb_write(vb, VMMIO_QUEUE_NUM, QUEUE_SIZE);
+	if (vb->version == 1) {
+		vb_write(vb, VMMIO_GUEST_PAGE_SIZE, PAGE_SIZE);
+		vb_write(vb, VMMIO_QUEUE_ALIGN, PAGE_SIZE);
+		vb_write(vb, VMMIO_QUEUE_PFN, (uint32_t)(pa >> PAGE_SHIFT));
+		return 0;
+	}
+	vb_write64(vb, VMMIO_QUEUE_DESC, ptr_to_pa(vb->vq->desc));
+	vb_write64(vb, VMMIO_QUEUE_DRIVER, ptr_to_pa(&vb->vq->avail));
+	vb_write64(vb, VMMIO_QUEUE_DEVICE, ptr_to_pa(&vb->vq->used));
+	vb_write(vb, VMMIO_QUEUE_READY, 1);
+	return 0;
+}
+
+/* The capacity in 512-byte sectors (config offset 0), read until the
+ * config generation is stable (version 2). */
+static uint64_t vb_capacity(struct virtio_blk *vb)
+{
+	uint32_t gen, lo, hi;
+
+	do {
+		gen = vb->version == 1 ? 0 : vb_read(vb, VMMIO_CONFIG_GEN);
+		lo = vb_read(vb, VMMIO_CONFIG);
+		hi = vb_read(vb, VMMIO_CONFIG + 4);
+	} while (vb->version != 1 && gen != vb_read(vb, VMMIO_CONFIG_GEN));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* One read request of 'count' sectors into the bounce buffer. */
+static int vb_request(struct virtio_blk *vb, uint64_t lba, uint32_t count)
+{
+	struct vq_pages *q = vb->vq;
+	uint64_t deadline = hal_timer_now() + REQUEST_TIMEOUT_S * hal_timer_freq();
+
+	vb->req->type = BLK_T_IN;
+	vb->req->reserved = 0;
+	vb->req->sector = lba;
+	vb->req->status = 0xff;
+	q->desc[0] = (struct vq_desc){ ptr_to_pa(vb->req), 16, DESC_F_NEXT, 1 };
+	q->desc[1] = (struct vq_desc){ ptr_to_pa(vb->bounce),
+				       count * BLOCKDEV_SECTOR_SIZE,
+				       DESC_F_WRITE | DESC_F_NEXT, 2 };
+	q->desc[2] = (struct vq_desc){ ptr_to_pa(&vb->req->status), 1,
+				       DESC_F_WRITE, 0 };
+	q->avail.ring[q->avail.idx % QUEUE_SIZE] = 0;
+	hal_dma_mb();
+	WRITE_ONCE(q->avail.idx, (uint16_t)(q->avail.idx + 1));
+	hal_dma_mb();
+	vb_write(vb, VMMIO_QUEUE_NOTIFY, 0);
+	while (READ_ONCE(q->used.idx) == vb->last_used) {
+		if (hal_timer_now() > deadline) {
+			pr_error("%s: read of %u sectors at %llu timed out",
+				 vb->bd.name, count, (unsigned long long)lba);
+			return -1;
+		}
+		hal_cpu_relax();
+	}
+	hal_dma_mb();
+	vb->last_used++;
+	vb_write(vb, VMMIO_INT_ACK, vb_read(vb, VMMIO_INT_STATUS));
+	if (READ_ONCE(vb->req->status) != BLK_S_OK) {
+		pr_error("%s: read of %u sectors at %llu failed (status %u)",
+			 vb->bd.name, count, (unsigned long long)lba,
+			 READ_ONCE(vb->req->status));
+		return -1;
+	}
+	return 0;
+}
+
+static int vb_read_sectors(struct blockdev *bd, uint64_t lba, uint32_t count,
+			   void *buf)
+{
+	struct virtio_blk *vb = bd->priv;
+	const uint32_t max = BOUNCE_PAGES * PAGE_SIZE / BLOCKDEV_SECTOR_SIZE;
+	uint8_t *out = buf;
+	int err = 0;
+
+	if (lba > bd->sectors || count > bd->sectors - lba)
+		return -1;
+	spin_lock(&vb->lock);
+	while (count && !err) {
+		uint32_t n = MIN(count, max);
+		err = vb_request(vb, lba, n);
+		if (!err)
+			memcpy(out, vb->bounce, (size_t)n * BLOCKDEV_SECTOR_SIZE);
+		out += (size_t)n * BLOCKDEV_SECTOR_SIZE;
+		lba += n;
+		count -= n;
+	}
+	spin_unlock(&vb->lock);
+	return err;
+}
+
+#define VQ_PAGES (sizeof(struct vq_pages) / PAGE_SIZE)
+
+static void vb_free(struct virtio_blk *vb)
+{
+	if (vb->vq)
+		page_free(ptr_to_pa(vb->vq), VQ_PAGES);
+	if (vb->req)
+		page_free(ptr_to_pa(vb->req), 1);
+	if (vb->bounce)
+		page_free(ptr_to_pa(vb->bounce), BOUNCE_PAGES);
+	kfree(vb);
+}
+
+static bool vb_alloc(struct virtio_blk *vb)
+{
+	vb->vq = pa_to_ptr(page_alloc(VQ_PAGES, PAGE_SIZE));
+	vb->req = pa_to_ptr(page_alloc(1, PAGE_SIZE));
+	vb->bounce = pa_to_ptr(page_alloc(BOUNCE_PAGES, PAGE_SIZE));
+	return vb->vq && vb->req && vb->bounce;
+}
+
+/* Brings up the device at 'base' (its magic and id already checked). */
+static struct blockdev *vb_init(paddr_t base, uint32_t version,
+				const char *name)
+{
+	struct virtio_blk *vb = kzalloc(sizeof(*vb));
+
+	if (!vb || !vb_alloc(vb)) {
+		pr_error("virtio-blk at %#llx: out of memory",
+			 (unsigned long long)base);
+		if (vb)
+			vb_free(vb);
+		return NULL;
+	}
+	vb->regs = pa_to_ptr(base);
+	vb->version = version;
+	vb->lock = (spinlock_t)SPINLOCK_INIT;
+	vb_write(vb, VMMIO_STATUS, 0);
+	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE);
+	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+	if (vb_features(vb) || vb_setup_queue(vb)) {
+		vb_write(vb, VMMIO_STATUS, STATUS_FAILED);
+		pr_error("virtio-blk at %#llx: the device refused the driver's "
+			 "features or queue", (unsigned long long)base);
+		vb_write(vb, VMMIO_STATUS, 0);   /* reset: it lets go of the ring */
+		vb_free(vb);
+		return NULL;
+	}
+	vb_write(vb, VMMIO_STATUS, vb_read(vb, VMMIO_STATUS) | STATUS_DRIVER_OK);
+	vb->bd.name = name;
+	vb->bd.sectors = vb_capacity(vb);
+	vb->bd.read = vb_read_sectors;
+	vb->bd.priv = vb;
+	pr_info("%s: virtio-blk at %#llx (virtio-mmio v%u), %llu KiB", name,
+		(unsigned long long)base, version,
+		(unsigned long long)vb->bd.sectors / 2);
+	return &vb->bd;
+}
+
+struct blockdev *virtio_blk_probe(const char *name)
+{
+	const void *blob = hal_host_dtb();
+	struct fdt f;
+	struct fdt_prop p;
+	uint64_t base;
+	int depth = 0;
+
+	if (!blob || fdt_open(&f, blob, 1 << 20) != FDT_OK)
+		return NULL;
+	/* One walk from the root (fdt_find_compatible() does not go on
+	 * past the subtree of the node it is given). */
+	for (int node = fdt_next_node(&f, 0, &depth); node >= 0;
+	     node = fdt_next_node(&f, node, &depth)) {
+		if (fdt_get_prop(&f, node, "compatible", &p) != FDT_OK ||
+		    !fdt_prop_has_string(&p, "virtio,mmio") ||
+		    fdt_get_prop(&f, node, "reg", &p) != FDT_OK ||
+		    !fdt_prop_cells(&p, 0, 2, &base))
+			continue;
+		const volatile uint8_t *regs = pa_to_ptr(base);
+		uint32_t version = hal_mmio_read32(regs + VMMIO_VERSION);
+		if (hal_mmio_read32(regs + VMMIO_MAGIC) != VMMIO_MAGIC_VALUE ||
+		    hal_mmio_read32(regs + VMMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+			continue;
+		if (version != 1 && version != 2) {
+			pr_warn("virtio-blk at %#llx: virtio-mmio version %u is "
+				"not supported", (unsigned long long)base, version);
+			continue;
+		}
+		return vb_init(base, version, name);
+	}
+	return NULL;
+}

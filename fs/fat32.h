@@ -1,0 +1,103 @@
+/* A read-only FAT32 file system over a block device.
+ *
+ * Everything read from the disk is checked before use: the boot sector's
+ * fields, every cluster number against the FAT's bounds, every chain for
+ * loops and for covering its file's size, directory entries and long
+ * names. A bad disk gives an error code and a message naming the device,
+ * the path and the problem (fat_error()); never a wild read.
+ *
+ * Freestanding and allocation-free (struct fat_fs holds the buffers), so
+ * the same file builds into cvisor, the host unit tests and the fuzzer.
+ * FAT32 is recognised as Linux does, by a zero 16-bit FAT size, so small
+ * images made with `mkfs.fat -F 32` (fewer than 65525 clusters) work. */
+#ifndef FS_FAT32_H
+#define FS_FAT32_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <kernel/blockdev.h>
+
+enum fat_err {
+	FAT_OK = 0,
+	FAT_ERR_IO = -1,          /* the device failed a read */
+	FAT_ERR_BPB = -2,         /* boot sector: not FAT32 or a bad field */
+	FAT_ERR_TRUNCATED = -3,   /* the file system is larger than the disk */
+	FAT_ERR_NOT_FOUND = -4,
+	FAT_ERR_NOT_DIR = -5,     /* a path component is a file */
+	FAT_ERR_IS_DIR = -6,      /* a file was wanted */
+	FAT_ERR_CHAIN = -7,       /* a cluster chain leaves the FAT, hits a
+				     free or bad cluster, or is too short */
+	FAT_ERR_LOOP = -8,        /* a cluster chain loops */
+	FAT_ERR_PATH = -9,        /* path or name too long, or empty */
+	FAT_ERR_RANGE = -10,      /* read past the end of the file */
+	FAT_ERR_DIR = -11,        /* directory too large */
+};
+
+#define FAT_MAX_SECTOR  4096u
+#define FAT_MAX_NAME    255u             /* UTF-16 units of a long name */
+#define FAT_NAME_BUF    (FAT_MAX_NAME * 3 + 1)  /* as UTF-8, NUL-ended */
+#define FAT_MAX_PATH    256u
+#define FAT_MSG_SIZE    384u
+
+/* A volume, once fat_mount() has checked it. */
+struct fat_fs {
+	struct blockdev *dev;
+	uint32_t bytes_per_sector;
+	uint32_t sectors_per_cluster;
+	uint32_t cluster_size;        /* bytes */
+	uint32_t fat_start;           /* sector of the active FAT */
+	uint32_t fat_sectors;
+	uint32_t data_start;          /* sector of cluster 2 */
+	uint32_t cluster_count;       /* valid clusters are 2..cluster_count+1 */
+	uint32_t root_cluster;
+	uint32_t dev_per_sector;      /* 512-byte device sectors per sector */
+	uint64_t cached_fat_sector;   /* in fat_cache, or UINT64_MAX */
+	uint64_t cached_data_sector;  /* in data_cache, or UINT64_MAX */
+	uint8_t fat_cache[FAT_MAX_SECTOR];
+	uint8_t data_cache[FAT_MAX_SECTOR];
+	char msg[FAT_MSG_SIZE];       /* the last error, in words */
+};
+
+/* An open file or directory. */
+struct fat_file {
+	uint32_t first_cluster;       /* 0 for an empty file */
+	uint32_t size;                /* bytes; 0 for directories */
+	bool is_dir;
+	uint32_t pos_index;           /* cursor: the pos_index'th cluster */
+	uint32_t pos_cluster;         /* of the chain is pos_cluster */
+	char path[FAT_MAX_PATH];      /* for messages */
+};
+
+/* One directory entry, as fat_readdir() returns it. */
+struct fat_dirent {
+	char name[FAT_NAME_BUF];      /* long name as UTF-8, else the 8.3 name */
+	char short_name[13];          /* "NAME.EXT" */
+	uint32_t first_cluster;
+	uint32_t size;
+	bool is_dir;
+};
+
+const char *fat_strerror(int err);
+/* The message of the last error: "DEV: PATH: problem". */
+const char *fat_error(const struct fat_fs *fs);
+
+/* Checks the boot sector of 'dev' and prepares 'fs'. */
+int fat_mount(struct fat_fs *fs, struct blockdev *dev);
+
+/* Opens a file or directory by path ("/a/b", "a/b"; "/" is the root).
+ * Names match case-insensitively (ASCII), long or 8.3. A file's whole
+ * cluster chain is checked here, so reads cannot meet a bad chain. */
+int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f);
+
+/* Reads up to 'len' bytes at 'offset' into 'buf'; returns the number of
+ * bytes read (short only at the end of the file) or a negative error. */
+long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
+	      void *buf, size_t len);
+
+/* Calls fn(ctx, entry) for each entry of the directory 'dir' (not "."
+ * nor ".."); stops early when fn returns false. */
+int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
+		bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx);
+
+#endif

@@ -1,0 +1,21 @@
+/* A block device: what the file system reads from. The virtio-blk driver
+ * provides one for the host's disk; host tests provide one over a buffer.
+ * Self-contained (no kernel types) so fs/ builds for the host too. */
+#ifndef KERNEL_BLOCKDEV_H
+#define KERNEL_BLOCKDEV_H
+
+#include <stdint.h>
+
+#define BLOCKDEV_SECTOR_SIZE 512u
+
+struct blockdev {
+	const char *name;       /* for messages: "disk", "virtio-blk@0xa003e00" */
+	uint64_t sectors;       /* capacity in 512-byte sectors */
+	/* Reads 'count' sectors from 'lba' into 'buf' (any alignment).
+	 * Returns 0, or -1 when the device failed or the range is outside
+	 * it. Synchronous. */
+	int (*read)(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf);
+	void *priv;
+};
+
+#endif

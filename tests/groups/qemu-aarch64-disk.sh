@@ -1,0 +1,117 @@
+# QEMU scenarios on aarch64 with a disk: VMs whose images come from the
+# FAT32 of a virtio-blk disk (image_location = "fs"), and disks that are
+# missing, corrupt or truncated. A bad disk refuses the fs VMs only; the
+# memory VM beside them runs and the machine powers off cleanly.
+A=aarch64
+HELLO=configs/vms/hello-aarch64.toml
+HELLO_FS=configs/vms/hello-fs-aarch64.toml
+DDIR=build/test-disk
+mkdir -p "$DDIR"
+export MTOOLS_SKIP_CHECK=1
+
+# fat_set IMG CLUSTER VALUE: sets the cluster's entry in every FAT.
+fat_set() {
+  python3 - "$@" <<'PY'
+import struct, sys
+path, cluster, value = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, 'r+b') as f:
+    bpb = f.read(512)
+    bps, rsvd, nfats = struct.unpack_from('<HH', bpb, 11)[0], struct.unpack_from('<H', bpb, 14)[0], bpb[16]
+    fatsz = struct.unpack_from('<I', bpb, 36)[0]
+    for i in range(nfats):
+        f.seek((rsvd + i * fatsz) * bps + cluster * 4)
+        f.write(struct.pack('<I', value))
+PY
+}
+
+# first_cluster IMG PATH: the first cluster of a file (mshowfat "<a-b>").
+first_cluster() {
+  mshowfat -i "$1" "::$2" | sed -n 's/.*<\([0-9]*\).*/\1/p'
+}
+
+make_disks() {
+  make -s ARCH=$A cvisor disk_img DISK_IMG=$DDIR/disk.img || return 1
+  # The boot sector zeroed.
+  cp $DDIR/disk.img $DDIR/zero-bpb.img
+  dd if=/dev/zero of=$DDIR/zero-bpb.img bs=512 count=1 conv=notrunc status=none
+  # hello.bin's chain loops: its last cluster points back at its first.
+  cp $DDIR/disk.img $DDIR/loop.img
+  local c n
+  c=$(first_cluster $DDIR/loop.img /guests/aarch64/hello.bin)
+  n=$(( ($(stat -c %s build/guests/$A/hello.bin) + 511) / 512 ))
+  [ -n "$c" ] && fat_set $DDIR/loop.img $((c + n - 1)) "$c"
+  # Half the image.
+  cp $DDIR/disk.img $DDIR/truncated.img
+  truncate -s 20M $DDIR/truncated.img
+  # hello.bin after 448 KiB of filler, under a long name.
+  python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 13 + 5) & 0xff for i in range(0x70000)))' \
+    >$DDIR/tail.bin
+  cat build/guests/$A/hello.bin >>$DDIR/tail.bin
+  mcopy -i $DDIR/disk.img $DDIR/tail.bin "::/Hello Tail.bin"
+  # A file larger than the RAM of the VM that loads it.
+  cp $DDIR/disk.img $DDIR/big.img
+  head -c 2097152 /dev/zero >$DDIR/big.bin
+  mcopy -i $DDIR/big.img $DDIR/big.bin ::/big.bin
+}
+
+if make_disks >"$LOGDIR/aarch64-disk-build.log" 2>&1; then
+  pass aarch64-disk/build
+else
+  fail aarch64-disk/build "see $LOGDIR/aarch64-disk-build.log"
+fi
+
+# hello loaded from the disk, on QEMU's default legacy virtio-mmio and on
+# version 2, beside a VM from memory.
+qemu_scenario aarch64-disk/hello-fs 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/disk.img VM_CONFIGS=$HELLO_FS" \
+  "disk: virtio-blk at 0xa003e00 (virtio-mmio v1)" "disk: FAT32" \
+  "Hello, world!" "VM 4 (hello-fs) powered off" \
+  "all VMs have shut down; powering off"
+QEMU_ARGS="-global virtio-mmio.force-legacy=false" \
+qemu_scenario aarch64-disk/hello-fs-virtio-v2 60 \
+  "ARCH=$A SMP=2 DISK=$DDIR/disk.img VM_CONFIGS=$HELLO_FS:$HELLO" \
+  "(virtio-mmio v2)" "[vm4] Hello, world!" "[vm1] Hello, world!" \
+  "VM 4 (hello-fs) powered off" "all VMs have shut down; powering off"
+
+# A larger file: many device requests, and the guest at its very end.
+qemu_scenario aarch64-disk/large-file 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/disk.img VM_CONFIGS=tests/config/runtime/hello-tail-fs-aarch64.toml" \
+  "Hello, world!" "VM 5 (hello-tail) powered off" "all VMs have shut down"
+
+# No disk: the fs VM is refused, saying why; the memory VM runs.
+qemu_scenario aarch64-disk/no-disk 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=$HELLO_FS:$HELLO" \
+  "VM hello-fs: kernel /guests/aarch64/hello.bin is on the disk, which is not usable: no disk (virtio-blk device) is attached" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" \
+  "!VM 4 (hello-fs) powered off"
+
+# Corrupt disks: the error names the disk, the place and the problem.
+qemu_scenario aarch64-disk/zeroed-bpb 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/zero-bpb.img VM_CONFIGS=$HELLO_FS:$HELLO" \
+  "disk: boot sector: no jump instruction (byte 0 is 0x00): not a FAT file system" \
+  "VM hello-fs: kernel /guests/aarch64/hello.bin is on the disk, which is not usable: disk: boot sector: no jump" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" \
+  "!VM 4 (hello-fs) powered off"
+qemu_scenario aarch64-disk/looping-chain 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/loop.img VM_CONFIGS=$HELLO_FS:$HELLO" \
+  "VM hello-fs: kernel: disk: /guests/aarch64/hello.bin: cluster chain loops" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" \
+  "!VM 4 (hello-fs) powered off"
+qemu_scenario aarch64-disk/truncated 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/truncated.img VM_CONFIGS=$HELLO_FS:$HELLO" \
+  "disk: boot sector: the file system has 41943040 bytes, the disk only 20971520 (truncated image?)" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" \
+  "!VM 4 (hello-fs) powered off"
+
+# A good disk, but a file that is not there, and one too large for the VM.
+qemu_scenario aarch64-disk/missing-file 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/disk.img VM_CONFIGS=tests/config/runtime/missing-fs-aarch64.toml:$HELLO" \
+  "VM missing-fs: kernel: disk: /guests/aarch64/nope.bin: no \"nope.bin\" in its directory" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down"
+qemu_scenario aarch64-disk/file-too-large 60 \
+  "ARCH=$A SMP=1 DISK=$DDIR/big.img VM_CONFIGS=tests/config/runtime/big-fs-aarch64.toml:$HELLO" \
+  "VM big-fs: kernel /big.bin (2097152 bytes) does not fit in guest RAM at 0x40000000" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down"
+
+# Booting Linux from the disk (/images/linux-aarch64/) follows once Linux
+# boots under cvisor from memory.

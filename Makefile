@@ -44,7 +44,7 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -I. -Iinclude
 
 $(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)

@@ -3,6 +3,7 @@
 #   make run                      build and boot the default demo (aarch64)
 #   make ARCH=a VM_CONFIGS=x.toml[:y.toml] LOG=info SMP=2 run
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
+#   make bench                    instructions per operation (docs/bench.md)
 #   make host-tools               build/host/cvisor-config
 #   make fuzz | fuzz-config       libFuzzer targets (FUZZ_SECONDS=N)
 
@@ -15,7 +16,7 @@ GIC        ?= 3
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+.PHONY: all run test bench host-tools host-tests fuzz fuzz-config clean deps guests cvisor
 all: host-tools cvisor
 
 deps:
@@ -166,6 +167,9 @@ run: deps $(ELF)
 # ---------------------------------------------------------------- tests
 test: deps
 	@bash tests/run.sh
+
+bench: deps
+	@bash scripts/bench.sh $(ARCH)
 
 clean:
 	rm -rf $(BUILD)

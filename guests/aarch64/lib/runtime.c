@@ -23,6 +23,31 @@ void guest_put_hex(uint64_t v)
 	guest_puts(buf);
 }
 
+void guest_put_dec(uint64_t v)
+{
+	char buf[21];
+	int i = 20;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	guest_puts(&buf[i]);
+}
+
+volatile struct guest_trap guest_trap;
+extern char guest_vectors[];
+
+void guest_trap_install(void)
+{
+	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(guest_vectors));
+}
+
+__attribute__((weak)) void guest_irq(void)
+{
+}
+
 static uint64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	register uint64_t r0 __asm__("x0") = x0;

@@ -5,7 +5,7 @@
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
 #   make bench                    instructions per operation (docs/bench.md)
 #   make host-tools               build/host/cvisor-config
-#   make fuzz | fuzz-config       libFuzzer targets (FUZZ_SECONDS=N)
+#   make fuzz | fuzz-<target>     libFuzzer targets: config, fdt (FUZZ_SECONDS=N)
 
 ARCH       ?= aarch64
 SMP        ?= 2
@@ -16,7 +16,7 @@ GIC        ?= 3
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test bench host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+.PHONY: all run test bench host-tools host-tests fuzz fuzz-config fuzz-fdt clean deps guests cvisor
 all: host-tools cvisor
 
 deps:
@@ -27,18 +27,18 @@ deps:
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I. -Iinclude
-HOST_LIB_SRCS := $(wildcard config/*.c)
+               -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude -Ilib/include
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
 host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests
 
-$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h lib/include/lib/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
-$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*.h tests/host/*.h)
+$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*.h lib/include/lib/*.h tests/host/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) $(HOST_LIB_SRCS)
 
@@ -46,9 +46,9 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -I. -Iinclude
+                -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude -Ilib/include
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h lib/include/lib/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS)
 

@@ -3,8 +3,9 @@
 #   make run                      build and boot the default demo (aarch64)
 #   make ARCH=a VM_CONFIGS=x.toml[:y.toml] LOG=info SMP=2 run
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
+#   make bench                    instructions per operation (docs/bench.md)
 #   make host-tools               build/host/cvisor-config
-#   make fuzz | fuzz-config       libFuzzer targets (FUZZ_SECONDS=N)
+#   make fuzz | fuzz-<target>     libFuzzer targets: config, fdt, fat32 (FUZZ_SECONDS=N)
 #   make disk_img                 disk.img: FAT32 with guests and configs
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 
@@ -19,7 +20,7 @@ DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor disk_img
+.PHONY: all run test bench host-tools host-tests fuzz clean deps guests cvisor disk_img
 all: host-tools cvisor
 
 deps:
@@ -30,8 +31,9 @@ deps:
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
-HOST_LIB_SRCS := $(wildcard config/*.c)
+               -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
+               -Ikernel/include -Ilib/include
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
@@ -43,12 +45,12 @@ host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
 $(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
 	@bash $< $(@D)
 
-$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h lib/include/lib/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
 $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
-		$(wildcard config/*.h fs/*.h tests/host/*.h)
+		$(wildcard config/*.h fs/*.h lib/include/lib/*.h tests/host/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) \
 	    $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
@@ -56,12 +58,14 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -I. -Iinclude -Ikernel/include
+FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
+                -Ikernel/include -Ilib/include
 FUZZ_MAX_LEN ?= 8192
 FUZZ_MAX_LEN_fat32 := 16384
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) $(wildcard config/*.h fs/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
+		$(wildcard config/*.h fs/*.h lib/include/lib/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
@@ -185,6 +189,9 @@ run: deps $(ELF)
 # ---------------------------------------------------------------- tests
 test: deps
 	@bash tests/run.sh
+
+bench: deps
+	@bash scripts/bench.sh $(ARCH)
 
 clean:
 	rm -rf $(BUILD)

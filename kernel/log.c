@@ -96,9 +96,8 @@ static struct guest_line *guest_line_of(uint64_t vm_id)
 
 static void guest_line_flush(struct guest_line *l)
 {
-	char prefix[32];
-
 	if (vm_prefix) {
+		char prefix[32];
 		int n = snprintf(prefix, sizeof(prefix), "[vm%llu] ",
 				 (unsigned long long)l->vm_id);
 		console_write(prefix, (size_t)n);

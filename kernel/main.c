@@ -67,6 +67,7 @@ static void smp_boot(const struct hal_boot_info *b)
 {
 	unsigned want = MIN(b->cpu_count, (unsigned)MAX_CPUS);
 
+	/* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 misreads MIN() as < 1 */
 	for (unsigned i = 1; i < want; i++) {
 		percpu_data[i].cpu_id = i;
 		percpu_data[i].hwid = b->cpu_hwid[i];

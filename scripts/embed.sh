@@ -27,12 +27,16 @@ IFS=: read -r -a configs <<<"$list"
       fi
       if [ -z "${seen[$img]:-}" ]; then seen[$img]=1; images+=("$img"); fi
     done < <("$tool" paths "$cfg")
+    printf '	/* %s */\n' "$(cksum <"$cfg")"
     printf '	.balign 16\ncfg%d_data:\n	.incbin "%s"\ncfg%d_end:\ncfg%d_name:\n	.asciz "%s"\n' \
       "$n" "$(realpath "$cfg")" "$n" "$n" "$cfg"
     n=$((n + 1))
   done
   i=0
   for img in "${images[@]}"; do
+    # The checksum makes this file change, and so embed.o rebuild, when
+    # an image changes under the same name.
+    printf '	/* %s */\n' "$(cksum <"$img")"
     printf '	.balign 4096\nimg%d_data:\n	.incbin "%s"\nimg%d_end:\nimg%d_name:\n	.asciz "%s"\n' \
       "$i" "$(realpath "$img")" "$i" "$i" "$img"
     i=$((i + 1))

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 run_group tests/groups/host.sh
+run_group tests/groups/static.sh
 for g in tests/groups/qemu-*.sh; do
   [ -e "$g" ] && run_group "$g"
 done

@@ -50,6 +50,22 @@ void vmm_vm_stopped(void)
 	}
 }
 
+/* Host memory a VM costs beyond the guest RAM it owns: the pages taken
+ * while its config was parsed and the VM created (its structures, stage-2
+ * tables, devices, heap pages they started), plus the stack each vCPU's
+ * task takes when it starts. Page-granular: heap pages carved for one VM
+ * serve the next ones too. */
+static uint64_t vm_own_memory(const struct vm *vm, size_t free_before)
+{
+	uint64_t used = (uint64_t)(free_before - page_alloc_free_count()) *
+			PAGE_SIZE;
+
+	for (unsigned i = 0; i < vm->as.count; i++)
+		if (vm->as.regions[i].owned)
+			used -= vm->as.regions[i].size;
+	return used + (uint64_t)vm->vcpu_count * TASK_STACK_SIZE;
+}
+
 void vmm_main(void)
 {
 	struct vm *vms[16];
@@ -59,6 +75,7 @@ void vmm_main(void)
 	vmm_arch_init();
 	disk_mount();
 	for (const struct embedded_file *f = embedded_configs; f->name; f++) {
+		size_t free_before = page_alloc_free_count();
 		struct vm_config *cfg = config_load(f);
 		if (!cfg)
 			continue;
@@ -74,8 +91,10 @@ void vmm_main(void)
 			kfree(cfg);
 			continue;
 		}
-		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx", (unsigned long long)vm->id,
-			vm->name, vm->vcpu_count, (unsigned long long)cfg->entry_point);
+		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx, %llu KiB of cvisor "
+			"memory beyond guest RAM", (unsigned long long)vm->id,
+			vm->name, vm->vcpu_count, (unsigned long long)cfg->entry_point,
+			(unsigned long long)(vm_own_memory(vm, free_before) / 1024));
 		vms[n++] = vm;
 	}
 	if (!n) {

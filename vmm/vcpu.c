@@ -59,6 +59,15 @@ static void vcpu_handle_cpu_on(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_arch_set_return(v, (uint64_t)-2);    /* INVALID_PARAMETERS */
 		return;
 	}
+	/* An entry point outside the VM's RAM could only fault forever. */
+	if ((e->cpu_on.entry & 3) ||
+	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry, 4)) {
+		pr_debug("VM %llu vCPU %u: CPU_ON entry %#llx is not in its RAM",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)e->cpu_on.entry);
+		vcpu_arch_set_return(v, (uint64_t)-9);    /* INVALID_ADDRESS */
+		return;
+	}
 	err = vm_vcpu_on(v->vm, t, e->cpu_on.entry, e->cpu_on.context);
 	vcpu_arch_set_return(v, err == -2 ? (uint64_t)-4 : /* ALREADY_ON */
 				err ? (uint64_t)-3 : 0);    /* DENIED : SUCCESS */
@@ -89,6 +98,16 @@ static void vcpu_cpu_off(struct vcpu *v)
 	spin_unlock(&v->vm->lock);
 }
 
+/* Lets the other tasks of this pCPU run. The vCPU's state leaves the CPU
+ * meanwhile: another vCPU must not run with this one's stage 2 and EL1
+ * registers, nor this one, coming back, with another's. */
+static void vcpu_give_way(struct vcpu *v)
+{
+	vcpu_arch_put(v);
+	sched_yield();
+	vcpu_arch_load(v);
+}
+
 /* Handles one exit; false when the vCPU must stop running. */
 static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -109,7 +128,7 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_wait_for_irq(v);
 		break;
 	case EXIT_YIELD:
-		sched_yield();
+		vcpu_give_way(v);
 		break;
 	case EXIT_CPU_ON:
 		vcpu_handle_cpu_on(v, e);
@@ -148,11 +167,8 @@ void vcpu_task_main(void *arg)
 			vcpu_arch_run(v, &e);
 			if (!vcpu_handle_exit(v, &e))
 				break;
-			if (unlikely(sched_need_resched())) {
-				vcpu_arch_put(v);
-				sched_yield();
-				vcpu_arch_load(v);
-			}
+			if (unlikely(sched_need_resched()))
+				vcpu_give_way(v);
 		}
 		vcpu_arch_put(v);
 	} while (vcpu_park(v));

@@ -141,7 +141,7 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
 }
 
 /* Asks every vCPU but 'keep' to power off and kicks those in the guest. */
-static void vm_park_others(struct vm *vm, struct vcpu *keep)
+static void vm_park_others(struct vm *vm, const struct vcpu *keep)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];
@@ -154,7 +154,7 @@ static void vm_park_others(struct vm *vm, struct vcpu *keep)
 	}
 }
 
-static bool vm_others_parked(struct vm *vm, struct vcpu *caller)
+static bool vm_others_parked(const struct vm *vm, const struct vcpu *caller)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];

@@ -69,7 +69,11 @@ static bool vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 {
 	struct vuart *u = ctx;
 
-	if (width > 4 || (off & 3) || off > UART_DMACR)
+	if (width > 4 || (off & 3))
+		return false;
+	if (off >= UART_ID && off < UART_ID + 0x20)
+		return true;    /* identification: read-only, writes ignored */
+	if (off > UART_DMACR)
 		return false;
 	switch (off) {
 	case UART_DR:

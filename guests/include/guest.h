@@ -2,6 +2,7 @@
 #ifndef GUEST_H
 #define GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 void guest_puts(const char *s);
@@ -11,6 +12,34 @@ uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
 /* A PSCI call over HVC. */
 uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 void guest_power_off(void) __attribute__((noreturn));
+void guest_put_dec(uint64_t v);
+
+/* Synchronous exceptions taken at EL1 once guest_trap_install() has run
+ * (lib/trap.S): each is counted and recorded, and the guest goes on. */
+struct guest_trap {
+	uint64_t count;
+	uint64_t esr, far, elr;    /* of the last one */
+};
+extern volatile struct guest_trap guest_trap;
+void guest_trap_install(void);
+/* Called for an IRQ taken at EL1 (lib/gic.c acknowledges and dispatches). */
+void guest_irq(void);
+
+static inline uint64_t guest_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+static inline uint64_t guest_counter_freq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
 
 #define GUEST_MAX_CPUS  8
 
@@ -36,28 +65,13 @@ static inline void wait_irq_masked(void)
 			 ::: "memory");
 }
 
-static inline uint64_t read_cntvct(void)
-{
-	uint64_t v;
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-static inline uint64_t read_cntfrq(void)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
-void guest_put_dec(uint64_t v);
-
 #define PSCI_VERSION        0x84000000u
 #define PSCI_CPU_OFF        0x84000002u
 #define PSCI_CPU_ON         0xc4000003u
 #define PSCI_AFFINITY_INFO  0xc4000004u
 #define PSCI_SYSTEM_OFF     0x84000008u
 #define PSCI_SYSTEM_RESET   0x84000009u
+#define PSCI_FEATURES       0x8400000au
 #define HC_DEBUG            2
 
 #endif

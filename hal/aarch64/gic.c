@@ -115,11 +115,11 @@ bool hal_gic_v2_virt_frames(paddr_t *gich, paddr_t *gicv, uint64_t *gicv_size)
 
 void hal_irqchip_set_local(unsigned irq, bool enable)
 {
+	if (irq >= 32)
+		return;
 	volatile uint8_t *base = gic.version == 3 ?
 		gic.rd[this_cpu_id()] + GICR_SGI : gic.gicd;
-
-	if (irq < 32)
-		wr32(base, enable ? GICD_ISENABLER : GICD_ICENABLER, 1u << irq);
+	wr32(base, enable ? GICD_ISENABLER : GICD_ICENABLER, 1u << irq);
 }
 
 unsigned hal_gic_version(void)

@@ -134,6 +134,7 @@ void hal_early_init(struct hal_boot_info *info)
 void hal_system_off(void)
 {
 	hal_irq_disable();
+	/* cppcheck-suppress badBitmaskCheck ; SLP_TYP is 0 on QEMU, kept to name the field */
 	outw(x86_platform.pm1a_cnt, PM1_SLP_TYP_S5 << 10 | PM1_SLP_EN);
 	for (;;)
 		__asm__ volatile("cli; hlt");

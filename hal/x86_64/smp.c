@@ -29,7 +29,7 @@ static bool ap_wait(uint64_t us)
 
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
-	size_t len = (size_t)(x86_trampoline_end - x86_trampoline_start);
+	size_t len = (uintptr_t)x86_trampoline_end - (uintptr_t)x86_trampoline_start;
 	uint32_t apic_id = (uint32_t)hwid;
 
 	BUG_ON(len > PAGE_SIZE || cpu >= MAX_CPUS);

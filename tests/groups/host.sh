@@ -70,3 +70,4 @@ config_project_ok() {
 expect config/project-configs config_project_ok
 expect fuzz/config make -s fuzz-config FUZZ_SECONDS=20
 expect fuzz/fat32 make -s fuzz-fat32 FUZZ_SECONDS=20
+expect fuzz/fdt make -s fuzz-fdt FUZZ_SECONDS=20

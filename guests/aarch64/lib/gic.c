@@ -27,10 +27,7 @@ unsigned gic_init(void (*handler)(unsigned intid))
 
 void gic_cpu_init(unsigned cpu)
 {
-	extern char guest_irq_vectors[];
-
-	msr(vbar_el1, (uint64_t)guest_irq_vectors);
-	__asm__ volatile("isb");
+	guest_trap_install();
 	if (gic_version == 3) {
 		unsigned long rd = GICR + cpu * 0x20000ul;
 		REG32(rd + 0x14) &= ~2u;                 /* WAKER: awake */
@@ -77,7 +74,8 @@ void gic_send_sgi(unsigned cpu, unsigned sgi)
 	}
 }
 
-void guest_irq(void);
+/* The IRQ entry of lib/trap.S: every pending interrupt, to the handler
+ * given to gic_init(). */
 void guest_irq(void)
 {
 	for (;;) {
@@ -93,15 +91,4 @@ void guest_irq(void)
 		else
 			REG32(GICC + 0x10) = iar;
 	}
-}
-
-void guest_unexpected(uint64_t esr, uint64_t elr);
-void guest_unexpected(uint64_t esr, uint64_t elr)
-{
-	guest_puts("FAIL: unexpected exception, ESR ");
-	guest_put_hex(esr);
-	guest_puts(" at ");
-	guest_put_hex(elr);
-	guest_puts("\n");
-	guest_power_off();
 }

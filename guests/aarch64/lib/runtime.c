@@ -33,7 +33,15 @@ void guest_put_dec(uint64_t v)
 		buf[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	guest_puts(buf + i);
+	guest_puts(&buf[i]);
+}
+
+volatile struct guest_trap guest_trap;
+extern char guest_vectors[];
+
+void guest_trap_install(void)
+{
+	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(guest_vectors));
 }
 
 static uint64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)

@@ -29,7 +29,7 @@ static void arm(uint64_t cval)
 
 static void on_irq(unsigned intid)
 {
-	uint64_t now = read_cntvct();
+	uint64_t now = guest_counter();
 
 	if (intid != timer_ppi) {
 		guest_puts("timer: FAIL: unexpected interrupt ");
@@ -58,12 +58,12 @@ static int run(unsigned ppi, const char *name)
 	timer_ppi = ppi;
 	gic_enable_private(0, ppi);
 	irq_disable();
-	start = read_cntvct();
+	start = guest_counter();
 	arm(start + period);
 	while (ticks < TICKS)
 		wait_irq_masked();
-	uint64_t elapsed = read_cntvct() - start;
-	uint64_t mean_us = elapsed / TICKS * 1000000 / read_cntfrq();
+	uint64_t elapsed = guest_counter() - start;
+	uint64_t mean_us = elapsed / TICKS * 1000000 / guest_counter_freq();
 
 	guest_puts("timer: ");
 	guest_puts(name);
@@ -82,7 +82,7 @@ static int run(unsigned ppi, const char *name)
 
 int main(void)
 {
-	uint64_t freq = read_cntfrq();
+	uint64_t freq = guest_counter_freq();
 	unsigned v = gic_init(on_irq);
 
 	guest_puts("timer: GICv");

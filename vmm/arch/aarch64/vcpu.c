@@ -220,36 +220,57 @@ void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 	skip_instruction(v);
 }
 
-void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
+/* Where an exception taken to EL1 enters the guest's vector table: from
+ * EL0 (lower EL, AArch64), from EL1 on SP_EL1 or on SP_EL0. */
+static uint64_t el1_vector(const struct guest_regs *r)
+{
+	uint64_t vbar = read_sysreg(vbar_el1);
+
+	if ((r->spsr & 0xf) == 0)
+		return vbar + 0x400;
+	return vbar + (r->spsr & 1 ? 0x200 : 0x000);
+}
+
+/* Takes a synchronous exception with syndrome 'esr' to the guest's EL1. */
+static void inject_sync(struct vcpu *v, uint64_t esr)
 {
 	struct guest_regs *r = &v->arch.regs;
-	uint64_t from_el0 = (r->spsr & 0xf) == 0;
-	uint64_t vbar = read_sysreg(vbar_el1);
-	/* A synchronous external abort, as the guest's own MMU would report
-	 * it: EC data abort from the EL it ran at, DFSC 0x10. */
-	uint64_t esr = (uint64_t)(from_el0 ? 0x24 : 0x25) << 26 | ESR_IL |
-		       (write ? 1u << 6 : 0) | 0x10;
 
 	write_sysreg(esr_el1, esr);
-	write_sysreg(far_el1, read_sysreg(far_el2));
 	write_sysreg(elr_el1, r->elr);
 	write_sysreg(spsr_el1, r->spsr);
-	r->elr = vbar + (from_el0 ? 0x400 : 0x200);
+	r->elr = el1_vector(r);
 	r->spsr = SPSR_EL1H_MASKED;
+}
+
+static bool from_el0(const struct vcpu *v)
+{
+	return (v->arch.regs.spsr & 0xf) == 0;
+}
+
+void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
+{
+	/* A synchronous external abort, as the guest's own MMU would report
+	 * it: EC data abort from the EL it ran at, DFSC 0x10. */
+	uint64_t esr = (uint64_t)(from_el0(v) ? 0x24 : 0x25) << 26 | ESR_IL |
+		       (write ? 1u << 6 : 0) | 0x10;
+
+	write_sysreg(far_el1, read_sysreg(far_el2));
+	inject_sync(v, esr);
 	(void)gpa;
+}
+
+/* The same for an instruction fetch: EC instruction abort, IFSC 0x10. */
+static void inject_fetch_abort(struct vcpu *v)
+{
+	write_sysreg(far_el1, read_sysreg(far_el2));
+	inject_sync(v, (uint64_t)(from_el0(v) ? 0x20 : 0x21) << 26 | ESR_IL | 0x10);
 }
 
 /* An undefined-instruction exception for the guest (unknown sysreg). */
 static void inject_undef(struct vcpu *v)
 {
-	struct guest_regs *r = &v->arch.regs;
-	uint64_t from_el0 = (r->spsr & 0xf) == 0;
-
-	write_sysreg(esr_el1, ESR_IL);      /* EC 0: unknown reason */
-	write_sysreg(elr_el1, r->elr);
-	write_sysreg(spsr_el1, r->spsr);
-	r->elr = read_sysreg(vbar_el1) + (from_el0 ? 0x400 : 0x200);
-	r->spsr = SPSR_EL1H_MASKED;
+	inject_sync(v, ESR_IL);      /* EC 0: unknown reason */
 }
 
 static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -279,7 +300,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)r->elr);
-		vcpu_arch_inject_abort(v, 0, false);
+		inject_fetch_abort(v);
 		e->kind = EXIT_NONE;
 		return;
 	case EC_WFX:

@@ -26,18 +26,18 @@ static inline void gich_wr(unsigned off, uint32_t v) { gich[off / 4] = v; }
 static uint32_t lr_to_v2(uint64_t lr)
 {
 	return (uint32_t)(lr & 0x1fff) |                   /* vINTID, CPUID */
-	       (lr & LR_EOI ? 1u << 19 : 0) |
+	       ((lr & LR_EOI) ? 1u << 19 : 0) |
 	       (uint32_t)(lr >> LR_PRIO_SHIFT & 0xf8) << 20 |  /* prio[7:3] */
 	       (uint32_t)(lr >> 62) << 28 |
-	       (lr & LR_GROUP1 ? 1u << 30 : 0);
+	       ((lr & LR_GROUP1) ? 1u << 30 : 0);
 }
 
 static uint64_t lr_from_v2(uint32_t v)
 {
-	return (v & 0x1fff) | (v & (1u << 19) ? LR_EOI : 0) |
+	return (v & 0x1fff) | ((v & (1u << 19)) ? LR_EOI : 0) |
 	       (uint64_t)(v >> 20 & 0xf8) << LR_PRIO_SHIFT |
 	       (uint64_t)(v >> 28 & 3) << 62 |
-	       (v & (1u << 30) ? LR_GROUP1 : 0);
+	       ((v & (1u << 30)) ? LR_GROUP1 : 0);
 }
 
 static void v2_write_lr(unsigned i, uint64_t lr) { gich_wr(GICH_LR + 4 * i, lr_to_v2(lr)); }

@@ -1,0 +1,40 @@
+# The hostile guest (guests/aarch64/hostile) misbehaves on purpose beside a
+# well-behaved victim VM that shares pCPU 0 with it. Each act must be
+# answered as the architecture says (checked by the guest, which prints
+# PASS/FAIL per act) and logged at debug level; the victim's memory pattern
+# must stay intact and neither VM may see the other's; cvisor must not
+# panic and must power off when both are done. Built at LOG=debug to see
+# the debug lines.
+HOSTILE=configs/vms/hostile-aarch64.toml
+VICTIM=configs/vms/victim-aarch64.toml
+
+qemu_scenario aarch64/hostile 120 \
+  "ARCH=aarch64 SMP=2 LOG=debug VM_CONFIGS=$HOSTILE:$VICTIM" \
+  "hostile: host RAM beyond ours: every MiB aborts: PASS" \
+  "hostile: fetch from the UART page: instruction abort: PASS" \
+  "hostile: undefined hypercalls return -1: PASS" \
+  "hostile: CPU_ON with entry outside RAM: INVALID_ADDRESS: PASS" \
+  "hostile: second vCPU: on again after CPU_OFF: PASS" \
+  "hostile: load pair from the UART (ISV=0): abort: PASS" \
+  "hostile: unaligned UART write reaching cvisor: abort: PASS" \
+  "hostile: write to read-only UARTFR: ignored: PASS" \
+  "hostile: LORC_EL1 (trapped): undefined: PASS" \
+  "hostile: no word of the victim VM in our RAM: PASS" \
+  "hostile: done, 0 failed" \
+  "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "VM 4 vCPU 0: hypercall 7 refused" \
+  "VM 4 vCPU 0: instruction fetch from 0x9000000" \
+  "VM 4 vCPU 0: undecodable access to 0x9000000" \
+  "VM 4 vCPU 0: CPU_ON entry 0x1000 is not in its RAM" \
+  "VM 4 vCPU 0: read of unhandled system register" \
+  "VM 4 (hostile) powered off" "VM 5 (victim) powered off" \
+  "all VMs have shut down; powering off" \
+  "!: FAIL" "!VM 5 vCPU"
+
+# A guest probing in a loop gets a few warnings, then debug lines only.
+few_warnings() {
+  local n
+  n=$(grep -c 'cvisor W.*VM 4 .*abort injected' "$LOGDIR/aarch64_hostile.log")
+  [ "$n" -ge 1 ] && [ "$n" -le 8 ]
+}
+expect aarch64/hostile-warnings-rate-limited few_warnings

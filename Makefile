@@ -26,18 +26,22 @@ deps:
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I. -Iinclude
-HOST_LIB_SRCS := $(wildcard config/*.c)
+               -fno-sanitize-recover=all -I. -Iinclude -Ilib/include -Ivmm/include -D_POSIX_C_SOURCE=200809L
+# The pure parts of the hypervisor (no hardware, no kernel services) that the
+# host tools, unit tests and fuzzers share with it.
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c vmm/linux_image.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
 host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests
 
-$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h) vmm/include/vmm/linux_image.h
+
+$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
-$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*.h tests/host/*.h)
+$(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_LIB_HDRS) $(wildcard tests/host/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) $(HOST_LIB_SRCS)
 
@@ -45,9 +49,9 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(wildcard config/*
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -I. -Iinclude
+                -fno-sanitize-recover=all -I. -Iinclude -Ilib/include -Ivmm/include -D_POSIX_C_SOURCE=200809L
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard config/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS)
 

@@ -11,16 +11,25 @@ const struct embedded_file *images_find(const char *path)
 	return NULL;
 }
 
-static int image_load_one(struct vm *vm, const char *what, const char *path,
-			  gpaddr_t addr)
+/* The embedded file at 'path', or NULL after logging that it is not. */
+static const struct embedded_file *image_get(struct vm *vm, const char *what,
+					     const char *path)
 {
 	const struct embedded_file *f = images_find(path);
 
-	if (!f) {
+	if (!f)
 		pr_error("VM %s: %s %s is not embedded in this build", vm->name,
 			 what, path);
+	return f;
+}
+
+static int image_load_one(struct vm *vm, const char *what, const char *path,
+			  gpaddr_t addr)
+{
+	const struct embedded_file *f = image_get(vm, what, path);
+
+	if (!f)
 		return -1;
-	}
 	if (!vm_write_guest(vm, addr, f->data, f->size)) {
 		pr_error("VM %s: %s %s (%llu bytes) does not fit in guest RAM at %#llx",
 			 vm->name, what, path, (unsigned long long)f->size,
@@ -35,22 +44,25 @@ static int image_load_one(struct vm *vm, const char *what, const char *path,
 int images_load(struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
+	const struct embedded_file *f, *dtb = NULL;
 
 	if (c->image_location != VMCFG_IMAGE_MEMORY) {
 		pr_error("VM %s: image_location \"fs\" needs the FAT32 disk, which "
 			 "this build does not read yet", vm->name);
 		return -1;
 	}
-	if (image_load_one(vm, "kernel", c->kernel_path, c->kernel_load_addr))
-		return -1;
-	if (c->dtb_path[0] &&
-	    image_load_one(vm, "dtb", c->dtb_path, c->dtb_load_addr))
+	if (!(f = image_get(vm, "kernel", c->kernel_path)) ||
+	    images_load_kernel(vm, c->kernel_path, f->data, f->size))
 		return -1;
 	if (c->ramdisk_path[0] &&
-	    image_load_one(vm, "ramdisk", c->ramdisk_path, c->ramdisk_load_addr))
+	    (!(f = image_get(vm, "ramdisk", c->ramdisk_path)) ||
+	     images_load_initrd(vm, c->ramdisk_path, f->data, f->size)))
 		return -1;
 	if (c->bios_path[0] &&
 	    image_load_one(vm, "bios", c->bios_path, c->bios_load_addr))
 		return -1;
-	return 0;
+	if (c->dtb_path[0] && !(dtb = image_get(vm, "dtb", c->dtb_path)))
+		return -1;
+	return images_write_dtb(vm, c->dtb_path, dtb ? dtb->data : NULL,
+				dtb ? dtb->size : 0);
 }

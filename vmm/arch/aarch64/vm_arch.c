@@ -3,10 +3,9 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/guest_dtb.h>
+#include "virt_platform.h"
 #include "vmm_aarch64.h"
-
-/* A VM looks like QEMU's virt machine: its PL011 is here. */
-#define VIRT_UART_BASE 0x09000000ull
 
 #define VMID_COUNT 256          /* 8-bit VMIDs: every CPU has them */
 
@@ -75,4 +74,10 @@ int vm_arch_create_devices(struct vm *vm)
 		return -1;
 	}
 	return 0;
+}
+
+const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
+{
+	*irqchip_version = hal_gic_version();
+	return &guest_dtb_aarch64;
 }

@@ -15,11 +15,15 @@ GIC        ?= 3
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor
+.PHONY: all run test host-tools host-tests fuzz fuzz-config clean deps guests cvisor images
 all: host-tools cvisor
 
 deps:
 	@bash scripts/deps.sh
+
+# Real guests from Debian's packages into build/images/ (fast when built).
+images:
+	@bash scripts/guest-images.sh linux-aarch64
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.
@@ -29,13 +33,15 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-sanitize-recover=all -I. -Iinclude -Ilib/include -Ivmm/include -D_POSIX_C_SOURCE=200809L
 # The pure parts of the hypervisor (no hardware, no kernel services) that the
 # host tools, unit tests and fuzzers share with it.
-HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c vmm/linux_image.c
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c vmm/linux_image.c \
+                 vmm/guest_dtb.c vmm/arch/aarch64/guest_dtb.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
 host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests
 
-HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h) vmm/include/vmm/linux_image.h
+HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h) vmm/include/vmm/linux_image.h \
+                 vmm/include/vmm/guest_dtb.h vmm/arch/aarch64/virt_platform.h
 
 $(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)

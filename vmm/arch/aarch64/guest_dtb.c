@@ -37,6 +37,7 @@ static void aarch64_gic(struct fdtw *w, const struct guest_dtb_input *in)
 		fdtw_prop_u32(w, "#redistributor-regions", 1);
 	}
 	fdtw_prop_u32(w, "#interrupt-cells", 3);
+	fdtw_prop_u32(w, "#address-cells", 0);
 	fdtw_prop_empty(w, "interrupt-controller");
 	fdtw_prop_u32(w, "phandle", GUEST_DTB_PHANDLE_IRQCHIP);
 	fdtw_end_node(w);

@@ -53,7 +53,8 @@ int fdt_open(struct fdt *f, const void *blob, size_t bufsize)
 /* The token at struct offset 'off', or -1 when out of bounds. */
 static int64_t fdt_token(const struct fdt *f, int off)
 {
-	if (off < 0 || (uint32_t)off > f->size_struct - 4 || (off & 3))
+	if (off < 0 || f->size_struct < 4 ||
+	    (uint32_t)off > f->size_struct - 4 || (off & 3))
 		return -1;
 	return fdt_be32(f->blob + f->off_struct + off);
 }

@@ -134,8 +134,10 @@ static bool replaced_by_config(const struct fdt *f, int node)
 
 	if (!name)
 		return false;
+	/* Linux takes "chosen@0" for /chosen too. */
 	if (!strcmp(name, "cpus") || !strcmp(name, "chosen") ||
-	    !strcmp(name, "memory") || !strncmp(name, "memory@", 7))
+	    !strncmp(name, "chosen@", 7) || !strcmp(name, "memory") ||
+	    !strncmp(name, "memory@", 7))
 		return true;
 	return fdt_get_prop(f, node, "device_type", &p) == FDT_OK &&
 	       p.len == 7 && !memcmp(p.data, "memory", 7);

@@ -71,7 +71,7 @@ void vmm_main(void)
 			continue;
 		}
 		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx", (unsigned long long)vm->id,
-			vm->name, vm->vcpu_count, (unsigned long long)cfg->entry_point);
+			vm->name, vm->vcpu_count, (unsigned long long)vm->boot.entry);
 		vms[n++] = vm;
 	}
 	if (!n) {

@@ -54,3 +54,58 @@ qemu_scenario aarch64/stray-access-abort 60 \
   "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/abort-aarch64.toml:$HELLO" \
   "abort: PASS" "VM 3 vCPU 0: write of 4 bytes at 0xa000000 (pc" \
   "[vm1] Hello, world!" "all VMs have shut down" "!NO abort"
+
+# ---- images and the guest DTB
+mkdir -p build/test-dtb build/test-images
+dtc -I dts -O dtb -o build/test-dtb/user.dtb tests/config/dtb/user.dts
+# An Image header with text_offset 0x80001 (not 4 KiB aligned).
+python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IIQQQQQQII", 0x14000000, 0, 0x80001, 0x100000, 0xa, 0, 0, 0, 0x644d5241, 0) + bytes(4096))' \
+  >build/test-images/bad-offset.Image
+
+# The DTB cvisor writes reaches the guest in x0: /chosen (bootargs, the
+# ramdisk), both RAM regions, one cpu node per vCPU, the devices.
+qemu_scenario aarch64/dtb-generated 60 "ARCH=$A SMP=1 VM_CONFIGS=configs/vms/dtb-aarch64.toml" \
+  "dtb: x0 = 0x0000000040e00000" "dtb: magic ok" \
+  'dtb: bootargs="cvisor dtb test: x0 carries the device tree"' \
+  "dtb: linux,initrd-start 0x0000000040800000" \
+  "dtb: linux,initrd-end 0x$(printf '%016x' $((0x40800000 + $(stat -c %s build/guests/aarch64/hello.bin))))" \
+  "dtb: memory 0x0000000040000000 size 0x0000000001000000" \
+  "dtb: memory 0x0000000050000000 size 0x0000000000200000" \
+  "dtb: cpus 0x0000000000000002" "dtb: node /intc@8000000" "dtb: node /pl011@9000000" \
+  "dtb: done" "!NO device tree"
+
+# A user's DTB (dtb_path) at dtb_load_addr, /memory, /cpus and bootargs
+# rewritten from the config, its own nodes kept.
+qemu_scenario aarch64/dtb-user 60 "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/user-dtb-aarch64.toml" \
+  "dtb: x0 = 0x0000000040600000" 'dtb: bootargs="from the config"' \
+  "dtb: node /user-device@a000000" \
+  "dtb: memory 0x0000000040000000 size 0x0000000001000000" \
+  "dtb: cpus 0x0000000000000001" "dtb: done" "!memory 0x0000000080000000"
+
+# Bad images refuse their VM, naming it and the file; the others run.
+qemu_scenario aarch64/bad-dtb-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/bad-dtb-aarch64.toml:$HELLO" \
+  "VM bad-dtb: device tree tests/config/dtb/user.dts: not a device tree (bad magic)" \
+  "Hello, world!" "all VMs have shut down"
+qemu_scenario aarch64/bad-image-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/bad-image-aarch64.toml:$HELLO" \
+  "VM bad-image: kernel build/test-images/bad-offset.Image: bad arm64 Image header: text_offset is not 4 KiB aligned below 2 MiB" \
+  "Hello, world!" "all VMs have shut down"
+
+# ---- Debian's Linux (scripts/guest-images.sh)
+if make -s images >"$LOGDIR/images.log" 2>&1; then
+  pass aarch64/linux-images
+  # Placed by its header, booted with cvisor's DTB: Linux sees the
+  # memory, the CPU, PSCI, the command line and the console.
+  qemu_scenario aarch64/linux-early-boot 120 \
+    "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/linux-early-aarch64.toml" \
+    "VM linux-early: Linux Image build/images/linux-aarch64/Image at 0x40200000" \
+    "Machine model: cvisor virtual machine" \
+    "earlycon: pl11 at MMIO 0x0000000009000000" \
+    "Early memory node ranges" "node   0: [mem 0x0000000040000000-0x000000004fffffff]" \
+    "psci: PSCIv1.1 detected in firmware." \
+    "Kernel command line: console=ttyAMA0 earlycon panic=-1 cvisor.test=early" \
+    "all VMs have shut down"
+else
+  fail aarch64/linux-images "see $LOGDIR/images.log"
+fi

@@ -103,21 +103,10 @@ static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 	aarch64_uart(w);
 }
 
-static void aarch64_irq_prop(struct fdtw *w, uint32_t irq)
-{
-	/* Config irqs are INTIDs; SPIs start at 32. */
-	uint32_t cells[3] = { irq < 32 ? GIC_PPI : GIC_SPI,
-			      irq < 32 ? irq - 16 : irq - 32, IRQ_LEVEL_HIGH };
-
-	if (irq >= 16)
-		fdtw_prop_cells(w, "interrupts", cells, 3);
-}
-
 const struct guest_dtb_platform guest_dtb_aarch64 = {
 	.arch = "aarch64",
 	.compatible = "linux,dummy-virt",
 	.stdout_path = "/pl011@9000000",
 	.cpu_props = aarch64_cpu_props,
 	.devices = aarch64_devices,
-	.irq_prop = aarch64_irq_prop,
 };

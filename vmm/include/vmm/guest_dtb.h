@@ -34,9 +34,6 @@ struct guest_dtb_platform {
 	 * controller (phandle GUEST_DTB_PHANDLE_IRQCHIP), the timer, the
 	 * firmware interface, the console. */
 	void (*devices)(struct fdtw *w, const struct guest_dtb_input *in);
-	/* Writes "interrupts" for device interrupt 'irq' of the config (a
-	 * passthrough device's); 0 means none. */
-	void (*irq_prop)(struct fdtw *w, uint32_t irq);
 };
 
 /* Each arch's machine (vmm/arch/<arch>/guest_dtb.c). */

@@ -9,8 +9,9 @@
  *   whatever entry_point says. Its whole image_size must be guest RAM.
  * - Anything else is a raw binary at kernel_load_addr, entered at
  *   entry_point.
- * - The DTB goes at dtb_load_addr, or else 2 MiB below the end of the
- *   first RAM region (2 MiB aligned). */
+ * - The DTB goes at dtb_load_addr, or else in the last 2 MiB-aligned
+ *   2 MiB of the first RAM region that has them (the top of the first RAM
+ *   region if none does). */
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <lib/fdt.h>
@@ -120,17 +121,26 @@ int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
 	return 0;
 }
 
-/* dtb_load_addr, or 2 MiB below the end of the first RAM region. */
-static gpaddr_t dtb_address(const struct vm_config *c)
+/* dtb_load_addr, or else the last 2 MiB-aligned 2 MiB of the first RAM
+ * region that has them, or else the top of the first RAM region. */
+static gpaddr_t dtb_address(const struct vm_config *c, uint64_t size)
 {
+	const struct vmcfg_region *first = NULL;
+
 	if (c->has_dtb_load_addr)
 		return c->dtb_load_addr;
 	for (uint32_t i = 0; i < c->region_count; i++) {
 		const struct vmcfg_region *r = &c->regions[i];
-		if (!(r->flags & VMCFG_MEM_DEVICE) && r->size >= 2 * MIB)
-			return ((r->gpa + r->size) & ~(2 * MIB - 1)) - 2 * MIB;
+		uint64_t end = r->gpa + r->size;
+		if (r->flags & VMCFG_MEM_DEVICE)
+			continue;
+		if (!first)
+			first = r;
+		if (end >= 2 * MIB && (end & ~(2 * MIB - 1)) - 2 * MIB >= r->gpa)
+			return (end & ~(2 * MIB - 1)) - 2 * MIB;
 	}
-	return 0;
+	size = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	return first && first->size >= size ? first->gpa + first->size - size : 0;
 }
 
 /* Checks that the DTB at 'at' (size bytes) is RAM and clear of the
@@ -184,7 +194,7 @@ int images_write_dtb(struct vm *vm, const char *user_path,
 		return -1;
 	}
 	int size = guest_dtb_build(&in, pa_to_ptr(buf), (size_t)cap);
-	gpaddr_t at = dtb_address(c);
+	gpaddr_t at = dtb_address(c, size < 0 ? 0 : (uint64_t)size);
 	int ret = -1;
 	if (size < 0)
 		pr_error("VM %s: device tree%s%s: %s", vm->name,

@@ -75,12 +75,16 @@ qemu_scenario aarch64/dtb-generated 60 "ARCH=$A SMP=1 VM_CONFIGS=configs/vms/dtb
   "dtb: done" "!NO device tree"
 
 # A user's DTB (dtb_path) at dtb_load_addr, /memory, /cpus and bootargs
-# rewritten from the config, its own nodes kept.
-qemu_scenario aarch64/dtb-user 60 "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/user-dtb-aarch64.toml" \
-  "dtb: x0 = 0x0000000040600000" 'dtb: bootargs="from the config"' \
-  "dtb: node /user-device@a000000" \
-  "dtb: memory 0x0000000040000000 size 0x0000000001000000" \
-  "dtb: cpus 0x0000000000000001" "dtb: done" "!memory 0x0000000080000000"
+# rewritten from the config, its own nodes kept. Beside it, a VM whose
+# 1 MiB of RAM gets its DTB at the top.
+qemu_scenario aarch64/dtb-user 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/user-dtb-aarch64.toml:tests/config/dtb/small-ram-aarch64.toml" \
+  "[vm5] dtb: x0 = 0x0000000040600000" '[vm5] dtb: bootargs="from the config"' \
+  "[vm5] dtb: node /user-device@a000000" \
+  "[vm5] dtb: memory 0x0000000040000000 size 0x0000000001000000" \
+  "[vm5] dtb: cpus 0x0000000000000001" "[vm5] dtb: done" "!memory 0x0000000080000000" \
+  "[vm9] dtb: x0 = 0x00000000400ff000" '[vm9] dtb: bootargs="small"' \
+  "[vm9] dtb: memory 0x0000000040000000 size 0x0000000000100000" "[vm9] dtb: done"
 
 # Bad images refuse their VM, naming it and the file; the others run.
 qemu_scenario aarch64/bad-dtb-refused 60 \

@@ -100,9 +100,11 @@ qemu_scenario aarch64/bad-image-refused 60 \
 if make -s images >"$LOGDIR/images.log" 2>&1; then
   pass aarch64/linux-images
   # Placed by its header, booted with cvisor's DTB: Linux sees the
-  # memory, the CPU, PSCI, the command line and the console.
+  # memory, the CPU, PSCI, the command line and the console. A second VM
+  # whose RAM cannot hold the kernel is refused.
   qemu_scenario aarch64/linux-early-boot 120 \
-    "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/linux-early-aarch64.toml" \
+    "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/linux-early-aarch64.toml:tests/config/runtime/linux-too-small-aarch64.toml" \
+    "VM linux-too-small: kernel build/images/linux-aarch64/Image needs 33619968 bytes of guest RAM at 0x40200000" \
     "VM linux-early: Linux Image build/images/linux-aarch64/Image at 0x40200000" \
     "Machine model: cvisor virtual machine" \
     "earlycon: pl11 at MMIO 0x0000000009000000" \

@@ -35,19 +35,17 @@ static bool chosen_prop_from_config(const struct guest_dtb_input *in,
 }
 
 /* /chosen: the base's properties (if any) that the config does not
- * replace, then bootargs, the initrd and the console. */
+ * replace, then bootargs, the initrd and (written trees) the console. */
 static void write_chosen(struct fdtw *w, const struct guest_dtb_input *in,
 			 const struct fdt *base)
 {
-	int node = base ? fdt_path_offset(base, "/chosen") : -1;
-	bool has_stdout = false;
+	int node = base ? fdt_path_offset(base, "/chosen") : -1, cur = 0;
 	struct fdt_prop p;
 
 	fdtw_begin_node(w, "chosen");
-	for (int cur = 0; node >= 0 && fdt_next_prop(base, node, &cur, &p) == FDT_OK;) {
+	while (node >= 0 && fdt_next_prop(base, node, &cur, &p) == FDT_OK) {
 		if (chosen_prop_from_config(in, p.name))
 			continue;
-		has_stdout |= !strcmp(p.name, "stdout-path");
 		fdtw_prop(w, p.name, p.data, p.len);
 	}
 	if (in->cfg->cmdline[0])
@@ -56,7 +54,8 @@ static void write_chosen(struct fdtw *w, const struct guest_dtb_input *in,
 		fdtw_prop_u64(w, "linux,initrd-start", in->initrd_start);
 		fdtw_prop_u64(w, "linux,initrd-end", in->initrd_end);
 	}
-	if (!base && !has_stdout && in->plat->stdout_path)
+	/* A user's tree names its own console, if any. */
+	if (!base && in->plat->stdout_path)
 		fdtw_prop_string(w, "stdout-path", in->plat->stdout_path);
 	fdtw_end_node(w);
 }

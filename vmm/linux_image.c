@@ -29,7 +29,8 @@ int linux_image_parse(const void *buf, size_t size, struct linux_image *out)
 {
 	const uint8_t *h = buf;
 
-	if (size < LINUX_IMAGE_HEADER_SIZE || (uint32_t)le64(h + 0x38) != LINUX_ARM64_MAGIC)
+	if (size < LINUX_IMAGE_HEADER_SIZE ||
+	    (uint32_t)le64(h + 0x38) != LINUX_ARM64_MAGIC)
 		return LINUX_IMAGE_NOT_IMAGE;
 	out->text_offset = le64(h + 8);
 	out->image_size = le64(h + 16);

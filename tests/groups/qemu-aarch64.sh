@@ -99,6 +99,9 @@ qemu_scenario aarch64/bad-image-refused 60 \
 # ---- Debian's Linux (scripts/guest-images.sh)
 if make -s images >"$LOGDIR/images.log" 2>&1; then
   pass aarch64/linux-images
+  # The images themselves: booted by QEMU alone, the initramfs reaches its
+  # marker on 2 CPUs and powers off (the reference for cvisor's timings).
+  expect aarch64/linux-native-smp2 scripts/linux-native.sh 2 60
   # Placed by its header, booted with cvisor's DTB: Linux sees the
   # memory, the CPU, PSCI, the command line and the console. A second VM
   # whose RAM cannot hold the kernel is refused.

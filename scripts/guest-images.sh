@@ -9,7 +9,8 @@
 # Nothing is built or patched. Idempotent: returns at once when the images
 # are there and newer than this script.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
 
 # apt knows Debian's arm64 packages (adding the architecture needs root,
 # once).
@@ -84,7 +85,7 @@ build_initramfs() {
 linux_aarch64() {
   local out=build/images/linux-aarch64 debs=build/images/debs/arm64
   if [ -s "$out/Image" ] && [ -s "$out/initramfs.cpio.gz" ] &&
-     [ "$out/Image" -nt "$0" ] && [ "$out/initramfs.cpio.gz" -nt "$0" ]; then
+     [ "$out/Image" -nt "$self" ] && [ "$out/initramfs.cpio.gz" -nt "$self" ]; then
     return 0
   fi
   mkdir -p "$out"

@@ -20,11 +20,15 @@ DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test bench host-tools host-tests fuzz clean deps guests cvisor disk_img
+.PHONY: all run test bench host-tools host-tests fuzz clean deps guests cvisor disk_img images
 all: host-tools cvisor
 
 deps:
 	@bash scripts/deps.sh
+
+# Real guests from Debian's packages into build/images/ (fast when built).
+images:
+	@bash scripts/guest-images.sh linux-aarch64
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.
@@ -32,8 +36,11 @@ HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
-               -Ikernel/include -Ilib/include
-HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c
+               -Ikernel/include -Ilib/include -Ivmm/include
+# The pure parts of the hypervisor (no hardware, no kernel services) that the
+# host tools, unit tests and fuzzers share with it.
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c vmm/linux_image.c \
+                 vmm/guest_dtb.c vmm/arch/aarch64/guest_dtb.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
@@ -42,15 +49,18 @@ FAT32_TEST_IMAGES := $(HOST_BUILD)/fat32/test.img
 host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
 
+HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h fs/*.h) vmm/include/vmm/linux_image.h \
+                 vmm/include/vmm/guest_dtb.h vmm/arch/aarch64/virt_platform.h
+
 $(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
 	@bash $< $(@D)
 
-$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(wildcard config/*.h lib/include/lib/*.h)
+$(HOST_BUILD)/cvisor-config: tools/cvisor-config.c $(HOST_LIB_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cvisor-config.c $(HOST_LIB_SRCS)
 
 $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
-		$(wildcard config/*.h fs/*.h lib/include/lib/*.h tests/host/*.h)
+		$(HOST_LIB_HDRS) $(wildcard tests/host/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) \
 	    $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
@@ -60,12 +70,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
-                -Ikernel/include -Ilib/include
+                -Ikernel/include -Ilib/include -Ivmm/include
 FUZZ_MAX_LEN ?= 8192
 FUZZ_MAX_LEN_fat32 := 16384
 
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
-		$(wildcard config/*.h fs/*.h lib/include/lib/*.h)
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 

@@ -162,6 +162,25 @@ int fdt_get_prop(const struct fdt *f, int node, const char *name,
 	return off;
 }
 
+int fdt_next_prop(const struct fdt *f, int node, int *cursor,
+		  struct fdt_prop *out)
+{
+	int off = *cursor ? *cursor : fdt_skip_name(f, node);
+
+	while (off >= 0 && fdt_token(f, off) == FDT_NOP)
+		off += 4;
+	if (off < 0)
+		return off;
+	int64_t tok = fdt_token(f, off);
+	if (tok != FDT_PROP)
+		return tok < 0 ? FDT_ERR_BADSTRUCTURE : FDT_ERR_NOTFOUND;
+	int next = fdt_read_prop(f, off, out);
+	if (next < 0)
+		return next;
+	*cursor = next;
+	return FDT_OK;
+}
+
 /* Whether node name 'name' matches path component [c, c+len): exactly, or
  * up to its unit address when the component has none. */
 static bool fdt_name_matches(const char *name, const char *c, size_t len)

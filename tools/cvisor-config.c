@@ -4,6 +4,8 @@
  *   cvisor-config show FILE              the parsed VM, as TOML
  *   cvisor-config template --arch ARCH   a commented config to start from
  *   cvisor-config paths FILE             images the build must embed
+ *   cvisor-config dtb FILE OUT [--gic 2|3]
+ *                                        the guest DTB cvisor gives the VM
  *
  * Diagnostics go to stderr as "file:line:col: error|warning: message".
  * Exit status: 0 success, 1 invalid or unreadable config, 2 usage error. */
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "config/vm_config.h"
+#include <vmm/guest_dtb.h>
 
 #define MAX_FILE_SIZE (1 << 20)
 
@@ -20,7 +23,8 @@ static const char usage_text[] =
 	"usage: cvisor-config check FILE...\n"
 	"       cvisor-config show FILE\n"
 	"       cvisor-config template --arch aarch64|riscv64|x86_64\n"
-	"       cvisor-config paths FILE\n";
+	"       cvisor-config paths FILE\n"
+	"       cvisor-config dtb FILE OUT.dtb [--gic 2|3]\n";
 
 static int usage(const char *why)
 {
@@ -126,6 +130,89 @@ static int cmd_paths(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		if (extra[i][0])
 			puts(extra[i]);
+	return 0;
+}
+
+/* Reads a whole binary file (at most 'max' bytes); NULL (reported) on
+ * error. */
+static void *read_blob(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	if (f) {
+		buf = malloc(max + 1);
+		*len = buf ? fread(buf, 1, max + 1, f) : 0;
+		if (!buf || ferror(f) || *len > max) {
+			free(buf);
+			buf = NULL;
+			errno = errno ? errno : EFBIG;
+		}
+		fclose(f);
+	}
+	if (!buf)
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
+	return buf;
+}
+
+/* The size of the file at 'path', or -1 (reported). */
+static long file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n = -1;
+
+	if (f && fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (f)
+		fclose(f);
+	if (n < 0)
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
+	return n;
+}
+
+/* The same guest DTB as the hypervisor writes for this VM (aarch64). */
+static int cmd_dtb(int argc, char **argv)
+{
+	static struct vm_config cfg;
+	static uint8_t out[GUEST_DTB_MAX_SIZE];
+	struct guest_dtb_input in = { .cfg = &cfg, .plat = &guest_dtb_aarch64,
+				      .irqchip_version = 3 };
+	void *base = NULL;
+	int rc;
+
+	if (argc == 4 && !strcmp(argv[2], "--gic") &&
+	    (!strcmp(argv[3], "2") || !strcmp(argv[3], "3")))
+		in.irqchip_version = (unsigned)atoi(argv[3]);
+	else if (argc != 2)
+		return usage("dtb takes FILE OUT [--gic 2|3]");
+	if ((rc = load(argv[0], &cfg)))
+		return rc;
+	for (uint32_t i = 0; i < cfg.cpu_num; i++)
+		in.cpu_hwid[i] = i;     /* as vcpu_arch_hwid() on aarch64 */
+	if (cfg.ramdisk_path[0]) {
+		long n = file_size(cfg.ramdisk_path);
+		if (n < 0)
+			return 1;
+		in.initrd_start = cfg.ramdisk_load_addr;
+		in.initrd_end = cfg.ramdisk_load_addr + (uint64_t)n;
+	}
+	if (cfg.dtb_path[0] &&
+	    !(in.base = base = read_blob(cfg.dtb_path, GUEST_DTB_MAX_SIZE,
+					 &in.base_size)))
+		return 1;
+	int size = guest_dtb_build(&in, out, sizeof(out));
+	free(base);
+	if (size < 0) {
+		fprintf(stderr, "%s: error: device tree%s%s: %s\n", argv[0],
+			cfg.dtb_path[0] ? " " : "", cfg.dtb_path,
+			guest_dtb_strerror(size));
+		return 1;
+	}
+	FILE *f = fopen(argv[1], "wb");
+	if (!f || fwrite(out, 1, (size_t)size, f) != (size_t)size || fclose(f)) {
+		fprintf(stderr, "%s: error: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
 	return 0;
 }
 
@@ -252,6 +339,8 @@ int main(int argc, char **argv)
 		return cmd_template(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "paths"))
 		return cmd_paths(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "dtb"))
+		return cmd_dtb(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage_text, stdout);
 		return 0;

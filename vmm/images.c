@@ -1,4 +1,7 @@
+/* A VM's images: found (embedded or on the disk) and handed to the boot
+ * protocol steps of images_boot.c. */
 #include <kernel/log.h>
+#include <kernel/mm.h>
 #include <string.h>
 #include <vmm/image_file.h>
 #include <vmm/images.h>
@@ -12,6 +15,50 @@ const struct embedded_file *images_find(const char *path)
 	return NULL;
 }
 
+/* The bytes of one image. Embedded files are used in place; a file on
+ * the disk is read whole into pages that image_put() gives back (the
+ * boot steps parse headers and device trees from memory). */
+struct image_bytes {
+	const uint8_t *data;
+	uint64_t size;
+	paddr_t pages;
+	size_t npages;
+};
+
+static int image_get(struct vm *vm, const char *what, const char *path,
+		     struct image_bytes *b)
+{
+	struct image_file f;
+
+	memset(b, 0, sizeof(*b));
+	if (image_file_open(vm, what, path, &f))
+		return -1;
+	b->size = f.size;
+	if (f.mem) {
+		b->data = f.mem->data;
+		return 0;
+	}
+	b->npages = (size_t)((f.size + PAGE_SIZE - 1) / PAGE_SIZE);
+	b->pages = b->npages ? page_alloc(b->npages, PAGE_SIZE) : 0;
+	if (b->npages && !b->pages) {
+		pr_error("VM %s: %s %s: no memory to read its %llu bytes",
+			 vm->name, what, path, (unsigned long long)f.size);
+		return -1;
+	}
+	b->data = pa_to_ptr(b->pages);
+	if (b->npages && image_file_read(vm, &f, 0, pa_to_ptr(b->pages), f.size)) {
+		page_free(b->pages, b->npages);
+		return -1;
+	}
+	return 0;
+}
+
+static void image_put(struct image_bytes *b)
+{
+	if (b->npages)
+		page_free(b->pages, b->npages);
+}
+
 static int image_load_one(struct vm *vm, const char *what, const char *path,
 			  gpaddr_t addr)
 {
@@ -19,23 +66,37 @@ static int image_load_one(struct vm *vm, const char *what, const char *path,
 
 	if (image_file_open(vm, what, path, &f) || image_file_load(vm, &f, addr))
 		return -1;
+	pr_debug("VM %s: %s %s loaded at %#llx (%llu bytes)", vm->name, what,
+		 path, (unsigned long long)addr, (unsigned long long)f.size);
 	return 0;
 }
 
 int images_load(struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
+	struct image_bytes b, dtb = { 0 };
+	int err;
 
-	if (image_load_one(vm, "kernel", c->kernel_path, c->kernel_load_addr))
+	if (image_get(vm, "kernel", c->kernel_path, &b))
 		return -1;
-	if (c->dtb_path[0] &&
-	    image_load_one(vm, "dtb", c->dtb_path, c->dtb_load_addr))
+	err = images_load_kernel(vm, c->kernel_path, b.data, b.size);
+	image_put(&b);
+	if (err)
 		return -1;
-	if (c->ramdisk_path[0] &&
-	    image_load_one(vm, "ramdisk", c->ramdisk_path, c->ramdisk_load_addr))
-		return -1;
+	if (c->ramdisk_path[0]) {
+		if (image_get(vm, "ramdisk", c->ramdisk_path, &b))
+			return -1;
+		err = images_load_initrd(vm, c->ramdisk_path, b.data, b.size);
+		image_put(&b);
+		if (err)
+			return -1;
+	}
 	if (c->bios_path[0] &&
 	    image_load_one(vm, "bios", c->bios_path, c->bios_load_addr))
 		return -1;
-	return 0;
+	if (c->dtb_path[0] && image_get(vm, "dtb", c->dtb_path, &dtb))
+		return -1;
+	err = images_write_dtb(vm, c->dtb_path, dtb.data, dtb.size);
+	image_put(&dtb);
+	return err;
 }

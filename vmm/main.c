@@ -93,7 +93,7 @@ void vmm_main(void)
 		}
 		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx, %llu KiB of cvisor "
 			"memory beyond guest RAM", (unsigned long long)vm->id,
-			vm->name, vm->vcpu_count, (unsigned long long)cfg->entry_point,
+			vm->name, vm->vcpu_count, (unsigned long long)vm->boot.entry,
 			(unsigned long long)(vm_own_memory(vm, free_before) / 1024));
 		vms[n++] = vm;
 	}

@@ -84,10 +84,7 @@ struct vm *vm_create(struct vm_config *cfg)
 
 void vm_boot(struct vm *vm)
 {
-	struct vcpu *boot = vm->vcpus[0];
-	gpaddr_t dtb = vm->cfg->has_dtb_load_addr ? vm->cfg->dtb_load_addr : 0;
-
-	vm_vcpu_on(vm, boot, vm->cfg->entry_point, dtb);
+	vm_vcpu_on(vm, vm->vcpus[0], vm->boot.entry, vm->boot.arg);
 }
 
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size)

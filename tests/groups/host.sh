@@ -71,3 +71,66 @@ expect config/project-configs config_project_ok
 expect fuzz/config make -s fuzz-config FUZZ_SECONDS=20
 expect fuzz/fat32 make -s fuzz-fat32 FUZZ_SECONDS=20
 expect fuzz/fdt make -s fuzz-fdt FUZZ_SECONDS=20
+expect fuzz/linux_image make -s fuzz-linux_image FUZZ_SECONDS=15
+expect fuzz/guest_dtb make -s fuzz-guest_dtb FUZZ_SECONDS=20
+
+# ---- guest DTBs: `cvisor-config dtb` runs the hypervisor's generator;
+# dtc must read the result without a warning, and the nodes must be there.
+mkdir -p build/test-dtb
+dtc -I dts -O dtb -o build/test-dtb/user.dtb tests/config/dtb/user.dts 2>"$LOGDIR/dtc-user.log"
+
+# dtb_has NAME CONFIG "CVISOR-CONFIG OPTIONS" TEXT...: the DTS of CONFIG's
+# guest DTB decompiles cleanly and holds every TEXT ('!TEXT': must not).
+dtb_has() {
+  local name=$1 cfg=$2 opts=$3; shift 3
+  local out="build/test-dtb/${name//\//_}" log="$LOGDIR/${name//\//_}.log"
+  # shellcheck disable=SC2086
+  if ! "$CVCFG" dtb "$cfg" "$out.dtb" $opts >"$log" 2>&1; then
+    fail "$name" "cvisor-config dtb failed, see $log"; return
+  fi
+  if ! dtc -I dtb -O dts -o "$out.dts" "$out.dtb" >>"$log" 2>&1 || [ -s "$log" ]; then
+    fail "$name" "dtc complains, see $log"; return
+  fi
+  local t
+  for t in "$@"; do
+    if [ "${t:0:1}" = "!" ]; then
+      grep -qF -- "${t:1}" "$out.dts" && { fail "$name" "unexpected '${t:1}' in $out.dts"; return; }
+    else
+      grep -qF -- "$t" "$out.dts" || { fail "$name" "no '$t' in $out.dts"; return; }
+    fi
+  done
+  pass "$name"
+}
+
+dtb_has dtb/generated-gicv3 configs/vms/hello-aarch64.toml "" \
+  'compatible = "linux,dummy-virt"' 'memory@40000000 {' \
+  'reg = <0x00 0x40000000 0x00 0x1000000>;' 'cpu@0 {' 'enable-method = "psci"' \
+  'method = "hvc"' 'compatible = "arm,gic-v3"' \
+  'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x20000>;' \
+  'interrupts = <0x01 0x0d 0x04 0x01 0x0e 0x04 0x01 0x0b 0x04 0x01 0x0a 0x04>;' \
+  'pl011@9000000 {' 'interrupts = <0x00 0x01 0x04>;' \
+  'stdout-path = "/pl011@9000000";' '!bootargs' '!linux,initrd'
+dtb_has dtb/generated-gicv2 configs/vms/hello-aarch64.toml "--gic 2" \
+  'compatible = "arm,cortex-a15-gic"' \
+  'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x2000>;' \
+  'interrupts = <0x01 0x0d 0x104 0x01 0x0e 0x104' '!arm,gic-v3'
+dtb_has dtb/generated-smp4 tests/config/dtb/smp4-aarch64.toml "" \
+  'bootargs = "console=ttyAMA0 quiet";' \
+  'linux,initrd-start = <0x00 0x44000000>;' \
+  "linux,initrd-end = <0x00 $(printf '%#x' $((0x44000000 + $(stat -c %s tests/config/dtb/user.dts))))>;" \
+  'memory@40000000 {' 'memory@100000000 {' 'reg = <0x01 0x00 0x00 0x4000000>;' \
+  'cpu@3 {' 'reg = <0x03>;' '!cpu@4' '!memory@a000000' \
+  'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x80000>;'
+dtb_has dtb/user-rewritten tests/config/dtb/user-dtb-aarch64.toml "" \
+  'model = "user board";' 'user-device@a000000 {' 'user,kept = "yes";' \
+  'bootargs = "from the config";' 'memory@40000000 {' 'phandle = <0x01>;' \
+  'user,cpu = <0x01>;' '!from the user' '!memory@80000000' '!cpu@1' '!cortex-a53'
+# A dtb_path that is not a device tree: exit 1, naming the config and file.
+dtb_rejected() {
+  "$CVCFG" dtb tests/config/dtb/bad-dtb-aarch64.toml build/test-dtb/bad.dtb
+  [ $? -eq 1 ]
+}
+expect dtb/user-not-a-dtb dtb_rejected
+grep -qF "tests/config/dtb/bad-dtb-aarch64.toml: error: device tree tests/config/dtb/user.dts: not a device tree (bad magic)" \
+  "$LOGDIR/dtb_user-not-a-dtb.log" && pass dtb/user-not-a-dtb-message ||
+  fail dtb/user-not-a-dtb-message "see $LOGDIR/dtb_user-not-a-dtb.log"

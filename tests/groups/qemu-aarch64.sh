@@ -64,3 +64,84 @@ qemu_scenario aarch64/reset 60 "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/reset-aarch
 qemu_scenario aarch64/reset-shared-pcpu 60 \
   "ARCH=$A SMP=2 VM_CONFIGS=tests/config/runtime/reset-shared-aarch64.toml:$HELLO" \
   "[vm4] reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"
+
+# ---- images and the guest DTB
+mkdir -p build/test-dtb build/test-images
+dtc -I dts -O dtb -o build/test-dtb/user.dtb tests/config/dtb/user.dts
+# An Image header with text_offset 0x80001 (not 4 KiB aligned).
+python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IIQQQQQQII", 0x14000000, 0, 0x80001, 0x100000, 0xa, 0, 0, 0, 0x644d5241, 0) + bytes(4096))' \
+  >build/test-images/bad-offset.Image
+
+# The DTB cvisor writes reaches the guest in x0: /chosen (bootargs, the
+# ramdisk), both RAM regions, one cpu node per vCPU, the devices.
+qemu_scenario aarch64/dtb-generated 60 "ARCH=$A SMP=1 VM_CONFIGS=configs/vms/dtb-aarch64.toml" \
+  "dtb: x0 = 0x0000000040e00000" "dtb: magic ok" \
+  'dtb: bootargs="cvisor dtb test: x0 carries the device tree"' \
+  "dtb: linux,initrd-start 0x0000000040800000" \
+  "dtb: linux,initrd-end 0x$(printf '%016x' $((0x40800000 + $(stat -c %s build/guests/aarch64/hello.bin))))" \
+  "dtb: memory 0x0000000040000000 size 0x0000000001000000" \
+  "dtb: memory 0x0000000050000000 size 0x0000000000200000" \
+  "dtb: cpus 0x0000000000000002" "dtb: node /intc@8000000" "dtb: node /pl011@9000000" \
+  "dtb: done" "!NO device tree"
+
+# A user's DTB (dtb_path) at dtb_load_addr, /memory, /cpus and bootargs
+# rewritten from the config, its own nodes kept. Beside it, a VM whose
+# 1 MiB of RAM gets its DTB at the top.
+qemu_scenario aarch64/dtb-user 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/user-dtb-aarch64.toml:tests/config/dtb/small-ram-aarch64.toml" \
+  "[vm5] dtb: x0 = 0x0000000040600000" '[vm5] dtb: bootargs="from the config"' \
+  "[vm5] dtb: node /user-device@a000000" \
+  "[vm5] dtb: memory 0x0000000040000000 size 0x0000000001000000" \
+  "[vm5] dtb: cpus 0x0000000000000001" "[vm5] dtb: done" "!memory 0x0000000080000000" \
+  "[vm9] dtb: x0 = 0x00000000400ff000" '[vm9] dtb: bootargs="small"' \
+  "[vm9] dtb: memory 0x0000000040000000 size 0x0000000000100000" "[vm9] dtb: done"
+
+# Bad images refuse their VM, naming it and the file; the others run.
+qemu_scenario aarch64/bad-dtb-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/dtb/bad-dtb-aarch64.toml:$HELLO" \
+  "VM bad-dtb: device tree tests/config/dtb/user.dts: not a device tree (bad magic)" \
+  "Hello, world!" "all VMs have shut down"
+qemu_scenario aarch64/bad-image-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/bad-image-aarch64.toml:$HELLO" \
+  "VM bad-image: kernel build/test-images/bad-offset.Image: bad arm64 Image header: text_offset is not 4 KiB aligned below 2 MiB" \
+  "Hello, world!" "all VMs have shut down"
+
+# ---- Debian's Linux (scripts/guest-images.sh)
+if make -s images >"$LOGDIR/images.log" 2>&1; then
+  pass aarch64/linux-images
+  # The images themselves: booted by QEMU alone, the initramfs reaches its
+  # marker on 2 CPUs and powers off (the reference for cvisor's timings).
+  expect aarch64/linux-native-smp2 scripts/linux-native.sh 2 60
+  # Placed by its header, booted with cvisor's DTB: Linux sees the
+  # memory, the CPU, PSCI, the command line and the console. A second VM
+  # whose RAM cannot hold the kernel is refused.
+  qemu_scenario aarch64/linux-early-boot 120 \
+    "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/linux-early-aarch64.toml:tests/config/runtime/linux-too-small-aarch64.toml" \
+    "VM linux-too-small: kernel build/images/linux-aarch64/Image needs 33619968 bytes of guest RAM at 0x40200000" \
+    "VM linux-early: Linux Image build/images/linux-aarch64/Image at 0x40200000" \
+    "Machine model: cvisor virtual machine" \
+    "earlycon: pl11 at MMIO 0x0000000009000000" \
+    "Early memory node ranges" "node   0: [mem 0x0000000040000000-0x000000004fffffff]" \
+    "psci: PSCIv1.1 detected in firmware." \
+    "Kernel command line: console=ttyAMA0 earlycon panic=-1 cvisor.test=early" \
+    "all VMs have shut down"
+  # Debian's kernel boots to its initramfs marker and powers off: one vCPU,
+  # two vCPUs on two pCPUs, on the GICv2, and beside another VM.
+  LNX=configs/vms/linux-aarch64.toml
+  qemu_scenario aarch64/linux 120 "ARCH=$A SMP=1 VM_CONFIGS=$LNX" \
+    "cvisor-linux: 1 CPUs up" "cvisor-linux: work done, checksums agree" \
+    "VM 10 (linux) powered off" "all VMs have shut down"
+  qemu_scenario aarch64/linux-smp2 120 \
+    "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/linux-aarch64-smp2.toml" \
+    "CPU1: Booted secondary processor" "cvisor-linux: 2 CPUs up" \
+    "cvisor-linux: work done, checksums agree" "all VMs have shut down"
+  qemu_scenario aarch64/linux-gicv2 120 "ARCH=$A SMP=1 GIC=2 VM_CONFIGS=$LNX" \
+    "vGICv2: 4 list registers" "cvisor-linux: 1 CPUs up" \
+    "cvisor-linux: work done, checksums agree" "all VMs have shut down"
+  qemu_scenario aarch64/linux-and-hello 120 "ARCH=$A SMP=2 VM_CONFIGS=$LNX:$HELLO" \
+    "[vm10] cvisor-linux: 1 CPUs up" "[vm10] cvisor-linux: work done, checksums agree" \
+    "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 10 (linux) powered off" \
+    "all VMs have shut down"
+else
+  fail aarch64/linux-images "see $LOGDIR/images.log"
+fi

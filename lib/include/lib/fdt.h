@@ -46,6 +46,10 @@ const char *fdt_node_name(const struct fdt *f, int node);
 /* Finds property 'name' of 'node'. */
 int fdt_get_prop(const struct fdt *f, int node, const char *name,
 		 struct fdt_prop *out);
+/* The properties of 'node' in order: start with *cursor = 0; each call
+ * gives the next in *out (FDT_OK), then FDT_ERR_NOTFOUND, or an error. */
+int fdt_next_prop(const struct fdt *f, int node, int *cursor,
+		  struct fdt_prop *out);
 /* The node at an absolute path ("/cpus"), or a negative error. */
 int fdt_path_offset(const struct fdt *f, const char *path);
 

@@ -4,10 +4,9 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/guest_dtb.h>
+#include "virt_platform.h"
 #include "vmm_aarch64.h"
-
-/* A VM looks like QEMU's virt machine: its PL011 is here. */
-#define VIRT_UART_BASE 0x09000000ull
 
 #define VMID_COUNT 256          /* 8-bit VMIDs: every CPU has them */
 
@@ -111,4 +110,10 @@ void vm_arch_reset(struct vm *vm)
 	vgic_reset(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_vcpu_reset(vm->vcpus[i]);
+}
+
+const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
+{
+	*irqchip_version = hal_gic_version();
+	return &guest_dtb_aarch64;
 }

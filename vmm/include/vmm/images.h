@@ -24,4 +24,18 @@ struct vm;
  * file and the address. */
 int images_load(struct vm *vm);
 
+/* The steps of images_load() that follow the boot protocol
+ * (vmm/images_boot.c); each returns 0 or -1 after logging why, naming the
+ * VM and the file. */
+/* An arm64 Image placed by its header, else a raw binary. */
+int images_load_kernel(struct vm *vm, const char *path, const uint8_t *data,
+		       uint64_t size);
+/* The initrd at ramdisk_load_addr, clear of the kernel. */
+int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
+		       uint64_t size);
+/* The guest DTB: written from the config, or the user's ('user' non-NULL)
+ * rewritten; placed at dtb_load_addr or its default. Call last. */
+int images_write_dtb(struct vm *vm, const char *user_path,
+		     const uint8_t *user, uint64_t user_size);
+
 #endif

@@ -30,6 +30,15 @@ struct vcpu {
 	struct vcpu_arch arch;
 };
 
+/* Where the images went (vmm/images*.c): the boot vCPU starts at 'entry'
+ * with 'arg' (the DTB's address on aarch64) in its first register. */
+struct vm_boot {
+	gpaddr_t entry;
+	uint64_t arg;
+	gpaddr_t kernel, initrd;
+	uint64_t kernel_size, initrd_size;
+};
+
 struct vm {
 	uint64_t id;
 	char name[VMCFG_MAX_NAME];
@@ -42,6 +51,7 @@ struct vm {
 	unsigned vcpus_running;   /* tasks not yet finished */
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];
 	unsigned bad_access_reports;  /* aborts injected for stray accesses */
+	struct vm_boot boot;
 	struct vm_arch arch;
 };
 
@@ -79,6 +89,11 @@ int vm_arch_create_devices(struct vm *vm);
 /* Puts VM-wide arch state (interrupt controller) back in its reset state;
  * every vCPU is parked. */
 void vm_arch_reset(struct vm *vm);
+struct guest_dtb_platform;
+/* The machine this arch's VMs see, for the guest DTB, and the version of
+ * their interrupt controller; NULL when the arch boots guests without a
+ * DTB. */
+const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version);
 /* Resets 'v' to start at 'entry' with 'arg' in the first argument
  * register (x0 / a1 / rdi), in the state the boot protocol requires.
  * Called by the vCPU's own task while the vCPU is not loaded. */

@@ -18,6 +18,9 @@ struct percpu_arch {
 #define HAL_IPI_IRQ    1u      /* SGI 1 kicks a CPU */
 #define HAL_TIMER_IRQ  26u     /* EL2 physical timer (CNTHP) PPI */
 
+/* The host GIC's architecture version: 2 or 3. */
+unsigned hal_gic_version(void);
+
 static inline void *hal_get_percpu(void)
 {
 	void *p;

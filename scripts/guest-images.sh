@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Prepares real guest images from Debian's packages into build/images/.
+#
+#   scripts/guest-images.sh linux-aarch64
+#
+# linux-aarch64: Debian's stock arm64 kernel, decompressed to the raw
+# `Image` the arm64 boot protocol wants, and a busybox initramfs whose /init
+# prints "cvisor-linux: N CPUs up", does a little work and powers off.
+# Nothing is built or patched. Idempotent: returns at once when the images
+# are there and newer than this script.
+set -euo pipefail
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
+
+# apt knows Debian's arm64 packages (adding the architecture needs root,
+# once).
+ensure_arm64_apt() {
+  dpkg --print-foreign-architectures | grep -qx arm64 && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "guest-images.sh: needs 'dpkg --add-architecture arm64' (run as root once)" >&2
+    exit 1
+  fi
+  dpkg --add-architecture arm64
+  apt-get update -q
+}
+
+# Downloads the .deb of PKG (arm64) into DIR unless it is there.
+fetch_arm64_deb() {
+  local dir=$1 pkg=$2
+  ls "$dir/${pkg}"_*_arm64.deb >/dev/null 2>&1 && return 0
+  mkdir -p "$dir"
+  (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg:arm64")
+}
+
+# The versioned kernel package that Debian's linux-image-arm64 depends on.
+arm64_kernel_package() {
+  apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-arm64\).*/\1/p' | head -n1
+}
+
+# Writes the initramfs /init (busybox sh) to FILE.
+write_init() {
+  cat >"$1" <<'EOF'
+#!/bin/busybox sh
+# cvisor test initramfs: count the CPUs, do a little work, power off.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+n=$(grep -c '^processor' /proc/cpuinfo)
+echo "cvisor-linux: $n CPUs up (online $(cat /sys/devices/system/cpu/online))"
+# A little work on every CPU: four processes checksum 4 MiB each.
+for i in 1 2 3 4; do
+  (dd if=/dev/zero bs=64k count=64 2>/dev/null | sha256sum >/tmp/sum$i) &
+done
+wait
+if [ "$(cat /tmp/sum* | sort -u)" = "bb9f8df61474d25e71fa00722318cd387396ca1736605e1248821cc0de3d3af8  -" ]; then
+  echo "cvisor-linux: work done, checksums agree"
+else
+  echo "cvisor-linux: work FAILED: $(cat /tmp/sum*)"
+fi
+echo "cvisor-linux: powering off"
+poweroff -f
+EOF
+  chmod 755 "$1"
+}
+
+# Builds initramfs.cpio.gz in OUT from the busybox-static .deb in DEBS.
+build_initramfs() {
+  local debs=$1 out=$2 root
+  root=$(mktemp -d)
+  dpkg-deb -x "$debs"/busybox-static_*_arm64.deb "$root/pkg"
+  mkdir -p "$root/fs"/{bin,dev,proc,sys,tmp}
+  cp "$root/pkg/bin/busybox" "$root/fs/bin/busybox"
+  write_init "$root/fs/init"
+  # newc with every file owned by root; no device nodes are needed
+  # (devtmpfs provides /dev).
+  (cd "$root/fs" && find . -mindepth 1 | LC_ALL=C sort |
+     cpio -o -H newc -R 0:0 --quiet) | gzip -9n >"$out.tmp"
+  mv "$out.tmp" "$out"
+  rm -rf "$root"
+}
+
+linux_aarch64() {
+  local out=build/images/linux-aarch64 debs=build/images/debs/arm64
+  if [ -s "$out/Image" ] && [ -s "$out/initramfs.cpio.gz" ] &&
+     [ "$out/Image" -nt "$self" ] && [ "$out/initramfs.cpio.gz" -nt "$self" ]; then
+    return 0
+  fi
+  mkdir -p "$out"
+  ensure_arm64_apt
+  local kpkg
+  kpkg=$(arm64_kernel_package)
+  [ -n "$kpkg" ] || { echo "guest-images.sh: no linux-image-*-arm64 in apt" >&2; exit 1; }
+  fetch_arm64_deb "$debs" "$kpkg"
+  fetch_arm64_deb "$debs" busybox-static
+
+  local kroot
+  kroot=$(mktemp -d)
+  dpkg-deb -x "$(ls "$debs"/"$kpkg"_*_arm64.deb | head -n1)" "$kroot"
+  # Debian names the arm64 kernel vmlinuz: a raw Image in bookworm, gzip'd
+  # in older releases. The boot protocol wants the raw Image.
+  local vmlinuz=("$kroot"/boot/vmlinuz-*)
+  if gzip -t "${vmlinuz[0]}" 2>/dev/null; then
+    gzip -dc "${vmlinuz[0]}" >"$out/Image.tmp"
+  else
+    cp "${vmlinuz[0]}" "$out/Image.tmp"
+  fi
+  mv "$out/Image.tmp" "$out/Image"
+  cp "$kroot"/boot/config-* "$out/config"
+  rm -rf "$kroot"
+  build_initramfs "$debs" "$out/initramfs.cpio.gz"
+  echo "guest-images.sh: $out/Image ($kpkg) and initramfs.cpio.gz ready"
+}
+
+case ${1:-} in
+  linux-aarch64) linux_aarch64 ;;
+  *) echo "usage: $0 linux-aarch64" >&2; exit 2 ;;
+esac

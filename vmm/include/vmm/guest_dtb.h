@@ -1,0 +1,62 @@
+/* The guest's device tree: written from the VM's config and an arch's
+ * description of the machine the VM sees, or the user's DTB (dtb_path)
+ * with /memory, /cpus and /chosen rewritten from the config.
+ *
+ * Pure (buffers in, blob out): the hypervisor and the host tool
+ * `cvisor-config dtb` run the same code. */
+#ifndef VMM_GUEST_DTB_H
+#define VMM_GUEST_DTB_H
+
+#include <config/vm_config.h>
+#include <lib/fdt_write.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The interrupt controller's phandle, used by every "interrupts". */
+#define GUEST_DTB_PHANDLE_IRQCHIP 1u
+/* Phandles the arch may use for its own nodes start here. */
+#define GUEST_DTB_PHANDLE_ARCH 2u
+/* arm64 wants the DTB 8-byte aligned and at most 2 MiB. */
+#define GUEST_DTB_MAX_SIZE (2u << 20)
+
+struct guest_dtb_input;
+
+/* What an arch says about the machine its VMs see. */
+struct guest_dtb_platform {
+	const char *arch;            /* "aarch64" */
+	const char *compatible;      /* of the root: "linux,dummy-virt" */
+	const char *stdout_path;     /* the console node: "/pl011@9000000" */
+	/* Writes the properties of cpu node 'vcpu' besides device_type and
+	 * reg (compatible, enable-method). */
+	void (*cpu_props)(struct fdtw *w, const struct guest_dtb_input *in,
+			  unsigned vcpu);
+	/* Writes the machine's device nodes under the root: the interrupt
+	 * controller (phandle GUEST_DTB_PHANDLE_IRQCHIP), the timer, the
+	 * firmware interface, the console. */
+	void (*devices)(struct fdtw *w, const struct guest_dtb_input *in);
+};
+
+/* Each arch's machine (vmm/arch/<arch>/guest_dtb.c). */
+extern const struct guest_dtb_platform guest_dtb_aarch64;
+
+struct guest_dtb_input {
+	const struct vm_config *cfg;
+	const struct guest_dtb_platform *plat;
+	unsigned irqchip_version;    /* arch-defined (GIC 2 or 3) */
+	uint64_t cpu_hwid[VMCFG_MAX_CPUS];  /* the id each vCPU reports */
+	uint64_t initrd_start, initrd_end;  /* end 0: no initrd */
+	/* The user's DTB (dtb_path) to rewrite, or NULL to write one. */
+	const void *base;
+	size_t base_size;
+};
+
+/* Errors besides enum fdt_err (reading 'base') and enum fdtw_err. */
+#define GUEST_DTB_ERR_NO_ROOT (-40)   /* base has no root node */
+
+const char *guest_dtb_strerror(int err);
+
+/* Writes the guest DTB into buf[0, cap). Returns its size, or a negative
+ * error (guest_dtb_strerror). */
+int guest_dtb_build(const struct guest_dtb_input *in, void *buf, size_t cap);
+
+#endif

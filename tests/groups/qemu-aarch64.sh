@@ -142,6 +142,15 @@ if make -s images >"$LOGDIR/images.log" 2>&1; then
     "[vm10] cvisor-linux: 1 CPUs up" "[vm10] cvisor-linux: work done, checksums agree" \
     "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 10 (linux) powered off" \
     "all VMs have shut down"
+  # The same kernel and initramfs read from the FAT32 disk (make disk_img).
+  if make -s ARCH=$A disk_img DISK_IMG=build/test-disk/linux.img >"$LOGDIR/linux-disk.log" 2>&1; then
+    qemu_scenario aarch64/linux-from-disk 120 \
+      "ARCH=$A SMP=1 DISK=build/test-disk/linux.img VM_CONFIGS=configs/vms/linux-fs-aarch64.toml" \
+      "disk: FAT32" "cvisor-linux: 1 CPUs up" "cvisor-linux: work done, checksums agree" \
+      "VM 12 (linux-fs) powered off" "all VMs have shut down"
+  else
+    fail aarch64/linux-from-disk "make disk_img failed, see $LOGDIR/linux-disk.log"
+  fi
 else
   fail aarch64/linux-images "see $LOGDIR/images.log"
 fi

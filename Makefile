@@ -39,7 +39,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
                -Ikernel/include -Ilib/include -Ivmm/include
 # The pure parts of the hypervisor (no hardware, no kernel services) that the
 # host tools, unit tests and fuzzers share with it.
-HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c vmm/linux_image.c \
+HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c lib/utf8.c vmm/linux_image.c \
                  vmm/guest_dtb.c vmm/arch/aarch64/guest_dtb.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)

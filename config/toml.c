@@ -6,6 +6,7 @@
  * limits. A first pass rejects NUL bytes, lone CRs and invalid UTF-8, so
  * the grammar code below only ever sees well-formed text. */
 #include "toml.h"
+#include <lib/utf8.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -321,30 +322,6 @@ static int tp_hex(int c)
 	return -1;
 }
 
-static size_t tp_utf8_encode(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* \uXXXX or \UXXXXXXXX with p on the 'u' or 'U'. */
 static bool tp_unicode_escape(struct tp *t, struct tp_buf *b)
 {
@@ -361,7 +338,7 @@ static bool tp_unicode_escape(struct tp *t, struct tp_buf *b)
 	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return tp_fail(t, TOML_ERR_BAD_UNICODE);
 	t->p += digits + 1;
-	return tp_buf_put(t, b, out, tp_utf8_encode(cp, out));
+	return tp_buf_put(t, b, out, utf8_encode(cp, out));
 }
 
 /* Multi-line "line ending backslash": skips whitespace and newlines.

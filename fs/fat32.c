@@ -1,6 +1,7 @@
 /* FAT32, read-only: boot sector checks, cluster chains, directories with
  * long names, path lookup and file reads. See fs/fat32.h. */
 #include <fs/fat32.h>
+#include <lib/utf8.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -376,30 +377,6 @@ static uint8_t fat_short_checksum(const uint8_t *name)
 	return sum;
 }
 
-static size_t fat_put_utf8(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* The long name as UTF-8 (unpaired surrogates become '?'); false when it
  * is empty or longer than FAT_MAX_NAME units. */
 static bool fat_lfn_name(const struct fat_lfn *l, char *out)
@@ -419,7 +396,7 @@ static bool fat_lfn_name(const struct fat_lfn *l, char *out)
 		} else if (u >= 0xd800 && u < 0xe000) {
 			u = '?';
 		}
-		len += fat_put_utf8(out + len, u);
+		len += utf8_encode(u, out + len);
 	}
 	out[len] = '\0';
 	return true;

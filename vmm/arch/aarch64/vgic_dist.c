@@ -107,6 +107,15 @@ static bool irq_bit_read(unsigned reg, const struct virq *q)
 	}
 }
 
+/* Registers with a byte per interrupt (priority, v2 targets), read or
+ * written a byte or a word at a time: the first INTID reached. */
+static bool byte_reg(uint64_t off, unsigned width, bool targets,
+		     unsigned *first)
+{
+	*first = (unsigned)(off - (targets ? GICD_ITARGETSR : GICD_IPRIORITYR));
+	return width == 1 || width == 4;
+}
+
 static bool irq_regs_read(const struct irq_window *w, uint64_t off,
 			  unsigned width, uint64_t *val)
 {
@@ -114,10 +123,8 @@ static bool irq_regs_read(const struct irq_window *w, uint64_t off,
 	uint64_t v = 0;
 
 	if (off >= GICD_IPRIORITYR && off < GICD_ICFGR) {
-		/* Byte per interrupt: priority, v2 targets. */
 		bool targets = off >= GICD_ITARGETSR;
-		first = (unsigned)(off - (targets ? GICD_ITARGETSR : GICD_IPRIORITYR));
-		if (width != 1 && width != 4)
+		if (!byte_reg(off, width, targets, &first))
 			return false;
 		for (unsigned b = 0; b < width; b++) {
 			struct virq *q = window_irq(w, first + b);
@@ -163,8 +170,7 @@ static bool irq_regs_write(const struct irq_window *w, uint64_t off,
 
 	if (off >= GICD_IPRIORITYR && off < GICD_ICFGR) {
 		bool targets = off >= GICD_ITARGETSR;
-		first = (unsigned)(off - (targets ? GICD_ITARGETSR : GICD_IPRIORITYR));
-		if (width != 1 && width != 4)
+		if (!byte_reg(off, width, targets, &first))
 			return false;
 		for (unsigned b = 0; b < width; b++) {
 			unsigned intid = first + b;

@@ -9,6 +9,7 @@
  * all that is needed, no cache maintenance. */
 #include <drivers/virtio_blk.h>
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/spinlock.h>
@@ -39,6 +40,7 @@
 #define VMMIO_QUEUE_DEVICE    0x0a0
 #define VMMIO_CONFIG_GEN      0x0fc
 #define VMMIO_CONFIG          0x100
+#define VMMIO_REGS_SIZE       0x200   /* registers and the block config */
 
 #define VMMIO_MAGIC_VALUE     0x74726976u  /* "virt" */
 #define VIRTIO_ID_BLOCK       2
@@ -332,6 +334,10 @@ struct blockdev *virtio_blk_probe(const char *name)
 				"not supported", (unsigned long long)base, version);
 			continue;
 		}
+		/* A VM given this device keeps it. */
+		if (hostres_claim(base, VMMIO_REGS_SIZE, HOSTRES_CVISOR,
+				  "cvisor's disk", NULL))
+			continue;
 		return vb_init(base, version, name);
 	}
 	return NULL;

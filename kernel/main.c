@@ -1,4 +1,5 @@
 /* Boot: bring up memory, CPUs and the scheduler, then hand over to vmm. */
+#include <kernel/hostres.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
@@ -49,6 +50,7 @@ static void memory_init(const struct hal_boot_info *b)
 			      ALIGN_UP(b->image_end, PAGE_SIZE) -
 			      ALIGN_DOWN(b->image_start, PAGE_SIZE)))
 		panic("cvisor's image lies outside the first RAM range");
+	hostres_claim(base, size, HOSTRES_CVISOR, "cvisor's memory", NULL);
 	pr_info("RAM %#llx-%#llx, %zu KiB free",
 		(unsigned long long)base, (unsigned long long)(base + size),
 		page_alloc_free_count() * (PAGE_SIZE / 1024));

@@ -1,4 +1,5 @@
 /* Guest memory: back each region, then map it in stage 2. */
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <vmm/addrspace.h>
@@ -21,8 +22,11 @@ static unsigned region_perms(uint32_t flags)
 }
 
 /* Finds host memory for one region; false (logged) when there is none. */
-static bool region_back(struct as_region *r, const char *vm_name)
+static bool region_back(struct addrspace *as, struct as_region *r,
+			const char *vm_name)
 {
+	struct hostres other;
+
 	size_t pages = r->size >> PAGE_SHIFT;
 
 	switch (r->map_type) {
@@ -43,9 +47,17 @@ static bool region_back(struct as_region *r, const char *vm_name)
 				 (unsigned long long)r->size);
 		return r->owned;
 	case VMCFG_MAP_RESERVED:
+		/* Memory outside cvisor's allocator; nobody else may have it. */
 		r->hpa = r->gpa;
 		r->owned = false;
-		return true;
+		if (!hostres_claim(r->hpa, r->size, as, vm_name, &other))
+			return true;
+		pr_error("VM %s: reserved region %#llx+%#llx %s%s", vm_name,
+			 (unsigned long long)r->gpa, (unsigned long long)r->size,
+			 !other.what ? "is one too many host ranges given away" :
+			 other.owner == HOSTRES_CVISOR ? "is " : "is given to VM ",
+			 other.what ? other.what : "");
+		return false;
 	}
 	return false;
 }
@@ -70,7 +82,7 @@ int addrspace_init(struct addrspace *as, const struct vm_config *cfg,
 		}
 		*r = (struct as_region){ .gpa = c->gpa, .size = c->size,
 					 .flags = c->flags, .map_type = c->map_type };
-		if (!region_back(r, vm_name))
+		if (!region_back(as, r, vm_name))
 			goto fail;
 		as->count++;
 		if (stage2_map(&as->s2, r->gpa, r->hpa, r->size,
@@ -95,6 +107,7 @@ void addrspace_destroy(struct addrspace *as)
 		r->owned = false;
 	}
 	as->count = 0;
+	hostres_release(as);
 	stage2_destroy(&as->s2);
 }
 

@@ -4,6 +4,7 @@
 #include <kernel/percpu.h>
 #include <string.h>
 #include <vmm/images.h>
+#include <vmm/passthrough.h>
 #include <vmm/vcpu.h>
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
@@ -51,11 +52,13 @@ static int vm_create_vcpus(struct vm *vm)
 
 static void vm_free(struct vm *vm)
 {
+	/* Forwarded host interrupts go first: their handlers use the vCPUs. */
+	if (vm->arch.vttbr)
+		vm_arch_destroy(vm);
+	passthrough_destroy(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		kfree(vm->vcpus[i]);
 	mmio_bus_destroy(&vm->mmio);
-	if (vm->arch.vttbr)
-		vm_arch_destroy(vm);
 	addrspace_destroy(&vm->as);
 	kfree(vm);
 }
@@ -75,7 +78,7 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
 	    vm_arch_create_devices(vm) || images_load(vm) ||
-	    vm_create_vcpus(vm)) {
+	    vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_free(vm);
 		return NULL;
 	}

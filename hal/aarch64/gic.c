@@ -1,9 +1,10 @@
 /* The host's GIC, version 3 (system-register CPU interface, one
  * redistributor per CPU) or version 2 (memory-mapped CPU interface), as
- * the DTB describes it. Host SPIs are group 1 and routed to one CPU. */
+ * the DTB describes it. Host SPIs are routed to one CPU. */
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include <lib/fdt.h>
@@ -85,16 +86,23 @@ int gic_probe(const void *blob)
 	    !gic_reg(&f, node, 1, &b2, &s2))
 		return -1;
 	gic.gicd = pa_to_ptr(base);
+	hostres_claim(base, size, HOSTRES_CVISOR, "the GIC distributor", NULL);
 	if (gic.version == 3) {
 		gic.gicr = pa_to_ptr(b2);
 		gic.gicr_size = s2;
+		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC redistributors", NULL);
 	} else {
 		gic.gicc = pa_to_ptr(b2);
+		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC CPU interface", NULL);
 		if (gic_reg(&f, node, 2, &base, &size) &&
 		    gic_reg(&f, node, 3, &b2, &s2)) {
 			gic.gich = base;
 			gic.gicv = b2;
 			gic.gicv_size = s2;
+			hostres_claim(base, size, HOSTRES_CVISOR,
+				      "the GIC virtual interface control", NULL);
+			hostres_claim(b2, s2, HOSTRES_CVISOR,
+				      "the GIC virtual CPU interface", NULL);
 		}
 	}
 	return 0;
@@ -133,9 +141,12 @@ void hal_irqchip_init(void)
 		panic("no GIC found in the host device tree");
 	gic.nr_irqs = MIN(32 * ((rd32(gic.gicd, GICD_TYPER) & 0x1f) + 1), 1020u);
 	wr32(gic.gicd, GICD_CTLR, 0);
+	/* v3: group 1, as the system-register interface takes them; v2:
+	 * group 0, as the private interrupts (gicv2_cpu_init). */
 	for (unsigned i = 32; i < gic.nr_irqs; i += 32) {
 		wr32(gic.gicd, GICD_ICENABLER + i / 8, 0xffffffff);
-		wr32(gic.gicd, GICD_IGROUPR + i / 8, 0xffffffff);
+		wr32(gic.gicd, GICD_IGROUPR + i / 8,
+		     gic.version == 3 ? 0xffffffff : 0);
 	}
 	for (unsigned i = 32; i < gic.nr_irqs; i += 4)
 		wr32(gic.gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0);

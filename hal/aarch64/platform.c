@@ -2,6 +2,7 @@
  * RAM, CPUs, the console UART and the GIC. */
 #include <arch/sysreg.h>
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <lib/fdt.h>
 #include <string.h>
@@ -72,8 +73,11 @@ void hal_early_init(struct hal_boot_info *info)
 	host_dtb = blob;
 	int uart = fdt_find_compatible(&f, -1, "arm,pl011");
 	if (uart >= 0 && fdt_get_prop(&f, uart, "reg", &p) == FDT_OK &&
-	    fdt_prop_cells(&p, 0, 2, &base))
+	    fdt_prop_cells(&p, 0, 2, &base)) {
 		pl011_init(base);
+		hostres_claim(base, 0x1000, HOSTRES_CVISOR, "cvisor's console UART",
+			      NULL);
+	}
 	fdt_for_each_memory(&f, platform_add_ram, info);
 	platform_cpus(&f, info);
 	if (!info->ram_count)

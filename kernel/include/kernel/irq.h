@@ -8,7 +8,13 @@
 
 typedef void (*irq_handler_t)(unsigned irq, void *arg);
 
+/* cvisor's own handlers, at start: a clash is a bug in cvisor. */
 void irq_register(unsigned irq, irq_handler_t fn, void *arg);
+/* A handler for an interrupt given away at run time (a VM's passthrough
+ * device); false when the id is out of range or already has one. */
+bool irq_claim(unsigned irq, irq_handler_t fn, void *arg);
+/* Removes the handler; when it returns no CPU is still running it. */
+void irq_unregister(unsigned irq);
 /* Takes every pending host interrupt: called from the arch's IRQ vector
  * and from the vCPU loop after an interrupt exit. */
 void irq_dispatch(void);

@@ -95,6 +95,31 @@ static void aarch64_uart(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/* GIC specifiers: <type number flags>, type 0 an SPI (INTID number + 32),
+ * type 1 a PPI, which belongs to a CPU and is never given away. */
+static bool gic_irq_decode(const uint32_t *cells, uint32_t *irq,
+			   uint32_t *flags)
+{
+	if (cells[0] != GIC_SPI || cells[1] >= 1020 - 32)
+		return false;
+	*irq = cells[1] + 32;
+	*flags = cells[2] & 0xf;
+	return true;
+}
+
+static void gic_irq_encode(uint32_t irq, uint32_t flags, uint32_t *cells)
+{
+	cells[0] = GIC_SPI;
+	cells[1] = irq - 32;
+	cells[2] = flags ? flags : IRQ_LEVEL_HIGH;
+}
+
+static const struct ptdev_irq_format gic_irq_format = {
+	.cells = 3,
+	.decode = gic_irq_decode,
+	.encode = gic_irq_encode,
+};
+
 static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	aarch64_psci(w);
@@ -109,4 +134,5 @@ const struct guest_dtb_platform guest_dtb_aarch64 = {
 	.stdout_path = "/pl011@9000000",
 	.cpu_props = aarch64_cpu_props,
 	.devices = aarch64_devices,
+	.irq_format = &gic_irq_format,
 };

@@ -109,6 +109,14 @@ int vgic_create(struct vm *vm)
 
 void vgic_destroy(struct vm *vm)
 {
+	struct vgic *g = vgic_of(vm);
+
+	for (unsigned i = VGIC_NR_PRIVATE; i < g->nr_irqs; i++) {
+		if (g->spi[i - VGIC_NR_PRIVATE].hwirq) {
+			hal_irqchip_disable(i);
+			irq_unregister(i);
+		}
+	}
 	kfree(vm->arch.vgic);
 	vm->arch.vgic = NULL;
 }
@@ -204,6 +212,36 @@ void vgic_inject_hw(struct vcpu *v, unsigned intid)
 	q->hw_masked = true;
 	vgic_update(v->vm, v, intid);
 	spin_unlock(&g->lock);
+}
+
+/* A host SPI of a passthrough device fired: it stays masked at the host
+ * until the guest deactivates its virtual twin (same INTID). */
+static void vgic_hw_spi(unsigned irq, void *arg)
+{
+	struct vm *vm = arg;
+	struct vgic *g = vgic_of(vm);
+	struct virq *q = &g->spi[irq - VGIC_NR_PRIVATE];
+
+	hal_irqchip_disable(irq);
+	spin_lock(&g->lock);
+	q->pending = true;
+	q->hw_masked = true;
+	vgic_update(vm, vm->vcpus[0], irq);
+	spin_unlock(&g->lock);
+}
+
+int vgic_forward_spi(struct vm *vm, unsigned irq)
+{
+	struct vgic *g = vgic_of(vm);
+
+	if (irq < VGIC_NR_PRIVATE || irq >= g->nr_irqs)
+		return -1;
+	if (!irq_claim(irq, vgic_hw_spi, vm))
+		return -2;
+	/* Masked at the host until the guest enables it. */
+	hal_irqchip_disable(irq);
+	g->spi[irq - VGIC_NR_PRIVATE].hwirq = (uint16_t)irq;
+	return 0;
 }
 
 /* The queued interrupt that goes first: lowest priority value, then

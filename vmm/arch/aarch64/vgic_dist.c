@@ -77,6 +77,10 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 	case GICD_ICPENDR:
 		q->pending = false;
 		q->sgi_sources = 0;
+		/* A forwarded SPI the guest drops before taking it: the host
+		 * line must not stay masked for good. */
+		if (intid >= VGIC_NR_PRIVATE && q->hw_masked && !q->in_lr)
+			vgic_hw_unmask(w->v, q);
 		break;
 	case GICD_ISACTIVER:
 	case GICD_ICACTIVER:

@@ -104,6 +104,11 @@ int vm_arch_create_devices(struct vm *vm)
 	return 0;
 }
 
+int vm_arch_passthrough_irq(struct vm *vm, unsigned irq)
+{
+	return vgic_forward_spi(vm, irq);
+}
+
 void vm_arch_reset(struct vm *vm)
 {
 	/* The stage-2 tables and VMID stay; the GIC starts afresh. */

@@ -9,6 +9,7 @@
 
 #include <config/vm_config.h>
 #include <lib/fdt_write.h>
+#include <vmm/ptdev.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,8 @@ struct guest_dtb_platform {
 	 * controller (phandle GUEST_DTB_PHANDLE_IRQCHIP), the timer, the
 	 * firmware interface, the console. */
 	void (*devices)(struct fdtw *w, const struct guest_dtb_input *in);
+	/* How the interrupt controller names interrupts in a DTB. */
+	const struct ptdev_irq_format *irq_format;
 };
 
 /* Each arch's machine (vmm/arch/<arch>/guest_dtb.c). */

@@ -86,6 +86,10 @@ void vm_arch_destroy(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
 int vm_arch_create_devices(struct vm *vm);
+/* Gives host interrupt 'irq' of a passthrough device to the VM, under the
+ * same number. 0, -1 when it is not one a VM can be given, -2 when the
+ * host interrupt is already used (by cvisor or another VM). */
+int vm_arch_passthrough_irq(struct vm *vm, unsigned irq);
 /* Puts VM-wide arch state (interrupt controller) back in its reset state;
  * every vCPU is parked. */
 void vm_arch_reset(struct vm *vm);

@@ -116,6 +116,9 @@ void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi);
 /* Marks a forwarded host interrupt pending in 'v' and keeps the host
  * source masked until the guest deactivates it. */
 void vgic_inject_hw(struct vcpu *v, unsigned intid);
+/* Gives host SPI 'irq' to the VM as the SPI of the same INTID. 0, -1 when
+ * it is not an SPI the VM has, -2 when the host interrupt has a user. */
+int vgic_forward_spi(struct vm *vm, unsigned irq);
 void vgic_flush(struct vcpu *v);
 void vgic_sync(struct vcpu *v);
 bool vgic_has_pending(struct vcpu *v);

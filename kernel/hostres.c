@@ -1,0 +1,48 @@
+#include <kernel/hostres.h>
+#include <kernel/spinlock.h>
+
+static struct hostres claims[HOSTRES_MAX];
+static unsigned claim_count;
+static spinlock_t hostres_lock = SPINLOCK_INIT;
+
+int hostres_claim(paddr_t base, uint64_t size, const void *owner,
+		  const char *what, struct hostres *conflict)
+{
+	int ret = 0;
+
+	if (!size || base + size < base) {
+		if (conflict)
+			*conflict = (struct hostres){ .base = base, .size = size };
+		return -1;
+	}
+	spin_lock(&hostres_lock);
+	for (unsigned i = 0; i < claim_count && !ret; i++) {
+		const struct hostres *c = &claims[i];
+		if (base < c->base + c->size && c->base < base + size) {
+			if (conflict)
+				*conflict = *c;
+			ret = -1;
+		}
+	}
+	if (!ret && claim_count == HOSTRES_MAX) {
+		if (conflict)
+			*conflict = (struct hostres){ .base = base, .size = size };
+		ret = -1;
+	}
+	if (!ret)
+		claims[claim_count++] = (struct hostres){ base, size, owner, what };
+	spin_unlock(&hostres_lock);
+	return ret;
+}
+
+void hostres_release(const void *owner)
+{
+	spin_lock(&hostres_lock);
+	for (unsigned i = 0; i < claim_count;) {
+		if (claims[i].owner == owner)
+			claims[i] = claims[--claim_count];
+		else
+			i++;
+	}
+	spin_unlock(&hostres_lock);
+}

@@ -1,0 +1,29 @@
+/* Host physical ranges with an owner: the device registers and memory
+ * cvisor itself uses, and what each VM is given (passthrough devices,
+ * reserved memory). Overlapping claims are refused, so no two owners ever
+ * share a device or a page. */
+#ifndef KERNEL_HOSTRES_H
+#define KERNEL_HOSTRES_H
+
+#include <kernel/types.h>
+
+#define HOSTRES_MAX 64
+/* The owner of everything cvisor's own drivers and allocator use. */
+#define HOSTRES_CVISOR ((const void *)0)
+
+struct hostres {
+	paddr_t base;
+	uint64_t size;
+	const void *owner;
+	const char *what;           /* for messages: "GIC distributor", a VM's name */
+};
+
+/* Claims [base, base+size) for 'owner'. 0, or -1 when it overlaps a claim
+ * of anyone (then *conflict, if not NULL, is a copy of that claim), wraps,
+ * or the table is full (conflict->what is then NULL). */
+int hostres_claim(paddr_t base, uint64_t size, const void *owner,
+		  const char *what, struct hostres *conflict);
+/* Gives back every claim of 'owner'. */
+void hostres_release(const void *owner);
+
+#endif

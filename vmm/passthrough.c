@@ -1,0 +1,127 @@
+/* Passthrough devices; see vmm/passthrough.h. */
+#include <hal/hal.h>
+#include <kernel/hostres.h>
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <vmm/guest_dtb.h>
+#include <vmm/passthrough.h>
+#include <vmm/ptdev.h>
+#include <vmm/vm.h>
+
+static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* What else of the VM sits at [gpa, gpa+size): its RAM or an emulated
+ * device; NULL when nothing. */
+static const char *guest_range_user(struct vm *vm, gpaddr_t gpa, uint64_t size)
+{
+	for (unsigned i = 0; i < vm->as.count; i++)
+		if (overlaps(gpa, size, vm->as.regions[i].gpa,
+			     vm->as.regions[i].size))
+			return "its memory";
+	for (unsigned i = 0; i < vm->mmio.count; i++)
+		if (overlaps(gpa, size, vm->mmio.dev[i].base, vm->mmio.dev[i].size))
+			return vm->mmio.dev[i].name;
+	return NULL;
+}
+
+static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
+{
+	struct hostres other;
+	const char *user;
+
+	if (!IS_ALIGNED(r->gpa | r->hpa | r->size, PAGE_SIZE)) {
+		pr_error("VM %s: passthrough %s at %#llx+%#llx is not page-aligned: "
+			 "the guest would reach the registers next to it", vm->name,
+			 dev, (unsigned long long)r->hpa, (unsigned long long)r->size);
+		return -1;
+	}
+	if ((user = guest_range_user(vm, r->gpa, r->size))) {
+		pr_error("VM %s: passthrough %s at guest %#llx+%#llx overlaps %s",
+			 vm->name, dev, (unsigned long long)r->gpa,
+			 (unsigned long long)r->size, user);
+		return -1;
+	}
+	if (hostres_claim(r->hpa, r->size, vm, vm->name, &other)) {
+		pr_error("VM %s: passthrough %s at %#llx+%#llx: %s%s", vm->name,
+			 dev, (unsigned long long)r->hpa, (unsigned long long)r->size,
+			 !other.what ? "too many host ranges are given away" :
+			 other.owner == HOSTRES_CVISOR ? "the host range is " :
+			 "the host range is given to VM ",
+			 other.what ? other.what : "");
+		return -1;
+	}
+	if (stage2_map(&vm->as.s2, r->gpa, r->hpa, r->size,
+		       S2_READ | S2_WRITE | S2_DEVICE)) {
+		pr_error("VM %s: cannot map passthrough %s at guest %#llx", vm->name,
+			 dev, (unsigned long long)r->gpa);
+		return -1;
+	}
+	return 0;
+}
+
+static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
+{
+	int err;
+
+	if (vm->cfg->interrupt_mode != VMCFG_IRQ_PASSTHROUGH) {
+		pr_warn("VM %s: passthrough %s: interrupt %u is not forwarded "
+			"(interrupt_mode is not \"passthrough\")", vm->name, dev, irq);
+		return 0;
+	}
+	err = vm_arch_passthrough_irq(vm, irq);
+	if (err)
+		pr_error("VM %s: passthrough %s: host interrupt %u %s", vm->name,
+			 dev, irq, err == -2 ? "is already used by cvisor or another VM" :
+			 "is not one a VM can be given");
+	return err ? -1 : 0;
+}
+
+int passthrough_init(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const void *blob = hal_host_dtb();
+	unsigned irqchip;
+	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
+	struct fdt host;
+	bool have_host = blob && fdt_open(&host, blob, 1 << 20) == FDT_OK;
+
+	for (unsigned i = 0; i < cfg->pt_device_count; i++) {
+		struct ptdev d;
+		const char *why = "";
+		if (ptdev_resolve(have_host ? &host : NULL,
+				  plat ? plat->irq_format : NULL,
+				  &cfg->pt_devices[i], &d, &why)) {
+			pr_error("VM %s: passthrough device %s %s", vm->name,
+				 cfg->pt_devices[i].name, why);
+			return -1;
+		}
+		for (unsigned r = 0; r < d.reg_count; r++)
+			if (pt_map(vm, d.name, &d.reg[r]))
+				return -1;
+		for (unsigned k = 0; k < d.irq_count; k++)
+			if (pt_irq(vm, d.name, d.irq[k]))
+				return -1;
+		pr_info("VM %s: passthrough %s: host %#llx+%#llx at guest %#llx%s%s",
+			vm->name, d.name, (unsigned long long)d.reg[0].hpa,
+			(unsigned long long)d.reg[0].size,
+			(unsigned long long)d.reg[0].gpa,
+			d.reg_count > 1 ? " (and more ranges)" : "",
+			d.irq_count && cfg->interrupt_mode == VMCFG_IRQ_PASSTHROUGH ?
+			", its interrupts forwarded" : "");
+	}
+	for (unsigned i = 0; i < cfg->pt_address_count; i++) {
+		const struct vmcfg_pt_address *a = &cfg->pt_addresses[i];
+		struct ptdev_region r = { a->gpa, a->gpa, a->length };
+		if (pt_map(vm, "address", &r))
+			return -1;
+	}
+	return 0;
+}
+
+void passthrough_destroy(struct vm *vm)
+{
+	hostres_release(vm);
+}

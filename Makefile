@@ -40,7 +40,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
 # The pure parts of the hypervisor (no hardware, no kernel services) that the
 # host tools, unit tests and fuzzers share with it.
 HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c lib/utf8.c vmm/linux_image.c \
-                 vmm/guest_dtb.c vmm/arch/aarch64/guest_dtb.c
+                 vmm/guest_dtb.c vmm/guest_dtb_passthrough.c vmm/ptdev.c vmm/arch/aarch64/guest_dtb.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
@@ -50,7 +50,7 @@ host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
 
 HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h fs/*.h) vmm/include/vmm/linux_image.h \
-                 vmm/include/vmm/guest_dtb.h vmm/arch/aarch64/virt_platform.h
+                 vmm/include/vmm/guest_dtb.h vmm/include/vmm/ptdev.h vmm/arch/aarch64/virt_platform.h
 
 $(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
 	@bash $< $(@D)

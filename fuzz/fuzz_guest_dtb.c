@@ -1,7 +1,8 @@
-/* libFuzzer target: rewriting a user's DTB (dtb_path) into the guest DTB.
+/* libFuzzer target: rewriting a user's DTB (dtb_path) into the guest DTB,
+ * and writing one whose passthrough devices are described from the host's.
  *
- * The input is the user's DTB. Besides "never crash", a rewrite that
- * succeeds must give a tree the reader accepts from end to end, with the
+ * The input is both the user's DTB and the host's. Besides "never crash",
+ * a tree built must be one the reader accepts from end to end, with the
  * config's /chosen bootargs and one cpu node per vCPU. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,22 @@ static struct vm_config cfg = {
 	.cmdline = "console=ttyAMA0",
 	.region_count = 1,
 	.regions = { { 0x40000000, 0x1000000, 7, VMCFG_MAP_ALLOC } },
+};
+
+/* The same VM with passthrough devices, by range and by host node. */
+static struct vm_config pt_cfg = {
+	.cpu_num = 2,
+	.cmdline = "console=ttyAMA0",
+	.region_count = 1,
+	.regions = { { 0x40000000, 0x1000000, 7, VMCFG_MAP_ALLOC } },
+	.interrupt_mode = VMCFG_IRQ_PASSTHROUGH,
+	.pt_device_count = 3,
+	.pt_devices = {
+		{ .name = "rtc", .base_gpa = 0xc000000, .base_hpa = 0x9010000,
+		  .length = 0x1000, .irq = 34 },
+		{ .name = "/pl031@9010000", .is_dt_path = true },
+		{ .name = "/soc/gpio@9030000", .is_dt_path = true },
+	},
 };
 
 static void check_output(const uint8_t *out, int size)
@@ -54,5 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_output(out, n);
 	else if (!guest_dtb_strerror(n)[0])
 		abort();
+
+	in.cfg = &pt_cfg;
+	in.base = NULL;
+	in.host = data;
+	in.host_size = size;
+	n = guest_dtb_build(&in, out, sizeof(out));
+	if (n <= 0)
+		abort();      /* a written tree always fits */
+	check_output(out, n);
 	return 0;
 }

@@ -4,7 +4,7 @@
  *   cvisor-config show FILE              the parsed VM, as TOML
  *   cvisor-config template --arch ARCH   a commented config to start from
  *   cvisor-config paths FILE             images the build must embed
- *   cvisor-config dtb FILE OUT [--gic 2|3]
+ *   cvisor-config dtb FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]
  *                                        the guest DTB cvisor gives the VM
  *
  * Diagnostics go to stderr as "file:line:col: error|warning: message".
@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"       cvisor-config show FILE\n"
 	"       cvisor-config template --arch aarch64|riscv64|x86_64\n"
 	"       cvisor-config paths FILE\n"
-	"       cvisor-config dtb FILE OUT.dtb [--gic 2|3]\n";
+	"       cvisor-config dtb FILE OUT.dtb [--gic 2|3] [--host-dtb HOST.dtb]\n";
 
 static int usage(const char *why)
 {
@@ -177,14 +177,21 @@ static int cmd_dtb(int argc, char **argv)
 	static uint8_t out[GUEST_DTB_MAX_SIZE];
 	struct guest_dtb_input in = { .cfg = &cfg, .plat = &guest_dtb_aarch64,
 				      .irqchip_version = 3 };
-	void *base = NULL;
+	void *base = NULL, *host = NULL;
+	const char *host_path = NULL;
 	int rc;
 
-	if (argc == 4 && !strcmp(argv[2], "--gic") &&
-	    (!strcmp(argv[3], "2") || !strcmp(argv[3], "3")))
-		in.irqchip_version = (unsigned)atoi(argv[3]);
-	else if (argc != 2)
-		return usage("dtb takes FILE OUT [--gic 2|3]");
+	if (argc < 2)
+		return usage("dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
+	for (int i = 2; i < argc; i += 2) {
+		if (i + 1 < argc && !strcmp(argv[i], "--gic") &&
+		    (!strcmp(argv[i + 1], "2") || !strcmp(argv[i + 1], "3")))
+			in.irqchip_version = (unsigned)atoi(argv[i + 1]);
+		else if (i + 1 < argc && !strcmp(argv[i], "--host-dtb"))
+			host_path = argv[i + 1];
+		else
+			return usage("dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
+	}
 	if ((rc = load(argv[0], &cfg)))
 		return rc;
 	for (uint32_t i = 0; i < cfg.cpu_num; i++)
@@ -200,8 +207,14 @@ static int cmd_dtb(int argc, char **argv)
 	    !(in.base = base = read_blob(cfg.dtb_path, GUEST_DTB_MAX_SIZE,
 					 &in.base_size)))
 		return 1;
+	if (host_path &&
+	    !(in.host = host = read_blob(host_path, 1 << 20, &in.host_size))) {
+		free(base);
+		return 1;
+	}
 	int size = guest_dtb_build(&in, out, sizeof(out));
 	free(base);
+	free(host);
 	if (size < 0) {
 		fprintf(stderr, "%s: error: device tree%s%s: %s\n", argv[0],
 			cfg.dtb_path[0] ? " " : "", cfg.dtb_path,

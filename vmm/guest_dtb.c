@@ -1,7 +1,8 @@
 /* The guest's device tree; see vmm/guest_dtb.h.
  *
  * Written: / (cells, compatible, interrupt-parent), /chosen, one /memory
- * node per RAM region, /cpus, then the arch's devices.
+ * node per RAM region, /cpus, the arch's devices, then the passthrough
+ * devices the host DTB describes.
  * Rewritten (dtb_path): the user's tree is copied node by node, except its
  * /memory nodes, /cpus and /chosen, which are written from the config
  * (the user's /chosen keeps its other properties, its cpu nodes their
@@ -233,6 +234,7 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_input *in)
 	write_memory(w, in->cfg);
 	write_cpus(w, in, NULL);
 	in->plat->devices(w, in);
+	guest_dtb_write_passthrough(w, in);
 	fdtw_end_node(w);
 }
 

@@ -12,6 +12,7 @@
  * - The DTB goes at dtb_load_addr, or else in the last 2 MiB-aligned
  *   2 MiB of the first RAM region that has them (the top of the first RAM
  *   region if none does). */
+#include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <lib/fdt.h>
@@ -172,6 +173,8 @@ int images_write_dtb(struct vm *vm, const char *user_path,
 		.plat = vm_arch_dtb_platform(&in.irqchip_version),
 		.initrd_start = vm->boot.initrd,
 		.initrd_end = vm->boot.initrd + vm->boot.initrd_size,
+		.host = hal_host_dtb(),
+		.host_size = 1 << 20,
 		.base = user,
 		.base_size = user_size,
 	};

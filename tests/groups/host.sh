@@ -125,6 +125,21 @@ dtb_has dtb/user-rewritten tests/config/dtb/user-dtb-aarch64.toml "" \
   'model = "user board";' 'user-device@a000000 {' 'user,kept = "yes";' \
   'bootargs = "from the config";' 'memory@40000000 {' 'phandle = <0x01>;' \
   'user,cpu = <0x01>;' '!from the user' '!memory@80000000' '!cpu@1' '!cortex-a53'
+# Passthrough devices get their host nodes: moved to the guest address,
+# interrupts forwarded, the fixed clock copied under a new phandle, and
+# nothing that points at host nodes the guest lacks (pins, the host GIC).
+dtc -I dts -O dtb -o build/test-dtb/host.dtb tests/config/dtb/host.dts 2>"$LOGDIR/dtc-host.log"
+dtb_has dtb/passthrough-nodes tests/config/dtb/pt-aarch64.toml \
+  "--host-dtb build/test-dtb/host.dtb" \
+  'pl031@c000000 {' 'compatible = "arm,pl031\0arm,primecell";' \
+  'reg = <0x00 0xc000000 0x00 0x1000>;' 'interrupts = <0x00 0x02 0x04>;' \
+  'gpio@9030000 {' 'reg = <0x00 0x9030000 0x00 0x1000>;' \
+  'interrupts = <0x00 0x07 0x01>;' 'gpio-controller;' \
+  'pt-clock-0 {' 'phandle = <0x100>;' 'clocks = <0x100>;' \
+  'clock-names = "apb_pclk";' '!pinctrl-0' '!pt-clock-1' '!pl031@9010000'
+# Without the host's tree there is nothing to describe them with.
+dtb_has dtb/passthrough-no-host tests/config/dtb/pt-aarch64.toml "" \
+  'pl011@9000000 {' '!pl031' '!gpio@'
 # A dtb_path that is not a device tree: exit 1, naming the config and file.
 dtb_rejected() {
   "$CVCFG" dtb tests/config/dtb/bad-dtb-aarch64.toml build/test-dtb/bad.dtb

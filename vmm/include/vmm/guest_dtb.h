@@ -17,6 +17,8 @@
 #define GUEST_DTB_PHANDLE_IRQCHIP 1u
 /* Phandles the arch may use for its own nodes start here. */
 #define GUEST_DTB_PHANDLE_ARCH 2u
+/* Clocks copied from the host for passthrough devices start here. */
+#define GUEST_DTB_PHANDLE_PT 0x100u
 /* arm64 wants the DTB 8-byte aligned and at most 2 MiB. */
 #define GUEST_DTB_MAX_SIZE (2u << 20)
 
@@ -51,6 +53,10 @@ struct guest_dtb_input {
 	/* The user's DTB (dtb_path) to rewrite, or NULL to write one. */
 	const void *base;
 	size_t base_size;
+	/* The host's DTB, whose nodes describe the passthrough devices in a
+	 * written tree; NULL: they get none. */
+	const void *host;
+	size_t host_size;
 };
 
 /* Errors besides enum fdt_err (reading 'base') and enum fdtw_err. */
@@ -61,5 +67,8 @@ const char *guest_dtb_strerror(int err);
 /* Writes the guest DTB into buf[0, cap). Returns its size, or a negative
  * error (guest_dtb_strerror). */
 int guest_dtb_build(const struct guest_dtb_input *in, void *buf, size_t cap);
+/* Writes the nodes of the config's passthrough devices that the host DTB
+ * describes (guest_dtb_passthrough.c). */
+void guest_dtb_write_passthrough(struct fdtw *w, const struct guest_dtb_input *in);
 
 #endif

@@ -60,6 +60,14 @@ if [ "$(cat /tmp/sum* | sort -u)" = "bb9f8df61474d25e71fa00722318cd387396ca17366
 else
   echo "cvisor-linux: work FAILED: $(cat /tmp/sum*)"
 fi
+# A passthrough RTC (configs/vms/linux-pt-aarch64.toml): its driver bound
+# from the guest DTB, and its alarm interrupt taken.
+if [ -e /sys/class/rtc/rtc0/wakealarm ]; then
+  echo "cvisor-linux: rtc0 is $(cat /sys/class/rtc/rtc0/name), $(cat /sys/class/rtc/rtc0/since_epoch) s since 1970"
+  echo +1 >/sys/class/rtc/rtc0/wakealarm
+  sleep 2
+  echo "cvisor-linux: rtc alarm interrupts taken: $(grep pl031 /proc/interrupts | awk '{print $2}')"
+fi
 echo "cvisor-linux: powering off"
 poweroff -f
 EOF

@@ -54,6 +54,9 @@ void gic_cpu_init(unsigned cpu);            /* on each vCPU */
 void gic_enable_private(unsigned cpu, unsigned intid);
 void gic_enable_spi(unsigned intid, unsigned cpu);
 void gic_send_sgi(unsigned cpu, unsigned sgi);
+/* GICv2 keeps only the top 5 bits of a priority. */
+void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio);
+void gic_set_pmr(uint8_t prio);        /* signalled: priority < pmr */
 
 static inline void irq_enable(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }

@@ -64,6 +64,24 @@ void gic_enable_spi(unsigned intid, unsigned cpu)
 	REG32(GICD + 0x100 + intid / 32 * 4) = 1u << (intid % 32);
 }
 
+void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio)
+{
+	if (gic_version == 3 && intid < 32)
+		*(volatile uint8_t *)(GICR + cpu * 0x20000ul + GICR_SGI + 0x400 +
+				      intid) = prio;
+	else
+		*(volatile uint8_t *)(GICD + 0x400 + intid) = prio;
+}
+
+void gic_set_pmr(uint8_t prio)
+{
+	if (gic_version == 3)
+		msr(S3_0_C4_C6_0, prio);                 /* ICC_PMR_EL1 */
+	else
+		REG32(GICC + 0x4) = prio;
+	__asm__ volatile("isb");
+}
+
 void gic_send_sgi(unsigned cpu, unsigned sgi)
 {
 	if (gic_version == 3) {

@@ -2,7 +2,9 @@
  * from the EL1 physical timer (PPI 30), each re-armed from its handler.
  * The vCPU waits in WFI between ticks, so cvisor must wake it on time.
  * Every tick must come at or after its deadline (never early), and the
- * mean period must stay near the one asked for. */
+ * mean period must stay near the one asked for. Last, WFI with an SGI
+ * pending below the priority mask: the vCPU must sleep through it until
+ * the timer, as a CPU does. */
 #include <guest.h>
 
 #define TICKS      50
@@ -11,6 +13,9 @@
 static volatile unsigned ticks;
 static volatile uint64_t deadline, early, late_total;
 static volatile unsigned timer_ppi;
+static volatile unsigned masked_sgis;   /* SGI 1 taken (phase 3) */
+
+#define MASKED_SGI 1u
 static uint64_t period;
 
 #define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
@@ -31,6 +36,10 @@ static void on_irq(unsigned intid)
 {
 	uint64_t now = guest_counter();
 
+	if (intid == MASKED_SGI) {
+		masked_sgis++;
+		return;
+	}
 	if (intid != timer_ppi) {
 		guest_puts("timer: FAIL: unexpected interrupt ");
 		guest_put_dec(intid);
@@ -80,6 +89,36 @@ static int run(unsigned ppi, const char *name)
 	return early == 0 && mean_us >= PERIOD_US && mean_us < 10 * PERIOD_US;
 }
 
+/* One virtual-timer tick 10 periods ahead, with SGI 1 pending below the
+ * priority mask: WFI may return only for the tick. Then the mask opens
+ * and the SGI is taken. */
+static int masked_wait(void)
+{
+	unsigned wakeups = 0;
+
+	gic_set_priority(0, MASKED_SGI, 0xc0);
+	gic_set_priority(0, 27, 0x40);
+	gic_enable_private(0, MASKED_SGI);
+	gic_set_pmr(0x80);
+	ticks = 0;
+	timer_ppi = 27;
+	irq_disable();
+	gic_send_sgi(0, MASKED_SGI);
+	arm(guest_counter() + 10 * period);
+	while (!ticks) {
+		wait_irq_masked();
+		wakeups++;
+	}
+	msr(cntv_ctl_el0, 0);
+	gic_set_pmr(0xff);
+	while (!masked_sgis)
+		wait_irq_masked();
+	guest_puts("timer: WFI with a masked SGI pending: ");
+	guest_put_dec(wakeups);
+	guest_puts(" wakeup(s) before the tick, then the SGI taken\n");
+	return wakeups <= 2;
+}
+
 int main(void)
 {
 	uint64_t freq = guest_counter_freq();
@@ -98,6 +137,7 @@ int main(void)
 	period = freq * PERIOD_US / 1000000;
 	int ok = run(27, "virtual timer (PPI 27)");
 	ok &= run(30, "physical timer (PPI 30)");
+	ok &= masked_wait();
 	guest_puts(ok ? "timer: PASS\n" : "timer: FAIL\n");
 	return 0;
 }

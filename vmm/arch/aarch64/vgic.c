@@ -381,16 +381,39 @@ void vgic_hw_unmask(struct vcpu *v, struct virq *q)
 		hal_irqchip_enable(q->hwirq, v->vm->vcpus[q->vcpu]->pcpu);
 }
 
+/* Whether the vCPU's CPU interface would signal an interrupt of priority
+ * 'prio': above its priority mask, its group enabled. ICH_VMCR_EL2 and
+ * GICH_VMCR agree on the bits used: the group enables in bits 0 and 1,
+ * the mask in the top byte (v2 keeps its top 5 bits there). */
+static bool vgic_signals(uint32_t vmcr, unsigned prio, bool group1)
+{
+	return prio < (vmcr >> 24) && (vmcr >> (group1 ? 1 : 0) & 1);
+}
+
 bool vgic_has_pending(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+	bool found = false;
 
-	if (READ_ONCE(c->nr_queued))
-		return true;
-	for (uint32_t used = c->lr_used; used; used &= used - 1)
-		if (c->lr[__builtin_ctz(used)] & LR_STATE_PENDING)
-			return true;
-	return false;
+	if (!READ_ONCE(c->nr_queued) && !c->lr_used)
+		return false;
+	spin_lock(&g->lock);
+	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64 && !found; w++) {
+		for (uint64_t bits = c->queued[w]; bits && !found; bits &= bits - 1) {
+			const struct virq *q = vgic_irq(v, w * 64 +
+						(unsigned)__builtin_ctzll(bits));
+			found = vgic_signals(c->vmcr, q->prio, q->group1);
+		}
+	}
+	for (uint32_t used = c->lr_used; used && !found; used &= used - 1) {
+		uint64_t lr = c->lr[__builtin_ctz(used)];
+		found = (lr & LR_STATE_PENDING) &&
+			vgic_signals(c->vmcr, (unsigned)(lr >> LR_PRIO_SHIFT) & 0xff,
+				     lr & LR_GROUP1);
+	}
+	spin_unlock(&g->lock);
+	return found;
 }
 
 /* ---- the maintenance interrupt ---- */

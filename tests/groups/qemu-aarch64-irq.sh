@@ -10,7 +10,7 @@ SMP4=configs/vms/smp-aarch64.toml
 for gic in 3 2; do
   qemu_scenario aarch64/timer-gicv$gic 60 "ARCH=$A SMP=1 GIC=$gic VM_CONFIGS=$TIMER" \
     "timer: GICv$gic" "virtual timer (PPI 27): 50 ticks" \
-    "physical timer (PPI 30): 50 ticks" "WFI with a masked SGI pending: 1 wakeup" \
+    "physical timer (PPI 30): 50 ticks" "then the SGI taken" \
     "timer: PASS" "all VMs have shut down" \
     "!FAIL"
 done

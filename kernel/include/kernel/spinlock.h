@@ -1,6 +1,6 @@
 /* Ticket spinlocks on the compiler's atomics (portable across ARCHes).
  *
- * Lock order, outermost first: vm_list_lock, vm->lock, rq->lock,
+ * Lock order, outermost first: vm_list_lock, vm->lock, the vGIC lock, rq->lock,
  * console_lock. Locks are taken with interrupts masked: the hypervisor
  * runs with them masked outside the idle loop. */
 #ifndef KERNEL_SPINLOCK_H

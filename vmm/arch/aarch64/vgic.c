@@ -223,11 +223,17 @@ static void vgic_hw_spi(unsigned irq, void *arg)
 	struct virq *q = &g->spi[irq - VGIC_NR_PRIVATE];
 
 	hal_irqchip_disable(irq);
-	spin_lock(&g->lock);
-	q->pending = true;
-	q->hw_masked = true;
-	vgic_update(vm, vm->vcpus[0], irq);
-	spin_unlock(&g->lock);
+	/* Under the VM's lock: a VM that is stopping may have vCPU tasks
+	 * that are gone; its line just stays masked. */
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING) {
+		spin_lock(&g->lock);
+		q->pending = true;
+		q->hw_masked = true;
+		vgic_update(vm, vm->vcpus[0], irq);
+		spin_unlock(&g->lock);
+	}
+	spin_unlock(&vm->lock);
 }
 
 int vgic_forward_spi(struct vm *vm, unsigned irq)

@@ -26,7 +26,22 @@ qemu_scenario aarch64/hostile 120 \
   "VM 4 vCPU 0: instruction fetch from 0x9000000" \
   "VM 4 vCPU 0: undecodable access to 0x9000000" \
   "VM 4 vCPU 0: CPU_ON entry 0x1000 is not in its RAM" \
-  "VM 4 vCPU 0: read of unhandled system register" \
+  "VM 4 (hostile) vCPU 0: read of unhandled system register" \
+  "hostile: flood: every SGI to ourselves taken: PASS" \
+  "hostile: flood: the other vCPU took broadcasts, and stopped: PASS" \
+  "hostile: ICC_SGI0R, ICC_ASGI1R junk: accepted: PASS" \
+  "hostile: GICD: junk at every offset and width, no exception: PASS" \
+  "hostile: GICR (RD and SGI frames): junk, no exception: PASS" \
+  "hostile: GICR reserved offsets read as zero after the junk: PASS" \
+  "hostile: GICR frames of absent vCPUs: every access aborts: PASS" \
+  "hostile: SPI routed to an absent vCPU: kept, then delivered when routed to us: PASS" \
+  "hostile: after the junk: the virtual timer interrupts us: PASS" \
+  "hostile: PMU registers: undefined (no PMU): PASS" \
+  "hostile: ID_AA64PFR0: no EL2: PASS" \
+  "hostile: breakpoint and watchpoint registers: read as zero, ignore writes: PASS" \
+  "hostile: OS lock: OSLAR sets, OSLSR shows: PASS" \
+  "VM 4 (hostile) vCPU 0: SGI 0 to 14 absent vCPU(s) (ICC_SGI1R 0xfffc) ignored" \
+  "VM 4 (hostile): more vGIC mistakes; no longer logged" \
   "VM 4 (hostile) powered off" "VM 5 (victim) powered off" \
   "all VMs have shut down; powering off" \
   "!: FAIL" "!VM 5 vCPU"

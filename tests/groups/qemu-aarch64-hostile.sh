@@ -22,6 +22,9 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: no word of the victim VM in our RAM: PASS" \
   "hostile: done, 0 failed" \
   "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "victim: timer PASS" \
+  "hostile: pending SGI cleared before we took it: never comes: PASS" \
+  "hostile: pending SGI disabled: held until enabled again: PASS" \
   "VM 4 vCPU 0: hypercall 7 refused" \
   "VM 4 vCPU 0: instruction fetch from 0x9000000" \
   "VM 4 vCPU 0: undecodable access to 0x9000000" \

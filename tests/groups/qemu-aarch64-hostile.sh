@@ -56,3 +56,17 @@ few_warnings() {
   [ "$n" -ge 1 ] && [ "$n" -le 8 ]
 }
 expect aarch64/hostile-warnings-rate-limited few_warnings
+
+# The same beside the victim on a GICv2 host: the distributor's v2
+# layout (ITARGETSR, SGIR, SPENDSGIR/CPENDSGIR) gets the junk.
+qemu_scenario aarch64/hostile-gicv2 120 \
+  "ARCH=aarch64 SMP=2 GIC=2 LOG=debug VM_CONFIGS=$HOSTILE:$VICTIM" \
+  "hostile: GICD: junk at every offset and width, no exception: PASS" \
+  "hostile: ITARGETSR junk: own mask for SGIs, existing vCPUs for SPIs: PASS" \
+  "hostile: after the junk: an SGI to ourselves arrives: PASS" \
+  "hostile: after the junk: the virtual timer interrupts us: PASS" \
+  "hostile: done, 0 failed" \
+  "victim: timer PASS" \
+  "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "all VMs have shut down; powering off" \
+  "!: FAIL" "!VM 5 vCPU"

@@ -367,6 +367,7 @@ static void test_gic_v2(void)
 	for (unsigned i = 0; i < n; i += 32) {
 		w32(GICD + 0x180 + i / 32 * 4, ~0u);
 		w32(GICD + 0x280 + i / 32 * 4, ~0u);
+		w32(GICD + 0x080 + i / 32 * 4, 0);       /* group 0: our GICC's */
 	}
 	for (unsigned i = 0; i < 16; i += 4)
 		w32(GICD + 0xf10 + i, ~0u);             /* CPENDSGIR */

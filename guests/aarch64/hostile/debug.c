@@ -89,8 +89,10 @@ static void test_debug(void)
 	uint64_t bcr = 1, wcr = 1;
 	esr |= TRY_MRS(S2_0_C0_C0_5, bcr);
 	esr |= TRY_MRS(S2_0_C0_C1_7, wcr);
+	/* cppcheck-suppress knownConditionTrueFalse ; bcr, wcr set by the MRSs */
+	bool zero = bcr == 0 && wcr == 0;
 	check("breakpoint and watchpoint registers: read as zero, ignore writes",
-	      !esr && bcr == 0 && wcr == 0, "esr|bcr|wcr", esr | bcr << 32 | wcr);
+	      !esr && zero, "esr|bcr|wcr", esr | bcr << 32 | wcr);
 
 	esr = TRY_MSR(S2_0_C0_C5_5, 0x1e7);                  /* DBGBCR5_EL1 */
 	check("DBGBCR5 (only 2 breakpoints): undefined", undefined(esr), "esr", esr);
@@ -106,6 +108,7 @@ static void test_debug(void)
 	esr |= TRY_MRS(S2_0_C1_C1_4, locked);                /* OSLSR */
 	esr |= TRY_MSR(S2_0_C1_C0_4, 0);
 	esr |= TRY_MRS(S2_0_C1_C1_4, unlocked);
+	/* cppcheck-suppress incorrectLogicOperator ; set by the MRSs */
 	check("OS lock: OSLAR sets, OSLSR shows", !esr && locked == 0xa &&
 	      unlocked == 0x8, "locked, unlocked", locked << 8 | unlocked);
 	esr = TRY_MRS(S2_0_C1_C0_4, v);

@@ -35,8 +35,7 @@ static uint64_t dfr0_value(void)
 {
 	return 6ull << 0 |       /* DebugVer: Armv8 debug */
 	       1ull << 12 |      /* BRPs: 2 */
-	       1ull << 20 |      /* WRPs: 2 */
-	       0ull << 28 |      /* CTX_CMPs: 1 */
+	       1ull << 20 |      /* WRPs: 2 (CTX_CMPs 0: 1) */
 	       0xfull << 36;     /* DoubleLock: not implemented */
 }
 

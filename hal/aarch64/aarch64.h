@@ -4,8 +4,17 @@
 
 #include <kernel/types.h>
 
-/* RES1 bits, plus TZ (trap SVE) and TSM (trap SME). */
-#define CPTR_EL2_DEFAULT 0x33ffull
+/* RES1 bits, plus TZ (trap SVE), TSM (trap SME), TTA (trace registers)
+ * and TAM (activity monitors). */
+#define CPTR_EL2_DEFAULT (0x33ffull | 1ull << 20 | 1ull << 30)
+
+/* MDCR_EL2: every EL1/EL0 access to the PMU (TPM, TPMCR), statistical
+ * profiling (TPMS; E2PB 0 traps its buffer), debug (TDA, TDOSA, TDRA)
+ * and trace filter (TTRF; E2TB 0 traps the trace buffer) registers
+ * traps. HPMN (bits 0-4) is kept as reset left it. */
+#define MDCR_EL2_HPMN    0x1full
+#define MDCR_EL2_TRAPS   (1ull << 5 | 1ull << 6 | 1ull << 9 | 1ull << 10 | \
+			  1ull << 11 | 1ull << 14 | 1ull << 19)
 
 extern uint64_t arch_boot_dtb;
 

@@ -51,9 +51,14 @@ void hal_cpu_init(unsigned cpu)
 	arch_mmu_enable();
 	/* The rest of HCR_EL2 is set per vCPU on entry. */
 	write_sysreg(hcr_el2, HCR_HOST);
-	/* Trap SVE and SME until they are context-switched; FP/SIMD is
-	 * not trapped (cvisor itself never uses it). */
+	/* Trap SVE and SME until they are context-switched, and the
+	 * trace and activity-monitor registers; FP/SIMD is not trapped
+	 * (cvisor itself never uses it). */
 	write_sysreg(cptr_el2, CPTR_EL2_DEFAULT);
+	/* Debug, PMU and trace registers are not the guests': they trap,
+	 * and vmm/arch/aarch64/sysreg.c answers. */
+	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_EL2_HPMN) |
+		     MDCR_EL2_TRAPS);
 	/* EL1 physical timer and counter accessible to the guest. */
 	write_sysreg(cnthctl_el2, 3);
 	write_sysreg(cntvoff_el2, 0);

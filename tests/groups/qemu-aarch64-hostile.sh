@@ -22,11 +22,29 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: no word of the victim VM in our RAM: PASS" \
   "hostile: done, 0 failed" \
   "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "victim: timer PASS" \
+  "hostile: pending SGI cleared before we took it: never comes: PASS" \
+  "hostile: pending SGI disabled: held until enabled again: PASS" \
   "VM 4 vCPU 0: hypercall 7 refused" \
   "VM 4 vCPU 0: instruction fetch from 0x9000000" \
   "VM 4 vCPU 0: undecodable access to 0x9000000" \
   "VM 4 vCPU 0: CPU_ON entry 0x1000 is not in its RAM" \
-  "VM 4 vCPU 0: read of unhandled system register" \
+  "VM 4 (hostile) vCPU 0: read of unhandled system register" \
+  "hostile: flood: every SGI to ourselves taken: PASS" \
+  "hostile: flood: the other vCPU took broadcasts, and stopped: PASS" \
+  "hostile: ICC_SGI0R, ICC_ASGI1R junk: accepted: PASS" \
+  "hostile: GICD: junk at every offset and width, no exception: PASS" \
+  "hostile: GICR (RD and SGI frames): junk, no exception: PASS" \
+  "hostile: GICR reserved offsets read as zero after the junk: PASS" \
+  "hostile: GICR frames of absent vCPUs: every access aborts: PASS" \
+  "hostile: SPI routed to an absent vCPU: kept, then delivered when routed to us: PASS" \
+  "hostile: after the junk: the virtual timer interrupts us: PASS" \
+  "hostile: PMU registers: undefined (no PMU): PASS" \
+  "hostile: ID_AA64PFR0: no EL2: PASS" \
+  "hostile: breakpoint and watchpoint registers: read as zero, ignore writes: PASS" \
+  "hostile: OS lock: OSLAR sets, OSLSR shows: PASS" \
+  "VM 4 (hostile) vCPU 0: SGI 0 to 14 absent vCPU(s) (ICC_SGI1R 0xfffc) ignored" \
+  "VM 4 (hostile): more vGIC mistakes; no longer logged" \
   "VM 4 (hostile) powered off" "VM 5 (victim) powered off" \
   "all VMs have shut down; powering off" \
   "!: FAIL" "!VM 5 vCPU"
@@ -38,3 +56,17 @@ few_warnings() {
   [ "$n" -ge 1 ] && [ "$n" -le 8 ]
 }
 expect aarch64/hostile-warnings-rate-limited few_warnings
+
+# The same beside the victim on a GICv2 host: the distributor's v2
+# layout (ITARGETSR, SGIR, SPENDSGIR/CPENDSGIR) gets the junk.
+qemu_scenario aarch64/hostile-gicv2 120 \
+  "ARCH=aarch64 SMP=2 GIC=2 LOG=debug VM_CONFIGS=$HOSTILE:$VICTIM" \
+  "hostile: GICD: junk at every offset and width, no exception: PASS" \
+  "hostile: ITARGETSR junk: own mask for SGIs, existing vCPUs for SPIs: PASS" \
+  "hostile: after the junk: an SGI to ourselves arrives: PASS" \
+  "hostile: after the junk: the virtual timer interrupts us: PASS" \
+  "hostile: done, 0 failed" \
+  "victim: timer PASS" \
+  "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "all VMs have shut down; powering off" \
+  "!: FAIL" "!VM 5 vCPU"

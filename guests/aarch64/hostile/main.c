@@ -4,23 +4,13 @@
  * Prints "hostile: NAME: PASS" or "hostile: NAME: FAIL ..." per check and
  * "hostile: done, N failed" at the end; the scenario is in
  * tests/groups/qemu-aarch64-hostile.sh. */
-#include <guest.h>
 #include <pattern.h>
+#include "hostile.h"
 
 #define RAM_START  0x40000000ull
 #define RAM_END    0x41000000ull        /* 16 MiB (hostile-aarch64.toml) */
 #define UART       0x09000000ull
 #define GICD       0x08000000ull
-#define GICR       0x080a0000ull
-
-#define EC(esr)    ((esr) >> 26 & 0x3f)
-#define FSC(esr)   ((esr) & 0x3f)
-#define WNR(esr)   ((esr) >> 6 & 1)
-#define EC_UNKNOWN 0x00
-#define EC_IABT    0x21                 /* instruction abort, same EL */
-#define EC_DABT    0x25                 /* data abort, same EL */
-#define FSC_SEA    0x10                 /* synchronous external abort */
-#define FSC_ALIGN  0x21
 
 #define PSCI_SMC32_CPU_ON   0x84000003u
 #define PSCI_CPU_OFF        0x84000002u
@@ -32,7 +22,7 @@
 
 static unsigned failed;
 
-static void check(const char *name, bool ok, const char *what, uint64_t val)
+void check(const char *name, bool ok, const char *what, uint64_t val)
 {
 	guest_puts("hostile: ");
 	guest_puts(name);
@@ -50,11 +40,11 @@ static void check(const char *name, bool ok, const char *what, uint64_t val)
 
 /* ESR of the exception the last statement took, 0 if none. */
 static uint64_t trap_mark;
-static void trap_arm(void)
+void trap_arm(void)
 {
 	trap_mark = guest_trap.count;
 }
-static uint64_t trapped(void)
+uint64_t trapped(void)
 {
 	return guest_trap.count != trap_mark ? guest_trap.esr : 0;
 }
@@ -74,7 +64,7 @@ static uint64_t write32_esr(uint64_t a, uint32_t v)
 	return trapped();
 }
 
-static bool is_sea(uint64_t esr, int write)
+bool is_sea(uint64_t esr, int write)
 {
 	return EC(esr) == EC_DABT && FSC(esr) == FSC_SEA &&
 	       (int)WNR(esr) == write;
@@ -380,25 +370,6 @@ static void test_sysregs(void)
 	check("DC ISW (trapped): completes", !trapped(), "esr", guest_trap.esr);
 }
 
-/* ---- the interrupt controller
- * GICD/GICR junk and SGI floods need the vGIC (guest 0x0800_0000 GICD,
- * 0x080A_0000 GICR). Until it is in, GICD reads abort and this part is
- * skipped; the vGIC work fills it in: every GICD and GICR register read
- * and written with junk (all ones, then zeros), checking only that each
- * access is answered (a value, an ignored write or an abort) and the
- * guest goes on; then a flood of SGIs through ICC_SGI1R_EL1 to every
- * target, including absent ones. */
-static void test_gic(void)
-{
-	uint64_t esr = read32_esr(GICD + 4);
-	if (is_sea(esr, 0)) {
-		guest_puts("hostile: GIC checks skipped (no vGIC: GICD aborts)\n");
-		return;
-	}
-	/* vGIC: GICD/GICR junk and SGI flood go here. */
-	guest_puts("hostile: GIC checks not written yet\n");
-}
-
 /* ---- isolation: run last, when the victim VM has long written its
  * pattern */
 static void test_isolation(void)
@@ -414,12 +385,15 @@ int main(void)
 {
 	guest_trap_install();
 	guest_puts("hostile: start\n");
+	/* First, while the victim VM beside us measures its timer. */
+	test_sgi_flood();
 	test_memory();
 	test_fetch();
 	test_hypercalls();
 	test_psci();
 	test_mmio();
 	test_sysregs();
+	test_debug_pmu();
 	test_gic();
 	test_isolation();
 	guest_puts("hostile: done, ");

@@ -48,6 +48,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->el1[R_SCTLR] = SCTLR_EL1_RESET;
 	a->hcr = HCR_GUEST | (cpu_has_pauth() ? HCR_API | HCR_APK : 0);
 	a->vmpidr = (1ull << 31) | v->hwid;
+	a->os_lock = true;            /* the OS lock is set at reset */
 	vgic_vcpu_power_on(v);
 }
 

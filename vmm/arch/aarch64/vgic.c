@@ -290,8 +290,49 @@ static uint64_t lr_encode(struct virq *q, unsigned intid)
 	return lr;
 }
 
+void vgic_recall(struct vm *vm, struct virq *q, bool unpend)
+{
+	if (!q->in_lr || q->vcpu >= vm->vcpu_count)
+		return;
+	struct vcpu *holder = vm->vcpus[q->vcpu];
+	q->recall = true;
+	q->unpend |= unpend;
+	holder->arch.vgic.resync = true;
+	vcpu_kick(holder);
+}
+
+/* List register 'i' holds 'q', which the guest changed (vgic_recall).
+ * Not yet acknowledged, it is emptied and the interrupt queued again as
+ * it now is; acknowledged, only a cleared pending state applies. */
+static void lr_recall(struct vcpu *v, unsigned i, struct virq *q,
+		      unsigned intid, uint64_t lr)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	bool unpend = q->unpend;
+
+	q->recall = q->unpend = false;
+	if ((lr & LR_STATE_MASK) != LR_STATE_PENDING) {
+		if (unpend && (lr & LR_STATE_PENDING))
+			vgic_hw->write_lr(i, lr & ~LR_STATE_PENDING);
+		return;
+	}
+	vgic_hw->write_lr(i, 0);
+	c->lr_used &= ~(1u << i);
+	c->lr_eoi &= ~(1u << i);
+	q->in_lr = false;
+	if (!unpend && vgic_of(v->vm)->version == 2 && intid < 16)
+		q->sgi_sources |= (uint8_t)(1u << (lr >> 10 & 7));
+	q->pending = q->pending || !unpend;
+	if (!q->pending && q->hw_masked)
+		vgic_hw_unmask(v, q);
+	if (intid >= VGIC_NR_PRIVATE)
+		vgic_route_spi(v->vm, intid);
+	vgic_update(v->vm, v, intid);
+}
+
 /* An interrupt raised again while in a list register that the guest has
- * already acknowledged: pending and active at once. */
+ * already acknowledged: pending and active at once. And interrupts the
+ * guest changed while a list register held them (vgic_recall). */
 static void vgic_resync(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
@@ -301,6 +342,10 @@ static void vgic_resync(struct vcpu *v)
 		unsigned i = (unsigned)__builtin_ctz(used);
 		struct virq *q = vgic_irq(v, c->lr_intid[i]);
 		uint64_t lr = vgic_hw->read_lr(i);
+		if (q->recall) {
+			lr_recall(v, i, q, c->lr_intid[i], lr);
+			continue;
+		}
 		if (!q->pending || q->sgi_sources || q->hw_masked ||
 		    (lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
 			continue;
@@ -328,6 +373,7 @@ void vgic_flush(struct vcpu *v)
 		q->queued_on = VGIC_NO_VCPU;
 		lr = lr_encode(q, intid);
 		q->in_lr = true;
+		q->recall = q->unpend = false;
 		q->vcpu = (uint8_t)v->id;
 		c->lr_used |= 1u << i;
 		if (lr & LR_EOI)

@@ -4,8 +4,10 @@
  * What the architecture leaves to the implementation is answered as a
  * GIC without security extensions would: reserved and unimplemented
  * registers read as zero and ignore writes, read-only registers ignore
- * writes, interrupt ids out of range are ignored. Only accesses of a
- * size the GIC does not support come back to the guest as aborts. */
+ * writes, interrupt ids out of range are ignored. An access of a width
+ * a register does not have is CONSTRAINED UNPREDICTABLE; it is answered
+ * like a reserved register (as QEMU's and KVM's GICs do), so that only
+ * unaligned accesses come back to the guest as aborts. */
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <arch/vgic.h>
@@ -36,6 +38,7 @@
 #define GICD_PIDR2_V3   0xffe8
 
 #define IIDR_ARM        0x43b
+#define VGIC_REPORTS    8
 
 /* ---- the per-interrupt registers, 0x080-0xcff ---- */
 
@@ -66,6 +69,7 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 		break;
 	case GICD_ICENABLER:
 		q->enabled = false;
+		vgic_recall(w->vm, q, false);
 		if (q->hwirq && intid >= VGIC_NR_PRIVATE)
 			hal_irqchip_disable(q->hwirq);
 		break;
@@ -81,14 +85,17 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 		 * line must not stay masked for good. */
 		if (intid >= VGIC_NR_PRIVATE && q->hw_masked && !q->in_lr)
 			vgic_hw_unmask(w->v, q);
+		vgic_recall(w->vm, q, true);
 		break;
 	case GICD_ISACTIVER:
 	case GICD_ICACTIVER:
 		/* Active state lives in the list registers while the guest
 		 * holds an interrupt; changing it from here is not
 		 * supported (no guest we run does). */
-		pr_debug("VM %llu: GICD active-state write for %u ignored",
-			 (unsigned long long)w->vm->id, intid);
+		if (vgic_report(w->vm))
+			pr_debug("VM %llu (%s): active-state write for INTID %u "
+				 "ignored", (unsigned long long)w->vm->id,
+				 w->vm->name, intid);
 		return;
 	}
 	vgic_update(w->vm, w->v, intid);
@@ -183,6 +190,8 @@ static bool irq_regs_write(const struct irq_window *w, uint64_t off,
 			if (!q)
 				continue;
 			if (!targets) {
+				if (q->prio != byte)
+					vgic_recall(w->vm, q, false);
 				q->prio = byte;
 				continue;
 			}
@@ -212,6 +221,8 @@ static bool irq_regs_write(const struct irq_window *w, uint64_t off,
 		if (!q)
 			continue;
 		if (reg == GICD_IGROUPR) {
+			if (q->group1 != (val >> i & 1))
+				vgic_recall(w->vm, q, false);
 			q->group1 = val >> i & 1;
 			vgic_update(w->vm, w->v, first + i);
 		} else if (val >> i & 1) {
@@ -231,11 +242,43 @@ bool vgic_irq_regs_access(struct vcpu *v, unsigned lo, unsigned hi,
 
 	if (off & (width - 1))
 		return false;         /* unaligned */
+	if (off < GICD_IGROUPR || off >= GICD_REGS_END) {
+		if (!write)           /* reserved (GICR SGI frame) */
+			*val = 0;
+		return true;
+	}
 	spin_lock(&g->lock);
 	ok = write ? irq_regs_write(&w, off, width, *val) :
 		     irq_regs_read(&w, off, width, val);
 	spin_unlock(&g->lock);
 	return ok;
+}
+
+bool vgic_report(struct vm *vm)
+{
+	struct vgic *g = vm->arch.vgic;
+	unsigned n = __atomic_fetch_add(&g->reports, 1, __ATOMIC_RELAXED);
+
+	if (n == VGIC_REPORTS)
+		pr_debug("VM %llu (%s): more vGIC mistakes; no longer logged",
+			 (unsigned long long)vm->id, vm->name);
+	return n < VGIC_REPORTS;
+}
+
+bool vgic_odd_access(struct vm *vm, const char *frame, uint64_t off,
+		     unsigned width, bool write, uint64_t *val)
+{
+	if (off & (width - 1))
+		return false;
+	if (vgic_report(vm))
+		pr_debug("VM %llu (%s): %u-byte %s of %s offset %#llx: no "
+			 "register of that width; %s", (unsigned long long)vm->id,
+			 vm->name, width, write ? "write" : "read", frame,
+			 (unsigned long long)off,
+			 write ? "ignored" : "reads as zero");
+	if (!write)
+		*val = 0;
+	return true;
 }
 
 /* ---- the distributor ---- */
@@ -252,10 +295,9 @@ static struct vcpu *accessor(struct vm *vm)
 	return v && v->vm == vm ? v : vm->vcpus[0];
 }
 
-static bool gicd_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
+static bool gicd_decode_read(struct vm *vm, uint64_t off, unsigned width,
+			     uint64_t *val)
 {
-	struct vgicd *d = ctx;
-	struct vm *vm = d->vm;
 	struct vgic *g = vm->arch.vgic;
 	struct vcpu *v = accessor(vm);
 
@@ -270,6 +312,16 @@ static bool gicd_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 			g->spi[intid - VGIC_NR_PRIVATE].route : 0;
 		if (width == 4)
 			*val = (uint32_t)(*val >> (off & 4 ? 32 : 0));
+		return true;
+	}
+	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20) {
+		unsigned first = (unsigned)(off & 0xf);
+		uint64_t r = 0;
+		if (width != 1 && width != 4)
+			return false;
+		for (unsigned b = 0; b < width; b++)
+			r |= (uint64_t)v->arch.vgic.priv[first + b].sgi_sources << (8 * b);
+		*val = r;
 		return true;
 	}
 	if (width != 4)
@@ -294,14 +346,6 @@ static bool gicd_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 		*val = g->version == 3 ? 0x3b : 0;
 		return true;
 	}
-	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20) {
-		unsigned first = (unsigned)(off & 0xf);
-		uint64_t r = 0;
-		for (unsigned b = 0; b < 4; b++)
-			r |= (uint64_t)v->arch.vgic.priv[first + b].sgi_sources << (8 * b);
-		*val = r;
-		return true;
-	}
 	*val = 0;                 /* reserved, IDs, v3 TYPER2/STATUSR... */
 	return true;
 }
@@ -314,16 +358,41 @@ static void gicd_sgir(struct vm *vm, struct vcpu *src, uint32_t val)
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *t = vm->vcpus[i];
 		bool hit = filter == 0 ? mask >> i & 1 :
-			   filter == 1 ? t != src : t == src;
+			   filter == 1 ? t != src :
+			   filter == 2 && t == src;   /* 3: reserved */
 		if (hit)
 			vgic_send_sgi(src, t, sgi);
 	}
 }
 
-static bool gicd_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+/* v2 GICD_CPENDSGIR/SPENDSGIR: a byte per SGI, a bit per source. */
+static bool gicd_sgi_pending_write(struct vm *vm, struct vcpu *v, uint64_t off,
+				   unsigned width, uint64_t val)
 {
-	struct vgicd *d = ctx;
-	struct vm *vm = d->vm;
+	struct vgic *g = vm->arch.vgic;
+	bool set = off >= GICD_SPENDSGIR;
+	unsigned first = (unsigned)(off & 0xf);
+
+	if (width != 1 && width != 4)
+		return false;
+	spin_lock(&g->lock);
+	for (unsigned b = 0; b < width; b++) {
+		struct virq *q = &v->arch.vgic.priv[first + b];
+		uint8_t bits = (uint8_t)(val >> (8 * b));
+		if (set)
+			q->sgi_sources |= bits;
+		else
+			q->sgi_sources &= (uint8_t)~bits;
+		q->pending = q->sgi_sources != 0;
+		vgic_update(vm, v, first + b);
+	}
+	spin_unlock(&g->lock);
+	return true;
+}
+
+static bool gicd_decode_write(struct vm *vm, uint64_t off, unsigned width,
+			      uint64_t val)
+{
 	struct vgic *g = vm->arch.vgic;
 	struct vcpu *v = accessor(vm);
 
@@ -350,6 +419,8 @@ static bool gicd_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 		spin_unlock(&g->lock);
 		return true;
 	}
+	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20)
+		return gicd_sgi_pending_write(vm, v, off, width, val);
 	if (width != 4)
 		return false;
 	if (off == GICD_CTLR) {
@@ -369,24 +440,23 @@ static bool gicd_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 		gicd_sgir(vm, v, (uint32_t)val);
 		return true;
 	}
-	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20) {
-		bool set = off >= GICD_SPENDSGIR;
-		unsigned first = (unsigned)(off & 0xf);
-		spin_lock(&g->lock);
-		for (unsigned b = 0; b < 4; b++) {
-			struct virq *q = &v->arch.vgic.priv[first + b];
-			uint8_t bits = (uint8_t)(val >> (8 * b));
-			if (set)
-				q->sgi_sources |= bits;
-			else
-				q->sgi_sources &= (uint8_t)~bits;
-			q->pending = q->sgi_sources != 0;
-			vgic_update(vm, v, first + b);
-		}
-		spin_unlock(&g->lock);
-		return true;
-	}
 	return true;              /* read-only or reserved: ignored */
+}
+
+static bool gicd_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
+{
+	struct vgicd *d = ctx;
+
+	return gicd_decode_read(d->vm, off, width, val) ||
+	       vgic_odd_access(d->vm, "GICD", off, width, false, val);
+}
+
+static bool gicd_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vgicd *d = ctx;
+
+	return gicd_decode_write(d->vm, off, width, val) ||
+	       vgic_odd_access(d->vm, "GICD", off, width, true, &val);
 }
 
 int vgic_dist_create(struct vm *vm)

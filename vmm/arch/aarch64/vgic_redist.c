@@ -84,12 +84,20 @@ static bool gicr_access(void *ctx, uint64_t off, unsigned width, bool write,
 
 static bool gicr_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 {
-	return gicr_access(ctx, off, width, false, val);
+	struct vgicr *r = ctx;
+
+	return gicr_access(r, off, width, false, val) ||
+	       (off / GICR_STRIDE < r->vm->vcpu_count &&
+		vgic_odd_access(r->vm, "GICR", off, width, false, val));
 }
 
 static bool gicr_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 {
-	return gicr_access(ctx, off, width, true, &val);
+	struct vgicr *r = ctx;
+
+	return gicr_access(r, off, width, true, &val) ||
+	       (off / GICR_STRIDE < r->vm->vcpu_count &&
+		vgic_odd_access(r->vm, "GICR", off, width, true, &val));
 }
 
 int vgic_redist_create(struct vm *vm)

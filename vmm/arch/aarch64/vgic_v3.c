@@ -112,7 +112,7 @@ int vgic_v3_probe(void)
 void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 {
 	struct vm *vm = v->vm;
-	unsigned sgi = val >> 24 & 0xf;
+	unsigned sgi = val >> 24 & 0xf, absent = 0;
 
 	if (val >> 40 & 1) {
 		for (unsigned i = 0; i < vm->vcpu_count; i++)
@@ -125,12 +125,14 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 	unsigned rs = val >> 44 & 0xf;
 	for (unsigned bits = val & 0xffff; bits; bits &= bits - 1) {
 		unsigned aff0 = rs * 16 + (unsigned)__builtin_ctz(bits);
-		struct vcpu *t = aff0 < 256 ? vm_vcpu_by_hwid(vm, aff | aff0) : NULL;
+		struct vcpu *t = vm_vcpu_by_hwid(vm, aff | aff0);
 		if (t)
 			vgic_send_sgi(v, t, sgi);
 		else
-			pr_debug("VM %llu vCPU %u: SGI %u to absent vCPU %#llx",
-				 (unsigned long long)vm->id, v->id, sgi,
-				 (unsigned long long)(aff | aff0));
+			absent++;
 	}
+	if (absent && vgic_report(vm))
+		pr_debug("VM %llu (%s) vCPU %u: SGI %u to %u absent vCPU(s) "
+			 "(ICC_SGI1R %#llx) ignored", (unsigned long long)vm->id,
+			 vm->name, v->id, sgi, absent, (unsigned long long)val);
 }

@@ -42,6 +42,9 @@ struct virq {
 	bool in_lr;               /* held by a list register of 'vcpu' */
 	bool hw_masked;           /* forwarded host interrupt, masked at the
 				     host until the guest deactivates it */
+	bool recall;              /* changed by the guest while in a list
+				     register: take it back (vgic_recall) */
+	bool unpend;              /* ... and its pending state was cleared */
 	uint16_t hwirq;           /* host interrupt forwarded here, or 0 */
 	uint64_t route;           /* v3 GICD_IROUTER */
 };
@@ -68,6 +71,7 @@ struct vgic {
 	unsigned version;         /* 2 or 3, as the host */
 	unsigned nr_irqs;         /* INTIDs, a multiple of 32 */
 	bool grp0_on, grp1_on;    /* GICD_CTLR enables */
+	unsigned reports;         /* guest mistakes logged (vgic_report) */
 	struct virq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
 };
 
@@ -113,6 +117,11 @@ void vgic_update(struct vm *vm, struct vcpu *v, unsigned intid);
 void vgic_route_spi(struct vm *vm, unsigned intid);
 /* Raises SGI 'sgi' on 'target' from 'source' (the lock is taken). */
 void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi);
+/* The guest disabled 'q', cleared its pending state ('unpend'), or
+ * changed its group or priority while a list register of its vCPU holds
+ * it: that vCPU takes it back before it next enters the guest, if the
+ * guest has not acknowledged it yet. Caller holds the vgic lock. */
+void vgic_recall(struct vm *vm, struct virq *q, bool unpend);
 /* Marks a forwarded host interrupt pending in 'v' and keeps the host
  * source masked until the guest deactivates it. */
 void vgic_inject_hw(struct vcpu *v, unsigned intid);
@@ -137,6 +146,16 @@ bool vgic_irq_regs_access(struct vcpu *v, unsigned lo, unsigned hi,
 			  uint64_t *val);
 int vgic_dist_create(struct vm *vm);
 int vgic_redist_create(struct vm *vm);
+/* True while a guest mistake the vGIC answers (an access of a width a
+ * register does not have, SGIs to absent vCPUs) should still be logged:
+ * the first few per VM, so that a guest repeating it in a loop cannot
+ * keep cvisor printing. */
+bool vgic_report(struct vm *vm);
+/* An aligned access to 'frame' at 'off' of a width no register there
+ * has: logged (vgic_report) and answered as RAZ/WI. False (an abort)
+ * when unaligned. */
+bool vgic_odd_access(struct vm *vm, const char *frame, uint64_t off,
+		     unsigned width, bool write, uint64_t *val);
 /* ICC_SGI1R_EL1 written by the guest (GICv3). */
 void vgic_v3_sgi1r(struct vcpu *v, uint64_t val);
 

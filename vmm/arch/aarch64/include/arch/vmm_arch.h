@@ -35,6 +35,7 @@ struct vcpu_arch {
 	uint64_t hcr;
 	uint64_t vmpidr;
 	uint64_t last_esr;         /* syndrome of the last exit */
+	bool os_lock;              /* OSLSR_EL1.OSLK, emulated (sysreg.c) */
 	struct vgic_cpu vgic;
 	struct timer_event timer_ev;  /* its timers while it is out */
 };

@@ -53,10 +53,13 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 			 other.what ? other.what : "");
 		return -1;
 	}
-	if (stage2_map(&vm->as.s2, r->gpa, r->hpa, r->size,
-		       S2_READ | S2_WRITE | S2_DEVICE)) {
-		pr_error("VM %s: cannot map passthrough %s at guest %#llx", vm->name,
-			 dev, (unsigned long long)r->gpa);
+	int err = stage2_map(&vm->as.s2, r->gpa, r->hpa, r->size,
+			     S2_READ | S2_WRITE | S2_DEVICE);
+	if (err) {
+		pr_error("VM %s: cannot map passthrough %s at guest %#llx: %s",
+			 vm->name, dev, (unsigned long long)r->gpa,
+			 err == -2 ? "the guest already has something there" :
+			 "out of memory or beyond the guest address space");
 		return -1;
 	}
 	return 0;

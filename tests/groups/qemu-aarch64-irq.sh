@@ -35,16 +35,18 @@ qemu_scenario aarch64/smp4-on-2-pcpus 90 \
 # refused by name, and hello still runs.
 PT=tests/config/runtime
 qemu_scenario aarch64/passthrough-gicv3 60 \
-  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/ptdev-aarch64.toml:$PT/pt-uart-aarch64.toml:$PT/pt-ram-aarch64.toml:$PT/pt-taken-aarch64.toml:$PT/pt-ppi-aarch64.toml:$PT/pt-reserved-aarch64.toml:$HELLO" \
+  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/ptdev-aarch64.toml:$PT/pt-uart-aarch64.toml:$PT/pt-ram-aarch64.toml:$PT/pt-taken-aarch64.toml:$PT/pt-ppi-aarch64.toml:$PT/pt-reserved-aarch64.toml:$PT/pt-on-uart-aarch64.toml:$HELLO" \
   "VM ptdev: passthrough rtc: host 0x9010000+0x1000 at guest 0xc000000, its interrupts forwarded" \
   "VM pt-uart: passthrough uart at 0x9000000+0x1000: the host range is cvisor's console UART" \
   "VM pt-ram: passthrough ram at 0x48000000+0x1000: the host range is cvisor's memory" \
   "VM pt-taken: passthrough rtc at 0x9010000+0x1000: the host range is given to VM ptdev" \
   "VM pt-ppi: passthrough gpio: host interrupt 26 is not one a VM can be given" \
   "VM pt-reserved: reserved region 0x40000000+0x1000000 is cvisor's memory" \
+  "VM pt-on-uart: passthrough gpio at guest 0x9000000+0x1000 overlaps pl011" \
   "[vm7] ptdev: alarm 2 arrived as INTID 34" "[vm7] ptdev: PASS" \
   "[vm1] hello: done" "all VMs have shut down" "!FAIL"
 qemu_scenario aarch64/passthrough-gicv2 60 \
-  "ARCH=$A SMP=2 GIC=2 VM_CONFIGS=configs/vms/ptdev-aarch64.toml" \
+  "ARCH=$A SMP=2 GIC=2 VM_CONFIGS=configs/vms/ptdev-aarch64.toml:$PT/pt-on-gicc-aarch64.toml" \
+  "VM pt-on-gicc: cannot map passthrough gpio at guest 0x8010000: the guest already has something there" \
   "ptdev: GICv2" "ptdev: alarm 2 arrived as INTID 34" "ptdev: PASS" \
   "all VMs have shut down" "!FAIL"

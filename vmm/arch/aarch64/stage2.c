@@ -46,18 +46,22 @@ static uint64_t s2_attrs(unsigned perms)
 }
 
 /* The next-level table under *pte, made if absent; NULL without memory
- * or when a block is in the way (the config's regions don't overlap, so
- * that is a bug). */
-static uint64_t *s2_next(struct stage2 *s2, uint64_t *pte)
+ * (*err -1) or when a block mapping is in the way (*err -2). */
+static uint64_t *s2_next(struct stage2 *s2, uint64_t *pte, int *err)
 {
 	if (!(*pte & PTE_VALID)) {
 		paddr_t t = page_alloc(1, PAGE_SIZE);
-		if (!t)
+		if (!t) {
+			*err = -1;
 			return NULL;
+		}
 		s2->table_pages++;
 		*pte = t | PTE_TABLE;
 	}
-	BUG_ON((*pte & 3) != PTE_TABLE);
+	if ((*pte & 3) != PTE_TABLE) {
+		*err = -2;
+		return NULL;
+	}
 	return pa_to_ptr(*pte & PTE_ADDR_MASK);
 }
 
@@ -65,23 +69,28 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 	       unsigned perms)
 {
 	const uint64_t attrs = s2_attrs(perms);
+	int err = 0;
 
 	if (gpa + size > stage2_limit() || gpa + size < gpa)
 		return -1;
 	while (size) {
 		uint64_t *l1 = pa_to_ptr(s2->root);
-		uint64_t *l2 = s2_next(s2, &l1[gpa >> 30 & 511]);
+		uint64_t *l2 = s2_next(s2, &l1[gpa >> 30 & 511], &err);
 		if (!l2)
-			return -1;
+			return err;
 		uint64_t *pte2 = &l2[gpa >> 21 & 511];
 		if (IS_ALIGNED(gpa | hpa, 2ul << 20) && size >= (2ul << 20)) {
+			if (*pte2 & PTE_VALID)
+				return -2;
 			*pte2 = hpa | attrs | PTE_BLOCK;
 			gpa += 2ul << 20, hpa += 2ul << 20, size -= 2ul << 20;
 			continue;
 		}
-		uint64_t *l3 = s2_next(s2, pte2);
+		uint64_t *l3 = s2_next(s2, pte2, &err);
 		if (!l3)
-			return -1;
+			return err;
+		if (l3[gpa >> 12 & 511] & PTE_VALID)
+			return -2;
 		l3[gpa >> 12 & 511] = hpa | attrs | PTE_TABLE;
 		gpa += PAGE_SIZE, hpa += PAGE_SIZE, size -= PAGE_SIZE;
 	}

@@ -11,9 +11,9 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <arch/vgic.h>
+#include "virt_platform.h"
 #include "vmm_aarch64.h"
 
-#define GUEST_GICD   0x08000000ull
 
 #define GICD_CTLR       0x0000
 #define GICD_TYPER      0x0004
@@ -467,7 +467,7 @@ int vgic_dist_create(struct vm *vm)
 		return -1;
 	d->vm = vm;
 	struct mmio_device dev = {
-		.name = "gicd", .base = GUEST_GICD, .size = 0x10000, .ctx = d,
+		.name = "gicd", .base = VIRT_GICD_BASE, .size = VIRT_GICD_SIZE, .ctx = d,
 		.read = gicd_read, .write = gicd_write, .destroy = kfree,
 	};
 	if (!mmio_register(&vm->mmio, &dev)) {

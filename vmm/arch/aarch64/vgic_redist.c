@@ -4,10 +4,9 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <arch/vgic.h>
+#include "virt_platform.h"
 #include "vmm_aarch64.h"
 
-#define GUEST_GICR    0x080a0000ull
-#define GICR_STRIDE   0x20000
 #define GICR_SGI_BASE 0x10000
 
 #define GICR_CTLR     0x0000
@@ -63,13 +62,13 @@ static bool gicr_access(void *ctx, uint64_t off, unsigned width, bool write,
 			uint64_t *val)
 {
 	struct vgicr *r = ctx;
-	unsigned idx = (unsigned)(off / GICR_STRIDE);
+	unsigned idx = (unsigned)(off / VIRT_GICR_STRIDE);
 	struct vcpu *v;
 
 	if (idx >= r->vm->vcpu_count)
 		return false;
 	v = r->vm->vcpus[idx];
-	off %= GICR_STRIDE;
+	off %= VIRT_GICR_STRIDE;
 	if (off >= GICR_SGI_BASE)
 		return vgic_irq_regs_access(v, 0, VGIC_NR_PRIVATE,
 					    off - GICR_SGI_BASE, width, write, val);
@@ -87,7 +86,7 @@ static bool gicr_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 	struct vgicr *r = ctx;
 
 	return gicr_access(r, off, width, false, val) ||
-	       (off / GICR_STRIDE < r->vm->vcpu_count &&
+	       (off / VIRT_GICR_STRIDE < r->vm->vcpu_count &&
 		vgic_odd_access(r->vm, "GICR", off, width, false, val));
 }
 
@@ -96,7 +95,7 @@ static bool gicr_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	struct vgicr *r = ctx;
 
 	return gicr_access(r, off, width, true, &val) ||
-	       (off / GICR_STRIDE < r->vm->vcpu_count &&
+	       (off / VIRT_GICR_STRIDE < r->vm->vcpu_count &&
 		vgic_odd_access(r->vm, "GICR", off, width, true, &val));
 }
 
@@ -108,8 +107,8 @@ int vgic_redist_create(struct vm *vm)
 		return -1;
 	r->vm = vm;
 	struct mmio_device dev = {
-		.name = "gicr", .base = GUEST_GICR,
-		.size = (uint64_t)vm->cfg->cpu_num * GICR_STRIDE, .ctx = r,
+		.name = "gicr", .base = VIRT_GICR_BASE,
+		.size = (uint64_t)vm->cfg->cpu_num * VIRT_GICR_STRIDE, .ctx = r,
 		.read = gicr_read, .write = gicr_write, .destroy = kfree,
 	};
 	if (!mmio_register(&vm->mmio, &dev)) {

@@ -3,6 +3,7 @@
 #include <arch/gic.h>
 #include <kernel/log.h>
 #include <arch/vgic.h>
+#include "virt_platform.h"
 #include "vmm_aarch64.h"
 
 #define GICH_HCR    0x000
@@ -13,7 +14,6 @@
 #define GICH_APR    0x0f0
 #define GICH_LR     0x100
 
-#define GUEST_GICC  0x08010000ull    /* where QEMU's virt has its GICC */
 
 static volatile uint32_t *gich;
 static paddr_t gicv_base;
@@ -92,7 +92,7 @@ int vgic_v2_map_cpu_interface(struct vm *vm)
 	 * exit. 8 KiB: GICC_DIR lives in the second page. */
 	uint64_t size = MIN(gicv_size, 0x2000ull);
 
-	if (stage2_map(&vm->as.s2, GUEST_GICC, gicv_base, size,
+	if (stage2_map(&vm->as.s2, VIRT_GICC_BASE, gicv_base, size,
 		       S2_READ | S2_WRITE | S2_DEVICE)) {
 		pr_error("VM %s: cannot map its GIC CPU interface", vm->name);
 		return -1;

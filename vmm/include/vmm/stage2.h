@@ -19,7 +19,8 @@ struct stage2 {
 int stage2_init(struct stage2 *s2);
 /* Maps [gpa, gpa+size) to [hpa, ...) with S2_* permissions, using the
  * largest blocks alignment allows. -1 without memory or when the range is
- * beyond the guest address size. Both ends must be page-aligned. */
+ * beyond the guest address size, -2 when part of it is mapped already
+ * (what was mapped before it stays). Both ends must be page-aligned. */
 int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 	       unsigned perms);
 /* Frees every table. */

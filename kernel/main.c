@@ -1,4 +1,5 @@
 /* Boot: bring up memory, CPUs and the scheduler, then hand over to vmm. */
+#include <kernel/console_input.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
@@ -103,6 +104,7 @@ void kernel_main(void)
 	cpu_local_init(0);
 	smp_boot(&boot_info);
 	pr_info("%u CPUs online", cpus_online);
+	console_input_init();
 	vmm_main();
 	sched_run_idle();
 }

@@ -86,6 +86,11 @@ void vm_arch_destroy(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
 int vm_arch_create_devices(struct vm *vm);
+/* Sets the level of the VM's interrupt line 'irq' (the number the guest
+ * sees: an aarch64 INTID), driven by an emulated device: high while the
+ * device wants service. An edge-triggered line latches each rise. Any
+ * CPU; the device's own lock may be held. */
+void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level);
 /* Puts VM-wide arch state (interrupt controller) back in its reset state;
  * every vCPU is parked. */
 void vm_arch_reset(struct vm *vm);

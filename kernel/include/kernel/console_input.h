@@ -1,0 +1,40 @@
+/* Console input: what is typed on the host's console goes to one place
+ * at a time, its focus: cvisor itself, or one of the inputs registered
+ * here (each VM's virtual UART). Ctrl-A pressed three times in a row
+ * moves the focus on, in the order the inputs were registered:
+ * cvisor -> first -> second -> ... -> cvisor. The first input registered
+ * gets the focus; when the focused input goes away, the focus moves on
+ * to the next one. Each move prints one line saying where input goes.
+ *
+ * Knows nothing of VMs: an input is a label and two callbacks. */
+#ifndef KERNEL_CONSOLE_INPUT_H
+#define KERNEL_CONSOLE_INPUT_H
+
+#include <kernel/types.h>
+
+#define CONSOLE_SWITCH_CHAR  0x01   /* Ctrl-A */
+#define CONSOLE_SWITCH_COUNT 3
+
+struct console_input {
+	char label[48];           /* "vm1 (hello)" */
+	void *ctx;
+	/* Characters typed while it has the focus, a burst at a time (the
+	 * line is idle after the last one). Called with interrupts masked,
+	 * from the console's interrupt, on the boot CPU. */
+	void (*receive)(void *ctx, const char *s, size_t n);
+	/* It gains or loses the focus. May be NULL. */
+	void (*focus)(void *ctx, bool on);
+	struct console_input *next;   /* private: the list */
+};
+
+/* Takes the console's receive interrupt (boot CPU, once, after the
+ * interrupt controller is up). Without one, input is not read. */
+void console_input_init(void);
+/* Adds 'in' (filled in by the caller, which keeps it alive until
+ * console_input_remove()). */
+void console_input_add(struct console_input *in);
+/* Removes 'in'; when it had the focus, the focus moves on. After this
+ * returns, no callback of 'in' runs. */
+void console_input_remove(struct console_input *in);
+
+#endif

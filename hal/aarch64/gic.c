@@ -1,6 +1,7 @@
 /* The host's GIC, version 3 (system-register CPU interface, one
  * redistributor per CPU) or version 2 (memory-mapped CPU interface), as
- * the DTB describes it. Host SPIs are group 1 and routed to one CPU. */
+ * the DTB describes it. Host SPIs are group 1 (v3) or 0 (v2) and routed
+ * to one CPU. */
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <hal/hal.h>
@@ -135,7 +136,9 @@ void hal_irqchip_init(void)
 	wr32(gic.gicd, GICD_CTLR, 0);
 	for (unsigned i = 32; i < gic.nr_irqs; i += 32) {
 		wr32(gic.gicd, GICD_ICENABLER + i / 8, 0xffffffff);
-		wr32(gic.gicd, GICD_IGROUPR + i / 8, 0xffffffff);
+		/* v2: group 0, the group its CPU interface signals. */
+		wr32(gic.gicd, GICD_IGROUPR + i / 8,
+		     gic.version == 3 ? 0xffffffff : 0);
 	}
 	for (unsigned i = 32; i < gic.nr_irqs; i += 4)
 		wr32(gic.gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0);

@@ -13,37 +13,53 @@ static struct console_input *inputs;     /* in registration order */
 static struct console_input *focus;      /* NULL: cvisor */
 static unsigned switch_count;            /* Ctrl-As held back so far */
 
-/* What arrives in one interrupt goes on in one call. */
-struct burst {
-	char buf[64];
-	size_t len;
-};
+/* Typed for the focus, not yet taken by it. */
+static char queue[CONSOLE_INPUT_QUEUE];
+static size_t queue_head, queue_len;
 
-static void burst_flush(struct burst *b)
+/* Hands the focus what waits for it, as far as it takes it. */
+static void queue_deliver(void)
 {
-	if (b->len && focus)
-		focus->receive(focus->ctx, b->buf, b->len);
-	else if (b->len && !focus)
-		for (size_t i = 0; i < b->len; i++)
-			if (b->buf[i] == '\r' || b->buf[i] == '\n') {
-				console_printf("[cvisor] cvisor has no shell yet; "
-					       "Ctrl-A three times gives console "
-					       "input to %s\n", inputs ?
-					       inputs->label : "a VM (none takes it)");
-				break;
-			}
-	b->len = 0;
+	while (queue_len && focus) {
+		size_t n = MIN(queue_len, sizeof(queue) - queue_head);
+		size_t took = focus->receive(focus->ctx, queue + queue_head, n);
+		queue_head = (queue_head + took) % sizeof(queue);
+		queue_len -= took;
+		if (took < n)
+			break;
+	}
+	if (!focus)
+		queue_head = queue_len = 0;
 }
 
-static void burst_add(struct burst *b, char c)
+static void cvisor_receive(char c)
 {
-	if (b->len == sizeof(b->buf))
-		burst_flush(b);
-	b->buf[b->len++] = c;
+	if (c == '\r' || c == '\n')
+		console_printf("[cvisor] cvisor has no shell yet; Ctrl-A three "
+			       "times gives console input to %s\n", inputs ?
+			       inputs->label : "a VM (none takes it)");
+}
+
+static void input_char(char c)
+{
+	if (!focus) {
+		cvisor_receive(c);
+		return;
+	}
+	if (queue_len == sizeof(queue)) {
+		queue_deliver();
+		if (queue_len == sizeof(queue)) {
+			if (focus->lost)
+				focus->lost(focus->ctx, 1);
+			return;
+		}
+	}
+	queue[(queue_head + queue_len++) % sizeof(queue)] = c;
 }
 
 static void focus_set(struct console_input *in)
 {
+	queue_head = queue_len = 0;     /* typed for the one before */
 	if (focus && focus->focus)
 		focus->focus(focus->ctx, false);
 	focus = in;
@@ -61,7 +77,6 @@ static void focus_next(void)
 
 static void console_rx_irq(unsigned irq, void *arg)
 {
-	struct burst b = { .len = 0 };
 	int c;
 
 	(void)irq, (void)arg;
@@ -71,16 +86,15 @@ static void console_rx_irq(unsigned irq, void *arg)
 			if (++switch_count < CONSOLE_SWITCH_COUNT)
 				continue;
 			switch_count = 0;
-			burst_flush(&b);
 			focus_next();
 			continue;
 		}
 		/* Fewer than three Ctrl-As were ordinary input after all. */
 		for (; switch_count; switch_count--)
-			burst_add(&b, CONSOLE_SWITCH_CHAR);
-		burst_add(&b, (char)c);
+			input_char(CONSOLE_SWITCH_CHAR);
+		input_char((char)c);
 	}
-	burst_flush(&b);
+	queue_deliver();
 	spin_unlock(&input_lock);
 }
 
@@ -121,5 +135,13 @@ void console_input_remove(struct console_input *in)
 		*p = in->next;
 		break;
 	}
+	spin_unlock(&input_lock);
+}
+
+void console_input_ready(struct console_input *in)
+{
+	spin_lock(&input_lock);
+	if (focus == in)
+		queue_deliver();
 	spin_unlock(&input_lock);
 }

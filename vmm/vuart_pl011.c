@@ -9,12 +9,15 @@
  *
  * Receive: console input, while this VM has the focus, enters the
  * receive FIFO (16 entries, 1 with LCR_H.FEN clear) if the UART and its
- * receiver are enabled (CR.UARTEN, CR.RXE). A character that finds the
- * FIFO full is lost: the overrun error is set (RSR.OE until a write to
- * ECR, RIS.OE until ICR, and DR.OE on the last character kept). RXRIS is
+ * receiver are enabled (CR.UARTEN, CR.RXE); otherwise it is dropped, as
+ * on a wire. What the FIFO has no room for waits in cvisor's console
+ * queue (kernel/console_input.h) and moves in as the guest reads, as with
+ * flow control; a character that finds that queue full too is lost: the
+ * overrun error is set (RSR.OE until a write to ECR, RIS.OE until ICR,
+ * and DR.OE on the last character in the FIFO). RXRIS is
  * set while the FIFO holds at least the IFLS receive level; RTRIS (the
- * receive timeout) is set when a burst of input ends with characters in
- * the FIFO, since the line is then idle; reading the FIFO below the level
+ * receive timeout) is set whenever input has been taken in and the FIFO
+ * is not empty, as nothing more is arriving at that moment; reading the FIFO below the level
  * clears RXRIS, emptying it clears RTRIS.
  *
  * The interrupt output (any bit of MIS = RIS & IMSC) drives the VM's
@@ -71,6 +74,7 @@ struct vuart {
 	uint32_t ris;
 	uint32_t rsr;
 	bool line;                         /* the interrupt output */
+	bool starved;                      /* input waits for FIFO room */
 	struct console_input input;
 };
 
@@ -125,32 +129,53 @@ static uint32_t vuart_pop(struct vuart *u)
 	return v;
 }
 
-static void vuart_push(struct vuart *u, char c)
+/* A character that finds the FIFO full is lost: the overrun error. */
+static void vuart_overrun(struct vuart *u)
 {
-	if (u->count >= rx_depth(u)) {
+	if (u->count)
 		u->fifo[(u->head + u->count - 1) % FIFO_DEPTH] |= DR_OE;
-		u->rsr |= RSR_OE;
-		u->ris |= INT_OE;
-		return;
-	}
-	u->fifo[(u->head + u->count) % FIFO_DEPTH] = (uint8_t)c;
-	u->count++;
+	u->rsr |= RSR_OE;
+	u->ris |= INT_OE;
 }
 
-/* Console input for this VM (it has the focus). */
-static void vuart_receive(void *ctx, const char *s, size_t n)
+static bool vuart_rx_on(const struct vuart *u)
+{
+	return (reg(u, UART_CR) & (CR_UARTEN | CR_RXE)) ==
+	       (CR_UARTEN | CR_RXE) && READ_ONCE(u->vm->state) == VM_RUNNING;
+}
+
+/* Console input for this VM (it has the focus): as much as the FIFO has
+ * room for; the rest waits in cvisor's queue until the guest reads. */
+static size_t vuart_receive(void *ctx, const char *s, size_t n)
 {
 	struct vuart *u = ctx;
+	size_t took = n;
 
 	spin_lock(&u->lock);
-	if ((reg(u, UART_CR) & (CR_UARTEN | CR_RXE)) == (CR_UARTEN | CR_RXE) &&
-	    READ_ONCE(u->vm->state) == VM_RUNNING) {
-		for (size_t i = 0; i < n; i++)
-			vuart_push(u, s[i]);
+	if (vuart_rx_on(u)) {
+		for (took = 0; took < n && u->count < rx_depth(u); took++) {
+			u->fifo[(u->head + u->count) % FIFO_DEPTH] = (uint8_t)s[took];
+			u->count++;
+		}
+		u->starved = took < n;
 		if (u->count >= rx_level(u))
 			u->ris |= INT_RX;
 		if (u->count)
-			u->ris |= INT_RT;     /* the burst is over: line idle */
+			u->ris |= INT_RT;     /* nothing more for now: idle */
+		vuart_update_irq(u);
+	}
+	spin_unlock(&u->lock);
+	return took;
+}
+
+static void vuart_lost(void *ctx, size_t n)
+{
+	struct vuart *u = ctx;
+
+	(void)n;
+	spin_lock(&u->lock);
+	if (vuart_rx_on(u)) {
+		vuart_overrun(u);
 		vuart_update_irq(u);
 	}
 	spin_unlock(&u->lock);
@@ -191,7 +216,11 @@ static bool vuart_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 		return false;
 	spin_lock(&u->lock);
 	*val = vuart_read_reg(u, off);
+	bool refill = off == UART_DR && u->starved;
+	u->starved &= !refill;
 	spin_unlock(&u->lock);
+	if (refill)
+		console_input_ready(&u->input);
 	return true;
 }
 
@@ -288,6 +317,7 @@ int vuart_pl011_create(struct vm *vm, gpaddr_t base, unsigned irq)
 		 (unsigned long long)vm->id, vm->name);
 	u->input.ctx = u;
 	u->input.receive = vuart_receive;
+	u->input.lost = vuart_lost;
 	console_input_add(&u->input);
 	return 0;
 }

@@ -7,8 +7,9 @@
  * interrupt: the first character is written at once, the others a few per
  * interrupt, and the interrupt is masked when nothing is left to send.
  * Two lines are commands:
- *   overrun  with receive interrupts masked, asks for 20 characters and
- *            reports what the FIFO kept (its depth) and the overrun flags;
+ *   overrun  with receive interrupts masked, asks for 300 characters and
+ *            reports how many arrived (the FIFO's 16 and cvisor's queue
+ *            of 256 behind it) and the overrun flags;
  *   quit     prints the interrupt counts (FAIL if a kind never came) and
  *            powers off. */
 #include <guest.h>
@@ -166,19 +167,20 @@ static void wait_ms(unsigned ms)
 		;
 }
 
-/* The FIFO's depth and the overrun error, seen by a driver that stops
- * reading: 20 characters arrive, 16 stay, the last one kept carries OE. */
+/* The overrun error, seen by a driver that stops reading while 300
+ * characters are typed: the FIFO fills (16), cvisor's queue behind it
+ * (256), the rest is lost and the 16th character carries OE. */
 static void overrun_check(void)
 {
 	unsigned kept = 0, oe_at = 0;
 
 	IMSC &= ~(INT_RX | INT_RT);
-	tx_puts("echo: overrun: type 20 characters\n");
+	tx_puts("echo: overrun: type 300 characters\n");
 	tx_start();
 	tx_flush();
 	while (!(FR & FR_RXFF))
 		;
-	wait_ms(300);                /* the rest arrives, and is lost */
+	wait_ms(500);                /* the rest arrives, and is lost */
 	uint32_t rsr = RSR, ris = RIS;
 	while (!(FR & FR_RXFE)) {
 		uint32_t d = DR;

@@ -15,13 +15,23 @@
 #define CONSOLE_SWITCH_CHAR  0x01   /* Ctrl-A */
 #define CONSOLE_SWITCH_COUNT 3
 
+/* Characters typed for the focus wait here while it has no room for
+ * them (its FIFO is full): like a wire with flow control. Beyond this,
+ * they are lost, and the input is told. */
+#define CONSOLE_INPUT_QUEUE 256
+
 struct console_input {
 	char label[48];           /* "vm1 (hello)" */
 	void *ctx;
-	/* Characters typed while it has the focus, a burst at a time (the
-	 * line is idle after the last one). Called with interrupts masked,
-	 * from the console's interrupt, on the boot CPU. */
-	void (*receive)(void *ctx, const char *s, size_t n);
+	/* Characters typed while it has the focus: takes those it has room
+	 * for, in order, and returns how many (the others wait; it calls
+	 * console_input_ready() once it has room again). Characters it does
+	 * not accept at all (receiver off) it takes and drops. Called with
+	 * interrupts masked, from the console's interrupt or from
+	 * console_input_ready(). */
+	size_t (*receive)(void *ctx, const char *s, size_t n);
+	/* 'n' characters for it were lost: the queue was full too. */
+	void (*lost)(void *ctx, size_t n);
 	/* It gains or loses the focus. May be NULL. */
 	void (*focus)(void *ctx, bool on);
 	struct console_input *next;   /* private: the list */
@@ -36,5 +46,8 @@ void console_input_add(struct console_input *in);
 /* Removes 'in'; when it had the focus, the focus moves on. After this
  * returns, no callback of 'in' runs. */
 void console_input_remove(struct console_input *in);
+/* 'in' has room again: waiting characters go on to it. Call without
+ * holding a lock that receive() takes. Any CPU. */
+void console_input_ready(struct console_input *in);
 
 #endif

@@ -60,11 +60,7 @@ static void input_char(char c)
 static void focus_set(struct console_input *in)
 {
 	queue_head = queue_len = 0;     /* typed for the one before */
-	if (focus && focus->focus)
-		focus->focus(focus->ctx, false);
 	focus = in;
-	if (in && in->focus)
-		in->focus(in->ctx, true);
 	console_printf("[cvisor] console input now goes to %s; Ctrl-A three "
 		       "times switches\n", in ? in->label : "cvisor");
 }

@@ -2,9 +2,9 @@
  * at a time, its focus: cvisor itself, or one of the inputs registered
  * here (each VM's virtual UART). Ctrl-A pressed three times in a row
  * moves the focus on, in the order the inputs were registered:
- * cvisor -> first -> second -> ... -> cvisor. The first input registered
- * gets the focus; when the focused input goes away, the focus moves on
- * to the next one. Each move prints one line saying where input goes.
+ * cvisor -> first -> second -> ... -> cvisor. An input added while none
+ * is registered gets the focus (at boot: the first VM created); when the
+ * focused input goes away, the focus moves on to the next one. Each move prints one line saying where input goes.
  *
  * Knows nothing of VMs: an input is a label and two callbacks. */
 #ifndef KERNEL_CONSOLE_INPUT_H
@@ -32,8 +32,6 @@ struct console_input {
 	size_t (*receive)(void *ctx, const char *s, size_t n);
 	/* 'n' characters for it were lost: the queue was full too. */
 	void (*lost)(void *ctx, size_t n);
-	/* It gains or loses the focus. May be NULL. */
-	void (*focus)(void *ctx, bool on);
 	struct console_input *next;   /* private: the list */
 };
 

@@ -134,7 +134,7 @@ void console_input_remove(struct console_input *in)
 	spin_unlock(&input_lock);
 }
 
-void console_input_ready(struct console_input *in)
+void console_input_ready(const struct console_input *in)
 {
 	spin_lock(&input_lock);
 	if (focus == in)

@@ -88,7 +88,7 @@ static inline uint32_t reg(const struct vuart *u, unsigned off)
 
 static unsigned rx_depth(const struct vuart *u)
 {
-	return reg(u, UART_LCR_H) & LCR_H_FEN ? FIFO_DEPTH : 1;
+	return (reg(u, UART_LCR_H) & LCR_H_FEN) ? FIFO_DEPTH : 1;
 }
 
 /* IFLS.RXIFLSEL: 1/8, 1/4, 1/2, 3/4 or 7/8 full. */

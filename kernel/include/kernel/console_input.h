@@ -46,6 +46,6 @@ void console_input_add(struct console_input *in);
 void console_input_remove(struct console_input *in);
 /* 'in' has room again: waiting characters go on to it. Call without
  * holding a lock that receive() takes. Any CPU. */
-void console_input_ready(struct console_input *in);
+void console_input_ready(const struct console_input *in);
 
 #endif

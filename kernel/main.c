@@ -1,5 +1,6 @@
 /* Boot: bring up memory, CPUs and the scheduler, then hand over to vmm. */
 #include <kernel/hostres.h>
+#include <kernel/console_input.h>
 #include <kernel/irq.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
@@ -105,6 +106,7 @@ void kernel_main(void)
 	cpu_local_init(0);
 	smp_boot(&boot_info);
 	pr_info("%u CPUs online", cpus_online);
+	console_input_init();
 	vmm_main();
 	sched_run_idle();
 }

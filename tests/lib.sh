@@ -59,13 +59,54 @@ finish() {
 # and passes when it exits 0, prints every marker (fixed strings, in any
 # order) and no PANIC. A marker starting with '!' must NOT appear.
 qemu_scenario() {
-
   local name=$1 secs=$2 vars=$3; shift 3
   local log="$LOGDIR/${name//\//_}.log"
   # shellcheck disable=SC2086
   timeout --kill-after=5 "$secs" make -s $vars run </dev/null >"$log" 2>&1
+  scenario_verdict "$name" $? "$log" "" "$@"
+}
+
+# qemu_console NAME SECONDS "MAKE VARIABLES" STEPS MARKER...: as
+# qemu_scenario, with the console typed into. STEPS holds one step a line:
+# "wait TEXT" waits until the console has shown TEXT (a fixed string),
+# "type TEXT" types TEXT (printf %b: \n, \001 for Ctrl-A). A wait that
+# ends with QEMU or the timeout fails the scenario.
+qemu_console() {
+  local name=$1 secs=$2 vars=$3 steps=$4; shift 4
+  local log="$LOGDIR/${name//\//_}.log" fifo tty pid step arg missing=""
+  fifo=$(mktemp -u "${TMPDIR:-/tmp}/cvisor-console.XXXXXX")
+  mkfifo "$fifo" || { fail "$name" "mkfifo $fifo"; return; }
+  : >"$log"
+  # shellcheck disable=SC2086
+  timeout --kill-after=5 "$secs" make -s $vars run <"$fifo" >"$log" 2>&1 &
+  pid=$!
+  exec {tty}>"$fifo"
+  rm -f "$fifo"
+  while IFS= read -r step; do
+    arg=${step#* }
+    case $step in
+      wait\ *)
+        until grep -qF -- "$arg" "$log"; do
+          if ! kill -0 "$pid" 2>/dev/null; then
+            missing+=" never:'$arg'"; break 2
+          fi
+          sleep 0.1
+        done ;;
+      type\ *) printf '%b' "$arg" >&"$tty" ;;
+      "") ;;
+      *) missing+=" bad-step:'$step'"; break ;;
+    esac
+  done <<<"$steps"
+  wait "$pid"
   local rc=$?
-  local missing=""
+  exec {tty}>&-
+  scenario_verdict "$name" "$rc" "$log" "$missing" "$@"
+}
+
+# scenario_verdict NAME RC LOG PROBLEMS MARKER...: records a QEMU
+# scenario's result from its exit status and log (markers as above).
+scenario_verdict() {
+  local name=$1 rc=$2 log=$3 missing=$4; shift 4
   for m in "$@"; do
     if [ "${m:0:1}" = "!" ]; then
       grep -qF -- "${m:1}" "$log" && missing+=" unexpected:'${m:1}'"

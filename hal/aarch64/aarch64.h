@@ -26,7 +26,9 @@ void arch_mmu_enable(void);
 /* PSCI through the firmware (SMC: QEMU's conduit with EL2 enabled). */
 uint64_t arch_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 
-void pl011_init(paddr_t base);
+struct fdt;
+/* Finds the console PL011 (address, interrupt) in the host DTB. */
+void pl011_probe(const struct fdt *f);
 int gic_probe(const void *fdt_blob);
 
 #endif

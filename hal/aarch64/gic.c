@@ -1,6 +1,7 @@
 /* The host's GIC, version 3 (system-register CPU interface, one
  * redistributor per CPU) or version 2 (memory-mapped CPU interface), as
- * the DTB describes it. Host SPIs are routed to one CPU. */
+ * the DTB describes it. Host SPIs are group 1 (v3) or 0 (v2) and routed
+ * to one CPU. */
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <hal/hal.h>

@@ -2,7 +2,6 @@
  * RAM, CPUs, the console UART and the GIC. */
 #include <arch/sysreg.h>
 #include <hal/hal.h>
-#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <lib/fdt.h>
 #include <string.h>
@@ -62,8 +61,6 @@ void hal_early_init(struct hal_boot_info *info)
 {
 	const void *blob = platform_find_dtb();
 	struct fdt f;
-	struct fdt_prop p;
-	uint64_t base;
 
 	info->platform = "aarch64 (EL2)";
 	info->image_start = ptr_to_pa(__image_start);
@@ -71,13 +68,7 @@ void hal_early_init(struct hal_boot_info *info)
 	if (fdt_open(&f, blob, 1 << 20) != FDT_OK)
 		panic("no usable device tree at %p", blob);
 	host_dtb = blob;
-	int uart = fdt_find_compatible(&f, -1, "arm,pl011");
-	if (uart >= 0 && fdt_get_prop(&f, uart, "reg", &p) == FDT_OK &&
-	    fdt_prop_cells(&p, 0, 2, &base)) {
-		pl011_init(base);
-		hostres_claim(base, 0x1000, HOSTRES_CVISOR, "cvisor's console UART",
-			      NULL);
-	}
+	pl011_probe(&f);
 	fdt_for_each_memory(&f, platform_add_ram, info);
 	platform_cpus(&f, info);
 	if (!info->ram_count)

@@ -36,3 +36,10 @@ int hal_console_getc(void)
 		return -1;
 	return uart_read(UART_RBR);
 }
+
+/* No receive interrupt yet: the console is read by polling only (no VM
+ * takes console input on this architecture so far). */
+unsigned hal_console_rx_irq(void)
+{
+	return HAL_IRQ_NONE;
+}

@@ -39,3 +39,10 @@ int hal_console_getc(void)
 		return -1;
 	return inb(COM1 + UART_THR);
 }
+
+/* No receive interrupt yet (COM1's IRQ 4 goes through the IOAPIC, which
+ * cvisor does not drive): the console is read by polling only. */
+unsigned hal_console_rx_irq(void)
+{
+	return HAL_IRQ_NONE;
+}

@@ -67,6 +67,12 @@ void hal_cpu_relax(void);
 void hal_console_putc(char c);
 /* A character from the console, or -1 when none is waiting. */
 int hal_console_getc(void);
+/* Turns on the console's receive interrupt at the UART and returns its
+ * host interrupt id (the caller registers a handler and enables it at the
+ * interrupt controller), or HAL_IRQ_NONE when this platform's console has
+ * none. Boot CPU, once, after hal_irqchip_init(). The handler drains
+ * hal_console_getc(); the interrupt drops once the UART is empty. */
+unsigned hal_console_rx_irq(void);
 
 /* ---- host interrupt controller ---- */
 

@@ -494,3 +494,20 @@ int vgic_init(void)
 	vtimer_init();
 	return 0;
 }
+
+/* ---- interrupt lines of emulated devices ---- */
+
+void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
+{
+	struct vgic *g = vgic_of(vm);
+
+	if (irq < VGIC_NR_PRIVATE || irq >= g->nr_irqs)
+		return;               /* SPIs only: no device drives a PPI */
+	struct virq *q = &g->spi[irq - VGIC_NR_PRIVATE];
+	spin_lock(&g->lock);
+	if (level && !q->line && !q->level)
+		q->pending = true;    /* configured edge-triggered: the rise */
+	q->line = level;
+	vgic_update(vm, NULL, irq);
+	spin_unlock(&g->lock);
+}

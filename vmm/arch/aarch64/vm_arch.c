@@ -91,7 +91,7 @@ void vm_arch_destroy(struct vm *vm)
 
 int vm_arch_create_devices(struct vm *vm)
 {
-	if (vuart_pl011_create(vm, VIRT_UART_BASE)) {
+	if (vuart_pl011_create(vm, VIRT_UART_BASE, 32 + VIRT_UART_SPI)) {
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
 	}

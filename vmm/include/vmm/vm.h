@@ -90,6 +90,11 @@ int vm_arch_create_devices(struct vm *vm);
  * same number. 0, -1 when it is not one a VM can be given, -2 when the
  * host interrupt is already used (by cvisor or another VM). */
 int vm_arch_passthrough_irq(struct vm *vm, unsigned irq);
+/* Sets the level of the VM's interrupt line 'irq' (the number the guest
+ * sees: an aarch64 INTID), driven by an emulated device: high while the
+ * device wants service. An edge-triggered line latches each rise. Any
+ * CPU; the device's own lock may be held. */
+void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level);
 /* Puts VM-wide arch state (interrupt controller) back in its reset state;
  * every vCPU is parked. */
 void vm_arch_reset(struct vm *vm);

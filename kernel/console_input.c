@@ -1,0 +1,143 @@
+/* Console input (see console_input.h): the host UART's receive interrupt,
+ * the focus and its hot key. */
+#include <kernel/console_input.h>
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
+
+/* Lock order: input_lock, then whatever an input's callbacks take, then
+ * console_lock. */
+static spinlock_t input_lock = SPINLOCK_INIT;
+static struct console_input *inputs;     /* in registration order */
+static struct console_input *focus;      /* NULL: cvisor */
+static unsigned switch_count;            /* Ctrl-As held back so far */
+
+/* Typed for the focus, not yet taken by it. */
+static char queue[CONSOLE_INPUT_QUEUE];
+static size_t queue_head, queue_len;
+
+/* Hands the focus what waits for it, as far as it takes it. */
+static void queue_deliver(void)
+{
+	while (queue_len && focus) {
+		size_t n = MIN(queue_len, sizeof(queue) - queue_head);
+		size_t took = focus->receive(focus->ctx, queue + queue_head, n);
+		queue_head = (queue_head + took) % sizeof(queue);
+		queue_len -= took;
+		if (took < n)
+			break;
+	}
+	if (!focus)
+		queue_head = queue_len = 0;
+}
+
+static void cvisor_receive(char c)
+{
+	if (c == '\r' || c == '\n')
+		console_printf("[cvisor] cvisor has no shell yet; Ctrl-A three "
+			       "times gives console input to %s\n", inputs ?
+			       inputs->label : "a VM (none takes it)");
+}
+
+static void input_char(char c)
+{
+	if (!focus) {
+		cvisor_receive(c);
+		return;
+	}
+	if (queue_len == sizeof(queue)) {
+		queue_deliver();
+		if (queue_len == sizeof(queue)) {
+			if (focus->lost)
+				focus->lost(focus->ctx, 1);
+			return;
+		}
+	}
+	queue[(queue_head + queue_len++) % sizeof(queue)] = c;
+}
+
+static void focus_set(struct console_input *in)
+{
+	queue_head = queue_len = 0;     /* typed for the one before */
+	focus = in;
+	console_printf("[cvisor] console input now goes to %s; Ctrl-A three "
+		       "times switches\n", in ? in->label : "cvisor");
+}
+
+/* The hot key: cvisor -> each input in turn -> cvisor. */
+static void focus_next(void)
+{
+	focus_set(focus ? focus->next : inputs);
+}
+
+static void console_rx_irq(unsigned irq, void *arg)
+{
+	int c;
+
+	(void)irq, (void)arg;
+	spin_lock(&input_lock);
+	while ((c = hal_console_getc()) >= 0) {
+		if (c == CONSOLE_SWITCH_CHAR) {
+			if (++switch_count < CONSOLE_SWITCH_COUNT)
+				continue;
+			switch_count = 0;
+			focus_next();
+			continue;
+		}
+		/* Fewer than three Ctrl-As were ordinary input after all. */
+		for (; switch_count; switch_count--)
+			input_char(CONSOLE_SWITCH_CHAR);
+		input_char((char)c);
+	}
+	queue_deliver();
+	spin_unlock(&input_lock);
+}
+
+void console_input_init(void)
+{
+	unsigned irq = hal_console_rx_irq();
+
+	if (irq == HAL_IRQ_NONE) {
+		pr_info("the console has no receive interrupt: input is not read");
+		return;
+	}
+	irq_register(irq, console_rx_irq, NULL);
+	hal_irqchip_enable(irq, this_cpu_id());
+}
+
+void console_input_add(struct console_input *in)
+{
+	struct console_input **p;
+
+	spin_lock(&input_lock);
+	in->next = NULL;
+	for (p = &inputs; *p; p = &(*p)->next)
+		;
+	*p = in;
+	if (inputs == in)
+		focus_set(in);          /* the first one gets the focus */
+	spin_unlock(&input_lock);
+}
+
+void console_input_remove(struct console_input *in)
+{
+	spin_lock(&input_lock);
+	for (struct console_input **p = &inputs; *p; p = &(*p)->next) {
+		if (*p != in)
+			continue;
+		if (focus == in)
+			focus_set(in->next);
+		*p = in->next;
+		break;
+	}
+	spin_unlock(&input_lock);
+}
+
+void console_input_ready(const struct console_input *in)
+{
+	spin_lock(&input_lock);
+	if (focus == in)
+		queue_deliver();
+	spin_unlock(&input_lock);
+}

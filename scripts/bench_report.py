@@ -47,8 +47,9 @@ def parse(path, mode):
             res["order"].append(name)
         m = NA_RE.search(line)
         if m:
-            why = ("no hypervisor to call" if m.group(2) == "native"
-                   else f"trapped, ESR {m.group(2)}")
+            why = {"native": "no hypervisor to call",
+                   "nocpu": "the second CPU did not start"}.get(
+                       m.group(2), f"trapped, ESR {m.group(2)}")
             res["ops"][m.group(1)] = {"instructions": None, "unavailable": why}
             res["order"].append(m.group(1))
     m = COMPUTE_RE.search(text)

@@ -7,13 +7,8 @@
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
 
-static void vcpu_handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 {
-	if (mmio_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
-			e->mmio.write, &e->mmio.data)) {
-		vcpu_arch_mmio_done(v, e);
-		return;
-	}
 	/* Reported at warning level a few times per VM, then at debug
 	 * level: a guest probing in a loop must not flood the console. */
 	struct vm *vm = v->vm;
@@ -113,16 +108,12 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
 	switch (e->kind) {
 	case EXIT_NONE:
+	case EXIT_HYPERCALL:
+	case EXIT_MMIO:
+		vcpu_handle_exit_inline(v, e);
 		break;
 	case EXIT_IRQ:
 		irq_dispatch();
-		break;
-	case EXIT_HYPERCALL:
-		vcpu_arch_set_return(v, hypercall_handle(v, e->hypercall.nr,
-							 e->hypercall.args));
-		break;
-	case EXIT_MMIO:
-		vcpu_handle_mmio(v, e);
 		break;
 	case EXIT_HALT:
 		vcpu_wait_for_irq(v);

@@ -1,12 +1,15 @@
 /* Entering and leaving the guest.
  *
- * uint64_t arch_guest_run(struct guest_regs *regs) saves the host's
- * callee-saved registers on the stack, loads the guest's general registers,
- * ELR and SPSR, and ERETs. The next exception from the guest lands in the
- * lower-EL vectors with SP_EL2 where we left it, saves the guest's
- * registers back into *regs and returns the exit kind to the caller, as if
- * arch_guest_run had been an ordinary call. EL1 system registers are not
- * touched here: they stay live in the CPU while the vCPU is loaded. */
+ * void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e) saves
+ * the host's callee-saved registers on the stack, loads the guest's
+ * general registers, ELR and SPSR, and ERETs. The next exception from the
+ * guest lands in the lower-EL vectors with SP_EL2 where we left it; the
+ * guest's registers go back into *regs and vcpu_arch_exit(regs, e, kind)
+ * decodes the exit into *e. An exit it handles whole (a hypercall, an
+ * emulated MMIO access...) re-enters the guest at once; the others return
+ * from arch_guest_run to the vCPU loop, as if it had been an ordinary
+ * call. EL1 system registers are not touched here: they stay live in the
+ * CPU while the vCPU is loaded. */
 #include <arch/asm_offsets.h>
 
 	.text
@@ -19,7 +22,8 @@ arch_guest_run:
 	stp	x25, x26, [sp, #48]
 	stp	x27, x28, [sp, #64]
 	stp	x29, x30, [sp, #80]
-	str	x0, [sp, #GFRAME_REGS]
+	stp	x0, x1, [sp, #GFRAME_REGS]     /* regs, e */
+guest_enter:                                /* x0 = regs */
 	ldp	x1, x2, [x0, #GREGS_ELR]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
@@ -65,8 +69,13 @@ arch_guest_exit:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GREGS_ELR]
-	mov	x0, x1
-	ldp	x19, x20, [sp, #0]
+	mov	x2, x1
+	ldr	x1, [sp, #GFRAME_EXIT]
+	bl	vcpu_arch_exit                  /* (regs, e, kind) */
+	cbz	w0, 1f
+	ldr	x0, [sp, #GFRAME_REGS]          /* handled: straight back in */
+	b	guest_enter
+1:	ldp	x19, x20, [sp, #0]
 	ldp	x21, x22, [sp, #16]
 	ldp	x23, x24, [sp, #32]
 	ldp	x25, x26, [sp, #48]

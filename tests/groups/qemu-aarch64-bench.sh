@@ -2,17 +2,19 @@
 # and the report is complete and well-formed. Numbers are not asserted
 # (docs/bench.md has the goals); only that each op that works today was
 # measured and that the compute loop agrees natively and under cvisor.
+# The interrupt ops hang (and the run times out) if cvisor loses a virtual
+# IPI or stops delivering the virtual timer to a guest that polls.
 bench_json_ok() {
   python3 - build/bench/aarch64.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 ops = d["ops"]
-for name in ("null_hypercall", "psci_version", "uart_write"):
+for name in ("null_hypercall", "psci_version", "gicd_typer_read", "uart_write",
+             "ipi_round_trip", "vtimer_irq"):
     v = ops[name]["cvisor"]
     assert isinstance(v, (int, float)) and v > 0, (name, v)
-g = ops["gicd_typer_read"]
-assert g["cvisor"] is not None or "cvisor_unavailable" in g, g
-assert ops["gicd_typer_read"]["native"] is not None
+    if name != "null_hypercall":
+        assert ops[name]["native"] is not None, (name, ops[name])
 assert abs(d["empty_loop_instructions"] - 2) < 0.1, d["empty_loop_instructions"]
 c = d["compute"]
 assert c["cvisor_instructions"] > 0 and c["native_instructions"] > 0

@@ -57,6 +57,20 @@ LOOP_ENTRY uart_write
 	b.ne	1b
 LOOP_EXIT
 
+/* A virtual IPI to CPU 1 and its answer back (main.c: bench_ipi_once). */
+LOOP_ENTRY ipi_round_trip
+1:	bl	bench_ipi_once
+	subs	x19, x19, #1
+	b.ne	1b
+LOOP_EXIT
+
+/* A virtual timer interrupt taken and EOI'd (main.c: bench_vtimer_once). */
+LOOP_ENTRY vtimer_irq
+1:	bl	bench_vtimer_once
+	subs	x19, x19, #1
+	b.ne	1b
+LOOP_EXIT
+
 /* Compute-bound work: xorshift64 steps and a load/store over a 64 KiB
  * buffer. Returns a checksum, equal natively and under cvisor. */
 	.global bench_compute

@@ -45,13 +45,11 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t *x = v->arch.regs.x;
 	uint32_t fn = (uint32_t)x[0];
 
-	if ((x[0] >> 32) || (fn >> 24 & 0x3f) != 0x04 || !psci_known(fn)) {
-		if ((x[0] >> 24 & 0x3f) == 0x04 && !(x[0] >> 32)) {
-			/* The PSCI range, but a function we don't have. */
-			x[0] = PSCI_NOT_SUPPORTED;
-			return true;
-		}
+	if (!psci_range(x[0]))
 		return false;
+	if (!psci_known(fn)) {
+		x[0] = PSCI_NOT_SUPPORTED;      /* one we don't have */
+		return true;
 	}
 	switch (fn) {
 	case PSCI_VERSION:

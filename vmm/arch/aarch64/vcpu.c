@@ -3,10 +3,12 @@
 #include <arch/sysreg.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
+#include <vmm/vcpu.h>
 #include <vmm/vm.h>
 #include "vmm_aarch64.h"
 
-uint64_t arch_guest_run(struct guest_regs *regs);
+void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
+bool vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -109,13 +111,12 @@ static void pauth_restore(const uint64_t *k)
 	write_sysreg(S3_0_C2_C3_0, k[8]); write_sysreg(S3_0_C2_C3_1, k[9]);
 }
 
-/* The vCPU whose state is in each pCPU, for host interrupts that belong
- * to it (its timers, the vGIC's maintenance interrupt). */
-static struct vcpu *loaded_vcpu[MAX_CPUS];
-
+/* The vCPU whose state is in this pCPU (the vmm's per-CPU state), for
+ * host interrupts that belong to it (its timers, the vGIC's maintenance
+ * interrupt) and for the emulated devices with per-vCPU registers. */
 struct vcpu *vcpu_loaded(void)
 {
-	return loaded_vcpu[this_cpu_id()];
+	return this_cpu()->vmm;
 }
 
 int vcpu_arch_create(struct vcpu *v)
@@ -134,7 +135,7 @@ void vcpu_arch_load(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 
-	loaded_vcpu[this_cpu_id()] = v;
+	this_cpu()->vmm = v;
 	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(vtcr_el2, arch_vtcr());
 	write_sysreg(vmpidr_el2, a->vmpidr);
@@ -161,7 +162,7 @@ void vcpu_arch_put(struct vcpu *v)
 	vtimer_put(v);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
-	loaded_vcpu[this_cpu_id()] = NULL;
+	this_cpu()->vmm = NULL;
 }
 
 uint64_t vcpu_arch_pc(const struct vcpu *v)
@@ -279,15 +280,13 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t esr = read_sysreg(esr_el2);
 	struct guest_regs *r = &v->arch.regs;
 
-	v->arch.last_esr = esr;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
-		if (psci_handle(v, e))
+		if (psci_range(r->x[0]) && psci_handle(v, e))
 			return;
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = r->x[0];
-		for (int i = 0; i < 6; i++)
-			e->hypercall.args[i] = r->x[i + 1];
+		e->hypercall.args = &r->x[1];
 		return;   /* ELR already points past HVC */
 	case EC_SMC64:
 		skip_instruction(v);   /* SMC traps with ELR at the SMC */
@@ -295,6 +294,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return;
 	case EC_DABT_LOW:
+		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
 		decode_dabt(v, esr, e);
 		return;
 	case EC_IABT_LOW:
@@ -324,24 +324,46 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	}
 }
 
-void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+static void vgic_flush_queued(struct vcpu *v)
 {
 	struct vgic_cpu *gc = &v->arch.vgic;
 
 	if (READ_ONCE(gc->nr_queued) || READ_ONCE(gc->resync))
 		vgic_flush(v);
-	uint64_t kind = arch_guest_run(&v->arch.regs);
-	if (gc->lr_used)
-		vgic_sync(v);
+}
 
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	vgic_flush_queued(v);
+	arch_guest_run(&v->arch.regs, e);
+}
+
+/* Every exit from the guest comes here first (guest_entry.S), with the
+ * guest's registers saved in 'r': it is decoded into 'e'. The exits the
+ * vCPU loop has no part in (hypercalls, PSCI calls answered in place,
+ * emulated MMIO, trapped system registers) are handled here, and the
+ * guest goes straight back in (true) unless the loop has something to
+ * do: then 'e' says EXIT_NONE. False returns 'e' to the loop. */
+bool vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+
+	if (v->arch.vgic.lr_used)
+		vgic_sync(v);
 	e->kind = EXIT_NONE;
-	if (likely(kind == GUEST_EXIT_SYNC))
+	if (likely(kind == GUEST_EXIT_SYNC)) {
 		handle_sync(v, e);
-	else if (kind == GUEST_EXIT_IRQ)
+	} else if (kind == GUEST_EXIT_IRQ) {
 		e->kind = EXIT_IRQ;
-	else {
+		return false;
+	} else {
 		e->kind = EXIT_FAULT;
 		e->fault.what = "SError from the guest";
 		e->fault.info = read_sysreg(esr_el2);
+		return false;
 	}
+	if (!vcpu_handle_exit_inline(v, e))
+		return false;
+	vgic_flush_queued(v);
+	return true;
 }

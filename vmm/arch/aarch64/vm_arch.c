@@ -113,8 +113,10 @@ void vm_arch_reset(struct vm *vm)
 {
 	/* The stage-2 tables and VMID stay; the GIC starts afresh. */
 	vgic_reset(vm);
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vgic_vcpu_reset(vm->vcpus[i]);
+		vtimer_vcpu_init(vm->vcpus[i]);
+	}
 }
 
 const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)

@@ -15,6 +15,12 @@
 
 /* VTCR_EL2 for the stage-2 format of stage2.c. */
 uint64_t arch_vtcr(void);
+/* Whether x0 is a function id of the PSCI range: SMCCC's standard
+ * secure service (owner 4), 32- or 64-bit. */
+static inline bool psci_range(uint64_t x0)
+{
+	return !(x0 >> 32) && (x0 >> 24 & 0x3f) == 0x04;
+}
 /* Answers a PSCI call in x0 (HVC or SMC); false when x0 is not a PSCI
  * function id (an HVC is then a hypercall). */
 bool psci_handle(struct vcpu *v, struct vcpu_exit *e);

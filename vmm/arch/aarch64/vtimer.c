@@ -81,6 +81,11 @@ void vtimer_load(struct vcpu *v)
 void vtimer_vcpu_init(struct vcpu *v)
 {
 	v->arch.timer_ev.fn = vtimer_event;
+	/* Forwarded host PPIs: the guest's deactivation unmasks the host's
+	 * (vgic_hw_unmask), or a guest that polls instead of waiting in WFI
+	 * would get its first timer interrupt only. */
+	v->arch.vgic.priv[VTIMER_PPI].hwirq = VTIMER_PPI;
+	v->arch.vgic.priv[PTIMER_PPI].hwirq = PTIMER_PPI;
 }
 
 void vtimer_init(void)

@@ -25,7 +25,7 @@ struct vcpu_exit {
 	union {
 		struct {
 			uint64_t nr;
-			uint64_t args[6];
+			const uint64_t *args;   /* 6, in the saved registers */
 		} hypercall;
 		struct {
 			gpaddr_t addr;

@@ -22,6 +22,9 @@ struct mmio_device {
 
 struct mmio_bus {
 	unsigned count;
+	/* The device the last access hit, tried first: a guest tends to
+	 * stay with one device (vCPUs race on it harmlessly). */
+	unsigned last;
 	struct mmio_device dev[MMIO_MAX_DEVICES];
 };
 

@@ -2,12 +2,46 @@
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
-struct vm;
-struct vcpu;
+#include <kernel/sched.h>
+#include <vmm/vm.h>
+#include <vmm/vmm.h>
 
 /* Body of each vCPU's task: runs the guest and handles its exits until
  * the vCPU is stopped. */
 void vcpu_task_main(void *vcpu);
+/* An MMIO access no device answered: reported, and an abort for the
+ * guest. */
+void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e);
+
+/* Handles an exit that needs nothing of the vCPU's task (no waiting,
+ * scheduling or power change): EXIT_NONE, a hypercall, an MMIO access;
+ * 'e' then says EXIT_NONE. The arch's exit path calls it on every exit,
+ * to re-enter the guest at once when it returns true: the exit was
+ * handled, the vCPU is still on and its pCPU has nothing to reschedule.
+ * False: the loop has the rest to do. Inline, for that path's sake. */
+static inline bool vcpu_handle_exit_inline(struct vcpu *v, struct vcpu_exit *e)
+{
+	switch (e->kind) {
+	case EXIT_NONE:
+		break;
+	case EXIT_HYPERCALL:
+		vcpu_arch_set_return(v, hypercall_handle(v, e->hypercall.nr,
+							 e->hypercall.args));
+		break;
+	case EXIT_MMIO:
+		if (mmio_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
+				e->mmio.write, &e->mmio.data))
+			vcpu_arch_mmio_done(v, e);
+		else
+			vcpu_mmio_unanswered(v, e);
+		break;
+	default:
+		return false;
+	}
+	e->kind = EXIT_NONE;
+	return READ_ONCE(v->state) == VCPU_ON && !sched_need_resched();
+}
+
 /* Makes 'v' notice new work (an interrupt for it) soon: wakes it from a
  * WFI, or makes it leave the guest if it runs on another pCPU. */
 void vcpu_kick(struct vcpu *v);

@@ -13,6 +13,7 @@
 
 /* arch_guest_run()'s frame on the host stack */
 #define GFRAME_SIZE 112
-#define GFRAME_REGS 96
+#define GFRAME_REGS 96      /* struct guest_regs * */
+#define GFRAME_EXIT 104     /* struct vcpu_exit * */
 
 #endif

@@ -196,28 +196,34 @@ static void decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 		vcpu_arch_inject_abort(v, gpa, iss & (1u << 6));
 		return;
 	}
+	unsigned width = 1u << (iss >> 22 & 3);
+	bool write = iss & (1u << 6);
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
-	e->mmio.width = 1u << (iss >> 22 & 3);
-	e->mmio.write = iss & (1u << 6);
-	e->mmio.data = e->mmio.write && srt != 31 ? v->arch.regs.x[srt] : 0;
-	if (e->mmio.width < 8)
-		e->mmio.data &= (1ull << (e->mmio.width * 8)) - 1;
+	e->mmio.width = width;
+	e->mmio.write = write;
+	e->mmio.data = write && srt != 31 ? v->arch.regs.x[srt] : 0;
+	if (width < 8)
+		e->mmio.data &= (1ull << (width * 8)) - 1;
+	/* What the load's completion needs, worked out once here. */
+	v->arch.mmio_rt = write ? 31 : (uint8_t)srt;
+	v->arch.mmio_sext = (iss & (1u << 21)) && width < 8 ?
+		(uint8_t)(64 - width * 8) : 0;             /* SSE */
+	v->arch.mmio_w32 = !(iss & (1u << 15));            /* SF = 0 */
 }
 
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
-	uint64_t esr_iss = v->arch.last_esr & 0x1ffffff;
-	unsigned srt = esr_iss >> 16 & 0x1f;
-	uint64_t val = e->mmio.data;
+	struct vcpu_arch *a = &v->arch;
+	unsigned rt = a->mmio_rt;
 
-	if (!e->mmio.write && srt != 31) {
-		unsigned bits = e->mmio.width * 8;
-		if ((esr_iss & (1u << 21)) && bits < 64 && (val >> (bits - 1) & 1))
-			val |= ~0ull << bits;        /* SSE: sign-extend */
-		if (!(esr_iss & (1u << 15)))
-			val &= 0xffffffffull;         /* SF = 0: W register */
-		v->arch.regs.x[srt] = val;
+	if (rt != 31) {
+		uint64_t val = e->mmio.data;
+		if (a->mmio_sext)
+			val = (uint64_t)((int64_t)(val << a->mmio_sext) >> a->mmio_sext);
+		if (a->mmio_w32)
+			val &= 0xffffffffull;
+		a->regs.x[rt] = val;
 	}
 	skip_instruction(v);
 }
@@ -294,7 +300,6 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return;
 	case EC_DABT_LOW:
-		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
 		decode_dabt(v, esr, e);
 		return;
 	case EC_IABT_LOW:

@@ -180,52 +180,72 @@ static void skip_instruction(struct vcpu *v)
 	v->arch.regs.elr += 4;
 }
 
-/* Data abort at an address no RAM region maps: an MMIO access. */
+/* Completes an emulated access described by syndrome 'iss': 'val' into
+ * the target register (none for a store or XZR), sign-extended (SSE) and
+ * cut to a W register (SF = 0) as the instruction asks. */
+static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
+				 uint64_t val)
+{
+	unsigned srt = iss >> 16 & 0x1f;
+
+	if (!(iss & (1u << 6)) && srt != 31) {
+		unsigned shift = 64 - width * 8;
+		if ((iss & (1u << 21)) && shift)          /* SSE: sign-extend */
+			val = (uint64_t)((int64_t)(val << shift) >> shift);
+		if (!(iss & (1u << 15)))
+			val &= 0xffffffffull;         /* SF = 0: W register */
+		v->arch.regs.x[srt] = val;
+	}
+	skip_instruction(v);
+}
+
+/* Data abort at an address no RAM region maps: an MMIO access. It is
+ * emulated here, the decode kept in registers, rather than handed up as
+ * EXIT_MMIO: the same steps as the generic handler's (device, completion,
+ * or an abort when no device answers), for the most frequent exit. */
 static void decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);
 	gpaddr_t gpa = (read_sysreg(hpfar_el2) >> 4) << 12 |
 		       (read_sysreg(far_el2) & 0xfff);
 	unsigned srt = iss >> 16 & 0x1f;
+	bool write = iss & (1u << 6);
 
 	if (!(iss & (1u << 24))) {
 		/* ISV = 0 (e.g. a load pair): no syndrome to emulate from. */
 		pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)gpa, (unsigned long long)v->arch.regs.elr);
-		vcpu_arch_inject_abort(v, gpa, iss & (1u << 6));
+		vcpu_arch_inject_abort(v, gpa, write);
 		return;
 	}
 	unsigned width = 1u << (iss >> 22 & 3);
-	bool write = iss & (1u << 6);
+	uint64_t val = 0;
+	if (write && srt != 31) {
+		val = v->arch.regs.x[srt];
+		if (width < 8)
+			val &= (1ull << (width * 8)) - 1;
+	}
+	if (likely(mmio_access(&v->vm->mmio, gpa, width, write, &val))) {
+		mmio_complete(v, iss, width, val);
+		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
+				       * generic handler's switch */
+		return;
+	}
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
 	e->mmio.width = width;
 	e->mmio.write = write;
-	e->mmio.data = write && srt != 31 ? v->arch.regs.x[srt] : 0;
-	if (width < 8)
-		e->mmio.data &= (1ull << (width * 8)) - 1;
-	/* What the load's completion needs, worked out once here. */
-	v->arch.mmio_rt = write ? 31 : (uint8_t)srt;
-	v->arch.mmio_sext = (iss & (1u << 21)) && width < 8 ?
-		(uint8_t)(64 - width * 8) : 0;             /* SSE */
-	v->arch.mmio_w32 = !(iss & (1u << 15));            /* SF = 0 */
+	e->mmio.data = val;
+	vcpu_mmio_unanswered(v, e);
+	e->kind = EXIT_NONE;
 }
 
+/* For an EXIT_MMIO the generic handler emulates (aarch64's own exits are
+ * emulated in decode_dabt(), the syndrome kept in last_esr all the same). */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
-	struct vcpu_arch *a = &v->arch;
-	unsigned rt = a->mmio_rt;
-
-	if (rt != 31) {
-		uint64_t val = e->mmio.data;
-		if (a->mmio_sext)
-			val = (uint64_t)((int64_t)(val << a->mmio_sext) >> a->mmio_sext);
-		if (a->mmio_w32)
-			val &= 0xffffffffull;
-		a->regs.x[rt] = val;
-	}
-	skip_instruction(v);
+	mmio_complete(v, v->arch.last_esr & 0x1ffffff, e->mmio.width, e->mmio.data);
 }
 
 /* Where an exception taken to EL1 enters the guest's vector table: from
@@ -300,6 +320,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return;
 	case EC_DABT_LOW:
+		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
 		decode_dabt(v, esr, e);
 		return;
 	case EC_IABT_LOW:

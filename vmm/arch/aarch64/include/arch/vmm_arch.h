@@ -34,11 +34,7 @@ struct vcpu_arch {
 	struct fp_regs fp;
 	uint64_t hcr;
 	uint64_t vmpidr;
-	/* How the MMIO load being emulated completes, from its syndrome:
-	 * the target register (31: none, a store or XZR), the shift that
-	 * sign-extends the value (0: none), a W register (SF = 0). */
-	uint8_t mmio_rt, mmio_sext;
-	bool mmio_w32;
+	uint64_t last_esr;         /* syndrome of the last exit */
 	bool os_lock;              /* OSLSR_EL1.OSLK, emulated (sysreg.c) */
 	struct vgic_cpu vgic;
 	struct timer_event timer_ev;  /* its timers while it is out */

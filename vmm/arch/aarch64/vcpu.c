@@ -189,9 +189,10 @@ static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
 	unsigned srt = iss >> 16 & 0x1f;
 
 	if (!(iss & (1u << 6)) && srt != 31) {
-		unsigned shift = 64 - width * 8;
-		if ((iss & (1u << 21)) && shift)          /* SSE: sign-extend */
+		if (unlikely(iss & (1u << 21)) && width < 8) {  /* SSE */
+			unsigned shift = 64 - width * 8;
 			val = (uint64_t)((int64_t)(val << shift) >> shift);
+		}
 		if (!(iss & (1u << 15)))
 			val &= 0xffffffffull;         /* SF = 0: W register */
 		v->arch.regs.x[srt] = val;

@@ -183,16 +183,23 @@ static void skip_instruction(struct vcpu *v)
 /* Completes an emulated access described by syndrome 'iss': 'val' into
  * the target register (none for a store or XZR), sign-extended (SSE) and
  * cut to a W register (SF = 0) as the instruction asks. */
+/* Out of line: a rare case the common path should not compute. */
+static uint64_t __attribute__((noinline)) sign_extend(uint64_t val,
+						       unsigned width)
+{
+	unsigned shift = 64 - width * 8;
+
+	return width < 8 ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
+}
+
 static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
 				 uint64_t val)
 {
 	unsigned srt = iss >> 16 & 0x1f;
 
 	if (!(iss & (1u << 6)) && srt != 31) {
-		if (unlikely(iss & (1u << 21)) && width < 8) {  /* SSE */
-			unsigned shift = 64 - width * 8;
-			val = (uint64_t)((int64_t)(val << shift) >> shift);
-		}
+		if (unlikely(iss & (1u << 21)))       /* SSE */
+			val = sign_extend(val, width);
 		if (!(iss & (1u << 15)))
 			val &= 0xffffffffull;         /* SF = 0: W register */
 		v->arch.regs.x[srt] = val;

@@ -318,22 +318,26 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t esr = read_sysreg(esr_el2);
 	struct guest_regs *r = &v->arch.regs;
 
-	switch (ESR_EC(esr)) {
-	case EC_HVC64:
+	/* The most frequent exits (emulated devices, then hypercalls and
+	 * PSCI), each tested once before the others' dispatch. */
+	if (ESR_EC(esr) == EC_DABT_LOW) {
+		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
+		return decode_dabt(v, esr, e);
+	}
+	if (ESR_EC(esr) == EC_HVC64) {
 		if (psci_range(r->x[0]) && psci_handle(v, e))
 			return false;
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
 		return false;   /* ELR already points past HVC */
+	}
+	switch (ESR_EC(esr)) {
 	case EC_SMC64:
 		skip_instruction(v);   /* SMC traps with ELR at the SMC */
 		if (!psci_handle(v, e))
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
-	case EC_DABT_LOW:
-		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
-		return decode_dabt(v, esr, e);
 	case EC_IABT_LOW:
 		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx",
 			 (unsigned long long)v->vm->id, v->id,

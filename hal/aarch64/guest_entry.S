@@ -4,7 +4,7 @@
  * the host's callee-saved registers on the stack, loads the guest's
  * general registers, ELR and SPSR, and ERETs. The next exception from the
  * guest lands in the lower-EL vectors with SP_EL2 where we left it; the
- * guest's registers go back into *regs and vcpu_arch_exit(regs, e, kind)
+ * guest's registers go back into *regs and vcpu_arch_exit(regs, kind, e)
  * decodes the exit into *e. An exit it handles whole (a hypercall, an
  * emulated MMIO access...) re-enters the guest at once, without reloading
  * x19-x29 when it wrote none of them (the C code preserved them); the
@@ -70,9 +70,8 @@ arch_guest_exit:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GREGS_ELR]
-	mov	x2, x1
-	ldr	x1, [sp, #GFRAME_EXIT]
-	bl	vcpu_arch_exit                  /* (regs, e, kind) */
+	ldr	x2, [sp, #GFRAME_EXIT]          /* x1 = kind, from the vector */
+	bl	vcpu_arch_exit                  /* (regs, kind, e) */
 	cbz	w0, 1f                          /* GUEST_TO_LOOP */
 	ldr	x1, [sp, #GFRAME_REGS]          /* handled: straight back in */
 	tbnz	w0, #1, guest_resume_keep       /* GUEST_RESUME_KEEP */

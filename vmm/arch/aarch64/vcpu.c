@@ -8,7 +8,7 @@
 #include "vmm_aarch64.h"
 
 void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
-unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind);
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -387,7 +387,7 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
  * guest goes straight back in (GUEST_RESUME, or GUEST_RESUME_KEEP when
  * its x19-x29 were not written) unless the loop has something to do:
  * then 'e' says EXIT_NONE. GUEST_TO_LOOP returns 'e' to the loop. */
-unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind)
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 	bool wrote_callee_saved;

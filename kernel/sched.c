@@ -169,11 +169,6 @@ void sched_tick(void)
 		rq->need_resched = true;
 }
 
-bool sched_need_resched(void)
-{
-	return READ_ONCE(this_cpu()->rq.need_resched);
-}
-
 struct task *sched_current(void)
 {
 	return this_cpu()->rq.current;

@@ -262,10 +262,8 @@ static bool vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 
 	if (width > 4 || (off & 3))
 		return false;
-	if (off >= UART_ID && off < UART_ID + 0x20)
-		return true;    /* identification: read-only, writes ignored */
-	if (off > UART_DMACR)
-		return false;
+	if (off > UART_DMACR)   /* identification: read-only, writes ignored */
+		return off >= UART_ID && off < UART_ID + 0x20;
 	if (off == UART_DR)
 		console_guest_putc(u->vm->id, (char)val);
 	spin_lock(&u->lock);

@@ -4,12 +4,13 @@
  * the host's callee-saved registers on the stack, loads the guest's
  * general registers, ELR and SPSR, and ERETs. The next exception from the
  * guest lands in the lower-EL vectors with SP_EL2 where we left it; the
- * guest's registers go back into *regs and vcpu_arch_exit(regs, e, kind)
+ * guest's registers go back into *regs and vcpu_arch_exit(regs, kind, e)
  * decodes the exit into *e. An exit it handles whole (a hypercall, an
- * emulated MMIO access...) re-enters the guest at once; the others return
- * from arch_guest_run to the vCPU loop, as if it had been an ordinary
- * call. EL1 system registers are not touched here: they stay live in the
- * CPU while the vCPU is loaded. */
+ * emulated MMIO access...) re-enters the guest at once, without reloading
+ * x19-x29 when it wrote none of them (the C code preserved them); the
+ * others return from arch_guest_run to the vCPU loop, as if it had been
+ * an ordinary call. EL1 system registers are not touched here: they stay
+ * live in the CPU while the vCPU is loaded. */
 #include <arch/asm_offsets.h>
 
 	.text
@@ -69,11 +70,12 @@ arch_guest_exit:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GREGS_ELR]
-	mov	x2, x1
-	ldr	x1, [sp, #GFRAME_EXIT]
-	bl	vcpu_arch_exit                  /* (regs, e, kind) */
-	cbz	w0, 1f
-	ldr	x0, [sp, #GFRAME_REGS]          /* handled: straight back in */
+	ldr	x2, [sp, #GFRAME_EXIT]          /* x1 = kind, from the vector */
+	bl	vcpu_arch_exit                  /* (regs, kind, e) */
+	cbz	w0, 1f                          /* GUEST_TO_LOOP */
+	ldr	x1, [sp, #GFRAME_REGS]          /* handled: straight back in */
+	tbnz	w0, #1, guest_resume_keep       /* GUEST_RESUME_KEEP */
+	mov	x0, x1
 	b	guest_enter
 1:	ldp	x19, x20, [sp, #0]
 	ldp	x21, x22, [sp, #16]
@@ -83,3 +85,23 @@ arch_guest_exit:
 	ldp	x29, x30, [sp, #80]
 	add	sp, sp, #GFRAME_SIZE
 	ret
+
+/* Re-entry after an exit handled whole that wrote none of the guest's
+ * x19-x29: vcpu_arch_exit(), C, preserved them, so they still hold the
+ * guest's values. x1 = regs. */
+guest_resume_keep:
+	ldp	x2, x3, [x1, #GREGS_ELR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x1, #16]
+	ldp	x4, x5, [x1, #32]
+	ldp	x6, x7, [x1, #48]
+	ldp	x8, x9, [x1, #64]
+	ldp	x10, x11, [x1, #80]
+	ldp	x12, x13, [x1, #96]
+	ldp	x14, x15, [x1, #112]
+	ldp	x16, x17, [x1, #128]
+	ldr	x18, [x1, #144]
+	ldr	x30, [x1, #240]
+	ldp	x0, x1, [x1, #0]
+	eret

@@ -18,6 +18,8 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: load pair from the UART (ISV=0): abort: PASS" \
   "hostile: unaligned UART write reaching cvisor: abort: PASS" \
   "hostile: write to read-only UARTFR: ignored: PASS" \
+  "hostile: sign-extending UART loads (LDRSB X, LDRSB W, LDRSH): PASS" \
+  "hostile: MMIO load into x20: the loaded value reaches the guest: PASS" \
   "hostile: LORC_EL1 (trapped): undefined: PASS" \
   "hostile: no word of the victim VM in our RAM: PASS" \
   "hostile: done, 0 failed" \

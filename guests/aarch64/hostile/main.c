@@ -329,6 +329,22 @@ static void test_mmio(void)
 	uint32_t id = *(volatile uint32_t *)(UART + 0xfe0);
 	check("write to UART ID register: ignored", !esr && id == 0x11, "ID0", id);
 
+	/* Loads that sign-extend, emulated by cvisor: UARTPCellID1 (0xff4)
+	 * reads 0xf0, negative as a byte, positive as a halfword. */
+	uint64_t xb, wb, xh;
+	__asm__ volatile("ldrsb %0, [%3]\n\tldrsb %w1, [%3]\n\tldrsh %2, [%3]"
+			 : "=&r"(xb), "=&r"(wb), "=&r"(xh) : "r"(UART + 0xff4)
+			 : "memory");
+	check("sign-extending UART loads (LDRSB X, LDRSB W, LDRSH)",
+	      xb == ~0xfull && wb == 0xfffffff0u && xh == 0xf0, "LDRSB X", xb);
+	/* Into x20, which cvisor's C code preserves: the loaded value must
+	 * reach us, not the register's old value. UARTPCellID3 is 0xb1. */
+	uint64_t r20;
+	__asm__ volatile("mov x20, xzr\n\tldrsb x20, [%1]\n\tmov %0, x20"
+			 : "=r"(r20) : "r"(UART + 0xffc) : "x20", "memory");
+	check("MMIO load into x20: the loaded value reaches the guest",
+	      r20 == (uint64_t)-0x4f, "x20", r20);
+
 	/* Through a Normal mapping the unaligned access reaches cvisor.
 	 * (Not tested: a misaligned access whose pieces are each aligned,
 	 * e.g. 8 bytes at +4. QEMU reports it to EL2 as separate aligned

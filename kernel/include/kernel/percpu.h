@@ -32,6 +32,12 @@ static inline unsigned this_cpu_id(void)
 	return p ? p->cpu_id : 0;
 }
 
+/* True when the current task should yield at its next chance. */
+static inline bool sched_need_resched(void)
+{
+	return READ_ONCE(this_cpu()->rq.need_resched);
+}
+
 /* The logical CPU whose hardware id is 'hwid', or -1. */
 int percpu_find_hwid(uint64_t hwid);
 

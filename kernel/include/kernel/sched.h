@@ -53,8 +53,9 @@ void sched_block(void);
 void sched_wake(struct task *t);
 /* The time-slice tick handler's work: asks for a switch if others wait. */
 void sched_tick(void);
-/* True when the current task should yield at its next chance. */
-bool sched_need_resched(void);
+/* sched_need_resched(), true when the current task should yield at its
+ * next chance, is inline in kernel/percpu.h (it reads the per-CPU
+ * runqueue, on every VM exit). */
 struct task *sched_current(void);
 
 /* Per-CPU scheduler start: becomes this CPU's idle task. Never returns. */

@@ -15,12 +15,21 @@ typedef struct {
 
 #define SPINLOCK_INIT { 0, 0 }
 
+/* The wait, out of line: an uncontended lock then makes no call, and a
+ * short function taking one needs no stack frame for it. */
+static void __attribute__((noinline, cold, unused))
+spin_lock_wait(spinlock_t *l, uint16_t me)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		hal_cpu_relax();
+}
+
 static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		hal_cpu_relax();
+	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me))
+		spin_lock_wait(l, me);
 }
 
 static inline void spin_unlock(spinlock_t *l)

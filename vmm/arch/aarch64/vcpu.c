@@ -8,7 +8,7 @@
 #include "vmm_aarch64.h"
 
 void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
-bool vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind);
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -180,46 +180,82 @@ static void skip_instruction(struct vcpu *v)
 	v->arch.regs.elr += 4;
 }
 
-/* Data abort at an address no RAM region maps: an MMIO access. */
-static void decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
+/* Completes an emulated access described by syndrome 'iss': 'val' into
+ * the target register (none for a store or XZR), sign-extended (SSE) and
+ * cut to a W register (SF = 0) as the instruction asks. */
+/* Out of line: a rare case the common path should not compute. */
+static uint64_t __attribute__((noinline)) sign_extend(uint64_t val,
+						       unsigned width)
+{
+	unsigned shift = 64 - width * 8;
+
+	return width < 8 ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
+}
+
+static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
+				 uint64_t val)
+{
+	unsigned srt = iss >> 16 & 0x1f;
+
+	if (!(iss & (1u << 6)) && srt != 31) {
+		if (unlikely(iss & (1u << 21)))       /* SSE */
+			val = sign_extend(val, width);
+		if (!(iss & (1u << 15)))
+			val &= 0xffffffffull;         /* SF = 0: W register */
+		v->arch.regs.x[srt] = val;
+	}
+	skip_instruction(v);
+}
+
+/* Data abort at an address no RAM region maps: an MMIO access. It is
+ * emulated here, the decode kept in registers, rather than handed up as
+ * EXIT_MMIO: the same steps as the generic handler's (device, completion,
+ * or an abort when no device answers), for the most frequent exit.
+ * True when it loaded one of x19-x29. */
+static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);
 	gpaddr_t gpa = (read_sysreg(hpfar_el2) >> 4) << 12 |
 		       (read_sysreg(far_el2) & 0xfff);
 	unsigned srt = iss >> 16 & 0x1f;
+	bool write = iss & (1u << 6);
 
 	if (!(iss & (1u << 24))) {
 		/* ISV = 0 (e.g. a load pair): no syndrome to emulate from. */
 		pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)gpa, (unsigned long long)v->arch.regs.elr);
-		vcpu_arch_inject_abort(v, gpa, iss & (1u << 6));
-		return;
+		vcpu_arch_inject_abort(v, gpa, write);
+		return false;
+	}
+	unsigned width = 1u << (iss >> 22 & 3);
+	uint64_t val = 0;
+	if (write && srt != 31) {
+		val = v->arch.regs.x[srt];
+		if (width < 8)
+			val &= (1ull << (width * 8)) - 1;
+	}
+	if (likely(mmio_access(&v->vm->mmio, gpa, width, write, &val))) {
+		mmio_complete(v, iss, width, val);
+		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
+				       * generic handler's switch */
+		return !write && srt >= 19 && srt < 30;
 	}
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
-	e->mmio.width = 1u << (iss >> 22 & 3);
-	e->mmio.write = iss & (1u << 6);
-	e->mmio.data = e->mmio.write && srt != 31 ? v->arch.regs.x[srt] : 0;
-	if (e->mmio.width < 8)
-		e->mmio.data &= (1ull << (e->mmio.width * 8)) - 1;
+	e->mmio.width = width;
+	e->mmio.write = write;
+	e->mmio.data = val;
+	vcpu_mmio_unanswered(v, e);
+	e->kind = EXIT_NONE;
+	return false;
 }
 
+/* For an EXIT_MMIO the generic handler emulates (aarch64's own exits are
+ * emulated in decode_dabt(), the syndrome kept in last_esr all the same). */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
-	uint64_t esr_iss = v->arch.last_esr & 0x1ffffff;
-	unsigned srt = esr_iss >> 16 & 0x1f;
-	uint64_t val = e->mmio.data;
-
-	if (!e->mmio.write && srt != 31) {
-		unsigned bits = e->mmio.width * 8;
-		if ((esr_iss & (1u << 21)) && bits < 64 && (val >> (bits - 1) & 1))
-			val |= ~0ull << bits;        /* SSE: sign-extend */
-		if (!(esr_iss & (1u << 15)))
-			val &= 0xffffffffull;         /* SF = 0: W register */
-		v->arch.regs.x[srt] = val;
-	}
-	skip_instruction(v);
+	mmio_complete(v, v->arch.last_esr & 0x1ffffff, e->mmio.width, e->mmio.data);
 }
 
 /* Where an exception taken to EL1 enters the guest's vector table: from
@@ -275,52 +311,58 @@ static void inject_undef(struct vcpu *v)
 	inject_sync(v, ESR_IL);      /* EC 0: unknown reason */
 }
 
-static void handle_sync(struct vcpu *v, struct vcpu_exit *e)
+/* Decodes (and, where it can, handles) a synchronous exit; true when it
+ * may have written one of the guest's x19-x29. */
+static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 {
 	uint64_t esr = read_sysreg(esr_el2);
 	struct guest_regs *r = &v->arch.regs;
 
-	switch (ESR_EC(esr)) {
-	case EC_HVC64:
+	/* The most frequent exits (emulated devices, then hypercalls and
+	 * PSCI), each tested once before the others' dispatch. */
+	if (ESR_EC(esr) == EC_DABT_LOW) {
+		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
+		return decode_dabt(v, esr, e);
+	}
+	if (ESR_EC(esr) == EC_HVC64) {
 		if (psci_range(r->x[0]) && psci_handle(v, e))
-			return;
+			return false;
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
-		return;   /* ELR already points past HVC */
+		return false;   /* ELR already points past HVC */
+	}
+	switch (ESR_EC(esr)) {
 	case EC_SMC64:
 		skip_instruction(v);   /* SMC traps with ELR at the SMC */
 		if (!psci_handle(v, e))
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
-		return;
-	case EC_DABT_LOW:
-		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
-		decode_dabt(v, esr, e);
-		return;
+		return false;
 	case EC_IABT_LOW:
 		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)r->elr);
 		inject_fetch_abort(v);
 		e->kind = EXIT_NONE;
-		return;
+		return false;
 	case EC_WFX:
 		skip_instruction(v);
 		e->kind = ESR_ISS(esr) & 1 ? EXIT_YIELD : EXIT_HALT;
-		return;
+		return false;
 	case EC_SYS64:
 		if (!sysreg_handle(v, esr))
 			inject_undef(v);
 		else
 			skip_instruction(v);
 		e->kind = EXIT_NONE;
-		return;
+		return true;              /* an MRS into any register */
 	default:
 		pr_debug("VM %llu vCPU %u: unexpected exception class %#llx at "
 			 "pc %#llx", (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)ESR_EC(esr), (unsigned long long)r->elr);
 		inject_undef(v);
 		e->kind = EXIT_NONE;
+		return false;
 	}
 }
 
@@ -342,28 +384,30 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
  * guest's registers saved in 'r': it is decoded into 'e'. The exits the
  * vCPU loop has no part in (hypercalls, PSCI calls answered in place,
  * emulated MMIO, trapped system registers) are handled here, and the
- * guest goes straight back in (true) unless the loop has something to
- * do: then 'e' says EXIT_NONE. False returns 'e' to the loop. */
-bool vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e, uint64_t kind)
+ * guest goes straight back in (GUEST_RESUME, or GUEST_RESUME_KEEP when
+ * its x19-x29 were not written) unless the loop has something to do:
+ * then 'e' says EXIT_NONE. GUEST_TO_LOOP returns 'e' to the loop. */
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	bool wrote_callee_saved;
 
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
 	e->kind = EXIT_NONE;
 	if (likely(kind == GUEST_EXIT_SYNC)) {
-		handle_sync(v, e);
+		wrote_callee_saved = handle_sync(v, e);
 	} else if (kind == GUEST_EXIT_IRQ) {
 		e->kind = EXIT_IRQ;
-		return false;
+		return GUEST_TO_LOOP;
 	} else {
 		e->kind = EXIT_FAULT;
 		e->fault.what = "SError from the guest";
 		e->fault.info = read_sysreg(esr_el2);
-		return false;
+		return GUEST_TO_LOOP;
 	}
 	if (!vcpu_handle_exit_inline(v, e))
-		return false;
+		return GUEST_TO_LOOP;
 	vgic_flush_queued(v);
-	return true;
+	return wrote_callee_saved ? GUEST_RESUME : GUEST_RESUME_KEEP;
 }

@@ -30,9 +30,36 @@ struct mmio_bus {
 
 /* Adds a device; false when the bus is full or the range overlaps. */
 bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d);
-/* Performs an access; false when no device answers it. */
-bool mmio_access(struct mmio_bus *bus, gpaddr_t addr, unsigned width,
-		 bool write, uint64_t *val);
+/* The index of the device that covers the access, found by a scan;
+ * bus->count when none does. */
+unsigned mmio_find(struct mmio_bus *bus, gpaddr_t addr, unsigned width);
+
+static inline bool mmio_covers(const struct mmio_device *d, gpaddr_t addr,
+			       unsigned width)
+{
+	return addr - d->base < d->size && d->size - (addr - d->base) >= width;
+}
+
+/* Performs an access; false when no device answers it. Inline: the exit
+ * path calls it for every MMIO exit, and the device the last access hit
+ * (tried first) is nearly always the one. */
+static inline bool mmio_access(struct mmio_bus *bus, gpaddr_t addr,
+			       unsigned width, bool write, uint64_t *val)
+{
+	/* Devices do not overlap: the one that covers the access is the
+	 * only one. */
+	unsigned i = READ_ONCE(bus->last);
+
+	if (unlikely(i >= bus->count || !mmio_covers(&bus->dev[i], addr, width))) {
+		i = mmio_find(bus, addr, width);
+		if (i == bus->count)
+			return false;
+	}
+	struct mmio_device *d = &bus->dev[i];
+	if (write)
+		return d->write && d->write(d->ctx, addr - d->base, width, *val);
+	return d->read && d->read(d->ctx, addr - d->base, width, val);
+}
 
 /* Puts every device of the bus back in its power-on state. */
 void mmio_bus_reset(struct mmio_bus *bus);

@@ -2,6 +2,7 @@
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
+#include <kernel/percpu.h>
 #include <kernel/sched.h>
 #include <vmm/vm.h>
 #include <vmm/vmm.h>

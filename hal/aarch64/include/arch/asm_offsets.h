@@ -6,6 +6,13 @@
 #define GUEST_EXIT_IRQ    1
 #define GUEST_EXIT_SERROR 2
 
+/* What vcpu_arch_exit() returns: back to the vCPU loop, or straight back
+ * into the guest, reloading all its registers or (KEEP) all but x19-x29,
+ * which nothing wrote and the C code preserved. */
+#define GUEST_TO_LOOP     0
+#define GUEST_RESUME      1
+#define GUEST_RESUME_KEEP 2
+
 /* struct guest_regs */
 #define GREGS_X0    0
 #define GREGS_ELR   248

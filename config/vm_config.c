@@ -605,6 +605,26 @@ static bool vc_dev_name(struct vc *c, const struct toml_node *f,
 	return vc_string(c, f, where, buf, VMCFG_MAX_DEV_NAME, false);
 }
 
+/* An entry's name and the four numbers after it (fields[k] at most
+ * max[k]); *last is the node of the fourth. */
+static bool vc_dev_head(struct vc *c, const struct toml_node *e,
+			const char *where, char *name,
+			const char *const fields[4], const uint64_t max[4],
+			uint64_t v[4], const struct toml_node **last)
+{
+	const struct toml_node *f = toml_first(e);
+
+	if (!vc_dev_name(c, f, where, name))
+		return false;
+	for (int k = 0; k < 4; k++) {
+		f = toml_next(f);
+		if (!vc_dev_uint(c, f, where, fields[k], max[k], &v[k]))
+			return false;
+	}
+	*last = f;
+	return true;
+}
+
 /* base + length must be a non-empty range that does not wrap. */
 static bool vc_dev_range(struct vc *c, const struct toml_node *e,
 			 const char *where, uint64_t base, uint64_t len)
@@ -653,14 +673,8 @@ static bool vc_emu_device(struct vc *c, const struct toml_node *e,
 	if (!vc_entry_shape(c, e, where, 5, 6,
 			    "[name, base_gpa, length, irq, emu_type, [config...]]"))
 		return false;
-	f = toml_first(e);
-	if (!vc_dev_name(c, f, where, d->name))
+	if (!vc_dev_head(c, e, where, d->name, fields, max, v, &f))
 		return false;
-	for (int k = 0; k < 4; k++) {
-		f = toml_next(f);
-		if (!vc_dev_uint(c, f, where, fields[k], max[k], &v[k]))
-			return false;
-	}
 	d->base_gpa = v[0];
 	d->length = v[1];
 	d->irq = (uint32_t)v[2];
@@ -678,6 +692,10 @@ static bool vc_pt_device(struct vc *c, const struct toml_node *e,
 	static const char *const fields[] = {
 		"base_gpa", "base_hpa", "length", "irq",
 	};
+	const uint64_t max[] = {
+		(uint64_t)INT64_MAX, (uint64_t)INT64_MAX, (uint64_t)INT64_MAX,
+		UINT32_MAX,
+	};
 	const struct toml_node *f;
 	uint64_t v[4];
 
@@ -688,16 +706,8 @@ static bool vc_pt_device(struct vc *c, const struct toml_node *e,
 	if (!vc_entry_shape(c, e, where, 5, 5,
 			    "[\"/dt/path\"] or [name, base_gpa, base_hpa, length, irq]"))
 		return false;
-	f = toml_first(e);
-	if (!vc_dev_name(c, f, where, d->name))
+	if (!vc_dev_head(c, e, where, d->name, fields, max, v, &f))
 		return false;
-	for (int k = 0; k < 4; k++) {
-		f = toml_next(f);
-		if (!vc_dev_uint(c, f, where, fields[k],
-				 k == 3 ? UINT32_MAX : (uint64_t)INT64_MAX,
-				 &v[k]))
-			return false;
-	}
 	d->base_gpa = v[0];
 	d->base_hpa = v[1];
 	d->length = v[2];

@@ -13,6 +13,7 @@
 #define GICD       0x08000000ull
 
 #define PSCI_SMC32_CPU_ON   0x84000003u
+#define PSCI_SMC32_AFFINITY_INFO 0x84000004u
 #define PSCI_CPU_OFF        0x84000002u
 #define PSCI_MIGRATE        0xc4000005u
 #define PSCI_NOT_SUPPORTED  ((uint64_t)-1)
@@ -211,6 +212,10 @@ static void test_psci(void)
 	check("SMC32 CPU_ON of an absent CPU: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 0, entry, 0);
 	check("CPU_ON of the calling CPU: ALREADY_ON", r == PSCI_ALREADY_ON, "got", r);
+	/* SMC32: only the low halves of the arguments count. */
+	r = guest_psci(PSCI_SMC32_AFFINITY_INFO, 0xdead000000000000ull,
+		       0xffffffff00000000ull, 0);
+	check("SMC32 AFFINITY_INFO, junk in the upper halves: vCPU 0 is ON", r == 0, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 1, 0x1000, 0);
 	check("CPU_ON with entry outside RAM: INVALID_ADDRESS", r == PSCI_INVALID_ADDR, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 1, entry + 2, 0);

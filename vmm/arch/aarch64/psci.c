@@ -51,12 +51,20 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 		x[0] = PSCI_NOT_SUPPORTED;      /* one we don't have */
 		return true;
 	}
+	/* SMC32/HVC32 calls pass 32-bit arguments: the upper halves of
+	 * the registers are not the caller's to set (SMCCC). */
+	uint64_t a1 = x[1], a2 = x[2], a3 = x[3];
+	if (!(fn & 0x40000000u)) {
+		a1 = (uint32_t)a1;
+		a2 = (uint32_t)a2;
+		a3 = (uint32_t)a3;
+	}
 	switch (fn) {
 	case PSCI_VERSION:
 		x[0] = 1 << 16 | 1;                  /* 1.1 */
 		break;
 	case PSCI_FEATURES:
-		x[0] = psci_known((uint32_t)x[1]) ? 0 : PSCI_NOT_SUPPORTED;
+		x[0] = psci_known((uint32_t)a1) ? 0 : PSCI_NOT_SUPPORTED;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		x[0] = 2;                            /* no trusted OS */
@@ -68,14 +76,14 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	case PSCI_AFFINITY_INFO:
 	case PSCI_32BIT(PSCI_AFFINITY_INFO):
-		x[0] = psci_affinity_info(v, x[1], x[2]);
+		x[0] = psci_affinity_info(v, a1, a2);
 		break;
 	case PSCI_CPU_ON:
 	case PSCI_32BIT(PSCI_CPU_ON):
 		e->kind = EXIT_CPU_ON;
-		e->cpu_on.target = x[1] & 0xff00ffffffull;
-		e->cpu_on.entry = x[2];
-		e->cpu_on.context = x[3];
+		e->cpu_on.target = a1 & 0xff00ffffffull;
+		e->cpu_on.entry = a2;
+		e->cpu_on.context = a3;
 		break;
 	case PSCI_CPU_OFF:
 		e->kind = EXIT_CPU_OFF;

@@ -23,6 +23,7 @@ struct heap_free {
 };
 
 static struct heap_free *free_lists[HEAP_CLASSES];
+static size_t heap_cached;          /* bytes on the free lists */
 static spinlock_t heap_lock = SPINLOCK_INIT;
 
 static bool heap_refill(unsigned cls)
@@ -38,6 +39,7 @@ static bool heap_refill(unsigned cls)
 		f->next = free_lists[cls];
 		free_lists[cls] = f;
 	}
+	heap_cached += PAGE_SIZE;
 	return true;
 }
 
@@ -72,6 +74,7 @@ void *kzalloc(size_t size)
 	}
 	struct heap_hdr *h = (struct heap_hdr *)free_lists[cls];
 	free_lists[cls] = free_lists[cls]->next;
+	heap_cached -= 1ul << (cls + HEAP_MIN_SHIFT);
 	spin_unlock(&heap_lock);
 	memset(h, 0, 1ul << (cls + HEAP_MIN_SHIFT));
 	h->cls = cls;
@@ -92,5 +95,27 @@ void kfree(void *p)
 	spin_lock(&heap_lock);
 	f->next = free_lists[h->cls];
 	free_lists[h->cls] = f;
+	heap_cached += 1ul << (h->cls + HEAP_MIN_SHIFT);
 	spin_unlock(&heap_lock);
+}
+
+size_t heap_footprint(size_t size)
+{
+	size_t total = size + sizeof(struct heap_hdr);
+
+	if (total > (1ul << HEAP_MAX_SHIFT))
+		return ALIGN_UP(total, PAGE_SIZE);
+	size_t obj = 1ul << HEAP_MIN_SHIFT;
+	while (obj < total)
+		obj <<= 1;
+	return obj;
+}
+
+size_t mm_used_bytes(void)
+{
+	spin_lock(&heap_lock);
+	size_t used = (page_alloc_total_count() - page_alloc_free_count()) *
+		      PAGE_SIZE - heap_cached;
+	spin_unlock(&heap_lock);
+	return used;
 }

@@ -139,3 +139,8 @@ size_t page_alloc_free_count(void)
 {
 	return free_pages;
 }
+
+size_t page_alloc_total_count(void)
+{
+	return ram_pages;
+}

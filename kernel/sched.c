@@ -36,12 +36,53 @@ static struct task *rq_pop(struct runqueue *rq)
 	return t;
 }
 
+static void task_release(struct task *t)
+{
+	page_free(ptr_to_pa(t->stack), TASK_STACK_SIZE / PAGE_SIZE);
+	kfree(t);
+}
+
+/* The end of every switch, in the task switched to, with the run queue
+ * lock that the switch holds: the task that ended before it is now off
+ * the CPU for good, its stack no longer in use. */
+static void sched_finish_switch(struct runqueue *rq)
+{
+	struct task *dead = rq->dead;
+
+	rq->dead = NULL;
+	if (dead && !dead->reap) {
+		__atomic_store_n(&dead->off_cpu, true, __ATOMIC_RELEASE);
+		dead = NULL;
+	}
+	spin_unlock(&rq->lock);
+	if (dead)
+		task_release(dead);
+}
+
+void task_free(struct task *t)
+{
+	if (t == sched_current()) {
+		t->reap = true;
+		return;
+	}
+	while (!__atomic_load_n(&t->off_cpu, __ATOMIC_ACQUIRE))
+		hal_cpu_relax();
+	task_release(t);
+}
+
+size_t task_freed_at_exit(void)
+{
+	if (!this_cpu()->rq.current->reap)
+		return 0;
+	return TASK_STACK_SIZE + heap_footprint(sizeof(struct task));
+}
+
 static void task_trampoline(void *arg)
 {
 	struct task *t = arg;
 
 	/* A new task starts with its run queue lock held by the switch. */
-	spin_unlock(&rq_of(t->cpu)->lock);
+	sched_finish_switch(rq_of(t->cpu));
 	t->entry(t->arg);
 	task_exit();
 }
@@ -89,11 +130,13 @@ static void sched_switch_locked(struct runqueue *rq)
 		return;
 	}
 	rq->current = next;
+	if (prev->state == TASK_DEAD)
+		rq->dead = prev;
 	timer_slice_update(rq->nr_running > 0);
 	hal_context_switch(&prev->ctx, &next->ctx);
 	/* Back in 'prev', possibly much later; a dead task's switch never
 	 * comes back. The lock was taken by whoever switched to us. */
-	spin_unlock(&rq_of(this_cpu_id())->lock);
+	sched_finish_switch(rq_of(this_cpu_id()));
 }
 
 void sched_yield(void)
@@ -155,8 +198,8 @@ void task_exit(void)
 
 	spin_lock(&rq->lock);
 	rq->current->state = TASK_DEAD;
-	/* The stack stays allocated: we are running on it. Tasks end only
-	 * when their VM is torn down, which frees them. */
+	/* The stack stays allocated while we run on it: it is freed (by
+	 * task_free or, when asked, by the next task here) after the switch. */
 	sched_switch_locked(rq);
 	panic("dead task resumed");
 }

@@ -11,6 +11,7 @@
 #include <vmm/vmm.h>
 
 static unsigned vms_alive;
+static size_t mm_before_vms;     /* memory in use before the first VM */
 static spinlock_t vmm_lock = SPINLOCK_INIT;
 
 static void config_report(void *ctx, const struct vmcfg_diag *d)
@@ -45,6 +46,13 @@ void vmm_vm_stopped(void)
 	bool last = --vms_alive == 0;
 	spin_unlock(&vmm_lock);
 	if (last) {
+		/* The caller, the last vCPU task, is freed as it ends. */
+		size_t used = mm_used_bytes() - task_freed_at_exit();
+		if (used == mm_before_vms)
+			pr_info("memory: all that the VMs took is back");
+		else
+			pr_warn("memory: %lld bytes that the VMs took are not back",
+				(long long)(used - mm_before_vms));
 		pr_info("all VMs have shut down; powering off");
 		hal_system_off();
 	}
@@ -74,6 +82,7 @@ void vmm_main(void)
 	/* On failure each says why; the VMs that need them are refused. */
 	vmm_arch_init();
 	disk_mount();
+	mm_before_vms = mm_used_bytes();
 	for (const struct embedded_file *f = embedded_configs; f->name; f++) {
 		size_t free_before = page_alloc_free_count();
 		struct vm_config *cfg = config_load(f);

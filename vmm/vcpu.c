@@ -163,5 +163,6 @@ void vcpu_task_main(void *arg)
 		}
 		vcpu_arch_put(v);
 	} while (vcpu_park(v));
+	vcpu_arch_stop(v);
 	vm_vcpu_exited(v->vm);
 }

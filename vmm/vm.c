@@ -50,15 +50,23 @@ static int vm_create_vcpus(struct vm *vm)
 	return 0;
 }
 
+/* Tears the VM down in the reverse order of vm_create(). By now nothing
+ * runs in it: its vCPU tasks have ended (each cancelled its own timer
+ * event, vcpu_arch_stop) or never started. What can still reach it from
+ * outside goes first: console input with its devices, then forwarded
+ * host interrupts with the interrupt controller (each drained, so no
+ * handler is left running on another CPU). */
 static void vm_free(struct vm *vm)
 {
-	/* Forwarded host interrupts go first: their handlers use the vCPUs. */
-	if (vm->arch.vttbr)
-		vm_arch_destroy(vm);
 	passthrough_destroy(vm);
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		kfree(vm->vcpus[i]);
 	mmio_bus_destroy(&vm->mmio);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (v->task)
+			task_free(v->task);
+		kfree(v);
+	}
+	vm_arch_destroy(vm);
 	addrspace_destroy(&vm->as);
 	kfree(vm);
 }

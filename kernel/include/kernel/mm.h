@@ -17,9 +17,16 @@ bool page_alloc_claim(paddr_t pa, uint64_t size);
 paddr_t page_alloc(size_t count, size_t align);
 void page_free(paddr_t pa, size_t count);
 size_t page_alloc_free_count(void);
+size_t page_alloc_total_count(void);
 
 /* Small objects; zeroed. NULL when out of memory. */
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* The bytes an object of 'size' holds in the heap, header included. */
+size_t heap_footprint(size_t size);
+
+/* Memory in use: pages taken, less what the heap holds unused. Equal
+ * before a VM is created and after it is gone, when nothing leaks. */
+size_t mm_used_bytes(void);
 
 #endif

@@ -19,6 +19,8 @@ struct task {
 	enum task_state state;
 	bool wake_pending;         /* a wake that raced with blocking */
 	bool on_rq;
+	bool off_cpu;              /* dead and switched away for good */
+	bool reap;                 /* the scheduler frees it once off_cpu */
 	unsigned cpu;
 	const char *name;
 	void (*entry)(void *);
@@ -32,6 +34,7 @@ struct runqueue {
 	struct task *head, *tail;
 	unsigned nr_running;       /* on the queue, current excluded */
 	struct task *current;
+	struct task *dead;         /* ended, its switch not yet finished */
 	bool need_resched;
 };
 
@@ -43,6 +46,13 @@ struct task *task_create(const char *name, unsigned cpu,
 			 void (*entry)(void *), void *arg);
 /* Ends the calling task. Never returns. */
 void task_exit(void) __attribute__((noreturn));
+/* Frees the memory of task 't', which has ended or is the calling task
+ * about to end (then it is freed once it has switched away for the last
+ * time). Waits, on another CPU, until 't' is off its CPU. Any CPU. */
+void task_free(struct task *t);
+/* The bytes the calling task holds (its stack and descriptor) when
+ * task_free() has been asked to free it as it ends; 0 otherwise. */
+size_t task_freed_at_exit(void);
 
 /* Gives the CPU to the next runnable task, if there is one. */
 void sched_yield(void);

@@ -126,6 +126,11 @@ int vcpu_arch_create(struct vcpu *v)
 	return 0;
 }
 
+void vcpu_arch_stop(struct vcpu *v)
+{
+	vtimer_stop(v);
+}
+
 bool vcpu_arch_irq_pending(struct vcpu *v)
 {
 	return vgic_has_pending(v);

@@ -75,6 +75,8 @@ void vm_arch_destroy(struct vm *vm)
 {
 	uint64_t saved = read_sysreg(vttbr_el2);
 
+	if (!vm->arch.vttbr)
+		return;               /* vm_arch_init() failed or never ran */
 	/* Forget the VM's stage-2 translations on every CPU before its
 	 * tables and memory are reused. */
 	write_sysreg(vttbr_el2, vm->arch.vttbr);

@@ -78,6 +78,12 @@ void vtimer_load(struct vcpu *v)
 	hal_irqchip_set_local(GIC_MAINT_IRQ, true);
 }
 
+/* The vCPU's task ends: its timers are gone with it. */
+void vtimer_stop(struct vcpu *v)
+{
+	timer_event_cancel(&v->arch.timer_ev);
+}
+
 void vtimer_vcpu_init(struct vcpu *v)
 {
 	v->arch.timer_ev.fn = vtimer_event;

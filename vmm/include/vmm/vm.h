@@ -80,8 +80,12 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context);
 /* Once, before any VM: the arch's virtualisation support (interrupt
  * controller, timers). -1 when VMs cannot run. */
 int vmm_arch_init(void);
-/* VM-wide arch state (stage-2 root, virtual interrupt controller). */
+/* VM-wide arch state (stage-2 root, virtual interrupt controller). On
+ * failure it leaves nothing behind. */
 int vm_arch_init(struct vm *vm);
+/* The inverse of vm_arch_init(), at teardown; also called when
+ * vm_arch_init() failed or never ran, and then does nothing. When it
+ * returns no host interrupt handler of the VM runs on any CPU. */
 void vm_arch_destroy(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
@@ -109,6 +113,10 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg);
 /* Arch state of a new vCPU (its interrupt controller part). */
 int vcpu_arch_create(struct vcpu *v);
+/* Called once by the vCPU's own task as it ends, on its pCPU, after its
+ * last vcpu_arch_put(): nothing of the vCPU may run after it (its timer
+ * event is cancelled), as the VM is freed next. */
+void vcpu_arch_stop(struct vcpu *v);
 /* Whether an interrupt waits for 'v' (not loaded): ends a WFI. */
 bool vcpu_arch_irq_pending(struct vcpu *v);
 /* The hardware id vCPU 'index' reports to the guest. */

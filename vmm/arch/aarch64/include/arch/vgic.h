@@ -164,6 +164,7 @@ void vtimer_init(void);
 void vtimer_vcpu_init(struct vcpu *v);
 void vtimer_load(struct vcpu *v);
 void vtimer_put(struct vcpu *v);
+void vtimer_stop(struct vcpu *v);
 /* A forwarded host interrupt the guest has deactivated: unmask it. */
 void vgic_hw_unmask(struct vcpu *v, struct virq *q);
 

@@ -29,9 +29,9 @@ int percpu_find_hwid(uint64_t hwid)
 static void ipi_handler(unsigned irq, void *arg)
 {
 	(void)irq, (void)arg;
-	/* A kick: something was queued for this CPU. Let the current task
-	 * give way at its next exit if others are waiting. */
-	sched_tick();
+	/* A kick: a task was queued here, or a vCPU's state changed (its
+	 * exit, which this interrupt forced, looks at it). */
+	sched_kicked();
 }
 
 static void timer_irq_handler(unsigned irq, void *arg)

@@ -170,26 +170,38 @@ void sched_block(void)
 void sched_wake(struct task *t)
 {
 	struct runqueue *rq = rq_of(t->cpu);
-	bool kick = false;
+	bool queued = false;
 
 	spin_lock(&rq->lock);
 	if (t->state == TASK_BLOCKED) {
 		t->state = TASK_RUNNABLE;
 		if (!t->on_rq && rq->current != t) {
 			rq_push(rq, t);
-			/* Whatever runs there must give way soon: an idle CPU
-			 * wakes, a busy one switches at its task's next exit
-			 * (a guest spinning without exits would otherwise keep
-			 * the CPU, as no slice timer runs for a lone task). */
-			kick = true;
-			rq->need_resched = rq->current != percpu_data[t->cpu].idle;
+			queued = true;
 		}
 	} else if (t->state == TASK_RUNNABLE) {
 		t->wake_pending = true;
 	}
 	spin_unlock(&rq->lock);
-	if (kick && t->cpu != this_cpu_id())
-		hal_irqchip_send_ipi(t->cpu);
+	/* An idle CPU wakes; a busy one lets its task finish its slice
+	 * (sched_kicked): a wake-up never shortens another task's slice,
+	 * or whoever wakes tasks here would decide how often it switches. */
+	if (queued) {
+		if (t->cpu != this_cpu_id())
+			hal_irqchip_send_ipi(t->cpu);
+		else
+			sched_kicked();
+	}
+}
+
+void sched_kicked(void)
+{
+	struct runqueue *rq = &this_cpu()->rq;
+
+	spin_lock(&rq->lock);
+	if (rq->nr_running && rq->current != this_cpu()->idle)
+		timer_slice_start();
+	spin_unlock(&rq->lock);
 }
 
 void task_exit(void)

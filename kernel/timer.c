@@ -7,6 +7,7 @@
 struct cpu_timer {
 	struct timer_event *events;   /* sorted by deadline */
 	uint64_t slice_deadline;      /* 0 when no slicing */
+	uint64_t slice_start;         /* of the last slice */
 };
 
 static struct cpu_timer cpu_timers[MAX_CPUS];
@@ -18,11 +19,16 @@ uint64_t timer_ns_to_ticks(uint64_t ns)
 	return ns / 1000000000ull * f + ns % 1000000000ull * f / 1000000000ull;
 }
 
-uint64_t timer_now_ns(void)
+static uint64_t ticks_to_ns(uint64_t t)
 {
-	uint64_t t = hal_timer_now(), f = hal_timer_freq();
+	uint64_t f = hal_timer_freq();
 
 	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}
+
+uint64_t timer_now_ns(void)
+{
+	return ticks_to_ns(hal_timer_now());
 }
 
 static void timer_program(struct cpu_timer *ct)
@@ -69,16 +75,39 @@ void timer_event_arm(struct timer_event *ev, uint64_t deadline)
 	timer_program(ct);
 }
 
+static void slice_begin(struct cpu_timer *ct)
+{
+	ct->slice_start = hal_timer_now();
+	ct->slice_deadline = ct->slice_start +
+			     timer_ns_to_ticks(SCHED_SLICE_US * 1000ull);
+}
+
 void timer_slice_update(bool others_waiting)
 {
 	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
 
 	if (others_waiting)
-		ct->slice_deadline = hal_timer_now() +
-				     timer_ns_to_ticks(SCHED_SLICE_US * 1000ull);
+		slice_begin(ct);
 	else
 		ct->slice_deadline = 0;
 	timer_program(ct);
+}
+
+void timer_slice_start(void)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+
+	if (ct->slice_deadline)
+		return;
+	slice_begin(ct);
+	timer_program(ct);
+}
+
+uint64_t timer_slice_elapsed_ns(void)
+{
+	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
+
+	return ticks_to_ns(hal_timer_now() - ct->slice_start);
 }
 
 void timer_handle_irq(void)

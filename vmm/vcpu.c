@@ -3,6 +3,7 @@
 #include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
+#include <kernel/timer.h>
 #include <vmm/vcpu.h>
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
@@ -30,8 +31,13 @@ void vcpu_kick(struct vcpu *v)
 
 	if (!t || t == sched_current())
 		return;               /* it will look before it enters */
-	sched_wake(t);
-	if (v->pcpu != this_cpu_id())
+	sched_wake(t);                /* if it waits for an interrupt */
+	/* In the guest on another pCPU, an IPI makes it exit and look.
+	 * Loaded there but out of the guest, it looks before it enters
+	 * (this fence pairs with vcpu_arch_load's); not loaded, it looks
+	 * when it is. No IPI otherwise: whatever runs there is left alone. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (v->pcpu != this_cpu_id() && READ_ONCE(percpu_data[v->pcpu].vmm) == v)
 		hal_irqchip_send_ipi(v->pcpu);
 }
 
@@ -103,6 +109,19 @@ static void vcpu_give_way(struct vcpu *v)
 	vcpu_arch_load(v);
 }
 
+/* Its slice is over and another task waits: it gives way, and how much of
+ * the slice it had is kept (a neighbour must not be able to cut that
+ * short: only the slice's end may preempt it). */
+static void __attribute__((noinline)) vcpu_preempt(struct vcpu *v)
+{
+	uint64_t ran = timer_slice_elapsed_ns();
+
+	v->preempted++;
+	if (ran < v->shortest_run)
+		v->shortest_run = ran;
+	vcpu_give_way(v);
+}
+
 /* Handles one exit; false when the vCPU must stop running. */
 static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -153,13 +172,13 @@ void vcpu_task_main(void *arg)
 	 * off (CPU_OFF, a reboot) or the VM stops. */
 	do {
 		vcpu_arch_reset(v, v->boot_entry, v->boot_arg);
-		vcpu_arch_load(v);
+			vcpu_arch_load(v);
 		while (READ_ONCE(v->state) == VCPU_ON) {
 			vcpu_arch_run(v, &e);
 			if (!vcpu_handle_exit(v, &e))
 				break;
 			if (unlikely(sched_need_resched()))
-				vcpu_give_way(v);
+				vcpu_preempt(v);
 		}
 		vcpu_arch_put(v);
 	} while (vcpu_park(v));

@@ -42,6 +42,7 @@ static int vm_create_vcpus(struct vm *vm)
 		v->hwid = vcpu_arch_hwid(i);
 		v->state = VCPU_OFF;
 		v->parked = true;
+		v->shortest_run = UINT64_MAX;
 		vm->vcpus[i] = v;
 		vm->vcpu_count++;
 		if (vcpu_arch_create(v))
@@ -227,6 +228,22 @@ void vm_shutdown(struct vm *vm, const char *why)
 	spin_unlock(&vm->lock);
 }
 
+/* How often each vCPU lost its pCPU to another task at a slice's end, and
+ * the least it had run then: a neighbour must not be able to cut that
+ * short (tests/groups/qemu-aarch64-neighbours.sh). */
+static void vm_report_preemptions(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+		if (!v->preempted)
+			continue;
+		pr_info("VM %llu (%s) vCPU %u: preempted %llu times, after "
+			"running at least %llu us", (unsigned long long)vm->id,
+			vm->name, i, (unsigned long long)v->preempted,
+			(unsigned long long)v->shortest_run / 1000);
+	}
+}
+
 /* Called by each vCPU task as it ends; the last one frees the VM. */
 void vm_vcpu_exited(struct vm *vm)
 {
@@ -237,6 +254,7 @@ void vm_vcpu_exited(struct vm *vm)
 		return;
 	struct vm_config *cfg = vm->cfg;
 	vm->state = VM_STOPPED;
+	vm_report_preemptions(vm);
 	vm_free(vm);
 	kfree(cfg);
 	vmm_vm_stopped();

@@ -59,8 +59,12 @@ void sched_yield(void);
 /* Blocks the calling task until sched_wake(); returns at once if a wake
  * arrived since the last block. */
 void sched_block(void);
-/* Makes 't' runnable; kicks its CPU if it is another. Any CPU. */
+/* Makes 't' runnable; kicks its CPU if it is another. Any CPU. A busy
+ * CPU runs 't' when its current task's slice ends, not before. */
 void sched_wake(struct task *t);
+/* On the CPU a task was queued on (its IPI handler): starts the current
+ * task's slice if none runs, so that the queued task gets its turn. */
+void sched_kicked(void);
 /* The time-slice tick handler's work: asks for a switch if others wait. */
 void sched_tick(void);
 /* sched_need_resched(), true when the current task should yield at its

@@ -23,6 +23,11 @@ void timer_event_cancel(struct timer_event *ev);
 
 /* Whether the slice tick should run (more than one task on this CPU). */
 void timer_slice_update(bool others_waiting);
+/* Starts a slice for the current task unless one runs: a running slice
+ * is neither shortened nor extended. */
+void timer_slice_start(void);
+/* How long ago the current (or last) slice on this CPU began. */
+uint64_t timer_slice_elapsed_ns(void);
 /* The host timer interrupt's handler. */
 void timer_handle_irq(void);
 void timer_init_cpu(void);

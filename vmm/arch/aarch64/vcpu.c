@@ -141,6 +141,8 @@ void vcpu_arch_load(struct vcpu *v)
 	struct vcpu_arch *a = &v->arch;
 
 	this_cpu()->vmm = v;
+	/* Seen loaded before it looks for queued interrupts (vcpu_kick). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(vtcr_el2, arch_vtcr());
 	write_sysreg(vmpidr_el2, a->vmpidr);

@@ -161,9 +161,10 @@ void vgic_update(struct vm *vm, struct vcpu *owner, unsigned intid)
 		queue_add(t, intid);
 		q->queued_on = (uint8_t)t->id;
 		vcpu_kick(t);
-	} else if (t && q->in_lr && q->pending) {
+	} else if (t && q->in_lr && q->pending && !t->arch.vgic.resync) {
 		/* Raised again while the guest holds it: the holder may
-		 * mark its list register pending again. */
+		 * mark its list register pending again. One kick until it
+		 * has looked: a flood of SGIs is one kick, not one each. */
 		t->arch.vgic.resync = true;
 		vcpu_kick(t);
 	}

@@ -26,6 +26,9 @@ struct vcpu {
 	bool parked;              /* off and out of the guest, or never run */
 	gpaddr_t boot_entry;      /* where the next power-on starts it */
 	uint64_t boot_arg;
+	uint64_t preempted;       /* times its slice ended while others waited */
+	uint64_t shortest_run;    /* ns: least of its slice it had run when
+				   * preempted */
 	struct task *task;
 	struct vcpu_arch arch;
 };

@@ -1,0 +1,41 @@
+# What a VM can do to the VMs beside it, and must not.
+#
+# A VM going away must take everything of it along: a VM powers off with
+# both EL1 timers armed on each vCPU (one of them CPU_OFF'd before) while
+# a bystander VM runs on the same two pCPUs past the deadlines. Without
+# its timer events cancelled, they fired into the freed VM and crashed
+# cvisor (issue 11). Every scenario also checks, at power-off, that the
+# memory the VMs took is back (tests/lib.sh).
+BYSTANDER=configs/vms/bystander-aarch64.toml
+TIMEBOMB=configs/vms/timebomb-aarch64.toml
+
+for gic in 3 2; do
+  qemu_scenario aarch64/teardown-armed-timers-gicv$gic 120 \
+    "ARCH=aarch64 SMP=2 GIC=$gic VM_CONFIGS=$BYSTANDER:$TIMEBOMB" \
+    "timebomb: vCPU 1 off, both timers armed on each vCPU; powering off" \
+    "VM 9 (timebomb) powered off" \
+    "bystander: vCPU 0: " "bystander: vCPU 1: " "bystander: done" \
+    "VM 8 (bystander) powered off" \
+    "memory: all that the VMs took is back" \
+    "all VMs have shut down; powering off" "!FAIL"
+done
+
+# A VM must not decide how often a neighbour's pCPU switches: sgiflood
+# wakes its vCPU on pCPU 0 with an SGI as often as it can, beside the
+# bystander there. Before issue 11 each wake-up preempted the bystander
+# at once (after 36 us of its slice, seen); now only a slice's end does,
+# so the least it runs before a preemption is the slice, 5 ms.
+BYSTANDER_UP=configs/vms/bystander-up-aarch64.toml
+SGIFLOOD=configs/vms/sgiflood-aarch64.toml
+qemu_scenario aarch64/neighbour-wakeups-do-not-preempt 120 \
+  "ARCH=aarch64 SMP=2 VM_CONFIGS=$BYSTANDER_UP:$SGIFLOOD" \
+  "bystander: vCPU 0: " "sgiflood: " "VM 11 (bystander-up) vCPU 0: preempted" \
+  "memory: all that the VMs took is back" "!FAIL"
+full_slices() {
+  local us
+  us=$(sed -n 's/.*VM 11 (bystander-up) vCPU 0: preempted [0-9]* times, after running at least \([0-9]*\) us.*/\1/p' \
+    "$LOGDIR/aarch64_neighbour-wakeups-do-not-preempt.log")
+  echo "least run before a preemption: ${us:-none} us (the slice is 5000)"
+  [ -n "$us" ] && [ "$us" -ge 4900 ]
+}
+expect aarch64/neighbour-wakeups-get-full-slices full_slices

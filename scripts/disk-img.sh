@@ -26,6 +26,7 @@ mib=$(( (bytes * 2) / 1048576 + 8 ))
 spc=1
 [ "$mib" -lt 256 ] || spc=8
 
+mkdir -p "$(dirname "$out")"
 tmp=$out.tmp
 rm -f "$tmp"
 truncate -s "${mib}M" "$tmp"

@@ -13,9 +13,9 @@ for gic in 3 2; do
   qemu_scenario aarch64/teardown-armed-timers-gicv$gic 120 \
     "ARCH=aarch64 SMP=2 GIC=$gic VM_CONFIGS=$BYSTANDER:$TIMEBOMB" \
     "timebomb: vCPU 1 off, both timers armed on each vCPU; powering off" \
-    "VM 9 (timebomb) powered off" \
+    "VM 31 (timebomb) powered off" \
     "bystander: vCPU 0: " "bystander: vCPU 1: " "bystander: done" \
-    "VM 8 (bystander) powered off" \
+    "VM 30 (bystander) powered off" \
     "memory: all that the VMs took is back" \
     "all VMs have shut down; powering off" "!FAIL"
 done
@@ -29,11 +29,11 @@ BYSTANDER_UP=configs/vms/bystander-up-aarch64.toml
 SGIFLOOD=configs/vms/sgiflood-aarch64.toml
 qemu_scenario aarch64/neighbour-wakeups-do-not-preempt 120 \
   "ARCH=aarch64 SMP=2 VM_CONFIGS=$BYSTANDER_UP:$SGIFLOOD" \
-  "bystander: vCPU 0: " "sgiflood: " "VM 11 (bystander-up) vCPU 0: preempted" \
+  "bystander: vCPU 0: " "sgiflood: " "VM 33 (bystander-up) vCPU 0: preempted" \
   "memory: all that the VMs took is back" "!FAIL"
 full_slices() {
   local us
-  us=$(sed -n 's/.*VM 11 (bystander-up) vCPU 0: preempted [0-9]* times, after running at least \([0-9]*\) us.*/\1/p' \
+  us=$(sed -n 's/.*VM 33 (bystander-up) vCPU 0: preempted [0-9]* times, after running at least \([0-9]*\) us.*/\1/p' \
     "$LOGDIR/aarch64_neighbour-wakeups-do-not-preempt.log")
   echo "least run before a preemption: ${us:-none} us (the slice is 5000)"
   [ -n "$us" ] && [ "$us" -ge 4900 ]

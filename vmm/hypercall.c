@@ -15,14 +15,32 @@ enum hypercall_nr {
 
 #define HC_ERROR ((uint64_t)-1)
 
+/* Logged at info level, RATELIMIT_BURST lines a second per VM at most. */
+static void hypercall_debug(struct vcpu *v, const uint64_t *args)
+{
+	struct vm *vm = v->vm;
+	unsigned missed = 0;
+	bool pass;
+
+	spin_lock(&vm->lock);
+	pass = ratelimit_pass(&vm->debug_log, &missed);
+	spin_unlock(&vm->lock);
+	if (!pass)
+		return;
+	if (missed)
+		pr_info("VM %llu: %u debug hypercalls not logged (at most %u a "
+			"second are)", (unsigned long long)vm->id, missed,
+			RATELIMIT_BURST);
+	pr_info("VM %llu vCPU %u: debug hypercall (%#llx, %#llx, %#llx)",
+		(unsigned long long)vm->id, v->id, (unsigned long long)args[0],
+		(unsigned long long)args[1], (unsigned long long)args[2]);
+}
+
 uint64_t hypercall_handle(struct vcpu *v, uint64_t nr, const uint64_t *args)
 {
 	switch (nr) {
 	case HC_DEBUG:
-		pr_info("VM %llu vCPU %u: debug hypercall (%#llx, %#llx, %#llx)",
-			(unsigned long long)v->vm->id, v->id,
-			(unsigned long long)args[0], (unsigned long long)args[1],
-			(unsigned long long)args[2]);
+		hypercall_debug(v, args);
 		return 0;
 	case HC_HYPERVISOR_DISABLE:
 	case HC_PREPARE_DISABLE:

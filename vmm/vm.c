@@ -255,6 +255,9 @@ void vm_vcpu_exited(struct vm *vm)
 	struct vm_config *cfg = vm->cfg;
 	vm->state = VM_STOPPED;
 	vm_report_preemptions(vm);
+	if (vm->debug_log.missed)
+		pr_info("VM %llu: %u more debug hypercalls not logged",
+			(unsigned long long)vm->id, vm->debug_log.missed);
 	vm_free(vm);
 	kfree(cfg);
 	vmm_vm_stopped();

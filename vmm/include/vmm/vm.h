@@ -7,6 +7,7 @@
 #define VMM_VM_H
 
 #include <config/vm_config.h>
+#include <kernel/ratelimit.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <vmm/addrspace.h>
@@ -54,6 +55,7 @@ struct vm {
 	unsigned vcpus_running;   /* tasks not yet finished */
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];
 	unsigned bad_access_reports;  /* aborts injected for stray accesses */
+	struct ratelimit debug_log;   /* its debug hypercalls' lines */
 	struct vm_boot boot;
 	struct vm_arch arch;
 };

@@ -108,16 +108,18 @@ ARCH_CFLAGS_aarch64 := -mgeneral-regs-only -mstrict-align -march=armv8-a -mno-ou
 ARCH_CFLAGS_riscv64 := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 ARCH_CFLAGS_x86_64  := -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mgeneral-regs-only \
                        -mcmodel=small -fno-pic -Wa,--noexecstack
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
+# Asked of the compiler when first used, not when the Makefile is read: on
+# a fresh machine `make run` installs the compiler (deps) before that.
+GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 
-CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
           -isystem $(GCC_INCLUDE) -fno-stack-protector -fno-pie -fno-common \
           -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
           -Ilibc/include -Ikernel/include -Ihal/include -Ihal/$(ARCH)/include \
           -Ilib/include -Ivmm/include -Ivmm/arch/$(ARCH)/include -I. \
           $(ARCH_CFLAGS_$(ARCH)) \
           -DCVISOR_LOG_LEVEL=$(LOG_LEVEL_$(LOG)) -MMD -MP
-ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 
 # Architectures whose VMM is in place link vmm/; the others link
 # kernel/no_vmm.c, which says so and powers off.
@@ -155,7 +157,7 @@ $(ARCH_BUILD)/obj/%.S.o: %.S $(FLAGS_STAMP)
 # ---- guests: guests/<ARCH>/<name>/ -> build/guests/<ARCH>/<name>.bin
 GUEST_DIRS := $(filter-out guests/$(ARCH)/lib/,$(wildcard guests/$(ARCH)/*/))
 GUESTS := $(patsubst guests/$(ARCH)/%/,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_DIRS))
-GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
                 -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
 

@@ -8,6 +8,7 @@
 #   make fuzz | fuzz-<target>     libFuzzer targets: config, fdt, fat32 (FUZZ_SECONDS=N)
 #   make disk_img                 disk.img: FAT32 with guests and configs
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
+#   make debug                    QEMU halted, gdb-multiarch attached
 
 ARCH       ?= aarch64
 SMP        ?= 2
@@ -20,7 +21,7 @@ DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
 
-.PHONY: all run test bench host-tools host-tests fuzz clean deps guests cvisor disk_img images
+.PHONY: all run debug test bench host-tools host-tests fuzz clean deps guests cvisor disk_img images
 all: host-tools cvisor
 
 deps:
@@ -162,6 +163,8 @@ GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
 
 guests: $(GUESTS)
+# The ELFs stay beside the binaries: their symbols are for gdb (make debug).
+.SECONDARY: $(GUESTS:.bin=.elf)
 $(BUILD)/guests/$(ARCH)/%.bin: $(BUILD)/guests/$(ARCH)/%.elf
 	$(OBJCOPY) -O binary $< $@
 $(BUILD)/guests/$(ARCH)/%.elf: guests/$(ARCH)/%/*.[cS] $(wildcard guests/$(ARCH)/lib/*) guests/$(ARCH)/guest.ld
@@ -196,6 +199,13 @@ disk_img: deps guests
 
 run: deps $(ELF)
 	@GIC=$(GIC) DISK=$(DISK) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+
+# QEMU halted with its gdb stub, gdb-multiarch attached (docs/debugging.md).
+# GUEST_ELF=file adds a guest's symbols; GDB_ARGS are passed to gdb.
+GDB_ARGS ?=
+debug: deps $(ELF) $(GUEST_ELF)
+	@GIC=$(GIC) DISK=$(DISK) GUEST_ELF=$(GUEST_ELF) bash scripts/debug.sh \
+	    $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)" $(GDB_ARGS)
 
 # ---------------------------------------------------------------- tests
 test: deps

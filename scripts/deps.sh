@@ -9,7 +9,7 @@ packages=(
   gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
   qemu-system-arm qemu-system-misc qemu-system-x86 opensbi
   mtools dosfstools device-tree-compiler u-boot-qemu
-  python3 cpio xz-utils zstd
+  python3 cpio xz-utils zstd gdb-multiarch
 )
 
 missing=()

@@ -162,3 +162,15 @@ if make -s images >"$LOGDIR/images.log" 2>&1; then
 else
   fail aarch64/linux-images "see $LOGDIR/images.log"
 fi
+
+# make debug: QEMU halted with its gdb stub, gdb-multiarch attached with
+# cvisor's symbols and a guest's; a breakpoint in each is hit.
+make_debug_session() {
+  timeout --kill-after=5 120 make -s ARCH=$A SMP=1 VM_CONFIGS=$HELLO \
+    GUEST_ELF=build/guests/$A/hello.elf \
+    GDB_ARGS="-batch -ex 'break vmm_main' -ex continue -ex 'hbreak main' -ex continue -ex kill" \
+    debug </dev/null >"$LOGDIR/aarch64-debug.log" 2>&1
+  grep -q 'Breakpoint 1, vmm_main () at vmm/main.c' "$LOGDIR/aarch64-debug.log" &&
+    grep -q 'Breakpoint 2, main () at guests/aarch64/hello/main.c' "$LOGDIR/aarch64-debug.log"
+}
+expect aarch64/make-debug make_debug_session

@@ -175,12 +175,83 @@ void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
 	v->arch.regs.x[0] = value;
 }
 
-static void skip_instruction(struct vcpu *v)
+#define PSR_AA32 (1ull << 4)          /* SPSR.M[4]: taken from AArch32 */
+#define ESR_CV   (1ull << 24)         /* COND holds the condition */
+
+/* ITSTATE of an AArch32 PSTATE: SPSR bits 15:10 are IT[7:2], 26:25
+ * IT[1:0]. Zero outside an IT block. */
+static unsigned aa32_itstate(uint64_t spsr)
 {
-	v->arch.regs.elr += 4;
+	return (unsigned)((spsr >> 8 & 0xfc) | (spsr >> 25 & 3));
 }
 
-/* Completes an emulated access described by syndrome 'iss': 'val' into
+/* After an instruction cvisor emulated in an IT block, ITSTATE moves on
+ * as the CPU moves it after one it executes, or the next instruction
+ * would run under this one's condition. Out of line: AArch32 only. */
+static void __attribute__((noinline)) aa32_it_advance(struct guest_regs *r)
+{
+	unsigned it = aa32_itstate(r->spsr);
+
+	if (!it)
+		return;
+	it = it & 7 ? (it & 0xe0) | (it << 1 & 0x1f) : 0;   /* last one: out */
+	r->spsr = (r->spsr & ~(0xfcull << 8 | 3ull << 25)) |
+		  (uint64_t)(it & 0xfc) << 8 | (uint64_t)(it & 3) << 25;
+}
+
+/* Past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
+ * (IL = 0, from AArch32 only). */
+static void skip_instruction(struct vcpu *v, uint64_t esr)
+{
+	struct guest_regs *r = &v->arch.regs;
+
+	r->elr += (esr & ESR_IL) ? 4 : 2;
+	if (unlikely(r->spsr & PSR_AA32))
+		aa32_it_advance(r);
+}
+
+/* Whether AArch32 condition 'cond' holds for flags 'nzcv'. */
+static bool aa32_cond_holds(unsigned cond, unsigned nzcv)
+{
+	bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, ov = nzcv & 1, holds;
+
+	switch (cond >> 1) {
+	case 0: holds = z; break;                  /* EQ, NE */
+	case 1: holds = c; break;                  /* CS, CC */
+	case 2: holds = n; break;                  /* MI, PL */
+	case 3: holds = ov; break;                 /* VS, VC */
+	case 4: holds = c && !z; break;            /* HI, LS */
+	case 5: holds = n == ov; break;            /* GE, LT */
+	case 6: holds = !z && n == ov; break;      /* GT, LE */
+	default: return true;                      /* AL, unconditional */
+	}
+	return cond & 1 ? !holds : holds;
+}
+
+/* The exception classes whose syndrome has CV and COND. */
+#define AA32_COND_ECS (1ull << EC_WFX | 1ull << EC_CP15_32 | \
+		       1ull << EC_CP15_64 | 1ull << EC_CP14_MR | \
+		       1ull << EC_CP14_LS | 1ull << EC_FP_ACCESS | \
+		       1ull << EC_CP10_ID | 1ull << EC_CP14_64)
+
+/* A conditional AArch32 instruction that fails its condition may trap
+ * all the same (the architecture allows it); it must then do nothing.
+ * Its condition: COND when CV says it is valid, else (T32) ITSTATE's. */
+static bool __attribute__((noinline)) aa32_cond_failed(const struct guest_regs *r,
+							uint64_t esr)
+{
+	unsigned cond = 0xe, it = aa32_itstate(r->spsr);
+
+	if (!(AA32_COND_ECS >> ESR_EC(esr) & 1))
+		return false;
+	if (esr & ESR_CV)
+		cond = esr >> 20 & 0xf;
+	else if (it)
+		cond = it >> 4;
+	return !aa32_cond_holds(cond, (unsigned)(r->spsr >> 28 & 0xf));
+}
+
+/* Completes an emulated access described by syndrome 'esr': 'val' into
  * the target register (none for a store or XZR), sign-extended (SSE) and
  * cut to a W register (SF = 0) as the instruction asks. */
 /* Out of line: a rare case the common path should not compute. */
@@ -192,19 +263,19 @@ static uint64_t __attribute__((noinline)) sign_extend(uint64_t val,
 	return width < 8 ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
 }
 
-static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
+static inline void mmio_complete(struct vcpu *v, uint64_t esr, unsigned width,
 				 uint64_t val)
 {
-	unsigned srt = iss >> 16 & 0x1f;
+	unsigned srt = esr >> 16 & 0x1f;
 
-	if (!(iss & (1u << 6)) && srt != 31) {
-		if (unlikely(iss & (1u << 21)))       /* SSE */
+	if (!(esr & (1u << 6)) && srt != 31) {
+		if (unlikely(esr & (1u << 21)))       /* SSE */
 			val = sign_extend(val, width);
-		if (!(iss & (1u << 15)))
+		if (!(esr & (1u << 15)))
 			val &= 0xffffffffull;         /* SF = 0: W register */
 		v->arch.regs.x[srt] = val;
 	}
-	skip_instruction(v);
+	skip_instruction(v, esr);
 }
 
 /* Data abort at an address no RAM region maps: an MMIO access. It is
@@ -236,7 +307,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 			val &= (1ull << (width * 8)) - 1;
 	}
 	if (likely(mmio_access(&v->vm->mmio, gpa, width, write, &val))) {
-		mmio_complete(v, iss, width, val);
+		mmio_complete(v, esr, width, val);
 		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
 				       * generic handler's switch */
 		return !write && srt >= 19 && srt < 30;
@@ -255,7 +326,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
  * emulated in decode_dabt(), the syndrome kept in last_esr all the same). */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
-	mmio_complete(v, v->arch.last_esr & 0x1ffffff, e->mmio.width, e->mmio.data);
+	mmio_complete(v, v->arch.last_esr, e->mmio.width, e->mmio.data);
 }
 
 /* Where an exception taken to EL1 enters the guest's vector table: from
@@ -332,9 +403,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->hypercall.args = &r->x[1];
 		return false;   /* ELR already points past HVC */
 	}
+	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
+		skip_instruction(v, esr);
+		return false;
+	}
 	switch (ESR_EC(esr)) {
 	case EC_SMC64:
-		skip_instruction(v);   /* SMC traps with ELR at the SMC */
+		skip_instruction(v, esr);   /* SMC traps with ELR at the SMC */
 		if (!psci_handle(v, e))
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
@@ -346,14 +421,14 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->kind = EXIT_NONE;
 		return false;
 	case EC_WFX:
-		skip_instruction(v);
+		skip_instruction(v, esr);
 		e->kind = ESR_ISS(esr) & 1 ? EXIT_YIELD : EXIT_HALT;
 		return false;
 	case EC_SYS64:
 		if (!sysreg_handle(v, esr))
 			inject_undef(v);
 		else
-			skip_instruction(v);
+			skip_instruction(v, esr);
 		e->kind = EXIT_NONE;
 		return true;              /* an MRS into any register */
 	default:

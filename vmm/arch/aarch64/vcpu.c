@@ -330,13 +330,14 @@ void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 }
 
 /* Where an exception taken to EL1 enters the guest's vector table: from
- * EL0 (lower EL, AArch64), from EL1 on SP_EL1 or on SP_EL0. */
+ * EL0 (the lower EL) in AArch64 or in AArch32, from EL1 on SP_EL1 or on
+ * SP_EL0. */
 static uint64_t el1_vector(const struct guest_regs *r)
 {
 	uint64_t vbar = read_sysreg(vbar_el1);
 
 	if ((r->spsr & 0xf) == 0)
-		return vbar + 0x400;
+		return vbar + ((r->spsr & PSR_AA32) ? 0x600 : 0x400);
 	return vbar + (r->spsr & 1 ? 0x200 : 0x000);
 }
 
@@ -382,6 +383,19 @@ static void inject_undef(struct vcpu *v)
 	inject_sync(v, ESR_IL);      /* EC 0: unknown reason */
 }
 
+/* A coprocessor register AArch32 EL0 reached and cvisor traps (debug:
+ * MDCR_EL2.TDA, TDRA; PMU: TPM): none is emulated for AArch32, so it is
+ * undefined, as on a CPU without it. */
+static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
+{
+	pr_debug("VM %llu vCPU %u: AArch32 p%u access (EC %#llx, ISS %#llx) at "
+		 "pc %#llx: undefined", (unsigned long long)v->vm->id, v->id,
+		 ESR_EC(esr) <= EC_CP15_64 ? 15u : 14u,
+		 (unsigned long long)ESR_EC(esr), (unsigned long long)ESR_ISS(esr),
+		 (unsigned long long)v->arch.regs.elr);
+	inject_undef(v);
+}
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -423,6 +437,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	case EC_WFX:
 		skip_instruction(v, esr);
 		e->kind = ESR_ISS(esr) & 1 ? EXIT_YIELD : EXIT_HALT;
+		return false;
+	case EC_CP15_32:
+	case EC_CP15_64:
+	case EC_CP14_MR:
+	case EC_CP14_LS:
+	case EC_CP14_64:
+		aa32_cp_undef(v, esr);
 		return false;
 	case EC_SYS64:
 		if (!sysreg_handle(v, esr))

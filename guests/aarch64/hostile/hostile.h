@@ -22,8 +22,9 @@ void trap_arm(void);
 uint64_t trapped(void);
 bool is_sea(uint64_t esr, int write);
 
-/* debug.c, gic.c */
+/* debug.c, gic.c, aarch32.c */
 void test_debug_pmu(void);
+void test_aarch32(void);
 void test_sgi_flood(void);
 void test_gic(void);
 

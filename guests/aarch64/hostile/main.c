@@ -413,6 +413,7 @@ int main(void)
 	test_hypercalls();
 	test_psci();
 	test_mmio();
+	test_aarch32();
 	test_sysregs();
 	test_debug_pmu();
 	test_gic();

@@ -278,7 +278,64 @@ static inline void mmio_complete(struct vcpu *v, uint64_t esr, unsigned width,
 	skip_instruction(v, esr);
 }
 
-/* Data abort at an address no RAM region maps: an MMIO access. It is
+#define ESR_S1PTW (1ull << 7)        /* on the guest's stage-1 walk */
+
+/* HPFAR_EL2 as an IPA, with the offset in the page from FAR_EL2. */
+static gpaddr_t hpfar_ipa(void)
+{
+	return (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+}
+
+/* The IPA of a stage-2 permission fault. HPFAR_EL2 has it only for a
+ * fault on the guest's stage-1 walk (S1PTW); for the access itself the
+ * architecture leaves HPFAR UNKNOWN (real cores do; QEMU always fills
+ * it), so the guest's stage 1 translates FAR_EL2 again (AT, as seen
+ * from the EL that faulted; PAR_EL1, the guest's, kept). False when that
+ * fails: the guest changed its tables meanwhile. */
+static bool perm_fault_ipa(const struct guest_regs *r, uint64_t esr,
+			   gpaddr_t *ipa)
+{
+	uint64_t far = read_sysreg(far_el2), par, guest_par;
+
+	if (esr & ESR_S1PTW) {
+		*ipa = hpfar_ipa();
+		return true;
+	}
+	guest_par = read_sysreg(par_el1);
+	if ((r->spsr & 0xf) == 0)
+		__asm__ volatile("at s1e0r, %0" : : "r"(far) : "memory");
+	else
+		__asm__ volatile("at s1e1r, %0" : : "r"(far) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, guest_par);
+	if (par & 1)                                   /* F: it failed */
+		return false;
+	*ipa = (par & 0x000ffffffffff000ull) | (far & 0xfff);
+	return true;
+}
+
+/* A stage-2 permission fault: an access the VM's memory_regions flags
+ * forbid (a write to read-only RAM, ...). An abort, as where nothing is;
+ * or, when the VA no longer translates, the guest back in to retry.
+ * Out of line: the common data aborts are translation faults. */
+static void __attribute__((noinline)) dabt_denied(struct vcpu *v, uint64_t esr)
+{
+	bool write = esr & (1u << 6);
+	gpaddr_t ipa;
+
+	if (!perm_fault_ipa(&v->arch.regs, esr, &ipa))
+		return;
+	pr_debug("VM %llu vCPU %u: %s of IPA %#llx (VA %#llx, pc %#llx): its "
+		 "memory_regions flags forbid it; abort injected",
+		 (unsigned long long)v->vm->id, v->id, write ? "write" : "read",
+		 (unsigned long long)ipa, (unsigned long long)read_sysreg(far_el2),
+		 (unsigned long long)v->arch.regs.elr);
+	vcpu_arch_inject_abort(v, ipa, write);
+}
+
+/* Data abort at an address no RAM region maps: an MMIO access (unless
+ * it is a permission fault: RAM the access is not allowed to). It is
  * emulated here, the decode kept in registers, rather than handed up as
  * EXIT_MMIO: the same steps as the generic handler's (device, completion,
  * or an abort when no device answers), for the most frequent exit.
@@ -286,8 +343,12 @@ static inline void mmio_complete(struct vcpu *v, uint64_t esr, unsigned width,
 static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);
-	gpaddr_t gpa = (read_sysreg(hpfar_el2) >> 4) << 12 |
-		       (read_sysreg(far_el2) & 0xfff);
+
+	if (unlikely((iss & 0x3c) == 0x0c)) {    /* DFSC: permission fault */
+		dabt_denied(v, esr);
+		return false;
+	}
+	gpaddr_t gpa = hpfar_ipa();
 	unsigned srt = iss >> 16 & 0x1f;
 	bool write = iss & (1u << 6);
 

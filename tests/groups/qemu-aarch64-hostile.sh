@@ -21,6 +21,14 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: sign-extending UART loads (LDRSB X, LDRSB W, LDRSH): PASS" \
   "hostile: MMIO load into x20: the loaded value reaches the guest: PASS" \
   "hostile: LORC_EL1 (trapped): undefined: PASS" \
+  "hostile: AArch32 EL0: T16 load from the UART, then the next instruction: PASS" \
+  "hostile: AArch32 EL0: after a T16 WFI, an abort, an undefined MRC: the next instruction: PASS" \
+  "hostile: AArch32 EL0: T16 load in an IT block: ITSTATE moves on: PASS" \
+  "hostile: AArch32 EL0: load from where nothing is: abort at VBAR_EL1 + 0x600: PASS" \
+  "hostile: AArch32 EL0: MRC p14 that cvisor traps: undefined at VBAR_EL1 + 0x600: PASS" \
+  "VM 4 vCPU 0: AArch32 p14 access (EC 0x5" \
+  "hostile: read-only RAM: write through a VA that is not the IPA: abort at that VA: PASS" \
+  "VM 4 vCPU 0: write of IPA 0x3f800010 (VA 0xbf800010" \
   "hostile: no word of the victim VM in our RAM: PASS" \
   "hostile: done, 0 failed" \
   "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \

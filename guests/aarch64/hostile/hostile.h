@@ -1,5 +1,5 @@
-/* What the files of the hostile guest share: the check report and the
- * trap recorder (main.c). */
+/* What the files of the hostile guest share: the check report, the
+ * trap recorder and the stage-1 map (main.c). */
 #ifndef HOSTILE_H
 #define HOSTILE_H
 
@@ -21,9 +21,15 @@ void check(const char *name, bool ok, const char *what, uint64_t val);
 void trap_arm(void);
 uint64_t trapped(void);
 bool is_sea(uint64_t esr, int write);
+/* Stage 1 on: 0-2 GiB identity, 2-3 GiB = 0-1 GiB, all Normal memory;
+ * and off again. */
+void mmu_normal_on(void);
+void mmu_off(void);
 
-/* debug.c, gic.c */
+/* debug.c, gic.c, aarch32.c, readonly.c */
 void test_debug_pmu(void);
+void test_aarch32(void);
+void test_readonly(void);
 void test_sgi_flood(void);
 void test_gic(void);
 

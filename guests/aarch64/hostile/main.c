@@ -283,13 +283,15 @@ static uint64_t read64_esr(uint64_t a)
 }
 
 /* A stage-1 identity map with everything Normal memory (so that unaligned
- * device accesses reach cvisor instead of faulting in our own MMU). */
+ * device accesses reach cvisor instead of faulting in our own MMU), and
+ * 2-3 GiB an alias of 0-1 GiB (a VA that is not the IPA, readonly.c). */
 static uint64_t l1_table[512] __attribute__((aligned(4096)));
 
-static void mmu_normal_on(void)
+void mmu_normal_on(void)
 {
 	l1_table[0] = 1u << 10 | 1;                 /* 0: AF, block, attr 0 */
 	l1_table[1] = 0x40000000ull | 1u << 10 | 1;
+	l1_table[2] = l1_table[0];
 	uint64_t tcr = 25 | 1ull << 23 | 2ull << 32;  /* T0SZ 25, EPD1, 40-bit */
 	__asm__ volatile("msr mair_el1, %0; msr tcr_el1, %1; msr ttbr0_el1, %2;"
 			 "isb; tlbi vmalle1; dsb sy; isb"
@@ -299,7 +301,7 @@ static void mmu_normal_on(void)
 	__asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr | 1) : "memory");
 }
 
-static void mmu_off(void)
+void mmu_off(void)
 {
 	uint64_t sctlr;
 
@@ -413,6 +415,8 @@ int main(void)
 	test_hypercalls();
 	test_psci();
 	test_mmio();
+	test_aarch32();
+	test_readonly();
 	test_sysregs();
 	test_debug_pmu();
 	test_gic();

@@ -182,12 +182,83 @@ void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
 	v->arch.regs.x[0] = value;
 }
 
-static void skip_instruction(struct vcpu *v)
+#define PSR_AA32 (1ull << 4)          /* SPSR.M[4]: taken from AArch32 */
+#define ESR_CV   (1ull << 24)         /* COND holds the condition */
+
+/* ITSTATE of an AArch32 PSTATE: SPSR bits 15:10 are IT[7:2], 26:25
+ * IT[1:0]. Zero outside an IT block. */
+static unsigned aa32_itstate(uint64_t spsr)
 {
-	v->arch.regs.elr += 4;
+	return (unsigned)((spsr >> 8 & 0xfc) | (spsr >> 25 & 3));
 }
 
-/* Completes an emulated access described by syndrome 'iss': 'val' into
+/* After an instruction cvisor emulated in an IT block, ITSTATE moves on
+ * as the CPU moves it after one it executes, or the next instruction
+ * would run under this one's condition. Out of line: AArch32 only. */
+static void __attribute__((noinline)) aa32_it_advance(struct guest_regs *r)
+{
+	unsigned it = aa32_itstate(r->spsr);
+
+	if (!it)
+		return;
+	it = it & 7 ? (it & 0xe0) | (it << 1 & 0x1f) : 0;   /* last one: out */
+	r->spsr = (r->spsr & ~(0xfcull << 8 | 3ull << 25)) |
+		  (uint64_t)(it & 0xfc) << 8 | (uint64_t)(it & 3) << 25;
+}
+
+/* Past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
+ * (IL = 0, from AArch32 only). */
+static void skip_instruction(struct vcpu *v, uint64_t esr)
+{
+	struct guest_regs *r = &v->arch.regs;
+
+	r->elr += (esr & ESR_IL) ? 4 : 2;
+	if (unlikely(r->spsr & PSR_AA32))
+		aa32_it_advance(r);
+}
+
+/* Whether AArch32 condition 'cond' holds for flags 'nzcv'. */
+static bool aa32_cond_holds(unsigned cond, unsigned nzcv)
+{
+	bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, ov = nzcv & 1, holds;
+
+	switch (cond >> 1) {
+	case 0: holds = z; break;                  /* EQ, NE */
+	case 1: holds = c; break;                  /* CS, CC */
+	case 2: holds = n; break;                  /* MI, PL */
+	case 3: holds = ov; break;                 /* VS, VC */
+	case 4: holds = c && !z; break;            /* HI, LS */
+	case 5: holds = n == ov; break;            /* GE, LT */
+	case 6: holds = !z && n == ov; break;      /* GT, LE */
+	default: return true;                      /* AL, unconditional */
+	}
+	return cond & 1 ? !holds : holds;
+}
+
+/* The exception classes whose syndrome has CV and COND. */
+#define AA32_COND_ECS (1ull << EC_WFX | 1ull << EC_CP15_32 | \
+		       1ull << EC_CP15_64 | 1ull << EC_CP14_MR | \
+		       1ull << EC_CP14_LS | 1ull << EC_FP_ACCESS | \
+		       1ull << EC_CP10_ID | 1ull << EC_CP14_64)
+
+/* A conditional AArch32 instruction that fails its condition may trap
+ * all the same (the architecture allows it); it must then do nothing.
+ * Its condition: COND when CV says it is valid, else (T32) ITSTATE's. */
+static bool __attribute__((noinline)) aa32_cond_failed(const struct guest_regs *r,
+							uint64_t esr)
+{
+	unsigned cond = 0xe, it = aa32_itstate(r->spsr);
+
+	if (!(AA32_COND_ECS >> ESR_EC(esr) & 1))
+		return false;
+	if (esr & ESR_CV)
+		cond = esr >> 20 & 0xf;
+	else if (it)
+		cond = it >> 4;
+	return !aa32_cond_holds(cond, (unsigned)(r->spsr >> 28 & 0xf));
+}
+
+/* Completes an emulated access described by syndrome 'esr': 'val' into
  * the target register (none for a store or XZR), sign-extended (SSE) and
  * cut to a W register (SF = 0) as the instruction asks. */
 /* Out of line: a rare case the common path should not compute. */
@@ -199,22 +270,79 @@ static uint64_t __attribute__((noinline)) sign_extend(uint64_t val,
 	return width < 8 ? (uint64_t)((int64_t)(val << shift) >> shift) : val;
 }
 
-static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
+static inline void mmio_complete(struct vcpu *v, uint64_t esr, unsigned width,
 				 uint64_t val)
 {
-	unsigned srt = iss >> 16 & 0x1f;
+	unsigned srt = esr >> 16 & 0x1f;
 
-	if (!(iss & (1u << 6)) && srt != 31) {
-		if (unlikely(iss & (1u << 21)))       /* SSE */
+	if (!(esr & (1u << 6)) && srt != 31) {
+		if (unlikely(esr & (1u << 21)))       /* SSE */
 			val = sign_extend(val, width);
-		if (!(iss & (1u << 15)))
+		if (!(esr & (1u << 15)))
 			val &= 0xffffffffull;         /* SF = 0: W register */
 		v->arch.regs.x[srt] = val;
 	}
-	skip_instruction(v);
+	skip_instruction(v, esr);
 }
 
-/* Data abort at an address no RAM region maps: an MMIO access. It is
+#define ESR_S1PTW (1ull << 7)        /* on the guest's stage-1 walk */
+
+/* HPFAR_EL2 as an IPA, with the offset in the page from FAR_EL2. */
+static gpaddr_t hpfar_ipa(void)
+{
+	return (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+}
+
+/* The IPA of a stage-2 permission fault. HPFAR_EL2 has it only for a
+ * fault on the guest's stage-1 walk (S1PTW); for the access itself the
+ * architecture leaves HPFAR UNKNOWN (real cores do; QEMU always fills
+ * it), so the guest's stage 1 translates FAR_EL2 again (AT, as seen
+ * from the EL that faulted; PAR_EL1, the guest's, kept). False when that
+ * fails: the guest changed its tables meanwhile. */
+static bool perm_fault_ipa(const struct guest_regs *r, uint64_t esr,
+			   gpaddr_t *ipa)
+{
+	uint64_t far = read_sysreg(far_el2), par, guest_par;
+
+	if (esr & ESR_S1PTW) {
+		*ipa = hpfar_ipa();
+		return true;
+	}
+	guest_par = read_sysreg(par_el1);
+	if ((r->spsr & 0xf) == 0)
+		__asm__ volatile("at s1e0r, %0" : : "r"(far) : "memory");
+	else
+		__asm__ volatile("at s1e1r, %0" : : "r"(far) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, guest_par);
+	if (par & 1)                                   /* F: it failed */
+		return false;
+	*ipa = (par & 0x000ffffffffff000ull) | (far & 0xfff);
+	return true;
+}
+
+/* A stage-2 permission fault: an access the VM's memory_regions flags
+ * forbid (a write to read-only RAM, ...). An abort, as where nothing is;
+ * or, when the VA no longer translates, the guest back in to retry.
+ * Out of line: the common data aborts are translation faults. */
+static void __attribute__((noinline)) dabt_denied(struct vcpu *v, uint64_t esr)
+{
+	bool write = esr & (1u << 6);
+	gpaddr_t ipa;
+
+	if (!perm_fault_ipa(&v->arch.regs, esr, &ipa))
+		return;
+	pr_debug("VM %llu vCPU %u: %s of IPA %#llx (VA %#llx, pc %#llx): its "
+		 "memory_regions flags forbid it; abort injected",
+		 (unsigned long long)v->vm->id, v->id, write ? "write" : "read",
+		 (unsigned long long)ipa, (unsigned long long)read_sysreg(far_el2),
+		 (unsigned long long)v->arch.regs.elr);
+	vcpu_arch_inject_abort(v, ipa, write);
+}
+
+/* Data abort at an address no RAM region maps: an MMIO access (unless
+ * it is a permission fault: RAM the access is not allowed to). It is
  * emulated here, the decode kept in registers, rather than handed up as
  * EXIT_MMIO: the same steps as the generic handler's (device, completion,
  * or an abort when no device answers), for the most frequent exit.
@@ -222,8 +350,12 @@ static inline void mmio_complete(struct vcpu *v, uint64_t iss, unsigned width,
 static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);
-	gpaddr_t gpa = (read_sysreg(hpfar_el2) >> 4) << 12 |
-		       (read_sysreg(far_el2) & 0xfff);
+
+	if (unlikely((iss & 0x3c) == 0x0c)) {    /* DFSC: permission fault */
+		dabt_denied(v, esr);
+		return false;
+	}
+	gpaddr_t gpa = hpfar_ipa();
 	unsigned srt = iss >> 16 & 0x1f;
 	bool write = iss & (1u << 6);
 
@@ -243,7 +375,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 			val &= (1ull << (width * 8)) - 1;
 	}
 	if (likely(mmio_access(&v->vm->mmio, gpa, width, write, &val))) {
-		mmio_complete(v, iss, width, val);
+		mmio_complete(v, esr, width, val);
 		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
 				       * generic handler's switch */
 		return !write && srt >= 19 && srt < 30;
@@ -262,17 +394,18 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
  * emulated in decode_dabt(), the syndrome kept in last_esr all the same). */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
-	mmio_complete(v, v->arch.last_esr & 0x1ffffff, e->mmio.width, e->mmio.data);
+	mmio_complete(v, v->arch.last_esr, e->mmio.width, e->mmio.data);
 }
 
 /* Where an exception taken to EL1 enters the guest's vector table: from
- * EL0 (lower EL, AArch64), from EL1 on SP_EL1 or on SP_EL0. */
+ * EL0 (the lower EL) in AArch64 or in AArch32, from EL1 on SP_EL1 or on
+ * SP_EL0. */
 static uint64_t el1_vector(const struct guest_regs *r)
 {
 	uint64_t vbar = read_sysreg(vbar_el1);
 
 	if ((r->spsr & 0xf) == 0)
-		return vbar + 0x400;
+		return vbar + ((r->spsr & PSR_AA32) ? 0x600 : 0x400);
 	return vbar + (r->spsr & 1 ? 0x200 : 0x000);
 }
 
@@ -318,6 +451,19 @@ static void inject_undef(struct vcpu *v)
 	inject_sync(v, ESR_IL);      /* EC 0: unknown reason */
 }
 
+/* A coprocessor register AArch32 EL0 reached and cvisor traps (debug:
+ * MDCR_EL2.TDA, TDRA; PMU: TPM): none is emulated for AArch32, so it is
+ * undefined, as on a CPU without it. */
+static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
+{
+	pr_debug("VM %llu vCPU %u: AArch32 p%u access (EC %#llx, ISS %#llx) at "
+		 "pc %#llx: undefined", (unsigned long long)v->vm->id, v->id,
+		 ESR_EC(esr) <= EC_CP15_64 ? 15u : 14u,
+		 (unsigned long long)ESR_EC(esr), (unsigned long long)ESR_ISS(esr),
+		 (unsigned long long)v->arch.regs.elr);
+	inject_undef(v);
+}
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -339,9 +485,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->hypercall.args = &r->x[1];
 		return false;   /* ELR already points past HVC */
 	}
+	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
+		skip_instruction(v, esr);
+		return false;
+	}
 	switch (ESR_EC(esr)) {
 	case EC_SMC64:
-		skip_instruction(v);   /* SMC traps with ELR at the SMC */
+		skip_instruction(v, esr);   /* SMC traps with ELR at the SMC */
 		if (!psci_handle(v, e))
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
@@ -353,14 +503,21 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->kind = EXIT_NONE;
 		return false;
 	case EC_WFX:
-		skip_instruction(v);
+		skip_instruction(v, esr);
 		e->kind = ESR_ISS(esr) & 1 ? EXIT_YIELD : EXIT_HALT;
+		return false;
+	case EC_CP15_32:
+	case EC_CP15_64:
+	case EC_CP14_MR:
+	case EC_CP14_LS:
+	case EC_CP14_64:
+		aa32_cp_undef(v, esr);
 		return false;
 	case EC_SYS64:
 		if (!sysreg_handle(v, esr))
 			inject_undef(v);
 		else
-			skip_instruction(v);
+			skip_instruction(v, esr);
 		e->kind = EXIT_NONE;
 		return true;              /* an MRS into any register */
 	default:

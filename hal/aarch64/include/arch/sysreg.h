@@ -51,6 +51,13 @@
 #define ESR_ISS(esr)     ((esr) & 0x1ffffff)
 #define EC_UNKNOWN       0x00
 #define EC_WFX           0x01
+#define EC_CP15_32       0x03           /* AArch32 MCR/MRC p15 */
+#define EC_CP15_64       0x04           /* AArch32 MCRR/MRRC p15 */
+#define EC_CP14_MR       0x05           /* AArch32 MCR/MRC p14 */
+#define EC_CP14_LS       0x06           /* AArch32 LDC/STC p14 */
+#define EC_FP_ACCESS     0x07           /* FP/SIMD (CPTR_EL2.TFP) */
+#define EC_CP10_ID       0x08           /* AArch32 VMRS of an ID register */
+#define EC_CP14_64       0x0c           /* AArch32 MRRC p14 */
 #define EC_HVC64         0x16
 #define EC_SMC64         0x17
 #define EC_SYS64         0x18

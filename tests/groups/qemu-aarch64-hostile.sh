@@ -80,3 +80,30 @@ qemu_scenario aarch64/hostile-gicv2 120 \
   "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
   "all VMs have shut down; powering off" \
   "!: FAIL" "!VM 5 vCPU"
+
+# Two instances of the register-probe guest (guests/aarch64/regleak) share
+# pCPU 0 and look for each other's values in every EL0/EL1 register the
+# CPU model lets a guest write; each prints a line per register group.
+# The registers only some CPUs have (TPIDR2_EL0 with SME, DISR_EL1 with
+# RAS) must be switched too, and the ID registers must not promise what
+# cvisor makes undefined (SCXTNUM with CSV2 2, the LORegion registers).
+# Built at LOG=info: the check loop traps on MDSCR_EL1 and OSLSR_EL1.
+REGLEAK_A=configs/vms/regleak-a-aarch64.toml
+REGLEAK_B=configs/vms/regleak-b-aarch64.toml
+regleak_markers=()
+for vm in A B; do
+  for group in "thread ids" translation exception control timers debug PMU \
+               "GIC CPU interface" "pointer auth keys" FP/SIMD "PSTATE fields" \
+               SVE/SME MTE RAS LOR "IMPLEMENTATION DEFINED" "newer features"; do
+    regleak_markers+=("regleak $vm: $group: PASS")
+  done
+  regleak_markers+=("regleak $vm: done, 0 failed")
+done
+qemu_scenario aarch64/regleak 120 \
+  "ARCH=aarch64 SMP=2 LOG=info VM_CONFIGS=$REGLEAK_A:$REGLEAK_B" \
+  "${regleak_markers[@]}" \
+  "regleak A:   kept: TPIDR_EL0 TPIDRRO_EL0 TPIDR_EL1 TPIDR2_EL0" \
+  "regleak B:   kept: DISR_EL1" \
+  "VM 21 (regleak-a) powered off" "VM 22 (regleak-b) powered off" \
+  "all VMs have shut down; powering off" \
+  "!: FAIL"

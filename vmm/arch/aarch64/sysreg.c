@@ -47,9 +47,15 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 		uint64_t v = read_sysreg(id_aa64pfr0_el1);
 		v = field_clear(v, 8);    /* EL2: the guest has none */
 		v = field_clear(v, 32);   /* SVE: not context-switched */
-		v = field_clear(v, 28);   /* RAS: no error records */
+		v = field_clear(v, 28);   /* RAS: no error records (DISR_EL1
+					   * is the guest's all the same) */
 		v = field_clear(v, 40);   /* MPAM */
 		v = field_clear(v, 44);   /* AMU */
+		/* CSV2 2 promises SCXTNUM_EL0/EL1, which HCR_EL2.EnSCXT
+		 * (clear) makes undefined; 1 promises as much branch-target
+		 * isolation, without them. */
+		if ((v >> 56 & 0xf) > 1)
+			v = field_clear(v, 56) | 1ull << 56;
 		*val = v;
 		return true;
 	}
@@ -77,8 +83,10 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 		*val = read_sysreg(id_dfr0_el1) & 0xfff;
 		return true;
 	case ID_AA64MMFR1:
-		/* VH: virtualization host extensions belong to EL2. */
-		*val = field_clear(read_sysreg(id_aa64mmfr1_el1), 8);
+		/* VH: virtualization host extensions belong to EL2. LO:
+		 * HCR_EL2.TLOR makes the LORegion registers undefined. */
+		*val = field_clear(field_clear(read_sysreg(id_aa64mmfr1_el1), 8),
+				   16);
 		return true;
 	case ID_AA64MMFR2:
 		/* NV: nested virtualization, likewise. */

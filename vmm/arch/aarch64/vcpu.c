@@ -42,6 +42,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	struct vcpu_arch *a = &v->arch;
 
 	memset(&a->regs, 0, sizeof(a->regs));
+	/* Every EL1 register the vCPU switches, the optional ones too,
+	 * starts at 0: nothing of a VM that ran here before shows. */
 	memset(a->el1, 0, sizeof(a->el1));
 	memset(&a->fp, 0, sizeof(a->fp));
 	a->regs.x[0] = arg;
@@ -56,6 +58,39 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 
 #define SAVE(r, sr)    a->el1[r] = read_sysreg(sr)
 #define RESTORE(r, sr) write_sysreg(sr, a->el1[r])
+
+/* Two registers a guest writes that no trap can keep from it on a CPU
+ * without fine-grained traps (QEMU 7.2 has none): TPIDR2_EL0, with SME
+ * (even hidden from the guest's ID registers), and DISR_EL1, with RAS,
+ * whose accesses HCR_EL2.AMO (always set in HCR_GUEST) sends to
+ * VDISR_EL2. Each VM would read the other's value, so they are switched
+ * too, on the CPUs that have them (decided once, vcpu_features_init()). */
+#define TPIDR2_EL0 S3_3_C13_C0_5
+#define VDISR_EL2  S3_4_C12_C1_1
+
+static bool cpu_has_sme, cpu_has_ras;
+
+void vcpu_features_init(void)
+{
+	cpu_has_sme = read_sysreg(S3_0_C0_C4_1) >> 24 & 0xf;   /* PFR1.SME */
+	cpu_has_ras = read_sysreg(id_aa64pfr0_el1) >> 28 & 0xf;
+}
+
+static void el1_optional_save(struct vcpu_arch *a)
+{
+	if (cpu_has_sme)
+		SAVE(R_TPIDR2_EL0, TPIDR2_EL0);
+	if (cpu_has_ras)
+		SAVE(R_DISR, VDISR_EL2);
+}
+
+static void el1_optional_restore(const struct vcpu_arch *a)
+{
+	if (cpu_has_sme)
+		RESTORE(R_TPIDR2_EL0, TPIDR2_EL0);
+	if (cpu_has_ras)
+		RESTORE(R_DISR, VDISR_EL2);
+}
 
 static void el1_save(struct vcpu_arch *a)
 {
@@ -73,6 +108,7 @@ static void el1_save(struct vcpu_arch *a)
 	SAVE(R_CNTV_CTL, cntv_ctl_el0); SAVE(R_CNTV_CVAL, cntv_cval_el0);
 	SAVE(R_CNTP_CTL, cntp_ctl_el0); SAVE(R_CNTP_CVAL, cntp_cval_el0);
 	SAVE(R_CSSELR, csselr_el1); SAVE(R_MDSCR, mdscr_el1);
+	el1_optional_save(a);
 }
 
 static void el1_restore(const struct vcpu_arch *a)
@@ -91,6 +127,7 @@ static void el1_restore(const struct vcpu_arch *a)
 	RESTORE(R_CNTV_CVAL, cntv_cval_el0); RESTORE(R_CNTV_CTL, cntv_ctl_el0);
 	RESTORE(R_CNTP_CVAL, cntp_cval_el0); RESTORE(R_CNTP_CTL, cntp_ctl_el0);
 	RESTORE(R_CSSELR, csselr_el1); RESTORE(R_MDSCR, mdscr_el1);
+	el1_optional_restore(a);
 }
 
 static void pauth_save(uint64_t *k)

@@ -40,6 +40,7 @@ static int vmid_alloc(void)
 
 int vmm_arch_init(void)
 {
+	vcpu_features_init();
 	return vgic_init();
 }
 

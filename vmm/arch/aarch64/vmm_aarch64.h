@@ -24,6 +24,9 @@ static inline bool psci_range(uint64_t x0)
 /* Answers a PSCI call in x0 (HVC or SMC); false when x0 is not a PSCI
  * function id (an HVC is then a hypercall). */
 bool psci_handle(struct vcpu *v, struct vcpu_exit *e);
+/* Finds which optional EL1 registers the CPU has, for the vCPU switch
+ * (once, before any vCPU runs). */
+void vcpu_features_init(void);
 /* The vCPU loaded on this pCPU, or NULL. */
 struct vcpu *vcpu_loaded(void);
 /* Emulates a trapped MSR/MRS; false to make it undefined. */

@@ -13,13 +13,15 @@ struct guest_regs {
 	uint64_t spsr;            /* the guest's PSTATE */
 };
 
-/* EL1 state kept in the CPU while the vCPU is loaded. */
+/* EL1 state kept in the CPU while the vCPU is loaded. The last two
+ * exist only with a feature (SME, RAS) and are switched only then;
+ * R_DISR is the guest's DISR_EL1, which the CPU keeps in VDISR_EL2. */
 enum el1_reg {
 	R_SCTLR, R_TTBR0, R_TTBR1, R_TCR, R_MAIR, R_AMAIR, R_VBAR,
 	R_CONTEXTIDR, R_TPIDR_EL0, R_TPIDRRO_EL0, R_TPIDR_EL1, R_SP_EL0,
 	R_SP_EL1, R_ELR_EL1, R_SPSR_EL1, R_ESR, R_FAR, R_AFSR0, R_AFSR1,
 	R_PAR, R_CPACR, R_CNTKCTL, R_CNTV_CTL, R_CNTV_CVAL, R_CNTP_CTL,
-	R_CNTP_CVAL, R_CSSELR, R_MDSCR, R_COUNT
+	R_CNTP_CVAL, R_CSSELR, R_MDSCR, R_TPIDR2_EL0, R_DISR, R_COUNT
 };
 
 struct fp_regs {

@@ -17,6 +17,7 @@ LOG        ?= info
 QEMU_ARGS  ?=
 GIC        ?= 3
 DISK       ?=
+ICOUNT     ?=
 DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
@@ -198,13 +199,13 @@ disk_img: deps guests
 	@bash scripts/disk-img.sh $(ARCH) $(DISK_IMG)
 
 run: deps $(ELF)
-	@GIC=$(GIC) DISK=$(DISK) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) DISK=$(DISK) ICOUNT=$(ICOUNT) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # QEMU halted with its gdb stub, gdb-multiarch attached (docs/debugging.md).
 # GUEST_ELF=file adds a guest's symbols; GDB_ARGS are passed to gdb.
 GDB_ARGS ?=
 debug: deps $(ELF) $(GUEST_ELF)
-	@GIC=$(GIC) DISK=$(DISK) GUEST_ELF=$(GUEST_ELF) bash scripts/debug.sh \
+	@GIC=$(GIC) DISK=$(DISK) ICOUNT=$(ICOUNT) GUEST_ELF=$(GUEST_ELF) bash scripts/debug.sh \
 	    $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)" $(GDB_ARGS)
 
 # ---------------------------------------------------------------- tests

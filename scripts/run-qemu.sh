@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Boots cvisor under QEMU: run-qemu.sh ARCH ELF SMP MEM "EXTRA QEMU ARGS"
 # DISK=file attaches that raw image as a virtio-blk disk (read-only).
+# ICOUNT=N runs with -icount shift=N: virtual time then follows executed
+# instructions (2^N ns each), so what a guest measures does not depend on
+# how busy the host is (tests that assert latencies use it).
 # The console is stdio and also logged to build/<ARCH>/last-run.log. Exits
 # with QEMU's status, or 1 when cvisor reported a panic.
 set -uo pipefail
@@ -28,6 +31,7 @@ if [ -n "${DISK:-}" ]; then
     *) echo "run-qemu.sh: DISK is not supported on $arch yet" >&2; exit 2 ;;
   esac
 fi
+[ -n "${ICOUNT:-}" ] && qemu+=(-icount "shift=$ICOUNT,align=off,sleep=off")
 # shellcheck disable=SC2086
 "${qemu[@]}" -smp "$smp" -m "$mem" -nographic -monitor none "${serial[@]}" $extra
 rc=$?

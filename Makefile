@@ -34,15 +34,18 @@ images:
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.
+# hal/host/include comes first: the host's stand-ins for kernel headers
+# (<kernel/spinlock.h> over a pthread mutex).
 HOST_CC     ?= clang
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
-               -fno-omit-frame-pointer -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
+               -fno-omit-frame-pointer -fsanitize=address,undefined -pthread \
+               -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Ihal/host/include \
                -Ikernel/include -Ilib/include -Ivmm/include
 # The pure parts of the hypervisor (no hardware, no kernel services) that the
 # host tools, unit tests and fuzzers share with it.
 HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c lib/utf8.c vmm/linux_image.c \
-                 vmm/guest_dtb.c vmm/guest_dtb_passthrough.c vmm/ptdev.c vmm/arch/aarch64/guest_dtb.c
+                 vmm/guest_dtb.c vmm/guest_dtb_passthrough.c vmm/ptdev.c vmm/ptdev_dma.c \
+                 vmm/arch/aarch64/guest_dtb.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).
@@ -51,7 +54,8 @@ FAT32_TEST_IMAGES := $(HOST_BUILD)/fat32/test.img
 host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
 
-HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h fs/*.h) vmm/include/vmm/linux_image.h \
+HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h fs/*.h hal/host/include/*/*.h) \
+                 vmm/include/vmm/linux_image.h \
                  vmm/include/vmm/guest_dtb.h vmm/include/vmm/ptdev.h vmm/arch/aarch64/virt_platform.h
 
 $(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
@@ -71,7 +75,7 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Iinclude \
+                -pthread -fno-sanitize-recover=all -D_DEFAULT_SOURCE -I. -Ihal/host/include \
                 -Ikernel/include -Ilib/include -Ivmm/include
 FUZZ_MAX_LEN ?= 8192
 FUZZ_MAX_LEN_fat32 := 16384

@@ -737,11 +737,48 @@ static bool vc_excluded(struct vc *c, const struct toml_node *e,
 	return vc_dev_name(c, toml_first(e), where, *path);
 }
 
+/* Marks the passthrough devices called 'name'; false when there is none. */
+static bool vc_allow_dma(struct vm_config *cfg, const char *name)
+{
+	bool found = false;
+
+	for (uint32_t i = 0; i < cfg->pt_device_count; i++) {
+		if (!strcmp(cfg->pt_devices[i].name, name)) {
+			cfg->pt_devices[i].allow_dma = true;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* devices.dma_passthrough (cvisor's, not AxVisor's): the names or DT
+ * paths of passthrough_devices entries to give the VM although they can
+ * do DMA. A name that matches no entry is an error, so that a typo does
+ * not pass for an opt-in that is not there. */
+static void vc_dma_passthrough(struct vc *c, const struct vc_sec *s)
+{
+	const struct toml_node *arr, *e;
+	char where[64], name[VMCFG_MAX_DEV_NAME];
+	uint32_t i = 0;
+
+	arr = vc_field_array(c, s, "dma_passthrough", false, VMCFG_MAX_DEVICES);
+	for (e = toml_first(arr); e; e = toml_next(e), i++) {
+		snprintf(where, sizeof(where), "devices.dma_passthrough[%u]",
+			 (unsigned)i);
+		if (!vc_string(c, e, where, name, sizeof(name), false))
+			continue;
+		if (!vc_allow_dma(c->cfg, name))
+			vc_err(c, VMCFG_ERR_DEVICE, e, "%s: \"%s\" names no entry "
+			       "of devices.passthrough_devices", where, name);
+	}
+}
+
 static void vc_devices(struct vc *c, const struct vc_sec *s)
 {
 	static const char *const known[] = {
 		"interrupt_mode", "emu_devices", "passthrough_devices",
-		"passthrough_addresses", "excluded_devices", NULL,
+		"passthrough_addresses", "excluded_devices", "dma_passthrough",
+		NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	const struct toml_node *arr, *e;
@@ -768,6 +805,7 @@ static void vc_devices(struct vc *c, const struct vc_sec *s)
 	VC_LIST("excluded_devices", cfg->excluded_count, vc_excluded,
 		&cfg->excluded_devices[cfg->excluded_count]);
 #undef VC_LIST
+	vc_dma_passthrough(c, s);
 	vc_unknown_keys(c, s, known);
 }
 

@@ -111,6 +111,9 @@ struct vmcfg_pt_device {
 	bool is_dt_path;
 	uint64_t base_gpa, base_hpa, length;
 	uint32_t irq;
+	/* Named in devices.dma_passthrough: given even if it can do DMA,
+	 * which lets the VM write anywhere (cvisor has no IOMMU). */
+	bool allow_dma;
 };
 
 struct vmcfg_pt_address {

@@ -222,6 +222,38 @@ static void vp_list(struct vp *p, const char *key, uint32_t count)
 	vp_printf(p, "%s = [%s", key, count ? "\n" : "");
 }
 
+/* Whether an earlier passthrough device than 'i' has the same name. */
+static bool vp_name_seen(const struct vm_config *cfg, uint32_t i)
+{
+	for (uint32_t j = 0; j < i; j++)
+		if (!strcmp(cfg->pt_devices[j].name, cfg->pt_devices[i].name))
+			return true;
+	return false;
+}
+
+/* The devices that may do DMA, each name once (it marks all its
+ * namesakes); only when there are any, since the key is cvisor's own. */
+static void vp_dma_passthrough(struct vp *p, const struct vm_config *cfg)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < cfg->pt_device_count; i++)
+		n += cfg->pt_devices[i].allow_dma;
+	if (!n)
+		return;
+	vp_puts(p, "# Given although they can do DMA: the VM can write any "
+		   "memory.\n");
+	vp_list(p, "dma_passthrough", n);
+	for (i = 0; i < cfg->pt_device_count; i++) {
+		if (!cfg->pt_devices[i].allow_dma || vp_name_seen(cfg, i))
+			continue;
+		vp_puts(p, "    ");
+		vp_string(p, cfg->pt_devices[i].name);
+		vp_puts(p, ",\n");
+	}
+	vp_puts(p, "]\n");
+}
+
 static void vp_devices(struct vp *p, const struct vm_config *cfg)
 {
 	uint32_t i;
@@ -253,6 +285,7 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 		vp_puts(p, "],\n");
 	}
 	vp_puts(p, "]\n");
+	vp_dma_passthrough(p, cfg);
 }
 
 void vmcfg_print(const struct vm_config *cfg,

@@ -52,6 +52,11 @@ const char *fat_error(const struct fat_fs *fs)
 	return fs->msg;
 }
 
+const char *fat_file_error(const struct fat_file *f)
+{
+	return f->msg;
+}
+
 static uint16_t le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -320,6 +325,7 @@ static int fat_check_chain(struct fat_fs *fs, const struct fat_file *f)
 int fat_mount(struct fat_fs *fs, struct blockdev *dev)
 {
 	fs->dev = dev;
+	fs->lock = (spinlock_t)SPINLOCK_INIT;
 	fs->cached_fat_sector = fs->cached_data_sector = UINT64_MAX;
 	fs->msg[0] = '\0';
 	if (dev->sectors < 1)
@@ -497,8 +503,9 @@ static int fat_dir_walk(struct fat_fs *fs, const struct fat_file *dir,
 	return FAT_OK;
 }
 
-int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
-		bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx)
+static int fat_readdir_locked(struct fat_fs *fs, struct fat_file *dir,
+			      bool (*fn)(void *ctx, const struct fat_dirent *e),
+			      void *ctx)
 {
 	if (!dir->is_dir)
 		return fat_fail(fs, dir->path, FAT_ERR_NOT_DIR, "not a directory");
@@ -539,7 +546,8 @@ static bool fat_lookup_fn(void *ctx, const struct fat_dirent *e)
 	return false;
 }
 
-int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f)
+static int fat_open_locked(struct fat_fs *fs, const char *path,
+			   struct fat_file *f)
 {
 	size_t plen = 0;
 	int err;
@@ -645,8 +653,8 @@ static long fat_read_run(struct fat_fs *fs, struct fat_file *f, uint32_t c,
 	return (long)n;
 }
 
-long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
-	      void *buf, size_t len)
+static long fat_read_locked(struct fat_fs *fs, struct fat_file *f,
+			    uint64_t offset, void *buf, size_t len)
 {
 	uint32_t bps = fs->bytes_per_sector, cs = fs->cluster_size;
 	uint8_t *dst = buf;
@@ -684,4 +692,36 @@ long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
 		done += part;
 	}
 	return (long)done;
+}
+
+/* ---- the calls: one CPU at a time in the caches and fs->msg ---- */
+
+/* Ends a call on 'f' that returned 'ret': an error's message is copied
+ * to 'f' before the lock lets another CPU's call overwrite it. */
+static long fat_unlock(struct fat_fs *fs, struct fat_file *f, long ret)
+{
+	if (ret < 0)
+		memcpy(f->msg, fs->msg, sizeof(f->msg));
+	spin_unlock(&fs->lock);
+	return ret;
+}
+
+int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f)
+{
+	spin_lock(&fs->lock);
+	return (int)fat_unlock(fs, f, fat_open_locked(fs, path, f));
+}
+
+long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
+	      void *buf, size_t len)
+{
+	spin_lock(&fs->lock);
+	return fat_unlock(fs, f, fat_read_locked(fs, f, offset, buf, len));
+}
+
+int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
+		bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx)
+{
+	spin_lock(&fs->lock);
+	return (int)fat_unlock(fs, dir, fat_readdir_locked(fs, dir, fn, ctx));
 }

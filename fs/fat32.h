@@ -9,7 +9,12 @@
  * Freestanding and allocation-free (struct fat_fs holds the buffers), so
  * the same file builds into cvisor, the host unit tests and the fuzzer.
  * FAT32 is recognised as Linux does, by a zero 16-bit FAT size, so small
- * images made with `mkfs.fat -F 32` (fewer than 65525 clusters) work. */
+ * images made with `mkfs.fat -F 32` (fewer than 65525 clusters) work.
+ *
+ * Several CPUs may use one mounted volume at once (VMs reloading their
+ * images as they reset): fat_open(), fat_read() and fat_readdir() each
+ * hold the volume's lock across their use of its caches, and leave their
+ * error message in the caller's struct fat_file. */
 #ifndef FS_FAT32_H
 #define FS_FAT32_H
 
@@ -17,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kernel/blockdev.h>
+#include <kernel/spinlock.h>
 
 enum fat_err {
 	FAT_OK = 0,
@@ -52,6 +58,7 @@ struct fat_fs {
 	uint32_t cluster_count;       /* valid clusters are 2..cluster_count+1 */
 	uint32_t root_cluster;
 	uint32_t dev_per_sector;      /* 512-byte device sectors per sector */
+	spinlock_t lock;              /* over everything below */
 	uint64_t cached_fat_sector;   /* in fat_cache, or UINT64_MAX */
 	uint64_t cached_data_sector;  /* in data_cache, or UINT64_MAX */
 	uint8_t fat_cache[FAT_MAX_SECTOR];
@@ -67,6 +74,7 @@ struct fat_file {
 	uint32_t pos_index;           /* cursor: the pos_index'th cluster */
 	uint32_t pos_cluster;         /* of the chain is pos_cluster */
 	char path[FAT_MAX_PATH];      /* for messages */
+	char msg[FAT_MSG_SIZE];       /* the last error of a call on it */
 };
 
 /* One directory entry, as fat_readdir() returns it. */
@@ -79,10 +87,16 @@ struct fat_dirent {
 };
 
 const char *fat_strerror(int err);
-/* The message of the last error: "DEV: PATH: problem". */
+/* The message of the last error on 'fs': "DEV: PATH: problem". Only for
+ * fat_mount() and for volumes one CPU uses: another CPU's failing call
+ * may overwrite it at any time. */
 const char *fat_error(const struct fat_fs *fs);
+/* The message of the last failed call on 'f' (fat_open() included),
+ * whoever else uses the volume. */
+const char *fat_file_error(const struct fat_file *f);
 
-/* Checks the boot sector of 'dev' and prepares 'fs'. */
+/* Checks the boot sector of 'dev' and prepares 'fs'. Before any other
+ * call on 'fs', and on one CPU: it does not take the lock. */
 int fat_mount(struct fat_fs *fs, struct blockdev *dev);
 
 /* Opens a file or directory by path ("/a/b", "a/b"; "/" is the root).
@@ -96,7 +110,8 @@ long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
 	      void *buf, size_t len);
 
 /* Calls fn(ctx, entry) for each entry of the directory 'dir' (not "."
- * nor ".."); stops early when fn returns false. */
+ * nor ".."); stops early when fn returns false. fn runs with the volume
+ * locked: it must not call into the same volume. */
 int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
 		bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx);
 

@@ -33,7 +33,8 @@ int image_file_open(struct vm *vm, const char *what, const char *path,
 		return -1;
 	}
 	if (fat_open(f->fs, path, &f->fat)) {
-		pr_error("VM %s: %s: %s", vm->name, what, fat_error(f->fs));
+		pr_error("VM %s: %s: %s", vm->name, what,
+			 fat_file_error(&f->fat));
 		return -1;
 	}
 	if (f->fat.is_dir) {
@@ -62,7 +63,7 @@ int image_file_read(struct vm *vm, struct image_file *f, uint64_t offset,
 	long n = fat_read(f->fs, &f->fat, offset, buf, len);
 	if (n != (long)len) {
 		pr_error("VM %s: %s: %s", vm->name, f->what,
-			 n < 0 ? fat_error(f->fs) : "short read");
+			 n < 0 ? fat_file_error(&f->fat) : "short read");
 		return -1;
 	}
 	return 0;

@@ -65,6 +65,50 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 	return 0;
 }
 
+/* Says why passthrough 'dev' is refused: the DMA device 'd' in its
+ * range; then, on a line of its own (log lines are short), how to accept
+ * it: 'optin' is the name to list, NULL for passthrough_addresses. */
+static void pt_dma_refuse(struct vm *vm, const char *dev,
+			  const struct ptdev_region *r, const struct ptdev_dma *d,
+			  const char *optin)
+{
+	pr_error("VM %s: passthrough %s at %#llx+%#llx: %s (%s) %s %#llx+%#llx%s "
+		 "can do DMA and cvisor has no IOMMU; refused", vm->name, dev,
+		 (unsigned long long)r->hpa, (unsigned long long)r->size,
+		 d->path, d->why, d->window ? "has a window at" : "at",
+		 (unsigned long long)d->base, (unsigned long long)d->size,
+		 d->window ? " onto devices that" : "");
+	if (optin)
+		pr_error("VM %s: to give it all the same (the VM could then "
+			 "write any memory), list \"%s\" in "
+			 "devices.dma_passthrough", vm->name, optin);
+	else
+		pr_error("VM %s: to give it all the same, make it a "
+			 "passthrough_devices entry and list that in "
+			 "devices.dma_passthrough", vm->name);
+}
+
+/* A host device that can do DMA in the range of passthrough 'dev' is
+ * refused unless the config lists it in devices.dma_passthrough
+ * ('allowed'): with no IOMMU, the guest driving it could write any
+ * memory. Without a host DTB nothing is known, and nothing refused. */
+static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
+		  const struct ptdev_region *r, const char *optin, bool allowed)
+{
+	struct ptdev_dma d;
+
+	if (!ptdev_dma_find(host, r->hpa, r->size, &d))
+		return 0;
+	if (!allowed) {
+		pt_dma_refuse(vm, dev, r, &d, optin);
+		return -1;
+	}
+	pr_warn("VM %s: passthrough %s: %s (%s) can do DMA; given as "
+		"devices.dma_passthrough asks: the VM can write any memory, "
+		"cvisor's included", vm->name, dev, d.path, d.why);
+	return 0;
+}
+
 static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 {
 	int err;
@@ -102,6 +146,10 @@ int passthrough_init(struct vm *vm)
 			return -1;
 		}
 		for (unsigned r = 0; r < d.reg_count; r++)
+			if (pt_dma(vm, have_host ? &host : NULL, d.name, &d.reg[r],
+				   d.name, cfg->pt_devices[i].allow_dma))
+				return -1;
+		for (unsigned r = 0; r < d.reg_count; r++)
 			if (pt_map(vm, d.name, &d.reg[r]))
 				return -1;
 		for (unsigned k = 0; k < d.irq_count; k++)
@@ -118,7 +166,8 @@ int passthrough_init(struct vm *vm)
 	for (unsigned i = 0; i < cfg->pt_address_count; i++) {
 		const struct vmcfg_pt_address *a = &cfg->pt_addresses[i];
 		struct ptdev_region r = { a->gpa, a->gpa, a->length };
-		if (pt_map(vm, "address", &r))
+		if (pt_dma(vm, have_host ? &host : NULL, "address", &r, NULL,
+			   false) || pt_map(vm, "address", &r))
 			return -1;
 	}
 	return 0;

@@ -5,6 +5,8 @@
 # OUTDIR/test.img      512-byte sectors and clusters, 34 MiB, sparse
 # OUTDIR/big4k.img     4096-byte sectors, 8 KiB clusters
 # OUTDIR/pattern.bin   the contents of the multi-cluster test files
+# OUTDIR/threads.img   /t/f0.bin../t/f3.bin, read by threads at once;
+#                      their contents also in OUTDIR/f0.bin..f3.bin
 set -euo pipefail
 out=$1
 mkdir -p "$out"
@@ -37,3 +39,17 @@ truncate -s 600M "$img"
 mkfs.fat -F 32 -S 4096 -s 2 -n CVBIG "$img" >/dev/null
 mmd -i "$img" ::/dir
 mcopy -i "$img" "$out/pattern.bin" "::/dir/Pattern File.bin"
+
+# Four files unlike each other and unlike pattern.bin.
+img=$out/threads.img
+rm -f "$img"
+truncate -s 34M "$img"
+mkfs.fat -F 32 -s 1 -S 512 -n CVTHREADS "$img" >/dev/null
+mmd -i "$img" ::/t
+python3 - "$out" <<'PY'
+import sys
+for k in range(4):
+    with open(f"{sys.argv[1]}/f{k}.bin", "wb") as f:
+        f.write(bytes((i * 7 + i // 251 + 61 * k + 1) & 0xff for i in range(40000)))
+PY
+for k in 0 1 2 3; do mcopy -i "$img" "$out/f$k.bin" "::/t/f$k.bin"; done

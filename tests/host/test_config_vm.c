@@ -254,6 +254,12 @@ UNIT_TEST(vmcfg_err_type)
 			"\"memory\"\nkernel_path = \"k\"\nkernel_load_addr = "
 			"0x4008_0000\nmemory_regions = [[0x4000_0000, 0x1000]]\n",
 			""), VMCFG_ERR_TYPE, 10, 19, "[gpa, size, flags, map_type]");
+	only_error(run3(BASE, KERNEL, "dma_passthrough = \"rtc\"\n"),
+		   VMCFG_ERR_TYPE, 12, 19,
+		   "devices.dma_passthrough: expected array, found string");
+	only_error(run3(BASE, KERNEL, "dma_passthrough = [[\"rtc\"]]\n"),
+		   VMCFG_ERR_TYPE, 12, 20,
+		   "devices.dma_passthrough[0]: expected string, found array");
 }
 
 UNIT_TEST(vmcfg_err_missing)
@@ -308,6 +314,9 @@ UNIT_TEST(vmcfg_err_string)
 		   VMCFG_ERR_STRING, 8, 15, "control character");
 	only_error(run3(BASE, KERNEL, "excluded_devices = [[\"\"]]\n"),
 		   VMCFG_ERR_STRING, 12, 22, "must not be empty");
+	only_error(run3(BASE, KERNEL, "dma_passthrough = [\"\"]\n"),
+		   VMCFG_ERR_STRING, 12, 20,
+		   "devices.dma_passthrough[0]: must not be empty");
 }
 
 UNIT_TEST(vmcfg_err_too_many)
@@ -465,6 +474,8 @@ UNIT_TEST(vmcfg_err_device)
 		{ "passthrough_addresses = [[0x1000, true]]", 35, "length" },
 		{ "excluded_devices = [\"/a\"]", 21, "[\"/dt/path\"]" },
 		{ "excluded_devices = [[\"/a\", \"/b\"]]", 21, "[\"/dt/path\"]" },
+		{ "dma_passthrough = [\"/fw-cfg@9020000\"]", 20,
+		  "dma_passthrough[0]: \"/fw-cfg@9020000\" names no entry" },
 	};
 	char dev[256];
 
@@ -581,6 +592,47 @@ UNIT_TEST(vmcfg_print_round_trip)
 			      "identical") != NULL);
 	CHECK(strstr(out.buf, "interrupt_mode = \"no_irq\"") != NULL);
 	CHECK(strstr(out.buf, "ramdisk_load_addr = 0x0") != NULL);
+	/* cvisor's own key only when it says something. */
+	CHECK(strstr(out.buf, "dma_passthrough") == NULL);
+}
+
+/* devices.dma_passthrough marks passthrough devices by name or DT path,
+ * every entry of that name; without it none is marked. */
+UNIT_TEST(vmcfg_dma_passthrough)
+{
+	static const char devices[] =
+		"passthrough_devices = [[\"/fw-cfg@9020000\"],\n"
+		"  [\"virtio\", 0xa00_0000, 0xa00_0000, 0x1000, 48],\n"
+		"  [\"rtc\", 0xc00_0000, 0x901_0000, 0x1000, 34],\n"
+		"  [\"virtio\", 0xb00_0000, 0xa00_1000, 0x1000, 49]]\n";
+	static char text[1024];
+
+	CHECK_EQ_INT(run3(BASE, KERNEL, devices), 0);
+	for (int i = 0; i < 4; i++)
+		CHECK(!cfg.pt_devices[i].allow_dma);
+	snprintf(text, sizeof(text), "%sdma_passthrough = [\"virtio\", "
+		 "\"/fw-cfg@9020000\"]\n", devices);
+	int rc = run3(BASE, KERNEL, text);
+	if (rc)
+		dump();
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(diags.n, 0);
+	CHECK(cfg.pt_devices[0].allow_dma);
+	CHECK(cfg.pt_devices[1].allow_dma);
+	CHECK(!cfg.pt_devices[2].allow_dma);
+	CHECK(cfg.pt_devices[3].allow_dma);
+	round_trip();
+	static struct text out;
+	vmcfg_print(&cfg, append, &out);
+	CHECK(strstr(out.buf, "dma_passthrough = [\n    \"/fw-cfg@9020000\",\n"
+			      "    \"virtio\",\n]\n") != NULL);
+	/* Names match exactly: "RTC" is not "rtc". */
+	snprintf(text, sizeof(text), "%sdma_passthrough = [\"rtc\", \"RTC\"]\n",
+		 devices);
+	only_error(run3(BASE, KERNEL, text), VMCFG_ERR_DEVICE, 16, 27,
+		   "devices.dma_passthrough[1]: \"RTC\" names no entry of "
+		   "devices.passthrough_devices");
+	CHECK(cfg.pt_devices[2].allow_dma);
 }
 
 UNIT_TEST(vmcfg_print_long_cmdline)

@@ -4,6 +4,7 @@
  * time; each corruption must give its error code and a message naming
  * the image, the path and the problem. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -324,6 +325,8 @@ UNIT_TEST(fat32_lookup_errors)
 		goto out;
 	CHECK_EQ_INT(fat_open(im.fs, "/guests/nope.bin", &f), FAT_ERR_NOT_FOUND);
 	CHECK(msg_has(im.fs, "test.img: /guests/nope.bin: no \"nope.bin\" in its directory"));
+	/* The same words in the file, where other CPUs cannot overwrite them. */
+	CHECK_EQ_STR(fat_file_error(&f), fat_error(im.fs));
 	CHECK_EQ_INT(fat_open(im.fs, "/nodir/x", &f), FAT_ERR_NOT_FOUND);
 	CHECK(msg_has(im.fs, "no \"nodir\""));
 	CHECK_EQ_INT(fat_open(im.fs, "/SHORT.TXT/x", &f), FAT_ERR_NOT_DIR);
@@ -333,6 +336,7 @@ UNIT_TEST(fat32_lookup_errors)
 	CHECK_EQ_INT(fat_open(im.fs, "/SHORT.TXT", &f), FAT_OK);
 	CHECK_EQ_INT(fat_read(im.fs, &f, 7, buf, 1), FAT_ERR_RANGE);
 	CHECK(msg_has(im.fs, "/SHORT.TXT: read at 7, past the end (6 bytes)"));
+	CHECK_EQ_STR(fat_file_error(&f), fat_error(im.fs));
 	CHECK_EQ_INT(fat_read(im.fs, &f, 6, buf, 1), 0);
 	CHECK_EQ_INT(fat_readdir(im.fs, &f, collect, buf), FAT_ERR_NOT_DIR);
 	CHECK_EQ_INT(fat_open(im.fs, "/empty.txt", &f), FAT_OK);
@@ -577,5 +581,106 @@ UNIT_TEST(fat32_bad_entries)
 		     FAT_ERR_CHAIN);
 	CHECK(msg_has(im.fs, "first cluster 0 is outside"));
 out:
+	image_close(&im);
+}
+
+/* ---- several threads through one volume ---- */
+
+/* Each thread reads its own file of threads.img, whole and again, through
+ * the one mounted volume; cvisor's CPUs do the same when VMs that load
+ * their images from the disk reset at once. */
+#define READERS 4
+#define READER_ROUNDS 2000u
+
+struct reader {
+	pthread_t thread;
+	struct fat_fs *fs;
+	char path[16];
+	uint8_t *want;
+	size_t size;
+	unsigned bad;               /* rounds that went wrong */
+	char first[FAT_MSG_SIZE + 64];   /* how the first of them did */
+};
+
+/* One round: opens the file and reads it whole in pieces of odd sizes
+ * (through the sector cache, and straight into the buffer); false with
+ * 'why' when an error or a wrong byte came. */
+static bool reader_round(struct reader *r, uint8_t *got, unsigned round,
+			 char *why, size_t why_size)
+{
+	struct fat_file f;
+	size_t piece = 100 + round * 37 % 1500;
+
+	if (fat_open(r->fs, r->path, &f) || f.size != r->size) {
+		snprintf(why, why_size, "open: %s", fat_file_error(&f));
+		return false;
+	}
+	memset(got, 0, r->size);
+	for (size_t off = 0; off < r->size; off += piece) {
+		size_t n = r->size - off < piece ? r->size - off : piece;
+		long done = fat_read(r->fs, &f, off, got + off, n);
+		if (done != (long)n) {
+			snprintf(why, why_size, "read at %zu: %s", off,
+				 done < 0 ? fat_file_error(&f) : "short");
+			return false;
+		}
+	}
+	for (size_t i = 0; i < r->size; i++) {
+		if (got[i] != r->want[i]) {
+			snprintf(why, why_size, "byte %zu is %#x, not %#x", i,
+				 got[i], r->want[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	uint8_t *got = malloc(r->size);
+	char why[sizeof(r->first)];
+
+	for (unsigned round = 0; round < READER_ROUNDS; round++) {
+		if (reader_round(r, got, round, why, sizeof(why)))
+			continue;
+		if (!r->bad++)
+			snprintf(r->first, sizeof(r->first), "round %u: %s",
+				 round, why);
+	}
+	free(got);
+	return NULL;
+}
+
+UNIT_TEST(fat32_threads_share_a_volume)
+{
+	struct reader r[READERS];
+	struct image im;
+
+	if (image_open(&im, IMG_DIR "threads.img")) {
+		unit_failed_checks++;
+		return;
+	}
+	CHECK_EQ_INT(fat_mount(im.fs, &im.dev), FAT_OK);
+	for (int k = 0; k < READERS; k++) {
+		char host[64];
+		memset(&r[k], 0, sizeof(r[k]));
+		r[k].fs = im.fs;
+		snprintf(r[k].path, sizeof(r[k].path), "/t/f%d.bin", k);
+		snprintf(host, sizeof(host), IMG_DIR "f%d.bin", k);
+		r[k].want = read_host_file(host, &r[k].size);
+		CHECK_EQ_INT(r[k].size, 40000);
+	}
+	for (int k = 0; k < READERS; k++)
+		CHECK_EQ_INT(pthread_create(&r[k].thread, NULL, reader_main,
+					    &r[k]), 0);
+	for (int k = 0; k < READERS; k++) {
+		pthread_join(r[k].thread, NULL);
+		if (r[k].bad)
+			printf("  %s: %u of %u rounds went wrong, first %s\n",
+			       r[k].path, r[k].bad, READER_ROUNDS, r[k].first);
+		CHECK_EQ_INT(r[k].bad, 0);
+		free(r[k].want);
+	}
 	image_close(&im);
 }

@@ -1,7 +1,10 @@
 /* Ticket spinlocks on the compiler's atomics (portable across ARCHes).
  *
  * Lock order, outermost first: vm_list_lock, vm->lock, the vGIC lock, rq->lock,
- * console_lock. Locks are taken with interrupts masked: the hypervisor
+ * console_lock. A FAT volume's lock (fs/fat32.h) is taken with none of
+ * those held, and under it only the block device's. (The host builds
+ * have their own version of this header: hal/host/include/kernel/.)
+ * Locks are taken with interrupts masked: the hypervisor
  * runs with them masked outside the idle loop. */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H

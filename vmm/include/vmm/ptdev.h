@@ -46,4 +46,19 @@ int ptdev_resolve(const struct fdt *host, const struct ptdev_irq_format *fmt,
 		  const struct vmcfg_pt_device *d, struct ptdev *out,
 		  const char **why);
 
+/* A host device that can do DMA (vmm/ptdev_dma.c says how that is told). */
+struct ptdev_dma {
+	char path[VMCFG_MAX_DEV_NAME];   /* its node: "/fw-cfg@9020000" */
+	const char *why;             /* its compatible, or the property */
+	uint64_t base, size;         /* its registers, or the window, hit */
+	bool window;                 /* a window of a PCI host bridge */
+};
+
+/* Whether a device of the host DTB 'host' that can do DMA has registers
+ * in host range [hpa, hpa+size) (or, a PCI host bridge, a window there);
+ * *out describes the first such. False without a host DTB: then nothing
+ * is known. */
+bool ptdev_dma_find(const struct fdt *host, uint64_t hpa, uint64_t size,
+		    struct ptdev_dma *out);
+
 #endif

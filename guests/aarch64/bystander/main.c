@@ -66,9 +66,10 @@ static void keep_time(unsigned me)
 
 static void report(unsigned cpu)
 {
-	/* A neighbour on the pCPU may take half of it, and a tick that
-	 * comes late is re-armed from then: a quarter of them is enough. */
-	bool ok = ticks[cpu] >= RUN_MS / TICK_MS / 4;
+	/* A neighbour on the pCPU may take half of it, a busy host delays
+	 * QEMU, and a tick that comes late is re-armed from then: an eighth
+	 * of them shows the timer works. */
+	bool ok = ticks[cpu] >= RUN_MS / TICK_MS / 8;
 
 	guest_puts(ok ? "bystander: vCPU " : "bystander: FAIL: vCPU ");
 	guest_put_dec(cpu);

@@ -4,7 +4,6 @@
 #include <kernel/kernel.h>
 #include <kernel/log.h>
 #include "aarch64.h"
-#include <arch/asm_offsets.h>
 
 void arch_task_start(void);
 

@@ -12,6 +12,11 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
+/* guest_entry.S finds the registers at these offsets. */
+_Static_assert(__builtin_offsetof(struct guest_regs, x) == GREGS_X0, "GREGS_X0");
+_Static_assert(__builtin_offsetof(struct guest_regs, elr) == GREGS_ELR, "GREGS_ELR");
+_Static_assert(__builtin_offsetof(struct guest_regs, spsr) == GREGS_SPSR, "GREGS_SPSR");
+
 #define SPSR_EL1H_MASKED 0x3c5ull     /* EL1h, D A I F masked */
 #define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
 

@@ -2,7 +2,7 @@
 #ifndef VMM_AARCH64_H
 #define VMM_AARCH64_H
 
-#include <arch/asm_offsets.h>
+#include "guest_entry.h"
 #include <string.h>
 #include <vmm/vm.h>
 

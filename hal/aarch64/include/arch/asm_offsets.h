@@ -1,26 +1,10 @@
-/* Offsets shared by assembly and C; checked by static_asserts in cpu.c. */
+/* The EL2 vector table's contract with the VMM: the kind of exception
+ * from a guest it passes to arch_guest_exit (vmm/arch/aarch64/guest_entry.S). */
 #ifndef ARCH_ASM_OFFSETS_H
 #define ARCH_ASM_OFFSETS_H
 
 #define GUEST_EXIT_SYNC   0
 #define GUEST_EXIT_IRQ    1
 #define GUEST_EXIT_SERROR 2
-
-/* What vcpu_arch_exit() returns: back to the vCPU loop, or straight back
- * into the guest, reloading all its registers or (KEEP) all but x19-x29,
- * which nothing wrote and the C code preserved. */
-#define GUEST_TO_LOOP     0
-#define GUEST_RESUME      1
-#define GUEST_RESUME_KEEP 2
-
-/* struct guest_regs */
-#define GREGS_X0    0
-#define GREGS_ELR   248
-#define GREGS_SPSR  256
-
-/* arch_guest_run()'s frame on the host stack */
-#define GFRAME_SIZE 112
-#define GFRAME_REGS 96      /* struct guest_regs * */
-#define GFRAME_EXIT 104     /* struct vcpu_exit * */
 
 #endif

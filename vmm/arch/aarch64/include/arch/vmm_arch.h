@@ -6,7 +6,7 @@
 #include <kernel/timer.h>
 #include <arch/vgic.h>
 
-/* Layout shared with hal/aarch64/guest_entry.S (asm_offsets.h). */
+/* Layout shared with guest_entry.S (guest_entry.h). */
 struct guest_regs {
 	uint64_t x[31];
 	uint64_t elr;             /* the guest's PC */

@@ -11,7 +11,7 @@
  * others return from arch_guest_run to the vCPU loop, as if it had been
  * an ordinary call. EL1 system registers are not touched here: they stay
  * live in the CPU while the vCPU is loaded. */
-#include <arch/asm_offsets.h>
+#include "guest_entry.h"
 
 	.text
 	.global arch_guest_run

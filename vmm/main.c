@@ -110,7 +110,7 @@ void vmm_main(void)
 		pr_warn("no VM to run; powering off");
 		hal_system_off();
 	}
-	console_set_vm_prefix(n > 1);
+	vm_console_set_prefix(n > 1);
 	vms_alive = n;
 	for (unsigned i = 0; i < n; i++)
 		vm_boot(vms[i]);

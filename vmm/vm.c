@@ -61,6 +61,7 @@ static void vm_free(struct vm *vm)
 {
 	passthrough_destroy(vm);
 	mmio_bus_destroy(&vm->mmio);
+	vm_console_flush(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];
 		if (v->task)
@@ -84,6 +85,7 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->cfg = cfg;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	vm->console.lock = (spinlock_t)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
 	    vm_arch_create_devices(vm) || images_load(vm) ||

@@ -265,7 +265,7 @@ static bool vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	if (off > UART_DMACR)   /* identification: read-only, writes ignored */
 		return off >= UART_ID && off < UART_ID + 0x20;
 	if (off == UART_DR)
-		console_guest_putc(u->vm->id, (char)val);
+		vm_console_putc(u->vm, (char)val);
 	spin_lock(&u->lock);
 	vuart_write_reg(u, off, (uint32_t)val);
 	spin_unlock(&u->lock);

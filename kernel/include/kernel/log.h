@@ -1,8 +1,8 @@
 /* Console output and log levels.
  *
- * cvisor's own lines are marked "[cvisor]" with a level letter; guest output
- * goes through console_guest_putc(), which prefixes each line "[vmN]" when
- * several VMs print. */
+ * cvisor's own lines are marked "[cvisor]" with a level letter; others
+ * (the VMs' output, gathered into lines by vmm/console.c) are written
+ * whole with console_write_line(). */
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
 
@@ -17,10 +17,9 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 /* Raw text on the console, no prefix (banner, panics). */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
-/* One character of guest output from VM 'vm_id'. */
-void console_guest_putc(uint64_t vm_id, char c);
-/* Whether guest lines are prefixed with "[vmN]" (set when >1 VM runs). */
-void console_set_vm_prefix(bool on);
+/* 'prefix' then the n bytes of 's' (a line), not interleaved with any
+ * other output. */
+void console_write_line(const char *prefix, const char *s, size_t n);
 
 #define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <vmm/addrspace.h>
+#include <vmm/console.h>
 #include <vmm/exit.h>
 #include <vmm/mmio.h>
 #include <arch/vmm_arch.h>
@@ -56,6 +57,7 @@ struct vm {
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];
 	unsigned bad_access_reports;  /* aborts injected for stray accesses */
 	struct ratelimit debug_log;   /* its debug hypercalls' lines */
+	struct vm_console console;    /* its output, a line at a time */
 	struct vm_boot boot;
 	struct vm_arch arch;
 };

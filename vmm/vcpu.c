@@ -51,27 +51,21 @@ static void vcpu_wait_for_irq(struct vcpu *v)
 	vcpu_arch_load(v);
 }
 
-static void vcpu_handle_cpu_on(struct vcpu *v, struct vcpu_exit *e)
+static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, e->cpu_on.target);
-	int err;
 
-	if (!t) {
-		vcpu_arch_set_return(v, (uint64_t)-2);    /* INVALID_PARAMETERS */
-		return;
-	}
+	if (!t)
+		return VCPU_ON_NO_SUCH_CPU;
 	/* An entry point outside the VM's RAM could only fault forever. */
-	if ((e->cpu_on.entry & 3) ||
-	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry, 4)) {
+	if ((e->cpu_on.entry & (VCPU_ENTRY_ALIGN - 1)) ||
+	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry, VCPU_ENTRY_ALIGN)) {
 		pr_debug("VM %llu vCPU %u: CPU_ON entry %#llx is not in its RAM",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)e->cpu_on.entry);
-		vcpu_arch_set_return(v, (uint64_t)-9);    /* INVALID_ADDRESS */
-		return;
+		return VCPU_ON_BAD_ENTRY;
 	}
-	err = vm_vcpu_on(v->vm, t, e->cpu_on.entry, e->cpu_on.context);
-	vcpu_arch_set_return(v, err == -2 ? (uint64_t)-4 : /* ALREADY_ON */
-				err ? (uint64_t)-3 : 0);    /* DENIED : SUCCESS */
+	return vm_vcpu_on(v->vm, t, e->cpu_on.entry, e->cpu_on.context);
 }
 
 /* Waits, out of the guest, while the vCPU is off. True when a CPU_ON (or
@@ -141,7 +135,7 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_give_way(v);
 		break;
 	case EXIT_CPU_ON:
-		vcpu_handle_cpu_on(v, e);
+		vcpu_arch_cpu_on_done(v, vcpu_cpu_on(v, e));
 		break;
 	case EXIT_CPU_OFF:
 		vcpu_cpu_off(v);

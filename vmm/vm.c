@@ -119,15 +119,16 @@ struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid)
 	return NULL;
 }
 
-int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
+enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
+			       uint64_t context)
 {
-	int ret = 0;
+	enum vcpu_on_result r = VCPU_ON_OK;
 
 	spin_lock(&vm->lock);
 	if (vm->state != VM_RUNNING) {
-		ret = -1;
+		r = VCPU_ON_DENIED;
 	} else if (v->state == VCPU_ON) {
-		ret = -2;
+		r = VCPU_ON_ALREADY_ON;
 	} else {
 		/* The vCPU's own task resets it to this entry: it may still be
 		 * on its way out of the guest after a CPU_OFF. */
@@ -141,14 +142,14 @@ int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context)
 				v->parked = false;
 			} else {
 				v->state = VCPU_OFF;
-				ret = -3;
+				r = VCPU_ON_DENIED;
 			}
 		} else {
 			sched_wake(v->task);
 		}
 	}
 	spin_unlock(&vm->lock);
-	return ret;
+	return r;
 }
 
 /* Asks every vCPU but 'keep' to power off and kicks those in the guest. */

@@ -97,3 +97,16 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 	}
 	return true;
 }
+
+void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r)
+{
+	static const uint64_t psci_error[] = {
+		[VCPU_ON_OK] = PSCI_SUCCESS,
+		[VCPU_ON_NO_SUCH_CPU] = PSCI_INVALID_PARAMS,
+		[VCPU_ON_BAD_ENTRY] = PSCI_INVALID_ADDRESS,
+		[VCPU_ON_ALREADY_ON] = PSCI_ALREADY_ON,
+		[VCPU_ON_DENIED] = PSCI_DENIED,
+	};
+
+	vcpu_arch_set_return(v, psci_error[r]);
+}

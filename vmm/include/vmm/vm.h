@@ -77,10 +77,19 @@ void vm_reset(struct vm *vm, struct vcpu *caller);
  * guest RAM. */
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size);
 struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
-/* Starts a powered-off vCPU at 'entry' with 'context' as its argument.
- * 0, or -1 when the VM is not running, -2 when the vCPU is already on,
- * -3 without memory for its task. */
-int vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry, uint64_t context);
+/* The outcome of powering a vCPU on, in generic terms: each arch answers
+ * the guest in its own (PSCI error numbers, SBI HSM errors, nothing for
+ * an INIT/SIPI). */
+enum vcpu_on_result {
+	VCPU_ON_OK,
+	VCPU_ON_NO_SUCH_CPU,      /* no vCPU has that hardware id */
+	VCPU_ON_BAD_ENTRY,        /* not in the VM's RAM, or misaligned */
+	VCPU_ON_ALREADY_ON,
+	VCPU_ON_DENIED,           /* the VM is stopping, or no memory */
+};
+/* Starts a powered-off vCPU at 'entry' with 'context' as its argument. */
+enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
+			       uint64_t context);
 
 /* ---- arch hooks ---- */
 
@@ -138,6 +147,9 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *exit);
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *exit);
 /* Sets the result register of a hypercall or firmware call. */
 void vcpu_arch_set_return(struct vcpu *v, uint64_t value);
+/* Answers the vCPU that asked (EXIT_CPU_ON) for another to be powered on,
+ * in the arch's terms. */
+void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r);
 /* Injects a synchronous abort for 'gpa' into the guest (an access that no
  * memory or device answers). */
 void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write);

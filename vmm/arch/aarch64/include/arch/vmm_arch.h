@@ -6,6 +6,9 @@
 #include <kernel/timer.h>
 #include <arch/vgic.h>
 
+/* A vCPU's entry point (CPU_ON) is 4-byte aligned: A64 instructions. */
+#define VCPU_ENTRY_ALIGN 4
+
 /* Layout shared with guest_entry.S (guest_entry.h). */
 struct guest_regs {
 	uint64_t x[31];

@@ -25,6 +25,17 @@ void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 	vcpu_arch_inject_abort(v, e->mmio.addr, e->mmio.write);
 }
 
+void vcpu_pio_unanswered(struct vcpu *v, struct vcpu_exit *e)
+{
+	if (!e->mmio.write)
+		e->mmio.data = ~0ull >> (64 - 8 * e->mmio.width);
+	pr_debug("VM %llu vCPU %u: %s of %u bytes at port %#llx (pc %#llx): "
+		 "no device there", (unsigned long long)v->vm->id, v->id,
+		 e->mmio.write ? "write" : "read", e->mmio.width,
+		 (unsigned long long)e->mmio.addr,
+		 (unsigned long long)vcpu_arch_pc(v));
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	struct task *t = v->task;
@@ -123,6 +134,7 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	case EXIT_NONE:
 	case EXIT_HYPERCALL:
 	case EXIT_MMIO:
+	case EXIT_PIO:
 		vcpu_handle_exit_inline(v, e);
 		break;
 	case EXIT_IRQ:

@@ -60,7 +60,8 @@ static int vm_create_vcpus(struct vm *vm)
 static void vm_free(struct vm *vm)
 {
 	passthrough_destroy(vm);
-	mmio_bus_destroy(&vm->mmio);
+	io_bus_destroy(&vm->mmio);
+	io_bus_destroy(&vm->pio);
 	vm_console_flush(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];
@@ -197,7 +198,8 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 			return;             /* shut down meanwhile */
 		sched_yield();
 	}
-	mmio_bus_reset(&vm->mmio);
+	io_bus_reset(&vm->mmio);
+	io_bus_reset(&vm->pio);
 	vm_arch_reset(vm);
 	if (images_load(vm)) {
 		spin_lock(&vm->lock);

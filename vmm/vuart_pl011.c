@@ -304,10 +304,10 @@ int vuart_pl011_create(struct vm *vm, gpaddr_t base, unsigned irq)
 	u->irq = irq;
 	u->lock = (spinlock_t)SPINLOCK_INIT;
 	vuart_reset(u);
-	struct mmio_device d = { .name = "pl011", .base = base, .size = 0x1000,
+	struct io_device d = { .name = "pl011", .base = base, .size = 0x1000,
 				 .ctx = u, .read = vuart_read, .write = vuart_write,
 				 .reset = vuart_reset, .destroy = vuart_destroy };
-	if (!mmio_register(&vm->mmio, &d)) {
+	if (!io_register(&vm->mmio, &d)) {
 		kfree(u);
 		return -1;
 	}

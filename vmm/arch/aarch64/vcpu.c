@@ -416,7 +416,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 		if (width < 8)
 			val &= (1ull << (width * 8)) - 1;
 	}
-	if (likely(mmio_access(&v->vm->mmio, gpa, width, write, &val))) {
+	if (likely(io_access(&v->vm->mmio, gpa, width, write, &val))) {
 		mmio_complete(v, esr, width, val);
 		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
 				       * generic handler's switch */

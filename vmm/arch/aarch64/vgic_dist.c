@@ -486,11 +486,11 @@ int vgic_dist_create(struct vm *vm)
 	if (!d)
 		return -1;
 	d->vm = vm;
-	struct mmio_device dev = {
+	struct io_device dev = {
 		.name = "gicd", .base = VIRT_GICD_BASE, .size = VIRT_GICD_SIZE, .ctx = d,
 		.read = gicd_read, .write = gicd_write, .destroy = kfree,
 	};
-	if (!mmio_register(&vm->mmio, &dev)) {
+	if (!io_register(&vm->mmio, &dev)) {
 		kfree(d);
 		return -1;
 	}

@@ -106,12 +106,12 @@ int vgic_redist_create(struct vm *vm)
 	if (!r)
 		return -1;
 	r->vm = vm;
-	struct mmio_device dev = {
+	struct io_device dev = {
 		.name = "gicr", .base = VIRT_GICR_BASE,
 		.size = (uint64_t)vm->cfg->cpu_num * VIRT_GICR_STRIDE, .ctx = r,
 		.read = gicr_read, .write = gicr_write, .destroy = kfree,
 	};
-	if (!mmio_register(&vm->mmio, &dev)) {
+	if (!io_register(&vm->mmio, &dev)) {
 		kfree(r);
 		return -1;
 	}

@@ -10,6 +10,7 @@ enum vcpu_exit_kind {
 	EXIT_IRQ,           /* a host interrupt arrived */
 	EXIT_HYPERCALL,     /* cvisor's hypercall ABI (DESIGN.md) */
 	EXIT_MMIO,          /* a load/store to an unmapped guest address */
+	EXIT_PIO,           /* an IN/OUT to a port (the mmio fields) */
 	EXIT_HALT,          /* WFI: wait for an interrupt */
 	EXIT_YIELD,         /* WFE and the like: let others run */
 	EXIT_CPU_ON,        /* PSCI CPU_ON / SBI HSM start */
@@ -28,7 +29,7 @@ struct vcpu_exit {
 			const uint64_t *args;   /* 6, in the saved registers */
 		} hypercall;
 		struct {
-			gpaddr_t addr;
+			uint64_t addr;      /* guest-physical, or the port */
 			unsigned width;     /* bytes: 1, 2, 4, 8 */
 			bool write;
 			uint64_t data;      /* value written, or read back */

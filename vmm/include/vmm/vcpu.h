@@ -13,9 +13,13 @@ void vcpu_task_main(void *vcpu);
 /* An MMIO access no device answered: reported, and an abort for the
  * guest. */
 void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e);
+/* A port access no device answered: a read gets all ones, a write is
+ * dropped, as on a PC bus with nothing there; reported at debug level. */
+void vcpu_pio_unanswered(struct vcpu *v, struct vcpu_exit *e);
 
 /* Handles an exit that needs nothing of the vCPU's task (no waiting,
- * scheduling or power change): EXIT_NONE, a hypercall, an MMIO access;
+ * scheduling or power change): EXIT_NONE, a hypercall, an MMIO or port
+ * access;
  * 'e' then says EXIT_NONE. The arch's exit path calls it on every exit,
  * to re-enter the guest at once when it returns true: the exit was
  * handled, the vCPU is still on and its pCPU has nothing to reschedule.
@@ -30,11 +34,17 @@ static inline bool vcpu_handle_exit_inline(struct vcpu *v, struct vcpu_exit *e)
 							 e->hypercall.args));
 		break;
 	case EXIT_MMIO:
-		if (mmio_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
+		if (io_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
 				e->mmio.write, &e->mmio.data))
 			vcpu_arch_mmio_done(v, e);
 		else
 			vcpu_mmio_unanswered(v, e);
+		break;
+	case EXIT_PIO:
+		if (!io_access(&v->vm->pio, e->mmio.addr, e->mmio.width,
+			       e->mmio.write, &e->mmio.data))
+			vcpu_pio_unanswered(v, e);
+		vcpu_arch_mmio_done(v, e);
 		break;
 	default:
 		return false;

@@ -13,7 +13,7 @@
 #include <vmm/addrspace.h>
 #include <vmm/console.h>
 #include <vmm/exit.h>
-#include <vmm/mmio.h>
+#include <vmm/io_bus.h>
 #include <arch/vmm_arch.h>
 
 enum vcpu_state { VCPU_OFF, VCPU_ON, VCPU_STOPPED };
@@ -49,7 +49,8 @@ struct vm {
 	char name[VMCFG_MAX_NAME];
 	struct vm_config *cfg;
 	struct addrspace as;
-	struct mmio_bus mmio;
+	struct io_bus mmio;
+	struct io_bus pio;          /* ports: x86's, empty elsewhere */
 	enum vm_state state;
 	spinlock_t lock;
 	unsigned vcpu_count;
@@ -143,7 +144,8 @@ void vcpu_arch_load(struct vcpu *v);
 void vcpu_arch_put(struct vcpu *v);
 /* Runs the guest until an exit that the generic loop must see. */
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *exit);
-/* Completes an MMIO read: puts exit->mmio.data in the target register. */
+/* Completes an emulated MMIO or port access: a read's exit->mmio.data
+ * into the target register, and the guest past the instruction. */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *exit);
 /* Sets the result register of a hypercall or firmware call. */
 void vcpu_arch_set_return(struct vcpu *v, uint64_t value);

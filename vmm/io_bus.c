@@ -1,12 +1,13 @@
-#include <vmm/mmio.h>
+/* A bus of emulated devices (vmm/io_bus.h). */
+#include <vmm/io_bus.h>
 
-bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d)
+bool io_register(struct io_bus *bus, const struct io_device *d)
 {
-	if (bus->count == MMIO_MAX_DEVICES || !d->size ||
+	if (bus->count == IO_BUS_MAX_DEVICES || !d->size ||
 	    d->base + d->size < d->base)
 		return false;
 	for (unsigned i = 0; i < bus->count; i++) {
-		const struct mmio_device *o = &bus->dev[i];
+		const struct io_device *o = &bus->dev[i];
 		if (d->base < o->base + o->size && o->base < d->base + d->size)
 			return false;
 	}
@@ -14,26 +15,26 @@ bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d)
 	return true;
 }
 
-unsigned mmio_find(struct mmio_bus *bus, gpaddr_t addr, unsigned width)
+unsigned io_find(struct io_bus *bus, uint64_t addr, unsigned width)
 {
 	unsigned i;
 
 	for (i = 0; i < bus->count; i++)
-		if (mmio_covers(&bus->dev[i], addr, width))
+		if (io_covers(&bus->dev[i], addr, width))
 			break;
 	if (i < bus->count)
 		WRITE_ONCE(bus->last, i);
 	return i;
 }
 
-void mmio_bus_reset(struct mmio_bus *bus)
+void io_bus_reset(struct io_bus *bus)
 {
 	for (unsigned i = 0; i < bus->count; i++)
 		if (bus->dev[i].reset)
 			bus->dev[i].reset(bus->dev[i].ctx);
 }
 
-void mmio_bus_destroy(struct mmio_bus *bus)
+void io_bus_destroy(struct io_bus *bus)
 {
 	for (unsigned i = 0; i < bus->count; i++)
 		if (bus->dev[i].destroy)

@@ -1,15 +1,17 @@
-/* Emulated devices on a VM's MMIO bus: each a guest-physical range with
- * read/write handlers that see offsets relative to the range's base. */
-#ifndef VMM_MMIO_H
-#define VMM_MMIO_H
+/* A bus of emulated devices, each a range with read/write handlers that
+ * see offsets relative to the range's base. A VM has two: its MMIO bus
+ * (guest-physical addresses) and its port-I/O bus (x86 ports). Ranges
+ * never overlap; adjacent ones are fine; an empty one is refused. */
+#ifndef VMM_IO_BUS_H
+#define VMM_IO_BUS_H
 
 #include <kernel/types.h>
 
-#define MMIO_MAX_DEVICES 16
+#define IO_BUS_MAX_DEVICES 16
 
-struct mmio_device {
+struct io_device {
 	const char *name;
-	gpaddr_t base;
+	uint64_t base;            /* guest-physical address, or port */
 	uint64_t size;
 	void *ctx;
 	/* Return false when the access is not one the device answers
@@ -20,21 +22,21 @@ struct mmio_device {
 	void (*destroy)(void *ctx);   /* at VM teardown; may be NULL */
 };
 
-struct mmio_bus {
+struct io_bus {
 	unsigned count;
 	/* The device the last access hit, tried first: a guest tends to
 	 * stay with one device (vCPUs race on it harmlessly). */
 	unsigned last;
-	struct mmio_device dev[MMIO_MAX_DEVICES];
+	struct io_device dev[IO_BUS_MAX_DEVICES];
 };
 
 /* Adds a device; false when the bus is full or the range overlaps. */
-bool mmio_register(struct mmio_bus *bus, const struct mmio_device *d);
+bool io_register(struct io_bus *bus, const struct io_device *d);
 /* The index of the device that covers the access, found by a scan;
  * bus->count when none does. */
-unsigned mmio_find(struct mmio_bus *bus, gpaddr_t addr, unsigned width);
+unsigned io_find(struct io_bus *bus, uint64_t addr, unsigned width);
 
-static inline bool mmio_covers(const struct mmio_device *d, gpaddr_t addr,
+static inline bool io_covers(const struct io_device *d, uint64_t addr,
 			       unsigned width)
 {
 	return addr - d->base < d->size && d->size - (addr - d->base) >= width;
@@ -43,27 +45,27 @@ static inline bool mmio_covers(const struct mmio_device *d, gpaddr_t addr,
 /* Performs an access; false when no device answers it. Inline: the exit
  * path calls it for every MMIO exit, and the device the last access hit
  * (tried first) is nearly always the one. */
-static inline bool mmio_access(struct mmio_bus *bus, gpaddr_t addr,
+static inline bool io_access(struct io_bus *bus, uint64_t addr,
 			       unsigned width, bool write, uint64_t *val)
 {
 	/* Devices do not overlap: the one that covers the access is the
 	 * only one. */
 	unsigned i = READ_ONCE(bus->last);
 
-	if (unlikely(i >= bus->count || !mmio_covers(&bus->dev[i], addr, width))) {
-		i = mmio_find(bus, addr, width);
+	if (unlikely(i >= bus->count || !io_covers(&bus->dev[i], addr, width))) {
+		i = io_find(bus, addr, width);
 		if (i == bus->count)
 			return false;
 	}
-	struct mmio_device *d = &bus->dev[i];
+	struct io_device *d = &bus->dev[i];
 	if (write)
 		return d->write && d->write(d->ctx, addr - d->base, width, *val);
 	return d->read && d->read(d->ctx, addr - d->base, width, val);
 }
 
 /* Puts every device of the bus back in its power-on state. */
-void mmio_bus_reset(struct mmio_bus *bus);
+void io_bus_reset(struct io_bus *bus);
 /* Destroys every device of the bus. */
-void mmio_bus_destroy(struct mmio_bus *bus);
+void io_bus_destroy(struct io_bus *bus);
 
 #endif

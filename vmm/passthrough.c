@@ -118,7 +118,9 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 			"(interrupt_mode is not \"passthrough\")", vm->name, dev, irq);
 		return 0;
 	}
-	err = vm_arch_passthrough_irq(vm, irq);
+	/* The guest sees the host's number: the guest DTB copies the host
+	 * node's interrupts, and configs name one number. */
+	err = vm_arch_passthrough_irq(vm, irq, irq);
 	if (err)
 		pr_error("VM %s: passthrough %s: host interrupt %u %s", vm->name,
 			 dev, irq, err == -2 ? "is already used by cvisor or another VM" :

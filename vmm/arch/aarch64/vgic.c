@@ -112,9 +112,10 @@ void vgic_destroy(struct vm *vm)
 	struct vgic *g = vgic_of(vm);
 
 	for (unsigned i = VGIC_NR_PRIVATE; i < g->nr_irqs; i++) {
-		if (g->spi[i - VGIC_NR_PRIVATE].hwirq) {
-			hal_irqchip_disable(i);
-			irq_unregister(i);
+		unsigned host = g->spi[i - VGIC_NR_PRIVATE].hwirq;
+		if (host) {
+			hal_irqchip_disable(host);
+			irq_unregister(host);
 		}
 	}
 	kfree(vm->arch.vgic);
@@ -221,7 +222,8 @@ static void vgic_hw_spi(unsigned irq, void *arg)
 {
 	struct vm *vm = arg;
 	struct vgic *g = vgic_of(vm);
-	struct virq *q = &g->spi[irq - VGIC_NR_PRIVATE];
+	unsigned intid = g->fwd_intid[irq];
+	struct virq *q = &g->spi[intid - VGIC_NR_PRIVATE];
 
 	hal_irqchip_disable(irq);
 	/* Under the VM's lock: a VM that is stopping may have vCPU tasks
@@ -231,23 +233,26 @@ static void vgic_hw_spi(unsigned irq, void *arg)
 		spin_lock(&g->lock);
 		q->pending = true;
 		q->hw_masked = true;
-		vgic_update(vm, vm->vcpus[0], irq);
+		vgic_update(vm, vm->vcpus[0], intid);
 		spin_unlock(&g->lock);
 	}
 	spin_unlock(&vm->lock);
 }
 
-int vgic_forward_spi(struct vm *vm, unsigned irq)
+int vgic_forward_spi(struct vm *vm, unsigned host, unsigned intid)
 {
 	struct vgic *g = vgic_of(vm);
 
-	if (irq < VGIC_NR_PRIVATE || irq >= g->nr_irqs)
+	if (intid < VGIC_NR_PRIVATE || intid >= g->nr_irqs ||
+	    host < VGIC_NR_PRIVATE || host >= hal_gic_nr_irqs() ||
+	    g->spi[intid - VGIC_NR_PRIVATE].hwirq)
 		return -1;
-	if (!irq_claim(irq, vgic_hw_spi, vm))
+	g->fwd_intid[host] = (uint16_t)intid;
+	if (!irq_claim(host, vgic_hw_spi, vm))
 		return -2;
 	/* Masked at the host until the guest enables it. */
-	hal_irqchip_disable(irq);
-	g->spi[irq - VGIC_NR_PRIVATE].hwirq = (uint16_t)irq;
+	hal_irqchip_disable(host);
+	g->spi[intid - VGIC_NR_PRIVATE].hwirq = (uint16_t)host;
 	return 0;
 }
 

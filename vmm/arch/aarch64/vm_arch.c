@@ -107,9 +107,9 @@ int vm_arch_create_devices(struct vm *vm)
 	return 0;
 }
 
-int vm_arch_passthrough_irq(struct vm *vm, unsigned irq)
+int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 {
-	return vgic_forward_spi(vm, irq);
+	return vgic_forward_spi(vm, host, guest);
 }
 
 void vm_arch_reset(struct vm *vm)

@@ -107,10 +107,12 @@ void vm_arch_destroy(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
 int vm_arch_create_devices(struct vm *vm);
-/* Gives host interrupt 'irq' of a passthrough device to the VM, under the
- * same number. 0, -1 when it is not one a VM can be given, -2 when the
- * host interrupt is already used (by cvisor or another VM). */
-int vm_arch_passthrough_irq(struct vm *vm, unsigned irq);
+/* Gives host interrupt 'host' of a passthrough device to the VM as its
+ * interrupt line 'guest' (the number the guest sees: on aarch64 an SPI's
+ * INTID, which configs keep equal to the host's). 0, -1 when either is
+ * not one that can be given, -2 when the host interrupt is already used
+ * (by cvisor or another VM). Its handler runs until vm_arch_destroy(). */
+int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest);
 /* Sets the level of the VM's interrupt line 'irq' (the number the guest
  * sees: an aarch64 INTID), driven by an emulated device: high while the
  * device wants service. An edge-triggered line latches each rise. Any

@@ -13,6 +13,7 @@
 #ifndef VGIC_H
 #define VGIC_H
 
+#include <kernel/irq.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 
@@ -73,6 +74,7 @@ struct vgic {
 	bool grp0_on, grp1_on;    /* GICD_CTLR enables */
 	unsigned reports;         /* guest mistakes logged (vgic_report) */
 	struct virq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
+	uint16_t fwd_intid[IRQ_MAX];  /* forwarded host SPI -> the guest's */
 };
 
 /* ICH_LR<n>_EL2 fields (the v2 list registers are converted). */
@@ -125,9 +127,10 @@ void vgic_recall(struct vm *vm, struct virq *q, bool unpend);
 /* Marks a forwarded host interrupt pending in 'v' and keeps the host
  * source masked until the guest deactivates it. */
 void vgic_inject_hw(struct vcpu *v, unsigned intid);
-/* Gives host SPI 'irq' to the VM as the SPI of the same INTID. 0, -1 when
- * it is not an SPI the VM has, -2 when the host interrupt has a user. */
-int vgic_forward_spi(struct vm *vm, unsigned irq);
+/* Gives host SPI 'host' to the VM as its SPI 'intid'. 0, -1 when either
+ * is not an SPI (of the host, of the VM) or the VM's SPI is already
+ * forwarded, -2 when the host interrupt has a user. */
+int vgic_forward_spi(struct vm *vm, unsigned host, unsigned intid);
 void vgic_flush(struct vcpu *v);
 void vgic_sync(struct vcpu *v);
 bool vgic_has_pending(struct vcpu *v);

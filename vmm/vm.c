@@ -102,6 +102,14 @@ void vm_boot(struct vm *vm)
 	vm_vcpu_on(vm, vm->vcpus[0], vm->boot.entry, vm->boot.arg);
 }
 
+int vm_unmap(struct vm *vm, gpaddr_t gpa, uint64_t size)
+{
+	if (stage2_unmap(&vm->as.s2, gpa, size))
+		return -1;
+	vm_arch_flush_stage2(vm);
+	return 0;
+}
+
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size)
 {
 	void *dst = addrspace_gpa_to_host(&vm->as, gpa, size);

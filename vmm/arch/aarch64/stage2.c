@@ -65,37 +65,92 @@ static uint64_t *s2_next(struct stage2 *s2, uint64_t *pte, int *err)
 	return pa_to_ptr(*pte & PTE_ADDR_MASK);
 }
 
+/* The entry that maps 'gpa' (a level-2 block or a level-3 page), or
+ * NULL; '*block' says which. */
+static uint64_t *s2_leaf(const struct stage2 *s2, gpaddr_t gpa, bool *block)
+{
+	uint64_t *l1 = pa_to_ptr(s2->root);
+	uint64_t pte1 = l1[gpa >> 30 & 511];
+
+	if ((pte1 & 3) != PTE_TABLE)
+		return NULL;
+	uint64_t *pte2 = (uint64_t *)pa_to_ptr(pte1 & PTE_ADDR_MASK) + (gpa >> 21 & 511);
+	*block = (*pte2 & 3) == PTE_BLOCK;
+	if (*block)
+		return pte2;
+	if ((*pte2 & 3) != PTE_TABLE)
+		return NULL;
+	return (uint64_t *)pa_to_ptr(*pte2 & PTE_ADDR_MASK) + (gpa >> 12 & 511);
+}
+
+int stage2_unmap(struct stage2 *s2, gpaddr_t gpa, uint64_t size)
+{
+	if (gpa + size > stage2_limit() || gpa + size < gpa ||
+	    !IS_ALIGNED(gpa | size, PAGE_SIZE))
+		return -1;
+	/* A block cut in two would need splitting: refused before any
+	 * entry is cleared. */
+	for (gpaddr_t a = gpa; a < gpa + size;) {
+		bool block = false;
+		uint64_t *pte = s2_leaf(s2, a, &block);
+		uint64_t step = block ? 2ul << 20 : PAGE_SIZE;
+		if (pte && block && (!IS_ALIGNED(a, 2ul << 20) ||
+				     gpa + size - a < step))
+			return -1;
+		a = pte && block ? a + step : a + PAGE_SIZE;
+	}
+	for (gpaddr_t a = gpa; a < gpa + size;) {
+		bool block = false;
+		uint64_t *pte = s2_leaf(s2, a, &block);
+		if (pte)
+			*pte = 0;
+		a += pte && block ? 2ul << 20 : PAGE_SIZE;
+	}
+	dsb(ishst);
+	return 0;
+}
+
 int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 	       unsigned perms)
 {
 	const uint64_t attrs = s2_attrs(perms);
+	const gpaddr_t start = gpa;
 	int err = 0;
 
 	if (gpa + size > stage2_limit() || gpa + size < gpa)
 		return -1;
-	while (size) {
+	while (size && !err) {
 		uint64_t *l1 = pa_to_ptr(s2->root);
 		uint64_t *l2 = s2_next(s2, &l1[gpa >> 30 & 511], &err);
 		if (!l2)
-			return err;
+			break;
 		uint64_t *pte2 = &l2[gpa >> 21 & 511];
 		if (IS_ALIGNED(gpa | hpa, 2ul << 20) && size >= (2ul << 20)) {
-			if (*pte2 & PTE_VALID)
-				return -2;
+			if (*pte2 & PTE_VALID) {
+				err = -2;
+				break;
+			}
 			*pte2 = hpa | attrs | PTE_BLOCK;
 			gpa += 2ul << 20, hpa += 2ul << 20, size -= 2ul << 20;
 			continue;
 		}
 		uint64_t *l3 = s2_next(s2, pte2, &err);
 		if (!l3)
-			return err;
-		if (l3[gpa >> 12 & 511] & PTE_VALID)
-			return -2;
+			break;
+		if (l3[gpa >> 12 & 511] & PTE_VALID) {
+			err = -2;
+			break;
+		}
 		l3[gpa >> 12 & 511] = hpa | attrs | PTE_TABLE;
 		gpa += PAGE_SIZE, hpa += PAGE_SIZE, size -= PAGE_SIZE;
 	}
+	/* All or nothing: what this call mapped goes again (tables made
+	 * for it stay, empty, until stage2_destroy). Nothing mapped it can
+	 * have been used: the guest has not run on it. */
+	if (err && gpa > start)
+		stage2_unmap(s2, start, gpa - start);
 	dsb(ishst);
-	return 0;
+	return err;
 }
 
 static void s2_free_level(uint64_t *table, int level)

@@ -72,20 +72,26 @@ int vm_arch_init(struct vm *vm)
 	return 0;
 }
 
-void vm_arch_destroy(struct vm *vm)
+void vm_arch_flush_stage2(struct vm *vm)
 {
 	uint64_t saved = read_sysreg(vttbr_el2);
 
-	if (!vm->arch.vttbr)
-		return;               /* vm_arch_init() failed or never ran */
-	/* Forget the VM's stage-2 translations on every CPU before its
-	 * tables and memory are reused. */
+	/* Every CPU forgets the VM's stage-2 (and stage-1) translations:
+	 * TLBI by VMID needs that VMID in VTTBR_EL2 for the moment. */
 	write_sysreg(vttbr_el2, vm->arch.vttbr);
 	isb();
 	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
 	dsb(ish);
 	write_sysreg(vttbr_el2, saved);
 	isb();
+}
+
+void vm_arch_destroy(struct vm *vm)
+{
+	if (!vm->arch.vttbr)
+		return;               /* vm_arch_init() failed or never ran */
+	/* Before its tables and memory are reused. */
+	vm_arch_flush_stage2(vm);
 	spin_lock(&vmid_lock);
 	vmid_used[vm->arch.vmid / 64] &= ~(1ull << (vm->arch.vmid % 64));
 	spin_unlock(&vmid_lock);

@@ -74,6 +74,10 @@ void vm_shutdown(struct vm *vm, const char *why);
  * vCPU, puts devices back in their reset state, reloads the images and
  * starts vCPU 0 at the entry point. Stops the VM if that fails. */
 void vm_reset(struct vm *vm, struct vcpu *caller);
+/* Unmaps [gpa, gpa+size) from the VM's stage 2 and flushes its TLBs:
+ * once it returns 0 no CPU reaches that memory through the VM. -1 as
+ * stage2_unmap(). */
+int vm_unmap(struct vm *vm, gpaddr_t gpa, uint64_t size);
 /* Copies 'size' bytes to guest-physical 'gpa'; false if not all of it is
  * guest RAM. */
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size);
@@ -104,6 +108,9 @@ int vm_arch_init(struct vm *vm);
  * vm_arch_init() failed or never ran, and then does nothing. When it
  * returns no host interrupt handler of the VM runs on any CPU. */
 void vm_arch_destroy(struct vm *vm);
+/* Makes every CPU forget the VM's cached stage-2 translations, after
+ * stage2_unmap() and before the unmapped memory is reused. Any CPU. */
+void vm_arch_flush_stage2(struct vm *vm);
 /* Registers the devices every VM of this arch has (its console UART;
  * later the interrupt controller). */
 int vm_arch_create_devices(struct vm *vm);

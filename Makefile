@@ -71,6 +71,30 @@ $(HOST_BUILD)/unit-tests: $(HOST_TEST_SRCS) $(HOST_LIB_SRCS) $(HOST_FS_SRCS) \
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/host -o $@ $(HOST_TEST_SRCS) \
 	    $(HOST_LIB_SRCS) $(HOST_FS_SRCS)
 
+# The core on the host arch: cvisor's kernel and generic VMM, unchanged, on
+# the simulated machine of hal/sim (CPUs as fibers taking turns) with the
+# VMM arch of vmm/arch/sim (vCPUs playing scripts), tested by
+# tests/host/vmm/. aarch64's stage-2 tables and guest DTB platform are
+# pure C and run here too.
+SIM_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
+              -Wno-unused-parameter -fno-omit-frame-pointer \
+              -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -D_DEFAULT_SOURCE -DCVISOR_LOG_LEVEL=LOG_INFO -I. \
+              -Ihal/sim/include -Ihal/include -Ikernel/include -Ilib/include \
+              -Ivmm/include -Ivmm/arch/sim/include
+SIM_SRCS := $(filter-out kernel/no_vmm/%,$(wildcard kernel/*.c)) $(wildcard lib/*.c) \
+            $(wildcard config/*.c) $(wildcard fs/*.c) $(wildcard vmm/*.c) \
+            $(wildcard vmm/arch/sim/*.c) vmm/arch/aarch64/stage2.c \
+            vmm/arch/aarch64/guest_dtb.c hal/sim/sim.c
+SIM_TEST_SRCS := $(wildcard tests/host/vmm/*.c) tests/host/unit_main.c
+
+host-tests: $(HOST_BUILD)/vmm-tests
+$(HOST_BUILD)/vmm-tests: $(SIM_SRCS) $(SIM_TEST_SRCS) $(wildcard hal/sim/*.h \
+		hal/sim/include/arch/*.h vmm/arch/sim/*.h vmm/arch/sim/include/arch/*.h \
+		tests/host/vmm/*.h kernel/include/kernel/*.h vmm/include/vmm/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(SIM_CFLAGS) -Wl,--wrap=page_alloc -o $@ $(SIM_SRCS) $(SIM_TEST_SRCS)
+
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))

@@ -90,12 +90,15 @@ void kfree(void *p)
 		page_free(ptr_to_pa(h), h->pages);
 		return;
 	}
-	BUG_ON(h->cls >= HEAP_CLASSES);
+	/* Read before the free-list link overwrites the header: the two
+	 * share the object's first bytes. */
+	unsigned cls = h->cls;
+	BUG_ON(cls >= HEAP_CLASSES);
 	struct heap_free *f = (struct heap_free *)h;
 	spin_lock(&heap_lock);
-	f->next = free_lists[h->cls];
-	free_lists[h->cls] = f;
-	heap_cached += 1ul << (h->cls + HEAP_MIN_SHIFT);
+	f->next = free_lists[cls];
+	free_lists[cls] = f;
+	heap_cached += 1ul << (cls + HEAP_MIN_SHIFT);
 	spin_unlock(&heap_lock);
 }
 

@@ -42,14 +42,17 @@ IFS=: read -r -a configs <<<"$list"
     i=$((i + 1))
   done
   echo '	.balign 8'
-  echo '	.global embedded_configs'
+  echo '	.global embedded_configs, embedded_images'
   echo 'embedded_configs:'
+  echo '	.quad config_table'
+  echo 'embedded_images:'
+  echo '	.quad image_table'
+  echo 'config_table:'
   for ((k = 0; k < n; k++)); do
     printf '	.quad cfg%d_name, cfg%d_data, cfg%d_end - cfg%d_data\n' $k $k $k $k
   done
   echo '	.quad 0, 0, 0'
-  echo '	.global embedded_images'
-  echo 'embedded_images:'
+  echo 'image_table:'
   for ((k = 0; k < i; k++)); do
     printf '	.quad img%d_name, img%d_data, img%d_end - img%d_data\n' $k $k $k $k
   done

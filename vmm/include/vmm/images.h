@@ -12,9 +12,10 @@ struct embedded_file {
 	uint64_t size;
 };
 
-/* Tables written by scripts/embed.sh, each ended by a NULL name. */
-extern const struct embedded_file embedded_configs[];
-extern const struct embedded_file embedded_images[];
+/* Tables written by scripts/embed.sh, each ended by a NULL name (the
+ * host arch's machine, hal/sim, points them at its tests' files). */
+extern const struct embedded_file *embedded_configs;
+extern const struct embedded_file *embedded_images;
 
 const struct embedded_file *images_find(const char *path);
 

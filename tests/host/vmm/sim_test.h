@@ -1,0 +1,63 @@
+/* The unit tests of the core on the host arch: each boots the simulated
+ * machine (hal/sim) with its own VM configs and vCPU scripts, in a child
+ * process of its own, so that every test starts from a fresh kernel. */
+#ifndef SIM_TEST_H
+#define SIM_TEST_H
+
+#include <hal/sim/sim.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vmm/images.h>
+#include "../unit.h"
+#include "../../../vmm/arch/sim/sim_guest.h"
+#include "../../../vmm/arch/sim/sim_vmm.h"
+
+/* A test body that runs in a child; its checks' failures make the child
+ * exit non-zero, which fails the test. */
+#define SIM_TEST(name)                                                      \
+	static void name##_body(void);                                      \
+	UNIT_TEST(name)                                                     \
+	{                                                                   \
+		fflush(stdout);                                             \
+		pid_t pid = fork();                                         \
+		if (pid == 0) {                                             \
+			name##_body();                                      \
+			fflush(stdout);                                     \
+			_exit(unit_failed_checks ? 1 : 0);                  \
+		}                                                           \
+		int status = 0;                                             \
+		waitpid(pid, &status, 0);                                   \
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);       \
+	}                                                                   \
+	static void name##_body(void)
+
+/* A config as the build would embed it. */
+#define SIM_CONFIG(path, text) \
+	{ path, (const uint8_t *)(text), sizeof(text) - 1 }
+
+/* A VM of one or more vCPUs named 'name', id 'id', its image "sim.bin"
+ * (a few bytes: scripts stand for the guest) at 0x4008_0000 in 2 MiB of
+ * RAM; 'cpus' and 'pcpus' are the TOML of cpu_num and phys_cpu_ids. */
+#define SIM_VM_TOML(id, name, cpus, pcpus)                                  \
+	"[base]\nid = " #id "\nname = \"" name "\"\nvm_type = 1\n"          \
+	"cpu_num = " #cpus "\nphys_cpu_ids = " pcpus "\n"                   \
+	"[kernel]\nentry_point = 0x4008_0000\nimage_location = \"memory\"\n" \
+	"kernel_path = \"sim.bin\"\nkernel_load_addr = 0x4008_0000\n"       \
+	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"             \
+	"[devices]\ninterrupt_mode = \"emulated\"\n"
+
+extern const struct embedded_file sim_test_images[];
+
+/* Boots 'cpus' CPUs with these configs (ended by a NULL name) and vCPU
+ * scripts, and runs until the machine powers off (true) or 'turns' turns
+ * of 10 us have passed. */
+bool sim_test_run(unsigned cpus, const struct embedded_file *configs,
+		  struct sim_guest *guests, uint64_t turns);
+/* Whether the console shows 'text'. */
+bool sim_console_has(const char *text);
+
+#define STEP(op_, ...) { .op = op_, __VA_ARGS__ }
+#define EXPECT(v) .check = true, .expect = (v)
+
+#endif

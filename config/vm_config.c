@@ -51,6 +51,8 @@ static const char *const vc_messages[VMCFG_ERR_END - VMCFG_ERR_BASE] = {
 	[VMCFG_ERR_DEVICE - VMCFG_ERR_BASE] = "malformed device entry",
 	[VMCFG_WARN_UNKNOWN_KEY - VMCFG_ERR_BASE] = "unknown key",
 	[VMCFG_WARN_UNKNOWN_TABLE - VMCFG_ERR_BASE] = "unknown table",
+	[VMCFG_WARN_REGION_REDUNDANT - VMCFG_ERR_BASE] =
+		"memory region inside an earlier one of the same kind",
 };
 
 const char *vmcfg_strerror(int code)
@@ -67,6 +69,12 @@ const char *vmcfg_strerror(int code)
 const char *vmcfg_image_location_name(enum vmcfg_image_location loc)
 {
 	return loc == VMCFG_IMAGE_FS ? "fs" : "memory";
+}
+
+const char *vmcfg_map_type_name(enum vmcfg_map_type type)
+{
+	return type == VMCFG_MAP_ALLOC ? "alloc" :
+	       type == VMCFG_MAP_IDENTICAL ? "identical" : "reserved";
 }
 
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode)
@@ -114,13 +122,15 @@ static bool vc_err(struct vc *c, int code, const struct toml_node *n,
 	return false;
 }
 
+/* A warning at n's key, or at n itself if it has none (array entries). */
 static void vc_warn(struct vc *c, int code, const struct toml_node *n,
 		    const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vc_vdiag(c, VMCFG_SEV_WARNING, code, n->key_line, n->key_col, fmt, ap);
+	vc_vdiag(c, VMCFG_SEV_WARNING, code, n->key ? n->key_line : n->line,
+		 n->key ? n->key_col : n->col, fmt, ap);
 	va_end(ap);
 }
 
@@ -433,10 +443,89 @@ static bool vc_overlap(const struct vmcfg_region *a,
 	return a->gpa < b->gpa + b->size && b->gpa < a->gpa + a->size;
 }
 
+/* Whether a lies wholly inside b. */
+static bool vc_inside(const struct vmcfg_region *a,
+		      const struct vmcfg_region *b)
+{
+	return a->gpa >= b->gpa && a->gpa + a->size <= b->gpa + b->size;
+}
+
+static bool vc_same_kind(const struct vmcfg_region *a,
+			 const struct vmcfg_region *b)
+{
+	return a->flags == b->flags && a->map_type == b->map_type;
+}
+
+/* What to change so that r no longer overlaps o (entry j), into buf. */
+static const char *vc_overlap_advice(char *buf, size_t n,
+				     const struct vmcfg_region *r, uint32_t j,
+				     const struct vmcfg_region *o)
+{
+	if (vc_same_kind(r, o))
+		snprintf(buf, n, "merge them into one entry");
+	else if (vc_inside(r, o))
+		snprintf(buf, n, "split memory_regions[%u] around this entry, or "
+			 "delete this entry", (unsigned)j);
+	else
+		snprintf(buf, n, "shrink or move one of them");
+	return buf;
+}
+
+static void vc_overlap_err(struct vc *c, const struct toml_node *e,
+			   uint32_t i, const struct vmcfg_region *r,
+			   uint32_t j, const struct vmcfg_region *o)
+{
+	char advice[80];
+
+	vc_err(c, VMCFG_ERR_REGION_OVERLAP, e,
+	       "kernel.memory_regions[%u] [0x%llx, 0x%llx) (%s) overlaps "
+	       "memory_regions[%u] [0x%llx, 0x%llx) (%s): a guest address has "
+	       "one backing; %s", (unsigned)i, (unsigned long long)r->gpa,
+	       (unsigned long long)(r->gpa + r->size),
+	       vmcfg_map_type_name(r->map_type), (unsigned)j,
+	       (unsigned long long)o->gpa, (unsigned long long)(o->gpa + o->size),
+	       vmcfg_map_type_name(o->map_type),
+	       vc_overlap_advice(advice, sizeof(advice), r, j, o));
+}
+
+/* An entry inside an earlier one of the same flags and map_type describes
+ * memory the VM has already, backed the same way (MAP_IDENTICAL and
+ * MAP_RESERVED: HPA = GPA; MAP_ALLOC: fresh memory either way), so it is
+ * dropped with a warning (AxVisor's rdk-s100 Linux config repeats its RAM).
+ * True if r (entry i) is such an entry. */
+static bool vc_redundant(struct vc *c, const struct toml_node *e, uint32_t i,
+			 const struct vmcfg_region *r, const uint32_t *index)
+{
+	const struct vm_config *cfg = c->cfg;
+	char what[64];
+
+	for (uint32_t j = 0; j < cfg->region_count; j++) {
+		const struct vmcfg_region *o = &cfg->regions[j];
+
+		if (!vc_same_kind(r, o) || !vc_inside(r, o))
+			continue;
+		if (r->gpa == o->gpa && r->size == o->size)
+			snprintf(what, sizeof(what), "repeats");
+		else
+			snprintf(what, sizeof(what), "[0x%llx, 0x%llx) lies inside",
+				 (unsigned long long)r->gpa,
+				 (unsigned long long)(r->gpa + r->size));
+		vc_warn(c, VMCFG_WARN_REGION_REDUNDANT, e,
+			"kernel.memory_regions[%u] %s memory_regions[%u] "
+			"[0x%llx, 0x%llx) with the same flags and map_type: "
+			"ignored; delete it", (unsigned)i, what, (unsigned)index[j],
+			(unsigned long long)o->gpa,
+			(unsigned long long)(o->gpa + o->size));
+		return true;
+	}
+	return false;
+}
+
 static void vc_regions(struct vc *c, const struct vc_sec *s)
 {
 	const struct toml_node *arr, *e;
 	struct vm_config *cfg = c->cfg;
+	uint32_t index[VMCFG_MAX_REGIONS];	/* entry of each kept region */
 	uint32_t i = 0;
 
 	arr = vc_field_array(c, s, "memory_regions", true, VMCFG_MAX_REGIONS);
@@ -445,20 +534,15 @@ static void vc_regions(struct vc *c, const struct vc_sec *s)
 	for (e = toml_first(arr); e; e = toml_next(e), i++) {
 		struct vmcfg_region *r = &cfg->regions[cfg->region_count];
 
-		if (!vc_region(c, e, i, r))
+		if (!vc_region(c, e, i, r) || vc_redundant(c, e, i, r, index)) {
+			memset(r, 0, sizeof(*r));
 			continue;
+		}
 		for (uint32_t j = 0; j < cfg->region_count; j++)
 			if (vc_overlap(&cfg->regions[j], r))
-				vc_err(c, VMCFG_ERR_REGION_OVERLAP, e,
-				       "kernel.memory_regions[%u] "
-				       "[0x%llx, 0x%llx) overlaps region "
-				       "[0x%llx, 0x%llx)", (unsigned)i,
-				       (unsigned long long)r->gpa,
-				       (unsigned long long)(r->gpa + r->size),
-				       (unsigned long long)cfg->regions[j].gpa,
-				       (unsigned long long)(cfg->regions[j].gpa +
-							    cfg->regions[j].size));
-		cfg->region_count++;
+				vc_overlap_err(c, e, i, r, index[j],
+					       &cfg->regions[j]);
+		index[cfg->region_count++] = i;
 	}
 }
 

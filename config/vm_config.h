@@ -57,6 +57,7 @@ enum vmcfg_err {
 	VMCFG_ERR_DEVICE,	/* malformed device entry */
 	VMCFG_WARN_UNKNOWN_KEY,
 	VMCFG_WARN_UNKNOWN_TABLE,
+	VMCFG_WARN_REGION_REDUNDANT,	/* inside an earlier region, same kind */
 	VMCFG_ERR_END
 };
 
@@ -175,6 +176,7 @@ int vmcfg_parse(const char *file, const char *text, size_t len, void *arena,
 const char *vmcfg_strerror(int code);
 
 const char *vmcfg_image_location_name(enum vmcfg_image_location loc);
+const char *vmcfg_map_type_name(enum vmcfg_map_type type);
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode);
 
 /* Renders cfg as TOML that parses back to the same config. out receives

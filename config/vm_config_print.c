@@ -123,12 +123,6 @@ static void vp_base(struct vp *p, const struct vm_config *cfg)
 			    cfg->phys_cpu_sets_count);
 }
 
-static const char *vp_map_name(enum vmcfg_map_type t)
-{
-	return t == VMCFG_MAP_ALLOC ? "alloc" :
-	       t == VMCFG_MAP_IDENTICAL ? "identical" : "reserved";
-}
-
 static void vp_region(struct vp *p, const struct vmcfg_region *r)
 {
 	static const char names[] = "RWXDU";
@@ -140,7 +134,7 @@ static void vp_region(struct vp *p, const struct vmcfg_region *r)
 	vp_printf(p, ", 0x%x, %d],  # ", r->flags, (int)r->map_type);
 	for (int b = 0; b < 5; b++)
 		vp_putc(p, (r->flags & (1u << b)) ? names[b] : '-');
-	vp_printf(p, " %s\n", vp_map_name(r->map_type));
+	vp_printf(p, " %s\n", vmcfg_map_type_name(r->map_type));
 }
 
 /* An optional path and its load address, as the file gave them. */

@@ -93,6 +93,8 @@ static void only_error(int rc, int code, uint32_t line, uint32_t col,
 	has(code, line, col, what);
 }
 
+static void round_trip(void);
+
 /* ------------------------------------------------------------ positive */
 
 UNIT_TEST(vmcfg_minimal_and_defaults)
@@ -414,10 +416,81 @@ UNIT_TEST(vmcfg_err_region_overlap)
 {
 	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0],\n"
 			       "  [0x4fff_f000, 0x2000, 7, 0]]"),
-		   VMCFG_ERR_REGION_OVERLAP, 11, 3, "overlaps");
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3,
+		   "kernel.memory_regions[1] [0x4ffff000, 0x50001000) (alloc) "
+		   "overlaps memory_regions[0] [0x40000000, 0x50000000) (alloc): "
+		   "a guest address has one backing; merge them into one entry");
 	/* Touching is not overlapping. */
 	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
 				 "[0x5000_0000, 0x1000, 7, 0]]"), 0);
+	/* A MAP_ALLOC scratch MiB on a MAP_IDENTICAL region (AxVisor's
+	 * qemu-x86_64 Linux config): two backings for one address. */
+	only_error(run_regions("[[0x4000_0000, 0x0800_0000, 7, 1],\n"
+			       "  [0x4000_0000, 0x0010_0000, 7, 0]]"),
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3,
+		   "memory_regions[1] [0x40000000, 0x40100000) (alloc) overlaps "
+		   "memory_regions[0] [0x40000000, 0x48000000) (identical): a "
+		   "guest address has one backing; split memory_regions[0] "
+		   "around this entry, or delete this entry");
+	/* The same range with other flags is no repeat either. */
+	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0],\n"
+			       "  [0x4000_0000, 0x1000_0000, 3, 0]]"),
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3, "(alloc): a guest address "
+		   "has one backing; split memory_regions[0] around this entry");
+	/* A later region of the same kind around an earlier one is not
+	 * dropped: merging them is the user's call. */
+	only_error(run_regions("[[0x4800_0000, 0x0100_0000, 7, 1],\n"
+			       "  [0x4000_0000, 0x1000_0000, 7, 1]]"),
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3,
+		   "(identical): a guest address has one backing; merge them");
+	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0],\n"
+			       "  [0x4800_0000, 0x1000_0000, 7, 2]]"),
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3,
+		   "(reserved) overlaps memory_regions[0] [0x40000000, "
+		   "0x50000000) (alloc): a guest address has one backing; "
+		   "shrink or move one of them");
+}
+
+/* A region inside an earlier one of the same flags and map_type adds
+ * nothing: kept once, with a warning at the entry (AxVisor's rdk-s100
+ * Linux config lists its RAM three times). */
+UNIT_TEST(vmcfg_warn_region_redundant)
+{
+	int rc = run_regions("[\n"
+			     "  [0x4000_0000, 0x1000_0000, 7, 1],\n"
+			     "  [0x4000_0000, 0x1000_0000, 7, 1],\n"
+			     "  [0x4000_0000, 0x0800_0000, 7, 1],\n"
+			     "]");
+
+	if (rc)
+		dump();
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(diags.errors, 0);
+	CHECK_EQ_INT(diags.warnings, 2);
+	has(VMCFG_WARN_REGION_REDUNDANT, 12, 3,
+	    "kernel.memory_regions[1] repeats memory_regions[0] [0x40000000, "
+	    "0x50000000) with the same flags and map_type: ignored; delete it");
+	has(VMCFG_WARN_REGION_REDUNDANT, 13, 3,
+	    "kernel.memory_regions[2] [0x40000000, 0x48000000) lies inside "
+	    "memory_regions[0] [0x40000000, 0x50000000)");
+	CHECK_EQ_INT(cfg.region_count, 1);
+	CHECK_EQ_INT(cfg.regions[0].size, 0x10000000);
+	round_trip();
+	/* MAP_ALLOC too: fresh memory at those addresses either way. */
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
+				 "[0x4000_0000, 0x1000_0000, 7, 0]]"), 0);
+	CHECK_EQ_INT(diags.warnings, 1);
+	has(VMCFG_WARN_REGION_REDUNDANT, 10, 53, "memory_regions[1] repeats");
+	/* Messages name entries as the file numbers them, dropped ones
+	 * included. */
+	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x100_0000, 7, 0], "
+				 "[0x4000_0000, 0x100_0000, 7, 0],\n"
+				 "  [0x5000_0000, 0x100_0000, 7, 0],\n"
+				 "  [0x5080_0000, 0x100_0000, 7, 1]]"),
+		     VMCFG_ERR_REGION_OVERLAP);
+	has(VMCFG_ERR_REGION_OVERLAP, 12, 3, "kernel.memory_regions[3] "
+	    "[0x50800000, 0x51800000) (identical) overlaps memory_regions[2]");
+	CHECK_EQ_INT(diags.errors, 1);
 }
 
 UNIT_TEST(vmcfg_err_addr_outside)

@@ -58,6 +58,9 @@ expect config/paths-memory config_paths_are tests/config/axvisor/nimbos-x86_64-q
   /tmp/.axvisor-images/qemu_x86_64_nimbos/qemu-x86_64 \
   /tmp/.axvisor-images/qemu_x86_64_nimbos/axvm-bios.bin
 expect config/paths-fs config_paths_are tests/config/axvisor/nimbos-riscv64-qemu-smp1.toml
+expect config/paths-uefi config_paths_are tests/config/boot/uefi-x86_64.toml \
+  build/images/x86_64/kernel.bin build/images/x86_64/initramfs.cpio.gz \
+  build/images/x86_64/OVMF_CODE.fd
 expect_fail config/paths-invalid "$CVCFG" paths tests/config/bad/overlap.toml
 config_usage_is_2() { "$CVCFG" "$@"; [ $? -eq 2 ]; }
 expect config/usage-error config_usage_is_2 template --arch sparc

@@ -946,7 +946,7 @@ static bool vc_pt_address(struct vc *c, const struct toml_node *e,
 static bool vc_pt_port(struct vc *c, const struct toml_node *e,
 		       const char *where, struct vmcfg_pt_port *p)
 {
-	uint64_t base, count;
+	uint64_t base = 0, count = 0;	/* gcc cannot see they are set */
 
 	if (!vc_entry_shape(c, e, where, 2, 2, "[base_port, count]"))
 		return false;

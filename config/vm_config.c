@@ -49,8 +49,13 @@ static const char *const vc_messages[VMCFG_ERR_END - VMCFG_ERR_BASE] = {
 	[VMCFG_ERR_ADDR_OUTSIDE - VMCFG_ERR_BASE] =
 		"load address outside guest memory",
 	[VMCFG_ERR_DEVICE - VMCFG_ERR_BASE] = "malformed device entry",
+	[VMCFG_ERR_BOOT_PROTOCOL - VMCFG_ERR_BASE] = "unknown boot_protocol",
+	[VMCFG_ERR_BOOT_CONFLICT - VMCFG_ERR_BASE] =
+		"boot_protocol contradicts enable_bios",
 	[VMCFG_WARN_UNKNOWN_KEY - VMCFG_ERR_BASE] = "unknown key",
 	[VMCFG_WARN_UNKNOWN_TABLE - VMCFG_ERR_BASE] = "unknown table",
+	[VMCFG_WARN_REGION_REDUNDANT - VMCFG_ERR_BASE] =
+		"memory region inside an earlier one of the same kind",
 };
 
 const char *vmcfg_strerror(int code)
@@ -67,6 +72,34 @@ const char *vmcfg_strerror(int code)
 const char *vmcfg_image_location_name(enum vmcfg_image_location loc)
 {
 	return loc == VMCFG_IMAGE_FS ? "fs" : "memory";
+}
+
+const char *vmcfg_map_type_name(enum vmcfg_map_type type)
+{
+	return type == VMCFG_MAP_ALLOC ? "alloc" :
+	       type == VMCFG_MAP_IDENTICAL ? "identical" : "reserved";
+}
+
+const char *vmcfg_boot_protocol_name(enum vmcfg_boot_protocol proto)
+{
+	switch (proto) {
+	case VMCFG_BOOT_UNSET:
+		return "unset";
+	case VMCFG_BOOT_DIRECT:
+		return "direct";
+	case VMCFG_BOOT_MULTIBOOT:
+		return "multiboot";
+	case VMCFG_BOOT_UEFI:
+		return "uefi";
+	}
+	return "unknown";
+}
+
+enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg)
+{
+	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
+		return cfg->boot_protocol;
+	return cfg->enable_bios ? VMCFG_BOOT_MULTIBOOT : VMCFG_BOOT_DIRECT;
 }
 
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode)
@@ -114,13 +147,15 @@ static bool vc_err(struct vc *c, int code, const struct toml_node *n,
 	return false;
 }
 
+/* A warning at n's key, or at n itself if it has none (array entries). */
 static void vc_warn(struct vc *c, int code, const struct toml_node *n,
 		    const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vc_vdiag(c, VMCFG_SEV_WARNING, code, n->key_line, n->key_col, fmt, ap);
+	vc_vdiag(c, VMCFG_SEV_WARNING, code, n->key ? n->key_line : n->line,
+		 n->key ? n->key_col : n->col, fmt, ap);
 	va_end(ap);
 }
 
@@ -239,6 +274,33 @@ static bool vc_field_path(struct vc *c, const struct vc_sec *s,
 		}
 	}
 	return true;
+}
+
+static void vc_field_bool(struct vc *c, const struct vc_sec *s,
+			  const char *key, bool *out)
+{
+	const struct toml_node *n = vc_key(c, s, key, false);
+	char where[64];
+
+	if (n && vc_type(c, n, TOML_BOOL, vc_where(where, sizeof(where), s, key)))
+		*out = n->v.b;
+}
+
+/* A string value's meaning, for keys that take one of a few words. */
+struct vc_word {
+	const char *name;
+	int value;
+};
+
+/* The value of the word string node n holds, or -1 if it is none. */
+static int vc_lookup(const struct toml_node *n, const struct vc_word *words,
+		     size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(words[i].name) == n->v.str.len &&
+		    !memcmp(words[i].name, n->v.str.s, n->v.str.len))
+			return words[i].value;
+	return -1;
 }
 
 /* Array field with at most max entries: the array, or NULL. */
@@ -433,10 +495,89 @@ static bool vc_overlap(const struct vmcfg_region *a,
 	return a->gpa < b->gpa + b->size && b->gpa < a->gpa + a->size;
 }
 
+/* Whether a lies wholly inside b. */
+static bool vc_inside(const struct vmcfg_region *a,
+		      const struct vmcfg_region *b)
+{
+	return a->gpa >= b->gpa && a->gpa + a->size <= b->gpa + b->size;
+}
+
+static bool vc_same_kind(const struct vmcfg_region *a,
+			 const struct vmcfg_region *b)
+{
+	return a->flags == b->flags && a->map_type == b->map_type;
+}
+
+/* What to change so that r no longer overlaps o (entry j), into buf. */
+static const char *vc_overlap_advice(char *buf, size_t n,
+				     const struct vmcfg_region *r, uint32_t j,
+				     const struct vmcfg_region *o)
+{
+	if (vc_same_kind(r, o))
+		snprintf(buf, n, "merge them into one entry");
+	else if (vc_inside(r, o))
+		snprintf(buf, n, "split memory_regions[%u] around this entry, or "
+			 "delete this entry", (unsigned)j);
+	else
+		snprintf(buf, n, "shrink or move one of them");
+	return buf;
+}
+
+static void vc_overlap_err(struct vc *c, const struct toml_node *e,
+			   uint32_t i, const struct vmcfg_region *r,
+			   uint32_t j, const struct vmcfg_region *o)
+{
+	char advice[80];
+
+	vc_err(c, VMCFG_ERR_REGION_OVERLAP, e,
+	       "kernel.memory_regions[%u] [0x%llx, 0x%llx) (%s) overlaps "
+	       "memory_regions[%u] [0x%llx, 0x%llx) (%s): a guest address has "
+	       "one backing; %s", (unsigned)i, (unsigned long long)r->gpa,
+	       (unsigned long long)(r->gpa + r->size),
+	       vmcfg_map_type_name(r->map_type), (unsigned)j,
+	       (unsigned long long)o->gpa, (unsigned long long)(o->gpa + o->size),
+	       vmcfg_map_type_name(o->map_type),
+	       vc_overlap_advice(advice, sizeof(advice), r, j, o));
+}
+
+/* An entry inside an earlier one of the same flags and map_type describes
+ * memory the VM has already, backed the same way (MAP_IDENTICAL and
+ * MAP_RESERVED: HPA = GPA; MAP_ALLOC: fresh memory either way), so it is
+ * dropped with a warning (AxVisor's rdk-s100 Linux config repeats its RAM).
+ * True if r (entry i) is such an entry. */
+static bool vc_redundant(struct vc *c, const struct toml_node *e, uint32_t i,
+			 const struct vmcfg_region *r, const uint32_t *index)
+{
+	const struct vm_config *cfg = c->cfg;
+	char what[64];
+
+	for (uint32_t j = 0; j < cfg->region_count; j++) {
+		const struct vmcfg_region *o = &cfg->regions[j];
+
+		if (!vc_same_kind(r, o) || !vc_inside(r, o))
+			continue;
+		if (r->gpa == o->gpa && r->size == o->size)
+			snprintf(what, sizeof(what), "repeats");
+		else
+			snprintf(what, sizeof(what), "[0x%llx, 0x%llx) lies inside",
+				 (unsigned long long)r->gpa,
+				 (unsigned long long)(r->gpa + r->size));
+		vc_warn(c, VMCFG_WARN_REGION_REDUNDANT, e,
+			"kernel.memory_regions[%u] %s memory_regions[%u] "
+			"[0x%llx, 0x%llx) with the same flags and map_type: "
+			"ignored; delete it", (unsigned)i, what, (unsigned)index[j],
+			(unsigned long long)o->gpa,
+			(unsigned long long)(o->gpa + o->size));
+		return true;
+	}
+	return false;
+}
+
 static void vc_regions(struct vc *c, const struct vc_sec *s)
 {
 	const struct toml_node *arr, *e;
 	struct vm_config *cfg = c->cfg;
+	uint32_t index[VMCFG_MAX_REGIONS];	/* entry of each kept region */
 	uint32_t i = 0;
 
 	arr = vc_field_array(c, s, "memory_regions", true, VMCFG_MAX_REGIONS);
@@ -445,20 +586,15 @@ static void vc_regions(struct vc *c, const struct vc_sec *s)
 	for (e = toml_first(arr); e; e = toml_next(e), i++) {
 		struct vmcfg_region *r = &cfg->regions[cfg->region_count];
 
-		if (!vc_region(c, e, i, r))
+		if (!vc_region(c, e, i, r) || vc_redundant(c, e, i, r, index)) {
+			memset(r, 0, sizeof(*r));
 			continue;
+		}
 		for (uint32_t j = 0; j < cfg->region_count; j++)
 			if (vc_overlap(&cfg->regions[j], r))
-				vc_err(c, VMCFG_ERR_REGION_OVERLAP, e,
-				       "kernel.memory_regions[%u] "
-				       "[0x%llx, 0x%llx) overlaps region "
-				       "[0x%llx, 0x%llx)", (unsigned)i,
-				       (unsigned long long)r->gpa,
-				       (unsigned long long)(r->gpa + r->size),
-				       (unsigned long long)cfg->regions[j].gpa,
-				       (unsigned long long)(cfg->regions[j].gpa +
-							    cfg->regions[j].size));
-		cfg->region_count++;
+				vc_overlap_err(c, e, i, r, index[j],
+					       &cfg->regions[j]);
+		index[cfg->region_count++] = i;
 	}
 }
 
@@ -498,8 +634,83 @@ static void vc_kernel_addrs(struct vc *c, const struct vc_sec *s)
 		vc_check_addr(c, s, "dtb_load_addr", cfg->dtb_load_addr);
 	if (cfg->ramdisk_path[0] || cfg->ramdisk_load_addr)
 		vc_check_addr(c, s, "ramdisk_load_addr", cfg->ramdisk_load_addr);
-	if (cfg->bios_path[0] || cfg->bios_load_addr)
+	if (cfg->bios_path[0] || cfg->uefi_firmware_path[0] ||
+	    cfg->bios_load_addr)
 		vc_check_addr(c, s, "bios_load_addr", cfg->bios_load_addr);
+}
+
+/* AxVisor's names, aliases included (axvmconfig's VMBootProtocol). */
+static void vc_boot_protocol(struct vc *c, const struct vc_sec *s)
+{
+	static const struct vc_word words[] = {
+		{ "direct", VMCFG_BOOT_DIRECT },
+		{ "kernel", VMCFG_BOOT_DIRECT },
+		{ "multiboot", VMCFG_BOOT_MULTIBOOT },
+		{ "bios", VMCFG_BOOT_MULTIBOOT },
+		{ "axvm-bios", VMCFG_BOOT_MULTIBOOT },
+		{ "uefi", VMCFG_BOOT_UEFI },
+		{ "efi", VMCFG_BOOT_UEFI },
+	};
+	const struct toml_node *n = vc_key(c, s, "boot_protocol", false);
+	int v;
+
+	if (!n || !vc_type(c, n, TOML_STRING, "kernel.boot_protocol"))
+		return;
+	v = vc_lookup(n, words, sizeof(words) / sizeof(words[0]));
+	if (v >= 0)
+		c->cfg->boot_protocol = (enum vmcfg_boot_protocol)v;
+	else
+		vc_err(c, VMCFG_ERR_BOOT_PROTOCOL, n,
+		       "kernel.boot_protocol: expected \"direct\" (\"kernel\"), "
+		       "\"multiboot\" (\"bios\", \"axvm-bios\") or \"uefi\" "
+		       "(\"efi\")");
+}
+
+/* "kernel.boot_protocol \"uefi\"", or how enable_bios implies one. */
+static const char *vc_boot_what(char *buf, size_t n,
+				const struct vm_config *cfg)
+{
+	const char *name = vmcfg_boot_protocol_name(vmcfg_boot_protocol(cfg));
+
+	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
+		snprintf(buf, n, "kernel.boot_protocol \"%s\"", name);
+	else
+		snprintf(buf, n, "kernel.enable_bios = true (boot_protocol "
+			 "\"%s\")", name);
+	return buf;
+}
+
+/* AxVisor's rules (axvmconfig, validate_boot_config), all but the arch's
+ * (the VMM checks that): enable_bios and the protocol agree, and a
+ * firmware flow names the firmware and where it goes. Errors sit at
+ * boot_protocol, or at the enable_bios that implies it. */
+static void vc_boot_check(struct vc *c, const struct vc_sec *s)
+{
+	const struct vm_config *cfg = c->cfg;
+	const struct toml_node *n = toml_get(s->t, "boot_protocol");
+	enum vmcfg_boot_protocol p = vmcfg_boot_protocol(cfg);
+	char what[80];
+
+	if (!n)
+		n = toml_get(s->t, "enable_bios");
+	if ((p == VMCFG_BOOT_DIRECT) == cfg->enable_bios) {
+		vc_err(c, VMCFG_ERR_BOOT_CONFLICT, n,
+		       "kernel.boot_protocol \"%s\" needs kernel.enable_bios = "
+		       "%s", vmcfg_boot_protocol_name(p),
+		       cfg->enable_bios ? "false" : "true");
+		return;
+	}
+	if (p == VMCFG_BOOT_UEFI && !cfg->uefi_firmware_path[0] &&
+	    !cfg->bios_path[0])
+		vc_err(c, VMCFG_ERR_MISSING, n, "%s needs the firmware image: "
+		       "kernel.uefi_firmware_path (or bios_path)",
+		       vc_boot_what(what, sizeof(what), cfg));
+	if ((p == VMCFG_BOOT_UEFI ||
+	     (p == VMCFG_BOOT_MULTIBOOT && cfg->bios_path[0])) &&
+	    !cfg->has_bios_load_addr)
+		vc_err(c, VMCFG_ERR_MISSING, n, "%s needs kernel.bios_load_addr, "
+		       "where the firmware goes",
+		       vc_boot_what(what, sizeof(what), cfg));
 }
 
 static void vc_kernel(struct vc *c, const struct vc_sec *s)
@@ -509,7 +720,7 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 		"kernel_load_addr", "dtb_path", "dtb_load_addr",
 		"ramdisk_path", "ramdisk_load_addr", "bios_path",
 		"bios_load_addr", "cmdline", "disk_path", "memory_regions",
-		NULL,
+		"enable_bios", "boot_protocol", "uefi_firmware_path", NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	const uint64_t max = (uint64_t)INT64_MAX;
@@ -532,6 +743,11 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 			sizeof(cfg->bios_path));
 	cfg->has_bios_load_addr = vc_field_uint(c, s, "bios_load_addr", false,
 						max, &cfg->bios_load_addr);
+	vc_field_bool(c, s, "enable_bios", &cfg->enable_bios);
+	vc_boot_protocol(c, s);
+	vc_field_path(c, s, "uefi_firmware_path", false, cfg->uefi_firmware_path,
+		      sizeof(cfg->uefi_firmware_path));
+	vc_boot_check(c, s);
 	vc_field_string(c, s, "cmdline", false, cfg->cmdline,
 			sizeof(cfg->cmdline));
 	vc_field_path(c, s, "disk_path", false, cfg->disk_path,
@@ -545,10 +761,7 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 
 static void vc_interrupt_mode(struct vc *c, const struct vc_sec *s)
 {
-	static const struct {
-		const char *name;
-		enum vmcfg_irq_mode mode;
-	} modes[] = {
+	static const struct vc_word modes[] = {
 		{ "no_irq", VMCFG_IRQ_NO_IRQ },
 		{ "emulated", VMCFG_IRQ_EMULATED },
 		{ "emu", VMCFG_IRQ_EMULATED },
@@ -556,15 +769,14 @@ static void vc_interrupt_mode(struct vc *c, const struct vc_sec *s)
 		{ "pt", VMCFG_IRQ_PASSTHROUGH },
 	};
 	const struct toml_node *n = vc_key(c, s, "interrupt_mode", false);
+	int v;
 
 	if (!n || !vc_type(c, n, TOML_STRING, "devices.interrupt_mode"))
 		return;
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strlen(modes[i].name) == n->v.str.len &&
-		    !memcmp(modes[i].name, n->v.str.s, n->v.str.len)) {
-			c->cfg->interrupt_mode = modes[i].mode;
-			return;
-		}
+	v = vc_lookup(n, modes, sizeof(modes) / sizeof(modes[0]));
+	if (v >= 0) {
+		c->cfg->interrupt_mode = (enum vmcfg_irq_mode)v;
+		return;
 	}
 	vc_err(c, VMCFG_ERR_INTERRUPT_MODE, n,
 	       "devices.interrupt_mode: expected \"no_irq\", \"emulated\" "
@@ -729,6 +941,29 @@ static bool vc_pt_address(struct vc *c, const struct toml_node *e,
 	       vc_dev_range(c, e, where, a->gpa, a->length);
 }
 
+/* [base_port, count]: AxVisor's PassThroughPortConfig, two u16 that may
+ * not run past port 0xffff. */
+static bool vc_pt_port(struct vc *c, const struct toml_node *e,
+		       const char *where, struct vmcfg_pt_port *p)
+{
+	uint64_t base = 0, count = 0;	/* gcc cannot see they are set */
+
+	if (!vc_entry_shape(c, e, where, 2, 2, "[base_port, count]"))
+		return false;
+	if (!vc_dev_uint(c, toml_first(e), where, "base_port", 0xffff, &base) ||
+	    !vc_dev_uint(c, toml_at(e, 1), where, "count", 0xffff, &count))
+		return false;
+	if (count == 0)
+		return vc_err(c, VMCFG_ERR_DEVICE, e, "%s: count is 0", where);
+	if (base + count > 0x10000)
+		return vc_err(c, VMCFG_ERR_DEVICE, e,
+			      "%s: ports 0x%llx + 0x%llx run past 0xffff", where,
+			      (unsigned long long)base, (unsigned long long)count);
+	p->base = (uint32_t)base;
+	p->count = (uint32_t)count;
+	return true;
+}
+
 static bool vc_excluded(struct vc *c, const struct toml_node *e,
 			const char *where, char (*path)[VMCFG_MAX_DEV_NAME])
 {
@@ -778,7 +1013,7 @@ static void vc_devices(struct vc *c, const struct vc_sec *s)
 	static const char *const known[] = {
 		"interrupt_mode", "emu_devices", "passthrough_devices",
 		"passthrough_addresses", "excluded_devices", "dma_passthrough",
-		NULL,
+		"passthrough_ports", NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	const struct toml_node *arr, *e;
@@ -804,6 +1039,8 @@ static void vc_devices(struct vc *c, const struct vc_sec *s)
 		vc_pt_address, &cfg->pt_addresses[cfg->pt_address_count]);
 	VC_LIST("excluded_devices", cfg->excluded_count, vc_excluded,
 		&cfg->excluded_devices[cfg->excluded_count]);
+	VC_LIST("passthrough_ports", cfg->pt_port_count, vc_pt_port,
+		&cfg->pt_ports[cfg->pt_port_count]);
 #undef VC_LIST
 	vc_dma_passthrough(c, s);
 	vc_unknown_keys(c, s, known);

@@ -55,8 +55,11 @@ enum vmcfg_err {
 	VMCFG_ERR_REGION_OVERLAP,
 	VMCFG_ERR_ADDR_OUTSIDE,	/* a load address outside every region */
 	VMCFG_ERR_DEVICE,	/* malformed device entry */
+	VMCFG_ERR_BOOT_PROTOCOL,	/* unknown kernel.boot_protocol */
+	VMCFG_ERR_BOOT_CONFLICT,	/* boot_protocol against enable_bios */
 	VMCFG_WARN_UNKNOWN_KEY,
 	VMCFG_WARN_UNKNOWN_TABLE,
+	VMCFG_WARN_REGION_REDUNDANT,	/* inside an earlier region, same kind */
 	VMCFG_ERR_END
 };
 
@@ -84,6 +87,16 @@ enum vmcfg_irq_mode {
 	VMCFG_IRQ_NO_IRQ,
 	VMCFG_IRQ_EMULATED,
 	VMCFG_IRQ_PASSTHROUGH,
+};
+
+/* kernel.boot_protocol, AxVisor's VMBootProtocol: how the guest is
+ * entered. Kept as written; vmcfg_boot_protocol() gives the one in
+ * effect. */
+enum vmcfg_boot_protocol {
+	VMCFG_BOOT_UNSET,	/* absent: multiboot with enable_bios, else direct */
+	VMCFG_BOOT_DIRECT,	/* the kernel at entry_point, no firmware */
+	VMCFG_BOOT_MULTIBOOT,	/* x86: a BIOS image (AxVisor's axvm-bios) */
+	VMCFG_BOOT_UEFI,	/* a UEFI firmware image, at bios_load_addr */
 };
 
 /* What a file that omits devices.interrupt_mode gets; every upstream
@@ -120,6 +133,11 @@ struct vmcfg_pt_address {
 	uint64_t gpa, length;
 };
 
+/* Host I/O ports base .. base + count - 1 (x86), all below 0x10000. */
+struct vmcfg_pt_port {
+	uint32_t base, count;
+};
+
 struct vm_config {
 	/* [base] */
 	uint64_t id;
@@ -145,6 +163,9 @@ struct vm_config {
 	char bios_path[VMCFG_MAX_PATH];
 	bool has_bios_load_addr;
 	uint64_t bios_load_addr;
+	bool enable_bios;	/* AxVisor's firmware boot flow */
+	enum vmcfg_boot_protocol boot_protocol;	/* as written */
+	char uefi_firmware_path[VMCFG_MAX_PATH];
 	char cmdline[VMCFG_MAX_CMDLINE];
 	char disk_path[VMCFG_MAX_PATH];
 	uint32_t region_count;
@@ -160,6 +181,8 @@ struct vm_config {
 	struct vmcfg_pt_address pt_addresses[VMCFG_MAX_DEVICES];
 	uint32_t excluded_count;
 	char excluded_devices[VMCFG_MAX_DEVICES][VMCFG_MAX_DEV_NAME];
+	uint32_t pt_port_count;
+	struct vmcfg_pt_port pt_ports[VMCFG_MAX_DEVICES];
 };
 
 /* Parses and validates one VM config. file names it in diagnostics. The
@@ -175,6 +198,12 @@ int vmcfg_parse(const char *file, const char *text, size_t len, void *arena,
 const char *vmcfg_strerror(int code);
 
 const char *vmcfg_image_location_name(enum vmcfg_image_location loc);
+const char *vmcfg_map_type_name(enum vmcfg_map_type type);
+const char *vmcfg_boot_protocol_name(enum vmcfg_boot_protocol proto);
+
+/* The boot protocol in effect: kernel.boot_protocol, or AxVisor's default
+ * when it is absent (multiboot if enable_bios, else direct). */
+enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg);
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode);
 
 /* Renders cfg as TOML that parses back to the same config. out receives

@@ -123,12 +123,6 @@ static void vp_base(struct vp *p, const struct vm_config *cfg)
 			    cfg->phys_cpu_sets_count);
 }
 
-static const char *vp_map_name(enum vmcfg_map_type t)
-{
-	return t == VMCFG_MAP_ALLOC ? "alloc" :
-	       t == VMCFG_MAP_IDENTICAL ? "identical" : "reserved";
-}
-
 static void vp_region(struct vp *p, const struct vmcfg_region *r)
 {
 	static const char names[] = "RWXDU";
@@ -140,7 +134,7 @@ static void vp_region(struct vp *p, const struct vmcfg_region *r)
 	vp_printf(p, ", 0x%x, %d],  # ", r->flags, (int)r->map_type);
 	for (int b = 0; b < 5; b++)
 		vp_putc(p, (r->flags & (1u << b)) ? names[b] : '-');
-	vp_printf(p, " %s\n", vp_map_name(r->map_type));
+	vp_printf(p, " %s\n", vmcfg_map_type_name(r->map_type));
 }
 
 /* An optional path and its load address, as the file gave them. */
@@ -159,6 +153,19 @@ static void vp_image(struct vp *p, const char *what, const char *path,
 	}
 }
 
+/* AxVisor's boot flow keys, only when the file set them: older files
+ * print as they always did. */
+static void vp_boot(struct vp *p, const struct vm_config *cfg)
+{
+	if (cfg->enable_bios)
+		vp_puts(p, "enable_bios = true\n");
+	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
+		vp_key_string(p, "boot_protocol",
+			      vmcfg_boot_protocol_name(cfg->boot_protocol));
+	if (cfg->uefi_firmware_path[0])
+		vp_key_string(p, "uefi_firmware_path", cfg->uefi_firmware_path);
+}
+
 static void vp_kernel(struct vp *p, const struct vm_config *cfg)
 {
 	vp_puts(p, "\n[kernel]\n");
@@ -173,6 +180,7 @@ static void vp_kernel(struct vp *p, const struct vm_config *cfg)
 		 cfg->ramdisk_load_addr);
 	vp_image(p, "bios", cfg->bios_path, cfg->has_bios_load_addr,
 		 cfg->bios_load_addr);
+	vp_boot(p, cfg);
 	if (cfg->cmdline[0])
 		vp_key_string(p, "cmdline", cfg->cmdline);
 	if (cfg->disk_path[0])
@@ -254,6 +262,22 @@ static void vp_dma_passthrough(struct vp *p, const struct vm_config *cfg)
 	vp_puts(p, "]\n");
 }
 
+/* x86 I/O port ranges, only when there are any (like the boot keys). */
+static void vp_pt_ports(struct vp *p, const struct vm_config *cfg)
+{
+	if (!cfg->pt_port_count)
+		return;
+	vp_list(p, "passthrough_ports", cfg->pt_port_count);
+	for (uint32_t i = 0; i < cfg->pt_port_count; i++) {
+		vp_puts(p, "    [");
+		vp_hex(p, cfg->pt_ports[i].base);
+		vp_puts(p, ", ");
+		vp_hex(p, cfg->pt_ports[i].count);
+		vp_puts(p, "],\n");
+	}
+	vp_puts(p, "]\n");
+}
+
 static void vp_devices(struct vp *p, const struct vm_config *cfg)
 {
 	uint32_t i;
@@ -285,6 +309,7 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 		vp_puts(p, "],\n");
 	}
 	vp_puts(p, "]\n");
+	vp_pt_ports(p, cfg);
 	vp_dma_passthrough(p, cfg);
 }
 

@@ -115,7 +115,7 @@ static int cmd_show(int argc, char **argv)
 static int cmd_paths(int argc, char **argv)
 {
 	static struct vm_config cfg;
-	const char *extra[3];
+	const char *extra[4];
 	int rc;
 
 	if (argc != 1)
@@ -127,7 +127,8 @@ static int cmd_paths(int argc, char **argv)
 	extra[0] = cfg.dtb_path;
 	extra[1] = cfg.ramdisk_path;
 	extra[2] = cfg.bios_path;
-	for (int i = 0; i < 3; i++)
+	extra[3] = cfg.uefi_firmware_path;
+	for (int i = 0; i < 4; i++)
 		if (extra[i][0])
 			puts(extra[i]);
 	return 0;
@@ -300,6 +301,15 @@ static void template_kernel(const struct arch_template *t)
 		       "dtb_load_addr = %s\n", hex_(t->dtb_addr, a));
 	printf("ramdisk_path = \"\"           # optional initrd\n"
 	       "ramdisk_load_addr = 0\n"
+	       "# AxVisor's boot flows: \"direct\" enters the kernel; "
+	       "\"multiboot\" (x86 BIOS)\n"
+	       "# and \"uefi\" (firmware at bios_load_addr) need "
+	       "enable_bios = true and are\n"
+	       "# refused on aarch64 (docs/config.md)\n"
+	       "enable_bios = false\n"
+	       "boot_protocol = \"direct\"\n"
+	       "# uefi_firmware_path = \"\"    # with \"uefi\": the "
+	       "firmware image (OVMF_CODE.fd)\n"
 	       "cmdline = \"%s\"\n"
 	       "# [gpa, size, flags (R=1 W=2 X=4 DEVICE=8 USER=16), map_type "
 	       "(0 alloc, 1 identical, 2 reserved)]\n"
@@ -322,7 +332,10 @@ static void template_devices(void)
 	       "# [gpa, length]\n"
 	       "passthrough_addresses = []\n"
 	       "# [\"/dt/node/path\"] of host devices kept from the guest\n"
-	       "excluded_devices = []\n");
+	       "excluded_devices = []\n"
+	       "# [base_port, count] of host I/O ports (x86; refused on "
+	       "aarch64)\n"
+	       "passthrough_ports = []\n");
 }
 
 static int cmd_template(int argc, char **argv)

@@ -47,6 +47,14 @@ qemu_scenario aarch64/refused-vm 60 \
   "VM absent-cpu: vCPU 0 names a physical CPU this machine does not have" \
   "Hello, world!" "all VMs have shut down"
 
+# AxVisor's x86 boot flows and I/O ports are refused on aarch64, naming
+# the VM and the field; the other VM runs.
+qemu_scenario aarch64/axvisor-x86-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/uefi-aarch64.toml:tests/config/runtime/ports-aarch64.toml:$HELLO" \
+  'VM uefi: kernel.enable_bios = true (boot_protocol "uefi"): aarch64 boots only "direct", with no firmware; VM refused' \
+  "VM ports: devices.passthrough_ports: aarch64 has no I/O ports; VM refused" \
+  "Hello, world!" "all VMs have shut down"
+
 # Accesses to guest addresses that nothing backs come back to the guest as
 # synchronous external aborts, reported with VM, vCPU, address and PC; a
 # VM beside it is unaffected.

@@ -44,10 +44,36 @@ int vmm_arch_init(void)
 	return vgic_init();
 }
 
+/* What AxVisor's x86 configs ask for and aarch64 has not: a firmware boot
+ * flow (only "direct" here; the parser has made enable_bios and the
+ * protocol agree) and I/O ports. Refused rather than ignored, so that such
+ * a VM does not boot otherwise than its file says. */
+static int vm_arch_check_config(const struct vm *vm)
+{
+	const struct vm_config *c = vm->cfg;
+	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
+
+	if (c->enable_bios || proto != VMCFG_BOOT_DIRECT) {
+		pr_error("VM %s: kernel.enable_bios = %s (boot_protocol \"%s\"): "
+			 "aarch64 boots only \"direct\", with no firmware; VM "
+			 "refused", vm->name, c->enable_bios ? "true" : "false",
+			 vmcfg_boot_protocol_name(proto));
+		return -1;
+	}
+	if (c->pt_port_count) {
+		pr_error("VM %s: devices.passthrough_ports: aarch64 has no I/O "
+			 "ports; VM refused", vm->name);
+		return -1;
+	}
+	return 0;
+}
+
 int vm_arch_init(struct vm *vm)
 {
 	int vmid;
 
+	if (vm_arch_check_config(vm))
+		return -1;
 	if (!vgic_hw) {
 		pr_error("VM %s: the host GIC cannot be virtualised", vm->name);
 		return -1;

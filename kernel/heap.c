@@ -4,6 +4,7 @@
  * tables use page_alloc() directly. */
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/poison.h>
 #include <kernel/spinlock.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@ static bool heap_refill(unsigned cls)
 		struct heap_free *f = (struct heap_free *)(page + off);
 		f->next = free_lists[cls];
 		free_lists[cls] = f;
+		mem_poison(f + 1, obj - sizeof(*f));
 	}
 	heap_cached += PAGE_SIZE;
 	return true;
@@ -76,6 +78,7 @@ void *kzalloc(size_t size)
 	free_lists[cls] = free_lists[cls]->next;
 	heap_cached -= 1ul << (cls + HEAP_MIN_SHIFT);
 	spin_unlock(&heap_lock);
+	mem_unpoison(h, 1ul << (cls + HEAP_MIN_SHIFT));
 	memset(h, 0, 1ul << (cls + HEAP_MIN_SHIFT));
 	h->cls = cls;
 	return h + 1;
@@ -99,6 +102,7 @@ void kfree(void *p)
 	f->next = free_lists[cls];
 	free_lists[cls] = f;
 	heap_cached += 1ul << (cls + HEAP_MIN_SHIFT);
+	mem_poison(f + 1, (1ul << (cls + HEAP_MIN_SHIFT)) - sizeof(*f));
 	spin_unlock(&heap_lock);
 }
 

@@ -1,6 +1,7 @@
 /* Bitmap page allocator: one bit per 4 KiB page of one RAM range. */
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/poison.h>
 #include <kernel/spinlock.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ void page_alloc_add_free(paddr_t pa, uint64_t size)
 		size_t i = (p - ram_base) >> PAGE_SHIFT;
 		if (p < ram_base || i >= ram_pages || !page_used(i))
 			continue;
+		mem_poison(pa_to_ptr(p), PAGE_SIZE);
 		page_mark(i, false);
 		free_pages++;
 	}
@@ -73,6 +75,7 @@ bool page_alloc_claim(paddr_t pa, uint64_t size)
 		for (size_t i = first; i < first + count; i++)
 			page_mark(i, true);
 		free_pages -= count;
+		mem_unpoison(pa_to_ptr(pa), size);
 	}
 	spin_unlock(&page_lock);
 	return ok;
@@ -115,6 +118,7 @@ paddr_t page_alloc(size_t count, size_t align)
 	if (i == SIZE_MAX)
 		return 0;
 	paddr_t pa = ram_base + ((paddr_t)i << PAGE_SHIFT);
+	mem_unpoison(pa_to_ptr(pa), count << PAGE_SHIFT);
 	memset(pa_to_ptr(pa), 0, count << PAGE_SHIFT);
 	return pa;
 }
@@ -125,6 +129,7 @@ void page_free(paddr_t pa, size_t count)
 
 	BUG_ON(!range_to_pages(pa, (uint64_t)count << PAGE_SHIFT, &first, &n));
 	spin_lock(&page_lock);
+	mem_poison(pa_to_ptr(pa), n << PAGE_SHIFT);
 	for (size_t i = first; i < first + n; i++) {
 		BUG_ON(!page_used(i));
 		page_mark(i, false);

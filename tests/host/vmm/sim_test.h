@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vmm/images.h>
+#include <vmm/vm.h>
 #include "../unit.h"
 #include "../../../vmm/arch/sim/sim_guest.h"
 #include "../../../vmm/arch/sim/sim_vmm.h"

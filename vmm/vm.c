@@ -67,6 +67,7 @@ static void vm_free(struct vm *vm)
 		struct vcpu *v = vm->vcpus[i];
 		if (v->task)
 			task_free(v->task);
+		vcpu_arch_destroy(v);
 		kfree(v);
 	}
 	vm_arch_destroy(vm);
@@ -95,6 +96,11 @@ struct vm *vm_create(struct vm_config *cfg)
 		return NULL;
 	}
 	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vm_free(vm);
 }
 
 void vm_boot(struct vm *vm)
@@ -200,11 +206,13 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 		vm->name);
 
 	/* The others leave the guest at their next exit (the IPI forces
-	 * one); those sharing this pCPU need it to get there. */
+	 * one); those sharing this pCPU need it to get there, those on
+	 * other pCPUs only time (the relax is a spin-wait hint). */
 	while (!vm_others_parked(vm, caller)) {
 		if (READ_ONCE(vm->state) != VM_RESETTING)
 			return;             /* shut down meanwhile */
 		sched_yield();
+		hal_cpu_relax();
 	}
 	io_bus_reset(&vm->mmio);
 	io_bus_reset(&vm->pio);

@@ -356,16 +356,26 @@ void hal_context_switch(struct hal_context *from, struct hal_context *to)
 
 /* ---- allocation failures, for the unit tests ---- */
 
+/* Whether the next allocation (pages or heap) is to fail. */
+static bool alloc_fails(void)
+{
+	page_allocs++;
+	return fail_after && page_allocs >= fail_after;
+}
+
 paddr_t __real_page_alloc(size_t count, size_t align);
 paddr_t __wrap_page_alloc(size_t count, size_t align);
+void *__real_kzalloc(size_t size);
+void *__wrap_kzalloc(size_t size);
 
 paddr_t __wrap_page_alloc(size_t count, size_t align)
 {
-	if (fail_after && ++page_allocs >= fail_after)
-		return 0;
-	if (!fail_after)
-		page_allocs++;
-	return __real_page_alloc(count, align);
+	return alloc_fails() ? 0 : __real_page_alloc(count, align);
+}
+
+void *__wrap_kzalloc(size_t size)
+{
+	return alloc_fails() ? NULL : __real_kzalloc(size);
 }
 
 void sim_fail_page_alloc_after(unsigned long n)

@@ -38,9 +38,10 @@ bool sim_irq_pending(void);
 void sim_raise_irq(unsigned cpu, unsigned irq);
 /* The console output so far (NUL-terminated). */
 const char *sim_console(void);
-/* Makes page_alloc() fail from the 'n'-th call on (0: never). */
+/* Makes allocations (page_alloc() and kzalloc() calls from outside the
+ * allocators) fail from the 'n'-th on, counting from now (0: never). */
 void sim_fail_page_alloc_after(unsigned long n);
-/* Calls of page_alloc() so far. */
+/* Such allocations since the last sim_fail_page_alloc_after(). */
 unsigned long sim_page_allocs(void);
 
 #endif

@@ -168,6 +168,11 @@ int vcpu_arch_create(struct vcpu *v)
 	return 0;
 }
 
+void vcpu_arch_destroy(struct vcpu *v)
+{
+	(void)v;   /* its vGIC and timer state are part of struct vcpu */
+}
+
 void vcpu_arch_stop(struct vcpu *v)
 {
 	vtimer_stop(v);

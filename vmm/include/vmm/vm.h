@@ -66,6 +66,8 @@ struct vm {
 /* Creates a VM from a validated config: memory, devices, images, vCPUs.
  * On failure logs why (naming the VM) and returns NULL; nothing leaks. */
 struct vm *vm_create(struct vm_config *cfg);
+/* Tears down a VM that never booted (its config stays the caller's). */
+void vm_destroy(struct vm *vm);
 /* Starts the VM's boot vCPU. */
 void vm_boot(struct vm *vm);
 /* Stops every vCPU of the VM; the last one out tears it down. Any CPU. */
@@ -139,6 +141,10 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg);
 /* Arch state of a new vCPU (its interrupt controller part). */
 int vcpu_arch_create(struct vcpu *v);
+/* The inverse of vcpu_arch_create(), at teardown (any CPU, the vCPU's
+ * task ended or never started), also after vcpu_arch_create() failed:
+ * frees what the arch allocated for it. */
+void vcpu_arch_destroy(struct vcpu *v);
 /* Called once by the vCPU's own task as it ends, on its pCPU, after its
  * last vcpu_arch_put(): nothing of the vCPU may run after it (its timer
  * event is cancelled), as the VM is freed next. */

@@ -9,6 +9,7 @@
 #   make disk_img                 disk.img: FAT32 with guests and configs
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 #   make debug                    QEMU halted, gdb-multiarch attached
+# Every build of cvisor also writes compile_commands.json (for editors).
 
 ARCH       ?= aarch64
 SMP        ?= 2
@@ -219,6 +220,9 @@ $(ARCH_BUILD)/embed.o: $(EMBED_S)
 $(ELF): $(OBJS) $(ARCH_BUILD)/embed.o hal/$(ARCH)/linker.ld
 	@echo "  LD      $@"
 	@$(LD) -nostdlib --no-warn-rwx-segments -T hal/$(ARCH)/linker.ld -o $@ $(OBJS) $(ARCH_BUILD)/embed.o
+	@python3 scripts/compile-commands.py compile_commands.json "$(CC) $(CFLAGS)" $(SRCS) \
+	    --host "$(HOST_CC) $(SIM_CFLAGS)" $(SIM_SRCS) $(SIM_TEST_SRCS) \
+	    --host "$(HOST_CC) $(HOST_CFLAGS) -Itests/host" $(HOST_TEST_SRCS) tools/cvisor-config.c
 
 cvisor: $(ELF)
 

@@ -262,19 +262,24 @@ static void vp_dma_passthrough(struct vp *p, const struct vm_config *cfg)
 	vp_puts(p, "]\n");
 }
 
+/* One "    [a, b]," line of a list of number pairs. */
+static void vp_pair(struct vp *p, uint64_t a, uint64_t b)
+{
+	vp_puts(p, "    [");
+	vp_hex(p, a);
+	vp_puts(p, ", ");
+	vp_hex(p, b);
+	vp_puts(p, "],\n");
+}
+
 /* x86 I/O port ranges, only when there are any (like the boot keys). */
 static void vp_pt_ports(struct vp *p, const struct vm_config *cfg)
 {
 	if (!cfg->pt_port_count)
 		return;
 	vp_list(p, "passthrough_ports", cfg->pt_port_count);
-	for (uint32_t i = 0; i < cfg->pt_port_count; i++) {
-		vp_puts(p, "    [");
-		vp_hex(p, cfg->pt_ports[i].base);
-		vp_puts(p, ", ");
-		vp_hex(p, cfg->pt_ports[i].count);
-		vp_puts(p, "],\n");
-	}
+	for (uint32_t i = 0; i < cfg->pt_port_count; i++)
+		vp_pair(p, cfg->pt_ports[i].base, cfg->pt_ports[i].count);
 	vp_puts(p, "]\n");
 }
 
@@ -294,13 +299,8 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 		vp_pt_device(p, &cfg->pt_devices[i]);
 	vp_puts(p, "]\n");
 	vp_list(p, "passthrough_addresses", cfg->pt_address_count);
-	for (i = 0; i < cfg->pt_address_count; i++) {
-		vp_puts(p, "    [");
-		vp_hex(p, cfg->pt_addresses[i].gpa);
-		vp_puts(p, ", ");
-		vp_hex(p, cfg->pt_addresses[i].length);
-		vp_puts(p, "],\n");
-	}
+	for (i = 0; i < cfg->pt_address_count; i++)
+		vp_pair(p, cfg->pt_addresses[i].gpa, cfg->pt_addresses[i].length);
 	vp_puts(p, "]\n");
 	vp_list(p, "excluded_devices", cfg->excluded_count);
 	for (i = 0; i < cfg->excluded_count; i++) {

@@ -1,4 +1,5 @@
 # Static checks: cppcheck over the C sources of every layer, each arch's
+# (the host arch, sim, among them)
 # files with that arch's headers. Any finding fails; a finding is
 # suppressed only inline, with a one-line reason (cppcheck-suppress ID ; why).
 # (-Wall -Wextra -Werror is in every compile line of the Makefile: cvisor,
@@ -17,7 +18,7 @@ cppcheck_clean() {
 if ! command -v cppcheck >/dev/null; then
   fail static/cppcheck "cppcheck not installed (scripts/deps.sh)"
 else
-  for arch in aarch64 riscv64 x86_64; do
+  for arch in aarch64 riscv64 x86_64 sim; do
     # shellcheck disable=SC2086
     expect "static/cppcheck-$arch" cppcheck_clean $CPPCHECK_INC \
       -Ihal/$arch/include -Ivmm/arch/$arch/include -Ivmm/arch/$arch \
@@ -27,7 +28,7 @@ else
   expect static/cppcheck-generic cppcheck_clean $CPPCHECK_INC \
     -Ihal/aarch64/include -Ivmm/arch/aarch64/include \
     libc/*.c lib/*.c kernel/*.c kernel/*/*.c config/*.c vmm/*.c \
-    tools/*.c tests/host/*.c fuzz/*.c
+    tools/*.c tests/host/*.c tests/host/vmm/*.c fuzz/*.c
   expect static/cppcheck-guests cppcheck_clean -Iguests/include \
     -Iguests/aarch64/lib guests/aarch64/*/*.c guests/aarch64/lib/*.c
 fi

@@ -244,7 +244,7 @@ int vgic_forward_spi(struct vm *vm, unsigned host, unsigned intid)
 	struct vgic *g = vgic_of(vm);
 
 	if (intid < VGIC_NR_PRIVATE || intid >= g->nr_irqs ||
-	    host < VGIC_NR_PRIVATE || host >= hal_gic_nr_irqs() ||
+	    host < VGIC_NR_PRIVATE || host >= IRQ_MAX || host >= hal_gic_nr_irqs() ||
 	    g->spi[intid - VGIC_NR_PRIVATE].hwirq)
 		return -1;
 	g->fwd_intid[host] = (uint16_t)intid;

@@ -198,10 +198,10 @@ void sched_kicked(void)
 {
 	struct runqueue *rq = &this_cpu()->rq;
 
-	spin_lock(&rq->lock);
-	if (rq->nr_running && rq->current != this_cpu()->idle)
+	/* No lock: the timer is this CPU's, and a task queued after this
+	 * look comes with a kick of its own. */
+	if (READ_ONCE(rq->nr_running) && rq->current != this_cpu()->idle)
 		timer_slice_start();
-	spin_unlock(&rq->lock);
 }
 
 void task_exit(void)

@@ -259,9 +259,14 @@ static void skip_instruction(struct vcpu *v, uint64_t esr)
 {
 	struct guest_regs *r = &v->arch.regs;
 
+	/* A64 instructions are 4 bytes; T32 ones 2 or 4 (ESR_EL2.IL), and
+	 * one in an IT block moves ITSTATE on. */
+	if (likely(!(r->spsr & PSR_AA32))) {
+		r->elr += 4;
+		return;
+	}
 	r->elr += (esr & ESR_IL) ? 4 : 2;
-	if (unlikely(r->spsr & PSR_AA32))
-		aa32_it_advance(r);
+	aa32_it_advance(r);
 }
 
 /* Whether AArch32 condition 'cond' holds for flags 'nzcv'. */
@@ -394,26 +399,41 @@ static void __attribute__((noinline)) dabt_denied(struct vcpu *v, uint64_t esr)
  * EXIT_MMIO: the same steps as the generic handler's (device, completion,
  * or an abort when no device answers), for the most frequent exit.
  * True when it loaded one of x19-x29. */
+/* The rare data aborts, out of line: a permission fault, or one without
+ * a syndrome to emulate from (ISV = 0: a load pair, say). */
+static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
+{
+	gpaddr_t gpa;
+
+	if ((esr & 0x3c) == 0x0c) {              /* DFSC: permission fault */
+		dabt_denied(v, esr);
+		return;
+	}
+	gpa = hpfar_ipa();
+	pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
+		 (unsigned long long)v->vm->id, v->id, (unsigned long long)gpa,
+		 (unsigned long long)v->arch.regs.elr);
+	vcpu_arch_inject_abort(v, gpa, esr & (1u << 6));
+}
+
+#define DABT_ISV     (1u << 24)
+#define DFSC_KIND    0x3cu      /* DFSC without the level */
+#define DFSC_XLATE   0x04u      /* a translation fault */
+
 static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);
 
-	if (unlikely((iss & 0x3c) == 0x0c)) {    /* DFSC: permission fault */
-		dabt_denied(v, esr);
+	/* What an emulated device's access is: a translation fault with a
+	 * syndrome. */
+	if (unlikely(!(iss & DABT_ISV) || (iss & DFSC_KIND) != DFSC_XLATE)) {
+		dabt_rare(v, esr);
 		return false;
 	}
 	gpaddr_t gpa = hpfar_ipa();
 	unsigned srt = iss >> 16 & 0x1f;
 	bool write = iss & (1u << 6);
 
-	if (!(iss & (1u << 24))) {
-		/* ISV = 0 (e.g. a load pair): no syndrome to emulate from. */
-		pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
-			 (unsigned long long)v->vm->id, v->id,
-			 (unsigned long long)gpa, (unsigned long long)v->arch.regs.elr);
-		vcpu_arch_inject_abort(v, gpa, write);
-		return false;
-	}
 	unsigned width = 1u << (iss >> 22 & 3);
 	uint64_t val = 0;
 	if (write && srt != 31) {

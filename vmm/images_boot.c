@@ -46,14 +46,15 @@ static const char *arch_formats(char *buf, size_t n)
 		KIMAGE_ARM64, KIMAGE_RISCV64, KIMAGE_BZIMAGE, KIMAGE_MULTIBOOT,
 		KIMAGE_RAW,
 	};
+	const size_t count = sizeof(order) / sizeof(order[0]);
 	unsigned left = 0;
 	size_t used = 0;
 	char one[48];
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+	for (size_t i = 0; i < count; i++)
 		left += vm_arch_boot.kernel_formats >> order[i] & 1;
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && used < n; i++) {
+	for (size_t i = 0; i < count && used < n; i++) {
 		struct kimage k = { .format = order[i] };
 		if (!(vm_arch_boot.kernel_formats >> order[i] & 1))
 			continue;

@@ -19,7 +19,8 @@ static const char *const kimage_errors[] = {
 		"magic2 with a header version below 0.2",
 	[-KIMAGE_RISCV64_BAD_OFFSET] =
 		"text_offset is not a multiple of 2 MiB below 4 GiB",
-	[-KIMAGE_RISCV64_BAD_SIZE] = "image_size is below 64 bytes or over 4 GiB",
+	[-KIMAGE_RISCV64_BAD_SIZE] =
+		"image_size is below 64 bytes or over 4 GiB",
 	[-KIMAGE_BZ_BAD_BOOT_FLAG] = "boot_flag at 0x1fe is not 0xAA55",
 	[-KIMAGE_BZ_TRUNCATED] =
 		"the file ends within its setup (header or setup_sects)",
@@ -45,7 +46,8 @@ static const char *const kimage_errors[] = {
 		"no address fields (flags bit 16): an ELF kernel, which cvisor "
 		"does not load",
 	[-KIMAGE_MB_BAD_HEADER_ADDR] =
-		"load_addr is above header_addr, or loading starts before the file",
+		"load_addr is above header_addr, or loading starts before "
+		"the file",
 	[-KIMAGE_MB_BAD_LOAD_END] =
 		"load_end_addr is before the header's end, past the file or "
 		"past 4 GiB",
@@ -58,14 +60,15 @@ static const char *const kimage_errors[] = {
 
 const char *kimage_strerror(int err)
 {
+	int count = (int)(sizeof(kimage_errors) / sizeof(kimage_errors[0]));
+
 	if (err == KIMAGE_OK)
 		return "no error";
 	if (err == KIMAGE_ARM64_BAD_OFFSET)
 		return linux_image_strerror(LINUX_IMAGE_BAD_OFFSET);
 	if (err == KIMAGE_ARM64_BAD_SIZE)
 		return linux_image_strerror(LINUX_IMAGE_BAD_SIZE);
-	if (err < 0 && -err < (int)(sizeof(kimage_errors) / sizeof(kimage_errors[0])) &&
-	    kimage_errors[-err])
+	if (err < 0 && -err < count && kimage_errors[-err])
 		return kimage_errors[-err];
 	return "unknown kernel image error";
 }
@@ -112,7 +115,8 @@ void kimage_raw(uint64_t size, struct kimage *out)
 	out->entry_from_config = true;
 }
 
-/* The whole file at an aligned address, entered at its first byte. */
+/* At 'offset' past a multiple of 'align', needing mem_size bytes from
+ * there; entered at entry_offset (the first byte unless set after). */
 static void kimage_linux(struct kimage *out, uint64_t align, uint64_t offset,
 			 uint64_t mem_size)
 {
@@ -361,7 +365,8 @@ int kimage_place(const struct kimage *k, uint64_t hint, uint64_t *load)
 
 	if (!k->fixed) {
 		uint64_t from = hint > k->min_load ? hint : k->min_load;
-		uint64_t base = from >= k->align_offset ? from - k->align_offset : 0;
+		uint64_t base = from >= k->align_offset ?
+				from - k->align_offset : 0;
 		if (base > UINT64_MAX - (k->align - 1))
 			return KIMAGE_NO_ROOM;
 		base = (base + k->align - 1) & ~(k->align - 1);

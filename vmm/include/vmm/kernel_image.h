@@ -45,13 +45,13 @@ enum kimage_format {
 #define KIMAGE_BZ_HEADER_END 0x268u           /* through init_size */
 #define KIMAGE_BZ_LOADED_HIGH 0x01u           /* loadflags: at 1 MiB up */
 #define KIMAGE_BZ_XLF_KERNEL_64 0x01u         /* xloadflags: 64-bit entry */
-#define KIMAGE_BZ_XLF_ABOVE_4G 0x02u          /* xloadflags: may sit above 4 GiB */
+#define KIMAGE_BZ_XLF_ABOVE_4G 0x02u          /* xloadflags: may pass 4 GiB */
 #define KIMAGE_BZ_ENTRY64 0x200u              /* 64-bit entry, from the load */
 
 #define KIMAGE_MB_MAGIC 0x1badb002u
 #define KIMAGE_MB_SEARCH 8192u                /* the header is in these bytes */
 #define KIMAGE_MB_AOUT_KLUDGE (1u << 16)      /* the address fields are valid */
-#define KIMAGE_MB_KNOWN_REQUIRED 0x7u         /* bits 0-2 of the required 0-15 */
+#define KIMAGE_MB_KNOWN_REQUIRED 0x7u         /* of the required bits 0-15 */
 
 enum kimage_err {
 	KIMAGE_OK = 0,
@@ -59,21 +59,22 @@ enum kimage_err {
 	KIMAGE_ARM64_BAD_SIZE = -2,
 	KIMAGE_RISCV64_BAD_VERSION = -3,  /* magic2 with a version below 0.2 */
 	KIMAGE_RISCV64_BAD_OFFSET = -4, /* text_offset not a multiple of 2 MiB */
-	KIMAGE_RISCV64_BAD_SIZE = -5,   /* image_size below 64 bytes or over 4 GiB */
+	KIMAGE_RISCV64_BAD_SIZE = -5,   /* image_size < 64 bytes or > 4 GiB */
 	KIMAGE_BZ_BAD_BOOT_FLAG = -6,   /* "HdrS" without 0xAA55 at 0x1fe */
 	KIMAGE_BZ_TRUNCATED = -7,       /* the file ends within its setup */
 	KIMAGE_BZ_OLD_PROTOCOL = -8,    /* before 2.12: no 64-bit entry known */
 	KIMAGE_BZ_NOT_LOADED_HIGH = -9, /* a zImage, loaded below 1 MiB */
 	KIMAGE_BZ_NO_64BIT_ENTRY = -10, /* xloadflags: a 32-bit kernel */
-	KIMAGE_BZ_BAD_SYSSIZE = -11,    /* before the 64-bit entry, or past the file */
-	KIMAGE_BZ_BAD_ALIGN = -12,      /* relocatable, kernel_alignment not 2^n */
+	KIMAGE_BZ_BAD_SYSSIZE = -11,    /* short of the 64-bit entry, or past
+					 * the file */
+	KIMAGE_BZ_BAD_ALIGN = -12,      /* relocatable, alignment not 2^n */
 	KIMAGE_BZ_BAD_INIT_SIZE = -13,  /* smaller than the kernel's own bytes */
 	KIMAGE_MB_BAD_CHECKSUM = -14,   /* a magic, but no checksum matches */
 	KIMAGE_MB_TRUNCATED = -15,      /* the header's address fields cut off */
 	KIMAGE_MB_BAD_FLAGS = -16,      /* requires what no loader knows */
 	KIMAGE_MB_NEEDS_ELF = -17,      /* no a.out kludge: an ELF kernel */
 	KIMAGE_MB_BAD_HEADER_ADDR = -18,  /* load_addr above header_addr, or
-					   * loading would start before the file */
+					   * the load starts before the file */
 	KIMAGE_MB_BAD_LOAD_END = -19,   /* load_end_addr before the header's
 					 * end, past the file, or past 4 GiB */
 	KIMAGE_MB_BAD_BSS_END = -20,    /* bss_end_addr below load_end_addr */

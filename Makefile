@@ -5,7 +5,7 @@
 #   make test                     host unit tests, fuzz smoke, QEMU scenarios
 #   make bench                    instructions per operation (docs/bench.md)
 #   make host-tools               build/host/cvisor-config
-#   make fuzz | fuzz-<target>     libFuzzer targets: config, fdt, fat32 (FUZZ_SECONDS=N)
+#   make fuzz | fuzz-<target>     libFuzzer targets: config, fdt, fat32, kernel_image... (FUZZ_SECONDS=N)
 #   make disk_img                 disk.img: FAT32 with guests and configs
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 #   make debug                    QEMU halted, gdb-multiarch attached
@@ -45,6 +45,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
 # The pure parts of the hypervisor (no hardware, no kernel services) that the
 # host tools, unit tests and fuzzers share with it.
 HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c lib/utf8.c vmm/linux_image.c \
+                 vmm/kernel_image.c \
                  vmm/guest_dtb.c vmm/guest_dtb_passthrough.c vmm/ptdev.c vmm/ptdev_dma.c \
                  vmm/arch/aarch64/guest_dtb.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
@@ -56,7 +57,7 @@ host-tools: $(HOST_BUILD)/cvisor-config
 host-tests: $(HOST_BUILD)/unit-tests $(FAT32_TEST_IMAGES)
 
 HOST_LIB_HDRS := $(wildcard config/*.h lib/include/lib/*.h fs/*.h hal/host/include/*/*.h) \
-                 vmm/include/vmm/linux_image.h \
+                 vmm/include/vmm/linux_image.h vmm/include/vmm/kernel_image.h \
                  vmm/include/vmm/guest_dtb.h vmm/include/vmm/ptdev.h vmm/arch/aarch64/virt_platform.h
 
 $(FAT32_TEST_IMAGES): tests/host/fat32-images.sh
@@ -104,6 +105,8 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,
                 -Ikernel/include -Ilib/include -Ivmm/include
 FUZZ_MAX_LEN ?= 8192
 FUZZ_MAX_LEN_fat32 := 16384
+# Room for a Multiboot header at the end of its 8 KiB and bytes after it.
+FUZZ_MAX_LEN_kernel_image := 12288
 
 $(BUILD)/fuzz/%: fuzz/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_FS_SRCS) $(HOST_LIB_HDRS)
 	@mkdir -p $(@D)

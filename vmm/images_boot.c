@@ -1,25 +1,33 @@
-/* The boot protocol side of loading: a Linux Image placed by its header
- * (raw binaries where the config says), and the guest DTB written or
+/* The boot protocol side of loading: the kernel placed by its header
+ * (vmm/kernel_image.c) or by the config, and the guest DTB written or
  * rewritten and placed, its address becoming the boot vCPU's argument.
  *
- * Placement rules (docs/guests/linux-aarch64.md):
- * - An arm64 Image (recognised only by its magic) goes at kernel_load_addr
- *   when that is text_offset past a 2 MiB boundary, else at the first such
- *   address above it (a warning says so); it is entered at its first byte,
- *   whatever entry_point says. Its whole image_size must be guest RAM.
- * - Anything else is a raw binary at kernel_load_addr, entered at
- *   entry_point.
+ * Placement rules (docs/guests/kernel-formats.md):
+ * - The kernel's format is its header's (an arm64 or riscv64 Image, a
+ *   bzImage, a Multiboot kernel; anything else is a raw binary), unless
+ *   kernel.boot_protocol says otherwise: "multiboot" needs a Multiboot
+ *   header whatever else the file is, "uefi" hands the file as it is to
+ *   the firmware (a raw binary). A format the arch does not boot
+ *   (vm_arch_boot) refuses the VM before anything is placed.
+ * - A kernel with a header goes at kernel_load_addr when its header
+ *   allows that address, else at the first address above it that it
+ *   allows (or where it must be), a warning saying so; it is entered where
+ *   its header says, whatever entry_point says (a warning when they
+ *   differ). All the memory it needs from there (bss, image_size,
+ *   init_size) must be guest RAM; the loader zeroes a Multiboot bss.
+ * - A raw binary is at kernel_load_addr, entered at entry_point.
  * - The DTB goes at dtb_load_addr, or else in the last 2 MiB-aligned
- *   2 MiB of the first RAM region that has them (the top of the first RAM
- *   region if none does). */
+ *   2 MiB of the first RAM region that has them (the top of the first
+ *   RAM region if none does). */
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <lib/fdt.h>
+#include <stdio.h>
 #include <string.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/images.h>
-#include <vmm/linux_image.h>
+#include <vmm/kernel_image.h>
 #include <vmm/vm.h>
 
 #define MIB (1ull << 20)
@@ -30,73 +38,174 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return alen && blen && a < b + blen && b < a + alen;
 }
 
-static int load_raw(struct vm *vm, const char *path, const uint8_t *data,
-		    uint64_t size)
+/* "an arm64 Image or a raw binary": what this arch boots, the formats
+ * with headers first. */
+static const char *arch_formats(char *buf, size_t n)
 {
-	const struct vm_config *c = vm->cfg;
+	static const enum kimage_format order[] = {
+		KIMAGE_ARM64, KIMAGE_RISCV64, KIMAGE_BZIMAGE, KIMAGE_MULTIBOOT,
+		KIMAGE_RAW,
+	};
+	const size_t count = sizeof(order) / sizeof(order[0]);
+	unsigned left = 0;
+	size_t used = 0;
+	char one[48];
 
-	if (!vm_write_guest(vm, c->kernel_load_addr, data, size)) {
-		pr_error("VM %s: kernel %s (%llu bytes) does not fit in guest RAM "
-			 "at %#llx", vm->name, path, (unsigned long long)size,
-			 (unsigned long long)c->kernel_load_addr);
-		return -1;
+	for (size_t i = 0; i < count; i++)
+		left += vm_arch_boot.kernel_formats >> order[i] & 1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && used < n; i++) {
+		struct kimage k = { .format = order[i] };
+		if (!(vm_arch_boot.kernel_formats >> order[i] & 1))
+			continue;
+		left--;
+		int w = snprintf(buf + used, n - used, "%s%s",
+				 !used ? "" : left ? ", " : " or ",
+				 kimage_describe(&k, one, sizeof(one)));
+		used += w > 0 ? (size_t)w : 0;
 	}
-	vm->boot.entry = c->entry_point;
-	vm->boot.kernel = c->kernel_load_addr;
-	vm->boot.kernel_size = size;
-	return 0;
+	return buf;
 }
 
-static int load_image(struct vm *vm, const char *path, const uint8_t *data,
-		      uint64_t size, const struct linux_image *img)
+/* The kernel's format and layout as its header and boot_protocol say;
+ * -1 after logging why when the VM cannot boot it. */
+static int kernel_identify(struct vm *vm, const char *path,
+			   const uint8_t *data, uint64_t size, struct kimage *k)
 {
-	const struct vm_config *c = vm->cfg;
-	uint64_t load;
+	char what[64], can[160];
+	int err;
 
-	if (linux_image_place(img, c->kernel_load_addr, &load) ||
-	    !addrspace_gpa_to_host(&vm->as, load, img->image_size)) {
-		pr_error("VM %s: kernel %s needs %llu bytes of guest RAM at %#llx "
-			 "(text_offset %#llx past a 2 MiB boundary at or above "
-			 "kernel_load_addr %#llx); the VM's memory does not have them",
-			 vm->name, path, (unsigned long long)img->image_size,
-			 (unsigned long long)load, (unsigned long long)img->text_offset,
-			 (unsigned long long)c->kernel_load_addr);
+	switch (vmcfg_boot_protocol(vm->cfg)) {
+	case VMCFG_BOOT_MULTIBOOT:
+		err = kimage_parse_multiboot(data, (size_t)size, k);
+		if (err != KIMAGE_NOT_MULTIBOOT)
+			break;
+		kimage_parse(data, (size_t)size, k);
+		pr_error("VM %s: kernel %s is %s with no Multiboot header, which "
+			 "kernel.boot_protocol \"multiboot\" needs", vm->name, path,
+			 kimage_describe(k, what, sizeof(what)));
+		return -1;
+	case VMCFG_BOOT_UEFI:
+		kimage_raw(size, k);   /* the firmware reads the file */
+		err = KIMAGE_OK;
+		break;
+	default:
+		err = kimage_parse(data, (size_t)size, k);
+		break;
+	}
+	if (!(vm_arch_boot.kernel_formats >> k->format & 1)) {
+		pr_error("VM %s: kernel %s is %s; %s boots %s", vm->name, path,
+			 kimage_describe(k, what, sizeof(what)), vm_arch_boot.arch,
+			 arch_formats(can, sizeof(can)));
 		return -1;
 	}
+	if (err)
+		pr_error("VM %s: kernel %s: bad %s header: %s", vm->name, path,
+			 kimage_format_name(k->format), kimage_strerror(err));
+	return err ? -1 : 0;
+}
+
+/* Where the header lets the kernel go, for the messages. */
+static const char *kernel_rule(const struct kimage *k, uint64_t hint,
+			       char *buf, size_t n)
+{
+	unsigned long long h = hint;
+
+	if (k->format == KIMAGE_ARM64)
+		snprintf(buf, n, "text_offset %#llx past a 2 MiB boundary at or "
+			 "above kernel_load_addr %#llx",
+			 (unsigned long long)k->align_offset, h);
+	else if (k->format == KIMAGE_BZIMAGE && k->fixed)
+		snprintf(buf, n, "at pref_address %#llx: not relocatable",
+			 (unsigned long long)k->fixed_at);
+	else if (k->format == KIMAGE_BZIMAGE)
+		snprintf(buf, n, "a multiple of kernel_alignment %#llx at or "
+			 "above kernel_load_addr %#llx and pref_address %#llx",
+			 (unsigned long long)k->align, h,
+			 (unsigned long long)k->min_load);
+	else if (k->format == KIMAGE_MULTIBOOT)
+		snprintf(buf, n, "at load_addr %#llx, as its Multiboot header says",
+			 (unsigned long long)k->fixed_at);
+	else
+		snprintf(buf, n, "a %#llx boundary at or above kernel_load_addr "
+			 "%#llx", (unsigned long long)k->align, h);
+	return buf;
+}
+
+/* The warnings and the line that say where a kernel with a header went. */
+static void kernel_report(struct vm *vm, const char *path,
+			  const struct kimage *k, gpaddr_t load)
+{
+	static const char *const kind[KIMAGE_FORMAT_COUNT] = {
+		[KIMAGE_ARM64] = "Linux Image",
+		[KIMAGE_RISCV64] = "Linux riscv64 Image",
+		[KIMAGE_BZIMAGE] = "Linux bzImage",
+		[KIMAGE_MULTIBOOT] = "Multiboot kernel",
+	};
+	const struct vm_config *c = vm->cfg;
+	char what[64], rule[160];
+
 	if (load != c->kernel_load_addr)
-		pr_warn("VM %s: kernel %s: kernel_load_addr %#llx breaks the arm64 "
-			"boot protocol (text_offset %#llx from a 2 MiB boundary); "
-			"loaded at %#llx", vm->name, path,
+		pr_warn("VM %s: kernel %s: kernel_load_addr %#llx is not where its "
+			"header lets it go (%s); loaded at %#llx", vm->name, path,
 			(unsigned long long)c->kernel_load_addr,
-			(unsigned long long)img->text_offset, (unsigned long long)load);
-	if (c->entry_point != load)
-		pr_warn("VM %s: kernel %s is an arm64 Image: entered at its start "
-			"%#llx, not entry_point %#llx", vm->name, path,
-			(unsigned long long)load, (unsigned long long)c->entry_point);
-	vm_write_guest(vm, load, data, size);
-	vm->boot.entry = load;
+			kernel_rule(k, c->kernel_load_addr, rule, sizeof(rule)),
+			(unsigned long long)load);
+	if (c->entry_point != vm->boot.entry)
+		pr_warn("VM %s: kernel %s is %s: entered at %#llx as its header "
+			"says, not at entry_point %#llx", vm->name, path,
+			kimage_describe(k, what, sizeof(what)),
+			(unsigned long long)vm->boot.entry,
+			(unsigned long long)c->entry_point);
+	pr_info("VM %s: %s %s at %#llx (%llu KiB of guest RAM), entered at %#llx",
+		vm->name, kind[k->format], path, (unsigned long long)load,
+		(unsigned long long)k->mem_size >> 10,
+		(unsigned long long)vm->boot.entry);
+}
+
+/* Copies the kernel where kimage_place() says; -1 after logging when the
+ * VM's RAM does not hold all it needs there. */
+static int kernel_place(struct vm *vm, const char *path, const uint8_t *data,
+			const struct kimage *k)
+{
+	const struct vm_config *c = vm->cfg;
+	gpaddr_t load = c->kernel_load_addr;
+	uint8_t *dst = NULL;
+	char rule[160];
+
+	if (kimage_place(k, c->kernel_load_addr, &load) == KIMAGE_OK)
+		dst = addrspace_gpa_to_host(&vm->as, load, k->mem_size);
+	if (!dst && k->format == KIMAGE_RAW)
+		pr_error("VM %s: kernel %s (%llu bytes) does not fit in guest RAM "
+			 "at %#llx", vm->name, path, (unsigned long long)k->mem_size,
+			 (unsigned long long)load);
+	else if (!dst)
+		pr_error("VM %s: kernel %s needs %llu bytes of guest RAM at %#llx "
+			 "(%s); the VM's memory does not have them", vm->name, path,
+			 (unsigned long long)k->mem_size, (unsigned long long)load,
+			 kernel_rule(k, c->kernel_load_addr, rule, sizeof(rule)));
+	if (!dst)
+		return -1;
+	if (k->load_size)
+		memcpy(dst, data + k->file_offset, k->load_size);
+	memset(dst + k->load_size, 0, k->zero_size);
+	vm->boot.entry = k->entry_from_config ? c->entry_point :
+						load + k->entry_offset;
 	vm->boot.kernel = load;
-	vm->boot.kernel_size = img->image_size;
-	pr_info("VM %s: Linux Image %s at %#llx (%llu KiB with bss)", vm->name,
-		path, (unsigned long long)load,
-		(unsigned long long)img->image_size >> 10);
+	vm->boot.kernel_size = k->mem_size;
+	if (k->format != KIMAGE_RAW)
+		kernel_report(vm, path, k, load);
 	return 0;
 }
 
 int images_load_kernel(struct vm *vm, const char *path, const uint8_t *data,
 		       uint64_t size)
 {
-	struct linux_image img;
-	int err = linux_image_parse(data, size, &img);
+	struct kimage k;
 
-	if (err == LINUX_IMAGE_NOT_IMAGE)
-		return load_raw(vm, path, data, size);
-	if (err) {
-		pr_error("VM %s: kernel %s: bad arm64 Image header: %s", vm->name,
-			 path, linux_image_strerror(err));
+	if (kernel_identify(vm, path, data, size, &k))
 		return -1;
-	}
-	return load_image(vm, path, data, size, &img);
+	return kernel_place(vm, path, data, &k);
 }
 
 int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,

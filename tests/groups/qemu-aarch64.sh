@@ -79,6 +79,10 @@ dtc -I dts -O dtb -o build/test-dtb/user.dtb tests/config/dtb/user.dts
 # An Image header with text_offset 0x80001 (not 4 KiB aligned).
 python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IIQQQQQQII", 0x14000000, 0, 0x80001, 0x100000, 0xa, 0, 0, 0, 0x644d5241, 0) + bytes(4096))' \
   >build/test-images/bad-offset.Image
+# A bzImage header of protocol 2.15 (one setup sector, 3 KiB of
+# protected-mode code, relocatable, 64-bit entry) and zeroes.
+python3 -c 'import struct,sys; b=bytearray(4096); b[0x1f1]=1; struct.pack_into("<I",b,0x1f4,192); struct.pack_into("<H",b,0x1fe,0xaa55); b[0x202:0x206]=b"HdrS"; struct.pack_into("<H",b,0x206,0x20f); b[0x211]=1; struct.pack_into("<I",b,0x214,0x100000); struct.pack_into("<IBxH",b,0x230,0x200000,1,3); struct.pack_into("<QI",b,0x258,0x1000000,0x10000); sys.stdout.buffer.write(b)' \
+  >build/test-images/bzImage
 
 # The DTB cvisor writes reaches the guest in x0: /chosen (bootargs, the
 # ramdisk), both RAM regions, one cpu node per vCPU, the devices.
@@ -112,6 +116,12 @@ qemu_scenario aarch64/bad-dtb-refused 60 \
 qemu_scenario aarch64/bad-image-refused 60 \
   "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/bad-image-aarch64.toml:$HELLO" \
   "VM bad-image: kernel build/test-images/bad-offset.Image: bad arm64 Image header: text_offset is not 4 KiB aligned below 2 MiB" \
+  "Hello, world!" "all VMs have shut down"
+# A kernel of a format this arch does not boot (an x86 bzImage) is
+# refused, naming the VM, the file and the format; the other VM runs.
+qemu_scenario aarch64/bzimage-refused 60 \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/bzimage-aarch64.toml:$HELLO" \
+  "VM bzimage: kernel build/test-images/bzImage is an x86 bzImage (boot protocol 2.15); aarch64 boots an arm64 Image or a raw binary" \
   "Hello, world!" "all VMs have shut down"
 
 # ---- Debian's Linux (scripts/guest-images.sh)

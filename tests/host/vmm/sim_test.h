@@ -40,15 +40,22 @@
 /* A VM of one or more vCPUs named 'name', id 'id', its image "sim.bin"
  * (a few bytes: scripts stand for the guest) at 0x4008_0000 in 2 MiB of
  * RAM; 'cpus' and 'pcpus' are the TOML of cpu_num and phys_cpu_ids. */
-#define SIM_VM_TOML(id, name, cpus, pcpus)                                  \
+#define SIM_VM_TOML(id, name, cpus, pcpus) \
+	SIM_VM_TOML_KERNEL(id, name, cpus, pcpus, "sim.bin")
+/* The same with another of sim_test_images[] as its kernel. */
+#define SIM_VM_TOML_KERNEL(id, name, cpus, pcpus, kernel)                   \
 	"[base]\nid = " #id "\nname = \"" name "\"\nvm_type = 1\n"          \
 	"cpu_num = " #cpus "\nphys_cpu_ids = " pcpus "\n"                   \
 	"[kernel]\nentry_point = 0x4008_0000\nimage_location = \"memory\"\n" \
-	"kernel_path = \"sim.bin\"\nkernel_load_addr = 0x4008_0000\n"       \
+	"kernel_path = \"" kernel "\"\nkernel_load_addr = 0x4008_0000\n"    \
 	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"             \
 	"[devices]\ninterrupt_mode = \"emulated\"\n"
 
+/* "sim.bin" (16 zero bytes), "sim.Image" (sim_arm64_image),
+ * "sim-riscv64.Image", "sim.bzImage", "sim.multiboot": one kernel of each
+ * format (sim_test.c). */
 extern const struct embedded_file sim_test_images[];
+extern const uint8_t sim_arm64_image[4096];
 
 /* Boots 'cpus' CPUs with these configs (ended by a NULL name) and vCPU
  * scripts, and runs until the machine powers off (true) or 'turns' turns

@@ -5,6 +5,7 @@
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
 #include <vmm/guest_dtb.h>
+#include <vmm/kernel_image.h>
 #include "virt_platform.h"
 #include "vmm_aarch64.h"
 
@@ -159,3 +160,10 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 	*irqchip_version = hal_gic_version();
 	return &guest_dtb_aarch64;
 }
+
+/* booting.rst's Image, and raw binaries (the in-tree guests, U-Boot);
+ * the other formats are other architectures' kernels. */
+const struct vm_arch_boot vm_arch_boot = {
+	.arch = "aarch64",
+	.kernel_formats = 1u << KIMAGE_ARM64 | 1u << KIMAGE_RAW,
+};

@@ -4,6 +4,7 @@
 #include <kernel/log.h>
 #include <vmm/devices.h>
 #include <vmm/guest_dtb.h>
+#include <vmm/kernel_image.h>
 #include <vmm/vcpu.h>
 #include <vmm/vm.h>
 #include "sim_guest.h"
@@ -95,3 +96,9 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 	*irqchip_version = 3;
 	return &guest_dtb_aarch64;
 }
+
+/* As aarch64, whose machine (DTB, PL011) the host arch's VMs have. */
+const struct vm_arch_boot vm_arch_boot = {
+	.arch = "sim",
+	.kernel_formats = 1u << KIMAGE_ARM64 | 1u << KIMAGE_RAW,
+};

@@ -28,7 +28,9 @@ int images_load(struct vm *vm);
 /* The steps of images_load() that follow the boot protocol
  * (vmm/images_boot.c); each returns 0 or -1 after logging why, naming the
  * VM and the file. */
-/* An arm64 Image placed by its header, else a raw binary. */
+/* The kernel placed by its header (arm64, riscv64 Image, bzImage,
+ * Multiboot), else as a raw binary, when the arch boots its format
+ * (vm_arch_boot) and kernel.boot_protocol agrees. */
 int images_load_kernel(struct vm *vm, const char *path, const uint8_t *data,
 		       uint64_t size);
 /* The initrd at ramdisk_load_addr, clear of the kernel. */

@@ -135,6 +135,16 @@ struct guest_dtb_platform;
  * their interrupt controller; NULL when the arch boots guests without a
  * DTB. */
 const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version);
+/* The kernel formats this arch's VMs boot, a bit (1u << enum
+ * kimage_format, vmm/kernel_image.h) each, and the arch's name:
+ * images_load_kernel() refuses a kernel of any other format before it
+ * places anything, naming the VM, the file, its format and these.
+ * Constant data; read on any CPU. */
+struct vm_arch_boot {
+	const char *arch;           /* "aarch64" */
+	unsigned kernel_formats;
+};
+extern const struct vm_arch_boot vm_arch_boot;
 /* Resets 'v' to start at 'entry' with 'arg' in the first argument
  * register (x0 / a1 / rdi), in the state the boot protocol requires.
  * Called by the vCPU's own task while the vCPU is not loaded. */

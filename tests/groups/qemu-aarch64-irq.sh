@@ -51,7 +51,7 @@ qemu_scenario aarch64/passthrough-gicv3 60 \
   "[vm1] hello: done" "all VMs have shut down" "!FAIL"
 qemu_scenario aarch64/passthrough-gicv2 60 \
   "ARCH=$A SMP=2 GIC=2 VM_CONFIGS=configs/vms/ptdev-aarch64.toml:$PT/pt-on-gicc-aarch64.toml" \
-  "VM pt-on-gicc: cannot map passthrough gpio at guest 0x8010000: the guest already has something there" \
+  "VM pt-on-gicc: passthrough gpio at guest 0x8010000+0x1000 overlaps gicc" \
   "ptdev: GICv2" "ptdev: alarm 2 arrived as INTID 34" "ptdev: PASS" \
   "all VMs have shut down" "!FAIL"
 

@@ -57,6 +57,10 @@ void gic_send_sgi(unsigned cpu, unsigned sgi);
 /* GICv2 keeps only the top 5 bits of a priority. */
 void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio);
 void gic_set_pmr(uint8_t prio);        /* signalled: priority < pmr */
+/* ISPENDR0 of 'cpu' (v3: its redistributor; v2: the caller's bank). */
+uint32_t gic_pending_private(unsigned cpu);
+/* IRQ entries whose first acknowledge read 1023 (spurious). */
+extern volatile unsigned gic_spurious;
 
 static inline void irq_enable(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }

@@ -12,6 +12,7 @@
 
 static unsigned gic_version;
 static void (*irq_handler)(unsigned intid);
+volatile unsigned gic_spurious;
 
 #define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 #define mrs(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
@@ -73,6 +74,13 @@ void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio)
 		*(volatile uint8_t *)(GICD + 0x400 + intid) = prio;
 }
 
+uint32_t gic_pending_private(unsigned cpu)
+{
+	if (gic_version == 3)
+		return REG32(GICR + cpu * 0x20000ul + GICR_SGI + 0x200);
+	return REG32(GICD + 0x200);               /* banked: this CPU's */
+}
+
 void gic_set_pmr(uint8_t prio)
 {
 	if (gic_version == 3)
@@ -93,15 +101,20 @@ void gic_send_sgi(unsigned cpu, unsigned sgi)
 }
 
 /* The IRQ entry of lib/trap.S: every pending interrupt, to the handler
- * given to gic_init(). */
+ * given to gic_init(). An entry whose first acknowledge finds nothing
+ * (1023: the interrupt went away between its signal and the read) is
+ * counted in gic_spurious. */
 void guest_irq(void)
 {
-	for (;;) {
+	for (bool first = true;; first = false) {
 		uint32_t iar = gic_version == 3 ? (uint32_t)mrs(S3_0_C12_C12_0) :
 						  REG32(GICC + 0xc);
 		unsigned intid = iar & 0x3ff;
-		if (intid >= 1020)
+		if (intid >= 1020) {
+			if (first)
+				gic_spurious++;
 			return;
+		}
 		if (irq_handler)
 			irq_handler(intid);
 		if (gic_version == 3)

@@ -4,8 +4,10 @@
  * Every tick must come at or after its deadline (never early), and the
  * mean period must stay near the one asked for. Last, WFI with an SGI
  * pending below the priority mask: the vCPU must sleep through it until
- * the timer, as a CPU does. */
+ * the timer, as a CPU does. Then the timers' interrupts must behave as
+ * level-sensitive ones (level.c). */
 #include <guest.h>
+#include "level.h"
 
 #define TICKS      50
 #define PERIOD_US  2000
@@ -36,6 +38,8 @@ static void on_irq(unsigned intid)
 {
 	uint64_t now = guest_counter();
 
+	if (level_irq(intid))
+		return;
 	if (intid == MASKED_SGI) {
 		masked_sgis++;
 		return;
@@ -138,6 +142,7 @@ int main(void)
 	int ok = run(27, "virtual timer (PPI 27)");
 	ok &= run(30, "physical timer (PPI 30)");
 	ok &= masked_wait();
+	ok &= level_checks();
 	guest_puts(ok ? "timer: PASS\n" : "timer: FAIL\n");
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <vmm/stage2.h>
+#include "vmm_aarch64.h"
 
 #define S2_IPA_BITS   39
 #define PTE_VALID     1ull
@@ -151,6 +152,45 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 		stage2_unmap(s2, start, gpa - start);
 	dsb(ishst);
 	return err;
+}
+
+/* The level-3 entry of 'gpa', or NULL when no page maps it. */
+static uint64_t *s2_page_entry(struct stage2 *s2, gpaddr_t gpa)
+{
+	uint64_t *t = pa_to_ptr(s2->root);
+	uint64_t e = t[gpa >> 30 & 511];
+
+	if ((e & 3) != PTE_TABLE)
+		return NULL;
+	t = pa_to_ptr(e & PTE_ADDR_MASK);
+	e = t[gpa >> 21 & 511];
+	if ((e & 3) != PTE_TABLE)
+		return NULL;
+	t = pa_to_ptr(e & PTE_ADDR_MASK);
+	return &t[gpa >> 12 & 511];
+}
+
+void stage2_page_set_valid(struct stage2 *s2, gpaddr_t gpa, bool valid)
+{
+	uint64_t *pte = s2_page_entry(s2, gpa);
+
+	if (!pte)
+		return;
+	if (valid) {
+		/* A translation fault is never cached: nothing to forget. */
+		*pte |= PTE_VALID;
+		dsb(ishst);
+		return;
+	}
+	*pte &= ~PTE_VALID;
+	dsb(ishst);
+	/* Forgotten on every CPU, for the VMID in VTTBR_EL2 (the caller's
+	 * VM): the page and what the guest's stage 1 combined with it. */
+	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(gpa >> 12) : "memory");
+	dsb(ish);
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb(ish);
+	isb();
 }
 
 static void s2_free_level(uint64_t *table, int level)

@@ -208,6 +208,9 @@ void vcpu_arch_put(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	/* While its timers and list registers are still in the CPU. */
+	if (vgic_levels_held(&a->vgic))
+		vgic_sample_levels(v);
 	el1_save(a);
 	if (a->hcr & HCR_API)
 		pauth_save(a->pauth_keys);
@@ -581,6 +584,10 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		aa32_cp_undef(v, esr);
 		return false;
 	case EC_SYS64:
+		if (unlikely(vgic_v3_trapped_ack((uint32_t)ESR_ISS(esr)))) {
+			vgic_ack_trapped(v);
+			return false;     /* retried in the guest, not skipped */
+		}
 		if (!sysreg_handle(v, esr))
 			inject_undef(v);
 		else

@@ -54,6 +54,18 @@ void vgic_vcpu_reset(struct vcpu *v)
 	c->rd_asleep = true;
 }
 
+/* Starts or stops trapping the guest's acknowledges (vgic_hw->trap_ack:
+ * not 'loaded', 'v' only stops). */
+static void set_ack_trap(struct vcpu *v, bool on, bool loaded)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	if (c->ack_trap == on)
+		return;
+	c->ack_trap = on;
+	vgic_hw->trap_ack(v, on, loaded);
+}
+
 void vgic_vcpu_power_on(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
@@ -69,7 +81,8 @@ void vgic_vcpu_power_on(struct vcpu *v)
 			q->hw_masked = false;   /* unmasked at the next load */
 		vgic_update(v->vm, v, intid);
 	}
-	c->lr_used = c->lr_eoi = 0;
+	c->lr_used = c->lr_eoi = c->lr_level = 0;
+	set_ack_trap(v, false, false);
 	memset(c->lr, 0, sizeof(c->lr));
 	memset(c->apr0, 0, sizeof(c->apr0));
 	memset(c->apr1, 0, sizeof(c->apr1));
@@ -82,6 +95,10 @@ void vgic_reset(struct vm *vm)
 {
 	struct vgic *g = vgic_of(vm);
 
+	/* Its vCPUs are parked: whatever they trapped (v2: the GICC page)
+	 * is given back before their state is cleared. */
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		set_ack_trap(vm->vcpus[i], false, false);
 	g->grp0_on = g->grp1_on = false;
 	for (unsigned i = VGIC_NR_PRIVATE; i < g->nr_irqs; i++) {
 		struct virq *q = &g->spi[i - VGIC_NR_PRIVATE];
@@ -100,6 +117,7 @@ int vgic_create(struct vm *vm)
 	if (!g)
 		return -1;
 	g->lock = (spinlock_t)SPINLOCK_INIT;
+	g->ack_lock = (spinlock_t)SPINLOCK_INIT;
 	g->version = hal_gic_version();
 	g->nr_irqs = MIN(hal_gic_nr_irqs(), (unsigned)VGIC_MAX_IRQS) & ~31u;
 	vm->arch.vgic = g;
@@ -307,6 +325,18 @@ void vgic_recall(struct vm *vm, struct virq *q, bool unpend)
 	vcpu_kick(holder);
 }
 
+/* Empties list register 'i' (the guest has finished with it, or it is
+ * taken back). */
+static void lr_free(struct vgic_cpu *c, unsigned i)
+{
+	uint32_t bit = 1u << i;
+
+	vgic_hw->write_lr(i, 0);
+	c->lr_used &= ~bit;
+	c->lr_eoi &= ~bit;
+	c->lr_level &= ~bit;
+}
+
 /* List register 'i' holds 'q', which the guest changed (vgic_recall).
  * Not yet acknowledged, it is emptied and the interrupt queued again as
  * it now is; acknowledged, only a cleared pending state applies. */
@@ -322,9 +352,7 @@ static void lr_recall(struct vcpu *v, unsigned i, struct virq *q,
 			vgic_hw->write_lr(i, lr & ~LR_STATE_PENDING);
 		return;
 	}
-	vgic_hw->write_lr(i, 0);
-	c->lr_used &= ~(1u << i);
-	c->lr_eoi &= ~(1u << i);
+	lr_free(c, i);
 	q->in_lr = false;
 	if (!unpend && vgic_of(v->vm)->version == 2 && intid < 16)
 		q->sgi_sources |= (uint8_t)(1u << (lr >> 10 & 7));
@@ -360,6 +388,160 @@ static void vgic_resync(struct vcpu *v)
 	}
 }
 
+/* ---- the timers' PPIs: level-sensitive ---- */
+
+#define PSR_F (1ull << 6)
+#define PSR_I (1ull << 7)
+
+/* Whether the vCPU's CPU interface would signal an interrupt of priority
+ * 'prio': above its priority mask, its group enabled. ICH_VMCR_EL2 and
+ * GICH_VMCR agree on the bits used: the group enables in bits 0 and 1,
+ * the mask in the top byte (v2 keeps its top 5 bits there). */
+static bool vgic_signals(uint32_t vmcr, unsigned prio, bool group1)
+{
+	return prio < (vmcr >> 24) && (vmcr >> (group1 ? 1 : 0) & 1);
+}
+
+/* A pending state that follows a timer's level: a PPI raised by its
+ * host PPI, which stays masked until the guest is done with it. */
+static bool virq_follows_level(const struct virq *q, unsigned intid)
+{
+	return intid < VGIC_NR_PRIVATE && q->hw_masked;
+}
+
+/* The level of 'q' (not in a list register) dropped before the guest
+ * took it: no longer pending, and its host PPI unmasked again, to catch
+ * the next rise. Caller holds the lock. */
+static void level_dropped(struct vcpu *v, struct virq *q, unsigned intid)
+{
+	q->pending = false;
+	vgic_hw_unmask(v, q);
+	vgic_update(v->vm, v, intid);
+}
+
+/* Whether the guest, entered now, takes list register 'i' before it
+ * runs an instruction, and so cannot change the timer first: the only
+ * list register in use, not masked by PSTATE (the vCPU's SPSR) and
+ * signalled by the CPU interface (its group enabled, above the priority
+ * mask), its timer's level up. A guest that changes the timer in its
+ * handler changes it after the interrupt was presented, as on hardware. */
+static bool lr_taken_at_entry(struct vcpu *v, unsigned i)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	const struct virq *q = &c->priv[c->lr_intid[i]];
+	uint64_t spsr = v->arch.regs.spsr;
+	uint32_t vmcr;
+	bool fiq;
+
+	if ((spsr & (PSR_I | PSR_F)) == (PSR_I | PSR_F) || c->lr_used != 1u << i)
+		return false;
+	vmcr = vgic_hw->read_vmcr();
+	fiq = !q->group1 && (vgic_of(v->vm)->version == 3 || (vmcr & VMCR_FIQEN));
+	return !(spsr & (fiq ? PSR_F : PSR_I)) &&
+	       vgic_signals(vmcr, q->prio, q->group1) &&
+	       vtimer_level(c->lr_intid[i]);
+}
+
+/* List register 'i' was just filled with a timer's PPI: the guest's
+ * acknowledges trap unless it takes this one at once (nothing else left
+ * to fill, lr_taken_at_entry). Out of line: vgic_flush() stays lean. */
+static void __attribute__((noinline)) level_filled(struct vcpu *v, unsigned i)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	c->lr_level |= 1u << i;
+	if (!c->ack_trap && (c->nr_queued || !lr_taken_at_entry(v, i)))
+		set_ack_trap(v, true, true);
+}
+
+/* Empties the timers' list registers 'lrs': their levels dropped before
+ * the guest acknowledged them. */
+static void level_drop_lrs(struct vcpu *v, uint32_t lrs)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+
+	spin_lock(&g->lock);
+	for (; lrs; lrs &= lrs - 1) {
+		unsigned i = (unsigned)__builtin_ctz(lrs);
+		unsigned intid = c->lr_intid[i];
+		struct virq *q = &c->priv[intid];
+
+		lr_free(c, i);
+		q->in_lr = false;
+		level_dropped(v, q, intid);
+	}
+	spin_unlock(&g->lock);
+}
+
+/* The timers' list registers the guest has not acknowledged yet: one
+ * still pending follows its timer's level (emptied if it dropped); one
+ * acknowledged is the guest's now. While one stays pending, the guest's
+ * acknowledges trap. The list-register state is the vCPU's own: no lock
+ * unless something changes. The vCPU is loaded. */
+static void level_check(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t dropped = 0;
+
+	for (uint32_t bits = c->lr_level; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctz(bits);
+
+		if ((vgic_hw->read_lr(i) & LR_STATE_MASK) != LR_STATE_PENDING)
+			c->lr_level &= ~(1u << i);
+		else if (!vtimer_level(c->lr_intid[i]))
+			dropped |= 1u << i;
+	}
+	if (unlikely(dropped))
+		level_drop_lrs(v, dropped);
+	if (c->ack_trap != (c->lr_level != 0))
+		set_ack_trap(v, c->lr_level != 0, true);
+}
+
+/* A timer PPI outside the list registers: pending only while its level
+ * is up; and with nothing holding it any more (its pending state cleared
+ * by the guest), its host PPI unmasked. Caller holds the lock. */
+static void level_sample_queued(struct vcpu *v, unsigned intid)
+{
+	struct virq *q = &v->arch.vgic.priv[intid];
+
+	if (virq_follows_level(q, intid) && !q->in_lr &&
+	    (!q->pending || !vtimer_level(intid)))
+		level_dropped(v, q, intid);
+}
+
+void vgic_sample_levels(struct vcpu *v)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (!vgic_levels_held(&v->arch.vgic))
+		return;
+	level_check(v);
+	spin_lock(&g->lock);
+	level_sample_queued(v, VTIMER_PPI);
+	level_sample_queued(v, PTIMER_PPI);
+	spin_unlock(&g->lock);
+}
+
+void vgic_ack_trapped(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	level_check(v);
+	set_ack_trap(v, false, true);
+	if (!c->lr_level)
+		return;
+	/* A timer's list register still pending: the acknowledge retried
+	 * may take another interrupt, or this was another group register.
+	 * Whatever the guest deactivates next brings it out, where the trap
+	 * is set again, before it can take the timer's unseen. */
+	for (uint32_t bits = c->lr_used & ~c->lr_eoi; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctz(bits);
+		vgic_hw->write_lr(i, vgic_hw->read_lr(i) | LR_EOI);
+		c->lr_eoi |= 1u << i;
+	}
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
@@ -386,13 +568,42 @@ void vgic_flush(struct vcpu *v)
 			c->lr_eoi |= 1u << i;
 		c->lr_intid[i] = (uint16_t)intid;
 		vgic_hw->write_lr(i, lr);
+		if (unlikely(virq_follows_level(q, intid)))
+			level_filled(v, i);
 	}
 	/* More waiting than list registers: come out when they drain. */
-	uint32_t hcr = ICH_HCR_EN | (c->nr_queued ? ICH_HCR_UIE : 0);
+	uint32_t hcr = (c->hcr & ~ICH_HCR_UIE) | (c->nr_queued ? ICH_HCR_UIE : 0);
 	if (hcr != c->hcr) {
 		c->hcr = hcr;
 		vgic_hw->write_hcr(hcr);
 	}
+	spin_unlock(&g->lock);
+}
+
+/* Takes back the list registers 'done' the guest has finished with. */
+static void lrs_done(struct vcpu *v, uint32_t done)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+
+	spin_lock(&g->lock);
+	for (; done; done &= done - 1) {
+		unsigned i = (unsigned)__builtin_ctz(done);
+		unsigned intid = c->lr_intid[i];
+		struct virq *q = vgic_irq(v, intid);
+
+		lr_free(c, i);
+		q->in_lr = false;
+		q->active = false;
+		if (q->hw_masked)
+			vgic_hw_unmask(v, q);
+		if (intid >= VGIC_NR_PRIVATE)
+			vgic_route_spi(v->vm, intid);
+		vgic_update(v->vm, v, intid);
+	}
+	/* The timers' list registers are all done with: nothing to trap. */
+	if (unlikely(c->ack_trap) && !c->lr_level)
+		set_ack_trap(v, false, true);
 	spin_unlock(&g->lock);
 }
 
@@ -404,28 +615,13 @@ void vgic_sync(struct vcpu *v)
 	if (c->lr_eoi)
 		done |= vgic_hw->eoi_lrs();
 	done &= c->lr_used;
-	if (!done)
-		return;
-
-	struct vgic *g = vgic_of(v->vm);
-	spin_lock(&g->lock);
-	for (; done; done &= done - 1) {
-		unsigned i = (unsigned)__builtin_ctz(done);
-		unsigned intid = c->lr_intid[i];
-		struct virq *q = vgic_irq(v, intid);
-
-		vgic_hw->write_lr(i, 0);
-		c->lr_used &= ~(1u << i);
-		c->lr_eoi &= ~(1u << i);
-		q->in_lr = false;
-		q->active = false;
-		if (q->hw_masked)
-			vgic_hw_unmask(v, q);
-		if (intid >= VGIC_NR_PRIVATE)
-			vgic_route_spi(v->vm, intid);
-		vgic_update(v->vm, v, intid);
-	}
-	spin_unlock(&g->lock);
+	if (done)
+		lrs_done(v, done);
+	/* A timer's list register filled without the trap (for a guest to
+	 * take at once) and not taken by now: followed from here on. With
+	 * the trap, the acknowledge is where it is looked at. */
+	if (unlikely(c->lr_level) && !c->ack_trap)
+		level_check(v);
 }
 
 void vgic_hw_unmask(struct vcpu *v, struct virq *q)
@@ -437,15 +633,6 @@ void vgic_hw_unmask(struct vcpu *v, struct virq *q)
 		hal_irqchip_set_local(q->hwirq, true);
 	else if (q->enabled && q->vcpu < v->vm->vcpu_count)
 		hal_irqchip_enable(q->hwirq, v->vm->vcpus[q->vcpu]->pcpu);
-}
-
-/* Whether the vCPU's CPU interface would signal an interrupt of priority
- * 'prio': above its priority mask, its group enabled. ICH_VMCR_EL2 and
- * GICH_VMCR agree on the bits used: the group enables in bits 0 and 1,
- * the mask in the top byte (v2 keeps its top 5 bits there). */
-static bool vgic_signals(uint32_t vmcr, unsigned prio, bool group1)
-{
-	return prio < (vmcr >> 24) && (vmcr >> (group1 ? 1 : 0) & 1);
 }
 
 bool vgic_has_pending(struct vcpu *v)

@@ -247,6 +247,11 @@ bool vgic_irq_regs_access(struct vcpu *v, unsigned lo, unsigned hi,
 			*val = 0;
 		return true;
 	}
+	/* The timers' PPIs are pending as their levels are now: only the
+	 * loaded vCPU's can be sampled (another's were when it went out). */
+	if (!write && lo == 0 && (off == GICD_ISPENDR || off == GICD_ICPENDR) &&
+	    v == vcpu_loaded())
+		vgic_sample_levels(v);
 	spin_lock(&g->lock);
 	ok = write ? irq_regs_write(&w, off, width, *val) :
 		     irq_regs_read(&w, off, width, val);

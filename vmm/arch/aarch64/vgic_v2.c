@@ -16,6 +16,7 @@
 
 
 static volatile uint32_t *gich;
+static volatile uint32_t *gicv;      /* the GICV frame, for gicc_read/write */
 static paddr_t gicv_base;
 static uint64_t gicv_size;
 
@@ -45,6 +46,26 @@ static uint64_t v2_read_lr(unsigned i) { return lr_from_v2(gich_rd(GICH_LR + 4 *
 static uint32_t v2_empty_lrs(void) { return gich_rd(GICH_ELRSR0); }
 static uint32_t v2_eoi_lrs(void) { return gich_rd(GICH_EISR0); }
 static void v2_write_hcr(uint32_t hcr) { gich_wr(GICH_HCR, hcr); }
+static uint32_t v2_read_vmcr(void) { return gich_rd(GICH_VMCR); }
+
+/* GICv2 has no trap for its CPU interface, and the guest's GICC is the
+ * GICV frame mapped in stage 2: GICC_IAR's page, the first, is unmapped
+ * from the VM's stage 2 while any of its vCPUs traps. Its accesses are
+ * forwarded meanwhile (gicc_read/write), by the pCPU of the vCPU that
+ * made them, to the same frame. */
+static void v2_trap_ack(struct vcpu *v, bool on, bool loaded)
+{
+	struct vgic *g = v->vm->arch.vgic;
+
+	(void)loaded;             /* unmapping happens loaded (its TLBI) */
+	spin_lock(&g->ack_lock);
+	bool was_trapping = g->ack_traps != 0;
+	g->ack_traps = on ? g->ack_traps + 1 : g->ack_traps - 1;
+	if (was_trapping != (g->ack_traps != 0))
+		stage2_page_set_valid(&v->vm->as.s2, VIRT_GICC_BASE,
+				      g->ack_traps == 0);
+	spin_unlock(&g->ack_lock);
+}
 
 static void v2_load(struct vgic_cpu *c)
 {
@@ -67,7 +88,8 @@ static void v2_put(struct vgic_cpu *c)
 static struct vgic_hw v2_hw = {
 	.write_lr = v2_write_lr, .read_lr = v2_read_lr,
 	.empty_lrs = v2_empty_lrs, .eoi_lrs = v2_eoi_lrs,
-	.write_hcr = v2_write_hcr, .load = v2_load, .put = v2_put,
+	.write_hcr = v2_write_hcr, .read_vmcr = v2_read_vmcr,
+	.trap_ack = v2_trap_ack, .load = v2_load, .put = v2_put,
 };
 
 int vgic_v2_probe(void)
@@ -80,20 +102,48 @@ int vgic_v2_probe(void)
 		return -1;
 	}
 	gich = pa_to_ptr(h);
+	gicv = pa_to_ptr(gicv_base);
 	v2_hw.nr_lrs = MIN((gich_rd(GICH_VTR) & 0x3f) + 1, (unsigned)VGIC_MAX_LRS);
 	vgic_hw = &v2_hw;
 	pr_info("vGICv2: %u list registers", v2_hw.nr_lrs);
 	return 0;
 }
 
+/* The guest's GICC while its first page is unmapped (v2_trap_ack): the
+ * timers' levels are sampled first, as for a trapped acknowledge on v3,
+ * then the access is made. Its registers are all 32-bit. */
+static bool gicc_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
+{
+	if (width != 4)
+		return vgic_odd_access(ctx, "GICC", off, width, false, val);
+	vgic_sample_levels(vcpu_loaded());
+	*val = gicv[off / 4];
+	return true;
+}
+
+static bool gicc_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	if (width != 4)
+		return vgic_odd_access(ctx, "GICC", off, width, true, &val);
+	vgic_sample_levels(vcpu_loaded());
+	gicv[off / 4] = (uint32_t)val;
+	return true;
+}
+
 int vgic_v2_map_cpu_interface(struct vm *vm)
 {
-	/* The guest's GICC is the GICV frame itself: its accesses never
-	 * exit. 8 KiB: GICC_DIR lives in the second page. */
+	/* The guest's GICC is the GICV frame itself: its accesses exit
+	 * only while acknowledges trap (gicc_read/write answer them then).
+	 * 8 KiB: GICC_DIR lives in the second page. */
 	uint64_t size = MIN(gicv_size, 0x2000ull);
+	struct mmio_device dev = {
+		.name = "gicc", .base = VIRT_GICC_BASE, .size = size, .ctx = vm,
+		.read = gicc_read, .write = gicc_write,
+	};
 
 	if (stage2_map(&vm->as.s2, VIRT_GICC_BASE, gicv_base, size,
-		       S2_READ | S2_WRITE | S2_DEVICE)) {
+		       S2_READ | S2_WRITE | S2_DEVICE) ||
+	    !mmio_register(&vm->mmio, &dev)) {
 		pr_error("VM %s: cannot map its GIC CPU interface", vm->name);
 		return -1;
 	}

@@ -48,6 +48,22 @@ static void v3_write_hcr(uint32_t hcr)
 	ich_write(ICH_HCR, hcr);
 }
 
+static uint32_t v3_read_vmcr(void)
+{
+	return (uint32_t)ich_read(ICH_VMCR);
+}
+
+/* Not loaded, the bits wait in c->hcr for v3_load. */
+static void v3_trap_ack(struct vcpu *v, bool on, bool loaded)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	const uint32_t tall = ICH_HCR_TALL0 | ICH_HCR_TALL1;
+
+	c->hcr = on ? c->hcr | tall : c->hcr & ~tall;
+	if (loaded)
+		ich_write(ICH_HCR, c->hcr);
+}
+
 #define APR_SAVE(n)                                                   \
 	c->apr0[n] = (uint32_t)read_sysreg(S3_4_C12_C8_##n);          \
 	c->apr1[n] = (uint32_t)read_sysreg(S3_4_C12_C9_##n)
@@ -90,7 +106,8 @@ static void v3_put(struct vgic_cpu *c)
 static struct vgic_hw v3_hw = {
 	.write_lr = v3_write_lr, .read_lr = v3_read_lr,
 	.empty_lrs = v3_empty_lrs, .eoi_lrs = v3_eoi_lrs,
-	.write_hcr = v3_write_hcr, .load = v3_load, .put = v3_put,
+	.write_hcr = v3_write_hcr, .read_vmcr = v3_read_vmcr,
+	.trap_ack = v3_trap_ack, .load = v3_load, .put = v3_put,
 };
 
 int vgic_v3_probe(void)

@@ -15,6 +15,10 @@
 
 /* VTCR_EL2 for the stage-2 format of stage2.c. */
 uint64_t arch_vtcr(void);
+/* Makes the page at 'gpa' (mapped by stage2_map() as a 4 KiB page, not
+ * in a block) fault, or translate again; invalidating it needs the VM's
+ * VMID in VTTBR_EL2 (one of its vCPUs loaded). */
+void stage2_page_set_valid(struct stage2 *s2, gpaddr_t gpa, bool valid);
 /* Whether x0 is a function id of the PSCI range: SMCCC's standard
  * secure service (owner 4), 32- or 64-bit. */
 static inline bool psci_range(uint64_t x0)

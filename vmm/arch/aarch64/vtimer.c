@@ -4,7 +4,9 @@
  * one fires, the host takes its PPI, masks it, and the guest gets the same
  * PPI (27 or 30) through the vGIC; the host PPI is unmasked when the guest
  * deactivates it. While the vCPU is out (waiting in WFI, or another vCPU
- * has the pCPU) a cvisor timer event stands in for its timers. */
+ * has the pCPU) a cvisor timer event stands in for its timers. The PPIs
+ * are level-sensitive: the vGIC takes a pending one back when the
+ * guest lowers the timer's output (vtimer_level, vgic.c). */
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <kernel/irq.h>
@@ -20,6 +22,15 @@
 static bool timer_armed(uint64_t ctl)
 {
 	return (ctl & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE;
+}
+
+/* ISTATUS is UNKNOWN while ENABLE is 0: the output is down then. */
+bool vtimer_level(unsigned intid)
+{
+	uint64_t ctl = intid == VTIMER_PPI ? read_sysreg(cntv_ctl_el0) :
+					     read_sysreg(cntp_ctl_el0);
+
+	return timer_armed(ctl) && (ctl & CTL_ISTATUS);
 }
 
 static void vtimer_host_irq(unsigned irq, void *arg)

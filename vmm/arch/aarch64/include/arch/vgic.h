@@ -9,7 +9,17 @@
  * first, before it enters the guest (vgic_flush), and notices at its exits
  * which list registers the guest has finished with (vgic_sync). More
  * pending interrupts than list registers stay queued; an underflow
- * maintenance interrupt brings the vCPU out to refill them. */
+ * maintenance interrupt brings the vCPU out to refill them.
+ *
+ * The timers' PPIs are level-sensitive: their pending state follows the
+ * timer's output, which the guest changes without an exit. The output is
+ * sampled where the guest could see the difference (its reads of
+ * ISPENDR0/ICPENDR0, its acknowledges, the vCPU going out to wait or
+ * for another), and a pending state whose output dropped is taken back,
+ * from the queue or from a list register the guest has not acknowledged.
+ * While such a list register is pending and the guest could have changed
+ * its timer since it was filled, the guest's acknowledges trap
+ * (vgic_hw->trap_ack): it cannot take a stale one without an exit. */
 #ifndef VGIC_H
 #define VGIC_H
 
@@ -57,8 +67,11 @@ struct vgic_cpu {
 	uint64_t queued[VGIC_MAX_IRQS / 64];
 	unsigned nr_queued;
 	bool resync;              /* an interrupt it holds was raised again */
+	bool ack_trap;            /* the guest's acknowledges trap */
 	uint32_t lr_used;         /* list registers holding an interrupt */
 	uint32_t lr_eoi;          /* those that asked for an EOI maintenance */
+	uint32_t lr_level;        /* those holding a timer PPI the guest may
+				     not have acknowledged yet */
 	uint16_t lr_intid[VGIC_MAX_LRS];
 	uint64_t lr[VGIC_MAX_LRS];   /* v3 encoding, also for v2 */
 	uint32_t hcr;             /* ICH_HCR_EL2 / GICH_HCR */
@@ -73,6 +86,10 @@ struct vgic {
 	unsigned nr_irqs;         /* INTIDs, a multiple of 32 */
 	bool grp0_on, grp1_on;    /* GICD_CTLR enables */
 	unsigned reports;         /* guest mistakes logged (vgic_report) */
+	spinlock_t ack_lock;      /* v2: ack_traps and GICC's mapping; taken
+				     within 'lock' if at all */
+	unsigned ack_traps;       /* v2: vCPUs trapping their acknowledges
+				     (GICC's first page unmapped meanwhile) */
 	struct virq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
 	uint16_t fwd_intid[IRQ_MAX];  /* forwarded host SPI -> the guest's */
 };
@@ -89,6 +106,12 @@ struct vgic {
 
 #define ICH_HCR_EN       (1u << 0)
 #define ICH_HCR_UIE      (1u << 1)
+#define ICH_HCR_TALL0    (1u << 11)     /* trap the group 0 ICC registers */
+#define ICH_HCR_TALL1    (1u << 12)     /* ... and the group 1 ones */
+
+/* ICH_VMCR_EL2 and GICH_VMCR alike: group 0 signalled as FIQ (v2; a v3
+ * guest's group 0 always is). */
+#define VMCR_FIQEN       (1u << 3)
 
 /* The list-register hardware of one GIC version. */
 struct vgic_hw {
@@ -98,6 +121,12 @@ struct vgic_hw {
 	uint32_t (*empty_lrs)(void);   /* ICH_ELRSR: bit set = empty */
 	uint32_t (*eoi_lrs)(void);     /* ICH_EISR: deactivated, EOI set */
 	void (*write_hcr)(uint32_t hcr);
+	uint32_t (*read_vmcr)(void);
+	/* Starts (on) or stops trapping the guest's acknowledges: v3 traps
+	 * its group registers (ICH_HCR_EL2.TALL0/1), v2 unmaps the first
+	 * page of its GICC (accesses there are forwarded meanwhile). 'v' is
+	 * 'loaded' when 'on'. */
+	void (*trap_ack)(struct vcpu *v, bool on, bool loaded);
 	void (*load)(struct vgic_cpu *c);
 	void (*put)(struct vgic_cpu *c);
 };
@@ -133,6 +162,23 @@ void vgic_inject_hw(struct vcpu *v, unsigned intid);
 int vgic_forward_spi(struct vm *vm, unsigned host, unsigned intid);
 void vgic_flush(struct vcpu *v);
 void vgic_sync(struct vcpu *v);
+/* Samples the timers' levels for the pending state of their PPIs, in
+ * the queue and in list registers (vCPU loaded, guest out). */
+void vgic_sample_levels(struct vcpu *v);
+/* Whether vgic_sample_levels() has anything to look at: a timer's PPI
+ * raised and not yet done with, or a trap to lift. Inline: it is asked
+ * each time a vCPU goes out. */
+static inline bool vgic_levels_held(const struct vgic_cpu *c)
+{
+	return c->lr_level | c->ack_trap | c->priv[VTIMER_PPI].hw_masked |
+	       c->priv[PTIMER_PPI].hw_masked;
+}
+/* A trapped acknowledge (or another group register's access) of the
+ * guest: the timers' levels are sampled, the trap stops and the access
+ * is retried in the guest. While a timer's list register stays pending,
+ * the next deactivation of an interrupt the guest holds brings it out,
+ * to trap again. */
+void vgic_ack_trapped(struct vcpu *v);
 bool vgic_has_pending(struct vcpu *v);
 /* Once at start: the host's virtualisation support; -1 without it. */
 int vgic_init(void);
@@ -161,6 +207,18 @@ bool vgic_odd_access(struct vm *vm, const char *frame, uint64_t off,
 		     unsigned width, bool write, uint64_t *val);
 /* ICC_SGI1R_EL1 written by the guest (GICv3). */
 void vgic_v3_sgi1r(struct vcpu *v, uint64_t val);
+/* Whether a trapped MRS/MSR (its ISS) is of a register that only
+ * ICH_HCR_EL2.TALL0/1 trap (vgic_hw->trap_ack), so trapped for that: op0
+ * 3, op1 0, CRn 12 and CRm 8 (group 0's), 9 (AP1Rn) or 12 (group 1's)
+ * but for ICC_CTLR_EL1 and ICC_SRE_EL1 (op2 4, 5). */
+static inline bool vgic_v3_trapped_ack(uint32_t iss)
+{
+	unsigned crm = iss >> 1 & 0xf, op2 = iss >> 17 & 7;
+
+	if ((iss & (3u << 20 | 7u << 14 | 0xfu << 10)) != (3u << 20 | 12u << 10))
+		return false;
+	return (0x1300u >> crm & 1) && !(crm == 12 && (op2 == 4 || op2 == 5));
+}
 
 /* vtimer.c */
 void vtimer_init(void);
@@ -168,6 +226,9 @@ void vtimer_vcpu_init(struct vcpu *v);
 void vtimer_load(struct vcpu *v);
 void vtimer_put(struct vcpu *v);
 void vtimer_stop(struct vcpu *v);
+/* Whether the output of the loaded vCPU's timer 'intid' (27 or 30) is
+ * up: ENABLE set, IMASK clear, ISTATUS set. */
+bool vtimer_level(unsigned intid);
 /* A forwarded host interrupt the guest has deactivated: unmask it. */
 void vgic_hw_unmask(struct vcpu *v, struct virq *q);
 

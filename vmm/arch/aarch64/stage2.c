@@ -5,20 +5,8 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <vmm/stage2.h>
-#include "vmm_aarch64.h"
+#include "stage2_pte.h"
 
-#define S2_IPA_BITS   39
-#define PTE_VALID     1ull
-#define PTE_TABLE     3ull      /* level 1-2 table, level 3 page */
-#define PTE_BLOCK     1ull
-#define PTE_ADDR_MASK 0x0000fffffffff000ull
-#define PTE_MEMATTR_NORMAL (0xfull << 2)   /* outer+inner write-back */
-#define PTE_MEMATTR_DEVICE (0x1ull << 2)   /* Device-nGnRE */
-#define PTE_S2AP_R    (1ull << 6)
-#define PTE_S2AP_W    (1ull << 7)
-#define PTE_SH_INNER  (3ull << 8)
-#define PTE_AF        (1ull << 10)
-#define PTE_XN        (2ull << 53)        /* XN[1:0] = 0b10: no execution */
 
 uint64_t stage2_limit(void)
 {
@@ -66,9 +54,7 @@ static uint64_t *s2_next(struct stage2 *s2, uint64_t *pte, int *err)
 	return pa_to_ptr(*pte & PTE_ADDR_MASK);
 }
 
-/* The entry that maps 'gpa' (a level-2 block or a level-3 page), or
- * NULL; '*block' says which. */
-static uint64_t *s2_leaf(const struct stage2 *s2, gpaddr_t gpa, bool *block)
+uint64_t *stage2_leaf(const struct stage2 *s2, gpaddr_t gpa, bool *block)
 {
 	uint64_t *l1 = pa_to_ptr(s2->root);
 	uint64_t pte1 = l1[gpa >> 30 & 511];
@@ -93,7 +79,7 @@ int stage2_unmap(struct stage2 *s2, gpaddr_t gpa, uint64_t size)
 	 * entry is cleared. */
 	for (gpaddr_t a = gpa; a < gpa + size;) {
 		bool block = false;
-		uint64_t *pte = s2_leaf(s2, a, &block);
+		uint64_t *pte = stage2_leaf(s2, a, &block);
 		uint64_t step = block ? 2ul << 20 : PAGE_SIZE;
 		if (pte && block && (!IS_ALIGNED(a, 2ul << 20) ||
 				     gpa + size - a < step))
@@ -102,7 +88,7 @@ int stage2_unmap(struct stage2 *s2, gpaddr_t gpa, uint64_t size)
 	}
 	for (gpaddr_t a = gpa; a < gpa + size;) {
 		bool block = false;
-		uint64_t *pte = s2_leaf(s2, a, &block);
+		uint64_t *pte = stage2_leaf(s2, a, &block);
 		if (pte)
 			*pte = 0;
 		a += pte && block ? 2ul << 20 : PAGE_SIZE;
@@ -152,45 +138,6 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 		stage2_unmap(s2, start, gpa - start);
 	dsb(ishst);
 	return err;
-}
-
-/* The level-3 entry of 'gpa', or NULL when no page maps it. */
-static uint64_t *s2_page_entry(struct stage2 *s2, gpaddr_t gpa)
-{
-	uint64_t *t = pa_to_ptr(s2->root);
-	uint64_t e = t[gpa >> 30 & 511];
-
-	if ((e & 3) != PTE_TABLE)
-		return NULL;
-	t = pa_to_ptr(e & PTE_ADDR_MASK);
-	e = t[gpa >> 21 & 511];
-	if ((e & 3) != PTE_TABLE)
-		return NULL;
-	t = pa_to_ptr(e & PTE_ADDR_MASK);
-	return &t[gpa >> 12 & 511];
-}
-
-void stage2_page_set_valid(struct stage2 *s2, gpaddr_t gpa, bool valid)
-{
-	uint64_t *pte = s2_page_entry(s2, gpa);
-
-	if (!pte)
-		return;
-	if (valid) {
-		/* A translation fault is never cached: nothing to forget. */
-		*pte |= PTE_VALID;
-		dsb(ishst);
-		return;
-	}
-	*pte &= ~PTE_VALID;
-	dsb(ishst);
-	/* Forgotten on every CPU, for the VMID in VTTBR_EL2 (the caller's
-	 * VM): the page and what the guest's stage 1 combined with it. */
-	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(gpa >> 12) : "memory");
-	dsb(ish);
-	__asm__ volatile("tlbi vmalle1is" ::: "memory");
-	dsb(ish);
-	isb();
 }
 
 static void s2_free_level(uint64_t *table, int level)

@@ -136,14 +136,14 @@ int vgic_v2_map_cpu_interface(struct vm *vm)
 	 * only while acknowledges trap (gicc_read/write answer them then).
 	 * 8 KiB: GICC_DIR lives in the second page. */
 	uint64_t size = MIN(gicv_size, 0x2000ull);
-	struct mmio_device dev = {
+	struct io_device dev = {
 		.name = "gicc", .base = VIRT_GICC_BASE, .size = size, .ctx = vm,
 		.read = gicc_read, .write = gicc_write,
 	};
 
 	if (stage2_map(&vm->as.s2, VIRT_GICC_BASE, gicv_base, size,
 		       S2_READ | S2_WRITE | S2_DEVICE) ||
-	    !mmio_register(&vm->mmio, &dev)) {
+	    !io_register(&vm->mmio, &dev)) {
 		pr_error("VM %s: cannot map its GIC CPU interface", vm->name);
 		return -1;
 	}

@@ -18,7 +18,7 @@ struct tp {
 	uint32_t line;
 	uint8_t *mem;
 	size_t size, used;
-	struct toml_node *cur;	/* table that key = value lines go into */
+	struct toml_node *cur; /* table that key = value lines go into */
 	struct toml_error *err;
 };
 
@@ -71,7 +71,7 @@ const char *toml_strerror(enum toml_err code)
 const char *toml_type_name(enum toml_type type)
 {
 	static const char *const names[] = {
-		"table", "array", "string", "integer",
+		"table",   "array", "string",    "integer",
 		"boolean", "float", "date-time",
 	};
 
@@ -290,8 +290,7 @@ static void tp_buf_start(struct tp *t, struct tp_buf *b, uint32_t limit,
 	b->too_long = too_long;
 }
 
-static bool tp_buf_put(struct tp *t, struct tp_buf *b, const char *s,
-		       size_t n)
+static bool tp_buf_put(struct tp *t, struct tp_buf *b, const char *s, size_t n)
 {
 	if (n > b->limit - b->len)
 		return tp_fail(t, b->too_long);
@@ -442,13 +441,13 @@ static bool tp_string_body(struct tp *t, struct tp_buf *b, int q,
 
 	t->p += multiline ? 3 : 1;
 	if (multiline && tp_at_newline(t))
-		tp_newline(t);	/* a newline right after """ is trimmed */
+		tp_newline(t); /* a newline right after """ is trimmed */
 	for (;;) {
 		bool ok;
 
 		if (t->p >= t->end)
-			return tp_fail_at(t, TOML_ERR_UNTERMINATED_STRING,
-					  line, col, NULL);
+			return tp_fail_at(t, TOML_ERR_UNTERMINATED_STRING, line,
+					  col, NULL);
 		if (*t->p == q && !multiline) {
 			t->p++;
 			return true;
@@ -648,7 +647,7 @@ static enum toml_err tp_int_decimal(const char *s, size_t len, int64_t *out)
 	if (tp_digit_group(s, i, len, 10) != (long)len)
 		return TOML_ERR_BAD_NUMBER;
 	if (s[i] == '0' && len - i > 1)
-		return TOML_ERR_BAD_NUMBER;	/* no leading zeros */
+		return TOML_ERR_BAD_NUMBER; /* no leading zeros */
 	e = tp_accumulate(s + i, len - i, 10, limit, &v);
 	if (e != TOML_OK)
 		return e;
@@ -728,9 +727,8 @@ static bool tp_dt_sep(const char *s, size_t len, size_t *i, char sep)
 
 static int tp_days_in_month(int y, int m)
 {
-	static const unsigned char days[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30,
+						31, 31, 30, 31, 30, 31 };
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : days[m - 1];
@@ -843,8 +841,7 @@ static bool tp_is_datetime_like(const char *s, size_t len)
 	       s[0] <= '9';
 }
 
-static enum toml_err tp_classify(struct toml_node *n, const char *s,
-				 size_t len)
+static enum toml_err tp_classify(struct toml_node *n, const char *s, size_t len)
 {
 	if (len == 4 && !memcmp(s, "true", 4))
 		return n->type = TOML_BOOL, n->v.b = true, TOML_OK;
@@ -859,7 +856,8 @@ static enum toml_err tp_classify(struct toml_node *n, const char *s,
 	if ((s[0] < '0' || s[0] > '9') && s[0] != '+' && s[0] != '-')
 		return TOML_ERR_EXPECTED_VALUE;
 	n->type = TOML_INT;
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b'))
+	if (len > 2 && s[0] == '0' &&
+	    (s[1] == 'x' || s[1] == 'o' || s[1] == 'b'))
 		return tp_int_prefixed(s, len, &n->v.i);
 	if (tp_has(s, len, '.') || tp_has(s, len, 'e') || tp_has(s, len, 'E')) {
 		n->type = TOML_FLOAT;
@@ -972,7 +970,7 @@ static bool tp_value(struct tp *t, struct toml_node *n)
 	}
 	if (c == '{') {
 		n->type = TOML_TABLE;
-		n->origin = TOML_ORIGIN_DOTTED;	/* open while being filled */
+		n->origin = TOML_ORIGIN_DOTTED; /* open while being filled */
 		if (!tp_inline_table(t, n))
 			return false;
 		n->origin = TOML_ORIGIN_VALUE;
@@ -991,15 +989,17 @@ static struct toml_node *tp_dotted_step(struct tp *t, struct toml_node *table,
 		return tp_new(t, table, k, TOML_TABLE, TOML_ORIGIN_DOTTED);
 	if (n->type == TOML_TABLE && n->origin == TOML_ORIGIN_DOTTED)
 		return n;
-	tp_fail_key(t, n->type == TOML_TABLE ? TOML_ERR_TABLE_REDEFINED :
-					       TOML_ERR_NOT_A_TABLE,
-		    k, n->type == TOML_TABLE ? "cannot add keys to table" :
-					       "not a table:");
+	tp_fail_key(t,
+		    n->type == TOML_TABLE ? TOML_ERR_TABLE_REDEFINED :
+					    TOML_ERR_NOT_A_TABLE,
+		    k,
+		    n->type == TOML_TABLE ? "cannot add keys to table" :
+					    "not a table:");
 	return NULL;
 }
 
 typedef struct toml_node *(*tp_step_fn)(struct tp *t, struct toml_node *table,
-					 const struct tp_key *k);
+					const struct tp_key *k);
 
 /* Parses a (dotted) key, stepping through every part but the last with
  * step. The last part goes to *last; returns the table it belongs in.
@@ -1073,7 +1073,8 @@ static struct toml_node *tp_header_table(struct tp *t, struct toml_node *parent,
 	}
 	if (n->type == TOML_TABLE ||
 	    (n->type == TOML_ARRAY && n->origin == TOML_ORIGIN_AOT))
-		tp_fail_key(t, TOML_ERR_TABLE_REDEFINED, k, "table defined twice:");
+		tp_fail_key(t, TOML_ERR_TABLE_REDEFINED, k,
+			    "table defined twice:");
 	else
 		tp_fail_key(t, TOML_ERR_DUPLICATE_KEY, k, "duplicate key");
 	return NULL;
@@ -1093,7 +1094,8 @@ static struct toml_node *tp_header_aot(struct tp *t, struct toml_node *parent,
 			    "cannot append a table to");
 		return NULL;
 	}
-	struct toml_node *tab = tp_new(t, arr, NULL, TOML_TABLE, TOML_ORIGIN_AOT);
+	struct toml_node *tab =
+		tp_new(t, arr, NULL, TOML_TABLE, TOML_ORIGIN_AOT);
 	if (tab)
 		tab->line = k->line, tab->col = k->col;
 	return tab;
@@ -1148,8 +1150,13 @@ enum toml_err toml_parse(const char *text, size_t len, void *arena,
 			 struct toml_error *err)
 {
 	struct tp t = {
-		.p = text, .end = text + len, .line_start = text, .line = 1,
-		.mem = arena, .size = arena_size, .err = err,
+		.p = text,
+		.end = text + len,
+		.line_start = text,
+		.line = 1,
+		.mem = arena,
+		.size = arena_size,
+		.err = err,
 	};
 	struct toml_node *top;
 
@@ -1177,8 +1184,7 @@ enum toml_err toml_parse(const char *text, size_t len, void *arena,
 
 /* ------------------------------------------------------------ access */
 
-const struct toml_node *toml_get(const struct toml_node *table,
-				 const char *key)
+const struct toml_node *toml_get(const struct toml_node *table, const char *key)
 {
 	struct tp_key k = { key, 0, 0, 0 };
 

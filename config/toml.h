@@ -13,32 +13,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TOML_MAX_DEPTH 32	/* nesting of tables and arrays */
-#define TOML_MAX_KEY 128	/* bytes in one key, after unescaping */
-#define TOML_MAX_STRING 4096	/* bytes in one string value */
+#define TOML_MAX_DEPTH  32   /* nesting of tables and arrays */
+#define TOML_MAX_KEY    128  /* bytes in one key, after unescaping */
+#define TOML_MAX_STRING 4096 /* bytes in one string value */
 
 enum toml_err {
 	TOML_OK = 0,
-	TOML_ERR_NOMEM,		/* arena exhausted */
-	TOML_ERR_NUL,		/* NUL byte in the input */
-	TOML_ERR_CONTROL,	/* control character (or lone CR) */
-	TOML_ERR_UTF8,		/* invalid UTF-8 */
+	TOML_ERR_NOMEM,   /* arena exhausted */
+	TOML_ERR_NUL,     /* NUL byte in the input */
+	TOML_ERR_CONTROL, /* control character (or lone CR) */
+	TOML_ERR_UTF8,    /* invalid UTF-8 */
 	TOML_ERR_EXPECTED_KEY,
 	TOML_ERR_EXPECTED_EQUALS,
 	TOML_ERR_EXPECTED_VALUE,
-	TOML_ERR_EXPECTED_NEWLINE,	/* junk after a value or header */
+	TOML_ERR_EXPECTED_NEWLINE, /* junk after a value or header */
 	TOML_ERR_UNTERMINATED_STRING,
 	TOML_ERR_BAD_ESCAPE,
-	TOML_ERR_BAD_UNICODE,	/* \u escape to a surrogate or past U+10FFFF */
+	TOML_ERR_BAD_UNICODE, /* \u escape to a surrogate or past U+10FFFF */
 	TOML_ERR_BAD_NUMBER,
-	TOML_ERR_INT_OVERFLOW,	/* does not fit in a signed 64-bit integer */
+	TOML_ERR_INT_OVERFLOW, /* does not fit in a signed 64-bit integer */
 	TOML_ERR_BAD_DATETIME,
-	TOML_ERR_BAD_ARRAY,	/* expected ',' or ']' */
-	TOML_ERR_BAD_INLINE_TABLE,	/* expected ',' or '}' */
-	TOML_ERR_BAD_HEADER,	/* malformed [table] or [[array]] header */
+	TOML_ERR_BAD_ARRAY,        /* expected ',' or ']' */
+	TOML_ERR_BAD_INLINE_TABLE, /* expected ',' or '}' */
+	TOML_ERR_BAD_HEADER,       /* malformed [table] or [[array]] header */
 	TOML_ERR_DUPLICATE_KEY,
 	TOML_ERR_TABLE_REDEFINED,
-	TOML_ERR_NOT_A_TABLE,	/* extending a value, inline table or array */
+	TOML_ERR_NOT_A_TABLE, /* extending a value, inline table or array */
 	TOML_ERR_TOO_DEEP,
 	TOML_ERR_KEY_TOO_LONG,
 	TOML_ERR_STRING_TOO_LONG,
@@ -51,33 +51,34 @@ enum toml_type {
 	TOML_STRING,
 	TOML_INT,
 	TOML_BOOL,
-	TOML_FLOAT,	/* literal text in str */
-	TOML_DATETIME,	/* literal text in str (date, time or both) */
+	TOML_FLOAT,    /* literal text in str */
+	TOML_DATETIME, /* literal text in str (date, time or both) */
 };
 
 /* How a table or array came to be; decides what may extend it later. */
 enum toml_origin {
-	TOML_ORIGIN_VALUE,	/* key = value, also inline tables and arrays */
-	TOML_ORIGIN_HEADER,	/* [a.b] */
-	TOML_ORIGIN_IMPLICIT,	/* 'a' in [a.b], before [a] appears */
-	TOML_ORIGIN_DOTTED,	/* 'a' in a.b = 1 */
-	TOML_ORIGIN_AOT,	/* [[a]] array, or one of its tables */
+	TOML_ORIGIN_VALUE,    /* key = value, also inline tables and arrays */
+	TOML_ORIGIN_HEADER,   /* [a.b] */
+	TOML_ORIGIN_IMPLICIT, /* 'a' in [a.b], before [a] appears */
+	TOML_ORIGIN_DOTTED,   /* 'a' in a.b = 1 */
+	TOML_ORIGIN_AOT,      /* [[a]] array, or one of its tables */
 };
 
 struct toml_node {
 	enum toml_type type;
 	enum toml_origin origin;
-	uint32_t line, col;	/* where the value (or header) starts */
-	uint32_t key_line, key_col;	/* where its key starts, 0 if none */
+	uint32_t line, col;         /* where the value (or header) starts */
+	uint32_t key_line, key_col; /* where its key starts, 0 if none */
 	uint32_t depth;
-	const char *key;	/* NUL-terminated, NULL for array elements */
+	const char *key; /* NUL-terminated, NULL for array elements */
 	uint32_t key_len;
-	struct toml_node *next;	/* next member of the parent */
+	struct toml_node *next; /* next member of the parent */
 	union {
 		int64_t i;
 		bool b;
 		struct {
-			const char *s;	/* NUL-terminated; may hold \0 via \u0000 */
+			const char
+				*s; /* NUL-terminated; may hold \0 via \u0000 */
 			uint32_t len;
 		} str;
 		struct {
@@ -90,7 +91,7 @@ struct toml_node {
 struct toml_error {
 	enum toml_err code;
 	uint32_t line, col;
-	char msg[160];	/* full message, without the position */
+	char msg[160]; /* full message, without the position */
 };
 
 /* Parses text[0..len) into a tree allocated in arena. On success returns

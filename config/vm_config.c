@@ -76,8 +76,9 @@ const char *vmcfg_image_location_name(enum vmcfg_image_location loc)
 
 const char *vmcfg_map_type_name(enum vmcfg_map_type type)
 {
-	return type == VMCFG_MAP_ALLOC ? "alloc" :
-	       type == VMCFG_MAP_IDENTICAL ? "identical" : "reserved";
+	return type == VMCFG_MAP_ALLOC     ? "alloc" :
+	       type == VMCFG_MAP_IDENTICAL ? "identical" :
+					     "reserved";
 }
 
 const char *vmcfg_boot_protocol_name(enum vmcfg_boot_protocol proto)
@@ -122,8 +123,12 @@ static void vc_vdiag(struct vc *c, enum vmcfg_severity sev, int code,
 {
 	char msg[256];
 	struct vmcfg_diag d = {
-		.severity = sev, .code = code, .file = c->file,
-		.line = line ? line : 1, .col = col ? col : 1, .msg = msg,
+		.severity = sev,
+		.code = code,
+		.file = c->file,
+		.line = line ? line : 1,
+		.col = col ? col : 1,
+		.msg = msg,
 	};
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -141,8 +146,8 @@ static bool vc_err(struct vc *c, int code, const struct toml_node *n,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vc_vdiag(c, VMCFG_SEV_ERROR, code, n ? n->line : 1, n ? n->col : 1,
-		 fmt, ap);
+	vc_vdiag(c, VMCFG_SEV_ERROR, code, n ? n->line : 1, n ? n->col : 1, fmt,
+		 ap);
 	va_end(ap);
 	return false;
 }
@@ -209,8 +214,8 @@ static bool vc_string(struct vc *c, const struct toml_node *n,
 		return vc_err(c, VMCFG_ERR_STRING, n,
 			      "%s: string contains a NUL character", where);
 	if (!allow_empty && n->v.str.len == 0)
-		return vc_err(c, VMCFG_ERR_STRING, n,
-			      "%s: must not be empty", where);
+		return vc_err(c, VMCFG_ERR_STRING, n, "%s: must not be empty",
+			      where);
 	memcpy(buf, n->v.str.s, n->v.str.len + 1);
 	return true;
 }
@@ -235,15 +240,14 @@ static const char *vc_where(char *buf, size_t n, const struct vc_sec *s,
 }
 
 /* Integer field: true if present and valid. */
-static bool vc_field_uint(struct vc *c, const struct vc_sec *s,
-			  const char *key, bool required, uint64_t max,
-			  uint64_t *out)
+static bool vc_field_uint(struct vc *c, const struct vc_sec *s, const char *key,
+			  bool required, uint64_t max, uint64_t *out)
 {
 	const struct toml_node *n = vc_key(c, s, key, required);
 	char where[64];
 
-	return n && vc_uint(c, n, vc_where(where, sizeof(where), s, key), max,
-			    out);
+	return n &&
+	       vc_uint(c, n, vc_where(where, sizeof(where), s, key), max, out);
 }
 
 static bool vc_field_string(struct vc *c, const struct vc_sec *s,
@@ -259,9 +263,8 @@ static bool vc_field_string(struct vc *c, const struct vc_sec *s,
 
 /* A file path: also no control characters, which no file system here
  * allows and which would break the build's line-based `paths` output. */
-static bool vc_field_path(struct vc *c, const struct vc_sec *s,
-			  const char *key, bool required, char *buf,
-			  size_t size)
+static bool vc_field_path(struct vc *c, const struct vc_sec *s, const char *key,
+			  bool required, char *buf, size_t size)
 {
 	if (!vc_field_string(c, s, key, required, buf, size))
 		return false;
@@ -276,13 +279,14 @@ static bool vc_field_path(struct vc *c, const struct vc_sec *s,
 	return true;
 }
 
-static void vc_field_bool(struct vc *c, const struct vc_sec *s,
-			  const char *key, bool *out)
+static void vc_field_bool(struct vc *c, const struct vc_sec *s, const char *key,
+			  bool *out)
 {
 	const struct toml_node *n = vc_key(c, s, key, false);
 	char where[64];
 
-	if (n && vc_type(c, n, TOML_BOOL, vc_where(where, sizeof(where), s, key)))
+	if (n &&
+	    vc_type(c, n, TOML_BOOL, vc_where(where, sizeof(where), s, key)))
 		*out = n->v.b;
 }
 
@@ -312,8 +316,8 @@ static const struct toml_node *vc_field_array(struct vc *c,
 	const struct toml_node *n = vc_key(c, s, key, required);
 	char where[64];
 
-	if (!n || !vc_type(c, n, TOML_ARRAY,
-			   vc_where(where, sizeof(where), s, key)))
+	if (!n ||
+	    !vc_type(c, n, TOML_ARRAY, vc_where(where, sizeof(where), s, key)))
 		return NULL;
 	if (toml_count(n) > max) {
 		vc_err(c, VMCFG_ERR_TOO_MANY, n, "%s: %u entries, at most %u",
@@ -368,8 +372,8 @@ static uint32_t vc_cpu_list(struct vc *c, const struct vc_sec *s,
 	return i;
 }
 
-static void vc_cpu_count(struct vc *c, const struct vc_sec *s,
-			 const char *key, uint32_t count)
+static void vc_cpu_count(struct vc *c, const struct vc_sec *s, const char *key,
+			 uint32_t count)
 {
 	const struct toml_node *n = toml_get(s->t, key);
 
@@ -385,8 +389,8 @@ static void vc_cpu_count(struct vc *c, const struct vc_sec *s,
 static void vc_base(struct vc *c, const struct vc_sec *s)
 {
 	static const char *const known[] = {
-		"id", "name", "vm_type", "cpu_num", "phys_cpu_ids",
-		"phys_cpu_sets", NULL,
+		"id",           "name",          "vm_type", "cpu_num",
+		"phys_cpu_ids", "phys_cpu_sets", NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	uint64_t v;
@@ -433,9 +437,9 @@ static void vc_image_location(struct vc *c, const struct vc_sec *s)
 }
 
 /* Flags, map type, size and wrap of region i (already stored in r). */
-static bool vc_region_check(struct vc *c, const struct toml_node *e,
-			    uint32_t i, const struct vmcfg_region *r,
-			    uint64_t flags, uint64_t map_type)
+static bool vc_region_check(struct vc *c, const struct toml_node *e, uint32_t i,
+			    const struct vmcfg_region *r, uint64_t flags,
+			    uint64_t map_type)
 {
 	const struct toml_node *f = toml_first(e);
 	bool ok = true;
@@ -443,20 +447,25 @@ static bool vc_region_check(struct vc *c, const struct toml_node *e,
 	if (flags & ~(uint64_t)VMCFG_MEM_ALL_FLAGS)
 		ok = vc_err(c, VMCFG_ERR_REGION_FLAGS, toml_at(e, 2),
 			    "kernel.memory_regions[%u]: unknown flag bits 0x%llx "
-			    "(known: R=1 W=2 X=4 DEVICE=8 USER=16)", (unsigned)i,
-			    (unsigned long long)(flags & ~(uint64_t)VMCFG_MEM_ALL_FLAGS));
+			    "(known: R=1 W=2 X=4 DEVICE=8 USER=16)",
+			    (unsigned)i,
+			    (unsigned long long)(flags &
+						 ~(uint64_t)
+							 VMCFG_MEM_ALL_FLAGS));
 	if (map_type > VMCFG_MAP_RESERVED)
 		ok = vc_err(c, VMCFG_ERR_MAP_TYPE, toml_at(e, 3),
 			    "kernel.memory_regions[%u]: map_type %llu is not 0 "
-			    "(alloc), 1 (identical) or 2 (reserved)", (unsigned)i,
-			    (unsigned long long)map_type);
+			    "(alloc), 1 (identical) or 2 (reserved)",
+			    (unsigned)i, (unsigned long long)map_type);
 	if (r->size == 0)
 		ok = vc_err(c, VMCFG_ERR_REGION_EMPTY, toml_at(e, 1),
-			    "kernel.memory_regions[%u]: size is 0", (unsigned)i);
+			    "kernel.memory_regions[%u]: size is 0",
+			    (unsigned)i);
 	else if (r->size > VC_ADDR_LIMIT - r->gpa)
 		ok = vc_err(c, VMCFG_ERR_REGION_WRAP, f,
 			    "kernel.memory_regions[%u]: 0x%llx + 0x%llx wraps "
-			    "past 2^63", (unsigned)i, (unsigned long long)r->gpa,
+			    "past 2^63",
+			    (unsigned)i, (unsigned long long)r->gpa,
 			    (unsigned long long)r->size);
 	return ok;
 }
@@ -474,7 +483,8 @@ static bool vc_region(struct vc *c, const struct toml_node *e, uint32_t i,
 	if (e->type != TOML_ARRAY || toml_count(e) != 4)
 		return vc_err(c, VMCFG_ERR_TYPE, e,
 			      "kernel.memory_regions[%u]: expected "
-			      "[gpa, size, flags, map_type]", (unsigned)i);
+			      "[gpa, size, flags, map_type]",
+			      (unsigned)i);
 	for (f = toml_first(e); f; f = toml_next(f), k++) {
 		snprintf(where, sizeof(where), "kernel.memory_regions[%u][%d]",
 			 (unsigned)i, k);
@@ -516,26 +526,30 @@ static const char *vc_overlap_advice(char *buf, size_t n,
 	if (vc_same_kind(r, o))
 		snprintf(buf, n, "merge them into one entry");
 	else if (vc_inside(r, o))
-		snprintf(buf, n, "split memory_regions[%u] around this entry, or "
-			 "delete this entry", (unsigned)j);
+		snprintf(buf, n,
+			 "split memory_regions[%u] around this entry, or "
+			 "delete this entry",
+			 (unsigned)j);
 	else
 		snprintf(buf, n, "shrink or move one of them");
 	return buf;
 }
 
-static void vc_overlap_err(struct vc *c, const struct toml_node *e,
-			   uint32_t i, const struct vmcfg_region *r,
-			   uint32_t j, const struct vmcfg_region *o)
+static void vc_overlap_err(struct vc *c, const struct toml_node *e, uint32_t i,
+			   const struct vmcfg_region *r, uint32_t j,
+			   const struct vmcfg_region *o)
 {
 	char advice[80];
 
 	vc_err(c, VMCFG_ERR_REGION_OVERLAP, e,
 	       "kernel.memory_regions[%u] [0x%llx, 0x%llx) (%s) overlaps "
 	       "memory_regions[%u] [0x%llx, 0x%llx) (%s): a guest address has "
-	       "one backing; %s", (unsigned)i, (unsigned long long)r->gpa,
+	       "one backing; %s",
+	       (unsigned)i, (unsigned long long)r->gpa,
 	       (unsigned long long)(r->gpa + r->size),
 	       vmcfg_map_type_name(r->map_type), (unsigned)j,
-	       (unsigned long long)o->gpa, (unsigned long long)(o->gpa + o->size),
+	       (unsigned long long)o->gpa,
+	       (unsigned long long)(o->gpa + o->size),
 	       vmcfg_map_type_name(o->map_type),
 	       vc_overlap_advice(advice, sizeof(advice), r, j, o));
 }
@@ -559,13 +573,15 @@ static bool vc_redundant(struct vc *c, const struct toml_node *e, uint32_t i,
 		if (r->gpa == o->gpa && r->size == o->size)
 			snprintf(what, sizeof(what), "repeats");
 		else
-			snprintf(what, sizeof(what), "[0x%llx, 0x%llx) lies inside",
+			snprintf(what, sizeof(what),
+				 "[0x%llx, 0x%llx) lies inside",
 				 (unsigned long long)r->gpa,
 				 (unsigned long long)(r->gpa + r->size));
 		vc_warn(c, VMCFG_WARN_REGION_REDUNDANT, e,
 			"kernel.memory_regions[%u] %s memory_regions[%u] "
 			"[0x%llx, 0x%llx) with the same flags and map_type: "
-			"ignored; delete it", (unsigned)i, what, (unsigned)index[j],
+			"ignored; delete it",
+			(unsigned)i, what, (unsigned)index[j],
 			(unsigned long long)o->gpa,
 			(unsigned long long)(o->gpa + o->size));
 		return true;
@@ -577,7 +593,7 @@ static void vc_regions(struct vc *c, const struct vc_sec *s)
 {
 	const struct toml_node *arr, *e;
 	struct vm_config *cfg = c->cfg;
-	uint32_t index[VMCFG_MAX_REGIONS];	/* entry of each kept region */
+	uint32_t index[VMCFG_MAX_REGIONS]; /* entry of each kept region */
 	uint32_t i = 0;
 
 	arr = vc_field_array(c, s, "memory_regions", true, VMCFG_MAX_REGIONS);
@@ -608,8 +624,8 @@ static bool vc_in_memory(const struct vm_config *cfg, uint64_t addr)
 }
 
 /* key's address must lie in guest memory, if the key is present. */
-static void vc_check_addr(struct vc *c, const struct vc_sec *s,
-			  const char *key, uint64_t addr)
+static void vc_check_addr(struct vc *c, const struct vc_sec *s, const char *key,
+			  uint64_t addr)
 {
 	const struct toml_node *n = toml_get(s->t, key);
 
@@ -627,13 +643,14 @@ static void vc_kernel_addrs(struct vc *c, const struct vc_sec *s)
 	const struct vm_config *cfg = c->cfg;
 
 	if (c->first_err != VMCFG_OK && cfg->region_count == 0)
-		return;	/* regions broken: every address would be "outside" */
+		return; /* regions broken: every address would be "outside" */
 	vc_check_addr(c, s, "entry_point", cfg->entry_point);
 	vc_check_addr(c, s, "kernel_load_addr", cfg->kernel_load_addr);
 	if (cfg->dtb_path[0] || cfg->dtb_load_addr)
 		vc_check_addr(c, s, "dtb_load_addr", cfg->dtb_load_addr);
 	if (cfg->ramdisk_path[0] || cfg->ramdisk_load_addr)
-		vc_check_addr(c, s, "ramdisk_load_addr", cfg->ramdisk_load_addr);
+		vc_check_addr(c, s, "ramdisk_load_addr",
+			      cfg->ramdisk_load_addr);
 	if (cfg->bios_path[0] || cfg->uefi_firmware_path[0] ||
 	    cfg->bios_load_addr)
 		vc_check_addr(c, s, "bios_load_addr", cfg->bios_load_addr);
@@ -675,8 +692,10 @@ static const char *vc_boot_what(char *buf, size_t n,
 	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
 		snprintf(buf, n, "kernel.boot_protocol \"%s\"", name);
 	else
-		snprintf(buf, n, "kernel.enable_bios = true (boot_protocol "
-			 "\"%s\")", name);
+		snprintf(buf, n,
+			 "kernel.enable_bios = true (boot_protocol "
+			 "\"%s\")",
+			 name);
 	return buf;
 }
 
@@ -696,19 +715,22 @@ static void vc_boot_check(struct vc *c, const struct vc_sec *s)
 	if ((p == VMCFG_BOOT_DIRECT) == cfg->enable_bios) {
 		vc_err(c, VMCFG_ERR_BOOT_CONFLICT, n,
 		       "kernel.boot_protocol \"%s\" needs kernel.enable_bios = "
-		       "%s", vmcfg_boot_protocol_name(p),
+		       "%s",
+		       vmcfg_boot_protocol_name(p),
 		       cfg->enable_bios ? "false" : "true");
 		return;
 	}
 	if (p == VMCFG_BOOT_UEFI && !cfg->uefi_firmware_path[0] &&
 	    !cfg->bios_path[0])
-		vc_err(c, VMCFG_ERR_MISSING, n, "%s needs the firmware image: "
+		vc_err(c, VMCFG_ERR_MISSING, n,
+		       "%s needs the firmware image: "
 		       "kernel.uefi_firmware_path (or bios_path)",
 		       vc_boot_what(what, sizeof(what), cfg));
 	if ((p == VMCFG_BOOT_UEFI ||
 	     (p == VMCFG_BOOT_MULTIBOOT && cfg->bios_path[0])) &&
 	    !cfg->has_bios_load_addr)
-		vc_err(c, VMCFG_ERR_MISSING, n, "%s needs kernel.bios_load_addr, "
+		vc_err(c, VMCFG_ERR_MISSING, n,
+		       "%s needs kernel.bios_load_addr, "
 		       "where the firmware goes",
 		       vc_boot_what(what, sizeof(what), cfg));
 }
@@ -716,11 +738,23 @@ static void vc_boot_check(struct vc *c, const struct vc_sec *s)
 static void vc_kernel(struct vc *c, const struct vc_sec *s)
 {
 	static const char *const known[] = {
-		"entry_point", "image_location", "kernel_path",
-		"kernel_load_addr", "dtb_path", "dtb_load_addr",
-		"ramdisk_path", "ramdisk_load_addr", "bios_path",
-		"bios_load_addr", "cmdline", "disk_path", "memory_regions",
-		"enable_bios", "boot_protocol", "uefi_firmware_path", NULL,
+		"entry_point",
+		"image_location",
+		"kernel_path",
+		"kernel_load_addr",
+		"dtb_path",
+		"dtb_load_addr",
+		"ramdisk_path",
+		"ramdisk_load_addr",
+		"bios_path",
+		"bios_load_addr",
+		"cmdline",
+		"disk_path",
+		"memory_regions",
+		"enable_bios",
+		"boot_protocol",
+		"uefi_firmware_path",
+		NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	const uint64_t max = (uint64_t)INT64_MAX;
@@ -728,30 +762,31 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 	vc_field_uint(c, s, "entry_point", true, max, &cfg->entry_point);
 	vc_image_location(c, s);
 	vc_field_path(c, s, "kernel_path", true, cfg->kernel_path,
-			sizeof(cfg->kernel_path));
+		      sizeof(cfg->kernel_path));
 	vc_field_uint(c, s, "kernel_load_addr", true, max,
 		      &cfg->kernel_load_addr);
 	vc_field_path(c, s, "dtb_path", false, cfg->dtb_path,
-			sizeof(cfg->dtb_path));
+		      sizeof(cfg->dtb_path));
 	cfg->has_dtb_load_addr = vc_field_uint(c, s, "dtb_load_addr", false,
 					       max, &cfg->dtb_load_addr);
 	vc_field_path(c, s, "ramdisk_path", false, cfg->ramdisk_path,
-			sizeof(cfg->ramdisk_path));
-	cfg->has_ramdisk_load_addr = vc_field_uint(
-		c, s, "ramdisk_load_addr", false, max, &cfg->ramdisk_load_addr);
+		      sizeof(cfg->ramdisk_path));
+	cfg->has_ramdisk_load_addr = vc_field_uint(c, s, "ramdisk_load_addr",
+						   false, max,
+						   &cfg->ramdisk_load_addr);
 	vc_field_path(c, s, "bios_path", false, cfg->bios_path,
-			sizeof(cfg->bios_path));
+		      sizeof(cfg->bios_path));
 	cfg->has_bios_load_addr = vc_field_uint(c, s, "bios_load_addr", false,
 						max, &cfg->bios_load_addr);
 	vc_field_bool(c, s, "enable_bios", &cfg->enable_bios);
 	vc_boot_protocol(c, s);
-	vc_field_path(c, s, "uefi_firmware_path", false, cfg->uefi_firmware_path,
-		      sizeof(cfg->uefi_firmware_path));
+	vc_field_path(c, s, "uefi_firmware_path", false,
+		      cfg->uefi_firmware_path, sizeof(cfg->uefi_firmware_path));
 	vc_boot_check(c, s);
 	vc_field_string(c, s, "cmdline", false, cfg->cmdline,
 			sizeof(cfg->cmdline));
 	vc_field_path(c, s, "disk_path", false, cfg->disk_path,
-			sizeof(cfg->disk_path));
+		      sizeof(cfg->disk_path));
 	vc_regions(c, s);
 	vc_kernel_addrs(c, s);
 	vc_unknown_keys(c, s, known);
@@ -846,7 +881,8 @@ static bool vc_dev_range(struct vc *c, const struct toml_node *e,
 	if (len > VC_ADDR_LIMIT - base)
 		return vc_err(c, VMCFG_ERR_DEVICE, e,
 			      "%s: 0x%llx + 0x%llx wraps past 2^63", where,
-			      (unsigned long long)base, (unsigned long long)len);
+			      (unsigned long long)base,
+			      (unsigned long long)len);
 	return true;
 }
 
@@ -876,10 +912,16 @@ static bool vc_emu_device(struct vc *c, const struct toml_node *e,
 	uint64_t v[4];
 	const struct toml_node *f;
 	static const char *const fields[] = {
-		"base_gpa", "length", "irq", "emu_type",
+		"base_gpa",
+		"length",
+		"irq",
+		"emu_type",
 	};
 	const uint64_t max[] = {
-		(uint64_t)INT64_MAX, (uint64_t)INT64_MAX, UINT32_MAX, UINT32_MAX,
+		(uint64_t)INT64_MAX,
+		(uint64_t)INT64_MAX,
+		UINT32_MAX,
+		UINT32_MAX,
 	};
 
 	if (!vc_entry_shape(c, e, where, 5, 6,
@@ -902,10 +944,15 @@ static bool vc_pt_device(struct vc *c, const struct toml_node *e,
 			 const char *where, struct vmcfg_pt_device *d)
 {
 	static const char *const fields[] = {
-		"base_gpa", "base_hpa", "length", "irq",
+		"base_gpa",
+		"base_hpa",
+		"length",
+		"irq",
 	};
 	const uint64_t max[] = {
-		(uint64_t)INT64_MAX, (uint64_t)INT64_MAX, (uint64_t)INT64_MAX,
+		(uint64_t)INT64_MAX,
+		(uint64_t)INT64_MAX,
+		(uint64_t)INT64_MAX,
 		UINT32_MAX,
 	};
 	const struct toml_node *f;
@@ -915,8 +962,9 @@ static bool vc_pt_device(struct vc *c, const struct toml_node *e,
 		d->is_dt_path = true;
 		return vc_dev_name(c, toml_first(e), where, d->name);
 	}
-	if (!vc_entry_shape(c, e, where, 5, 5,
-			    "[\"/dt/path\"] or [name, base_gpa, base_hpa, length, irq]"))
+	if (!vc_entry_shape(
+		    c, e, where, 5, 5,
+		    "[\"/dt/path\"] or [name, base_gpa, base_hpa, length, irq]"))
 		return false;
 	if (!vc_dev_head(c, e, where, d->name, fields, max, v, &f))
 		return false;
@@ -946,7 +994,7 @@ static bool vc_pt_address(struct vc *c, const struct toml_node *e,
 static bool vc_pt_port(struct vc *c, const struct toml_node *e,
 		       const char *where, struct vmcfg_pt_port *p)
 {
-	uint64_t base = 0, count = 0;	/* gcc cannot see they are set */
+	uint64_t base = 0, count = 0; /* gcc cannot see they are set */
 
 	if (!vc_entry_shape(c, e, where, 2, 2, "[base_port, count]"))
 		return false;
@@ -957,8 +1005,9 @@ static bool vc_pt_port(struct vc *c, const struct toml_node *e,
 		return vc_err(c, VMCFG_ERR_DEVICE, e, "%s: count is 0", where);
 	if (base + count > 0x10000)
 		return vc_err(c, VMCFG_ERR_DEVICE, e,
-			      "%s: ports 0x%llx + 0x%llx run past 0xffff", where,
-			      (unsigned long long)base, (unsigned long long)count);
+			      "%s: ports 0x%llx + 0x%llx run past 0xffff",
+			      where, (unsigned long long)base,
+			      (unsigned long long)count);
 	p->base = (uint32_t)base;
 	p->count = (uint32_t)count;
 	return true;
@@ -1003,17 +1052,20 @@ static void vc_dma_passthrough(struct vc *c, const struct vc_sec *s)
 		if (!vc_string(c, e, where, name, sizeof(name), false))
 			continue;
 		if (!vc_allow_dma(c->cfg, name))
-			vc_err(c, VMCFG_ERR_DEVICE, e, "%s: \"%s\" names no entry "
-			       "of devices.passthrough_devices", where, name);
+			vc_err(c, VMCFG_ERR_DEVICE, e,
+			       "%s: \"%s\" names no entry "
+			       "of devices.passthrough_devices",
+			       where, name);
 	}
 }
 
 static void vc_devices(struct vc *c, const struct vc_sec *s)
 {
 	static const char *const known[] = {
-		"interrupt_mode", "emu_devices", "passthrough_devices",
-		"passthrough_addresses", "excluded_devices", "dma_passthrough",
-		"passthrough_ports", NULL,
+		"interrupt_mode",      "emu_devices",
+		"passthrough_devices", "passthrough_addresses",
+		"excluded_devices",    "dma_passthrough",
+		"passthrough_ports",   NULL,
 	};
 	struct vm_config *cfg = c->cfg;
 	const struct toml_node *arr, *e;
@@ -1022,21 +1074,21 @@ static void vc_devices(struct vc *c, const struct vc_sec *s)
 
 	vc_interrupt_mode(c, s);
 
-#define VC_LIST(key, count, parse, dst)                                     \
-	arr = vc_field_array(c, s, key, false, VMCFG_MAX_DEVICES);          \
-	for (e = toml_first(arr), i = 0; e; e = toml_next(e), i++) {        \
-		snprintf(where, sizeof(where), "devices.%s[%u]", key,       \
-			 (unsigned)i);                                      \
-		memset(dst, 0, sizeof(*dst));                               \
-		if (parse(c, e, where, dst))                                \
-			count++;                                            \
+#define VC_LIST(key, count, parse, dst)                               \
+	arr = vc_field_array(c, s, key, false, VMCFG_MAX_DEVICES);    \
+	for (e = toml_first(arr), i = 0; e; e = toml_next(e), i++) {  \
+		snprintf(where, sizeof(where), "devices.%s[%u]", key, \
+			 (unsigned)i);                                \
+		memset(dst, 0, sizeof(*dst));                         \
+		if (parse(c, e, where, dst))                          \
+			count++;                                      \
 	}
 	VC_LIST("emu_devices", cfg->emu_device_count, vc_emu_device,
 		&cfg->emu_devices[cfg->emu_device_count]);
 	VC_LIST("passthrough_devices", cfg->pt_device_count, vc_pt_device,
 		&cfg->pt_devices[cfg->pt_device_count]);
-	VC_LIST("passthrough_addresses", cfg->pt_address_count,
-		vc_pt_address, &cfg->pt_addresses[cfg->pt_address_count]);
+	VC_LIST("passthrough_addresses", cfg->pt_address_count, vc_pt_address,
+		&cfg->pt_addresses[cfg->pt_address_count]);
 	VC_LIST("excluded_devices", cfg->excluded_count, vc_excluded,
 		&cfg->excluded_devices[cfg->excluded_count]);
 	VC_LIST("passthrough_ports", cfg->pt_port_count, vc_pt_port,
@@ -1057,18 +1109,20 @@ static bool vc_section(struct vc *c, const struct toml_node *root,
 	s->name = name;
 	s->t = t;
 	if (!t)
-		return true;	/* missing keys are reported one by one */
+		return true; /* missing keys are reported one by one */
 	if (t->type != TOML_TABLE) {
 		s->t = NULL;
-		return vc_err(c, VMCFG_ERR_TYPE, t, "[%s] must be a table, found %s",
-			      name, toml_type_name(t->type));
+		return vc_err(c, VMCFG_ERR_TYPE, t,
+			      "[%s] must be a table, found %s", name,
+			      toml_type_name(t->type));
 	}
 	return true;
 }
 
 static void vc_unknown_sections(struct vc *c, const struct toml_node *root)
 {
-	static const char *const known[] = { "base", "kernel", "devices", NULL };
+	static const char *const known[] = { "base", "kernel", "devices",
+					     NULL };
 	const struct toml_node *n;
 
 	for (n = toml_first(root); n; n = toml_next(n)) {
@@ -1116,7 +1170,9 @@ int vmcfg_parse(const char *file, const char *text, size_t len, void *arena,
 		vmcfg_report_fn report, void *ctx)
 {
 	struct vc c = {
-		.file = file ? file : "<config>", .report = report, .ctx = ctx,
+		.file = file ? file : "<config>",
+		.report = report,
+		.ctx = ctx,
 		.cfg = out,
 	};
 	struct toml_node *root;

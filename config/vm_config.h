@@ -14,52 +14,52 @@
 
 #include "toml.h"
 
-#define VMCFG_MAX_NAME 64	/* bytes of base.name, NUL included */
-#define VMCFG_MAX_CPUS 16
-#define VMCFG_MAX_PATH 256	/* file paths, NUL included */
-#define VMCFG_MAX_CMDLINE 1024
-#define VMCFG_MAX_REGIONS 16
-#define VMCFG_MAX_DEVICES 32	/* of each device list */
-#define VMCFG_MAX_DEV_NAME 128	/* device names and DT paths */
-#define VMCFG_MAX_EMU_CFG 16	/* config integers of an emulated device */
+#define VMCFG_MAX_NAME     64 /* bytes of base.name, NUL included */
+#define VMCFG_MAX_CPUS     16
+#define VMCFG_MAX_PATH     256 /* file paths, NUL included */
+#define VMCFG_MAX_CMDLINE  1024
+#define VMCFG_MAX_REGIONS  16
+#define VMCFG_MAX_DEVICES  32  /* of each device list */
+#define VMCFG_MAX_DEV_NAME 128 /* device names and DT paths */
+#define VMCFG_MAX_EMU_CFG  16  /* config integers of an emulated device */
 
 /* An arena this large holds the parse tree of any sensible config (the
  * biggest upstream AxVisor file needs under 8 KiB). */
 #define VMCFG_ARENA_SIZE (64 * 1024)
 
 /* Memory region flags (AxVisor's MappingFlags). */
-#define VMCFG_MEM_READ 0x1
-#define VMCFG_MEM_WRITE 0x2
-#define VMCFG_MEM_EXEC 0x4
-#define VMCFG_MEM_DEVICE 0x8
-#define VMCFG_MEM_USER 0x10
+#define VMCFG_MEM_READ      0x1
+#define VMCFG_MEM_WRITE     0x2
+#define VMCFG_MEM_EXEC      0x4
+#define VMCFG_MEM_DEVICE    0x8
+#define VMCFG_MEM_USER      0x10
 #define VMCFG_MEM_ALL_FLAGS 0x1f
 
 /* Codes below VMCFG_ERR_BASE are enum toml_err (syntax errors). */
 enum vmcfg_err {
 	VMCFG_OK = 0,
 	VMCFG_ERR_BASE = 100,
-	VMCFG_ERR_TYPE = VMCFG_ERR_BASE,	/* wrong TOML type */
-	VMCFG_ERR_MISSING,	/* required key absent */
-	VMCFG_ERR_RANGE,	/* number out of range */
-	VMCFG_ERR_STRING,	/* string too long, empty or holding NUL */
-	VMCFG_ERR_TOO_MANY,	/* more entries than the struct holds */
-	VMCFG_ERR_CPU_COUNT,	/* phys_cpu_ids/sets length != cpu_num */
+	VMCFG_ERR_TYPE = VMCFG_ERR_BASE, /* wrong TOML type */
+	VMCFG_ERR_MISSING,               /* required key absent */
+	VMCFG_ERR_RANGE,                 /* number out of range */
+	VMCFG_ERR_STRING,    /* string too long, empty or holding NUL */
+	VMCFG_ERR_TOO_MANY,  /* more entries than the struct holds */
+	VMCFG_ERR_CPU_COUNT, /* phys_cpu_ids/sets length != cpu_num */
 	VMCFG_ERR_EMPTY_CPU_SET,
 	VMCFG_ERR_IMAGE_LOCATION,
 	VMCFG_ERR_INTERRUPT_MODE,
 	VMCFG_ERR_MAP_TYPE,
-	VMCFG_ERR_REGION_FLAGS,	/* unknown flag bits */
-	VMCFG_ERR_REGION_EMPTY,	/* size 0 */
-	VMCFG_ERR_REGION_WRAP,	/* gpa + size overflows */
+	VMCFG_ERR_REGION_FLAGS, /* unknown flag bits */
+	VMCFG_ERR_REGION_EMPTY, /* size 0 */
+	VMCFG_ERR_REGION_WRAP,  /* gpa + size overflows */
 	VMCFG_ERR_REGION_OVERLAP,
-	VMCFG_ERR_ADDR_OUTSIDE,	/* a load address outside every region */
-	VMCFG_ERR_DEVICE,	/* malformed device entry */
-	VMCFG_ERR_BOOT_PROTOCOL,	/* unknown kernel.boot_protocol */
-	VMCFG_ERR_BOOT_CONFLICT,	/* boot_protocol against enable_bios */
+	VMCFG_ERR_ADDR_OUTSIDE,  /* a load address outside every region */
+	VMCFG_ERR_DEVICE,        /* malformed device entry */
+	VMCFG_ERR_BOOT_PROTOCOL, /* unknown kernel.boot_protocol */
+	VMCFG_ERR_BOOT_CONFLICT, /* boot_protocol against enable_bios */
 	VMCFG_WARN_UNKNOWN_KEY,
 	VMCFG_WARN_UNKNOWN_TABLE,
-	VMCFG_WARN_REGION_REDUNDANT,	/* inside an earlier region, same kind */
+	VMCFG_WARN_REGION_REDUNDANT, /* inside an earlier region, same kind */
 	VMCFG_ERR_END
 };
 
@@ -67,10 +67,10 @@ enum vmcfg_severity { VMCFG_SEV_ERROR, VMCFG_SEV_WARNING };
 
 struct vmcfg_diag {
 	enum vmcfg_severity severity;
-	int code;	/* enum vmcfg_err or enum toml_err */
+	int code; /* enum vmcfg_err or enum toml_err */
 	const char *file;
-	uint32_t line, col;	/* 1-based; the file's start if nowhere */
-	const char *msg;	/* formatted, without position or severity */
+	uint32_t line, col; /* 1-based; the file's start if nowhere */
+	const char *msg;    /* formatted, without position or severity */
 };
 
 typedef void (*vmcfg_report_fn)(void *ctx, const struct vmcfg_diag *d);
@@ -78,9 +78,9 @@ typedef void (*vmcfg_report_fn)(void *ctx, const struct vmcfg_diag *d);
 enum vmcfg_image_location { VMCFG_IMAGE_MEMORY, VMCFG_IMAGE_FS };
 
 enum vmcfg_map_type {
-	VMCFG_MAP_ALLOC = 0,	/* fresh host memory at that GPA */
-	VMCFG_MAP_IDENTICAL = 1,	/* host memory with HPA == GPA */
-	VMCFG_MAP_RESERVED = 2,	/* that host range, GPA == HPA, not allocated */
+	VMCFG_MAP_ALLOC = 0,     /* fresh host memory at that GPA */
+	VMCFG_MAP_IDENTICAL = 1, /* host memory with HPA == GPA */
+	VMCFG_MAP_RESERVED = 2, /* that host range, GPA == HPA, not allocated */
 };
 
 enum vmcfg_irq_mode {
@@ -93,10 +93,10 @@ enum vmcfg_irq_mode {
  * entered. Kept as written; vmcfg_boot_protocol() gives the one in
  * effect. */
 enum vmcfg_boot_protocol {
-	VMCFG_BOOT_UNSET,	/* absent: multiboot with enable_bios, else direct */
-	VMCFG_BOOT_DIRECT,	/* the kernel at entry_point, no firmware */
-	VMCFG_BOOT_MULTIBOOT,	/* x86: a BIOS image (AxVisor's axvm-bios) */
-	VMCFG_BOOT_UEFI,	/* a UEFI firmware image, at bios_load_addr */
+	VMCFG_BOOT_UNSET,  /* absent: multiboot with enable_bios, else direct */
+	VMCFG_BOOT_DIRECT, /* the kernel at entry_point, no firmware */
+	VMCFG_BOOT_MULTIBOOT, /* x86: a BIOS image (AxVisor's axvm-bios) */
+	VMCFG_BOOT_UEFI,      /* a UEFI firmware image, at bios_load_addr */
 };
 
 /* What a file that omits devices.interrupt_mode gets; every upstream
@@ -105,7 +105,7 @@ enum vmcfg_boot_protocol {
 
 struct vmcfg_region {
 	uint64_t gpa, size;
-	uint32_t flags;	/* VMCFG_MEM_* */
+	uint32_t flags; /* VMCFG_MEM_* */
 	enum vmcfg_map_type map_type;
 };
 
@@ -142,11 +142,11 @@ struct vm_config {
 	/* [base] */
 	uint64_t id;
 	char name[VMCFG_MAX_NAME];
-	uint32_t vm_type;	/* 0 host, 1 RTOS, 2 Linux; default 1 */
+	uint32_t vm_type; /* 0 host, 1 RTOS, 2 Linux; default 1 */
 	uint32_t cpu_num;
-	uint32_t phys_cpu_ids_count;	/* 0 (absent) or cpu_num */
+	uint32_t phys_cpu_ids_count; /* 0 (absent) or cpu_num */
 	uint64_t phys_cpu_ids[VMCFG_MAX_CPUS];
-	uint32_t phys_cpu_sets_count;	/* 0 (absent) or cpu_num */
+	uint32_t phys_cpu_sets_count; /* 0 (absent) or cpu_num */
 	uint64_t phys_cpu_sets[VMCFG_MAX_CPUS];
 
 	/* [kernel]; the has_* flags say whether the key was given */
@@ -154,7 +154,7 @@ struct vm_config {
 	enum vmcfg_image_location image_location;
 	char kernel_path[VMCFG_MAX_PATH];
 	uint64_t kernel_load_addr;
-	char dtb_path[VMCFG_MAX_PATH];	/* "" if absent */
+	char dtb_path[VMCFG_MAX_PATH]; /* "" if absent */
 	bool has_dtb_load_addr;
 	uint64_t dtb_load_addr;
 	char ramdisk_path[VMCFG_MAX_PATH];
@@ -163,8 +163,8 @@ struct vm_config {
 	char bios_path[VMCFG_MAX_PATH];
 	bool has_bios_load_addr;
 	uint64_t bios_load_addr;
-	bool enable_bios;	/* AxVisor's firmware boot flow */
-	enum vmcfg_boot_protocol boot_protocol;	/* as written */
+	bool enable_bios; /* AxVisor's firmware boot flow */
+	enum vmcfg_boot_protocol boot_protocol; /* as written */
 	char uefi_firmware_path[VMCFG_MAX_PATH];
 	char cmdline[VMCFG_MAX_CMDLINE];
 	char disk_path[VMCFG_MAX_PATH];

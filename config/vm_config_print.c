@@ -300,7 +300,8 @@ static void vp_devices(struct vp *p, const struct vm_config *cfg)
 	vp_puts(p, "]\n");
 	vp_list(p, "passthrough_addresses", cfg->pt_address_count);
 	for (i = 0; i < cfg->pt_address_count; i++)
-		vp_pair(p, cfg->pt_addresses[i].gpa, cfg->pt_addresses[i].length);
+		vp_pair(p, cfg->pt_addresses[i].gpa,
+			cfg->pt_addresses[i].length);
 	vp_puts(p, "]\n");
 	vp_list(p, "excluded_devices", cfg->excluded_count);
 	for (i = 0; i < cfg->excluded_count; i++) {

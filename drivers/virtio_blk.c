@@ -24,44 +24,44 @@
 #define VMMIO_DEVICE_FEAT_SEL 0x014
 #define VMMIO_DRIVER_FEATURES 0x020
 #define VMMIO_DRIVER_FEAT_SEL 0x024
-#define VMMIO_GUEST_PAGE_SIZE 0x028   /* legacy */
+#define VMMIO_GUEST_PAGE_SIZE 0x028 /* legacy */
 #define VMMIO_QUEUE_SEL       0x030
 #define VMMIO_QUEUE_NUM_MAX   0x034
 #define VMMIO_QUEUE_NUM       0x038
-#define VMMIO_QUEUE_ALIGN     0x03c   /* legacy */
-#define VMMIO_QUEUE_PFN       0x040   /* legacy */
+#define VMMIO_QUEUE_ALIGN     0x03c /* legacy */
+#define VMMIO_QUEUE_PFN       0x040 /* legacy */
 #define VMMIO_QUEUE_READY     0x044
 #define VMMIO_QUEUE_NOTIFY    0x050
 #define VMMIO_INT_STATUS      0x060
 #define VMMIO_INT_ACK         0x064
 #define VMMIO_STATUS          0x070
-#define VMMIO_QUEUE_DESC      0x080   /* low, high at +4 */
+#define VMMIO_QUEUE_DESC      0x080 /* low, high at +4 */
 #define VMMIO_QUEUE_DRIVER    0x090
 #define VMMIO_QUEUE_DEVICE    0x0a0
 #define VMMIO_CONFIG_GEN      0x0fc
 #define VMMIO_CONFIG          0x100
-#define VMMIO_REGS_SIZE       0x200   /* registers and the block config */
+#define VMMIO_REGS_SIZE       0x200 /* registers and the block config */
 
-#define VMMIO_MAGIC_VALUE     0x74726976u  /* "virt" */
-#define VIRTIO_ID_BLOCK       2
+#define VMMIO_MAGIC_VALUE 0x74726976u /* "virt" */
+#define VIRTIO_ID_BLOCK   2
 
-#define STATUS_ACKNOWLEDGE    1u
-#define STATUS_DRIVER         2u
-#define STATUS_DRIVER_OK      4u
-#define STATUS_FEATURES_OK    8u
-#define STATUS_FAILED         128u
+#define STATUS_ACKNOWLEDGE 1u
+#define STATUS_DRIVER      2u
+#define STATUS_DRIVER_OK   4u
+#define STATUS_FEATURES_OK 8u
+#define STATUS_FAILED      128u
 
-#define F_VERSION_1_HI        (1u << 0)    /* feature bit 32 */
+#define F_VERSION_1_HI (1u << 0) /* feature bit 32 */
 
-#define DESC_F_NEXT           1u
-#define DESC_F_WRITE          2u
+#define DESC_F_NEXT  1u
+#define DESC_F_WRITE 2u
 
-#define BLK_T_IN              0u
-#define BLK_S_OK              0u
+#define BLK_T_IN 0u
+#define BLK_S_OK 0u
 
-#define QUEUE_SIZE            8u
-#define BOUNCE_PAGES          16u          /* 64 KiB per request */
-#define REQUEST_TIMEOUT_S     10u
+#define QUEUE_SIZE        8u
+#define BOUNCE_PAGES      16u /* 64 KiB per request */
+#define REQUEST_TIMEOUT_S 10u
 
 struct vq_desc {
 	uint64_t addr;
@@ -79,7 +79,9 @@ struct vq_avail {
 struct vq_used {
 	uint16_t flags;
 	uint16_t idx;
-	struct { uint32_t id, len; } ring[QUEUE_SIZE];
+	struct {
+		uint32_t id, len;
+	} ring[QUEUE_SIZE];
 };
 
 struct blk_req {
@@ -141,8 +143,8 @@ static int vb_features(struct virtio_blk *vb)
 	vb_write(vb, VMMIO_DRIVER_FEATURES, F_VERSION_1_HI);
 	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
 	vb_write(vb, VMMIO_DRIVER_FEATURES, 0);
-	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER |
-				   STATUS_FEATURES_OK);
+	vb_write(vb, VMMIO_STATUS,
+		 STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
 	return vb_read(vb, VMMIO_STATUS) & STATUS_FEATURES_OK ? 0 : -1;
 }
 
@@ -185,7 +187,8 @@ static uint64_t vb_capacity(struct virtio_blk *vb)
 static int vb_request(struct virtio_blk *vb, uint64_t lba, uint32_t count)
 {
 	struct vq_pages *q = vb->vq;
-	uint64_t deadline = hal_timer_now() + REQUEST_TIMEOUT_S * hal_timer_freq();
+	uint64_t deadline =
+		hal_timer_now() + REQUEST_TIMEOUT_S * hal_timer_freq();
 
 	vb->req->type = BLK_T_IN;
 	vb->req->reserved = 0;
@@ -237,7 +240,8 @@ static int vb_read_sectors(struct blockdev *bd, uint64_t lba, uint32_t count,
 		uint32_t n = MIN(count, max);
 		err = vb_request(vb, lba, n);
 		if (!err)
-			memcpy(out, vb->bounce, (size_t)n * BLOCKDEV_SECTOR_SIZE);
+			memcpy(out, vb->bounce,
+			       (size_t)n * BLOCKDEV_SECTOR_SIZE);
 		out += (size_t)n * BLOCKDEV_SECTOR_SIZE;
 		lba += n;
 		count -= n;
@@ -289,12 +293,15 @@ static struct blockdev *vb_init(paddr_t base, uint32_t version,
 	if (vb_features(vb) || vb_setup_queue(vb)) {
 		vb_write(vb, VMMIO_STATUS, STATUS_FAILED);
 		pr_error("virtio-blk at %#llx: the device refused the driver's "
-			 "features or queue", (unsigned long long)base);
-		vb_write(vb, VMMIO_STATUS, 0);   /* reset: it lets go of the ring */
+			 "features or queue",
+			 (unsigned long long)base);
+		vb_write(vb, VMMIO_STATUS,
+			 0); /* reset: it lets go of the ring */
 		vb_free(vb);
 		return NULL;
 	}
-	vb_write(vb, VMMIO_STATUS, vb_read(vb, VMMIO_STATUS) | STATUS_DRIVER_OK);
+	vb_write(vb, VMMIO_STATUS,
+		 vb_read(vb, VMMIO_STATUS) | STATUS_DRIVER_OK);
 	vb->bd.name = name;
 	vb->bd.sectors = vb_capacity(vb);
 	vb->bd.read = vb_read_sectors;
@@ -331,7 +338,8 @@ struct blockdev *virtio_blk_probe(const char *name)
 			continue;
 		if (version != 1 && version != 2) {
 			pr_warn("virtio-blk at %#llx: virtio-mmio version %u is "
-				"not supported", (unsigned long long)base, version);
+				"not supported",
+				(unsigned long long)base, version);
 			continue;
 		}
 		/* A VM given this device keeps it. */

@@ -6,21 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FAT_EOC_MIN      0x0FFFFFF8u  /* end of chain: 0x0FFFFFF8..F */
+#define FAT_EOC_MIN      0x0FFFFFF8u /* end of chain: 0x0FFFFFF8..F */
 #define FAT_BAD_CLUSTER  0x0FFFFFF7u
-#define FAT_MAX_CLUSTERS 0x0FFFFFF5u  /* so the last cluster is < BAD */
+#define FAT_MAX_CLUSTERS 0x0FFFFFF5u /* so the last cluster is < BAD */
 #define FAT_DIR_ENTRY    32u
-#define FAT_MAX_ENTRIES  65536u       /* per directory, as FAT allows */
-#define FAT_MAX_REQUEST  (1u << 20)   /* bytes per device read */
+#define FAT_MAX_ENTRIES  65536u     /* per directory, as FAT allows */
+#define FAT_MAX_REQUEST  (1u << 20) /* bytes per device read */
 
 #define ATTR_VOLUME      0x08
 #define ATTR_DIR         0x10
 #define ATTR_LFN         0x0F
 #define ATTR_LFN_MASK    0x3F
 #define LFN_LAST         0x40
-#define LFN_UNITS        13u          /* UTF-16 units per LFN entry */
-#define LFN_MAX_ENTRIES  20u          /* 20 * 13 = 260 >= 255 */
-#define SHORT_LOWER_BASE 0x08         /* NT byte: base shown in lower case */
+#define LFN_UNITS        13u  /* UTF-16 units per LFN entry */
+#define LFN_MAX_ENTRIES  20u  /* 20 * 13 = 260 >= 255 */
+#define SHORT_LOWER_BASE 0x08 /* NT byte: base shown in lower case */
 #define SHORT_LOWER_EXT  0x10
 
 #define FAT_MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -42,7 +42,8 @@ static const char *const fat_errors[] = {
 
 const char *fat_strerror(int err)
 {
-	if (err > 0 || -err >= (int)(sizeof(fat_errors) / sizeof(fat_errors[0])))
+	if (err > 0 ||
+	    -err >= (int)(sizeof(fat_errors) / sizeof(fat_errors[0])))
 		return "unknown error";
 	return fat_errors[-err];
 }
@@ -69,9 +70,8 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* Records "DEV: WHERE: problem" and returns 'err'. */
-__attribute__((format(printf, 4, 5)))
-static int fat_fail(struct fat_fs *fs, const char *where, int err,
-		    const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+fat_fail(struct fat_fs *fs, const char *where, int err, const char *fmt, ...)
 {
 	char what[128];
 	va_list ap;
@@ -115,7 +115,8 @@ static const uint8_t *fat_sector(struct fat_fs *fs, uint64_t sector,
 
 static uint64_t fat_cluster_sector(const struct fat_fs *fs, uint32_t cluster)
 {
-	return fs->data_start + (uint64_t)(cluster - 2) * fs->sectors_per_cluster;
+	return fs->data_start +
+	       (uint64_t)(cluster - 2) * fs->sectors_per_cluster;
 }
 
 /* ---- the boot sector ---- */
@@ -131,45 +132,59 @@ static int fat_check_bpb(struct fat_fs *fs, const uint8_t *b)
 	uint32_t root = le32(b + 44), active = 0;
 
 	if (b[0] != 0xEB && b[0] != 0xE9)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "no jump instruction "
-				"(byte 0 is 0x%02x): not a FAT file system", b[0]);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"no jump instruction "
+				"(byte 0 is 0x%02x): not a FAT file system",
+				b[0]);
 	if (le16(b + 510) != 0xAA55)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "no 0x55 0xAA signature");
 	if (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "bytes per sector %u is not "
-				"512, 1024, 2048 or 4096", bps);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"bytes per sector %u is not "
+				"512, 1024, 2048 or 4096",
+				bps);
 	if (!spc || (spc & (spc - 1)))
-		return fat_fail(fs, bs, FAT_ERR_BPB, "sectors per cluster %u is "
-				"not a power of two", spc);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"sectors per cluster %u is "
+				"not a power of two",
+				spc);
 	if (bps * spc > 65536)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "clusters of %u bytes are "
-				"larger than 64 KiB", bps * spc);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"clusters of %u bytes are "
+				"larger than 64 KiB",
+				bps * spc);
 	if (!rsvd)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "no reserved sectors");
 	if (nfats != 1 && nfats != 2)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "%u FATs (1 or 2 expected)",
-				nfats);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"%u FATs (1 or 2 expected)", nfats);
 	if (root_entries || fat16_size)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "FAT12/16 layout (root "
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"FAT12/16 layout (root "
 				"entries %u, 16-bit FAT size %u), not FAT32",
 				root_entries, fat16_size);
 	if (!fat_size)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "FAT size is 0");
 	if (media != 0xF0 && media < 0xF8)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "media byte %#x is invalid",
-				media);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"media byte %#x is invalid", media);
 	if (version)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "FAT32 version %u.%u is not "
-				"0.0", version >> 8, version & 0xff);
-	if (ext_flags & 0x80) {        /* mirroring off: one active FAT */
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"FAT32 version %u.%u is not "
+				"0.0",
+				version >> 8, version & 0xff);
+	if (ext_flags & 0x80) { /* mirroring off: one active FAT */
 		active = ext_flags & 0xf;
 		if (active >= nfats)
-			return fat_fail(fs, bs, FAT_ERR_BPB, "active FAT %u of "
-					"%u FATs", active, nfats);
+			return fat_fail(fs, bs, FAT_ERR_BPB,
+					"active FAT %u of "
+					"%u FATs",
+					active, nfats);
 	}
 	uint64_t data_start = rsvd + (uint64_t)nfats * fat_size;
 	if (data_start >= total)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "reserved sectors and FATs "
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"reserved sectors and FATs "
 				"(%llu sectors) fill the %u-sector volume",
 				(unsigned long long)data_start, total);
 	uint64_t clusters = (total - data_start) / spc;
@@ -177,15 +192,18 @@ static int fat_check_bpb(struct fat_fs *fs, const uint8_t *b)
 		return fat_fail(fs, bs, FAT_ERR_BPB, "%llu data clusters",
 				(unsigned long long)clusters);
 	if ((uint64_t)fat_size * bps / 4 < clusters + 2)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "a FAT of %u sectors cannot "
-				"hold %llu clusters", fat_size,
-				(unsigned long long)clusters);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"a FAT of %u sectors cannot "
+				"hold %llu clusters",
+				fat_size, (unsigned long long)clusters);
 	if (root < 2 || root > clusters + 1)
-		return fat_fail(fs, bs, FAT_ERR_BPB, "root directory cluster %u "
-				"is outside 2..%llu", root,
-				(unsigned long long)clusters + 1);
+		return fat_fail(fs, bs, FAT_ERR_BPB,
+				"root directory cluster %u "
+				"is outside 2..%llu",
+				root, (unsigned long long)clusters + 1);
 	if ((uint64_t)total * (bps / BLOCKDEV_SECTOR_SIZE) > fs->dev->sectors)
-		return fat_fail(fs, bs, FAT_ERR_TRUNCATED, "the file system has "
+		return fat_fail(fs, bs, FAT_ERR_TRUNCATED,
+				"the file system has "
 				"%llu bytes, the disk only %llu (truncated image?)",
 				(unsigned long long)total * bps,
 				(unsigned long long)fs->dev->sectors *
@@ -239,13 +257,18 @@ static int fat_next(struct fat_fs *fs, uint32_t cluster, uint32_t *next,
 	if (v >= FAT_EOC_MIN)
 		v = 0;
 	else if (v == FAT_BAD_CLUSTER)
-		return fat_fail(fs, where, FAT_ERR_CHAIN, "cluster chain hits "
-				"a bad cluster after cluster %u", cluster);
+		return fat_fail(fs, where, FAT_ERR_CHAIN,
+				"cluster chain hits "
+				"a bad cluster after cluster %u",
+				cluster);
 	else if (v < 2)
-		return fat_fail(fs, where, FAT_ERR_CHAIN, "cluster chain hits "
-				"a free cluster after cluster %u", cluster);
+		return fat_fail(fs, where, FAT_ERR_CHAIN,
+				"cluster chain hits "
+				"a free cluster after cluster %u",
+				cluster);
 	else if (!fat_cluster_valid(fs, v))
-		return fat_fail(fs, where, FAT_ERR_CHAIN, "cluster chain leaves "
+		return fat_fail(fs, where, FAT_ERR_CHAIN,
+				"cluster chain leaves "
 				"the FAT at cluster %u (next %u, last %u)",
 				cluster, v, fs->cluster_count + 1);
 	*next = v;
@@ -255,8 +278,8 @@ static int fat_next(struct fat_fs *fs, uint32_t cluster, uint32_t *next,
 /* Walks a chain with Brent's cycle detection: O(1) memory, and a loop is
  * found within a few times its length. */
 struct fat_walk {
-	uint32_t cur;       /* 0 once past the end */
-	uint32_t count;     /* clusters seen, cur included */
+	uint32_t cur;   /* 0 once past the end */
+	uint32_t count; /* clusters seen, cur included */
 	uint32_t tortoise, power, lam;
 };
 
@@ -279,8 +302,10 @@ static int fat_walk_step(struct fat_fs *fs, struct fat_walk *w,
 	if (!next)
 		return FAT_OK;
 	if (next == w->tortoise || ++w->count > fs->cluster_count)
-		return fat_fail(fs, where, FAT_ERR_LOOP, "cluster chain loops "
-				"(through cluster %u)", next);
+		return fat_fail(fs, where, FAT_ERR_LOOP,
+				"cluster chain loops "
+				"(through cluster %u)",
+				next);
 	if (w->power == w->lam) {
 		w->tortoise = next;
 		w->power *= 2;
@@ -294,29 +319,33 @@ static int fat_walk_step(struct fat_fs *fs, struct fat_walk *w,
  * for its size, a directory of at most FAT_MAX_ENTRIES entries. */
 static int fat_check_chain(struct fat_fs *fs, const struct fat_file *f)
 {
-	uint64_t need = ((uint64_t)f->size + fs->cluster_size - 1) /
-			fs->cluster_size;
-	uint64_t max_dir = (uint64_t)FAT_MAX_ENTRIES * FAT_DIR_ENTRY /
-			   fs->cluster_size;
+	uint64_t need =
+		((uint64_t)f->size + fs->cluster_size - 1) / fs->cluster_size;
+	uint64_t max_dir =
+		(uint64_t)FAT_MAX_ENTRIES * FAT_DIR_ENTRY / fs->cluster_size;
 	struct fat_walk w;
 	int err;
 
 	if (!f->first_cluster && !f->is_dir && !f->size)
 		return FAT_OK;
 	if (!fat_cluster_valid(fs, f->first_cluster))
-		return fat_fail(fs, f->path, FAT_ERR_CHAIN, "first cluster %u is "
-				"outside 2..%u", f->first_cluster,
-				fs->cluster_count + 1);
+		return fat_fail(fs, f->path, FAT_ERR_CHAIN,
+				"first cluster %u is "
+				"outside 2..%u",
+				f->first_cluster, fs->cluster_count + 1);
 	fat_walk_start(&w, f->first_cluster);
 	while (w.cur) {
 		if (f->is_dir && w.count > max_dir)
-			return fat_fail(fs, f->path, FAT_ERR_DIR, "directory has "
-					"more than %u entries", FAT_MAX_ENTRIES);
+			return fat_fail(fs, f->path, FAT_ERR_DIR,
+					"directory has "
+					"more than %u entries",
+					FAT_MAX_ENTRIES);
 		if ((err = fat_walk_step(fs, &w, f->path)))
 			return err;
 	}
 	if (w.count < need)
-		return fat_fail(fs, f->path, FAT_ERR_CHAIN, "file of %u bytes has "
+		return fat_fail(fs, f->path, FAT_ERR_CHAIN,
+				"file of %u bytes has "
 				"a cluster chain of only %u clusters of %u bytes",
 				f->size, w.count, fs->cluster_size);
 	return FAT_OK;
@@ -338,7 +367,8 @@ int fat_mount(struct fat_fs *fs, struct blockdev *dev)
 	if (err)
 		return err;
 	struct fat_file root = { .first_cluster = fs->root_cluster,
-				 .is_dir = true, .path = "/" };
+				 .is_dir = true,
+				 .path = "/" };
 	return fat_check_chain(fs, &root);
 }
 
@@ -346,16 +376,16 @@ int fat_mount(struct fat_fs *fs, struct blockdev *dev)
 
 struct fat_lfn {
 	uint16_t units[LFN_MAX_ENTRIES * LFN_UNITS];
-	uint16_t len;       /* units of the sequence (13 per entry) */
+	uint16_t len; /* units of the sequence (13 per entry) */
 	uint8_t checksum;
-	uint8_t next;       /* ordinal expected next; 0: none pending */
-	bool complete;      /* a whole sequence precedes the short entry */
+	uint8_t next;  /* ordinal expected next; 0: none pending */
+	bool complete; /* a whole sequence precedes the short entry */
 };
 
 static void fat_lfn_add(struct fat_lfn *l, const uint8_t *e)
 {
-	static const uint8_t at[LFN_UNITS] = { 1, 3, 5, 7, 9, 14, 16, 18, 20,
-					       22, 24, 28, 30 };
+	static const uint8_t at[LFN_UNITS] = { 1,  3,  5,  7,  9,  14, 16,
+					       18, 20, 22, 24, 28, 30 };
 	unsigned ord = e[0] & 0x1f;
 
 	if (e[0] & LFN_LAST) {
@@ -416,14 +446,15 @@ static void fat_short_name(const uint8_t *e, char *out)
 
 	for (unsigned part = 0; part < 2; part++) {
 		unsigned from = part ? 8 : 0, n = part ? 3 : 8;
-		bool lower = e[12] & (part ? SHORT_LOWER_EXT : SHORT_LOWER_BASE);
+		bool lower = e[12] &
+			     (part ? SHORT_LOWER_EXT : SHORT_LOWER_BASE);
 		while (n && e[from + n - 1] == ' ')
 			n--;
 		if (part && n)
 			out[len++] = '.';
 		for (unsigned i = 0; i < n; i++) {
 			uint8_t c = e[from + i];
-			if (!part && !i && c == 0x05)   /* a leading 0xE5 */
+			if (!part && !i && c == 0x05) /* a leading 0xE5 */
 				c = 0xe5;
 			if (c >= 0x80 || c < 0x20)
 				c = '?';
@@ -458,7 +489,7 @@ static int fat_parse_entry(struct fat_lfn *l, const uint8_t *e,
 	bool named = l->complete && l->checksum == fat_short_checksum(e);
 	l->next = 0;
 	l->complete = false;
-	if (attr & ATTR_VOLUME || e[0] == '.')   /* label, ".", ".." */
+	if (attr & ATTR_VOLUME || e[0] == '.') /* label, ".", ".." */
 		return ENT_SKIP;
 	fat_short_name(e, d->short_name);
 	if (!named || !fat_lfn_name(l, d->name))
@@ -487,7 +518,8 @@ static int fat_dir_walk(struct fat_fs *fs, const struct fat_file *dir,
 			for (uint32_t off = 0; off < fs->bytes_per_sector;
 			     off += FAT_DIR_ENTRY) {
 				/* Again per entry: fn may have used the cache. */
-				const uint8_t *sec = fat_sector(fs, first + s, where);
+				const uint8_t *sec =
+					fat_sector(fs, first + s, where);
 				if (!sec)
 					return FAT_ERR_IO;
 				int r = fat_parse_entry(&lfn, sec + off, &d);
@@ -508,7 +540,8 @@ static int fat_readdir_locked(struct fat_fs *fs, struct fat_file *dir,
 			      void *ctx)
 {
 	if (!dir->is_dir)
-		return fat_fail(fs, dir->path, FAT_ERR_NOT_DIR, "not a directory");
+		return fat_fail(fs, dir->path, FAT_ERR_NOT_DIR,
+				"not a directory");
 	return fat_dir_walk(fs, dir, dir->path, fn, ctx);
 }
 
@@ -558,8 +591,10 @@ static int fat_open_locked(struct fat_fs *fs, const char *path,
 	if (plen == FAT_MAX_PATH) {
 		memcpy(f->path, path, 40);
 		memcpy(f->path + 40, "...", 4);
-		return fat_fail(fs, f->path, FAT_ERR_PATH, "path longer than "
-				"%u bytes", FAT_MAX_PATH - 1);
+		return fat_fail(fs, f->path, FAT_ERR_PATH,
+				"path longer than "
+				"%u bytes",
+				FAT_MAX_PATH - 1);
 	}
 	memcpy(f->path, path, plen + 1);
 	f->first_cluster = fs->root_cluster;
@@ -576,10 +611,13 @@ static int fat_open_locked(struct fat_fs *fs, const char *path,
 		if (!l.len || (l.len == 1 && l.name[0] == '.'))
 			continue;
 		if (l.len >= FAT_NAME_BUF)
-			return fat_fail(fs, f->path, FAT_ERR_PATH, "a name is "
-					"longer than %u bytes", FAT_NAME_BUF - 1);
+			return fat_fail(fs, f->path, FAT_ERR_PATH,
+					"a name is "
+					"longer than %u bytes",
+					FAT_NAME_BUF - 1);
 		if (!f->is_dir)
-			return fat_fail(fs, f->path, FAT_ERR_NOT_DIR, "a file "
+			return fat_fail(fs, f->path, FAT_ERR_NOT_DIR,
+					"a file "
 					"stands where a directory should");
 		if ((err = fat_dir_walk(fs, f, f->path, fat_lookup_fn, &l)))
 			return err;
@@ -587,8 +625,10 @@ static int fat_open_locked(struct fat_fs *fs, const char *path,
 			/* The name, NUL-ended, in the unused result. */
 			memcpy(l.hit.name, l.name, l.len);
 			l.hit.name[l.len] = '\0';
-			return fat_fail(fs, f->path, FAT_ERR_NOT_FOUND, "no "
-					"\"%s\" in its directory", l.hit.name);
+			return fat_fail(fs, f->path, FAT_ERR_NOT_FOUND,
+					"no "
+					"\"%s\" in its directory",
+					l.hit.name);
 		}
 		f->first_cluster = l.hit.first_cluster;
 		f->size = l.hit.is_dir ? 0 : l.hit.size;
@@ -618,8 +658,10 @@ static int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
 		if ((err = fat_next(fs, f->pos_cluster, &next, f->path)))
 			return err;
 		if (!next)
-			return fat_fail(fs, f->path, FAT_ERR_CHAIN, "cluster chain "
-					"ends at cluster %u", f->pos_cluster);
+			return fat_fail(fs, f->path, FAT_ERR_CHAIN,
+					"cluster chain "
+					"ends at cluster %u",
+					f->pos_cluster);
 		f->pos_cluster = next;
 		f->pos_index++;
 	}
@@ -636,7 +678,7 @@ static long fat_read_run(struct fat_fs *fs, struct fat_file *f, uint32_t c,
 	uint32_t bps = fs->bytes_per_sector, spc = fs->sectors_per_cluster;
 	uint64_t n = FAT_MIN((uint64_t)(spc - in), want / bps);
 	uint32_t max = FAT_MAX_REQUEST / bps;
-	bool to_end = in + n == spc;     /* the run reaches the cluster's end */
+	bool to_end = in + n == spc; /* the run reaches the cluster's end */
 	int err;
 
 	while (to_end && n + spc <= want / bps && n + spc <= max) {
@@ -664,9 +706,10 @@ static long fat_read_locked(struct fat_fs *fs, struct fat_file *f,
 	if (f->is_dir)
 		return fat_fail(fs, f->path, FAT_ERR_IS_DIR, "is a directory");
 	if (offset > f->size)
-		return fat_fail(fs, f->path, FAT_ERR_RANGE, "read at %llu, past "
-				"the end (%u bytes)", (unsigned long long)offset,
-				f->size);
+		return fat_fail(fs, f->path, FAT_ERR_RANGE,
+				"read at %llu, past "
+				"the end (%u bytes)",
+				(unsigned long long)offset, f->size);
 	len = (size_t)FAT_MIN((uint64_t)len, f->size - offset);
 	while (done < len) {
 		uint64_t pos = offset + done;
@@ -712,8 +755,8 @@ int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f)
 	return (int)fat_unlock(fs, f, fat_open_locked(fs, path, f));
 }
 
-long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
-	      void *buf, size_t len)
+long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset, void *buf,
+	      size_t len)
 {
 	spin_lock(&fs->lock);
 	return fat_unlock(fs, f, fat_read_locked(fs, f, offset, buf, len));

@@ -26,61 +26,61 @@
 
 enum fat_err {
 	FAT_OK = 0,
-	FAT_ERR_IO = -1,          /* the device failed a read */
-	FAT_ERR_BPB = -2,         /* boot sector: not FAT32 or a bad field */
-	FAT_ERR_TRUNCATED = -3,   /* the file system is larger than the disk */
+	FAT_ERR_IO = -1,        /* the device failed a read */
+	FAT_ERR_BPB = -2,       /* boot sector: not FAT32 or a bad field */
+	FAT_ERR_TRUNCATED = -3, /* the file system is larger than the disk */
 	FAT_ERR_NOT_FOUND = -4,
-	FAT_ERR_NOT_DIR = -5,     /* a path component is a file */
-	FAT_ERR_IS_DIR = -6,      /* a file was wanted */
-	FAT_ERR_CHAIN = -7,       /* a cluster chain leaves the FAT, hits a
+	FAT_ERR_NOT_DIR = -5, /* a path component is a file */
+	FAT_ERR_IS_DIR = -6,  /* a file was wanted */
+	FAT_ERR_CHAIN = -7,   /* a cluster chain leaves the FAT, hits a
 				     free or bad cluster, or is too short */
-	FAT_ERR_LOOP = -8,        /* a cluster chain loops */
-	FAT_ERR_PATH = -9,        /* path or name too long, or empty */
-	FAT_ERR_RANGE = -10,      /* read past the end of the file */
-	FAT_ERR_DIR = -11,        /* directory too large */
+	FAT_ERR_LOOP = -8,    /* a cluster chain loops */
+	FAT_ERR_PATH = -9,    /* path or name too long, or empty */
+	FAT_ERR_RANGE = -10,  /* read past the end of the file */
+	FAT_ERR_DIR = -11,    /* directory too large */
 };
 
-#define FAT_MAX_SECTOR  4096u
-#define FAT_MAX_NAME    255u             /* UTF-16 units of a long name */
-#define FAT_NAME_BUF    (FAT_MAX_NAME * 3 + 1)  /* as UTF-8, NUL-ended */
-#define FAT_MAX_PATH    256u
-#define FAT_MSG_SIZE    384u
+#define FAT_MAX_SECTOR 4096u
+#define FAT_MAX_NAME   255u                   /* UTF-16 units of a long name */
+#define FAT_NAME_BUF   (FAT_MAX_NAME * 3 + 1) /* as UTF-8, NUL-ended */
+#define FAT_MAX_PATH   256u
+#define FAT_MSG_SIZE   384u
 
 /* A volume, once fat_mount() has checked it. */
 struct fat_fs {
 	struct blockdev *dev;
 	uint32_t bytes_per_sector;
 	uint32_t sectors_per_cluster;
-	uint32_t cluster_size;        /* bytes */
-	uint32_t fat_start;           /* sector of the active FAT */
+	uint32_t cluster_size; /* bytes */
+	uint32_t fat_start;    /* sector of the active FAT */
 	uint32_t fat_sectors;
-	uint32_t data_start;          /* sector of cluster 2 */
-	uint32_t cluster_count;       /* valid clusters are 2..cluster_count+1 */
+	uint32_t data_start;    /* sector of cluster 2 */
+	uint32_t cluster_count; /* valid clusters are 2..cluster_count+1 */
 	uint32_t root_cluster;
-	uint32_t dev_per_sector;      /* 512-byte device sectors per sector */
-	spinlock_t lock;              /* over everything below */
-	uint64_t cached_fat_sector;   /* in fat_cache, or UINT64_MAX */
-	uint64_t cached_data_sector;  /* in data_cache, or UINT64_MAX */
+	uint32_t dev_per_sector;     /* 512-byte device sectors per sector */
+	spinlock_t lock;             /* over everything below */
+	uint64_t cached_fat_sector;  /* in fat_cache, or UINT64_MAX */
+	uint64_t cached_data_sector; /* in data_cache, or UINT64_MAX */
 	uint8_t fat_cache[FAT_MAX_SECTOR];
 	uint8_t data_cache[FAT_MAX_SECTOR];
-	char msg[FAT_MSG_SIZE];       /* the last error, in words */
+	char msg[FAT_MSG_SIZE]; /* the last error, in words */
 };
 
 /* An open file or directory. */
 struct fat_file {
-	uint32_t first_cluster;       /* 0 for an empty file */
-	uint32_t size;                /* bytes; 0 for directories */
+	uint32_t first_cluster; /* 0 for an empty file */
+	uint32_t size;          /* bytes; 0 for directories */
 	bool is_dir;
-	uint32_t pos_index;           /* cursor: the pos_index'th cluster */
-	uint32_t pos_cluster;         /* of the chain is pos_cluster */
-	char path[FAT_MAX_PATH];      /* for messages */
-	char msg[FAT_MSG_SIZE];       /* the last error of a call on it */
+	uint32_t pos_index;      /* cursor: the pos_index'th cluster */
+	uint32_t pos_cluster;    /* of the chain is pos_cluster */
+	char path[FAT_MAX_PATH]; /* for messages */
+	char msg[FAT_MSG_SIZE];  /* the last error of a call on it */
 };
 
 /* One directory entry, as fat_readdir() returns it. */
 struct fat_dirent {
-	char name[FAT_NAME_BUF];      /* long name as UTF-8, else the 8.3 name */
-	char short_name[13];          /* "NAME.EXT" */
+	char name[FAT_NAME_BUF]; /* long name as UTF-8, else the 8.3 name */
+	char short_name[13];     /* "NAME.EXT" */
 	uint32_t first_cluster;
 	uint32_t size;
 	bool is_dir;
@@ -106,8 +106,8 @@ int fat_open(struct fat_fs *fs, const char *path, struct fat_file *f);
 
 /* Reads up to 'len' bytes at 'offset' into 'buf'; returns the number of
  * bytes read (short only at the end of the file) or a negative error. */
-long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
-	      void *buf, size_t len);
+long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset, void *buf,
+	      size_t len);
 
 /* Calls fn(ctx, entry) for each entry of the directory 'dir' (not "."
  * nor ".."); stops early when fn returns false. fn runs with the volume

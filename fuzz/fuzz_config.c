@@ -43,13 +43,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vmcfg_parse("fuzz", (const char *)data, size, arena, sizeof(arena),
 			&a, count_diag, &diags) != 0) {
 		if (diags == 0)
-			abort();	/* an error must be reported */
+			abort(); /* an error must be reported */
 		return 0;
 	}
 	out.len = 0;
 	vmcfg_print(&a, sink_put, &out);
 	if (vmcfg_parse("printed", out.buf, out.len, arena, sizeof(arena), &b,
-			NULL, NULL) != 0 || memcmp(&a, &b, sizeof(a)))
+			NULL, NULL) != 0 ||
+	    memcmp(&a, &b, sizeof(a)))
 		abort();
 	return 0;
 }

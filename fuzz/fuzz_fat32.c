@@ -16,9 +16,9 @@
 #include "fs/fat32.h"
 
 #define RECORD      (4 + BLOCKDEV_SECTOR_SIZE)
-#define MAX_SECTORS (1u << 21)     /* 1 GiB disks at most */
+#define MAX_SECTORS (1u << 21) /* 1 GiB disks at most */
 #define MAX_FILES   48
-#define READ_LIMIT  (256u * 1024)  /* bytes read per file */
+#define READ_LIMIT  (256u * 1024) /* bytes read per file */
 
 struct sparse_disk {
 	const uint8_t *data;
@@ -38,7 +38,7 @@ static int sparse_read(struct blockdev *bd, uint64_t lba, uint32_t count,
 	uint8_t *out = buf;
 
 	if (lba + count > bd->sectors)
-		abort();   /* the reader must check bounds before reading */
+		abort(); /* the reader must check bounds before reading */
 	for (uint32_t i = 0; i < count; i++, out += BLOCKDEV_SECTOR_SIZE) {
 		memset(out, 0, BLOCKDEV_SECTOR_SIZE);
 		for (size_t r = 0; r < d->records; r++) {
@@ -99,7 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fat_fs fs;
 	static struct walk w;
 	struct sparse_disk disk;
-	struct blockdev dev = { .name = "fuzz", .read = sparse_read,
+	struct blockdev dev = { .name = "fuzz",
+				.read = sparse_read,
 				.priv = &disk };
 	struct fat_file f;
 

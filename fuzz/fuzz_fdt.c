@@ -46,10 +46,13 @@ static bool count_range(void *ctx, uint64_t base, uint64_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const props[] = { "compatible", "reg", "#address-cells",
-					     "device_type", "interrupts", "stdout-path" };
-	static const char *const paths[] = { "/", "/cpus", "/memory", "/chosen",
-					     "/cpus/cpu@1", "/intc", "/a/b/c", "//cpus//" };
+	static const char *const props[] = { "compatible",     "reg",
+					     "#address-cells", "device_type",
+					     "interrupts",     "stdout-path" };
+	static const char *const paths[] = { "/",           "/cpus",
+					     "/memory",     "/chosen",
+					     "/cpus/cpu@1", "/intc",
+					     "/a/b/c",      "//cpus//" };
 	struct fdt f;
 	struct fdt_prop p;
 
@@ -68,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check_prop(&p);
 		int next = fdt_next_node(&f, n, &depth);
 		if (next >= 0 && next <= n)
-			abort();        /* the walk must move forward */
+			abort(); /* the walk must move forward */
 		n = next;
 	}
 	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)

@@ -62,8 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[64 * 1024];
 	struct guest_dtb_input in = {
-		.cfg = &cfg, .plat = &guest_dtb_aarch64, .irqchip_version = 3,
-		.cpu_hwid = { 0, 1 }, .base = data, .base_size = size,
+		.cfg = &cfg,
+		.plat = &guest_dtb_aarch64,
+		.irqchip_version = 3,
+		.cpu_hwid = { 0, 1 },
+		.base = data,
+		.base_size = size,
 	};
 
 	int n = guest_dtb_build(&in, out, sizeof(out));

@@ -34,7 +34,7 @@ static void place(const struct kimage *k, uint64_t hint)
 		return;
 	if (k->fixed ? load != k->fixed_at :
 		       load < hint || load < k->min_load ||
-		       (load - k->align_offset) % k->align)
+			       (load - k->align_offset) % k->align)
 		abort();
 	if (load > k->limit || k->mem_size > k->limit - load)
 		abort();

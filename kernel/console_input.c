@@ -9,9 +9,9 @@
 /* Lock order: input_lock, then whatever an input's callbacks take, then
  * console_lock. */
 static spinlock_t input_lock = SPINLOCK_INIT;
-static struct console_input *inputs;     /* in registration order */
-static struct console_input *focus;      /* NULL: cvisor */
-static unsigned switch_count;            /* Ctrl-As held back so far */
+static struct console_input *inputs; /* in registration order */
+static struct console_input *focus;  /* NULL: cvisor */
+static unsigned switch_count;        /* Ctrl-As held back so far */
 
 /* Typed for the focus, not yet taken by it. */
 static char queue[CONSOLE_INPUT_QUEUE];
@@ -36,8 +36,8 @@ static void cvisor_receive(char c)
 {
 	if (c == '\r' || c == '\n')
 		console_printf("[cvisor] cvisor has no shell yet; Ctrl-A three "
-			       "times gives console input to %s\n", inputs ?
-			       inputs->label : "a VM (none takes it)");
+			       "times gives console input to %s\n",
+			       inputs ? inputs->label : "a VM (none takes it)");
 }
 
 static void input_char(char c)
@@ -59,10 +59,11 @@ static void input_char(char c)
 
 static void focus_set(struct console_input *in)
 {
-	queue_head = queue_len = 0;     /* typed for the one before */
+	queue_head = queue_len = 0; /* typed for the one before */
 	focus = in;
 	console_printf("[cvisor] console input now goes to %s; Ctrl-A three "
-		       "times switches\n", in ? in->label : "cvisor");
+		       "times switches\n",
+		       in ? in->label : "cvisor");
 }
 
 /* The hot key: cvisor -> each input in turn -> cvisor. */
@@ -116,7 +117,7 @@ void console_input_add(struct console_input *in)
 		;
 	*p = in;
 	if (inputs == in)
-		focus_set(in);          /* the first one gets the focus */
+		focus_set(in); /* the first one gets the focus */
 	spin_unlock(&input_lock);
 }
 

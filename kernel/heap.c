@@ -8,15 +8,15 @@
 #include <kernel/spinlock.h>
 #include <string.h>
 
-#define HEAP_MIN_SHIFT 5            /* 32 bytes */
-#define HEAP_MAX_SHIFT 11           /* 2 KiB */
+#define HEAP_MIN_SHIFT 5  /* 32 bytes */
+#define HEAP_MAX_SHIFT 11 /* 2 KiB */
 #define HEAP_CLASSES   (HEAP_MAX_SHIFT - HEAP_MIN_SHIFT + 1)
 #define HEAP_LARGE     0xffffu
 
 struct heap_hdr {
-	uint32_t cls;               /* size class, or HEAP_LARGE */
-	uint32_t pages;             /* for large objects */
-	uint64_t pad;               /* keeps objects 16-byte aligned */
+	uint32_t cls;   /* size class, or HEAP_LARGE */
+	uint32_t pages; /* for large objects */
+	uint64_t pad;   /* keeps objects 16-byte aligned */
 };
 
 struct heap_free {
@@ -24,7 +24,7 @@ struct heap_free {
 };
 
 static struct heap_free *free_lists[HEAP_CLASSES];
-static size_t heap_cached;          /* bytes on the free lists */
+static size_t heap_cached; /* bytes on the free lists */
 static spinlock_t heap_lock = SPINLOCK_INIT;
 
 static bool heap_refill(unsigned cls)
@@ -122,7 +122,8 @@ size_t mm_used_bytes(void)
 {
 	spin_lock(&heap_lock);
 	size_t used = (page_alloc_total_count() - page_alloc_free_count()) *
-		      PAGE_SIZE - heap_cached;
+			      PAGE_SIZE -
+		      heap_cached;
 	spin_unlock(&heap_lock);
 	return used;
 }

@@ -12,7 +12,8 @@ int hostres_claim(paddr_t base, uint64_t size, const void *owner,
 
 	if (!size || base + size < base) {
 		if (conflict)
-			*conflict = (struct hostres){ .base = base, .size = size };
+			*conflict =
+				(struct hostres){ .base = base, .size = size };
 		return -1;
 	}
 	spin_lock(&hostres_lock);
@@ -26,11 +27,13 @@ int hostres_claim(paddr_t base, uint64_t size, const void *owner,
 	}
 	if (!ret && claim_count == HOSTRES_MAX) {
 		if (conflict)
-			*conflict = (struct hostres){ .base = base, .size = size };
+			*conflict =
+				(struct hostres){ .base = base, .size = size };
 		ret = -1;
 	}
 	if (!ret)
-		claims[claim_count++] = (struct hostres){ base, size, owner, what };
+		claims[claim_count++] =
+			(struct hostres){ base, size, owner, what };
 	spin_unlock(&hostres_lock);
 	return ret;
 }

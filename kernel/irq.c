@@ -7,7 +7,7 @@
 struct irq_desc {
 	irq_handler_t fn;
 	void *arg;
-	unsigned busy;          /* CPUs inside fn right now */
+	unsigned busy; /* CPUs inside fn right now */
 };
 
 static struct irq_desc irq_table[IRQ_MAX];

@@ -74,8 +74,8 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	/* No lock: the panicking CPU may hold it. */
 	char head[48];
-	int n = snprintf(head, sizeof(head), "\n[cvisor] PANIC on CPU %u: ",
-			 this_cpu_id());
+	int n = snprintf(head, sizeof(head),
+			 "\n[cvisor] PANIC on CPU %u: ", this_cpu_id());
 	console_write(head, (size_t)n);
 	console_vprintf_locked(fmt, ap);
 	console_write("\n", 1);

@@ -49,11 +49,11 @@ static void memory_init(const struct hal_boot_info *b)
 	page_alloc_add_free(base, size);
 	if (!page_alloc_claim(ALIGN_DOWN(b->image_start, PAGE_SIZE),
 			      ALIGN_UP(b->image_end, PAGE_SIZE) -
-			      ALIGN_DOWN(b->image_start, PAGE_SIZE)))
+				      ALIGN_DOWN(b->image_start, PAGE_SIZE)))
 		panic("cvisor's image lies outside the first RAM range");
 	hostres_claim(base, size, HOSTRES_CVISOR, "cvisor's memory", NULL);
-	pr_info("RAM %#llx-%#llx, %zu KiB free",
-		(unsigned long long)base, (unsigned long long)(base + size),
+	pr_info("RAM %#llx-%#llx, %zu KiB free", (unsigned long long)base,
+		(unsigned long long)(base + size),
 		page_alloc_free_count() * (PAGE_SIZE / 1024));
 }
 

@@ -5,9 +5,9 @@
 #include <kernel/spinlock.h>
 #include <string.h>
 
-#define MAX_PAGES (4ul << 30 >> PAGE_SHIFT)   /* up to 4 GiB of RAM */
+#define MAX_PAGES (4ul << 30 >> PAGE_SHIFT) /* up to 4 GiB of RAM */
 
-static uint64_t bitmap[MAX_PAGES / 64];       /* 1 = used */
+static uint64_t bitmap[MAX_PAGES / 64]; /* 1 = used */
 static paddr_t ram_base;
 static size_t ram_pages;
 static size_t free_pages;
@@ -94,7 +94,8 @@ static size_t find_run(size_t count, size_t align_pages)
 				n++;
 			if (n == count)
 				return i;
-			i = ALIGN_UP(i + n + 1 + base_idx, align_pages) - base_idx;
+			i = ALIGN_UP(i + n + 1 + base_idx, align_pages) -
+			    base_idx;
 		}
 	}
 	return SIZE_MAX;

@@ -87,8 +87,8 @@ static void task_trampoline(void *arg)
 	task_exit();
 }
 
-struct task *task_create(const char *name, unsigned cpu,
-			 void (*entry)(void *), void *arg)
+struct task *task_create(const char *name, unsigned cpu, void (*entry)(void *),
+			 void *arg)
 {
 	struct task *t = kzalloc(sizeof(*t));
 

@@ -5,9 +5,9 @@
 #include <kernel/timer.h>
 
 struct cpu_timer {
-	struct timer_event *events;   /* sorted by deadline */
-	uint64_t slice_deadline;      /* 0 when no slicing */
-	uint64_t slice_start;         /* of the last slice */
+	struct timer_event *events; /* sorted by deadline */
+	uint64_t slice_deadline;    /* 0 when no slicing */
+	uint64_t slice_start;       /* of the last slice */
 };
 
 static struct cpu_timer cpu_timers[MAX_CPUS];
@@ -78,8 +78,8 @@ void timer_event_arm(struct timer_event *ev, uint64_t deadline)
 static void slice_begin(struct cpu_timer *ct)
 {
 	ct->slice_start = hal_timer_now();
-	ct->slice_deadline = ct->slice_start +
-			     timer_ns_to_ticks(SCHED_SLICE_US * 1000ull);
+	ct->slice_deadline =
+		ct->slice_start + timer_ns_to_ticks(SCHED_SLICE_US * 1000ull);
 }
 
 void timer_slice_update(bool others_waiting)

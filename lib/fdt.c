@@ -13,13 +13,20 @@
 const char *fdt_strerror(int err)
 {
 	switch (err) {
-	case FDT_OK: return "no error";
-	case FDT_ERR_TRUNCATED: return "truncated device tree";
-	case FDT_ERR_BADMAGIC: return "not a device tree (bad magic)";
-	case FDT_ERR_BADVERSION: return "unsupported device tree version";
-	case FDT_ERR_BADSTRUCTURE: return "malformed device tree structure";
-	case FDT_ERR_NOTFOUND: return "not found";
-	case FDT_ERR_DEPTH: return "device tree nested too deep";
+	case FDT_OK:
+		return "no error";
+	case FDT_ERR_TRUNCATED:
+		return "truncated device tree";
+	case FDT_ERR_BADMAGIC:
+		return "not a device tree (bad magic)";
+	case FDT_ERR_BADVERSION:
+		return "unsupported device tree version";
+	case FDT_ERR_BADSTRUCTURE:
+		return "malformed device tree structure";
+	case FDT_ERR_NOTFOUND:
+		return "not found";
+	case FDT_ERR_DEPTH:
+		return "device tree nested too deep";
 	}
 	return "unknown device tree error";
 }
@@ -44,8 +51,9 @@ int fdt_open(struct fdt *f, const void *blob, size_t bufsize)
 	f->size_strings = fdt_be32(b + 32);
 	f->size_struct = fdt_be32(b + 36);
 	if (f->off_struct > total || f->size_struct > total - f->off_struct ||
-	    f->off_strings > total || f->size_strings > total - f->off_strings ||
-	    (f->off_struct & 3) || (f->size_struct & 3))
+	    f->off_strings > total ||
+	    f->size_strings > total - f->off_strings || (f->off_struct & 3) ||
+	    (f->size_struct & 3))
 		return FDT_ERR_BADSTRUCTURE;
 	return FDT_OK;
 }
@@ -138,7 +146,8 @@ int fdt_next_node(const struct fdt *f, int node, int *depth)
 const char *fdt_node_name(const struct fdt *f, int node)
 {
 	return fdt_skip_name(f, node) < 0 ?
-		NULL : (const char *)f->blob + f->off_struct + node + 4;
+		       NULL :
+		       (const char *)f->blob + f->off_struct + node + 4;
 }
 
 int fdt_get_prop(const struct fdt *f, int node, const char *name,
@@ -153,7 +162,8 @@ int fdt_get_prop(const struct fdt *f, int node, const char *name,
 			continue;
 		}
 		if (tok != FDT_PROP)
-			return tok < 0 ? FDT_ERR_BADSTRUCTURE : FDT_ERR_NOTFOUND;
+			return tok < 0 ? FDT_ERR_BADSTRUCTURE :
+					 FDT_ERR_NOTFOUND;
 		int next = fdt_read_prop(f, off, out);
 		if (next >= 0 && !strcmp(out->name, name))
 			return FDT_OK;
@@ -205,7 +215,8 @@ int fdt_path_offset(const struct fdt *f, const char *path)
 		int child = fdt_next_node(f, node, &d);
 		while (child >= 0 && d >= want) {
 			const char *name = fdt_node_name(f, child);
-			if (d == want && name && fdt_name_matches(name, path, len))
+			if (d == want && name &&
+			    fdt_name_matches(name, path, len))
 				break;
 			child = fdt_next_node(f, child, &d);
 		}
@@ -230,7 +241,8 @@ bool fdt_prop_cells(const struct fdt_prop *p, unsigned idx, unsigned cells,
 	if (cells < 1 || cells > 2 || (uint64_t)(idx + cells) * 4 > p->len)
 		return false;
 	for (unsigned i = 0; i < cells; i++)
-		v = v << 32 | fdt_be32((const uint8_t *)p->data + (idx + i) * 4);
+		v = v << 32 |
+		    fdt_be32((const uint8_t *)p->data + (idx + i) * 4);
 	*out = v;
 	return true;
 }
@@ -282,7 +294,8 @@ void fdt_for_each_memory(const struct fdt *f,
 			continue;
 		uint64_t base, size;
 		for (unsigned i = 0; fdt_prop_cells(&p, i, 2, &base) &&
-				     fdt_prop_cells(&p, i + 2, 2, &size); i += 4)
+				     fdt_prop_cells(&p, i + 2, 2, &size);
+		     i += 4)
 			if (!fn(ctx, base, size))
 				return;
 	}

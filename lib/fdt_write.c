@@ -18,11 +18,16 @@
 const char *fdtw_strerror(int err)
 {
 	switch (err) {
-	case FDTW_OK: return "no error";
-	case FDTW_ERR_NOSPACE: return "device tree does not fit its buffer";
-	case FDTW_ERR_STRINGS: return "too many property names";
-	case FDTW_ERR_NESTING: return "unbalanced device tree nodes";
-	case FDTW_ERR_NAME: return "bad node or property name";
+	case FDTW_OK:
+		return "no error";
+	case FDTW_ERR_NOSPACE:
+		return "device tree does not fit its buffer";
+	case FDTW_ERR_STRINGS:
+		return "too many property names";
+	case FDTW_ERR_NESTING:
+		return "unbalanced device tree nodes";
+	case FDTW_ERR_NAME:
+		return "bad node or property name";
 	}
 	return "unknown device tree writer error";
 }
@@ -89,7 +94,7 @@ void fdtw_begin_node(struct fdtw *w, const char *name)
 		fail(w, FDTW_ERR_NAME);
 	if (w->depth >= FDTW_DEPTH_MAX ||
 	    (w->depth == 0 && w->off != HEADER_SIZE + RSVMAP_SIZE))
-		fail(w, FDTW_ERR_NESTING);  /* one root only */
+		fail(w, FDTW_ERR_NESTING); /* one root only */
 	token(w, FDT_BEGIN_NODE);
 	uint8_t *p = reserve(w, len + 1);
 	if (p)
@@ -148,8 +153,7 @@ static int64_t string_offset(struct fdtw *w, const char *name)
 	return off;
 }
 
-void fdtw_prop(struct fdtw *w, const char *name, const void *data,
-	       uint32_t len)
+void fdtw_prop(struct fdtw *w, const char *name, const void *data, uint32_t len)
 {
 	size_t nlen = strnlen(name, NAME_MAX_LEN + 1);
 
@@ -247,10 +251,10 @@ int fdtw_finish(struct fdtw *w)
 	put_be32(h + 4, total);
 	put_be32(h + 8, off_struct);
 	put_be32(h + 12, off_strings);
-	put_be32(h + 16, HEADER_SIZE);      /* off_mem_rsvmap */
-	put_be32(h + 20, 17);               /* version */
-	put_be32(h + 24, 16);               /* last compatible version */
-	put_be32(h + 28, 0);                /* boot_cpuid_phys */
+	put_be32(h + 16, HEADER_SIZE); /* off_mem_rsvmap */
+	put_be32(h + 20, 17);          /* version */
+	put_be32(h + 24, 16);          /* last compatible version */
+	put_be32(h + 28, 0);           /* boot_cpuid_phys */
 	put_be32(h + 32, w->strings_len);
 	put_be32(h + 36, size_struct);
 	return (int)total;

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  make gcc clang lld llvm libclang-rt-14-dev cppcheck
+  make gcc clang clang-format lld llvm libclang-rt-14-dev cppcheck
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
   qemu-system-arm qemu-system-misc qemu-system-x86 opensbi

@@ -73,8 +73,8 @@ static int load(const char *path, struct vm_config *cfg)
 
 	if (!text)
 		return 1;
-	rc = vmcfg_parse(path, text, len, arena, sizeof(arena), cfg,
-			 print_diag, NULL);
+	rc = vmcfg_parse(path, text, len, arena, sizeof(arena), cfg, print_diag,
+			 NULL);
 	free(text);
 	return rc ? 1 : 0;
 }
@@ -176,14 +176,16 @@ static int cmd_dtb(int argc, char **argv)
 {
 	static struct vm_config cfg;
 	static uint8_t out[GUEST_DTB_MAX_SIZE];
-	struct guest_dtb_input in = { .cfg = &cfg, .plat = &guest_dtb_aarch64,
+	struct guest_dtb_input in = { .cfg = &cfg,
+				      .plat = &guest_dtb_aarch64,
 				      .irqchip_version = 3 };
 	void *base = NULL, *host = NULL;
 	const char *host_path = NULL;
 	int rc;
 
 	if (argc < 2)
-		return usage("dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
+		return usage(
+			"dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
 	for (int i = 2; i < argc; i += 2) {
 		if (i + 1 < argc && !strcmp(argv[i], "--gic") &&
 		    (!strcmp(argv[i + 1], "2") || !strcmp(argv[i + 1], "3")))
@@ -191,12 +193,13 @@ static int cmd_dtb(int argc, char **argv)
 		else if (i + 1 < argc && !strcmp(argv[i], "--host-dtb"))
 			host_path = argv[i + 1];
 		else
-			return usage("dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
+			return usage(
+				"dtb takes FILE OUT [--gic 2|3] [--host-dtb HOST.dtb]");
 	}
 	if ((rc = load(argv[0], &cfg)))
 		return rc;
 	for (uint32_t i = 0; i < cfg.cpu_num; i++)
-		in.cpu_hwid[i] = i;     /* as vcpu_arch_hwid() on aarch64 */
+		in.cpu_hwid[i] = i; /* as vcpu_arch_hwid() on aarch64 */
 	if (cfg.ramdisk_path[0]) {
 		long n = file_size(cfg.ramdisk_path);
 		if (n < 0)
@@ -223,7 +226,8 @@ static int cmd_dtb(int argc, char **argv)
 		return 1;
 	}
 	FILE *f = fopen(argv[1], "wb");
-	if (!f || fwrite(out, 1, (size_t)size, f) != (size_t)size || fclose(f)) {
+	if (!f || fwrite(out, 1, (size_t)size, f) != (size_t)size ||
+	    fclose(f)) {
 		fprintf(stderr, "%s: error: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
@@ -239,17 +243,20 @@ struct arch_template {
 
 static const struct arch_template templates[] = {
 	{ "aarch64", "build/images/linux-aarch64/Image",
-	  "console=ttyAMA0 earlycon", "PL011 at 0x0900_0000, GICD 0x0800_0000, "
-	  "GICR 0x080A_0000", 0x40000000ULL, 0x10000000ULL, 0x40200000ULL,
-	  0x4f000000ULL, "MPIDR affinity of the pCPU" },
+	  "console=ttyAMA0 earlycon",
+	  "PL011 at 0x0900_0000, GICD 0x0800_0000, "
+	  "GICR 0x080A_0000",
+	  0x40000000ULL, 0x10000000ULL, 0x40200000ULL, 0x4f000000ULL,
+	  "MPIDR affinity of the pCPU" },
 	{ "riscv64", "build/images/linux-riscv64/Image",
 	  "console=ttyS0 earlycon=sbi", "UART at 0x1000_0000, PLIC 0x0C00_0000",
 	  0x80000000ULL, 0x10000000ULL, 0x80200000ULL, 0x8f000000ULL,
 	  "hart id of the pCPU" },
 	{ "x86_64", "build/images/linux-x86_64/bzImage",
-	  "console=ttyS0 earlyprintk=serial", "16550 at port 0x3F8, LAPIC "
-	  "0xFEE0_0000, IOAPIC 0xFEC0_0000", 0x0ULL, 0x10000000ULL,
-	  0x100000ULL, 0ULL, "APIC id of the pCPU" },
+	  "console=ttyS0 earlyprintk=serial",
+	  "16550 at port 0x3F8, LAPIC "
+	  "0xFEE0_0000, IOAPIC 0xFEC0_0000",
+	  0x0ULL, 0x10000000ULL, 0x100000ULL, 0ULL, "APIC id of the pCPU" },
 };
 
 /* 0x4020_0000 style, as AxVisor's files write addresses. */
@@ -281,7 +288,8 @@ static void template_base(const struct arch_template *t)
 	       "cpu_num = 1                 # vCPUs (1..16)\n"
 	       "phys_cpu_ids = [0x0]        # per vCPU: %s\n"
 	       "# phys_cpu_sets = [0x1]     # or: a mask of allowed pCPUs per "
-	       "vCPU\n\n", t->arch, t->cpu_ids_comment);
+	       "vCPU\n\n",
+	       t->arch, t->cpu_ids_comment);
 }
 
 static void template_kernel(const struct arch_template *t)
@@ -293,12 +301,13 @@ static void template_kernel(const struct arch_template *t)
 	       "image_location = \"memory\"  # \"memory\": embedded at build "
 	       "time; \"fs\": read from the FAT32 disk\n"
 	       "kernel_path = \"%s\"\n"
-	       "kernel_load_addr = %s\n", hex_(t->kernel_addr, a), t->kernel,
-	       hex_(t->kernel_addr, b));
+	       "kernel_load_addr = %s\n",
+	       hex_(t->kernel_addr, a), t->kernel, hex_(t->kernel_addr, b));
 	if (t->dtb_addr)
 		printf("dtb_path = \"\"               # empty: cvisor writes "
 		       "the guest DTB itself\n"
-		       "dtb_load_addr = %s\n", hex_(t->dtb_addr, a));
+		       "dtb_load_addr = %s\n",
+		       hex_(t->dtb_addr, a));
 	printf("ramdisk_path = \"\"           # optional initrd\n"
 	       "ramdisk_load_addr = 0\n"
 	       "# AxVisor's boot flows: \"direct\" enters the kernel; "
@@ -315,7 +324,8 @@ static void template_kernel(const struct arch_template *t)
 	       "(0 alloc, 1 identical, 2 reserved)]\n"
 	       "memory_regions = [\n"
 	       "    [%s, %s, 0x7, 0],   # %llu MiB of RAM\n"
-	       "]\n\n", t->cmdline, hex_(t->ram, a), hex_(t->ram_size, b),
+	       "]\n\n",
+	       t->cmdline, hex_(t->ram, a), hex_(t->ram_size, b),
 	       t->ram_size >> 20);
 }
 

@@ -31,7 +31,8 @@ static bool region_back(struct addrspace *as, struct as_region *r,
 
 	switch (r->map_type) {
 	case VMCFG_MAP_ALLOC:
-		r->hpa = page_alloc(pages, r->size >= BLOCK_2M ? BLOCK_2M : PAGE_SIZE);
+		r->hpa = page_alloc(pages,
+				    r->size >= BLOCK_2M ? BLOCK_2M : PAGE_SIZE);
 		r->owned = r->hpa != 0;
 		if (!r->hpa)
 			pr_error("VM %s: no %llu KiB of host memory for region %#llx",
@@ -53,9 +54,12 @@ static bool region_back(struct addrspace *as, struct as_region *r,
 		if (!hostres_claim(r->hpa, r->size, as, vm_name, &other))
 			return true;
 		pr_error("VM %s: reserved region %#llx+%#llx %s%s", vm_name,
-			 (unsigned long long)r->gpa, (unsigned long long)r->size,
-			 !other.what ? "is one too many host ranges given away" :
-			 other.owner == HOSTRES_CVISOR ? "is " : "is given to VM ",
+			 (unsigned long long)r->gpa,
+			 (unsigned long long)r->size,
+			 !other.what ?
+				 "is one too many host ranges given away" :
+			 other.owner == HOSTRES_CVISOR ? "is " :
+							 "is given to VM ",
 			 other.what ? other.what : "");
 		return false;
 	}
@@ -75,13 +79,16 @@ int addrspace_init(struct addrspace *as, const struct vm_config *cfg,
 		if (!IS_ALIGNED(c->gpa | c->size, PAGE_SIZE) ||
 		    c->gpa + c->size > stage2_limit()) {
 			pr_error("VM %s: region %#llx+%#llx is not page-aligned or "
-				 "beyond the %llu GiB guest address space", vm_name,
-				 (unsigned long long)c->gpa, (unsigned long long)c->size,
+				 "beyond the %llu GiB guest address space",
+				 vm_name, (unsigned long long)c->gpa,
+				 (unsigned long long)c->size,
 				 (unsigned long long)(stage2_limit() >> 30));
 			goto fail;
 		}
-		*r = (struct as_region){ .gpa = c->gpa, .size = c->size,
-					 .flags = c->flags, .map_type = c->map_type };
+		*r = (struct as_region){ .gpa = c->gpa,
+					 .size = c->size,
+					 .flags = c->flags,
+					 .map_type = c->map_type };
 		if (!region_back(as, r, vm_name))
 			goto fail;
 		as->count++;

@@ -29,7 +29,7 @@ void vm_console_putc(struct vm *vm, char c)
 	if (c != '\r')
 		con->buf[con->len++] = c;
 	if (c != '\n' && con->len == VM_CONSOLE_LINE_MAX - 1)
-		con->buf[con->len++] = '\n';  /* an overlong line is broken */
+		con->buf[con->len++] = '\n'; /* an overlong line is broken */
 	if (con->len && con->buf[con->len - 1] == '\n') {
 		line_print(vm, con);
 		con->len = 0;

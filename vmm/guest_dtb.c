@@ -84,14 +84,15 @@ static uint32_t base_cpu_phandle(const struct fdt *base, unsigned index)
 
 	if (cpus < 0)
 		return 0;
-	for (int node = fdt_next_node(base, cpus, &depth); node >= 0 && depth > 1;
-	     node = fdt_next_node(base, node, &depth)) {
+	for (int node = fdt_next_node(base, cpus, &depth);
+	     node >= 0 && depth > 1; node = fdt_next_node(base, node, &depth)) {
 		const char *name = fdt_node_name(base, node);
 		if (depth != 2 || !name || strncmp(name, "cpu@", 4))
 			continue;
 		if (seen++ != index)
 			continue;
-		if (fdt_get_prop(base, node, "phandle", &p) == FDT_OK && p.len == 4)
+		if (fdt_get_prop(base, node, "phandle", &p) == FDT_OK &&
+		    p.len == 4)
 			return fdt_be32(p.data);
 		return 0;
 	}

@@ -28,10 +28,23 @@ static bool ends_with(const char *s, const char *tail)
 static bool prop_left_out(const char *name)
 {
 	static const char *const names[] = {
-		"phandle", "linux,phandle", "interrupt-parent", "reg",
-		"interrupts", "clocks", "clock-names", "dmas", "dma-names",
-		"resets", "reset-names", "power-domains", "iommus", "msi-parent",
-		"gpios", "interrupts-extended", NULL,
+		"phandle",
+		"linux,phandle",
+		"interrupt-parent",
+		"reg",
+		"interrupts",
+		"clocks",
+		"clock-names",
+		"dmas",
+		"dma-names",
+		"resets",
+		"reset-names",
+		"power-domains",
+		"iommus",
+		"msi-parent",
+		"gpios",
+		"interrupts-extended",
+		NULL,
 	};
 
 	for (int i = 0; names[i]; i++)
@@ -144,18 +157,22 @@ static void write_device(struct fdtw *w, const struct guest_dtb_input *in,
 	if (d->irq_count && fmt && fmt->cells <= 4 &&
 	    in->cfg->interrupt_mode == VMCFG_IRQ_PASSTHROUGH) {
 		for (unsigned i = 0; i < d->irq_count; i++)
-			fmt->encode(d->irq[i], d->irq_flags[i], &irqs[i * fmt->cells]);
-		fdtw_prop_cells(w, "interrupts", irqs, d->irq_count * fmt->cells);
+			fmt->encode(d->irq[i], d->irq_flags[i],
+				    &irqs[i * fmt->cells]);
+		fdtw_prop_cells(w, "interrupts", irqs,
+				d->irq_count * fmt->cells);
 	}
 	if (nclocks) {
 		fdtw_prop_cells(w, "clocks", clocks, nclocks);
-		if (fdt_get_prop(host, d->host_node, "clock-names", &p) == FDT_OK)
+		if (fdt_get_prop(host, d->host_node, "clock-names", &p) ==
+		    FDT_OK)
 			fdtw_prop(w, "clock-names", p.data, p.len);
 	}
 	fdtw_end_node(w);
 }
 
-void guest_dtb_write_passthrough(struct fdtw *w, const struct guest_dtb_input *in)
+void guest_dtb_write_passthrough(struct fdtw *w,
+				 const struct guest_dtb_input *in)
 {
 	struct pt_clocks clk = { 0 };
 	struct fdt host;

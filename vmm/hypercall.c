@@ -29,8 +29,8 @@ static void hypercall_debug(struct vcpu *v, const uint64_t *args)
 		return;
 	if (missed)
 		pr_info("VM %llu: %u debug hypercalls not logged (at most %u a "
-			"second are)", (unsigned long long)vm->id, missed,
-			RATELIMIT_BURST);
+			"second are)",
+			(unsigned long long)vm->id, missed, RATELIMIT_BURST);
 	pr_info("VM %llu vCPU %u: debug hypercall (%#llx, %#llx, %#llx)",
 		(unsigned long long)vm->id, v->id, (unsigned long long)args[0],
 		(unsigned long long)args[1], (unsigned long long)args[2]);

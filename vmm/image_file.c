@@ -6,7 +6,7 @@
 #include <vmm/images.h>
 #include <vmm/vm.h>
 
-#define LOAD_CHUNK (1u << 20)   /* bytes per read into guest memory */
+#define LOAD_CHUNK (1u << 20) /* bytes per read into guest memory */
 
 int image_file_open(struct vm *vm, const char *what, const char *path,
 		    struct image_file *f)
@@ -51,7 +51,8 @@ int image_file_read(struct vm *vm, struct image_file *f, uint64_t offset,
 {
 	if (offset > f->size || len > f->size - offset) {
 		pr_error("VM %s: %s %s: %zu bytes at %llu are past its end "
-			 "(%llu bytes)", vm->name, f->what, f->path, len,
+			 "(%llu bytes)",
+			 vm->name, f->what, f->path, len,
 			 (unsigned long long)offset,
 			 (unsigned long long)f->size);
 		return -1;
@@ -73,7 +74,8 @@ int image_file_load(struct vm *vm, struct image_file *f, gpaddr_t gpa)
 {
 	if (!addrspace_gpa_to_host(&vm->as, gpa, f->size)) {
 		pr_error("VM %s: %s %s (%llu bytes) does not fit in guest RAM "
-			 "at %#llx", vm->name, f->what, f->path,
+			 "at %#llx",
+			 vm->name, f->what, f->path,
 			 (unsigned long long)f->size, (unsigned long long)gpa);
 		return -1;
 	}

@@ -46,7 +46,8 @@ static int image_get(struct vm *vm, const char *what, const char *path,
 		return -1;
 	}
 	b->data = pa_to_ptr(b->pages);
-	if (b->npages && image_file_read(vm, &f, 0, pa_to_ptr(b->pages), f.size)) {
+	if (b->npages &&
+	    image_file_read(vm, &f, 0, pa_to_ptr(b->pages), f.size)) {
 		page_free(b->pages, b->npages);
 		return -1;
 	}
@@ -64,7 +65,8 @@ static int image_load_one(struct vm *vm, const char *what, const char *path,
 {
 	struct image_file f;
 
-	if (image_file_open(vm, what, path, &f) || image_file_load(vm, &f, addr))
+	if (image_file_open(vm, what, path, &f) ||
+	    image_file_load(vm, &f, addr))
 		return -1;
 	pr_debug("VM %s: %s %s loaded at %#llx (%llu bytes)", vm->name, what,
 		 path, (unsigned long long)addr, (unsigned long long)f.size);

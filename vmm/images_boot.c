@@ -30,8 +30,8 @@
 #include <vmm/kernel_image.h>
 #include <vmm/vm.h>
 
-#define MIB (1ull << 20)
-#define DTB_SLACK (64 * 1024)   /* room for what a rewrite adds */
+#define MIB       (1ull << 20)
+#define DTB_SLACK (64 * 1024) /* room for what a rewrite adds */
 
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -43,8 +43,8 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 static const char *arch_formats(char *buf, size_t n)
 {
 	static const enum kimage_format order[] = {
-		KIMAGE_ARM64, KIMAGE_RISCV64, KIMAGE_BZIMAGE, KIMAGE_MULTIBOOT,
-		KIMAGE_RAW,
+		KIMAGE_ARM64,     KIMAGE_RISCV64, KIMAGE_BZIMAGE,
+		KIMAGE_MULTIBOOT, KIMAGE_RAW,
 	};
 	const size_t count = sizeof(order) / sizeof(order[0]);
 	unsigned left = 0;
@@ -60,7 +60,9 @@ static const char *arch_formats(char *buf, size_t n)
 			continue;
 		left--;
 		int w = snprintf(buf + used, n - used, "%s%s",
-				 !used ? "" : left ? ", " : " or ",
+				 !used ? "" :
+				 left  ? ", " :
+					 " or ",
 				 kimage_describe(&k, one, sizeof(one)));
 		used += w > 0 ? (size_t)w : 0;
 	}
@@ -69,10 +71,10 @@ static const char *arch_formats(char *buf, size_t n)
 
 /* The kernel's format and layout as its header and boot_protocol say;
  * -1 after logging why when the VM cannot boot it. */
-static int kernel_identify(struct vm *vm, const char *path,
-			   const uint8_t *data, uint64_t size, struct kimage *k)
+static int kernel_identify(struct vm *vm, const char *path, const uint8_t *data,
+			   uint64_t size, struct kimage *k)
 {
-	char what[64], can[160];
+	char what[64];
 	int err;
 
 	switch (vmcfg_boot_protocol(vm->cfg)) {
@@ -82,11 +84,12 @@ static int kernel_identify(struct vm *vm, const char *path,
 			break;
 		kimage_parse(data, (size_t)size, k);
 		pr_error("VM %s: kernel %s is %s with no Multiboot header, which "
-			 "kernel.boot_protocol \"multiboot\" needs", vm->name, path,
+			 "kernel.boot_protocol \"multiboot\" needs",
+			 vm->name, path,
 			 kimage_describe(k, what, sizeof(what)));
 		return -1;
 	case VMCFG_BOOT_UEFI:
-		kimage_raw(size, k);   /* the firmware reads the file */
+		kimage_raw(size, k); /* the firmware reads the file */
 		err = KIMAGE_OK;
 		break;
 	default:
@@ -94,9 +97,10 @@ static int kernel_identify(struct vm *vm, const char *path,
 		break;
 	}
 	if (!(vm_arch_boot.kernel_formats >> k->format & 1)) {
+		char can[160];
 		pr_error("VM %s: kernel %s is %s; %s boots %s", vm->name, path,
-			 kimage_describe(k, what, sizeof(what)), vm_arch_boot.arch,
-			 arch_formats(can, sizeof(can)));
+			 kimage_describe(k, what, sizeof(what)),
+			 vm_arch_boot.arch, arch_formats(can, sizeof(can)));
 		return -1;
 	}
 	if (err)
@@ -106,29 +110,34 @@ static int kernel_identify(struct vm *vm, const char *path,
 }
 
 /* Where the header lets the kernel go, for the messages. */
-static const char *kernel_rule(const struct kimage *k, uint64_t hint,
-			       char *buf, size_t n)
+static const char *kernel_rule(const struct kimage *k, uint64_t hint, char *buf,
+			       size_t n)
 {
 	unsigned long long h = hint;
 
 	if (k->format == KIMAGE_ARM64)
-		snprintf(buf, n, "text_offset %#llx past a 2 MiB boundary at or "
+		snprintf(buf, n,
+			 "text_offset %#llx past a 2 MiB boundary at or "
 			 "above kernel_load_addr %#llx",
 			 (unsigned long long)k->align_offset, h);
 	else if (k->format == KIMAGE_BZIMAGE && k->fixed)
 		snprintf(buf, n, "at pref_address %#llx: not relocatable",
 			 (unsigned long long)k->fixed_at);
 	else if (k->format == KIMAGE_BZIMAGE)
-		snprintf(buf, n, "a multiple of kernel_alignment %#llx at or "
+		snprintf(buf, n,
+			 "a multiple of kernel_alignment %#llx at or "
 			 "above kernel_load_addr %#llx and pref_address %#llx",
 			 (unsigned long long)k->align, h,
 			 (unsigned long long)k->min_load);
 	else if (k->format == KIMAGE_MULTIBOOT)
-		snprintf(buf, n, "at load_addr %#llx, as its Multiboot header says",
+		snprintf(buf, n,
+			 "at load_addr %#llx, as its Multiboot header says",
 			 (unsigned long long)k->fixed_at);
 	else
-		snprintf(buf, n, "a %#llx boundary at or above kernel_load_addr "
-			 "%#llx", (unsigned long long)k->align, h);
+		snprintf(buf, n,
+			 "a %#llx boundary at or above kernel_load_addr "
+			 "%#llx",
+			 (unsigned long long)k->align, h);
 	return buf;
 }
 
@@ -143,20 +152,23 @@ static void kernel_report(struct vm *vm, const char *path,
 		[KIMAGE_MULTIBOOT] = "Multiboot kernel",
 	};
 	const struct vm_config *c = vm->cfg;
-	char what[64], rule[160];
 
-	if (load != c->kernel_load_addr)
+	if (load != c->kernel_load_addr) {
+		char rule[160];
 		pr_warn("VM %s: kernel %s: kernel_load_addr %#llx is not where its "
-			"header lets it go (%s); loaded at %#llx", vm->name, path,
-			(unsigned long long)c->kernel_load_addr,
+			"header lets it go (%s); loaded at %#llx",
+			vm->name, path, (unsigned long long)c->kernel_load_addr,
 			kernel_rule(k, c->kernel_load_addr, rule, sizeof(rule)),
 			(unsigned long long)load);
-	if (c->entry_point != vm->boot.entry)
+	}
+	if (c->entry_point != vm->boot.entry) {
+		char what[64];
 		pr_warn("VM %s: kernel %s is %s: entered at %#llx as its header "
-			"says, not at entry_point %#llx", vm->name, path,
-			kimage_describe(k, what, sizeof(what)),
+			"says, not at entry_point %#llx",
+			vm->name, path, kimage_describe(k, what, sizeof(what)),
 			(unsigned long long)vm->boot.entry,
 			(unsigned long long)c->entry_point);
+	}
 	pr_info("VM %s: %s %s at %#llx (%llu KiB of guest RAM), entered at %#llx",
 		vm->name, kind[k->format], path, (unsigned long long)load,
 		(unsigned long long)k->mem_size >> 10,
@@ -177,13 +189,16 @@ static int kernel_place(struct vm *vm, const char *path, const uint8_t *data,
 		dst = addrspace_gpa_to_host(&vm->as, load, k->mem_size);
 	if (!dst && k->format == KIMAGE_RAW)
 		pr_error("VM %s: kernel %s (%llu bytes) does not fit in guest RAM "
-			 "at %#llx", vm->name, path, (unsigned long long)k->mem_size,
+			 "at %#llx",
+			 vm->name, path, (unsigned long long)k->mem_size,
 			 (unsigned long long)load);
 	else if (!dst)
 		pr_error("VM %s: kernel %s needs %llu bytes of guest RAM at %#llx "
-			 "(%s); the VM's memory does not have them", vm->name, path,
-			 (unsigned long long)k->mem_size, (unsigned long long)load,
-			 kernel_rule(k, c->kernel_load_addr, rule, sizeof(rule)));
+			 "(%s); the VM's memory does not have them",
+			 vm->name, path, (unsigned long long)k->mem_size,
+			 (unsigned long long)load,
+			 kernel_rule(k, c->kernel_load_addr, rule,
+				     sizeof(rule)));
 	if (!dst)
 		return -1;
 	if (k->load_size)
@@ -215,14 +230,17 @@ int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
 
 	if (ranges_overlap(at, size, vm->boot.kernel, vm->boot.kernel_size)) {
 		pr_error("VM %s: ramdisk %s at %#llx+%#llx overlaps the kernel at "
-			 "%#llx+%#llx", vm->name, path, (unsigned long long)at,
-			 (unsigned long long)size, (unsigned long long)vm->boot.kernel,
+			 "%#llx+%#llx",
+			 vm->name, path, (unsigned long long)at,
+			 (unsigned long long)size,
+			 (unsigned long long)vm->boot.kernel,
 			 (unsigned long long)vm->boot.kernel_size);
 		return -1;
 	}
 	if (!vm_write_guest(vm, at, data, size)) {
 		pr_error("VM %s: ramdisk %s (%llu bytes) does not fit in guest RAM "
-			 "at %#llx", vm->name, path, (unsigned long long)size,
+			 "at %#llx",
+			 vm->name, path, (unsigned long long)size,
 			 (unsigned long long)at);
 		return -1;
 	}
@@ -246,11 +264,13 @@ static gpaddr_t dtb_address(const struct vm_config *c, uint64_t size)
 			continue;
 		if (!first)
 			first = r;
-		if (end >= 2 * MIB && (end & ~(2 * MIB - 1)) - 2 * MIB >= r->gpa)
+		if (end >= 2 * MIB &&
+		    (end & ~(2 * MIB - 1)) - 2 * MIB >= r->gpa)
 			return (end & ~(2 * MIB - 1)) - 2 * MIB;
 	}
 	size = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-	return first && first->size >= size ? first->gpa + first->size - size : 0;
+	return first && first->size >= size ? first->gpa + first->size - size :
+					      0;
 }
 
 /* Checks that the DTB at 'at' (size bytes) is RAM and clear of the
@@ -263,18 +283,21 @@ static bool dtb_place_ok(struct vm *vm, gpaddr_t at, uint64_t size)
 		clash = "is not 8-byte aligned";
 	else if (!addrspace_gpa_to_host(&vm->as, at, size))
 		clash = "is not guest RAM";
-	else if (ranges_overlap(at, size, vm->boot.kernel, vm->boot.kernel_size))
+	else if (ranges_overlap(at, size, vm->boot.kernel,
+				vm->boot.kernel_size))
 		clash = "overlaps the kernel";
-	else if (ranges_overlap(at, size, vm->boot.initrd, vm->boot.initrd_size))
+	else if (ranges_overlap(at, size, vm->boot.initrd,
+				vm->boot.initrd_size))
 		clash = "overlaps the ramdisk";
 	if (clash)
 		pr_error("VM %s: device tree at %#llx+%#llx %s", vm->name,
-			 (unsigned long long)at, (unsigned long long)size, clash);
+			 (unsigned long long)at, (unsigned long long)size,
+			 clash);
 	return !clash;
 }
 
-int images_write_dtb(struct vm *vm, const char *user_path,
-		     const uint8_t *user, uint64_t user_size)
+int images_write_dtb(struct vm *vm, const char *user_path, const uint8_t *user,
+		     uint64_t user_size)
 {
 	const struct vm_config *c = vm->cfg;
 	struct guest_dtb_input in = {
@@ -290,7 +313,7 @@ int images_write_dtb(struct vm *vm, const char *user_path,
 
 	if (!in.plat) {
 		vm->boot.arg = c->has_dtb_load_addr ? c->dtb_load_addr : 0;
-		return 0;   /* this arch boots its guests without a DTB */
+		return 0; /* this arch boots its guests without a DTB */
 	}
 	if (!vm->boot.initrd_size)
 		in.initrd_end = in.initrd_start = 0;
@@ -316,7 +339,8 @@ int images_write_dtb(struct vm *vm, const char *user_path,
 		vm_write_guest(vm, at, pa_to_ptr(buf), (size_t)size);
 		vm->boot.arg = at;
 		pr_info("VM %s: device tree (%s, %d bytes) at %#llx", vm->name,
-			user ? user_path : "generated", size, (unsigned long long)at);
+			user ? user_path : "generated", size,
+			(unsigned long long)at);
 		ret = 0;
 	}
 	page_free(buf, pages);

@@ -93,7 +93,8 @@ const char *kimage_describe(const struct kimage *k, char *buf, size_t n)
 {
 	const char *name = kimage_format_name(k->format);
 	const char *article = (unsigned)k->format < KIMAGE_FORMAT_COUNT ?
-			      kimage_formats[k->format].article : "an";
+				      kimage_formats[k->format].article :
+				      "an";
 
 	if (k->format == KIMAGE_BZIMAGE && k->h.bz.version)
 		snprintf(buf, n, "%s %s (boot protocol %u.%u)", article, name,
@@ -221,8 +222,9 @@ static int kimage_bzimage(const uint8_t *buf, size_t size, struct kimage *out)
 		return KIMAGE_BZ_BAD_SYSSIZE;
 	if (code > rest)
 		code = rest;
-	if (bz->relocatable && (!bz->kernel_alignment ||
-	    (bz->kernel_alignment & (bz->kernel_alignment - 1))))
+	if (bz->relocatable &&
+	    (!bz->kernel_alignment ||
+	     (bz->kernel_alignment & (bz->kernel_alignment - 1))))
 		return KIMAGE_BZ_BAD_ALIGN;
 	if (bz->init_size < code)
 		return KIMAGE_BZ_BAD_INIT_SIZE;
@@ -245,6 +247,7 @@ static int64_t kimage_mb_find(const uint8_t *buf, size_t size, bool *bad)
 	size_t end = size < KIMAGE_MB_SEARCH ? size : KIMAGE_MB_SEARCH;
 
 	*bad = false;
+	/* cppcheck-suppress knownConditionTrueFalse ; end depends on size */
 	for (size_t off = 0; off + 12 <= end; off += 4) {
 		if (le(buf + off, 4) != KIMAGE_MB_MAGIC)
 			continue;
@@ -270,12 +273,11 @@ static int kimage_mb_layout(const struct kimage_multiboot *mb, size_t size,
 		return KIMAGE_MB_BAD_HEADER_ADDR;
 	out->file_offset = mb->header_offset - lead;
 	out->load_size = mb->load_end_addr ?
-		(uint64_t)mb->load_end_addr - mb->load_addr :
-		size - out->file_offset;
+				 (uint64_t)mb->load_end_addr - mb->load_addr :
+				 size - out->file_offset;
 	end = (uint64_t)mb->load_addr + out->load_size;
 	if ((mb->load_end_addr && mb->load_end_addr < mb->load_addr) ||
-	    end > GIB4 ||
-	    out->load_size < lead + 32 ||
+	    end > GIB4 || out->load_size < lead + 32 ||
 	    out->file_offset + out->load_size > size)
 		return KIMAGE_MB_BAD_LOAD_END;
 	if (mb->bss_end_addr && mb->bss_end_addr < end)
@@ -283,7 +285,8 @@ static int kimage_mb_layout(const struct kimage_multiboot *mb, size_t size,
 	if (mb->entry_addr < mb->load_addr || mb->entry_addr >= end)
 		return KIMAGE_MB_BAD_ENTRY;
 	out->mem_size = mb->bss_end_addr ?
-		(uint64_t)mb->bss_end_addr - mb->load_addr : out->load_size;
+				(uint64_t)mb->bss_end_addr - mb->load_addr :
+				out->load_size;
 	out->zero_size = out->mem_size - out->load_size;
 	out->fixed = true;
 	out->fixed_at = mb->load_addr;
@@ -334,8 +337,8 @@ int kimage_parse_multiboot(const void *buf, size_t size, struct kimage *out)
 int kimage_parse(const void *buf, size_t size, struct kimage *out)
 {
 	const uint8_t *b = buf;
-	uint32_t magic = size >= LINUX_IMAGE_HEADER_SIZE ?
-			 (uint32_t)le(b + 0x38, 4) : 0;
+	uint32_t magic =
+		size >= LINUX_IMAGE_HEADER_SIZE ? (uint32_t)le(b + 0x38, 4) : 0;
 	int err;
 
 	kimage_raw(size, out);
@@ -365,8 +368,8 @@ int kimage_place(const struct kimage *k, uint64_t hint, uint64_t *load)
 
 	if (!k->fixed) {
 		uint64_t from = hint > k->min_load ? hint : k->min_load;
-		uint64_t base = from >= k->align_offset ?
-				from - k->align_offset : 0;
+		uint64_t base =
+			from >= k->align_offset ? from - k->align_offset : 0;
 		if (base > UINT64_MAX - (k->align - 1))
 			return KIMAGE_NO_ROOM;
 		base = (base + k->align - 1) & ~(k->align - 1);

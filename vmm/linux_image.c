@@ -13,8 +13,10 @@ static uint64_t le64(const uint8_t *p)
 const char *linux_image_strerror(int err)
 {
 	switch (err) {
-	case LINUX_IMAGE_OK: return "no error";
-	case LINUX_IMAGE_NOT_IMAGE: return "not an arm64 Linux Image (no magic)";
+	case LINUX_IMAGE_OK:
+		return "no error";
+	case LINUX_IMAGE_NOT_IMAGE:
+		return "not an arm64 Linux Image (no magic)";
 	case LINUX_IMAGE_BAD_OFFSET:
 		return "text_offset is not 4 KiB aligned below 2 MiB";
 	case LINUX_IMAGE_BAD_SIZE:

@@ -11,7 +11,7 @@
 #include <vmm/vmm.h>
 
 static unsigned vms_alive;
-static size_t mm_before_vms;     /* memory in use before the first VM */
+static size_t mm_before_vms; /* memory in use before the first VM */
 static spinlock_t vmm_lock = SPINLOCK_INIT;
 
 static void config_report(void *ctx, const struct vmcfg_diag *d)
@@ -19,7 +19,8 @@ static void config_report(void *ctx, const struct vmcfg_diag *d)
 	(void)ctx;
 	log_printf(d->severity == VMCFG_SEV_ERROR ? LOG_ERROR : LOG_WARN,
 		   "%s:%u:%u: %s: %s", d->file, d->line, d->col,
-		   d->severity == VMCFG_SEV_ERROR ? "error" : "warning", d->msg);
+		   d->severity == VMCFG_SEV_ERROR ? "error" : "warning",
+		   d->msg);
 }
 
 static struct vm_config *config_load(const struct embedded_file *f)
@@ -29,8 +30,9 @@ static struct vm_config *config_load(const struct embedded_file *f)
 	int err = -1;
 
 	if (cfg && arena)
-		err = vmcfg_parse(f->name, (const char *)f->data, f->size, arena,
-				  VMCFG_ARENA_SIZE, cfg, config_report, NULL);
+		err = vmcfg_parse(f->name, (const char *)f->data, f->size,
+				  arena, VMCFG_ARENA_SIZE, cfg, config_report,
+				  NULL);
 	kfree(arena);
 	if (err) {
 		pr_error("%s: VM not created", f->name);
@@ -65,8 +67,8 @@ void vmm_vm_stopped(void)
  * serve the next ones too. */
 static uint64_t vm_own_memory(const struct vm *vm, size_t free_before)
 {
-	uint64_t used = (uint64_t)(free_before - page_alloc_free_count()) *
-			PAGE_SIZE;
+	uint64_t used =
+		(uint64_t)(free_before - page_alloc_free_count()) * PAGE_SIZE;
 
 	for (unsigned i = 0; i < vm->as.count; i++)
 		if (vm->as.regions[i].owned)
@@ -101,9 +103,11 @@ void vmm_main(void)
 			continue;
 		}
 		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx, %llu KiB of cvisor "
-			"memory beyond guest RAM", (unsigned long long)vm->id,
-			vm->name, vm->vcpu_count, (unsigned long long)vm->boot.entry,
-			(unsigned long long)(vm_own_memory(vm, free_before) / 1024));
+			"memory beyond guest RAM",
+			(unsigned long long)vm->id, vm->name, vm->vcpu_count,
+			(unsigned long long)vm->boot.entry,
+			(unsigned long long)(vm_own_memory(vm, free_before) /
+					     1024));
 		vms[n++] = vm;
 	}
 	if (!n) {

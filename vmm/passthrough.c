@@ -22,7 +22,8 @@ static const char *guest_range_user(struct vm *vm, gpaddr_t gpa, uint64_t size)
 			     vm->as.regions[i].size))
 			return "its memory";
 	for (unsigned i = 0; i < vm->mmio.count; i++)
-		if (overlaps(gpa, size, vm->mmio.dev[i].base, vm->mmio.dev[i].size))
+		if (overlaps(gpa, size, vm->mmio.dev[i].base,
+			     vm->mmio.dev[i].size))
 			return vm->mmio.dev[i].name;
 	return NULL;
 }
@@ -34,8 +35,9 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 
 	if (!IS_ALIGNED(r->gpa | r->hpa | r->size, PAGE_SIZE)) {
 		pr_error("VM %s: passthrough %s at %#llx+%#llx is not page-aligned: "
-			 "the guest would reach the registers next to it", vm->name,
-			 dev, (unsigned long long)r->hpa, (unsigned long long)r->size);
+			 "the guest would reach the registers next to it",
+			 vm->name, dev, (unsigned long long)r->hpa,
+			 (unsigned long long)r->size);
 		return -1;
 	}
 	if ((user = guest_range_user(vm, r->gpa, r->size))) {
@@ -46,10 +48,12 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 	}
 	if (hostres_claim(r->hpa, r->size, vm, vm->name, &other)) {
 		pr_error("VM %s: passthrough %s at %#llx+%#llx: %s%s", vm->name,
-			 dev, (unsigned long long)r->hpa, (unsigned long long)r->size,
+			 dev, (unsigned long long)r->hpa,
+			 (unsigned long long)r->size,
 			 !other.what ? "too many host ranges are given away" :
-			 other.owner == HOSTRES_CVISOR ? "the host range is " :
-			 "the host range is given to VM ",
+			 other.owner == HOSTRES_CVISOR ?
+				       "the host range is " :
+				       "the host range is given to VM ",
 			 other.what ? other.what : "");
 		return -1;
 	}
@@ -58,8 +62,9 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 	if (err) {
 		pr_error("VM %s: cannot map passthrough %s at guest %#llx: %s",
 			 vm->name, dev, (unsigned long long)r->gpa,
-			 err == -2 ? "the guest already has something there" :
-			 "out of memory or beyond the guest address space");
+			 err == -2 ?
+				 "the guest already has something there" :
+				 "out of memory or beyond the guest address space");
 		return -1;
 	}
 	return 0;
@@ -69,23 +74,26 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
  * range; then, on a line of its own (log lines are short), how to accept
  * it: 'optin' is the name to list, NULL for passthrough_addresses. */
 static void pt_dma_refuse(struct vm *vm, const char *dev,
-			  const struct ptdev_region *r, const struct ptdev_dma *d,
-			  const char *optin)
+			  const struct ptdev_region *r,
+			  const struct ptdev_dma *d, const char *optin)
 {
 	pr_error("VM %s: passthrough %s at %#llx+%#llx: %s (%s) %s %#llx+%#llx%s "
-		 "can do DMA and cvisor has no IOMMU; refused", vm->name, dev,
-		 (unsigned long long)r->hpa, (unsigned long long)r->size,
-		 d->path, d->why, d->window ? "has a window at" : "at",
+		 "can do DMA and cvisor has no IOMMU; refused",
+		 vm->name, dev, (unsigned long long)r->hpa,
+		 (unsigned long long)r->size, d->path, d->why,
+		 d->window ? "has a window at" : "at",
 		 (unsigned long long)d->base, (unsigned long long)d->size,
 		 d->window ? " onto devices that" : "");
 	if (optin)
 		pr_error("VM %s: to give it all the same (the VM could then "
 			 "write any memory), list \"%s\" in "
-			 "devices.dma_passthrough", vm->name, optin);
+			 "devices.dma_passthrough",
+			 vm->name, optin);
 	else
 		pr_error("VM %s: to give it all the same, make it a "
 			 "passthrough_devices entry and list that in "
-			 "devices.dma_passthrough", vm->name);
+			 "devices.dma_passthrough",
+			 vm->name);
 }
 
 /* A host device that can do DMA in the range of passthrough 'dev' is
@@ -105,7 +113,8 @@ static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
 	}
 	pr_warn("VM %s: passthrough %s: %s (%s) can do DMA; given as "
 		"devices.dma_passthrough asks: the VM can write any memory, "
-		"cvisor's included", vm->name, dev, d.path, d.why);
+		"cvisor's included",
+		vm->name, dev, d.path, d.why);
 	return 0;
 }
 
@@ -115,16 +124,18 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 
 	if (vm->cfg->interrupt_mode != VMCFG_IRQ_PASSTHROUGH) {
 		pr_warn("VM %s: passthrough %s: interrupt %u is not forwarded "
-			"(interrupt_mode is not \"passthrough\")", vm->name, dev, irq);
+			"(interrupt_mode is not \"passthrough\")",
+			vm->name, dev, irq);
 		return 0;
 	}
 	/* The guest sees the host's number: the guest DTB copies the host
 	 * node's interrupts, and configs name one number. */
 	err = vm_arch_passthrough_irq(vm, irq, irq);
 	if (err)
-		pr_error("VM %s: passthrough %s: host interrupt %u %s", vm->name,
-			 dev, irq, err == -2 ? "is already used by cvisor or another VM" :
-			 "is not one a VM can be given");
+		pr_error("VM %s: passthrough %s: host interrupt %u %s",
+			 vm->name, dev, irq,
+			 err == -2 ? "is already used by cvisor or another VM" :
+				     "is not one a VM can be given");
 	return err ? -1 : 0;
 }
 
@@ -148,8 +159,9 @@ int passthrough_init(struct vm *vm)
 			return -1;
 		}
 		for (unsigned r = 0; r < d.reg_count; r++)
-			if (pt_dma(vm, have_host ? &host : NULL, d.name, &d.reg[r],
-				   d.name, cfg->pt_devices[i].allow_dma))
+			if (pt_dma(vm, have_host ? &host : NULL, d.name,
+				   &d.reg[r], d.name,
+				   cfg->pt_devices[i].allow_dma))
 				return -1;
 		for (unsigned r = 0; r < d.reg_count; r++)
 			if (pt_map(vm, d.name, &d.reg[r]))
@@ -162,14 +174,17 @@ int passthrough_init(struct vm *vm)
 			(unsigned long long)d.reg[0].size,
 			(unsigned long long)d.reg[0].gpa,
 			d.reg_count > 1 ? " (and more ranges)" : "",
-			d.irq_count && cfg->interrupt_mode == VMCFG_IRQ_PASSTHROUGH ?
-			", its interrupts forwarded" : "");
+			d.irq_count && cfg->interrupt_mode ==
+						VMCFG_IRQ_PASSTHROUGH ?
+				", its interrupts forwarded" :
+				"");
 	}
 	for (unsigned i = 0; i < cfg->pt_address_count; i++) {
 		const struct vmcfg_pt_address *a = &cfg->pt_addresses[i];
 		struct ptdev_region r = { a->gpa, a->gpa, a->length };
 		if (pt_dma(vm, have_host ? &host : NULL, "address", &r, NULL,
-			   false) || pt_map(vm, "address", &r))
+			   false) ||
+		    pt_map(vm, "address", &r))
 			return -1;
 	}
 	return 0;

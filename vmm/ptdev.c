@@ -145,8 +145,8 @@ static int node_at(const struct fdt *f, uint64_t hpa)
 	for (int node = fdt_next_node(f, 0, &depth); node >= 0 && depth > 0;
 	     node = fdt_next_node(f, node, &depth)) {
 		if (depth == 1 && fdt_get_prop(f, node, "reg", &p) == FDT_OK &&
-		    p.len >= (ac + sc) * 4 && fdt_prop_cells(&p, 0, ac, &base) &&
-		    base == hpa)
+		    p.len >= (ac + sc) * 4 &&
+		    fdt_prop_cells(&p, 0, ac, &base) && base == hpa)
 			return node;
 	}
 	return -1;

@@ -15,7 +15,7 @@
  * or give one that these name more plainly. The GIC ITS reads and writes
  * the tables and command queue its driver points it at. */
 static const char *const dma_compatibles[] = {
-	"virtio,mmio", "qemu,fw-cfg-mmio", "arm,gic-v3-its",
+	"virtio,mmio",           "qemu,fw-cfg-mmio",     "arm,gic-v3-its",
 	"pci-host-ecam-generic", "pci-host-cam-generic", NULL,
 };
 
@@ -23,20 +23,21 @@ static const char *const dma_compatibles[] = {
  * an IOMMU, address translation, MSI writes) or that they are a DMA
  * engine other devices use. */
 static const char *const dma_props[] = {
-	"dma-coherent", "dma-noncoherent", "iommus", "iommu-map", "dma-ranges",
-	"msi-parent", "msi-map", "#dma-cells", NULL,
+	"dma-coherent", "dma-noncoherent", "iommus",
+	"iommu-map",    "dma-ranges",      "msi-parent",
+	"msi-map",      "#dma-cells",      NULL,
 };
 
 /* One node on the path from the root to where the walk is. */
 struct dma_level {
 	int node;
-	uint32_t ac, sc;            /* its #address-cells and #size-cells */
+	uint32_t ac, sc; /* its #address-cells and #size-cells */
 };
 
 struct dma_walk {
 	const struct fdt *f;
-	uint64_t hpa, size;         /* the range asked about */
-	int depth;                  /* of the node looked at */
+	uint64_t hpa, size; /* the range asked about */
+	int depth;          /* of the node looked at */
 	struct dma_level up[DMA_MAX_DEPTH];
 	struct ptdev_dma *out;
 };
@@ -53,8 +54,8 @@ static uint32_t dma_prop_u32(const struct fdt *f, int node, const char *name,
 
 /* 'addr' through one non-empty "ranges" (child address 'cac' cells,
  * parent 'pac', size 'sc'); false when no entry covers it. */
-static bool dma_range_map(const struct fdt_prop *p, uint32_t cac,
-			  uint32_t pac, uint32_t sc, uint64_t *addr)
+static bool dma_range_map(const struct fdt_prop *p, uint32_t cac, uint32_t pac,
+			  uint32_t sc, uint64_t *addr)
 {
 	unsigned stride = cac + pac + sc;
 	uint64_t child, parent, len;
@@ -85,8 +86,8 @@ static bool dma_translate(const struct dma_walk *w, int d, uint64_t *addr)
 
 		if (fdt_get_prop(w->f, bus->node, "ranges", &p) != FDT_OK)
 			return false;
-		if (p.len && !dma_range_map(&p, bus->ac, w->up[d - 1].ac,
-					    bus->sc, addr))
+		if (p.len &&
+		    !dma_range_map(&p, bus->ac, w->up[d - 1].ac, bus->sc, addr))
 			return false;
 	}
 	return true;
@@ -219,15 +220,18 @@ bool ptdev_dma_find(const struct fdt *host, uint64_t hpa, uint64_t size,
 
 	if (!host || !size)
 		return false;
-	w.up[0] = (struct dma_level){ 0, dma_prop_u32(host, 0, "#address-cells", 2),
-				      dma_prop_u32(host, 0, "#size-cells", 1) };
+	w.up[0] =
+		(struct dma_level){ 0,
+				    dma_prop_u32(host, 0, "#address-cells", 2),
+				    dma_prop_u32(host, 0, "#size-cells", 1) };
 	for (int node = fdt_next_node(host, 0, &depth); node >= 0 && depth > 0;
 	     node = fdt_next_node(host, node, &depth)) {
 		if (depth >= DMA_MAX_DEPTH)
 			continue;
 		w.depth = depth;
 		w.up[depth] = (struct dma_level){
-			node, dma_prop_u32(host, node, "#address-cells", 2),
+			node,
+			dma_prop_u32(host, node, "#address-cells", 2),
 			dma_prop_u32(host, node, "#size-cells", 1),
 		};
 		if (dma_node(&w, node))

@@ -16,7 +16,8 @@ void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 	enum log_level lvl = vm->bad_access_reports < 8 ? LOG_WARN : LOG_DEBUG;
 	vm->bad_access_reports++;
 	if (lvl <= log_max_level)
-		log_printf(lvl, "VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): "
+		log_printf(lvl,
+			   "VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): "
 			   "no memory or device there; abort injected",
 			   (unsigned long long)vm->id, v->id,
 			   e->mmio.write ? "write" : "read", e->mmio.width,
@@ -30,7 +31,8 @@ void vcpu_pio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 	if (!e->mmio.write)
 		e->mmio.data = ~0ull >> (64 - 8 * e->mmio.width);
 	pr_debug("VM %llu vCPU %u: %s of %u bytes at port %#llx (pc %#llx): "
-		 "no device there", (unsigned long long)v->vm->id, v->id,
+		 "no device there",
+		 (unsigned long long)v->vm->id, v->id,
 		 e->mmio.write ? "write" : "read", e->mmio.width,
 		 (unsigned long long)e->mmio.addr,
 		 (unsigned long long)vcpu_arch_pc(v));
@@ -41,14 +43,15 @@ void vcpu_kick(struct vcpu *v)
 	struct task *t = v->task;
 
 	if (!t || t == sched_current())
-		return;               /* it will look before it enters */
-	sched_wake(t);                /* if it waits for an interrupt */
+		return; /* it will look before it enters */
+	sched_wake(t);  /* if it waits for an interrupt */
 	/* In the guest on another pCPU, an IPI makes it exit and look.
 	 * Loaded there but out of the guest, it looks before it enters
 	 * (this fence pairs with vcpu_arch_load's); not loaded, it looks
 	 * when it is. No IPI otherwise: whatever runs there is left alone. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (v->pcpu != this_cpu_id() && READ_ONCE(percpu_data[v->pcpu].vmm) == v)
+	if (v->pcpu != this_cpu_id() &&
+	    READ_ONCE(percpu_data[v->pcpu].vmm) == v)
 		hal_irqchip_send_ipi(v->pcpu);
 }
 
@@ -62,7 +65,8 @@ static void vcpu_wait_for_irq(struct vcpu *v)
 	vcpu_arch_load(v);
 }
 
-static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v, const struct vcpu_exit *e)
+static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v,
+				       const struct vcpu_exit *e)
 {
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, e->cpu_on.target);
 
@@ -70,7 +74,8 @@ static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v, const struct vcpu_exit *e
 		return VCPU_ON_NO_SUCH_CPU;
 	/* An entry point outside the VM's RAM could only fault forever. */
 	if ((e->cpu_on.entry & (VCPU_ENTRY_ALIGN - 1)) ||
-	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry, VCPU_ENTRY_ALIGN)) {
+	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry,
+				   VCPU_ENTRY_ALIGN)) {
 		pr_debug("VM %llu vCPU %u: CPU_ON entry %#llx is not in its RAM",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)e->cpu_on.entry);
@@ -178,7 +183,7 @@ void vcpu_task_main(void *arg)
 	 * off (CPU_OFF, a reboot) or the VM stops. */
 	do {
 		vcpu_arch_reset(v, v->boot_entry, v->boot_arg);
-			vcpu_arch_load(v);
+		vcpu_arch_load(v);
 		while (READ_ONCE(v->state) == VCPU_ON) {
 			vcpu_arch_run(v, &e);
 			if (!vcpu_handle_exit(v, &e))

@@ -30,7 +30,8 @@ static int vm_create_vcpus(struct vm *vm)
 		int pcpu = vm_pick_pcpu(vm->cfg, i);
 		if (pcpu < 0) {
 			pr_error("VM %s: vCPU %u names a physical CPU this machine "
-				 "does not have", vm->name, i);
+				 "does not have",
+				 vm->name, i);
 			return -1;
 		}
 		struct vcpu *v = kzalloc(sizeof(*v));
@@ -151,7 +152,8 @@ enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
 		v->boot_arg = context;
 		v->state = VCPU_ON;
 		if (!v->task) {
-			v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
+			v->task = task_create(vm->name, v->pcpu, vcpu_task_main,
+					      v);
 			if (v->task) {
 				vm->vcpus_running++;
 				v->parked = false;
@@ -175,7 +177,7 @@ static void vm_park_others(struct vm *vm, const struct vcpu *keep)
 		if (v == keep || v->state != VCPU_ON)
 			continue;
 		v->state = VCPU_OFF;
-		sched_wake(v->task);        /* if it waits for an interrupt */
+		sched_wake(v->task); /* if it waits for an interrupt */
 		if (v->pcpu != this_cpu_id())
 			hal_irqchip_send_ipi(v->pcpu);
 	}
@@ -210,7 +212,7 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 	 * other pCPUs only time (the relax is a spin-wait hint). */
 	while (!vm_others_parked(vm, caller)) {
 		if (READ_ONCE(vm->state) != VM_RESETTING)
-			return;             /* shut down meanwhile */
+			return; /* shut down meanwhile */
 		sched_yield();
 		hal_cpu_relax();
 	}
@@ -236,7 +238,8 @@ void vm_shutdown(struct vm *vm, const char *why)
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING) {
 		vm->state = VM_STOPPING;
-		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name, why);
+		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name,
+			why);
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];
@@ -259,8 +262,9 @@ static void vm_report_preemptions(const struct vm *vm)
 		if (!v->preempted)
 			continue;
 		pr_info("VM %llu (%s) vCPU %u: preempted %llu times, after "
-			"running at least %llu us", (unsigned long long)vm->id,
-			vm->name, i, (unsigned long long)v->preempted,
+			"running at least %llu us",
+			(unsigned long long)vm->id, vm->name, i,
+			(unsigned long long)v->preempted,
 			(unsigned long long)v->shortest_run / 1000);
 	}
 }

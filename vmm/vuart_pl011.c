@@ -33,7 +33,7 @@
 #include <vmm/vm.h>
 
 #define UART_DR    0x000
-#define UART_RSR   0x004      /* read: receive status; write: ECR */
+#define UART_RSR   0x004 /* read: receive status; write: ECR */
 #define UART_FR    0x018
 #define UART_ILPR  0x020
 #define UART_IBRD  0x024
@@ -48,19 +48,19 @@
 #define UART_DMACR 0x048
 #define UART_ID    0xfe0
 
-#define FR_RXFE    (1u << 4)
-#define FR_RXFF    (1u << 6)
-#define FR_TXFE    (1u << 7)
-#define LCR_H_FEN  (1u << 4)
-#define CR_UARTEN  (1u << 0)
-#define CR_RXE     (1u << 9)
-#define INT_RX     (1u << 4)
-#define INT_TX     (1u << 5)
-#define INT_RT     (1u << 6)
-#define INT_OE     (1u << 10)
-#define INT_ALL    0x7ffu
-#define DR_OE      (1u << 11)
-#define RSR_OE     (1u << 3)
+#define FR_RXFE   (1u << 4)
+#define FR_RXFF   (1u << 6)
+#define FR_TXFE   (1u << 7)
+#define LCR_H_FEN (1u << 4)
+#define CR_UARTEN (1u << 0)
+#define CR_RXE    (1u << 9)
+#define INT_RX    (1u << 4)
+#define INT_TX    (1u << 5)
+#define INT_RT    (1u << 6)
+#define INT_OE    (1u << 10)
+#define INT_ALL   0x7ffu
+#define DR_OE     (1u << 11)
+#define RSR_OE    (1u << 3)
 
 #define FIFO_DEPTH 16
 
@@ -68,13 +68,13 @@ struct vuart {
 	struct vm *vm;
 	unsigned irq;
 	spinlock_t lock;
-	uint32_t reg[UART_DMACR / 4 + 1];  /* as written by the guest */
-	uint16_t fifo[FIFO_DEPTH];         /* received: data | DR error bits */
+	uint32_t reg[UART_DMACR / 4 + 1]; /* as written by the guest */
+	uint16_t fifo[FIFO_DEPTH];        /* received: data | DR error bits */
 	unsigned head, count;
 	uint32_t ris;
 	uint32_t rsr;
-	bool line;                         /* the interrupt output */
-	bool starved;                      /* input waits for FIFO room */
+	bool line;    /* the interrupt output */
+	bool starved; /* input waits for FIFO room */
 	struct console_input input;
 };
 
@@ -141,7 +141,8 @@ static void vuart_overrun(struct vuart *u)
 static bool vuart_rx_on(const struct vuart *u)
 {
 	return (reg(u, UART_CR) & (CR_UARTEN | CR_RXE)) ==
-	       (CR_UARTEN | CR_RXE) && READ_ONCE(u->vm->state) == VM_RUNNING;
+		       (CR_UARTEN | CR_RXE) &&
+	       READ_ONCE(u->vm->state) == VM_RUNNING;
 }
 
 /* Console input for this VM (it has the focus): as much as the FIFO has
@@ -154,14 +155,15 @@ static size_t vuart_receive(void *ctx, const char *s, size_t n)
 	spin_lock(&u->lock);
 	if (vuart_rx_on(u)) {
 		for (took = 0; took < n && u->count < rx_depth(u); took++) {
-			u->fifo[(u->head + u->count) % FIFO_DEPTH] = (uint8_t)s[took];
+			u->fifo[(u->head + u->count) % FIFO_DEPTH] =
+				(uint8_t)s[took];
 			u->count++;
 		}
 		u->starved = took < n;
 		if (u->count >= rx_level(u))
 			u->ris |= INT_RX;
 		if (u->count)
-			u->ris |= INT_RT;     /* nothing more for now: idle */
+			u->ris |= INT_RT; /* nothing more for now: idle */
 		vuart_update_irq(u);
 	}
 	spin_unlock(&u->lock);
@@ -228,15 +230,15 @@ static void vuart_write_reg(struct vuart *u, uint64_t off, uint32_t val)
 {
 	switch (off) {
 	case UART_DR:
-		u->ris |= INT_TX;           /* sent at once: FIFO empty */
+		u->ris |= INT_TX; /* sent at once: FIFO empty */
 		break;
 	case UART_RSR:
-		u->rsr = 0;                 /* ECR: any write clears */
+		u->rsr = 0; /* ECR: any write clears */
 		break;
 	case UART_FR:
 	case UART_RIS:
 	case UART_MIS:
-		break;                      /* read-only: writes ignored */
+		break; /* read-only: writes ignored */
 	case UART_ICR:
 		u->ris &= ~val;
 		break;
@@ -245,7 +247,7 @@ static void vuart_write_reg(struct vuart *u, uint64_t off, uint32_t val)
 		break;
 	case UART_LCR_H:
 		if ((val ^ reg(u, UART_LCR_H)) & LCR_H_FEN) {
-			u->count = 0;       /* FIFOs switched: flushed */
+			u->count = 0; /* FIFOs switched: flushed */
 			u->ris &= ~(INT_RX | INT_RT);
 		}
 		u->reg[off / 4] = val;
@@ -262,7 +264,7 @@ static bool vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 
 	if (width > 4 || (off & 3))
 		return false;
-	if (off > UART_DMACR)   /* identification: read-only, writes ignored */
+	if (off > UART_DMACR) /* identification: read-only, writes ignored */
 		return off >= UART_ID && off < UART_ID + 0x20;
 	if (off == UART_DR)
 		vm_console_putc(u->vm, (char)val);
@@ -278,8 +280,8 @@ static void vuart_reset(void *ctx)
 
 	spin_lock(&u->lock);
 	memset(u->reg, 0, sizeof(u->reg));
-	u->reg[UART_CR / 4] = 0x300;       /* TXE | RXE, as at reset */
-	u->reg[UART_IFLS / 4] = 0x12;      /* both levels at 1/2 */
+	u->reg[UART_CR / 4] = 0x300;  /* TXE | RXE, as at reset */
+	u->reg[UART_IFLS / 4] = 0x12; /* both levels at 1/2 */
 	u->head = u->count = 0;
 	u->ris = u->rsr = 0;
 	vuart_update_irq(u);
@@ -304,9 +306,14 @@ int vuart_pl011_create(struct vm *vm, gpaddr_t base, unsigned irq)
 	u->irq = irq;
 	u->lock = (spinlock_t)SPINLOCK_INIT;
 	vuart_reset(u);
-	struct io_device d = { .name = "pl011", .base = base, .size = 0x1000,
-				 .ctx = u, .read = vuart_read, .write = vuart_write,
-				 .reset = vuart_reset, .destroy = vuart_destroy };
+	struct io_device d = { .name = "pl011",
+			       .base = base,
+			       .size = 0x1000,
+			       .ctx = u,
+			       .read = vuart_read,
+			       .write = vuart_write,
+			       .reset = vuart_reset,
+			       .destroy = vuart_destroy };
 	if (!io_register(&vm->mmio, &d)) {
 		kfree(u);
 		return -1;

@@ -18,7 +18,7 @@ void guest_put_dec(uint64_t v);
  * (lib/trap.S): each is counted and recorded, and the guest goes on. */
 struct guest_trap {
 	uint64_t count;
-	uint64_t esr, far, elr;    /* of the last one */
+	uint64_t esr, far, elr; /* of the last one */
 };
 extern volatile struct guest_trap guest_trap;
 void guest_trap_install(void);
@@ -41,7 +41,7 @@ static inline uint64_t guest_counter_freq(void)
 	return v;
 }
 
-#define GUEST_MAX_CPUS  8
+#define GUEST_MAX_CPUS 8
 
 /* Starts vCPU 'index' (hardware id 'hwid') in fn(index) on a stack of its
  * own; the vCPU powers off when fn returns. The PSCI result. */
@@ -50,35 +50,41 @@ void guest_cpu_off(void) __attribute__((noreturn));
 
 /* The VM's GIC (lib/gic.c): returns the version, 2 or 3. */
 unsigned gic_init(void (*handler)(unsigned intid));
-void gic_cpu_init(unsigned cpu);            /* on each vCPU */
+void gic_cpu_init(unsigned cpu); /* on each vCPU */
 void gic_enable_private(unsigned cpu, unsigned intid);
 void gic_enable_spi(unsigned intid, unsigned cpu);
 void gic_send_sgi(unsigned cpu, unsigned sgi);
 /* GICv2 keeps only the top 5 bits of a priority. */
 void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio);
-void gic_set_pmr(uint8_t prio);        /* signalled: priority < pmr */
+void gic_set_pmr(uint8_t prio); /* signalled: priority < pmr */
 /* ISPENDR0 of 'cpu' (v3: its redistributor; v2: the caller's bank). */
 uint32_t gic_pending_private(unsigned cpu);
 /* IRQ entries whose first acknowledge read 1023 (spurious). */
 extern volatile unsigned gic_spurious;
 
-static inline void irq_enable(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
-static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+static inline void irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+static inline void irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+}
 /* With interrupts masked: wait for one, take it, mask again. Call in a
  * loop around the condition the handler changes. */
 static inline void wait_irq_masked(void)
 {
-	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2"
-			 ::: "memory");
+	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::
+				 : "memory");
 }
 
-#define PSCI_VERSION        0x84000000u
-#define PSCI_CPU_OFF        0x84000002u
-#define PSCI_CPU_ON         0xc4000003u
-#define PSCI_AFFINITY_INFO  0xc4000004u
-#define PSCI_SYSTEM_OFF     0x84000008u
-#define PSCI_SYSTEM_RESET   0x84000009u
-#define PSCI_FEATURES       0x8400000au
-#define HC_DEBUG            2
+#define PSCI_VERSION       0x84000000u
+#define PSCI_CPU_OFF       0x84000002u
+#define PSCI_CPU_ON        0xc4000003u
+#define PSCI_AFFINITY_INFO 0xc4000004u
+#define PSCI_SYSTEM_OFF    0x84000008u
+#define PSCI_SYSTEM_RESET  0x84000009u
+#define PSCI_FEATURES      0x8400000au
+#define HC_DEBUG           2
 
 #endif

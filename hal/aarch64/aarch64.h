@@ -12,9 +12,10 @@
  * profiling (TPMS; E2PB 0 traps its buffer), debug (TDA, TDOSA, TDRA)
  * and trace filter (TTRF; E2TB 0 traps the trace buffer) registers
  * traps. HPMN (bits 0-4) is kept as reset left it. */
-#define MDCR_EL2_HPMN    0x1full
-#define MDCR_EL2_TRAPS   (1ull << 5 | 1ull << 6 | 1ull << 9 | 1ull << 10 | \
-			  1ull << 11 | 1ull << 14 | 1ull << 19)
+#define MDCR_EL2_HPMN 0x1full
+#define MDCR_EL2_TRAPS                                                 \
+	(1ull << 5 | 1ull << 6 | 1ull << 9 | 1ull << 10 | 1ull << 11 | \
+	 1ull << 14 | 1ull << 19)
 
 extern uint64_t arch_boot_dtb;
 

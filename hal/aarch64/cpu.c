@@ -40,7 +40,7 @@ void hal_context_init(struct hal_context *ctx, void *stack_top,
 		ctx->x19_x30[i] = 0;
 	ctx->x19_x30[0] = (uint64_t)entry;
 	ctx->x19_x30[1] = (uint64_t)arg;
-	ctx->x19_x30[11] = (uint64_t)arch_task_start;  /* x30: return address */
+	ctx->x19_x30[11] = (uint64_t)arch_task_start; /* x30: return address */
 	ctx->sp = (uint64_t)stack_top;
 }
 
@@ -56,8 +56,8 @@ void hal_cpu_init(unsigned cpu)
 	write_sysreg(cptr_el2, CPTR_EL2_DEFAULT);
 	/* Debug, PMU and trace registers are not the guests': they trap,
 	 * and vmm/arch/aarch64/sysreg.c answers. */
-	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_EL2_HPMN) |
-		     MDCR_EL2_TRAPS);
+	write_sysreg(mdcr_el2,
+		     (read_sysreg(mdcr_el2) & MDCR_EL2_HPMN) | MDCR_EL2_TRAPS);
 	/* EL1 physical timer and counter accessible to the guest. */
 	write_sysreg(cnthctl_el2, 3);
 	write_sysreg(cntvoff_el2, 0);
@@ -65,9 +65,21 @@ void hal_cpu_init(unsigned cpu)
 }
 
 static const char *const fault_kinds[] = {
-	"sync (SP_EL0)", "IRQ (SP_EL0)", "FIQ (SP_EL0)", "SError (SP_EL0)",
-	"synchronous exception", "IRQ", "FIQ", "SError",
-	"", "", "", "", "AArch32 sync", "AArch32 IRQ", "AArch32 FIQ",
+	"sync (SP_EL0)",
+	"IRQ (SP_EL0)",
+	"FIQ (SP_EL0)",
+	"SError (SP_EL0)",
+	"synchronous exception",
+	"IRQ",
+	"FIQ",
+	"SError",
+	"",
+	"",
+	"",
+	"",
+	"AArch32 sync",
+	"AArch32 IRQ",
+	"AArch32 FIQ",
 	"AArch32 SError",
 };
 

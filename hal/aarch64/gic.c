@@ -11,37 +11,37 @@
 #include <lib/fdt.h>
 #include "aarch64.h"
 
-#define GICD_CTLR        0x0000
-#define GICD_TYPER       0x0004
-#define GICD_IGROUPR     0x0080
-#define GICD_ISENABLER   0x0100
-#define GICD_ICENABLER   0x0180
-#define GICD_IPRIORITYR  0x0400
-#define GICD_ITARGETSR   0x0800
-#define GICD_SGIR        0x0f00
-#define GICD_IROUTER     0x6000
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IGROUPR    0x0080
+#define GICD_ISENABLER  0x0100
+#define GICD_ICENABLER  0x0180
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR  0x0800
+#define GICD_SGIR       0x0f00
+#define GICD_IROUTER    0x6000
 
-#define GICR_WAKER       0x0014
-#define GICR_TYPER       0x0008
-#define GICR_SGI         0x10000    /* SGI/PPI frame offset */
-#define GICR_STRIDE      0x20000
+#define GICR_WAKER  0x0014
+#define GICR_TYPER  0x0008
+#define GICR_SGI    0x10000 /* SGI/PPI frame offset */
+#define GICR_STRIDE 0x20000
 
-#define GICC_CTLR        0x0000
-#define GICC_PMR         0x0004
-#define GICC_IAR         0x000c
-#define GICC_EOIR        0x0010
+#define GICC_CTLR 0x0000
+#define GICC_PMR  0x0004
+#define GICC_IAR  0x000c
+#define GICC_EOIR 0x0010
 
-#define PRIO_DEFAULT     0xa0
+#define PRIO_DEFAULT 0xa0
 
 struct gic {
 	unsigned version;
 	volatile uint8_t *gicd;
-	volatile uint8_t *gicr;        /* v3: redistributor region */
-	volatile uint8_t *gicc;        /* v2: CPU interface */
+	volatile uint8_t *gicr; /* v3: redistributor region */
+	volatile uint8_t *gicc; /* v2: CPU interface */
 	size_t gicr_size;
 	unsigned nr_irqs;
 	volatile uint8_t *rd[MAX_CPUS]; /* v3: each CPU's redistributor */
-	paddr_t gich, gicv;            /* v2: virtualisation frames */
+	paddr_t gich, gicv;             /* v2: virtualisation frames */
 	uint64_t gicv_size;
 };
 
@@ -57,8 +57,8 @@ static inline void wr32(volatile uint8_t *b, size_t off, uint32_t v)
 	*(volatile uint32_t *)(b + off) = v;
 }
 
-static bool gic_reg(const struct fdt *f, int node, unsigned idx,
-		    uint64_t *base, uint64_t *size)
+static bool gic_reg(const struct fdt *f, int node, unsigned idx, uint64_t *base,
+		    uint64_t *size)
 {
 	struct fdt_prop p;
 
@@ -77,7 +77,8 @@ int gic_probe(const void *blob)
 		return -1;
 	if ((node = fdt_find_compatible(&f, -1, "arm,gic-v3")) >= 0) {
 		gic.version = 3;
-	} else if ((node = fdt_find_compatible(&f, -1, "arm,cortex-a15-gic")) >= 0 ||
+	} else if ((node = fdt_find_compatible(&f, -1, "arm,cortex-a15-gic")) >=
+			   0 ||
 		   (node = fdt_find_compatible(&f, -1, "arm,gic-400")) >= 0) {
 		gic.version = 2;
 	} else {
@@ -91,17 +92,20 @@ int gic_probe(const void *blob)
 	if (gic.version == 3) {
 		gic.gicr = pa_to_ptr(b2);
 		gic.gicr_size = s2;
-		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC redistributors", NULL);
+		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC redistributors",
+			      NULL);
 	} else {
 		gic.gicc = pa_to_ptr(b2);
-		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC CPU interface", NULL);
+		hostres_claim(b2, s2, HOSTRES_CVISOR, "the GIC CPU interface",
+			      NULL);
 		if (gic_reg(&f, node, 2, &base, &size) &&
 		    gic_reg(&f, node, 3, &b2, &s2)) {
 			gic.gich = base;
 			gic.gicv = b2;
 			gic.gicv_size = s2;
 			hostres_claim(base, size, HOSTRES_CVISOR,
-				      "the GIC virtual interface control", NULL);
+				      "the GIC virtual interface control",
+				      NULL);
 			hostres_claim(b2, s2, HOSTRES_CVISOR,
 				      "the GIC virtual CPU interface", NULL);
 		}
@@ -126,8 +130,8 @@ void hal_irqchip_set_local(unsigned irq, bool enable)
 {
 	if (irq >= 32)
 		return;
-	volatile uint8_t *base = gic.version == 3 ?
-		gic.rd[this_cpu_id()] + GICR_SGI : gic.gicd;
+	volatile uint8_t *base =
+		gic.version == 3 ? gic.rd[this_cpu_id()] + GICR_SGI : gic.gicd;
 	wr32(base, enable ? GICD_ISENABLER : GICD_ICENABLER, 1u << irq);
 }
 
@@ -140,7 +144,8 @@ void hal_irqchip_init(void)
 {
 	if (!gic.version)
 		panic("no GIC found in the host device tree");
-	gic.nr_irqs = MIN(32 * ((rd32(gic.gicd, GICD_TYPER) & 0x1f) + 1), 1020u);
+	gic.nr_irqs =
+		MIN(32 * ((rd32(gic.gicd, GICD_TYPER) & 0x1f) + 1), 1020u);
 	wr32(gic.gicd, GICD_CTLR, 0);
 	/* v3: group 1, as the system-register interface takes them; v2:
 	 * group 0, as the private interrupts (gicv2_cpu_init). */
@@ -160,14 +165,16 @@ void hal_irqchip_init(void)
 /* v3: finds this CPU's redistributor by its affinity and wakes it. */
 static volatile uint8_t *gicv3_find_rd(uint64_t mpidr)
 {
-	uint32_t aff = (uint32_t)((mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24);
+	uint32_t aff =
+		(uint32_t)((mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24);
 
 	for (size_t off = 0; off + GICR_STRIDE <= gic.gicr_size;
 	     off += GICR_STRIDE) {
-		uint64_t typer = *(volatile uint64_t *)(gic.gicr + off + GICR_TYPER);
+		uint64_t typer =
+			*(volatile uint64_t *)(gic.gicr + off + GICR_TYPER);
 		if ((uint32_t)(typer >> 32) == aff)
 			return gic.gicr + off;
-		if (typer & (1u << 4))   /* Last */
+		if (typer & (1u << 4)) /* Last */
 			break;
 	}
 	return NULL;
@@ -191,12 +198,12 @@ static void gicv3_cpu_init(void)
 	wr32(rd, GICR_SGI + GICD_ISENABLER,
 	     1u << HAL_IPI_IRQ | 1u << HAL_TIMER_IRQ);
 	/* System-register interface for EL2 and, virtualised, for EL1. */
-	write_sysreg(S3_4_C12_C9_5, 0xf);        /* ICC_SRE_EL2: SRE|Enable */
+	write_sysreg(S3_4_C12_C9_5, 0xf); /* ICC_SRE_EL2: SRE|Enable */
 	isb();
-	write_sysreg(S3_0_C4_C6_0, 0xff);        /* ICC_PMR_EL1 */
-	write_sysreg(S3_0_C12_C12_3, 0);         /* ICC_BPR1_EL1 */
-	write_sysreg(S3_0_C12_C12_4, 0);         /* ICC_CTLR_EL1: EOImode 0 */
-	write_sysreg(S3_0_C12_C12_7, 1);         /* ICC_IGRPEN1_EL1 */
+	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_3, 0);  /* ICC_BPR1_EL1 */
+	write_sysreg(S3_0_C12_C12_4, 0);  /* ICC_CTLR_EL1: EOImode 0 */
+	write_sysreg(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
 	isb();
 }
 
@@ -242,7 +249,8 @@ unsigned hal_irqchip_ack(void)
 	unsigned irq;
 
 	if (gic.version == 3) {
-		irq = (unsigned)read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* IAR1 */
+		irq = (unsigned)read_sysreg(S3_0_C12_C12_0) &
+		      0xffffff; /* IAR1 */
 		dsb(sy);
 	} else {
 		irq = rd32(gic.gicc, GICC_IAR) & 0x3ff;
@@ -253,7 +261,7 @@ unsigned hal_irqchip_ack(void)
 void hal_irqchip_eoi(unsigned irq)
 {
 	if (gic.version == 3) {
-		write_sysreg(S3_0_C12_C12_1, irq);      /* ICC_EOIR1_EL1 */
+		write_sysreg(S3_0_C12_C12_1, irq); /* ICC_EOIR1_EL1 */
 		isb();
 	} else {
 		wr32(gic.gicc, GICC_EOIR, irq);
@@ -266,12 +274,12 @@ void hal_irqchip_send_ipi(unsigned cpu)
 
 	dsb(ishst);
 	if (gic.version == 3) {
-		uint64_t v = (mpidr & 0xff00ull) << 8 |       /* Aff1 */
-			     (mpidr & 0xff0000ull) << 16 |    /* Aff2 */
+		uint64_t v = (mpidr & 0xff00ull) << 8 |        /* Aff1 */
+			     (mpidr & 0xff0000ull) << 16 |     /* Aff2 */
 			     (mpidr & 0xff00000000ull) << 16 | /* Aff3 */
 			     (uint64_t)HAL_IPI_IRQ << 24 |
 			     1ull << (mpidr & 0xf);
-		write_sysreg(S3_0_C12_C11_5, v);        /* ICC_SGI1R_EL1 */
+		write_sysreg(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */
 		isb();
 	} else {
 		wr32(gic.gicd, GICD_SGIR, 1u << (16 + cpu) | HAL_IPI_IRQ);

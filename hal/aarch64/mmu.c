@@ -10,20 +10,21 @@
 #define PTE_AF       (1ull << 10)
 #define PTE_XN       (1ull << 54)
 
-#define MAIR_DEVICE  0      /* attribute index 0: Device-nGnRnE */
-#define MAIR_NORMAL  1      /* attribute index 1: normal WB RA WA */
-#define MAIR_VALUE   (0x00ull | 0xffull << 8)
+#define MAIR_DEVICE 0 /* attribute index 0: Device-nGnRnE */
+#define MAIR_NORMAL 1 /* attribute index 1: normal WB RA WA */
+#define MAIR_VALUE  (0x00ull | 0xffull << 8)
 
-#define TCR_T0SZ     25ull  /* 39-bit VA: the walk starts at level 1 */
-#define TCR_RES1     (1ull << 31 | 1ull << 23)
-#define TCR_VALUE(ps) (TCR_RES1 | (uint64_t)(ps) << 16 | 3ull << 12 | \
-		       1ull << 10 | 1ull << 8 | TCR_T0SZ)
+#define TCR_T0SZ 25ull /* 39-bit VA: the walk starts at level 1 */
+#define TCR_RES1 (1ull << 31 | 1ull << 23)
+#define TCR_VALUE(ps)                                                \
+	(TCR_RES1 | (uint64_t)(ps) << 16 | 3ull << 12 | 1ull << 10 | \
+	 1ull << 8 | TCR_T0SZ)
 
-#define SCTLR_RES1   0x30c50830ull
-#define SCTLR_M      (1ull << 0)
-#define SCTLR_C      (1ull << 2)
-#define SCTLR_SA     (1ull << 3)
-#define SCTLR_I      (1ull << 12)
+#define SCTLR_RES1 0x30c50830ull
+#define SCTLR_M    (1ull << 0)
+#define SCTLR_C    (1ull << 2)
+#define SCTLR_SA   (1ull << 3)
+#define SCTLR_I    (1ull << 12)
 
 static uint64_t el2_l1[512] __attribute__((aligned(4096)));
 
@@ -50,7 +51,7 @@ void arch_mmu_enable(void)
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA |
-				SCTLR_I);
+	write_sysreg(sctlr_el2,
+		     SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I);
 	isb();
 }

@@ -14,15 +14,15 @@
 #define UART_IMSC  0x38
 #define UART_ICR   0x44
 
-#define FR_RXFE    (1u << 4)
-#define FR_TXFF    (1u << 5)
-#define LCR_H_FEN  (1u << 4)
-#define CR_UARTEN  (1u << 0)
-#define CR_TXE     (1u << 8)
-#define CR_RXE     (1u << 9)
-#define INT_RX     (1u << 4)
-#define INT_RT     (1u << 6)
-#define INT_ALL    0x7ffu
+#define FR_RXFE   (1u << 4)
+#define FR_TXFF   (1u << 5)
+#define LCR_H_FEN (1u << 4)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE    (1u << 8)
+#define CR_RXE    (1u << 9)
+#define INT_RX    (1u << 4)
+#define INT_RT    (1u << 6)
+#define INT_ALL   0x7ffu
 
 #define GIC_SPI_BASE 32u
 #define GIC_PPI_BASE 16u
@@ -38,8 +38,8 @@ static unsigned pl011_dt_irq(const struct fdt *f, int node)
 	uint64_t type, nr;
 
 	if (fdt_get_prop(f, node, "interrupts", &p) != FDT_OK || p.len < 12 ||
-	    !fdt_prop_cells(&p, 0, 1, &type) || !fdt_prop_cells(&p, 1, 1, &nr) ||
-	    type > 1 || nr >= 988)
+	    !fdt_prop_cells(&p, 0, 1, &type) ||
+	    !fdt_prop_cells(&p, 1, 1, &nr) || type > 1 || nr >= 988)
 		return HAL_IRQ_NONE;
 	return (unsigned)nr + (type == 0 ? GIC_SPI_BASE : GIC_PPI_BASE);
 }
@@ -52,10 +52,11 @@ void pl011_probe(const struct fdt *f)
 
 	if (node < 0 || fdt_get_prop(f, node, "reg", &p) != FDT_OK ||
 	    !fdt_prop_cells(&p, 0, 2, &base))
-		return;               /* QEMU virt's address stays */
+		return; /* QEMU virt's address stays */
 	uart = pa_to_ptr(base);
 	uart_irq = pl011_dt_irq(f, node);
-	hostres_claim(base, 0x1000, HOSTRES_CVISOR, "cvisor's console UART", NULL);
+	hostres_claim(base, 0x1000, HOSTRES_CVISOR, "cvisor's console UART",
+		      NULL);
 }
 
 void hal_console_putc(char c)

@@ -24,7 +24,8 @@ static const void *platform_find_dtb(void)
 {
 	struct fdt f;
 
-	if (arch_boot_dtb && fdt_open(&f, pa_to_ptr(arch_boot_dtb), 1 << 20) == FDT_OK)
+	if (arch_boot_dtb &&
+	    fdt_open(&f, pa_to_ptr(arch_boot_dtb), 1 << 20) == FDT_OK)
 		return pa_to_ptr(arch_boot_dtb);
 	return pa_to_ptr(VIRT_DTB_FALLBACK);
 }
@@ -74,11 +75,13 @@ void hal_early_init(struct hal_boot_info *info)
 	if (!info->ram_count)
 		panic("device tree describes no memory");
 	if (!info->cpu_count)
-		info->cpu_hwid[info->cpu_count++] = read_sysreg(mpidr_el1) & 0xff00ffffffull;
+		info->cpu_hwid[info->cpu_count++] = read_sysreg(mpidr_el1) &
+						    0xff00ffffffull;
 	if (gic_probe(blob))
 		panic("device tree describes no GICv2/v3");
 	/* The DTB stays where it is: reserve it with the image. */
 	if (ptr_to_pa(blob) < info->image_start)
 		info->image_start = ptr_to_pa(blob);
-	arch_mmu_build(info->ram[0].base, info->ram[0].base + info->ram[0].size);
+	arch_mmu_build(info->ram[0].base,
+		       info->ram[0].base + info->ram[0].size);
 }

@@ -3,9 +3,9 @@
 #include <kernel/log.h>
 #include "aarch64.h"
 
-#define PSCI_CPU_ON_64     0xc4000003ull
-#define PSCI_SYSTEM_OFF    0x84000008ull
-#define PSCI_SYSTEM_RESET  0x84000009ull
+#define PSCI_CPU_ON_64    0xc4000003ull
+#define PSCI_SYSTEM_OFF   0x84000008ull
+#define PSCI_SYSTEM_RESET 0x84000009ull
 
 void secondary_entry(void);
 

@@ -16,7 +16,7 @@ uint64_t hal_timer_freq(void)
 void hal_timer_set_deadline(uint64_t deadline)
 {
 	write_sysreg(cnthp_cval_el2, deadline);
-	write_sysreg(cnthp_ctl_el2, 1);   /* enabled, not masked */
+	write_sysreg(cnthp_ctl_el2, 1); /* enabled, not masked */
 	isb();
 }
 

@@ -61,13 +61,30 @@ void hal_cpu_init(unsigned cpu)
 }
 
 static const char *const exception_names[] = {
-	"instruction address misaligned", "instruction access fault",
-	"illegal instruction", "breakpoint", "load address misaligned",
-	"load access fault", "store address misaligned", "store access fault",
-	"ecall from U-mode", "ecall from HS-mode", "ecall from VS-mode",
-	"ecall from M-mode", "instruction page fault", "load page fault",
-	"reserved", "store page fault", "", "", "", "", "instruction guest-page fault",
-	"load guest-page fault", "virtual instruction", "store guest-page fault",
+	"instruction address misaligned",
+	"instruction access fault",
+	"illegal instruction",
+	"breakpoint",
+	"load address misaligned",
+	"load access fault",
+	"store address misaligned",
+	"store access fault",
+	"ecall from U-mode",
+	"ecall from HS-mode",
+	"ecall from VS-mode",
+	"ecall from M-mode",
+	"instruction page fault",
+	"load page fault",
+	"reserved",
+	"store page fault",
+	"",
+	"",
+	"",
+	"",
+	"instruction guest-page fault",
+	"load guest-page fault",
+	"virtual instruction",
+	"store guest-page fault",
 };
 
 /* An exception cvisor did not expect in itself: report and stop.
@@ -76,7 +93,8 @@ void arch_trap_fault(uint64_t *frame)
 {
 	uint64_t cause = frame[34];
 	const char *name = cause < ARRAY_SIZE(exception_names) ?
-			   exception_names[cause] : "";
+				   exception_names[cause] :
+				   "";
 
 	console_printf("\n[cvisor] unexpected exception in HS-mode: %s\n"
 		       "  scause %016llx  sepc %016llx  stval %016llx\n"

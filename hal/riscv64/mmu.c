@@ -5,13 +5,13 @@
 #include <kernel/log.h>
 #include "riscv64.h"
 
-#define PTE_V   (1ull << 0)
-#define PTE_R   (1ull << 1)
-#define PTE_W   (1ull << 2)
-#define PTE_X   (1ull << 3)
-#define PTE_G   (1ull << 5)
-#define PTE_A   (1ull << 6)
-#define PTE_D   (1ull << 7)
+#define PTE_V         (1ull << 0)
+#define PTE_R         (1ull << 1)
+#define PTE_W         (1ull << 2)
+#define PTE_X         (1ull << 3)
+#define PTE_G         (1ull << 5)
+#define PTE_A         (1ull << 6)
+#define PTE_D         (1ull << 7)
 #define PTE_PPN_SHIFT 10
 
 #define SATP_MODE_SV39 (8ull << 60)

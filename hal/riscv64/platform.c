@@ -51,8 +51,7 @@ static void platform_cpus(const struct fdt *f, struct hal_boot_info *info)
 	if (fdt_get_prop(f, cpus, "timebase-frequency", &p) == FDT_OK &&
 	    fdt_prop_cells(&p, 0, p.len >= 8 ? 2 : 1, &v))
 		arch_timer_set_freq(v);
-	for (int node = fdt_next_node(f, cpus, &depth);
-	     node >= 0 && depth >= 2;
+	for (int node = fdt_next_node(f, cpus, &depth); node >= 0 && depth >= 2;
 	     node = fdt_next_node(f, node, &depth)) {
 		const char *name = fdt_node_name(f, node);
 		if (depth == 2 && name && !strncmp(name, "cpu@", 4) &&
@@ -73,7 +72,7 @@ static void platform_console(const struct fdt *f)
 		uart = fdt_find_compatible(f, -1, "ns16550");
 	if (uart < 0 || fdt_get_prop(f, uart, "reg", &p) != FDT_OK ||
 	    !fdt_prop_cells(&p, 0, 2, &base))
-		return;         /* keep QEMU virt's default, 0x1000_0000 */
+		return; /* keep QEMU virt's default, 0x1000_0000 */
 	if (fdt_get_prop(f, uart, "reg-shift", &p) == FDT_OK)
 		fdt_prop_cells(&p, 0, 1, &shift);
 	uart16550_init(base, (unsigned)shift);
@@ -91,10 +90,11 @@ static void platform_reserve(struct hal_boot_info *info, paddr_t base,
 	if (!size || base >= ram_end || base + size <= info->ram[0].base)
 		return;
 	if (base < info->image_start)
-		info->image_start = MAX(ALIGN_DOWN(base, PAGE_SIZE),
-					info->ram[0].base);
+		info->image_start =
+			MAX(ALIGN_DOWN(base, PAGE_SIZE), info->ram[0].base);
 	else if (base >= info->image_end)
-		info->ram[0].size = ALIGN_DOWN(base, PAGE_SIZE) - info->ram[0].base;
+		info->ram[0].size =
+			ALIGN_DOWN(base, PAGE_SIZE) - info->ram[0].base;
 }
 
 static void platform_reserved_memory(const struct fdt *f,
@@ -106,13 +106,13 @@ static void platform_reserved_memory(const struct fdt *f,
 
 	if (rsv < 0)
 		return;
-	for (int node = fdt_next_node(f, rsv, &depth);
-	     node >= 0 && depth >= 2;
+	for (int node = fdt_next_node(f, rsv, &depth); node >= 0 && depth >= 2;
 	     node = fdt_next_node(f, node, &depth)) {
 		if (depth != 2 || fdt_get_prop(f, node, "reg", &p) != FDT_OK)
 			continue;
 		for (unsigned i = 0; fdt_prop_cells(&p, i, 2, &base) &&
-				     fdt_prop_cells(&p, i + 2, 2, &size); i += 4)
+				     fdt_prop_cells(&p, i + 2, 2, &size);
+		     i += 4)
 			platform_reserve(info, base, size);
 	}
 }
@@ -137,7 +137,8 @@ void hal_early_init(struct hal_boot_info *info)
 	platform_cpus(&f, info);
 	if (!info->ram_count)
 		panic("device tree describes no memory");
-	arch_mmu_build(info->ram[0].base, info->ram[0].base + info->ram[0].size);
+	arch_mmu_build(info->ram[0].base,
+		       info->ram[0].base + info->ram[0].size);
 	platform_reserved_memory(&f, info);
 	platform_reserve(info, ptr_to_pa(blob), f.size);
 	pr_info("boot hart %llu, timebase %llu Hz, DTB at %p",

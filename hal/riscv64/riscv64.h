@@ -4,11 +4,11 @@
 
 #include <kernel/types.h>
 
-#define csr_read(csr)                                              \
-	({                                                         \
-		uint64_t __v;                                      \
+#define csr_read(csr)                                                     \
+	({                                                                \
+		uint64_t __v;                                             \
 		__asm__ volatile("csrr %0, " #csr : "=r"(__v)::"memory"); \
-		__v;                                               \
+		__v;                                                      \
 	})
 #define csr_write(csr, v) \
 	__asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
@@ -18,17 +18,17 @@
 	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
 
 /* sstatus, sie/sip and scause bits (privileged spec, S-mode CSRs). */
-#define SSTATUS_SIE   (1ull << 1)
-#define SIE_SSIE      (1ull << 1)     /* supervisor software interrupt */
-#define SIE_STIE      (1ull << 5)     /* supervisor timer interrupt */
-#define SIE_SEIE      (1ull << 9)     /* supervisor external interrupt */
-#define SCAUSE_IRQ    (1ull << 63)
+#define SSTATUS_SIE (1ull << 1)
+#define SIE_SSIE    (1ull << 1) /* supervisor software interrupt */
+#define SIE_STIE    (1ull << 5) /* supervisor timer interrupt */
+#define SIE_SEIE    (1ull << 9) /* supervisor external interrupt */
+#define SCAUSE_IRQ  (1ull << 63)
 
 /* ---- SBI (firmware) calls: sbi.c ---- */
-#define SBI_EXT_TIME  0x54494d45ul    /* "TIME" */
-#define SBI_EXT_IPI   0x735049ul      /* "sPI" */
-#define SBI_EXT_HSM   0x48534dul      /* "HSM" */
-#define SBI_EXT_SRST  0x53525354ul    /* "SRST" */
+#define SBI_EXT_TIME 0x54494d45ul /* "TIME" */
+#define SBI_EXT_IPI  0x735049ul   /* "sPI" */
+#define SBI_EXT_HSM  0x48534dul   /* "HSM" */
+#define SBI_EXT_SRST 0x53525354ul /* "SRST" */
 
 struct sbiret {
 	long error;

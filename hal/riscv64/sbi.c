@@ -4,13 +4,13 @@
 #include <kernel/log.h>
 #include "riscv64.h"
 
-#define SBI_TIME_SET_TIMER     0
-#define SBI_IPI_SEND_IPI       0
-#define SBI_HSM_HART_START     0
-#define SBI_SRST_RESET         0
-#define SBI_SRST_SHUTDOWN      0
-#define SBI_SRST_COLD_REBOOT   1
-#define SBI_LEGACY_SHUTDOWN    0x08ul
+#define SBI_TIME_SET_TIMER   0
+#define SBI_IPI_SEND_IPI     0
+#define SBI_HSM_HART_START   0
+#define SBI_SRST_RESET       0
+#define SBI_SRST_SHUTDOWN    0
+#define SBI_SRST_COLD_REBOOT 1
+#define SBI_LEGACY_SHUTDOWN  0x08ul
 
 void secondary_entry(void);
 
@@ -46,7 +46,8 @@ int sbi_send_ipi(uint64_t hartid)
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
 	return (int)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
-			     (unsigned long)secondary_entry, cpu).error;
+			     (unsigned long)secondary_entry, cpu)
+		.error;
 }
 
 static void __attribute__((noreturn)) sbi_reset(unsigned long type)

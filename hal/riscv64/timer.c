@@ -4,7 +4,7 @@
 #include <hal/hal.h>
 #include "riscv64.h"
 
-static uint64_t timer_hz = 10000000;   /* QEMU virt's, until the DTB says */
+static uint64_t timer_hz = 10000000; /* QEMU virt's, until the DTB says */
 
 void arch_timer_set_freq(uint64_t hz)
 {

@@ -3,9 +3,9 @@
 #include <hal/hal.h>
 #include "riscv64.h"
 
-#define UART_RBR 0      /* receive buffer (read) */
-#define UART_THR 0      /* transmit holding (write) */
-#define UART_LSR 5      /* line status */
+#define UART_RBR 0 /* receive buffer (read) */
+#define UART_THR 0 /* transmit holding (write) */
+#define UART_LSR 5 /* line status */
 #define LSR_DR   (1u << 0)
 #define LSR_THRE (1u << 5)
 

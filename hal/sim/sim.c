@@ -12,12 +12,12 @@
 #include <sys/mman.h>
 #include <vmm/images.h>
 
-#define SIM_CPU_STACK (256 * 1024)
+#define SIM_CPU_STACK   (256 * 1024)
 #define SIM_CONSOLE_MAX (1 << 20)
 
 struct sim_cpu {
-	ucontext_t here;           /* where the CPU gave its turn back */
-	void *stack;               /* of its boot fiber */
+	ucontext_t here; /* where the CPU gave its turn back */
+	void *stack;     /* of its boot fiber */
 	bool started, masked;
 	uint64_t pending[IRQ_MAX / 64];
 	uint64_t deadline;
@@ -83,7 +83,8 @@ bool sim_run(uint64_t max_turns, uint64_t tick_ns)
 				continue;
 			if (c->timer_on && now >= c->deadline) {
 				c->timer_on = false;
-				c->pending[HAL_TIMER_IRQ / 64] |= 1ull << (HAL_TIMER_IRQ % 64);
+				c->pending[HAL_TIMER_IRQ / 64] |=
+					1ull << (HAL_TIMER_IRQ % 64);
 			}
 			cpu_turn(i);
 		}
@@ -152,7 +153,7 @@ void hal_early_init(struct hal_boot_info *info)
 	info->ram[0].base = ptr_to_pa(ram);
 	info->ram[0].size = ram_size;
 	info->ram_count = 1;
-	info->image_start = ptr_to_pa(ram);      /* a page stands for it */
+	info->image_start = ptr_to_pa(ram); /* a page stands for it */
 	info->image_end = ptr_to_pa(ram) + PAGE_SIZE;
 	info->cpu_count = sim_cpus;
 	for (unsigned i = 0; i < sim_cpus; i++)
@@ -272,7 +273,8 @@ unsigned hal_irqchip_ack(void)
 	struct sim_cpu *c = &cpus[sim_current];
 
 	for (unsigned irq = 0; irq < IRQ_MAX; irq++) {
-		if ((c->pending[irq / 64] >> (irq % 64) & 1) && irq_enabled[irq]) {
+		if ((c->pending[irq / 64] >> (irq % 64) & 1) &&
+		    irq_enabled[irq]) {
 			c->pending[irq / 64] &= ~(1ull << (irq % 64));
 			return irq;
 		}
@@ -327,7 +329,7 @@ static void context_entry(unsigned hi, unsigned lo)
 		(struct hal_context *)(uintptr_t)((uint64_t)hi << 32 | lo);
 
 	ctx->entry(ctx->arg);
-	abort();                   /* tasks end with task_exit() */
+	abort(); /* tasks end with task_exit() */
 }
 
 void hal_context_init(struct hal_context *ctx, void *stack_top,

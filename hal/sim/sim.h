@@ -13,7 +13,7 @@
 
 #include <kernel/types.h>
 
-#define SIM_TIMER_FREQ 1000000000ull   /* ticks per second: ns */
+#define SIM_TIMER_FREQ 1000000000ull /* ticks per second: ns */
 
 struct embedded_file;
 

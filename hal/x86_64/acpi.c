@@ -7,12 +7,12 @@
 #include <string.h>
 #include "x86.h"
 
-#define MAPPED_END      (4ull << 30)   /* the boot map covers the tables */
-#define SDT_HEADER_LEN  36
-#define SDT_MAX_LEN     (1u << 20)
-#define MADT_ENTRIES    44
-#define FADT_PM1A_CNT   64
-#define FADT_PM_TMR     76
+#define MAPPED_END     (4ull << 30) /* the boot map covers the tables */
+#define SDT_HEADER_LEN 36
+#define SDT_MAX_LEN    (1u << 20)
+#define MADT_ENTRIES   44
+#define FADT_PM1A_CNT  64
+#define FADT_PM_TMR    76
 
 #define MADT_LAPIC      0
 #define MADT_IOAPIC     1
@@ -22,7 +22,7 @@
 
 struct x86_platform x86_platform = {
 	.lapic_base = 0xfee00000,
-	.pm1a_cnt = 0x604,           /* QEMU q35: ICH9 PMBASE 0x600 + 4 */
+	.pm1a_cnt = 0x604, /* QEMU q35: ICH9 PMBASE 0x600 + 4 */
 };
 
 static uint32_t get32(const uint8_t *p)
@@ -91,7 +91,7 @@ static const uint8_t *sdt_map(uint64_t pa, uint32_t *len)
 static void madt_add_cpu(struct hal_boot_info *info, uint32_t apic_id,
 			 uint32_t flags)
 {
-	if (!(flags & LAPIC_ENABLED))   /* absent, or hot-pluggable later */
+	if (!(flags & LAPIC_ENABLED)) /* absent, or hot-pluggable later */
 		return;
 	for (unsigned i = 0; i < info->cpu_count; i++)
 		if (info->cpu_hwid[i] == apic_id)
@@ -118,7 +118,8 @@ static void madt_parse(const uint8_t *t, uint32_t len,
 			madt_add_cpu(info, e[3], get32(e + 4));
 		else if (type == MADT_X2APIC && n >= 16)
 			madt_add_cpu(info, get32(e + 4), get32(e + 8));
-		else if (type == MADT_IOAPIC && n >= 12 && !x86_platform.ioapic_base)
+		else if (type == MADT_IOAPIC && n >= 12 &&
+			 !x86_platform.ioapic_base)
 			x86_platform.ioapic_base = get32(e + 4);
 		else if (type == MADT_LAPIC_ADDR && n >= 12)
 			x86_platform.lapic_base = get64(e + 4);

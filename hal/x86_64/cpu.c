@@ -14,7 +14,7 @@ _Static_assert(offsetof(struct hal_context, rip) == CTX_RIP, "ctx layout");
 _Static_assert(offsetof(struct percpu_arch, self) == 0, "gs:0 is self");
 
 #define IDT_VECTORS     256
-#define IDT_INTR_GATE   0x8e     /* present, DPL 0, 64-bit interrupt gate */
+#define IDT_INTR_GATE   0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define TRAP_STUB_SIZE  16
 #define SPURIOUS_VECTOR 0xff
 
@@ -41,8 +41,8 @@ extern char x86_trap_stubs[];
 void x86_task_start(void);
 
 /* Vectors that must not trust the current stack get IST 1. */
-#define IST_STACK_SIZE  4096
-#define TSS_TYPE_AVAIL  0x9
+#define IST_STACK_SIZE 4096
+#define TSS_TYPE_AVAIL 0x9
 
 struct tss {
 	uint32_t reserved0;
@@ -58,7 +58,8 @@ _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 _Static_assert(MAX_CPUS <= GDT_TSS_SLOTS, "a GDT TSS slot per CPU");
 extern uint64_t boot_gdt_tss[2 * GDT_TSS_SLOTS];
 static struct tss tss[MAX_CPUS];
-static uint8_t ist_stacks[MAX_CPUS][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[MAX_CPUS][IST_STACK_SIZE]
+	__attribute__((aligned(16)));
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 static uint32_t boot_magic;
 static uint32_t boot_mbi;
@@ -139,7 +140,7 @@ static void tss_load(unsigned cpu)
 	uint64_t base = (uint64_t)t, limit = sizeof(*t) - 1;
 
 	t->ist[0] = (uint64_t)(ist_stacks[cpu] + IST_STACK_SIZE);
-	t->iomap_base = sizeof(*t);              /* no I/O bitmap */
+	t->iomap_base = sizeof(*t); /* no I/O bitmap */
 	boot_gdt_tss[2 * cpu] = (limit & 0xffff) | (base & 0xffffff) << 16 |
 				(uint64_t)TSS_TYPE_AVAIL << 40 | 1ull << 47 |
 				(limit >> 16 & 0xf) << 48 |
@@ -166,14 +167,31 @@ void hal_cpu_init(unsigned cpu)
 }
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow",
-	"bound range", "invalid opcode", "device not available",
-	"double fault", "coprocessor overrun", "invalid TSS",
-	"segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 FP error", "alignment check",
-	"machine check", "SIMD FP error", "virtualization",
-	"control protection", [28] = "hypervisor injection",
-	[29] = "VMM communication", [30] = "security",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 FP error",
+	"alignment check",
+	"machine check",
+	"SIMD FP error",
+	"virtualization",
+	"control protection",
+	[28] = "hypervisor injection",
+	[29] = "VMM communication",
+	[30] = "security",
 };
 
 /* In pieces: console_printf() formats at most 256 characters. */
@@ -188,7 +206,8 @@ static void trap_report(const struct trap_frame *f)
 		       (unsigned long long)read_cr2());
 	console_printf("  RSP %016llx  RFLAGS %#llx  CS %#llx\n",
 		       (unsigned long long)f->rsp,
-		       (unsigned long long)f->rflags, (unsigned long long)f->cs);
+		       (unsigned long long)f->rflags,
+		       (unsigned long long)f->cs);
 	console_printf("  RAX %016llx  RBX %016llx  RCX %016llx\n"
 		       "  RDX %016llx  RSI %016llx  RDI %016llx\n",
 		       (unsigned long long)f->rax, (unsigned long long)f->rbx,

@@ -7,28 +7,28 @@
 #include <kernel/percpu.h>
 #include "x86.h"
 
-#define LAPIC_ID        0x020
-#define LAPIC_TPR       0x080
-#define LAPIC_EOI       0x0b0
-#define LAPIC_SVR       0x0f0
-#define LAPIC_ISR       0x100   /* 8 registers, 0x10 apart */
-#define LAPIC_ESR       0x280
-#define LAPIC_ICR_LO    0x300
-#define LAPIC_ICR_HI    0x310
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_ID         0x020
+#define LAPIC_TPR        0x080
+#define LAPIC_EOI        0x0b0
+#define LAPIC_SVR        0x0f0
+#define LAPIC_ISR        0x100 /* 8 registers, 0x10 apart */
+#define LAPIC_ESR        0x280
+#define LAPIC_ICR_LO     0x300
+#define LAPIC_ICR_HI     0x310
+#define LAPIC_LVT_TIMER  0x320
+#define LAPIC_LVT_LINT0  0x350
+#define LAPIC_LVT_LINT1  0x360
+#define LAPIC_LVT_ERROR  0x370
 #define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR 0x390
-#define LAPIC_TIMER_DIV 0x3e0
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3e0
 
-#define SVR_ENABLE      0x100
-#define SPURIOUS_VECTOR 0xff
-#define LVT_MASKED      0x10000
-#define LVT_NMI         0x400
-#define ICR_PENDING     0x1000
-#define ICR_ASSERT      0x4000
+#define SVR_ENABLE       0x100
+#define SPURIOUS_VECTOR  0xff
+#define LVT_MASKED       0x10000
+#define LVT_NMI          0x400
+#define ICR_PENDING      0x1000
+#define ICR_ASSERT       0x4000
 #define APIC_BASE_ENABLE 0x800
 
 #define PIC1_CMD  0x20
@@ -36,10 +36,10 @@
 #define PIC2_CMD  0xa0
 #define PIC2_DATA 0xa1
 
-#define IOAPIC_REGSEL  0x00
-#define IOAPIC_WINDOW  0x10
-#define IOAPIC_VER     0x01
-#define IOAPIC_REDTBL  0x10
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WINDOW 0x10
+#define IOAPIC_VER    0x01
+#define IOAPIC_REDTBL 0x10
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -56,20 +56,20 @@ uint32_t x86_lapic_id(void)
 	uint32_t r[4];
 
 	cpuid(1, 0, r);
-	return r[1] >> 24;         /* initial APIC id */
+	return r[1] >> 24; /* initial APIC id */
 }
 
 /* Remaps the PICs away from the exception vectors (0x20-0x2f), then masks
  * every line: their spurious IRQ 7/15 could otherwise look like a trap. */
 static void pic_disable(void)
 {
-	outb(PIC1_CMD, 0x11);          /* ICW1: init, ICW4 follows */
+	outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows */
 	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, 0x20);         /* ICW2: vector base */
+	outb(PIC1_DATA, 0x20); /* ICW2: vector base */
 	outb(PIC2_DATA, 0x28);
-	outb(PIC1_DATA, 0x04);         /* ICW3: slave on IRQ 2 */
+	outb(PIC1_DATA, 0x04); /* ICW3: slave on IRQ 2 */
 	outb(PIC2_DATA, 0x02);
-	outb(PIC1_DATA, 0x01);         /* ICW4: 8086 mode */
+	outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 0x01);
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
@@ -134,7 +134,8 @@ unsigned hal_irqchip_ack(void)
 	for (int i = 7; i >= 1; i--) {
 		uint32_t isr = lapic_read(LAPIC_ISR + 0x10 * (uint32_t)i);
 		if (isr)
-			return (unsigned)i * 32 + 31 - (unsigned)__builtin_clz(isr);
+			return (unsigned)i * 32 + 31 -
+			       (unsigned)__builtin_clz(isr);
 	}
 	return HAL_IRQ_NONE;
 }
@@ -157,12 +158,13 @@ void x86_lapic_send(uint32_t apic_id, uint32_t icr)
 
 void hal_irqchip_send_ipi(unsigned cpu)
 {
-	x86_lapic_send((uint32_t)percpu_data[cpu].hwid, ICR_ASSERT | HAL_IPI_IRQ);
+	x86_lapic_send((uint32_t)percpu_data[cpu].hwid,
+		       ICR_ASSERT | HAL_IPI_IRQ);
 }
 
 void x86_lapic_timer_lvt(uint32_t lvt)
 {
-	lapic_write(LAPIC_TIMER_DIV, 0x3);   /* divide by 16 */
+	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
 	lapic_write(LAPIC_LVT_TIMER, lvt);
 }
 

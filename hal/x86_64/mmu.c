@@ -7,8 +7,8 @@
 #include <kernel/log.h>
 #include "x86.h"
 
-#define GIB            (1ull << 30)
-#define EXTRA_GIB_MAX  12        /* RAM mapped up to 16 GiB */
+#define GIB           (1ull << 30)
+#define EXTRA_GIB_MAX 12 /* RAM mapped up to 16 GiB */
 
 extern uint64_t boot_pdpt[512];
 static uint64_t extra_pd[EXTRA_GIB_MAX][512] __attribute__((aligned(4096)));
@@ -23,13 +23,16 @@ paddr_t x86_mmu_map_ram(paddr_t end)
 	for (paddr_t g = 4 * GIB; g < end; g += GIB, used++) {
 		uint64_t *pd = extra_pd[used];
 		for (unsigned i = 0; i < 512; i++)
-			pd[i] = (g + ((uint64_t)i << 21)) | PTE_P | PTE_W | PTE_PS;
+			pd[i] = (g + ((uint64_t)i << 21)) | PTE_P | PTE_W |
+				PTE_PS;
 		boot_pdpt[g / GIB] = ptr_to_pa(pd) | PTE_P | PTE_W;
 	}
 	if (used) {
 		uint64_t cr3;
 		__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3"
-				 : "=r"(cr3) : : "memory");
+				 : "=r"(cr3)
+				 :
+				 : "memory");
 	}
 	return end;
 }

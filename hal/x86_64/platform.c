@@ -13,8 +13,8 @@
 #define ONE_MIB         0x100000ull
 
 #define PM1_SLP_EN      (1u << 13)
-#define PM1_SLP_TYP_S5  0u          /* \_S5 in QEMU's DSDT: 0 */
-#define PORT_RESET_CTRL 0xcf9       /* ICH9 reset control register */
+#define PM1_SLP_TYP_S5  0u    /* \_S5 in QEMU's DSDT: 0 */
+#define PORT_RESET_CTRL 0xcf9 /* ICH9 reset control register */
 
 extern char __image_start[], __image_end[];
 
@@ -25,7 +25,7 @@ struct mb_info {
 } __attribute__((packed));
 
 struct mb_mmap_entry {
-	uint32_t size;               /* of the rest of the entry */
+	uint32_t size; /* of the rest of the entry */
 	uint64_t base, len;
 	uint32_t type;
 } __attribute__((packed));
@@ -37,7 +37,7 @@ static void ram_add(struct hal_boot_info *info, uint64_t base, uint64_t len)
 	if (end < base)
 		end = UINT64_MAX;
 	if (base < ONE_MIB)
-		base = ONE_MIB;              /* low memory: BIOS, trampoline */
+		base = ONE_MIB; /* low memory: BIOS, trampoline */
 	base = ALIGN_UP(base, PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
 	if (end <= base || info->ram_count >= HAL_MAX_RAM_RANGES)
@@ -55,8 +55,10 @@ static void multiboot_memory(struct hal_boot_info *info)
 	const struct mb_info *mb = pa_to_ptr(pa);
 	if (mb->flags & MB_INFO_MMAP) {
 		uint32_t len = MIN(mb->mmap_length, MB_MMAP_MAX_LEN);
-		for (uint32_t off = 0; off + sizeof(struct mb_mmap_entry) <= len;) {
-			const struct mb_mmap_entry *e = pa_to_ptr(mb->mmap_addr + off);
+		for (uint32_t off = 0;
+		     off + sizeof(struct mb_mmap_entry) <= len;) {
+			const struct mb_mmap_entry *e =
+				pa_to_ptr(mb->mmap_addr + off);
 			if (e->size < sizeof(*e) - 4)
 				break;
 			if (e->type == MB_MMAP_RAM)
@@ -108,7 +110,7 @@ static void ram_map_all(struct hal_boot_info *info)
 
 const void *hal_host_dtb(void)
 {
-	return NULL;     /* ACPI describes this platform */
+	return NULL; /* ACPI describes this platform */
 }
 
 void hal_early_init(struct hal_boot_info *info)
@@ -143,7 +145,7 @@ void hal_system_off(void)
 void hal_system_reset(void)
 {
 	hal_irq_disable();
-	outb(PORT_RESET_CTRL, 0x02);     /* system reset, then do it: hard */
+	outb(PORT_RESET_CTRL, 0x02); /* system reset, then do it: hard */
 	outb(PORT_RESET_CTRL, 0x06);
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -29,7 +29,8 @@ static bool ap_wait(uint64_t us)
 
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
-	size_t len = (uintptr_t)x86_trampoline_end - (uintptr_t)x86_trampoline_start;
+	size_t len =
+		(uintptr_t)x86_trampoline_end - (uintptr_t)x86_trampoline_start;
 	uint32_t apic_id = (uint32_t)hwid;
 
 	BUG_ON(len > PAGE_SIZE || cpu >= MAX_CPUS);
@@ -42,7 +43,7 @@ int hal_cpu_start(unsigned cpu, uint64_t hwid)
 	x86_udelay(10000);
 	for (int i = 0; i < 2; i++) {
 		x86_lapic_send(apic_id, ICR_STARTUP | ICR_ASSERT |
-					(X86_TRAMPOLINE_PA >> 12));
+						(X86_TRAMPOLINE_PA >> 12));
 		if (ap_wait(i ? AP_WAIT_US : 200))
 			return 0;
 	}

@@ -11,19 +11,19 @@
 #include <kernel/log.h>
 #include "x86.h"
 
-#define PIT_HZ          1193182u
-#define PIT_CH2         0x42
-#define PIT_CMD         0x43
-#define PORT_B          0x61        /* bit 0: ch2 gate, 1: speaker, 5: ch2 out */
-#define CALIBRATE_HZ    100u        /* 10 ms windows */
-#define CALIBRATE_RUNS  5
-#define LVT_MASKED      0x10000u
-#define LVT_ONESHOT     0u
-#define LVT_TSC_DEADLINE (2u << 17)
+#define PIT_HZ                  1193182u
+#define PIT_CH2                 0x42
+#define PIT_CMD                 0x43
+#define PORT_B                  0x61 /* bit 0: ch2 gate, 1: speaker, 5: ch2 out */
+#define CALIBRATE_HZ            100u /* 10 ms windows */
+#define CALIBRATE_RUNS          5
+#define LVT_MASKED              0x10000u
+#define LVT_ONESHOT             0u
+#define LVT_TSC_DEADLINE        (2u << 17)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 
 static uint64_t tsc_hz;
-static uint64_t lapic_per_tsc;      /* LAPIC ticks per TSC tick, 32.32 */
+static uint64_t lapic_per_tsc; /* LAPIC ticks per TSC tick, 32.32 */
 static bool tsc_deadline;
 
 /* One PIT window of 1/CALIBRATE_HZ s: the TSC and LAPIC timer ticks it
@@ -34,7 +34,7 @@ static bool pit_window(uint64_t *tsc, uint32_t *lapic)
 	uint64_t spins = 0;
 
 	outb(PORT_B, (uint8_t)((inb(PORT_B) & ~0x02) | 0x01));
-	outb(PIT_CMD, 0xb0);             /* ch2, lo/hi byte, mode 0, binary */
+	outb(PIT_CMD, 0xb0); /* ch2, lo/hi byte, mode 0, binary */
 	outb(PIT_CH2, (uint8_t)latch);
 	outb(PIT_CH2, (uint8_t)(latch >> 8));
 	x86_lapic_timer_write_init(UINT32_MAX);
@@ -100,8 +100,10 @@ void hal_timer_set_deadline(uint64_t deadline)
 	}
 	uint64_t now = rdtsc();
 	uint64_t delta = deadline > now ? deadline - now : 0;
-	uint64_t ticks = (uint64_t)(((unsigned __int128)delta * lapic_per_tsc) >> 32);
-	x86_lapic_timer_write_init((uint32_t)MIN(MAX(ticks, 1ull), (uint64_t)UINT32_MAX));
+	uint64_t ticks =
+		(uint64_t)(((unsigned __int128)delta * lapic_per_tsc) >> 32);
+	x86_lapic_timer_write_init(
+		(uint32_t)MIN(MAX(ticks, 1ull), (uint64_t)UINT32_MAX));
 }
 
 void hal_timer_stop(void)

@@ -3,33 +3,33 @@
 #include "x86.h"
 
 #define COM1     0x3f8
-#define UART_THR 0     /* transmit (write) / receive (read) */
+#define UART_THR 0 /* transmit (write) / receive (read) */
 #define UART_IER 1
-#define UART_DLL 0     /* with LCR.DLAB */
+#define UART_DLL 0 /* with LCR.DLAB */
 #define UART_DLM 1
 #define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
-#define LSR_DR   0x01  /* a character is waiting */
-#define LSR_THRE 0x20  /* transmit holding register empty */
+#define LSR_DR   0x01 /* a character is waiting */
+#define LSR_THRE 0x20 /* transmit holding register empty */
 
 void x86_uart_init(void)
 {
-	outb(COM1 + UART_IER, 0x00);     /* no interrupts: polled */
-	outb(COM1 + UART_LCR, 0x80);     /* DLAB: set the divisor */
-	outb(COM1 + UART_DLL, 1);        /* 115200 baud */
+	outb(COM1 + UART_IER, 0x00); /* no interrupts: polled */
+	outb(COM1 + UART_LCR, 0x80); /* DLAB: set the divisor */
+	outb(COM1 + UART_DLL, 1);    /* 115200 baud */
 	outb(COM1 + UART_DLM, 0);
-	outb(COM1 + UART_LCR, 0x03);     /* 8N1 */
-	outb(COM1 + UART_FCR, 0xc7);     /* FIFOs on and cleared */
-	outb(COM1 + UART_MCR, 0x03);     /* DTR, RTS */
+	outb(COM1 + UART_LCR, 0x03); /* 8N1 */
+	outb(COM1 + UART_FCR, 0xc7); /* FIFOs on and cleared */
+	outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
 }
 
 void hal_console_putc(char c)
 {
 	for (unsigned spin = 0; !(inb(COM1 + UART_LSR) & LSR_THRE); spin++)
 		if (spin > 1000000)
-			return;          /* no UART there: drop, don't hang */
+			return; /* no UART there: drop, don't hang */
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 

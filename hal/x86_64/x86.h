@@ -45,7 +45,8 @@ static inline uint64_t rdmsr(uint32_t msr)
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"
-			 : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 :
+			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
 			 : "memory");
 }
 
@@ -86,9 +87,9 @@ static inline void mmio_write32(paddr_t pa, uint32_t v)
 
 struct x86_platform {
 	paddr_t lapic_base;
-	paddr_t ioapic_base;        /* 0: none found */
-	uint16_t pm1a_cnt;          /* ACPI PM1a control port */
-	uint32_t pm_timer;          /* ACPI PM timer port, 0: none */
+	paddr_t ioapic_base; /* 0: none found */
+	uint16_t pm1a_cnt;   /* ACPI PM1a control port */
+	uint32_t pm_timer;   /* ACPI PM timer port, 0: none */
 };
 
 extern struct x86_platform x86_platform;

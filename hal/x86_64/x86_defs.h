@@ -5,11 +5,11 @@
 #define BOOT_STACK_SIZE   16384
 #define X86_TRAMPOLINE_PA 0x8000
 
-#define GDT_CODE64 0x08
-#define GDT_DATA   0x10
-#define GDT_CODE32 0x18
-#define GDT_TSS    0x20   /* + 16 * cpu */
-#define GDT_TSS_SLOTS 8   /* at least MAX_CPUS (checked in cpu.c) */
+#define GDT_CODE64    0x08
+#define GDT_DATA      0x10
+#define GDT_CODE32    0x18
+#define GDT_TSS       0x20 /* + 16 * cpu */
+#define GDT_TSS_SLOTS 8    /* at least MAX_CPUS (checked in cpu.c) */
 
 #define PTE_P   0x001
 #define PTE_W   0x002

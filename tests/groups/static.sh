@@ -32,3 +32,18 @@ else
   expect static/cppcheck-guests cppcheck_clean -Iguests/include \
     -Iguests/aarch64/lib guests/aarch64/*/*.c guests/aarch64/lib/*.c
 fi
+
+# The tree follows .clang-format (the kernel's style); any file that
+# clang-format would change fails, naming the file.
+formatted() {
+  local bad=0 f
+  for f in $(git ls-files '*.c' '*.h' | grep -v '^fuzz/seeds/\|^tests/config/'); do
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || { echo "$f: not formatted (clang-format -i $f)"; bad=1; }
+  done
+  return $bad
+}
+if ! command -v clang-format >/dev/null; then
+  fail static/clang-format "clang-format not installed (scripts/deps.sh)"
+else
+  expect static/clang-format formatted
+fi

@@ -154,16 +154,16 @@ UNIT_TEST(toml_booleans_floats_datetimes)
 
 UNIT_TEST(toml_basic_string_escapes)
 {
-	struct toml_node *r = parse(
-		"s = \"a\\b\\t\\n\\f\\r\\\"\\\\z\"\n"
-		"u = \"\\u00e9\\u20AC\\U0001F600\\u0041\"\n"
-		"z = \"x\\u0000y\"\n");
+	struct toml_node *r = parse("s = \"a\\b\\t\\n\\f\\r\\\"\\\\z\"\n"
+				    "u = \"\\u00e9\\u20AC\\U0001F600\\u0041\"\n"
+				    "z = \"x\\u0000y\"\n");
 
 	if (!r)
 		return;
 	CHECK_EQ_STR(str_at(r, "s", TOML_STRING), "a\b\t\n\f\r\"\\z");
 	CHECK_EQ_STR(str_at(r, "u", TOML_STRING),
-		     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" "A");
+		     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+		     "A");
 	/* \u0000 is a legal character: the length says so. */
 	CHECK_EQ_INT(at(r, "z")->v.str.len, 3);
 	CHECK(!memcmp(at(r, "z")->v.str.s, "x\0y", 3));
@@ -182,8 +182,7 @@ UNIT_TEST(toml_literal_and_multiline_strings)
 	if (!r)
 		return;
 	CHECK_EQ_STR(str_at(r, "lit", TOML_STRING), "C:\\path\\n \"x\"");
-	CHECK_EQ_STR(str_at(r, "ml", TOML_STRING),
-		     "line1\nline2 joinedend");
+	CHECK_EQ_STR(str_at(r, "ml", TOML_STRING), "line1\nline2 joinedend");
 	CHECK_EQ_STR(str_at(r, "mlq", TOML_STRING),
 		     "two quotes \"\" and end\"\"");
 	CHECK_EQ_STR(str_at(r, "mll", TOML_STRING), "raw \\n 'q' ''\n");
@@ -220,15 +219,15 @@ UNIT_TEST(toml_arrays)
 
 UNIT_TEST(toml_tables_and_keys)
 {
-	struct toml_node *r = parse(
-		"top = 1\n"
-		"[a.b]\nx = 1\n"
-		"[a]\ny = 2\n"
-		"[ \"quoted key\" . 'lit.key' ]\nv = 3\n"
-		"[dotted]\np.q.r = 4\np.q.s = 5\n\"k e y\".z = 6\n"
-		"[dotted.p.t]\nu = 7\n"
-		"[inline]\nt = { a = 1, b.c = \"x\", d = { e = [] } }\n"
-		"[num]\n1234 = 8\n-_- = 9\n\"\" = 10\n");
+	struct toml_node *r =
+		parse("top = 1\n"
+		      "[a.b]\nx = 1\n"
+		      "[a]\ny = 2\n"
+		      "[ \"quoted key\" . 'lit.key' ]\nv = 3\n"
+		      "[dotted]\np.q.r = 4\np.q.s = 5\n\"k e y\".z = 6\n"
+		      "[dotted.p.t]\nu = 7\n"
+		      "[inline]\nt = { a = 1, b.c = \"x\", d = { e = [] } }\n"
+		      "[num]\n1234 = 8\n-_- = 9\n\"\" = 10\n");
 
 	if (!r)
 		return;
@@ -276,16 +275,20 @@ UNIT_TEST(toml_whitespace_comments_crlf)
 	CHECK_EQ_STR(str_at(r, "t/b", TOML_STRING), "#not");
 	CHECK(parse("") != NULL);
 	CHECK(parse("# only a comment") != NULL);
-	CHECK(parse("a = 1") != NULL);	/* no final newline */
-	r = parse("\xef\xbb\xbf" "b = 2\n");	/* byte order mark */
+	CHECK(parse("a = 1") != NULL); /* no final newline */
+	r = parse("\xef\xbb\xbf"
+		  "b = 2\n"); /* byte order mark */
 	if (r)
 		CHECK_EQ_INT(at(r, "b")->key_col, 1);
-	fails("\xef\xbb\xbf" "= 2", TOML_ERR_EXPECTED_KEY, 1, 1);
+	fails("\xef\xbb\xbf"
+	      "= 2",
+	      TOML_ERR_EXPECTED_KEY, 1, 1);
 }
 
 UNIT_TEST(toml_positions)
 {
-	struct toml_node *r = parse("\n# x\n  key = [1,\n    22]\n[t]\n k = 'v'\n");
+	struct toml_node *r =
+		parse("\n# x\n  key = [1,\n    22]\n[t]\n k = 'v'\n");
 
 	if (!r)
 		return;
@@ -328,8 +331,8 @@ UNIT_TEST(toml_err_nomem)
 
 	/* Every arena size up to the needed one fails cleanly. */
 	for (size_t n = 0; n < 200; n++) {
-		enum toml_err rc = toml_parse(s, sizeof(s) - 1, arena, n,
-					      &root, &e);
+		enum toml_err rc =
+			toml_parse(s, sizeof(s) - 1, arena, n, &root, &e);
 		CHECK(rc == TOML_OK || rc == TOML_ERR_NOMEM);
 		CHECK(rc == TOML_OK || root == NULL);
 	}
@@ -348,16 +351,16 @@ UNIT_TEST(toml_err_control)
 	fails("a = \"x\x01\"", TOML_ERR_CONTROL, 1, 7);
 	fails("a = 'x\x7f'", TOML_ERR_CONTROL, 1, 7);
 	fails("# bell \x07\n", TOML_ERR_CONTROL, 1, 8);
-	fails("a = 1\rb = 2", TOML_ERR_CONTROL, 1, 6);	/* lone CR */
+	fails("a = 1\rb = 2", TOML_ERR_CONTROL, 1, 6); /* lone CR */
 	fails("a = \"\"\"x\x1b\"\"\"", TOML_ERR_CONTROL, 1, 9);
 }
 
 UNIT_TEST(toml_err_utf8)
 {
 	fails("a = \"\xff\"", TOML_ERR_UTF8, 1, 6);
-	fails("a = 1\n# \xc3\n", TOML_ERR_UTF8, 2, 3);	/* truncated */
-	fails("a = '\xed\xa0\x80'", TOML_ERR_UTF8, 1, 6);	/* surrogate */
-	fails("a = '\xc0\xaf'", TOML_ERR_UTF8, 1, 6);	/* overlong */
+	fails("a = 1\n# \xc3\n", TOML_ERR_UTF8, 2, 3);    /* truncated */
+	fails("a = '\xed\xa0\x80'", TOML_ERR_UTF8, 1, 6); /* surrogate */
+	fails("a = '\xc0\xaf'", TOML_ERR_UTF8, 1, 6);     /* overlong */
 }
 
 UNIT_TEST(toml_err_expected_key)
@@ -414,9 +417,9 @@ UNIT_TEST(toml_err_bad_unicode)
 UNIT_TEST(toml_err_bad_number)
 {
 	static const char *const bad[] = {
-		"01", "-01", "1__0", "1_", "0x", "0xg", "+0x1", "0X10", "0b2",
-		"0o8", "1.", "1e", "1.e5", "1e_5", "00.5", "1_.5", "+", "-",
-		"0x_1", "1.5.5",
+		"01",   "-01",  "1__0", "1_", "0x",   "0xg",   "+0x1",
+		"0X10", "0b2",  "0o8",  "1.", "1e",   "1.e5",  "1e_5",
+		"00.5", "1_.5", "+",    "-",  "0x_1", "1.5.5",
 	};
 	char buf[32];
 
@@ -512,7 +515,7 @@ UNIT_TEST(toml_err_too_deep)
 	buf[n] = '\0';
 	fails(buf, TOML_ERR_TOO_DEEP, 1, 5 + TOML_MAX_DEPTH);
 	CHECK(parse("a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]"
-		    "]]]]]]") != NULL);	/* 30 levels */
+		    "]]]]]]") != NULL); /* 30 levels */
 	n = 0;
 	for (int i = 0; i < 40; i++)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "k.");
@@ -548,13 +551,20 @@ UNIT_TEST(toml_err_string_too_long)
 UNIT_TEST(toml_corner_cases_valid)
 {
 	static const char *const ok[] = {
-		"[ a . b ]\n[a]\n", "a = 3e2_0\nb = -0.0\nc = +1.5\nd = 1E-0_1\n",
-		"a = [1,\n# c\n]\n", "a = {}\nb = { }\n", "a = { x = [1,\n2] }\n",
-		"[a.b.c]\n[a.b]\n[a]\n", "[[a]]\n[a.b]\n[[a]]\n[a.b]\n",
+		"[ a . b ]\n[a]\n",
+		"a = 3e2_0\nb = -0.0\nc = +1.5\nd = 1E-0_1\n",
+		"a = [1,\n# c\n]\n",
+		"a = {}\nb = { }\n",
+		"a = { x = [1,\n2] }\n",
+		"[a.b.c]\n[a.b]\n[a]\n",
+		"[[a]]\n[a.b]\n[[a]]\n[a.b]\n",
 		"[fruit]\napple.color = 'red'\n[fruit.apple.texture]\nsmooth = true\n",
-		"\"a\\tb\" = 1\n", "inf = 1\nnan = 2\ntrue = 3\n",
-		"a = \"\"\"\\\r\n  x\"\"\"\n", "a = 1979-05-27T00:32:00.999999-07:00\n",
-		"a = 0b0\nb = 0o0\nc = 0x0\n", "# \t tab in comment\n",
+		"\"a\\tb\" = 1\n",
+		"inf = 1\nnan = 2\ntrue = 3\n",
+		"a = \"\"\"\\\r\n  x\"\"\"\n",
+		"a = 1979-05-27T00:32:00.999999-07:00\n",
+		"a = 0b0\nb = 0o0\nc = 0x0\n",
+		"# \t tab in comment\n",
 		"a = '''\n'''\n",
 	};
 
@@ -566,11 +576,22 @@ UNIT_TEST(toml_corner_cases_valid)
 UNIT_TEST(toml_corner_cases_invalid)
 {
 	static const char *const bad[] = {
-		"a = truex\n", "a = 1979-05\n", "a = [1,,2]\n", "a = {,}\n",
-		"[a]b = 1\n", "a = 'x' 'y'\n", "[[]]\n", "a = \"\\e\"\n",
-		"a.b = 1\na = 2\n", "a = 0b\n", "a = -0x1\n", "a = nan1\n",
-		"key with space = 1\n", "a = \"\"\"\n\\ x\n\"\"\"\n",
-		"[a]\n[a.b]\n[a.b]\n", "a = 1\n[a]\n",
+		"a = truex\n",
+		"a = 1979-05\n",
+		"a = [1,,2]\n",
+		"a = {,}\n",
+		"[a]b = 1\n",
+		"a = 'x' 'y'\n",
+		"[[]]\n",
+		"a = \"\\e\"\n",
+		"a.b = 1\na = 2\n",
+		"a = 0b\n",
+		"a = -0x1\n",
+		"a = nan1\n",
+		"key with space = 1\n",
+		"a = \"\"\"\n\\ x\n\"\"\"\n",
+		"[a]\n[a.b]\n[a.b]\n",
+		"a = 1\n[a]\n",
 	};
 	struct toml_node *root;
 	struct toml_error e;

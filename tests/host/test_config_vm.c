@@ -58,8 +58,8 @@ static int run3(const char *base, const char *kernel, const char *devices)
 {
 	static char buf[8192];
 
-	snprintf(buf, sizeof(buf), "[base]\n%s[kernel]\n%s[devices]\n%s",
-		 base, kernel, devices);
+	snprintf(buf, sizeof(buf), "[base]\n%s[kernel]\n%s[devices]\n%s", base,
+		 kernel, devices);
 	return run(buf);
 }
 
@@ -124,7 +124,6 @@ static void round_trip(void)
 	CHECK(!memcmp(&first, &cfg, sizeof(cfg)));
 }
 
-
 /* ------------------------------------------------------------ positive */
 
 UNIT_TEST(vmcfg_minimal_and_defaults)
@@ -155,7 +154,8 @@ UNIT_TEST(vmcfg_minimal_and_defaults)
 	CHECK_EQ_INT(run("[base]\nid = 0\nname = \"x\"\ncpu_num = 1\n"
 			 "[kernel]\nentry_point = 0\nimage_location = \"fs\"\n"
 			 "kernel_path = \"k\"\nkernel_load_addr = 0\n"
-			 "memory_regions = [[0, 0x1000, 7, 1]]\n"), 0);
+			 "memory_regions = [[0, 0x1000, 7, 1]]\n"),
+		     0);
 	CHECK_EQ_INT(cfg.id, 0);
 	CHECK_EQ_INT(cfg.image_location, VMCFG_IMAGE_FS);
 }
@@ -224,7 +224,8 @@ UNIT_TEST(vmcfg_interrupt_mode_aliases)
 		const char *name;
 		enum vmcfg_irq_mode mode;
 	} cases[] = {
-		{ "no_irq", VMCFG_IRQ_NO_IRQ }, { "emulated", VMCFG_IRQ_EMULATED },
+		{ "no_irq", VMCFG_IRQ_NO_IRQ },
+		{ "emulated", VMCFG_IRQ_EMULATED },
 		{ "emu", VMCFG_IRQ_EMULATED },
 		{ "passthrough", VMCFG_IRQ_PASSTHROUGH },
 		{ "pt", VMCFG_IRQ_PASSTHROUGH },
@@ -268,24 +269,28 @@ UNIT_TEST(vmcfg_err_nomem)
 
 	memset(&diags, 0, sizeof(diags));
 	CHECK_EQ_INT(vmcfg_parse("f", text, sizeof(text) - 1, arena, 64, &cfg,
-				 record, &diags), TOML_ERR_NOMEM);
+				 record, &diags),
+		     TOML_ERR_NOMEM);
 	CHECK_EQ_INT(diags.errors, 1);
 }
 
 UNIT_TEST(vmcfg_err_type)
 {
 	only_error(run3("id = \"1\"\nname = \"t\"\ncpu_num = 1\n", KERNEL, ""),
-		   VMCFG_ERR_TYPE, 2, 6, "base.id: expected integer, found string");
-	only_error(run3(BASE, KERNEL, "emu_devices = {}\n"), VMCFG_ERR_TYPE,
-		   12, 15, "expected array, found table");
+		   VMCFG_ERR_TYPE, 2, 6,
+		   "base.id: expected integer, found string");
+	only_error(run3(BASE, KERNEL, "emu_devices = {}\n"), VMCFG_ERR_TYPE, 12,
+		   15, "expected array, found table");
 	only_error(run3("id = 1\nname = 1.5\ncpu_num = 1\n", KERNEL, ""),
 		   VMCFG_ERR_TYPE, 3, 8, "found float");
 	CHECK_EQ_INT(run("base = 1\n[kernel]\n"), VMCFG_ERR_TYPE);
 	has(VMCFG_ERR_TYPE, 1, 8, "[base] must be a table");
-	only_error(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+	only_error(run3(BASE,
+			"entry_point = 0x4008_0000\nimage_location = "
 			"\"memory\"\nkernel_path = \"k\"\nkernel_load_addr = "
 			"0x4008_0000\nmemory_regions = [[0x4000_0000, 0x1000]]\n",
-			""), VMCFG_ERR_TYPE, 10, 19, "[gpa, size, flags, map_type]");
+			""),
+		   VMCFG_ERR_TYPE, 10, 19, "[gpa, size, flags, map_type]");
 	only_error(run3(BASE, KERNEL, "dma_passthrough = \"rtc\"\n"),
 		   VMCFG_ERR_TYPE, 12, 19,
 		   "devices.dma_passthrough: expected array, found string");
@@ -321,10 +326,13 @@ UNIT_TEST(vmcfg_err_range)
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 17\n", KERNEL, ""),
 		   VMCFG_ERR_RANGE, 4, 11, "17 is above the maximum 16");
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\nvm_type = 3\n",
-			KERNEL, ""), VMCFG_ERR_RANGE, 5, 11, "maximum 2");
-	only_error(run3(BASE, "entry_point = -4\nimage_location = \"fs\"\n"
+			KERNEL, ""),
+		   VMCFG_ERR_RANGE, 5, 11, "maximum 2");
+	only_error(run3(BASE,
+			"entry_point = -4\nimage_location = \"fs\"\n"
 			"kernel_path = \"k\"\nkernel_load_addr = 0x4000_0000\n"
-			"memory_regions = [[0x4000_0000, 0x1000, 7, 0]]\n", ""),
+			"memory_regions = [[0x4000_0000, 0x1000, 7, 0]]\n",
+			""),
 		   VMCFG_ERR_RANGE, 6, 15, "kernel.entry_point");
 }
 
@@ -339,10 +347,13 @@ UNIT_TEST(vmcfg_err_string)
 	only_error(run3(base, KERNEL, ""), VMCFG_ERR_STRING, 3, 8,
 		   "too long (64 bytes, at most 63)");
 	only_error(run3("id = 1\nname = \"a\\u0000b\"\ncpu_num = 1\n", KERNEL,
-			""), VMCFG_ERR_STRING, 3, 8, "NUL");
-	only_error(run3(BASE, "entry_point = 0\nimage_location = \"fs\"\n"
+			""),
+		   VMCFG_ERR_STRING, 3, 8, "NUL");
+	only_error(run3(BASE,
+			"entry_point = 0\nimage_location = \"fs\"\n"
 			"kernel_path = \"a\\nb\"\nkernel_load_addr = 0\n"
-			"memory_regions = [[0, 0x1000, 7, 0]]\n", ""),
+			"memory_regions = [[0, 0x1000, 7, 0]]\n",
+			""),
 		   VMCFG_ERR_STRING, 8, 15, "control character");
 	only_error(run3(BASE, KERNEL, "excluded_devices = [[\"\"]]\n"),
 		   VMCFG_ERR_STRING, 12, 22, "must not be empty");
@@ -363,34 +374,40 @@ UNIT_TEST(vmcfg_err_too_many)
 	only_error(run3(BASE, KERNEL, dev), VMCFG_ERR_TOO_MANY, 12, 25,
 		   "33 entries, at most 32");
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\nphys_cpu_ids = "
-			"[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\n", KERNEL,
-			""), VMCFG_ERR_TOO_MANY, 5, 16, "at most 16");
+			"[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\n",
+			KERNEL, ""),
+		   VMCFG_ERR_TOO_MANY, 5, 16, "at most 16");
 }
 
 UNIT_TEST(vmcfg_err_cpu_count)
 {
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 2\nphys_cpu_ids = [0]\n",
-			KERNEL, ""), VMCFG_ERR_CPU_COUNT, 5, 16,
+			KERNEL, ""),
+		   VMCFG_ERR_CPU_COUNT, 5, 16,
 		   "phys_cpu_ids has 1 entries but cpu_num is 2");
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 1\n"
-			"phys_cpu_sets = [1, 2]\n", KERNEL, ""),
+			"phys_cpu_sets = [1, 2]\n",
+			KERNEL, ""),
 		   VMCFG_ERR_CPU_COUNT, 5, 17, "phys_cpu_sets has 2");
 }
 
 UNIT_TEST(vmcfg_err_empty_cpu_set)
 {
 	only_error(run3("id = 1\nname = \"t\"\ncpu_num = 2\n"
-			"phys_cpu_sets = [1, 0]\n", KERNEL, ""),
+			"phys_cpu_sets = [1, 0]\n",
+			KERNEL, ""),
 		   VMCFG_ERR_EMPTY_CPU_SET, 5, 21, "phys_cpu_sets[1]");
 }
 
 UNIT_TEST(vmcfg_err_image_location)
 {
-	only_error(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+	only_error(run3(BASE,
+			"entry_point = 0x4008_0000\nimage_location = "
 			"\"disk\"\nkernel_path = \"k\"\nkernel_load_addr = "
 			"0x4008_0000\nmemory_regions = [[0x4000_0000, 0x100_0000, "
-			"7, 0]]\n", ""), VMCFG_ERR_IMAGE_LOCATION, 7, 18,
-		   "\"memory\" or \"fs\"");
+			"7, 0]]\n",
+			""),
+		   VMCFG_ERR_IMAGE_LOCATION, 7, 18, "\"memory\" or \"fs\"");
 }
 
 UNIT_TEST(vmcfg_err_interrupt_mode)
@@ -407,7 +424,8 @@ static int run_regions(const char *regions)
 	snprintf(kernel, sizeof(kernel),
 		 "entry_point = 0x4008_0000\nimage_location = \"memory\"\n"
 		 "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
-		 "memory_regions = %s\n", regions);
+		 "memory_regions = %s\n",
+		 regions);
 	return run3(BASE, kernel, "");
 }
 
@@ -439,7 +457,8 @@ UNIT_TEST(vmcfg_err_region_wrap)
 	has(VMCFG_ERR_REGION_WRAP, 10, 54, "wraps");
 	/* Ending exactly at 2^63 is fine. */
 	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
-				 "[0x7fff_ffff_ffff_0000, 0x1_0000, 7, 0]]"), 0);
+				 "[0x7fff_ffff_ffff_0000, 0x1_0000, 7, 0]]"),
+		     0);
 }
 
 UNIT_TEST(vmcfg_err_region_overlap)
@@ -452,7 +471,8 @@ UNIT_TEST(vmcfg_err_region_overlap)
 		   "a guest address has one backing; merge them into one entry");
 	/* Touching is not overlapping. */
 	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
-				 "[0x5000_0000, 0x1000, 7, 0]]"), 0);
+				 "[0x5000_0000, 0x1000, 7, 0]]"),
+		     0);
 	/* A MAP_ALLOC scratch MiB on a MAP_IDENTICAL region (AxVisor's
 	 * qemu-x86_64 Linux config): two backings for one address. */
 	only_error(run_regions("[[0x4000_0000, 0x0800_0000, 7, 1],\n"
@@ -465,7 +485,8 @@ UNIT_TEST(vmcfg_err_region_overlap)
 	/* The same range with other flags is no repeat either. */
 	only_error(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0],\n"
 			       "  [0x4000_0000, 0x1000_0000, 3, 0]]"),
-		   VMCFG_ERR_REGION_OVERLAP, 11, 3, "(alloc): a guest address "
+		   VMCFG_ERR_REGION_OVERLAP, 11, 3,
+		   "(alloc): a guest address "
 		   "has one backing; split memory_regions[0] around this entry");
 	/* A later region of the same kind around an earlier one is not
 	 * dropped: merging them is the user's call. */
@@ -508,7 +529,8 @@ UNIT_TEST(vmcfg_warn_region_redundant)
 	round_trip();
 	/* MAP_ALLOC too: fresh memory at those addresses either way. */
 	CHECK_EQ_INT(run_regions("[[0x4000_0000, 0x1000_0000, 7, 0], "
-				 "[0x4000_0000, 0x1000_0000, 7, 0]]"), 0);
+				 "[0x4000_0000, 0x1000_0000, 7, 0]]"),
+		     0);
 	CHECK_EQ_INT(diags.warnings, 1);
 	has(VMCFG_WARN_REGION_REDUNDANT, 10, 53, "memory_regions[1] repeats");
 	/* Messages name entries as the file numbers them, dropped ones
@@ -518,7 +540,8 @@ UNIT_TEST(vmcfg_warn_region_redundant)
 				 "  [0x5000_0000, 0x100_0000, 7, 0],\n"
 				 "  [0x5080_0000, 0x100_0000, 7, 1]]"),
 		     VMCFG_ERR_REGION_OVERLAP);
-	has(VMCFG_ERR_REGION_OVERLAP, 12, 3, "kernel.memory_regions[3] "
+	has(VMCFG_ERR_REGION_OVERLAP, 12, 3,
+	    "kernel.memory_regions[3] "
 	    "[0x50800000, 0x51800000) (identical) overlaps memory_regions[2]");
 	CHECK_EQ_INT(diags.errors, 1);
 }
@@ -541,11 +564,13 @@ UNIT_TEST(vmcfg_err_addr_outside)
 	has(VMCFG_ERR_ADDR_OUTSIDE, 10, 17, "dtb_load_addr");
 	has(VMCFG_ERR_ADDR_OUTSIDE, 12, 21, "ramdisk_load_addr");
 	/* Unused zero addresses are not checked (AxVisor's "unset"). */
-	CHECK_EQ_INT(run3(BASE, "entry_point = 0x4008_0000\nimage_location = "
+	CHECK_EQ_INT(run3(BASE,
+			  "entry_point = 0x4008_0000\nimage_location = "
 			  "\"memory\"\nkernel_path = \"k\"\nkernel_load_addr = "
 			  "0x4008_0000\ndtb_load_addr = 0\nramdisk_load_addr = 0\n"
 			  "memory_regions = [[0x4000_0000, 0x100_0000, 7, 0]]\n",
-			  ""), 0);
+			  ""),
+		     0);
 }
 
 UNIT_TEST(vmcfg_err_device)
@@ -560,7 +585,8 @@ UNIT_TEST(vmcfg_err_device)
 		{ "emu_devices = [[1, 0x1000, 0x1000, 1, 1]]", 17,
 		  "first field must be a string" },
 		{ "emu_devices = [[\"x\", -1, 0x1000, 1, 1]]", 22, "base_gpa" },
-		{ "emu_devices = [[\"x\", 0x1000, 0, 1, 1]]", 16, "length is 0" },
+		{ "emu_devices = [[\"x\", 0x1000, 0, 1, 1]]", 16,
+		  "length is 0" },
 		{ "emu_devices = [[\"x\", 0x1000, 1, 0x1_0000_0000, 1]]", 33,
 		  "irq" },
 		{ "emu_devices = [[\"x\", 0x1000, 1, 1, 1, 5]]", 39,
@@ -576,7 +602,8 @@ UNIT_TEST(vmcfg_err_device)
 		{ "passthrough_addresses = [[0x1000]]", 26, "[gpa, length]" },
 		{ "passthrough_addresses = [[0x1000, true]]", 35, "length" },
 		{ "excluded_devices = [\"/a\"]", 21, "[\"/dt/path\"]" },
-		{ "excluded_devices = [[\"/a\", \"/b\"]]", 21, "[\"/dt/path\"]" },
+		{ "excluded_devices = [[\"/a\", \"/b\"]]", 21,
+		  "[\"/dt/path\"]" },
 		{ "dma_passthrough = [\"/fw-cfg@9020000\"]", 20,
 		  "dma_passthrough[0]: \"/fw-cfg@9020000\" names no entry" },
 	};
@@ -619,8 +646,10 @@ UNIT_TEST(vmcfg_boot_fields)
 	CHECK_EQ_STR(cfg.uefi_firmware_path, "");
 	CHECK_EQ_INT(cfg.pt_port_count, 0);
 	vmcfg_print(&cfg, append, &out);
-	CHECK(!strstr(out.buf, "enable_bios") && !strstr(out.buf, "boot_protocol"));
-	CHECK(!strstr(out.buf, "uefi") && !strstr(out.buf, "passthrough_ports"));
+	CHECK(!strstr(out.buf, "enable_bios") &&
+	      !strstr(out.buf, "boot_protocol"));
+	CHECK(!strstr(out.buf, "uefi") &&
+	      !strstr(out.buf, "passthrough_ports"));
 	/* enable_bios alone means multiboot, as in AxVisor. */
 	CHECK_EQ_INT(run_boot("enable_bios = true\n", ""), 0);
 	CHECK(cfg.enable_bios);
@@ -638,11 +667,13 @@ UNIT_TEST(vmcfg_boot_fields)
 	round_trip();
 	out.len = 0;
 	vmcfg_print(&cfg, append, &out);
-	CHECK(strstr(out.buf, "enable_bios = true\nboot_protocol = \"uefi\"\n"
-			      "uefi_firmware_path = \"/guest/OVMF_CODE.fd\"\n"));
+	CHECK(strstr(out.buf,
+		     "enable_bios = true\nboot_protocol = \"uefi\"\n"
+		     "uefi_firmware_path = \"/guest/OVMF_CODE.fd\"\n"));
 	/* enable_bios = false written out is the default: not printed. */
 	CHECK_EQ_INT(run_boot("enable_bios = false\nboot_protocol = \"direct\"\n",
-			      ""), 0);
+			      ""),
+		     0);
 	CHECK_EQ_INT(cfg.boot_protocol, VMCFG_BOOT_DIRECT);
 	out.len = 0;
 	vmcfg_print(&cfg, append, &out);
@@ -669,7 +700,8 @@ UNIT_TEST(vmcfg_boot_protocol_aliases)
 	char extra[256];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(extra, sizeof(extra), "enable_bios = %s\n"
+		snprintf(extra, sizeof(extra),
+			 "enable_bios = %s\n"
 			 "boot_protocol = \"%s\"\nbios_path = \"fw\"\n"
 			 "bios_load_addr = 0x4000_0000\n",
 			 cases[i].bios ? "true" : "false", cases[i].name);
@@ -677,18 +709,22 @@ UNIT_TEST(vmcfg_boot_protocol_aliases)
 		CHECK_EQ_INT(cfg.boot_protocol, cases[i].proto);
 		CHECK_EQ_STR(vmcfg_boot_protocol_name(cfg.boot_protocol),
 			     cases[i].bios ? cases[i].proto == VMCFG_BOOT_UEFI ?
-			     "uefi" : "multiboot" : "direct");
+					     "uefi" :
+					     "multiboot" :
+					     "direct");
 	}
 }
 
 UNIT_TEST(vmcfg_err_boot_protocol)
 {
-	only_error(run_boot("enable_bios = true\nboot_protocol = \"pxe\"\n", ""),
+	only_error(run_boot("enable_bios = true\nboot_protocol = \"pxe\"\n",
+			    ""),
 		   VMCFG_ERR_BOOT_PROTOCOL, 12, 17,
 		   "kernel.boot_protocol: expected \"direct\" (\"kernel\"), "
 		   "\"multiboot\" (\"bios\", \"axvm-bios\") or \"uefi\" (\"efi\")");
 	/* Names are case-sensitive, as in AxVisor. */
-	only_error(run_boot("enable_bios = true\nboot_protocol = \"UEFI\"\n", ""),
+	only_error(run_boot("enable_bios = true\nboot_protocol = \"UEFI\"\n",
+			    ""),
 		   VMCFG_ERR_BOOT_PROTOCOL, 12, 17, "kernel.boot_protocol");
 }
 
@@ -698,14 +734,16 @@ UNIT_TEST(vmcfg_err_boot_conflict)
 {
 	only_error(run_boot("enable_bios = false\nboot_protocol = \"uefi\"\n"
 			    "uefi_firmware_path = \"fw\"\n"
-			    "bios_load_addr = 0x4000_0000\n", ""),
+			    "bios_load_addr = 0x4000_0000\n",
+			    ""),
 		   VMCFG_ERR_BOOT_CONFLICT, 12, 17,
 		   "kernel.boot_protocol \"uefi\" needs kernel.enable_bios = true");
 	only_error(run_boot("boot_protocol = \"multiboot\"\n", ""),
 		   VMCFG_ERR_BOOT_CONFLICT, 11, 17,
 		   "\"multiboot\" needs kernel.enable_bios = true");
 	only_error(run_boot("boot_protocol = \"kernel\"\nenable_bios = true\n",
-			    ""), VMCFG_ERR_BOOT_CONFLICT, 11, 17,
+			    ""),
+		   VMCFG_ERR_BOOT_CONFLICT, 11, 17,
 		   "kernel.boot_protocol \"direct\" needs kernel.enable_bios = "
 		   "false");
 }
@@ -715,21 +753,25 @@ UNIT_TEST(vmcfg_err_boot_conflict)
 UNIT_TEST(vmcfg_err_missing_firmware)
 {
 	only_error(run_boot("enable_bios = true\nboot_protocol = \"uefi\"\n"
-			    "bios_load_addr = 0x4000_0000\n", ""),
+			    "bios_load_addr = 0x4000_0000\n",
+			    ""),
 		   VMCFG_ERR_MISSING, 12, 17,
 		   "kernel.boot_protocol \"uefi\" needs the firmware image: "
 		   "kernel.uefi_firmware_path (or bios_path)");
 	/* bios_path stands in for uefi_firmware_path, as in AxVisor. */
 	CHECK_EQ_INT(run_boot("enable_bios = true\nboot_protocol = \"uefi\"\n"
 			      "bios_path = \"fw\"\nbios_load_addr = 0x4000_0000\n",
-			      ""), 0);
+			      ""),
+		     0);
 	only_error(run_boot("enable_bios = true\nboot_protocol = \"efi\"\n"
-			    "uefi_firmware_path = \"fw\"\n", ""),
+			    "uefi_firmware_path = \"fw\"\n",
+			    ""),
 		   VMCFG_ERR_MISSING, 12, 17,
 		   "kernel.boot_protocol \"uefi\" needs kernel.bios_load_addr");
 	/* Multiboot brings its own BIOS unless bios_path names one. */
 	CHECK_EQ_INT(run_boot("enable_bios = true\n", ""), 0);
-	only_error(run_boot("enable_bios = true\nbios_path = \"bios.bin\"\n", ""),
+	only_error(run_boot("enable_bios = true\nbios_path = \"bios.bin\"\n",
+			    ""),
 		   VMCFG_ERR_MISSING, 11, 15,
 		   "kernel.enable_bios = true (boot_protocol \"multiboot\") needs "
 		   "kernel.bios_load_addr");
@@ -740,14 +782,16 @@ UNIT_TEST(vmcfg_err_boot_types)
 	only_error(run_boot("enable_bios = 1\n", ""), VMCFG_ERR_TYPE, 11, 15,
 		   "kernel.enable_bios: expected boolean, found integer");
 	only_error(run_boot("boot_protocol = [\"uefi\"]\n", ""), VMCFG_ERR_TYPE,
-		   11, 17, "kernel.boot_protocol: expected string, found array");
+		   11, 17,
+		   "kernel.boot_protocol: expected string, found array");
 	only_error(run_boot("uefi_firmware_path = 5\n", ""), VMCFG_ERR_TYPE, 11,
 		   22, "kernel.uefi_firmware_path: expected string");
 	only_error(run_boot("uefi_firmware_path = \"a\\tb\"\n", ""),
 		   VMCFG_ERR_STRING, 11, 22,
 		   "kernel.uefi_firmware_path: path contains a control character");
-	only_error(run_boot("", "passthrough_ports = \"0x60\"\n"), VMCFG_ERR_TYPE,
-		   12, 21, "devices.passthrough_ports: expected array, found string");
+	only_error(run_boot("", "passthrough_ports = \"0x60\"\n"),
+		   VMCFG_ERR_TYPE, 12, 21,
+		   "devices.passthrough_ports: expected array, found string");
 }
 
 /* The firmware goes at bios_load_addr: it must be guest memory. */
@@ -755,7 +799,8 @@ UNIT_TEST(vmcfg_err_firmware_outside)
 {
 	only_error(run_boot("enable_bios = true\nboot_protocol = \"uefi\"\n"
 			    "uefi_firmware_path = \"fw\"\n"
-			    "bios_load_addr = 0xffc0_0000\n", ""),
+			    "bios_load_addr = 0xffc0_0000\n",
+			    ""),
 		   VMCFG_ERR_ADDR_OUTSIDE, 14, 18,
 		   "kernel.bios_load_addr 0xffc00000 is outside every memory "
 		   "region");
@@ -764,7 +809,7 @@ UNIT_TEST(vmcfg_err_firmware_outside)
 UNIT_TEST(vmcfg_passthrough_ports)
 {
 	int rc = run_boot("", "passthrough_ports = [\n  [0x6000, 0x80],\n"
-			  "  [0x0, 0xffff], [0xffff, 1],\n]\n");
+			      "  [0x0, 0xffff], [0xffff, 1],\n]\n");
 
 	if (rc)
 		dump();
@@ -812,7 +857,8 @@ UNIT_TEST(vmcfg_err_passthrough_ports)
 	static char many[4096];
 	int n = snprintf(many, sizeof(many), "passthrough_ports = [");
 	for (int i = 0; i <= VMCFG_MAX_DEVICES; i++)
-		n += snprintf(many + n, sizeof(many) - (size_t)n, "[%d, 1], ", i);
+		n += snprintf(many + n, sizeof(many) - (size_t)n, "[%d, 1], ",
+			      i);
 	snprintf(many + n, sizeof(many) - (size_t)n, "]\n");
 	only_error(run3(BASE, KERNEL, many), VMCFG_ERR_TOO_MANY, 12, 21,
 		   "devices.passthrough_ports: 33 entries, at most 32");
@@ -834,7 +880,8 @@ UNIT_TEST(vmcfg_warn_unknown_key)
 			 "cpu_num = 1\n[kernel]\nentry_point = 0\n"
 			 "image_location = \"fs\"\nkernel_path = \"k\"\n"
 			 "kernel_load_addr = 0\n"
-			 "memory_regions = [[0, 0x1000, 7, 0]]\n"), 0);
+			 "memory_regions = [[0, 0x1000, 7, 0]]\n"),
+		     0);
 	has(VMCFG_WARN_UNKNOWN_KEY, 1, 1, "unknown key 'version'");
 }
 
@@ -856,7 +903,7 @@ UNIT_TEST(vmcfg_reports_every_error)
 		      "memory_regions = [[0x4000_0000, 0, 7, 0]]\n",
 		      "interrupt_mode = \"y\"\nbar = 1\n");
 
-	CHECK_EQ_INT(rc, VMCFG_ERR_RANGE);	/* the first one */
+	CHECK_EQ_INT(rc, VMCFG_ERR_RANGE); /* the first one */
 	CHECK_EQ_INT(diags.errors, 6);
 	CHECK_EQ_INT(diags.warnings, 1);
 	has(VMCFG_ERR_TYPE, 3, 8, "base.name");
@@ -872,18 +919,20 @@ UNIT_TEST(vmcfg_print_round_trip)
 {
 	static struct text out;
 
-	CHECK_EQ_INT(run3("id = 3\nname = \"q\\\"uote\\\\ \\t\"\n"
-			  "cpu_num = 1\nphys_cpu_sets = [3]\n",
-			  "entry_point = 0x4008_0000\nimage_location = \"fs\"\n"
-			  "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
-			  "cmdline = \"console=ttyAMA0 \\u00e9\"\n"
-			  "ramdisk_load_addr = 0\n"
-			  "memory_regions = [[0x4000_0000, 0x1000_0000, 0x1f, 1]]\n",
-			  "interrupt_mode = \"no_irq\"\n"
-			  "emu_devices = [[\"e\", 0x1000, 0x10, 1, 2, [3]]]\n"
-			  "passthrough_devices = [[\"/soc\"], [\"d\", 1, 2, 3, 4]]\n"
-			  "passthrough_addresses = [[0x10, 0x20]]\n"
-			  "excluded_devices = [[\"/x\"]]\n"), 0);
+	CHECK_EQ_INT(
+		run3("id = 3\nname = \"q\\\"uote\\\\ \\t\"\n"
+		     "cpu_num = 1\nphys_cpu_sets = [3]\n",
+		     "entry_point = 0x4008_0000\nimage_location = \"fs\"\n"
+		     "kernel_path = \"k\"\nkernel_load_addr = 0x4008_0000\n"
+		     "cmdline = \"console=ttyAMA0 \\u00e9\"\n"
+		     "ramdisk_load_addr = 0\n"
+		     "memory_regions = [[0x4000_0000, 0x1000_0000, 0x1f, 1]]\n",
+		     "interrupt_mode = \"no_irq\"\n"
+		     "emu_devices = [[\"e\", 0x1000, 0x10, 1, 2, [3]]]\n"
+		     "passthrough_devices = [[\"/soc\"], [\"d\", 1, 2, 3, 4]]\n"
+		     "passthrough_addresses = [[0x10, 0x20]]\n"
+		     "excluded_devices = [[\"/x\"]]\n"),
+		0);
 	round_trip();
 	out.len = 0;
 	vmcfg_print(&cfg, append, &out);
@@ -911,8 +960,10 @@ UNIT_TEST(vmcfg_dma_passthrough)
 	CHECK_EQ_INT(run3(BASE, KERNEL, devices), 0);
 	for (int i = 0; i < 4; i++)
 		CHECK(!cfg.pt_devices[i].allow_dma);
-	snprintf(text, sizeof(text), "%sdma_passthrough = [\"virtio\", "
-		 "\"/fw-cfg@9020000\"]\n", devices);
+	snprintf(text, sizeof(text),
+		 "%sdma_passthrough = [\"virtio\", "
+		 "\"/fw-cfg@9020000\"]\n",
+		 devices);
 	int rc = run3(BASE, KERNEL, text);
 	if (rc)
 		dump();

@@ -21,7 +21,7 @@ struct image {
 	uint8_t *data;
 	size_t size;
 	struct blockdev dev;
-	int fail_reads;          /* > 0: reads fail after this many */
+	int fail_reads; /* > 0: reads fail after this many */
 	struct fat_fs *fs;
 };
 
@@ -50,8 +50,8 @@ static int image_open(struct image *im, const char *file)
 		return -1;
 	}
 	im->size = (size_t)st.st_size;
-	im->data = mmap(NULL, im->size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-			fd, 0);
+	im->data = mmap(NULL, im->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+			0);
 	close(fd);
 	if (im->data == MAP_FAILED)
 		return -1;
@@ -108,7 +108,8 @@ static void set_fat(struct image *im, uint32_t cluster, uint32_t value)
 {
 	const uint8_t *b = im->data;
 	uint32_t bps = b[11] | b[12] << 8, rsvd = b[14] | b[15] << 8;
-	uint32_t fatsz = b[36] | b[37] << 8 | b[38] << 16 | (uint32_t)b[39] << 24;
+	uint32_t fatsz = b[36] | b[37] << 8 | b[38] << 16 |
+			 (uint32_t)b[39] << 24;
 
 	for (uint32_t i = 0; i < b[16]; i++) {
 		uint8_t *e = im->data + (size_t)(rsvd + i * fatsz) * bps +
@@ -203,9 +204,9 @@ static void check_pattern(struct image *im, const char *path)
 	CHECK_EQ_INT(fat_read(im->fs, &f, 0, got, plen + 100), (long)plen);
 	CHECK(!memcmp(got, want, plen));
 	static const uint32_t offs[][2] = {
-		{ 1, 1 }, { 511, 2 }, { 512, 512 }, { 700, 5000 },
-		{ 99999, 10 }, { 4096, 65536 }, { 3, 99990 }, { 0, 513 },
-		{ 100000, 10 },
+		{ 1, 1 },      { 511, 2 },    { 512, 512 },
+		{ 700, 5000 }, { 99999, 10 }, { 4096, 65536 },
+		{ 3, 99990 },  { 0, 513 },    { 100000, 10 },
 	};
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		uint32_t o = offs[i][0], n = offs[i][1];
@@ -305,7 +306,8 @@ UNIT_TEST(fat32_readdir)
 		goto out;
 	CHECK_EQ_INT(fat_open(im.fs, "/guests", &d), FAT_OK);
 	CHECK_EQ_INT(fat_readdir(im.fs, &d, collect, names), FAT_OK);
-	CHECK_EQ_STR(names, "sub/|A Long File Name.txt|Grüße €.txt|MixedCase.Bin|");
+	CHECK_EQ_STR(names,
+		     "sub/|A Long File Name.txt|Grüße €.txt|MixedCase.Bin|");
 	names[0] = '\0';
 	CHECK_EQ_INT(fat_open(im.fs, "/", &d), FAT_OK);
 	CHECK_EQ_INT(fat_readdir(im.fs, &d, collect, names), FAT_OK);
@@ -323,14 +325,18 @@ UNIT_TEST(fat32_lookup_errors)
 
 	if (!mount_test(&im))
 		goto out;
-	CHECK_EQ_INT(fat_open(im.fs, "/guests/nope.bin", &f), FAT_ERR_NOT_FOUND);
-	CHECK(msg_has(im.fs, "test.img: /guests/nope.bin: no \"nope.bin\" in its directory"));
+	CHECK_EQ_INT(fat_open(im.fs, "/guests/nope.bin", &f),
+		     FAT_ERR_NOT_FOUND);
+	CHECK(msg_has(
+		im.fs,
+		"test.img: /guests/nope.bin: no \"nope.bin\" in its directory"));
 	/* The same words in the file, where other CPUs cannot overwrite them. */
 	CHECK_EQ_STR(fat_file_error(&f), fat_error(im.fs));
 	CHECK_EQ_INT(fat_open(im.fs, "/nodir/x", &f), FAT_ERR_NOT_FOUND);
 	CHECK(msg_has(im.fs, "no \"nodir\""));
 	CHECK_EQ_INT(fat_open(im.fs, "/SHORT.TXT/x", &f), FAT_ERR_NOT_DIR);
-	CHECK(msg_has(im.fs, "test.img: /SHORT.TXT/x: a file stands where a directory"));
+	CHECK(msg_has(im.fs,
+		      "test.img: /SHORT.TXT/x: a file stands where a directory"));
 	CHECK_EQ_INT(fat_open(im.fs, "/guests", &f), FAT_OK);
 	CHECK_EQ_INT(fat_read(im.fs, &f, 0, buf, 1), FAT_ERR_IS_DIR);
 	CHECK_EQ_INT(fat_open(im.fs, "/SHORT.TXT", &f), FAT_OK);
@@ -345,8 +351,9 @@ UNIT_TEST(fat32_lookup_errors)
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[sizeof(longpath) - 1] = '\0';
 	CHECK_EQ_INT(fat_open(im.fs, longpath, &f), FAT_ERR_PATH);
-	CHECK(msg_has(im.fs, "test.img: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: "
-			     "path longer than 255 bytes"));
+	CHECK(msg_has(im.fs,
+		      "test.img: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: "
+		      "path longer than 255 bytes"));
 	CHECK_EQ_STR(fat_strerror(FAT_ERR_LOOP), "cluster chain loops");
 	CHECK_EQ_STR(fat_strerror(-99), "unknown error");
 out:
@@ -362,13 +369,17 @@ struct bpb_case {
 };
 
 static const struct bpb_case bpb_cases[] = {
-	{ 0, 1, 0x00, FAT_ERR_BPB, "boot sector: no jump instruction (byte 0 is 0x00)" },
+	{ 0, 1, 0x00, FAT_ERR_BPB,
+	  "boot sector: no jump instruction (byte 0 is 0x00)" },
 	{ 510, 2, 0x0000, FAT_ERR_BPB, "no 0x55 0xAA signature" },
 	{ 11, 2, 3, FAT_ERR_BPB, "bytes per sector 3 is not 512" },
 	{ 11, 2, 8192, FAT_ERR_BPB, "bytes per sector 8192" },
-	{ 13, 1, 0, FAT_ERR_BPB, "sectors per cluster 0 is not a power of two" },
-	{ 13, 1, 3, FAT_ERR_BPB, "sectors per cluster 3 is not a power of two" },
-	{ 13, 1, 128, FAT_ERR_BPB, "clusters of 131072 bytes" }, /* 1 KiB sectors */
+	{ 13, 1, 0, FAT_ERR_BPB,
+	  "sectors per cluster 0 is not a power of two" },
+	{ 13, 1, 3, FAT_ERR_BPB,
+	  "sectors per cluster 3 is not a power of two" },
+	{ 13, 1, 128, FAT_ERR_BPB,
+	  "clusters of 131072 bytes" }, /* 1 KiB sectors */
 	{ 14, 2, 0, FAT_ERR_BPB, "no reserved sectors" },
 	{ 16, 1, 0, FAT_ERR_BPB, "0 FATs (1 or 2 expected)" },
 	{ 16, 1, 3, FAT_ERR_BPB, "3 FATs" },
@@ -383,7 +394,8 @@ static const struct bpb_case bpb_cases[] = {
 	{ 44, 4, 0, FAT_ERR_BPB, "root directory cluster 0 is outside 2.." },
 	{ 44, 4, 0x0fffffff, FAT_ERR_BPB, "root directory cluster 268435455" },
 	{ 32, 4, 0, FAT_ERR_BPB, "fill the 0-sector volume" },
-	{ 32, 4, 69640, FAT_ERR_TRUNCATED, "the file system has 35655680 bytes, "
+	{ 32, 4, 69640, FAT_ERR_TRUNCATED,
+	  "the file system has 35655680 bytes, "
 	  "the disk only 35651584 (truncated image?)" },
 };
 
@@ -405,7 +417,8 @@ UNIT_TEST(fat32_bpb_each_field)
 			printf("  case %zu: ", i);
 		CHECK_EQ_INT(err, c->err);
 		CHECK(msg_has(im.fs, c->msg));
-		CHECK(!strncmp(fat_error(im.fs), "test.img: boot sector: ", 23));
+		CHECK(!strncmp(fat_error(im.fs),
+			       "test.img: boot sector: ", 23));
 		image_close(&im);
 	}
 }
@@ -420,8 +433,9 @@ UNIT_TEST(fat32_truncated_image)
 	}
 	im.dev.sectors = im.size / BLOCKDEV_SECTOR_SIZE / 2;
 	CHECK_EQ_INT(fat_mount(im.fs, &im.dev), FAT_ERR_TRUNCATED);
-	CHECK(msg_has(im.fs, "test.img: boot sector: the file system has 35651584 "
-			     "bytes, the disk only 17825792 (truncated image?)"));
+	CHECK(msg_has(im.fs,
+		      "test.img: boot sector: the file system has 35651584 "
+		      "bytes, the disk only 17825792 (truncated image?)"));
 	im.dev.sectors = 0;
 	CHECK_EQ_INT(fat_mount(im.fs, &im.dev), FAT_ERR_TRUNCATED);
 	CHECK(msg_has(im.fs, "the disk is empty"));
@@ -444,7 +458,8 @@ UNIT_TEST(fat32_io_errors)
 	CHECK_EQ_INT(fat_mount(im.fs, &im.dev), FAT_OK);
 	/* cppcheck-suppress redundantAssignment ; the device's read callback consumes it */
 	im.fail_reads = 2;
-	CHECK_EQ_INT(fat_open(im.fs, "/guests/sub/deep/file.bin", &f), FAT_ERR_IO);
+	CHECK_EQ_INT(fat_open(im.fs, "/guests/sub/deep/file.bin", &f),
+		     FAT_ERR_IO);
 	CHECK(msg_has(im.fs, "/guests/sub/deep/file.bin: reading sector"));
 	CHECK_EQ_INT(fat_open(im.fs, "/guests/sub/deep/file.bin", &f), FAT_OK);
 	/* cppcheck-suppress redundantAssignment ; the device's read callback consumes it */
@@ -487,16 +502,20 @@ UNIT_TEST(fat32_bad_chains)
 	image_close(&im);
 
 	/* The last cluster points back to the first: a loop. */
-	CHECK_EQ_INT(open_with_fat("/guests/sub/deep/file.bin", 195, UINT32_MAX,
-				   "/guests/sub/deep/file.bin",
-				   "test.img: /guests/sub/deep/file.bin: cluster chain loops"),
-		     FAT_ERR_LOOP);
+	CHECK_EQ_INT(
+		open_with_fat(
+			"/guests/sub/deep/file.bin", 195, UINT32_MAX,
+			"/guests/sub/deep/file.bin",
+			"test.img: /guests/sub/deep/file.bin: cluster chain loops"),
+		FAT_ERR_LOOP);
 	/* A cluster pointing at itself. */
 	CHECK_EQ_INT(open_with_fat("/guests/sub/deep/file.bin", 0, UINT32_MAX,
 				   "/guests/sub/deep/file.bin", "loops"),
 		     FAT_ERR_LOOP);
-	snprintf(want, sizeof(want), "cluster chain leaves the FAT at cluster %u "
-		 "(next %u, last %u)", c + 10, last + 1, last);
+	snprintf(want, sizeof(want),
+		 "cluster chain leaves the FAT at cluster %u "
+		 "(next %u, last %u)",
+		 c + 10, last + 1, last);
 	CHECK_EQ_INT(open_with_fat("/guests/sub/deep/file.bin", 10, last + 1,
 				   "/guests/sub/deep/file.bin", want),
 		     FAT_ERR_CHAIN);
@@ -513,14 +532,16 @@ UNIT_TEST(fat32_bad_chains)
 				   "clusters of 512 bytes"),
 		     FAT_ERR_CHAIN);
 	/* The top 4 bits of an entry are reserved: ignored. */
-	CHECK_EQ_INT(open_with_fat("/guests/sub/deep/file.bin", 0, 0xf0000000 | (c + 1),
+	CHECK_EQ_INT(open_with_fat("/guests/sub/deep/file.bin", 0,
+				   0xf0000000 | (c + 1),
 				   "/guests/sub/deep/file.bin", NULL),
 		     FAT_OK);
 	/* A directory on the way loops: the path names the file looked for. */
-	CHECK_EQ_INT(open_with_fat("/guests/sub", 0, UINT32_MAX,
-				   "/guests/sub/deep/file.bin",
-				   "/guests/sub/deep/file.bin: cluster chain loops"),
-		     FAT_ERR_LOOP);
+	CHECK_EQ_INT(
+		open_with_fat("/guests/sub", 0, UINT32_MAX,
+			      "/guests/sub/deep/file.bin",
+			      "/guests/sub/deep/file.bin: cluster chain loops"),
+		FAT_ERR_LOOP);
 }
 
 UNIT_TEST(fat32_root_loop_fails_mount)
@@ -589,7 +610,7 @@ out:
 /* Each thread reads its own file of threads.img, whole and again, through
  * the one mounted volume; cvisor's CPUs do the same when VMs that load
  * their images from the disk reset at once. */
-#define READERS 4
+#define READERS       4
 #define READER_ROUNDS 2000u
 
 struct reader {
@@ -598,8 +619,8 @@ struct reader {
 	char path[16];
 	uint8_t *want;
 	size_t size;
-	unsigned bad;               /* rounds that went wrong */
-	char first[FAT_MSG_SIZE + 64];   /* how the first of them did */
+	unsigned bad;                  /* rounds that went wrong */
+	char first[FAT_MSG_SIZE + 64]; /* how the first of them did */
 };
 
 /* One round: opens the file and reads it whole in pieces of odd sizes
@@ -673,7 +694,8 @@ UNIT_TEST(fat32_threads_share_a_volume)
 	}
 	for (int k = 0; k < READERS; k++)
 		CHECK_EQ_INT(pthread_create(&r[k].thread, NULL, reader_main,
-					    &r[k]), 0);
+					    &r[k]),
+			     0);
 	for (int k = 0; k < READERS; k++) {
 		pthread_join(r[k].thread, NULL);
 		if (r[k].bad)

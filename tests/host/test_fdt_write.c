@@ -40,13 +40,16 @@ UNIT_TEST(fdtw_round_trip)
 	CHECK_EQ_INT(fdt_get_prop(&f, mem, "reg", &p), FDT_OK);
 	CHECK(fdt_prop_cells(&p, 2, 2, &v) && v == 0x1000000);
 	int chosen = fdt_path_offset(&f, "/chosen");
-	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "linux,initrd-start", &p), FDT_OK);
+	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "linux,initrd-start", &p),
+		     FDT_OK);
 	CHECK(fdt_prop_cells(&p, 0, 2, &v) && v == 0x123456789ull);
 	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "flag", &p), FDT_OK);
 	CHECK_EQ_INT(p.len, 0);
 	/* Property names are stored once. */
-	CHECK_EQ_INT(w.strings_len, sizeof("#address-cells") + sizeof("device_type") +
-		     sizeof("reg") + sizeof("linux,initrd-start") + sizeof("flag"));
+	CHECK_EQ_INT(w.strings_len,
+		     sizeof("#address-cells") + sizeof("device_type") +
+			     sizeof("reg") + sizeof("linux,initrd-start") +
+			     sizeof("flag"));
 }
 
 UNIT_TEST(fdtw_props_in_order)
@@ -91,20 +94,20 @@ UNIT_TEST(fdtw_err_nesting)
 	fdtw_begin_node(&w, "");
 	fdtw_begin_node(&w, "open");
 	fdtw_end_node(&w);
-	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING);   /* root left open */
+	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING); /* root left open */
 	fdtw_init(&w, buf, sizeof(buf));
 	fdtw_end_node(&w);
 	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING);
 	fdtw_init(&w, buf, sizeof(buf));
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
-	fdtw_begin_node(&w, "");                          /* a second root */
+	fdtw_begin_node(&w, ""); /* a second root */
 	fdtw_end_node(&w);
 	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING);
 	fdtw_init(&w, buf, sizeof(buf));
-	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING);   /* no root */
+	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING); /* no root */
 	fdtw_init(&w, buf, sizeof(buf));
-	fdtw_prop_u32(&w, "outside", 1);                  /* property, no node */
+	fdtw_prop_u32(&w, "outside", 1); /* property, no node */
 	CHECK_EQ_INT(fdtw_finish(&w), FDTW_ERR_NESTING);
 }
 
@@ -137,7 +140,8 @@ UNIT_TEST(fdtw_err_strings)
 	fdtw_init(&w, buf, sizeof(buf));
 	fdtw_begin_node(&w, "");
 	for (int i = 0; i < 100; i++) {
-		snprintf(name, sizeof(name), "a-rather-long-property-name-%d", i);
+		snprintf(name, sizeof(name), "a-rather-long-property-name-%d",
+			 i);
 		fdtw_prop_empty(&w, name);
 	}
 	fdtw_end_node(&w);
@@ -151,9 +155,13 @@ static struct vm_config gcfg;
 static int build(const void *base, size_t base_size, uint64_t initrd_end)
 {
 	struct guest_dtb_input in = {
-		.cfg = &gcfg, .plat = &guest_dtb_aarch64, .irqchip_version = 3,
-		.initrd_start = 0x48000000, .initrd_end = initrd_end,
-		.base = base, .base_size = base_size,
+		.cfg = &gcfg,
+		.plat = &guest_dtb_aarch64,
+		.irqchip_version = 3,
+		.initrd_start = 0x48000000,
+		.initrd_end = initrd_end,
+		.base = base,
+		.base_size = base_size,
 	};
 
 	for (unsigned i = 0; i < gcfg.cpu_num; i++)
@@ -202,7 +210,8 @@ UNIT_TEST(guest_dtb_chosen_from_config)
 	size = build(NULL, 0, 0);
 	CHECK_EQ_INT(fdt_open(&f, buf, (size_t)size), FDT_OK);
 	chosen = fdt_path_offset(&f, "/chosen");
-	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "bootargs", &p), FDT_ERR_NOTFOUND);
+	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "bootargs", &p),
+		     FDT_ERR_NOTFOUND);
 	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "linux,initrd-start", &p),
 		     FDT_ERR_NOTFOUND);
 	CHECK_EQ_INT(fdt_get_prop(&f, chosen, "stdout-path", &p), FDT_OK);
@@ -224,7 +233,8 @@ UNIT_TEST(guest_dtb_cpu_ids_over_32_bits)
 	int cpu = fdt_path_offset(&f, "/cpus/cpu@100000000");
 	CHECK(cpu > 0);
 	CHECK_EQ_INT(fdt_get_prop(&f, cpu, "reg", &p), FDT_OK);
-	CHECK(p.len == 8 && fdt_prop_cells(&p, 0, 2, &v) && v == 0x100000000ull);
+	CHECK(p.len == 8 && fdt_prop_cells(&p, 0, 2, &v) &&
+	      v == 0x100000000ull);
 }
 
 /* A base tree with one-cell addresses cannot take the /memory nodes. */
@@ -245,10 +255,12 @@ UNIT_TEST(guest_dtb_rewrite_errors)
 	CHECK(err < 0);
 	CHECK(strstr(guest_dtb_strerror(err), "#address-cells"));
 	CHECK_EQ_INT(build("not a device tree, just text........................",
-			   52, 0), FDT_ERR_BADMAGIC);
+			   52, 0),
+		     FDT_ERR_BADMAGIC);
 	CHECK_EQ_INT(build(base, 20, 0), FDT_ERR_TRUNCATED);
 	/* Too small an output buffer is an error, not an overflow. */
-	struct guest_dtb_input in = { .cfg = &gcfg, .plat = &guest_dtb_aarch64 };
+	struct guest_dtb_input in = { .cfg = &gcfg,
+				      .plat = &guest_dtb_aarch64 };
 	CHECK_EQ_INT(guest_dtb_build(&in, buf, 200), FDTW_ERR_NOSPACE);
 	CHECK(strstr(guest_dtb_strerror(FDTW_ERR_NOSPACE), "buffer"));
 }

@@ -66,7 +66,7 @@ static void mb(size_t at, uint32_t flags, uint32_t header_addr,
 	memset(file, 0, sizeof(file));
 	put(file + at, 0x1badb002, 4);
 	put(file + at + 4, flags, 4);
-	put(file + at + 8, (uint32_t)-(0x1badb002u + flags), 4);
+	put(file + at + 8, (uint32_t) - (0x1badb002u + flags), 4);
 	put(file + at + 12, header_addr, 4);
 	put(file + at + 16, load_addr, 4);
 	put(file + at + 20, load_end, 4);
@@ -297,9 +297,11 @@ UNIT_TEST(kimage_names_and_descriptions)
 	k.format = KIMAGE_ARM64;
 	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)), "an arm64 Image");
 	k.format = KIMAGE_RISCV64;
-	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)), "a riscv64 Image");
+	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)),
+		     "a riscv64 Image");
 	k.format = KIMAGE_MULTIBOOT;
-	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)), "a Multiboot image");
+	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)),
+		     "a Multiboot image");
 	k.format = KIMAGE_BZIMAGE;
 	CHECK_EQ_STR(kimage_describe(&k, text, sizeof(text)), "an x86 bzImage");
 	CHECK_EQ_STR(kimage_describe(&k, text, 6), "an x8");

@@ -9,9 +9,9 @@
 
 /* ---- a minimal DTB writer */
 struct dtb {
-	uint8_t st[2048];           /* struct block */
+	uint8_t st[2048]; /* struct block */
 	uint32_t st_len;
-	char str[512];              /* strings block */
+	char str[512]; /* strings block */
 	uint32_t str_len;
 	uint8_t blob[4096];
 	uint32_t size;
@@ -19,8 +19,10 @@ struct dtb {
 
 static void put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
 
 static void st_word(struct dtb *d, uint32_t v)
@@ -50,7 +52,8 @@ static void end(struct dtb *d)
 
 static uint32_t str_off(struct dtb *d, const char *name)
 {
-	for (uint32_t o = 0; o < d->str_len; o += (uint32_t)strlen(d->str + o) + 1)
+	for (uint32_t o = 0; o < d->str_len;
+	     o += (uint32_t)strlen(d->str + o) + 1)
 		if (!strcmp(d->str + o, name))
 			return o;
 	uint32_t o = d->str_len;
@@ -59,7 +62,8 @@ static uint32_t str_off(struct dtb *d, const char *name)
 	return o;
 }
 
-static void prop(struct dtb *d, const char *name, const void *data, uint32_t len)
+static void prop(struct dtb *d, const char *name, const void *data,
+		 uint32_t len)
 {
 	st_word(d, 3);
 	st_word(d, len);
@@ -88,7 +92,7 @@ static void finish(struct dtb *d)
 	put32(d->blob + 4, d->size);
 	put32(d->blob + 8, off_st);
 	put32(d->blob + 12, off_str);
-	put32(d->blob + 16, 0x28);          /* memory reservation map */
+	put32(d->blob + 16, 0x28); /* memory reservation map */
 	put32(d->blob + 20, 17);
 	put32(d->blob + 24, 16);
 	put32(d->blob + 32, d->str_len);
@@ -115,7 +119,7 @@ static struct dtb *virt_like(void)
 	prop_cells(&d, "reg", &zero, 1);
 	end(&d);
 	begin(&d, "cpu@1");
-	st_word(&d, 4);                     /* a NOP among the properties */
+	st_word(&d, 4); /* a NOP among the properties */
 	prop_cells(&d, "reg", &one, 1);
 	end(&d);
 	end(&d);
@@ -143,8 +147,12 @@ UNIT_TEST(fdt_walk_and_names)
 {
 	struct fdt f;
 	struct dtb *d = virt_like();
-	static const char *const want[] = { "cpus", "cpu@0", "cpu@1",
-		"memory@40000000", "memory@90000000", "pl011@9000000" };
+	static const char *const want[] = { "cpus",
+					    "cpu@0",
+					    "cpu@1",
+					    "memory@40000000",
+					    "memory@90000000",
+					    "pl011@9000000" };
 	static const int want_depth[] = { 1, 2, 2, 1, 1, 1 };
 	int depth = 0, n = 0, i = 0;
 
@@ -169,19 +177,22 @@ UNIT_TEST(fdt_paths_and_props)
 	int cpu1 = fdt_path_offset(&f, "/cpus/cpu@1");
 	CHECK(cpu1 > 0);
 	CHECK_EQ_STR(fdt_node_name(&f, cpu1), "cpu@1");
-	CHECK_EQ_INT(fdt_get_prop(&f, cpu1, "reg", &p), FDT_OK);   /* past the NOP */
+	CHECK_EQ_INT(fdt_get_prop(&f, cpu1, "reg", &p),
+		     FDT_OK); /* past the NOP */
 	CHECK(fdt_prop_cells(&p, 0, 1, &v) && v == 1);
-	CHECK(!fdt_prop_cells(&p, 1, 1, &v));       /* one cell only */
+	CHECK(!fdt_prop_cells(&p, 1, 1, &v)); /* one cell only */
 	CHECK(!fdt_prop_cells(&p, 0, 2, &v));
-	CHECK(!fdt_prop_cells(&p, 0, 3, &v));       /* 1 or 2 cells */
+	CHECK(!fdt_prop_cells(&p, 0, 3, &v)); /* 1 or 2 cells */
 	CHECK_EQ_INT(fdt_get_prop(&f, cpu1, "status", &p), FDT_ERR_NOTFOUND);
 	/* A component without unit address matches the first such node. */
-	CHECK_EQ_STR(fdt_node_name(&f, fdt_path_offset(&f, "/cpus/cpu")), "cpu@0");
+	CHECK_EQ_STR(fdt_node_name(&f, fdt_path_offset(&f, "/cpus/cpu")),
+		     "cpu@0");
 	CHECK_EQ_STR(fdt_node_name(&f, fdt_path_offset(&f, "//memory/")),
 		     "memory@40000000");
 	CHECK_EQ_INT(fdt_path_offset(&f, "/"), 0);
 	CHECK_EQ_INT(fdt_path_offset(&f, "/cpus/cpu@2"), FDT_ERR_NOTFOUND);
-	CHECK_EQ_INT(fdt_path_offset(&f, "/cpu@0"), FDT_ERR_NOTFOUND);  /* not at depth 1 */
+	CHECK_EQ_INT(fdt_path_offset(&f, "/cpu@0"),
+		     FDT_ERR_NOTFOUND); /* not at depth 1 */
 	CHECK_EQ_INT(fdt_path_offset(&f, "/memory@4"), FDT_ERR_NOTFOUND);
 }
 
@@ -194,7 +205,8 @@ UNIT_TEST(fdt_compatible_search)
 	CHECK_EQ_INT(fdt_find_compatible(&f, -1, "linux,dummy-virt"), 0);
 	int uart = fdt_find_compatible(&f, -1, "arm,primecell");
 	CHECK_EQ_STR(fdt_node_name(&f, uart), "pl011@9000000");
-	CHECK_EQ_INT(fdt_find_compatible(&f, uart, "arm,primecell"), FDT_ERR_NOTFOUND);
+	CHECK_EQ_INT(fdt_find_compatible(&f, uart, "arm,primecell"),
+		     FDT_ERR_NOTFOUND);
 	CHECK_EQ_INT(fdt_find_compatible(&f, -1, "arm,pl01"), FDT_ERR_NOTFOUND);
 	CHECK_EQ_INT(fdt_get_prop(&f, uart, "compatible", &p), FDT_OK);
 	CHECK(fdt_prop_has_string(&p, "arm,pl011"));
@@ -249,7 +261,8 @@ UNIT_TEST(fdt_err_header)
 	CHECK_EQ_INT(fdt_open(&f, d->blob, 39), FDT_ERR_TRUNCATED);
 	CHECK_EQ_INT(fdt_open(&f, d->blob, d->size - 1), FDT_ERR_TRUNCATED);
 	set32(d, 4, 20);
-	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_TRUNCATED);   /* totalsize < header */
+	CHECK_EQ_INT(open_dtb(&f, d),
+		     FDT_ERR_TRUNCATED); /* totalsize < header */
 	d = virt_like();
 	d->blob[0] = 0;
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_BADMAGIC);
@@ -260,13 +273,13 @@ UNIT_TEST(fdt_err_header)
 	set32(d, 24, 18);
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_BADVERSION);
 	d = virt_like();
-	set32(d, 8, 0x42);                                  /* misaligned */
+	set32(d, 8, 0x42); /* misaligned */
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_BADSTRUCTURE);
 	d = virt_like();
-	set32(d, 36, d->size);                              /* struct too long */
+	set32(d, 36, d->size); /* struct too long */
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_BADSTRUCTURE);
 	d = virt_like();
-	set32(d, 32, d->size);                              /* strings too long */
+	set32(d, 32, d->size); /* strings too long */
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_ERR_BADSTRUCTURE);
 }
 
@@ -303,15 +316,17 @@ UNIT_TEST(fdt_err_structure)
 	unsigned prop_at = 0x40 + 8;
 	set32(d, prop_at + 4, 0x10000);
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_OK);
-	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p), FDT_ERR_BADSTRUCTURE);
+	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p),
+		     FDT_ERR_BADSTRUCTURE);
 	CHECK_EQ_INT(fdt_next_node(&f, 0, &depth), FDT_ERR_BADSTRUCTURE);
 	d = virt_like();
 	set32(d, prop_at + 8, d->str_len);
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_OK);
-	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p), FDT_ERR_BADSTRUCTURE);
+	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p),
+		     FDT_ERR_BADSTRUCTURE);
 	/* An unknown token where the first child should begin. */
 	d = virt_like();
-	unsigned tok = prop_at + 12 + 20;              /* after "linux,dummy-virt\0" */
+	unsigned tok = prop_at + 12 + 20; /* after "linux,dummy-virt\0" */
 	set32(d, tok, 7);
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_OK);
 	depth = 0;
@@ -326,7 +341,8 @@ UNIT_TEST(fdt_err_structure)
 	d = virt_like();
 	memset(d->blob + d->size - d->str_len, 'y', d->str_len);
 	CHECK_EQ_INT(open_dtb(&f, d), FDT_OK);
-	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p), FDT_ERR_BADSTRUCTURE);
+	CHECK_EQ_INT(fdt_get_prop(&f, 0, "compatible", &p),
+		     FDT_ERR_BADSTRUCTURE);
 }
 
 UNIT_TEST(fdt_err_depth)
@@ -352,6 +368,7 @@ UNIT_TEST(fdt_err_depth)
 UNIT_TEST(fdt_strerror_names_every_error)
 {
 	for (int e = FDT_OK; e >= FDT_ERR_DEPTH; e--)
-		CHECK(strcmp(fdt_strerror(e), "unknown device tree error") != 0);
+		CHECK(strcmp(fdt_strerror(e), "unknown device tree error") !=
+		      0);
 	CHECK_EQ_STR(fdt_strerror(-100), "unknown device tree error");
 }

@@ -33,7 +33,8 @@ UNIT_TEST(image_parses_modern_header)
 	struct linux_image img;
 
 	make_header(0, 0x2010000, 0xa);
-	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(img.text_offset, 0);
 	CHECK_EQ_INT(img.image_size, 0x2010000);
 	CHECK_EQ_INT(img.file_size, sizeof(image));
@@ -47,7 +48,8 @@ UNIT_TEST(image_flags_decoded)
 	struct linux_image img;
 
 	make_header(0x80000, 0x100000, 1 | 3 << 1);
-	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(img.big_endian, 1);
 	CHECK_EQ_INT(img.page_size_kib, 64);
 	CHECK_EQ_INT(img.text_offset, 0x80000);
@@ -71,7 +73,8 @@ UNIT_TEST(image_legacy_header_assumes_offset)
 	struct linux_image img;
 
 	make_header(0x1234567, 0, 0xffff);
-	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(img.legacy, 1);
 	CHECK_EQ_INT(img.text_offset, 0x80000);
 	CHECK_EQ_INT(img.image_size, sizeof(image));
@@ -110,7 +113,8 @@ UNIT_TEST(image_size_covers_the_file)
 	/* A header smaller than the file (an appended signature): the
 	 * whole file is kept. */
 	make_header(0, 1024, 0);
-	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_parse(image, sizeof(image), &img),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(img.image_size, sizeof(image));
 }
 
@@ -120,17 +124,22 @@ UNIT_TEST(image_placement_rule)
 	uint64_t load = 0;
 
 	/* Already on the rule: kept. */
-	CHECK_EQ_INT(linux_image_place(&img, 0x40200000, &load), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_place(&img, 0x40200000, &load),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x40200000);
 	/* AxVisor's usual 0x4008_0000 for an offset-0 kernel: moved up. */
-	CHECK_EQ_INT(linux_image_place(&img, 0x40080000, &load), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_place(&img, 0x40080000, &load),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x40200000);
 	img.text_offset = 0x80000;
-	CHECK_EQ_INT(linux_image_place(&img, 0x40080000, &load), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_place(&img, 0x40080000, &load),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x40080000);
-	CHECK_EQ_INT(linux_image_place(&img, 0x40000000, &load), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_place(&img, 0x40000000, &load),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x40080000);
-	CHECK_EQ_INT(linux_image_place(&img, 0x40090000, &load), LINUX_IMAGE_OK);
+	CHECK_EQ_INT(linux_image_place(&img, 0x40090000, &load),
+		     LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x40280000);
 	CHECK_EQ_INT(linux_image_place(&img, 0, &load), LINUX_IMAGE_OK);
 	CHECK_EQ_INT(load, 0x80000);
@@ -138,7 +147,8 @@ UNIT_TEST(image_placement_rule)
 
 UNIT_TEST(image_placement_overflow)
 {
-	struct linux_image img = { .text_offset = 0x80000, .image_size = 0x100000 };
+	struct linux_image img = { .text_offset = 0x80000,
+				   .image_size = 0x100000 };
 	uint64_t load;
 
 	CHECK_EQ_INT(linux_image_place(&img, UINT64_MAX - 0x1000, &load),

@@ -32,7 +32,7 @@ static void node_reg(struct fdtw *w, const char *name, uint64_t base,
 static void write_pcie(struct fdtw *w)
 {
 	static const uint32_t ranges[] = {
-		0x1000000, 0, 0, 0, 0x3eff0000, 0, 0x10000,
+		0x1000000, 0, 0,          0, 0x3eff0000, 0, 0x10000,
 		0x2000000, 0, 0x10000000, 0, 0x10000000, 0, 0x2eff0000,
 	};
 	uint64_t ecam[2] = { 0x4010000000, 0x10000000 };
@@ -106,7 +106,8 @@ static void write_host(void)
 	uint64_t reg[2] = { 0x9010000, 0x1000 };
 	fdtw_prop_reg64(&w, "reg", reg, 1);
 	fdtw_end_node(&w);
-	node_reg(&w, "fw-cfg", 0x9020000, 0x18, "qemu,fw-cfg-mmio", "dma-coherent");
+	node_reg(&w, "fw-cfg", 0x9020000, 0x18, "qemu,fw-cfg-mmio",
+		 "dma-coherent");
 	node_reg(&w, "virtio_mmio", 0xa000000, 0x200, "virtio,mmio", NULL);
 	node_reg(&w, "eth", 0xb000000, 0x1000, "vendor,eth", "iommus");
 	write_gic(&w);
@@ -121,14 +122,16 @@ static void write_host(void)
 /* [hpa, hpa+size) must hold the DMA device 'path' (why, its range), or
  * none when path is NULL. */
 static void expect_dma(uint64_t hpa, uint64_t size, const char *path,
-		       const char *why, uint64_t base, uint64_t len, bool window)
+		       const char *why, uint64_t base, uint64_t len,
+		       bool window)
 {
 	struct ptdev_dma d;
 	bool hit = ptdev_dma_find(&host, hpa, size, &d);
 
 	if (hit != (path != NULL))
 		printf("  %#llx+%#llx: %s\n", (unsigned long long)hpa,
-		       (unsigned long long)size, hit ? d.path : "no DMA device");
+		       (unsigned long long)size,
+		       hit ? d.path : "no DMA device");
 	CHECK(hit == (path != NULL));
 	if (!hit || !path)
 		return;
@@ -173,10 +176,10 @@ UNIT_TEST(ptdev_dma_pci_host_and_windows)
 	expect_dma(0x4010000000, 0x1000, "/pcie@10000000",
 		   "pci-host-ecam-generic", 0x4010000000, 0x10000000, false);
 	/* Device BARs in the MMIO window and the I/O window. */
-	expect_dma(0x20000000, 0x1000, "/pcie@10000000", "pci-host-ecam-generic",
-		   0x10000000, 0x2eff0000, true);
-	expect_dma(0x3eff0000, 0x1000, "/pcie@10000000", "pci-host-ecam-generic",
-		   0x3eff0000, 0x10000, true);
+	expect_dma(0x20000000, 0x1000, "/pcie@10000000",
+		   "pci-host-ecam-generic", 0x10000000, 0x2eff0000, true);
+	expect_dma(0x3eff0000, 0x1000, "/pcie@10000000",
+		   "pci-host-ecam-generic", 0x3eff0000, 0x10000, true);
 }
 
 UNIT_TEST(ptdev_dma_through_buses)

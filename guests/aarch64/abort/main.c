@@ -4,7 +4,7 @@
 #include <guest.h>
 
 extern char abort_vectors[];
-volatile uint64_t abort_seen[2];   /* ESR_EL1, FAR_EL1; set by vectors.S */
+volatile uint64_t abort_seen[2]; /* ESR_EL1, FAR_EL1; set by vectors.S */
 
 static int probe(uint64_t addr, int write)
 {

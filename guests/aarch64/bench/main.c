@@ -16,10 +16,10 @@
  * that means something there runs too, for comparison. */
 #include <guest.h>
 
-#define BENCH_ITERS    10000
-#define IRQ_ITERS      2000       /* the interrupt round trips are longer */
-#define COMPUTE_ITERS  2000000
-#define ROUNDS         3          /* the least of 3 runs: skips stray ticks */
+#define BENCH_ITERS   10000
+#define IRQ_ITERS     2000 /* the interrupt round trips are longer */
+#define COMPUTE_ITERS 2000000
+#define ROUNDS        3 /* the least of 3 runs: skips stray ticks */
 
 uint64_t bench_empty(uint64_t n);
 uint64_t bench_null_hypercall(uint64_t n);
@@ -34,43 +34,44 @@ struct bench_op {
 	const char *name;
 	uint64_t (*run)(uint64_t n);
 	unsigned iters;
-	bool hv_only;             /* meaningless without a hypervisor */
-	bool needs_cpu1;          /* needs the second CPU (the IPI's peer) */
+	bool hv_only;    /* meaningless without a hypervisor */
+	bool needs_cpu1; /* needs the second CPU (the IPI's peer) */
 };
 
 /* Operations in the order they run. */
 static const struct bench_op ops[] = {
-	{ "null_hypercall",  bench_null_hypercall,  BENCH_ITERS, true,  false },
-	{ "psci_version",    bench_psci_version,    BENCH_ITERS, false, false },
+	{ "null_hypercall", bench_null_hypercall, BENCH_ITERS, true, false },
+	{ "psci_version", bench_psci_version, BENCH_ITERS, false, false },
 	{ "gicd_typer_read", bench_gicd_typer_read, BENCH_ITERS, false, false },
-	{ "uart_write",      bench_uart_write,      BENCH_ITERS, false, false },
-	{ "ipi_round_trip",  bench_ipi_round_trip,  IRQ_ITERS,   false, true },
-	{ "vtimer_irq",      bench_vtimer_irq,      IRQ_ITERS,   false, false },
+	{ "uart_write", bench_uart_write, BENCH_ITERS, false, false },
+	{ "ipi_round_trip", bench_ipi_round_trip, IRQ_ITERS, false, true },
+	{ "vtimer_irq", bench_vtimer_irq, IRQ_ITERS, false, false },
 };
 
 /* ---- interrupts: the IPI ping-pong and the virtual timer ----
  * CPU 0 pings CPU 1 with SGI_PING; CPU 1's handler answers with SGI_PONG.
  * Both wait for interrupts in WFI (with interrupts masked, then taken),
  * as an idle kernel does, so an idle CPU executes nothing meanwhile. */
-#define SGI_PING    1
-#define SGI_PONG    2
-#define VTIMER_PPI  27
+#define SGI_PING   1
+#define SGI_PONG   2
+#define VTIMER_PPI 27
 
 static volatile unsigned pongs, timer_irqs;
 
-#define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define msr(r, v) \
+	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 static void on_irq(unsigned intid)
 {
 	switch (intid) {
-	case SGI_PING:              /* on CPU 1 */
+	case SGI_PING: /* on CPU 1 */
 		gic_send_sgi(0, SGI_PONG);
 		break;
-	case SGI_PONG:              /* on CPU 0 */
+	case SGI_PONG: /* on CPU 0 */
 		pongs++;
 		break;
 	case VTIMER_PPI:
-		msr(cntv_ctl_el0, 0);   /* stop it, or its level stays up */
+		msr(cntv_ctl_el0, 0); /* stop it, or its level stays up */
 		timer_irqs++;
 		break;
 	}
@@ -107,7 +108,7 @@ static void cpu1_main(unsigned me)
 	gic_cpu_init(me);
 	gic_enable_private(me, SGI_PING);
 	irq_disable();
-	gic_send_sgi(0, SGI_PONG);      /* up */
+	gic_send_sgi(0, SGI_PONG); /* up */
 	for (;;)
 		wait_irq_masked();
 }
@@ -167,7 +168,8 @@ static void bench_op_run(const struct bench_op *op, bool hv, bool cpu1)
 	if ((op->hv_only && !hv) || (op->needs_cpu1 && !cpu1)) {
 		guest_puts("bench: op ");
 		guest_puts(op->name);
-		guest_puts(op->hv_only && !hv ? " n/a native\n" : " n/a nocpu\n");
+		guest_puts(op->hv_only && !hv ? " n/a native\n" :
+						" n/a nocpu\n");
 		return;
 	}
 	if (!op_works(op))

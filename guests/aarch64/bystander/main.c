@@ -8,11 +8,11 @@
  * of times descheduled does not depend on how fast the host runs. */
 #include <guest.h>
 
-#define RUN_MS   400
-#define TICK_MS  10
-#define GAP_US   200
-#define VTIMER   27
-#define NCPUS    2
+#define RUN_MS  400
+#define TICK_MS 10
+#define GAP_US  200
+#define VTIMER  27
+#define NCPUS   2
 
 static unsigned ncpus = NCPUS;
 static volatile unsigned ticks[NCPUS];
@@ -31,7 +31,9 @@ static unsigned cpu_index(void)
 static void arm(uint64_t cval)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(cval), "r"(1ull) : "memory");
+			 :
+			 : "r"(cval), "r"(1ull)
+			 : "memory");
 }
 
 static void on_irq(unsigned intid)
@@ -75,7 +77,7 @@ static void report(unsigned cpu)
 	guest_put_dec(cpu);
 	guest_puts(": ");
 	guest_put_dec(ticks[cpu]);
-	guest_puts(" ticks in " );
+	guest_puts(" ticks in ");
 	guest_put_dec(RUN_MS);
 	guest_puts(" ms, descheduled ");
 	guest_put_dec(gaps[cpu]);

@@ -53,7 +53,8 @@ static void prop(const char *node, const char *name, const uint8_t *data,
 		guest_puts("dtb: bootargs=\"");
 		guest_puts((const char *)data);
 		guest_puts("\"\n");
-	} else if (streq(node, "chosen") && starts(name, "linux,initrd-") && len == 8) {
+	} else if (streq(node, "chosen") && starts(name, "linux,initrd-") &&
+		   len == 8) {
 		guest_puts("dtb: ");
 		guest_puts(name);
 		guest_puts(" ");
@@ -74,7 +75,7 @@ int main(uint64_t x0)
 {
 	const uint8_t *fdt = (const uint8_t *)x0;
 	unsigned cpus = 0, depth = 0;
-	const char *node1 = "";   /* the current top-level node */
+	const char *node1 = ""; /* the current top-level node */
 
 	guest_puts("dtb: x0 = ");
 	guest_put_hex(x0);
@@ -101,14 +102,17 @@ int main(uint64_t x0)
 				guest_puts(name);
 				guest_puts("\n");
 			}
-			if (depth == 3 && streq(node1, "cpus") && starts(name, "cpu@"))
+			if (depth == 3 && streq(node1, "cpus") &&
+			    starts(name, "cpu@"))
 				cpus++;
 		} else if (tok == TOK_END) {
 			depth--;
 		} else if (tok == TOK_PROP) {
-			uint32_t len = be32(fdt + off), nameoff = be32(fdt + off + 4);
+			uint32_t len = be32(fdt + off),
+				 nameoff = be32(fdt + off + 4);
 			if (depth == 2)
-				prop(node1, strings + nameoff, fdt + off + 8, len);
+				prop(node1, strings + nameoff, fdt + off + 8,
+				     len);
 			off = (off + 8 + len + 3) & ~3u;
 		} else if (tok == TOK_NOP) {
 			continue;

@@ -30,13 +30,13 @@
 #define MIS   REG32(UART + 0x040)
 #define ICR   REG32(UART + 0x044)
 
-#define FR_RXFE  (1u << 4)
-#define FR_RXFF  (1u << 6)
-#define INT_RX   (1u << 4)
-#define INT_TX   (1u << 5)
-#define INT_RT   (1u << 6)
-#define INT_OE   (1u << 10)
-#define DR_OE    (1u << 11)
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define INT_RX  (1u << 4)
+#define INT_TX  (1u << 5)
+#define INT_RT  (1u << 6)
+#define INT_OE  (1u << 10)
+#define DR_OE   (1u << 11)
 
 #define LINE_MAX 64
 #define TX_SIZE  512
@@ -180,7 +180,7 @@ static void overrun_check(void)
 	tx_flush();
 	while (!(FR & FR_RXFF))
 		;
-	wait_ms(500);                /* the rest arrives, and is lost */
+	wait_ms(500); /* the rest arrives, and is lost */
 	uint32_t rsr = RSR, ris = RIS;
 	while (!(FR & FR_RXFE)) {
 		uint32_t d = DR;
@@ -188,7 +188,7 @@ static void overrun_check(void)
 		if ((d & DR_OE) && !oe_at)
 			oe_at = kept;
 	}
-	RSR = 0;                     /* ECR: clears the error */
+	RSR = 0; /* ECR: clears the error */
 	ICR = INT_OE;
 	guest_puts("echo: overrun: kept ");
 	guest_put_dec(kept);
@@ -209,14 +209,15 @@ int main(void)
 	gic_cpu_init(0);
 	/* The UART's line is a level (as the DT's flags say): ICFGR bit 1
 	 * of the interrupt's field clear. */
-	REG32(GICD + 0xc00 + UART_INTID / 16 * 4) &= ~(2u << (UART_INTID % 16 * 2));
+	REG32(GICD + 0xc00 + UART_INTID / 16 * 4) &=
+		~(2u << (UART_INTID % 16 * 2));
 	gic_enable_spi(UART_INTID, 0);
 	CR = 0;
-	LCR_H = 3u << 5 | 1u << 4;   /* 8 bits, FIFOs on */
-	IFLS = 2u << 3;              /* receive at 1/2 full */
+	LCR_H = 3u << 5 | 1u << 4; /* 8 bits, FIFOs on */
+	IFLS = 2u << 3;            /* receive at 1/2 full */
 	ICR = 0x7ff;
 	IMSC = INT_RX | INT_RT;
-	CR = 1u << 0 | 1u << 8 | 1u << 9;   /* UARTEN, TXE, RXE */
+	CR = 1u << 0 | 1u << 8 | 1u << 9; /* UARTEN, TXE, RXE */
 	guest_puts("echo: GICv");
 	guest_put_dec(v);
 	guest_puts(", ready\n");
@@ -240,7 +241,8 @@ int main(void)
 	guest_puts(", transmit ");
 	guest_put_dec(tx_irqs);
 	guest_puts("\n");
-	guest_puts(rt_irqs && tx_irqs ? "echo: PASS\n" :
-		   "echo: FAIL: an interrupt kind never came\n");
+	guest_puts(rt_irqs && tx_irqs ?
+			   "echo: PASS\n" :
+			   "echo: FAIL: an interrupt kind never came\n");
 	return 0;
 }

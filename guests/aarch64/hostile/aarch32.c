@@ -8,14 +8,14 @@
  * instruction for a debug register cvisor traps. */
 #include "hostile.h"
 
-#define UART      0x09000000u
-#define UNBACKED  0x0a000000u           /* nothing there (main.c probes it) */
-#define UARTFR    0x90u                 /* what every load here reads */
-#define VTIMER    27
+#define UART        0x09000000u
+#define UNBACKED    0x0a000000u /* nothing there (main.c probes it) */
+#define UARTFR      0x90u       /* what every load here reads */
+#define VTIMER      27
 #define EC_DABT_LOW 0x24
 
 struct a32_trap {
-	uint64_t vec_spsr;                  /* vector offset, SPSR << 32 */
+	uint64_t vec_spsr; /* vector offset, SPSR << 32 */
 	uint64_t esr, far, elr;
 };
 extern volatile struct {
@@ -25,8 +25,17 @@ extern volatile struct {
 extern char a32_vectors[], a32_code[], a32_code_abort[], a32_code_mrc[];
 void a32_run(uint64_t entry, uint32_t *regs);
 
-enum { R_LDR16, R_UART, R_AFTER, R_IT, R_ITNEXT, R_UNBACKED, R_LDR32,
-       R_ITLDR, R_COUNT = 15 };
+enum {
+	R_LDR16,
+	R_UART,
+	R_AFTER,
+	R_IT,
+	R_ITNEXT,
+	R_UNBACKED,
+	R_LDR32,
+	R_ITLDR,
+	R_COUNT = 15
+};
 
 static bool has_el0_aarch32(void)
 {
@@ -45,7 +54,9 @@ static void vtimer_arm(void)
 	gic_cpu_init(0);
 	gic_enable_private(0, VTIMER);
 	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(guest_counter_freq() / 20), "r"(1ull) : "memory");
+			 :
+			 : "r"(guest_counter_freq() / 20), "r"(1ull)
+			 : "memory");
 }
 
 static void vtimer_drain(void)
@@ -69,13 +80,18 @@ static void a32_run_code(uint32_t *regs)
 
 	irq_disable();
 	vtimer_arm();
-	__asm__ volatile("mrs %0, vbar_el1; mrs %1, sctlr_el1" : "=r"(vbar), "=r"(sctlr));
+	__asm__ volatile("mrs %0, vbar_el1; mrs %1, sctlr_el1"
+			 : "=r"(vbar), "=r"(sctlr));
 	__asm__ volatile("msr vbar_el1, %0; msr sctlr_el1, %1; isb"
-			 : : "r"(a32_vectors), "r"(sctlr | 1u << 16) : "memory");
+			 :
+			 : "r"(a32_vectors), "r"(sctlr | 1u << 16)
+			 : "memory");
 	a32_traps.count = 0;
 	a32_run((uint64_t)a32_code, regs);
 	__asm__ volatile("msr vbar_el1, %0; msr sctlr_el1, %1; isb"
-			 : : "r"(vbar), "r"(sctlr) : "memory");
+			 :
+			 : "r"(vbar), "r"(sctlr)
+			 : "memory");
 	vtimer_drain();
 }
 
@@ -95,7 +111,8 @@ void test_aarch32(void)
 	uint32_t r[R_COUNT] = { 0 };
 
 	if (!has_el0_aarch32()) {
-		check("AArch32 at EL0 (ID_AA64PFR0.EL0 = 2)", false, "pfr0 EL0", 0);
+		check("AArch32 at EL0 (ID_AA64PFR0.EL0 = 2)", false, "pfr0 EL0",
+		      0);
 		return;
 	}
 	r[R_UART] = UART;
@@ -109,15 +126,18 @@ void test_aarch32(void)
 	      r[R_AFTER] == 3, "count", r[R_AFTER]);
 	check("AArch32 EL0: T16 load in an IT block: ITSTATE moves on",
 	      r[R_IT] == 0 && r[R_ITNEXT] == 1 && r[R_ITLDR] == UARTFR,
-	      "r3, r4, r7", (uint64_t)r[R_IT] << 40 | (uint64_t)r[R_ITNEXT] << 32 |
-	      r[R_ITLDR]);
+	      "r3, r4, r7",
+	      (uint64_t)r[R_IT] << 40 | (uint64_t)r[R_ITNEXT] << 32 |
+		      r[R_ITLDR]);
 
 	const volatile struct a32_trap *t = &a32_traps.t[0];
 	check("AArch32 EL0: load from where nothing is: abort at VBAR_EL1 + 0x600",
 	      a32_trap_is(0, EC_DABT_LOW, a32_code_abort) &&
-	      FSC(t->esr) == FSC_SEA && !WNR(t->esr) && t->far == UNBACKED,
+		      FSC(t->esr) == FSC_SEA && !WNR(t->esr) &&
+		      t->far == UNBACKED,
 	      "SPSR and vector", t->vec_spsr);
 	check("AArch32 EL0: MRC p14 that cvisor traps: undefined at VBAR_EL1 + 0x600",
 	      a32_trap_is(1, EC_UNKNOWN, a32_code_mrc) && a32_traps.count == 2,
-	      "traps, vector", a32_traps.count << 32 | (uint32_t)a32_traps.t[1].vec_spsr);
+	      "traps, vector",
+	      a32_traps.count << 32 | (uint32_t)a32_traps.t[1].vec_spsr);
 }

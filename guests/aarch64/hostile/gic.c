@@ -5,12 +5,12 @@
  * still deliver an SGI, a rerouted SPI and a timer interrupt. */
 #include "hostile.h"
 
-#define GICD       0x08000000ull
-#define GICR       0x080a0000ull
-#define GICC       0x08010000ull
-#define FRAME      0x10000ull
+#define GICD        0x08000000ull
+#define GICR        0x080a0000ull
+#define GICC        0x08010000ull
+#define FRAME       0x10000ull
 #define GICR_STRIDE 0x20000ull
-#define NR_VCPUS   2                    /* hostile-aarch64.toml */
+#define NR_VCPUS    2 /* hostile-aarch64.toml */
 
 #define SGI_FLOOD  1
 #define SGI_CHECK  2
@@ -37,10 +37,24 @@ static uint64_t rd(uint64_t a, unsigned w)
 	uint64_t v;
 
 	switch (w) {
-	case 1: __asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory"); break;
-	case 2: __asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory"); break;
-	case 4: __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory"); break;
-	default: __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory"); break;
+	case 1:
+		__asm__ volatile("ldrb %w0, [%1]"
+				 : "=r"(v)
+				 : "r"(a)
+				 : "memory");
+		break;
+	case 2:
+		__asm__ volatile("ldrh %w0, [%1]"
+				 : "=r"(v)
+				 : "r"(a)
+				 : "memory");
+		break;
+	case 4:
+		__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+		break;
+	default:
+		__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+		break;
 	}
 	return v;
 }
@@ -48,17 +62,43 @@ static uint64_t rd(uint64_t a, unsigned w)
 static void wr(uint64_t a, unsigned w, uint64_t v)
 {
 	switch (w) {
-	case 1: __asm__ volatile("strb %w0, [%1]" : : "r"(v), "r"(a) : "memory"); break;
-	case 2: __asm__ volatile("strh %w0, [%1]" : : "r"(v), "r"(a) : "memory"); break;
-	case 4: __asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory"); break;
-	default: __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory"); break;
+	case 1:
+		__asm__ volatile("strb %w0, [%1]"
+				 :
+				 : "r"(v), "r"(a)
+				 : "memory");
+		break;
+	case 2:
+		__asm__ volatile("strh %w0, [%1]"
+				 :
+				 : "r"(v), "r"(a)
+				 : "memory");
+		break;
+	case 4:
+		__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
+		break;
+	default:
+		__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
+		break;
 	}
 }
 
-static inline uint32_t r32(uint64_t a) { return (uint32_t)rd(a, 4); }
-static inline uint64_t r64(uint64_t a) { return rd(a, 8); }
-static inline void w32(uint64_t a, uint32_t v) { wr(a, 4, v); }
-static inline void w64(uint64_t a, uint64_t v) { wr(a, 8, v); }
+static inline uint32_t r32(uint64_t a)
+{
+	return (uint32_t)rd(a, 4);
+}
+static inline uint64_t r64(uint64_t a)
+{
+	return rd(a, 8);
+}
+static inline void w32(uint64_t a, uint32_t v)
+{
+	wr(a, 4, v);
+}
+static inline void w64(uint64_t a, uint64_t v)
+{
+	wr(a, 8, v);
+}
 
 /* Junk at every offset of a 64 KiB frame: each word read, written with
  * all ones and with a changing pattern, read again; each byte and
@@ -140,16 +180,15 @@ static unsigned nr_irqs(void)
  * security, no extended ranges), in the distributor, an RD frame and an
  * SGI frame: after the junk they must still read as zero. */
 static const uint32_t gicd_reserved[] = {
-	0x0020, 0x003c, 0x0d00, 0x0e00, 0x0f00, 0x0f10, 0x0f20, 0x1000,
-	0x3000, 0x5ffc, 0x6000, 0x60f8, 0x7fe0, 0x8000, 0xa000, 0xc000,
-	0xf000, 0xffcc,
+	0x0020, 0x003c, 0x0d00, 0x0e00, 0x0f00, 0x0f10, 0x0f20, 0x1000, 0x3000,
+	0x5ffc, 0x6000, 0x60f8, 0x7fe0, 0x8000, 0xa000, 0xc000, 0xf000, 0xffcc,
 };
 static const uint32_t rd_reserved[] = {
 	0x0000, 0x0010, 0x0040, 0x0070, 0x0078, 0x00a0, 0x1000, 0xfffc - 0x30,
 };
 static const uint32_t sgi_reserved[] = {
-	0x0000, 0x0004, 0x007c, 0x0084, 0x0104, 0x0420, 0x0800, 0x0c08,
-	0x0d00, 0x0e00, 0x1000, 0xf000,
+	0x0000, 0x0004, 0x007c, 0x0084, 0x0104, 0x0420,
+	0x0800, 0x0c08, 0x0d00, 0x0e00, 0x1000, 0xf000,
 };
 
 static uint64_t nonzero(uint64_t base, const uint32_t *offs, unsigned n)
@@ -170,15 +209,15 @@ static void v3_restore(void)
 
 	w32(GICD, 0);
 	for (unsigned i = 32; i < n; i += 32) {
-		w32(GICD + 0x180 + i / 32 * 4, ~0u);        /* ICENABLER */
-		w32(GICD + 0x280 + i / 32 * 4, ~0u);        /* ICPENDR */
-		w32(GICD + 0x080 + i / 32 * 4, ~0u);        /* group 1 */
+		w32(GICD + 0x180 + i / 32 * 4, ~0u); /* ICENABLER */
+		w32(GICD + 0x280 + i / 32 * 4, ~0u); /* ICPENDR */
+		w32(GICD + 0x080 + i / 32 * 4, ~0u); /* group 1 */
 	}
 	for (unsigned i = 32; i < n; i += 4)
 		w32(GICD + 0x400 + i, 0xa0a0a0a0u);
 	for (unsigned i = 32; i < n; i++)
-		w64(GICD + 0x6000 + 8 * i, 0);          /* to vCPU 0 */
-	w32(GICD, 0x12);                            /* ARE, EnableGrp1 */
+		w64(GICD + 0x6000 + 8 * i, 0); /* to vCPU 0 */
+	w32(GICD, 0x12);                       /* ARE, EnableGrp1 */
 	for (unsigned c = 0; c < NR_VCPUS; c++) {
 		uint64_t sgi = GICR + c * GICR_STRIDE + FRAME;
 		w32(sgi + 0x180, ~0u);
@@ -209,7 +248,9 @@ static void check_vtimer_arrives(void)
 
 	gic_enable_private(0, VTIMER);
 	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(guest_counter_freq() / 1000), "r"(1ull) : "memory");
+			 :
+			 : "r"(guest_counter_freq() / 1000), "r"(1ull)
+			 : "memory");
 	check("after the junk: the virtual timer interrupts us",
 	      wait_for(VTIMER, before), "seen", irqs_seen[VTIMER]);
 }
@@ -231,15 +272,15 @@ static void v3_unpend_disable(void)
 	gic_enable_private(0, 4);
 	send_sgi1r(3ull << 24 | 1);
 	send_sgi1r(4ull << 24 | 1);
-	w32(sgi_frame + 0x280, 1u << 3);             /* ICPENDR0: SGI 3 */
-	w32(sgi_frame + 0x180, 1u << 4);             /* ICENABLER0: SGI 4 */
+	w32(sgi_frame + 0x280, 1u << 3); /* ICPENDR0: SGI 3 */
+	w32(sgi_frame + 0x180, 1u << 4); /* ICENABLER0: SGI 4 */
 	bool came3 = wait_for(3, b3), came4 = wait_for(4, b4);
-	w32(sgi_frame + 0x100, 1u << 4);             /* ISENABLER0 */
+	w32(sgi_frame + 0x100, 1u << 4); /* ISENABLER0 */
 	bool later4 = wait_for(4, b4);
 	check("pending SGI cleared before we took it: never comes", !came3,
 	      "seen", irqs_seen[3] - b3);
-	check("pending SGI disabled: held until enabled again", !came4 && later4,
-	      "came, later", (uint64_t)came4 << 4 | later4);
+	check("pending SGI disabled: held until enabled again",
+	      !came4 && later4, "came, later", (uint64_t)came4 << 4 | later4);
 }
 
 static void v3_after_junk(void)
@@ -255,7 +296,8 @@ static void v3_after_junk(void)
 
 	/* An SPI routed to a vCPU that does not exist stays pending,
 	 * delivered nowhere; routed to us, it arrives. */
-	w64(GICD + 0x6000 + 8 * SPI_ROUTED, 0x0000000500000005ull); /* Aff2 5, Aff0 5 */
+	w64(GICD + 0x6000 + 8 * SPI_ROUTED,
+	    0x0000000500000005ull); /* Aff2 5, Aff0 5 */
 	uint64_t route = r64(GICD + 0x6000 + 8 * SPI_ROUTED);
 	w32(GICD + 0x100 + SPI_ROUTED / 32 * 4, 1u << (SPI_ROUTED % 32));
 	w32(GICD + 0x200 + SPI_ROUTED / 32 * 4, 1u << (SPI_ROUTED % 32));
@@ -287,8 +329,8 @@ static void test_gic_v3(void)
 		uint64_t rd_base = GICR + c * GICR_STRIDE;
 		traps = junk_frame(rd_base, 0, 0);
 		traps += junk_frame(rd_base + FRAME, 0, 0);
-		check(c ? "GICR of the other vCPU (off): junk, no exception"
-			: "GICR (RD and SGI frames): junk, no exception",
+		check(c ? "GICR of the other vCPU (off): junk, no exception" :
+			  "GICR (RD and SGI frames): junk, no exception",
 		      traps == 0, "exceptions", traps);
 	}
 	v3_read_ro(&ro1);
@@ -301,15 +343,17 @@ static void test_gic_v3(void)
 	      "GICD_TYPER", ro1.typer);
 	check("GICR_TYPER: processor numbers, Last on the last",
 	      (ro1.rtyper[0] >> 8 & 0xffff) == 0 && !(ro1.rtyper[0] & 0x10) &&
-	      (ro1.rtyper[1] >> 8 & 0xffff) == 1 && (ro1.rtyper[1] & 0x10) &&
-	      ro1.rtyper[1] >> 32 == 1, "typer[1]", ro1.rtyper[1]);
+		      (ro1.rtyper[1] >> 8 & 0xffff) == 1 &&
+		      (ro1.rtyper[1] & 0x10) && ro1.rtyper[1] >> 32 == 1,
+	      "typer[1]", ro1.rtyper[1]);
 
 	uint64_t bad = nonzero(GICD, gicd_reserved, COUNT(gicd_reserved));
 	check("GICD reserved offsets read as zero after the junk", bad == 0,
 	      "nonzero", bad);
 	bad = 0;
 	for (unsigned c = 0; c < NR_VCPUS; c++) {
-		bad += nonzero(GICR + c * GICR_STRIDE, rd_reserved, COUNT(rd_reserved));
+		bad += nonzero(GICR + c * GICR_STRIDE, rd_reserved,
+			       COUNT(rd_reserved));
 		bad += nonzero(GICR + c * GICR_STRIDE + FRAME, sgi_reserved,
 			       COUNT(sgi_reserved));
 	}
@@ -326,7 +370,7 @@ static void test_gic_v3(void)
 		bad += r32(GICD + 0x400 + n) != 0;
 		bad += r64(GICD + 0x6000 + 8 * n) != 0;
 	}
-	w64(GICD + 0x6000 + 8 * 5, 1);              /* IROUTER5: reserved */
+	w64(GICD + 0x6000 + 8 * 5, 1); /* IROUTER5: reserved */
 	bad += r64(GICD + 0x6000 + 8 * 5) != 0;
 	check("INTIDs past the last and IROUTER<32: read as zero", bad == 0,
 	      "nonzero", bad);
@@ -335,7 +379,8 @@ static void test_gic_v3(void)
 	uint64_t answered = 0;
 	for (unsigned c = NR_VCPUS; c < NR_VCPUS + 2; c++) {
 		answered += absent_frame_answers(GICR + c * GICR_STRIDE);
-		answered += absent_frame_answers(GICR + c * GICR_STRIDE + FRAME);
+		answered +=
+			absent_frame_answers(GICR + c * GICR_STRIDE + FRAME);
 	}
 	check("GICR frames of absent vCPUs: every access aborts", answered == 0,
 	      "answered", answered);
@@ -354,15 +399,18 @@ static void test_gic_v2(void)
 	check("GICD: junk at every offset and width, no exception", traps == 0,
 	      "exceptions", traps);
 	check("read-only TYPER, IIDR unchanged by the junk",
-	      r32(GICD + 0x4) == typer && r32(GICD + 0x8) == iidr, "typer", typer);
+	      r32(GICD + 0x4) == typer && r32(GICD + 0x8) == iidr, "typer",
+	      typer);
 	/* ITARGETSR: SGIs and PPIs read as ourselves; SPI targets keep
 	 * only vCPUs that exist. */
 	uint32_t t0 = r32(GICD + 0x800);
 	w32(GICD + 0x800 + SPI_ROUTED, ~0u);
 	uint32_t t = r32(GICD + 0x800 + SPI_ROUTED);
 	check("ITARGETSR junk: own mask for SGIs, existing vCPUs for SPIs",
-	      t0 == 0x01010101u && t == 0x03030303u, "targets", (uint64_t)t0 << 32 | t);
-	uint64_t bad = nonzero(GICD, gicd_reserved + 7, COUNT(gicd_reserved) - 7);
+	      t0 == 0x01010101u && t == 0x03030303u, "targets",
+	      (uint64_t)t0 << 32 | t);
+	uint64_t bad =
+		nonzero(GICD, gicd_reserved + 7, COUNT(gicd_reserved) - 7);
 	if (n < 1020) {
 		w32(GICD + 0x400 + n, ~0u);
 		bad += r32(GICD + 0x400 + n) != 0;
@@ -374,10 +422,10 @@ static void test_gic_v2(void)
 	for (unsigned i = 0; i < n; i += 32) {
 		w32(GICD + 0x180 + i / 32 * 4, ~0u);
 		w32(GICD + 0x280 + i / 32 * 4, ~0u);
-		w32(GICD + 0x080 + i / 32 * 4, 0);       /* group 0: our GICC's */
+		w32(GICD + 0x080 + i / 32 * 4, 0); /* group 0: our GICC's */
 	}
 	for (unsigned i = 0; i < 16; i += 4)
-		w32(GICD + 0xf10 + i, ~0u);             /* CPENDSGIR */
+		w32(GICD + 0xf10 + i, ~0u); /* CPENDSGIR */
 	for (unsigned i = 0; i < n; i += 4)
 		w32(GICD + 0x400 + i, 0xa0a0a0a0u);
 	w32(GICD, 1);
@@ -440,7 +488,8 @@ void test_sgi_flood(void)
 	guest_trap_install();
 	version = gic_init(on_peer_irq);
 	if (version != 3) {
-		guest_puts("hostile: SGI flood through ICC_SGI1R needs GICv3; skipped\n");
+		guest_puts(
+			"hostile: SGI flood through ICC_SGI1R needs GICv3; skipped\n");
 		return;
 	}
 	gic_cpu_init(0);
@@ -449,27 +498,31 @@ void test_sgi_flood(void)
 	uint64_t end = guest_counter() + guest_counter_freq() / 2;
 	while (!flood_peer_ready && guest_counter() < end)
 		;
-	check("flood: the other vCPU is up", r == 0 && flood_peer_ready, "CPU_ON", r);
+	check("flood: the other vCPU is up", r == 0 && flood_peer_ready,
+	      "CPU_ON", r);
 
 	uint64_t sent_self = 0, sent_absent = 0, sent_bcast = 0, traps;
 	uint64_t start = guest_counter(), freq = guest_counter_freq();
 	unsigned self_before = irqs_seen[SGI_FLOOD];
 	uint64_t traps_before = guest_trap.count;
-	while (guest_counter() - start < freq ||
-	       sent_self < FLOOD_MIN_WRITES || sent_bcast < FLOOD_MIN_WRITES) {
+	while (guest_counter() - start < freq || sent_self < FLOOD_MIN_WRITES ||
+	       sent_bcast < FLOOD_MIN_WRITES) {
 		irq_enable();
-		send_sgi1r((uint64_t)SGI_FLOOD << 24 | 1);       /* ourselves */
+		send_sgi1r((uint64_t)SGI_FLOOD << 24 | 1); /* ourselves */
 		irq_disable();
 		sent_self++;
 		uint64_t junk = sent_absent * 0x9e3779b97f4a7c15ull;
 		/* Aff0 2-15 in our cluster, then any cluster and range
 		 * but ours, with junk in the RES0 bits. */
 		send_sgi1r((uint64_t)(sent_absent & 15) << 24 | 0xfffc);
-		send_sgi1r((junk & 0xff00f0ff00ff0000ull) | 0x00000000010000ull |
-			   (junk >> 32 & 0xffff) | (uint64_t)SGI_FLOOD << 24);
-		send_sgi1r(((junk | 1ull << 44) & 0xff00f000ff000000ull) | 0xffff);
+		send_sgi1r((junk & 0xff00f0ff00ff0000ull) |
+			   0x00000000010000ull | (junk >> 32 & 0xffff) |
+			   (uint64_t)SGI_FLOOD << 24);
+		send_sgi1r(((junk | 1ull << 44) & 0xff00f000ff000000ull) |
+			   0xffff);
 		sent_absent += 3;
-		send_sgi1r(1ull << 40 | (uint64_t)SGI_FLOOD << 24 | (junk & 0xff00ff00ffffull));
+		send_sgi1r(1ull << 40 | (uint64_t)SGI_FLOOD << 24 |
+			   (junk & 0xff00ff00ffffull));
 		sent_bcast++;
 	}
 	traps = guest_trap.count - traps_before;
@@ -479,7 +532,8 @@ void test_sgi_flood(void)
 	__asm__ volatile("dsb sy" ::: "memory");
 	send_sgi1r(1ull << 40 | (uint64_t)SGI_FLOOD << 24);
 	end = guest_counter() + freq;
-	while (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) != 1 && guest_counter() < end)
+	while (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) != 1 &&
+	       guest_counter() < end)
 		__asm__ volatile("yield");
 
 	guest_puts("hostile: flood: ");
@@ -491,19 +545,27 @@ void test_sgi_flood(void)
 	guest_puts(", the other vCPU took ");
 	guest_put_dec(peer_seen);
 	guest_puts("\n");
-	check("flood: no exception from any SGI write", traps == 0, "esr", guest_trap.esr);
+	check("flood: no exception from any SGI write", traps == 0, "esr",
+	      guest_trap.esr);
 	check("flood: every SGI to ourselves taken", self_seen == sent_self,
 	      "taken", self_seen);
 	check("flood: the other vCPU took broadcasts, and stopped",
 	      peer_seen > 0 && peer_seen <= sent_bcast + 1 &&
-	      guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) == 1, "taken", peer_seen);
+		      guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) == 1,
+	      "taken", peer_seen);
 
 	/* Junk into the other ICC registers that trap (SGI0R, ASGI1R),
 	 * and reads of the write-only ones. */
 	uint64_t v = 0, esr = 0;
 	trap_arm();
-	__asm__ volatile("msr S3_0_C12_C11_7, %0; isb" : : "r"(~0ull) : "memory"); /* SGI0R */
-	__asm__ volatile("msr S3_0_C12_C11_6, %0; isb" : : "r"(~0ull) : "memory"); /* ASGI1R */
+	__asm__ volatile("msr S3_0_C12_C11_7, %0; isb"
+			 :
+			 : "r"(~0ull)
+			 : "memory"); /* SGI0R */
+	__asm__ volatile("msr S3_0_C12_C11_6, %0; isb"
+			 :
+			 : "r"(~0ull)
+			 : "memory"); /* ASGI1R */
 	esr = trapped();
 	check("ICC_SGI0R, ICC_ASGI1R junk: accepted", esr == 0, "esr", esr);
 	trap_arm();
@@ -512,7 +574,7 @@ void test_sgi_flood(void)
 	check("ICC_SGI1R read (write-only): undefined",
 	      esr && EC(esr) == EC_UNKNOWN, "esr", esr);
 	irq_disable();
-	w32(GICR + FRAME + 0x180, ~0u);             /* quiet again */
+	w32(GICR + FRAME + 0x180, ~0u); /* quiet again */
 	w32(GICR + FRAME + 0x280, ~0u);
 	gic_init(on_irq);
 }

@@ -6,12 +6,12 @@
 #include <guest.h>
 
 #define EC(esr)    ((esr) >> 26 & 0x3f)
-#define FSC(esr)   ((esr) & 0x3f)
+#define FSC(esr)   ((esr)&0x3f)
 #define WNR(esr)   ((esr) >> 6 & 1)
 #define EC_UNKNOWN 0x00
-#define EC_IABT    0x21                 /* instruction abort, same EL */
-#define EC_DABT    0x25                 /* data abort, same EL */
-#define FSC_SEA    0x10                 /* synchronous external abort */
+#define EC_IABT    0x21 /* instruction abort, same EL */
+#define EC_DABT    0x25 /* data abort, same EL */
+#define FSC_SEA    0x10 /* synchronous external abort */
 #define FSC_ALIGN  0x21
 
 /* Prints "hostile: NAME: PASS", or FAIL with 'what' and 'val'. */

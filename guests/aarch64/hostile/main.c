@@ -7,19 +7,19 @@
 #include <pattern.h>
 #include "hostile.h"
 
-#define RAM_START  0x40000000ull
-#define RAM_END    0x41000000ull        /* 16 MiB (hostile-aarch64.toml) */
-#define UART       0x09000000ull
-#define GICD       0x08000000ull
+#define RAM_START 0x40000000ull
+#define RAM_END   0x41000000ull /* 16 MiB (hostile-aarch64.toml) */
+#define UART      0x09000000ull
+#define GICD      0x08000000ull
 
-#define PSCI_SMC32_CPU_ON   0x84000003u
+#define PSCI_SMC32_CPU_ON        0x84000003u
 #define PSCI_SMC32_AFFINITY_INFO 0x84000004u
-#define PSCI_CPU_OFF        0x84000002u
-#define PSCI_MIGRATE        0xc4000005u
-#define PSCI_NOT_SUPPORTED  ((uint64_t)-1)
-#define PSCI_INVALID_PARAMS ((uint64_t)-2)
-#define PSCI_ALREADY_ON     ((uint64_t)-4)
-#define PSCI_INVALID_ADDR   ((uint64_t)-9)
+#define PSCI_CPU_OFF             0x84000002u
+#define PSCI_MIGRATE             0xc4000005u
+#define PSCI_NOT_SUPPORTED       ((uint64_t)-1)
+#define PSCI_INVALID_PARAMS      ((uint64_t)-2)
+#define PSCI_ALREADY_ON          ((uint64_t)-4)
+#define PSCI_INVALID_ADDR        ((uint64_t)-9)
 
 static unsigned failed;
 
@@ -100,7 +100,7 @@ static void test_memory(void)
 	check("MMIO and PCI windows abort", n == 0, "answered", n);
 	n = scan_unbacked(0x100000000ull, 0x8000000000ull, 1ull << 34);
 	check("above 4 GiB aborts", n == 0, "answered", n);
-	esr = read32_esr(0x8000000000ull);      /* past the 39-bit IPA space */
+	esr = read32_esr(0x8000000000ull); /* past the 39-bit IPA space */
 	check("beyond the IPA space aborts", EC(esr) == EC_DABT, "esr", esr);
 
 	/* cvisor's image sits at host 0x4020_0000; here that address is
@@ -136,8 +136,10 @@ static void test_fetch(void)
 
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t esr = fetch_esr(where[i]);
-		check(name[i], EC(esr) == EC_IABT && FSC(esr) == FSC_SEA &&
-		      guest_trap.far == where[i], "esr", esr);
+		check(name[i],
+		      EC(esr) == EC_IABT && FSC(esr) == FSC_SEA &&
+			      guest_trap.far == where[i],
+		      "esr", esr);
 	}
 }
 
@@ -150,15 +152,21 @@ static uint64_t smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2)
 	register uint64_t x2 __asm__("x2") = a1;
 	register uint64_t x3 __asm__("x3") = a2;
 
-	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 : : "memory");
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "memory");
 	return x0;
 }
 
 static void test_hypercalls(void)
 {
-	static const uint64_t bad[] = { 7, 0x1234, ~0ull, 0x80000000ull,
-					0xffffffff84000000ull, 0xc6000000ull };
+	static const uint64_t bad[] = { 7,
+					0x1234,
+					~0ull,
+					0x80000000ull,
+					0xffffffff84000000ull,
+					0xc6000000ull };
 	uint64_t wrong = 0;
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -177,12 +185,14 @@ static volatile uint64_t secondary_results[3];
  * the boot vCPU again, reports, and powers itself off. */
 void hostile_secondary(uint64_t context)
 {
-	secondary_results[0] = guest_psci(PSCI_CPU_ON, 1, RAM_START + 0x80000, 0);
-	secondary_results[1] = guest_psci(PSCI_CPU_ON, 0, RAM_START + 0x80000, 0);
+	secondary_results[0] =
+		guest_psci(PSCI_CPU_ON, 1, RAM_START + 0x80000, 0);
+	secondary_results[1] =
+		guest_psci(PSCI_CPU_ON, 0, RAM_START + 0x80000, 0);
 	__asm__ volatile("dmb sy" ::: "memory");
 	secondary_seen = context;
 	guest_psci(PSCI_CPU_OFF, 0, 0, 0);
-	secondary_results[2] = 1;               /* CPU_OFF returned: wrong */
+	secondary_results[2] = 1; /* CPU_OFF returned: wrong */
 }
 
 /* Waits, up to 5 s of counter time, for the second vCPU to report 'run'
@@ -205,37 +215,49 @@ static void test_psci(void)
 	uint64_t entry = (uint64_t)hostile_secondary_entry, r;
 
 	r = guest_psci(PSCI_CPU_ON, 5, entry, 0);
-	check("CPU_ON of an absent CPU: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
+	check("CPU_ON of an absent CPU: INVALID_PARAMETERS",
+	      r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 0x100, entry, 0);
-	check("CPU_ON of an absent cluster: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
+	check("CPU_ON of an absent cluster: INVALID_PARAMETERS",
+	      r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_SMC32_CPU_ON, 9, (uint32_t)entry, 0);
-	check("SMC32 CPU_ON of an absent CPU: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
+	check("SMC32 CPU_ON of an absent CPU: INVALID_PARAMETERS",
+	      r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 0, entry, 0);
-	check("CPU_ON of the calling CPU: ALREADY_ON", r == PSCI_ALREADY_ON, "got", r);
+	check("CPU_ON of the calling CPU: ALREADY_ON", r == PSCI_ALREADY_ON,
+	      "got", r);
 	/* SMC32: only the low halves of the arguments count. */
 	r = guest_psci(PSCI_SMC32_AFFINITY_INFO, 0xdead000000000000ull,
 		       0xffffffff00000000ull, 0);
-	check("SMC32 AFFINITY_INFO, junk in the upper halves: vCPU 0 is ON", r == 0, "got", r);
+	check("SMC32 AFFINITY_INFO, junk in the upper halves: vCPU 0 is ON",
+	      r == 0, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 1, 0x1000, 0);
-	check("CPU_ON with entry outside RAM: INVALID_ADDRESS", r == PSCI_INVALID_ADDR, "got", r);
+	check("CPU_ON with entry outside RAM: INVALID_ADDRESS",
+	      r == PSCI_INVALID_ADDR, "got", r);
 	r = guest_psci(PSCI_CPU_ON, 1, entry + 2, 0);
-	check("CPU_ON with a misaligned entry: INVALID_ADDRESS", r == PSCI_INVALID_ADDR, "got", r);
+	check("CPU_ON with a misaligned entry: INVALID_ADDRESS",
+	      r == PSCI_INVALID_ADDR, "got", r);
 	r = guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0);
 	check("AFFINITY_INFO of the CPU still off: OFF", r == 1, "got", r);
 	r = guest_psci(PSCI_AFFINITY_INFO, 5, 0, 0);
-	check("AFFINITY_INFO of an absent CPU: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
+	check("AFFINITY_INFO of an absent CPU: INVALID_PARAMETERS",
+	      r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_AFFINITY_INFO, 0, 7, 0);
-	check("AFFINITY_INFO at a bad level: INVALID_PARAMETERS", r == PSCI_INVALID_PARAMS, "got", r);
+	check("AFFINITY_INFO at a bad level: INVALID_PARAMETERS",
+	      r == PSCI_INVALID_PARAMS, "got", r);
 	r = guest_psci(PSCI_FEATURES, 0x12345678, 0, 0);
-	check("PSCI_FEATURES of nonsense: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED, "got", r);
+	check("PSCI_FEATURES of nonsense: NOT_SUPPORTED",
+	      r == PSCI_NOT_SUPPORTED, "got", r);
 	r = guest_psci(PSCI_MIGRATE, 1, 0, 0);
 	check("MIGRATE: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED, "got", r);
 	r = guest_psci(0x8400001f, 0, 0, 0);
-	check("unknown PSCI function: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED, "got", r);
+	check("unknown PSCI function: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED,
+	      "got", r);
 	r = smc(PSCI_VERSION, 0, 0, 0);
 	check("PSCI_VERSION over SMC", r == 0x10001, "got", r);
 	r = smc(0x12345, 0, 0, 0);
-	check("SMC outside PSCI: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED, "got", r);
+	check("SMC outside PSCI: NOT_SUPPORTED", r == PSCI_NOT_SUPPORTED, "got",
+	      r);
 
 	/* The second vCPU starts, is refused a second start of itself and
 	 * of us, stops; and can be started again. */
@@ -245,12 +267,14 @@ static void test_psci(void)
 			  secondary_results[0] == PSCI_ALREADY_ON &&
 			  secondary_results[1] == PSCI_ALREADY_ON &&
 			  secondary_results[2] == 0;
-		check(run == 1 ? "second vCPU: on, ALREADY_ON twice, off"
-			       : "second vCPU: on again after CPU_OFF", ok,
-		      "CPU_ON, run seen, AFFINITY_INFO, own CPU_ON results",
+		check(run == 1 ? "second vCPU: on, ALREADY_ON twice, off" :
+				 "second vCPU: on again after CPU_OFF",
+		      ok, "CPU_ON, run seen, AFFINITY_INFO, own CPU_ON results",
 		      r << 48 | secondary_seen << 32 |
-		      (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) & 0xff) << 16 |
-		      (secondary_results[0] & 0xff) << 8 | (secondary_results[1] & 0xff));
+			      (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) & 0xff)
+				      << 16 |
+			      (secondary_results[0] & 0xff) << 8 |
+			      (secondary_results[1] & 0xff));
 	}
 }
 
@@ -261,7 +285,10 @@ static uint64_t ldp_esr(uint64_t a)
 	register uint64_t p __asm__("x9") = a;
 
 	trap_arm();
-	__asm__ volatile("ldp w10, w11, [%0]" : : "r"(p) : "x10", "x11", "memory");
+	__asm__ volatile("ldp w10, w11, [%0]"
+			 :
+			 : "r"(p)
+			 : "x10", "x11", "memory");
 	return trapped();
 }
 
@@ -289,16 +316,21 @@ static uint64_t l1_table[512] __attribute__((aligned(4096)));
 
 void mmu_normal_on(void)
 {
-	l1_table[0] = 1u << 10 | 1;                 /* 0: AF, block, attr 0 */
+	l1_table[0] = 1u << 10 | 1; /* 0: AF, block, attr 0 */
 	l1_table[1] = 0x40000000ull | 1u << 10 | 1;
 	l1_table[2] = l1_table[0];
-	uint64_t tcr = 25 | 1ull << 23 | 2ull << 32;  /* T0SZ 25, EPD1, 40-bit */
+	uint64_t tcr = 25 | 1ull << 23 | 2ull << 32; /* T0SZ 25, EPD1, 40-bit */
 	__asm__ volatile("msr mair_el1, %0; msr tcr_el1, %1; msr ttbr0_el1, %2;"
 			 "isb; tlbi vmalle1; dsb sy; isb"
-			 : : "r"(0x44ull), "r"(tcr), "r"(l1_table) : "memory");
+			 :
+			 : "r"(0x44ull), "r"(tcr), "r"(l1_table)
+			 : "memory");
 	uint64_t sctlr;
 	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-	__asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr | 1) : "memory");
+	__asm__ volatile("msr sctlr_el1, %0; isb"
+			 :
+			 : "r"(sctlr | 1)
+			 : "memory");
 }
 
 void mmu_off(void)
@@ -307,40 +339,50 @@ void mmu_off(void)
 
 	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
 	__asm__ volatile("msr sctlr_el1, %0; isb; tlbi vmalle1; dsb sy; isb"
-			 : : "r"(sctlr & ~1ull) : "memory");
+			 :
+			 : "r"(sctlr & ~1ull)
+			 : "memory");
 }
 
 static void test_mmio(void)
 {
 	uint64_t esr = ldp_esr(UART);
-	check("load pair from the UART (ISV=0): abort", is_sea(esr, 0), "esr", esr);
+	check("load pair from the UART (ISV=0): abort", is_sea(esr, 0), "esr",
+	      esr);
 	uint64_t p = UART;
 	esr = post_index_esr(&p);
 	check("post-indexed load from the UART (ISV=0): abort, no writeback",
 	      is_sea(esr, 0) && p == UART, "esr", esr);
 	esr = read64_esr(UART);
-	check("64-bit read of a 32-bit UART register: abort", is_sea(esr, 0), "esr", esr);
+	check("64-bit read of a 32-bit UART register: abort", is_sea(esr, 0),
+	      "esr", esr);
 	esr = read32_esr(UART + 0x800);
-	check("read of a reserved UART offset: abort", is_sea(esr, 0), "esr", esr);
+	check("read of a reserved UART offset: abort", is_sea(esr, 0), "esr",
+	      esr);
 	/* With the MMU off the UART is Device memory: an alignment fault of
 	 * our own MMU, or (QEMU does not check Device alignment) cvisor's
 	 * abort. */
 	esr = read32_esr(UART + 1);
-	check("unaligned UART read, MMU off: data abort", EC(esr) == EC_DABT &&
-	      (FSC(esr) == FSC_ALIGN || FSC(esr) == FSC_SEA), "esr", esr);
+	check("unaligned UART read, MMU off: data abort",
+	      EC(esr) == EC_DABT &&
+		      (FSC(esr) == FSC_ALIGN || FSC(esr) == FSC_SEA),
+	      "esr", esr);
 
-	esr = write32_esr(UART + 0x018, 0);       /* UARTFR */
+	esr = write32_esr(UART + 0x018, 0); /* UARTFR */
 	uint32_t fr = *(volatile uint32_t *)(UART + 0x018);
-	check("write to read-only UARTFR: ignored", !esr && fr == 0x90, "FR", fr);
-	esr = write32_esr(UART + 0xfe0, 0);       /* UARTPeriphID0 */
+	check("write to read-only UARTFR: ignored", !esr && fr == 0x90, "FR",
+	      fr);
+	esr = write32_esr(UART + 0xfe0, 0); /* UARTPeriphID0 */
 	uint32_t id = *(volatile uint32_t *)(UART + 0xfe0);
-	check("write to UART ID register: ignored", !esr && id == 0x11, "ID0", id);
+	check("write to UART ID register: ignored", !esr && id == 0x11, "ID0",
+	      id);
 
 	/* Loads that sign-extend, emulated by cvisor: UARTPCellID1 (0xff4)
 	 * reads 0xf0, negative as a byte, positive as a halfword. */
 	uint64_t xb, wb, xh;
 	__asm__ volatile("ldrsb %0, [%3]\n\tldrsb %w1, [%3]\n\tldrsh %2, [%3]"
-			 : "=&r"(xb), "=&r"(wb), "=&r"(xh) : "r"(UART + 0xff4)
+			 : "=&r"(xb), "=&r"(wb), "=&r"(xh)
+			 : "r"(UART + 0xff4)
 			 : "memory");
 	check("sign-extending UART loads (LDRSB X, LDRSB W, LDRSH)",
 	      xb == ~0xfull && wb == 0xfffffff0u && xh == 0xf0, "LDRSB X", xb);
@@ -348,7 +390,9 @@ static void test_mmio(void)
 	 * reach us, not the register's old value. UARTPCellID3 is 0xb1. */
 	uint64_t r20;
 	__asm__ volatile("mov x20, xzr\n\tldrsb x20, [%1]\n\tmov %0, x20"
-			 : "=r"(r20) : "r"(UART + 0xffc) : "x20", "memory");
+			 : "=r"(r20)
+			 : "r"(UART + 0xffc)
+			 : "x20", "memory");
 	check("MMIO load into x20: the loaded value reaches the guest",
 	      r20 == (uint64_t)-0x4f, "x20", r20);
 
@@ -360,8 +404,10 @@ static void test_mmio(void)
 	uint64_t e1 = read32_esr(UART + 2);
 	uint64_t e2 = write32_esr(UART + 0x31, 0xffffffff);
 	mmu_off();
-	check("unaligned UART read reaching cvisor: abort", is_sea(e1, 0), "esr", e1);
-	check("unaligned UART write reaching cvisor: abort", is_sea(e2, 1), "esr", e2);
+	check("unaligned UART read reaching cvisor: abort", is_sea(e1, 0),
+	      "esr", e1);
+	check("unaligned UART write reaching cvisor: abort", is_sea(e2, 1),
+	      "esr", e2);
 }
 
 /* ---- system registers */
@@ -374,20 +420,29 @@ static void test_sysregs(void)
 	check("ID_AA64PFR0 hides SVE", (v >> 32 & 0xf) == 0, "pfr0", v);
 	trap_arm();
 	__asm__ volatile("msr actlr_el1, %0; isb; mrs %0, actlr_el1"
-			 : "+r"(v) : : "memory");
-	check("ACTLR_EL1 write ignored, reads 0", !trapped() && v == 0, "actlr", v);
+			 : "+r"(v)
+			 :
+			 : "memory");
+	check("ACTLR_EL1 write ignored, reads 0", !trapped() && v == 0, "actlr",
+	      v);
 	trap_arm();
 	__asm__ volatile("msr S3_0_C0_C4_0, %0; isb" : : "r"(0ull) : "memory");
 	v = trapped();
-	check("write to ID_AA64PFR0: undefined", EC(v) == EC_UNKNOWN && v, "esr", v);
+	check("write to ID_AA64PFR0: undefined", EC(v) == EC_UNKNOWN && v,
+	      "esr", v);
 	trap_arm();
 	__asm__ volatile("mrs %0, hcr_el2" : "=r"(v) : : "memory");
 	v = trapped();
-	check("EL2 register from EL1: undefined", EC(v) == EC_UNKNOWN && v, "esr", v);
+	check("EL2 register from EL1: undefined", EC(v) == EC_UNKNOWN && v,
+	      "esr", v);
 	trap_arm();
-	__asm__ volatile("mrs %0, S3_0_C10_C4_3" : "=r"(v) : : "memory"); /* LORC_EL1 */
+	__asm__ volatile("mrs %0, S3_0_C10_C4_3"
+			 : "=r"(v)
+			 :
+			 : "memory"); /* LORC_EL1 */
 	v = trapped();
-	check("LORC_EL1 (trapped): undefined", EC(v) == EC_UNKNOWN && v, "esr", v);
+	check("LORC_EL1 (trapped): undefined", EC(v) == EC_UNKNOWN && v, "esr",
+	      v);
 	trap_arm();
 	__asm__ volatile("dc isw, %0" : : "r"(0ull) : "memory");
 	check("DC ISW (trapped): completes", !trapped(), "esr", guest_trap.esr);

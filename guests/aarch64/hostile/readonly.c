@@ -7,8 +7,8 @@
  * the two apart.) */
 #include "hostile.h"
 
-#define RO_IPA  0x3f800000ull
-#define RO_VA   (RO_IPA + 0x80000000ull)   /* mmu_normal_on()'s alias */
+#define RO_IPA 0x3f800000ull
+#define RO_VA  (RO_IPA + 0x80000000ull) /* mmu_normal_on()'s alias */
 
 static uint64_t stp_esr(uint64_t a)
 {
@@ -30,7 +30,7 @@ void test_readonly(void)
 	*(volatile uint32_t *)(RO_VA + 0x10) = 0x5a5a5a5a;
 	esr = trapped();
 	far = guest_trap.far;
-	pair_esr = stp_esr(RO_VA + 0x20);      /* ISV = 0 */
+	pair_esr = stp_esr(RO_VA + 0x20); /* ISV = 0 */
 	pair_far = guest_trap.far;
 	after = *(volatile uint32_t *)(RO_VA + 0x10);
 	mmu_off();

@@ -51,8 +51,10 @@ static uint64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 	register uint64_t r2 __asm__("x2") = x2;
 	register uint64_t r3 __asm__("x3") = x3;
 
-	__asm__ volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
-			 : : "memory");
+	__asm__ volatile("hvc #0"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 :
+			 : "memory");
 	return r0;
 }
 

@@ -6,18 +6,19 @@
  * unmasked the host line after the guest finished with the first. */
 #include <guest.h>
 
-#define RTC_BASE   0x0c000000ul
-#define RTC_INTID  34u
-#define RTC_DR     0x00
-#define RTC_MR     0x04
-#define RTC_IMSC   0x10
-#define RTC_MIS    0x18
-#define RTC_ICR    0x1c
+#define RTC_BASE      0x0c000000ul
+#define RTC_INTID     34u
+#define RTC_DR        0x00
+#define RTC_MR        0x04
+#define RTC_IMSC      0x10
+#define RTC_MIS       0x18
+#define RTC_ICR       0x1c
 #define RTC_PERIPHID0 0xfe0
-#define ROUNDS     2
-#define VTIMER_PPI 27u
+#define ROUNDS        2
+#define VTIMER_PPI    27u
 
-#define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define msr(r, v) \
+	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 static volatile unsigned alarms, others;
 static volatile uint32_t mis_seen;
@@ -35,7 +36,7 @@ static inline void rtc_write(unsigned off, uint32_t v)
 static void on_irq(unsigned intid)
 {
 	if (intid == VTIMER_PPI) {
-		msr(cntv_ctl_el0, 0);    /* the wait's deadline: wakes WFI */
+		msr(cntv_ctl_el0, 0); /* the wait's deadline: wakes WFI */
 		return;
 	}
 	if (intid != RTC_INTID) {
@@ -43,7 +44,7 @@ static void on_irq(unsigned intid)
 		return;
 	}
 	mis_seen = rtc_read(RTC_MIS);
-	rtc_write(RTC_ICR, 1);        /* the line drops */
+	rtc_write(RTC_ICR, 1); /* the line drops */
 	alarms++;
 }
 

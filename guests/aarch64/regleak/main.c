@@ -22,16 +22,16 @@
  * Then a PASS/FAIL line per group of registers, and a summary. */
 #include "regleak.h"
 
-#define CHECK_MS     300        /* check at least this long */
-#define CHECK_MAX_MS 3000       /* and at most this long */
-#define AWAY_MIN     8          /* ...until the pCPU was taken this often */
-#define AWAY_MS      2          /* a gap this long: another vCPU ran */
-#define START_B_MS   100        /* VM B starts this much later */
-#define STACK_WORDS  2048       /* 16 KiB */
+#define CHECK_MS     300  /* check at least this long */
+#define CHECK_MAX_MS 3000 /* and at most this long */
+#define AWAY_MIN     8    /* ...until the pCPU was taken this often */
+#define AWAY_MS      2    /* a gap this long: another vCPU ran */
+#define START_B_MS   100  /* VM B starts this much later */
+#define STACK_WORDS  2048 /* 16 KiB */
 #define FP_WORDS     64
 
 static char vm_name[2] = "?";
-static unsigned me;                     /* 0: VM A, 1: VM B */
+static unsigned me; /* 0: VM A, 1: VM B */
 static unsigned failed;
 static bool advertised[F_COUNT];
 static uint64_t stacks[2][STACK_WORDS] __attribute__((aligned(16)));
@@ -101,8 +101,12 @@ static char vm_from_dtb(const uint8_t *dtb)
 
 /* ---- what the guest's ID registers say ---- */
 
-#define ID_READ(enc) ({ uint64_t v_; \
-	__asm__ volatile("mrs %0, " #enc : "=r"(v_)); v_; })
+#define ID_READ(enc)                                          \
+	({                                                    \
+		uint64_t v_;                                  \
+		__asm__ volatile("mrs %0, " #enc : "=r"(v_)); \
+		v_;                                           \
+	})
 
 static unsigned field(uint64_t v, unsigned shift)
 {
@@ -180,7 +184,7 @@ static void probe(struct reg *r, unsigned i)
 	uint64_t w2, r1, r2;
 
 	if (!try_read(r, &r->first)) {
-		r->first = guest_trap.esr;      /* for check_first() */
+		r->first = guest_trap.esr; /* for check_first() */
 		r->state = S_ABSENT;
 		return;
 	}
@@ -224,8 +228,10 @@ static void check_first(struct reg *r)
 	bool listed = r->feat != F_UNLISTED && r->feat != F_QEMU_LACKS;
 
 	if (listed && r->state == S_ABSENT && advertised[r->feat])
-		fail(r->name, "undefined, though the ID registers say it "
-		     "exists; ESR", r->first);
+		fail(r->name,
+		     "undefined, though the ID registers say it "
+		     "exists; ESR",
+		     r->first);
 	if (listed && r->state != S_ABSENT && !advertised[r->feat]) {
 		say("note: ");
 		guest_puts(r->name);
@@ -234,8 +240,10 @@ static void check_first(struct reg *r)
 	if (r->state == S_CHECKED && bit_count(d) >= 8 &&
 	    (r->first & d) == (r->theirs & d)) {
 		r->failed = true;
-		fail(r->name, "holds the other VM's value before we wrote "
-		     "ours:", r->first);
+		fail(r->name,
+		     "holds the other VM's value before we wrote "
+		     "ours:",
+		     r->first);
 	}
 }
 
@@ -271,16 +279,19 @@ static void check_fp_sp(uint64_t ms)
 	for (unsigned k = 0; k < FP_WORDS; k++) {
 		if (fp_now[k] == fp_mine[k])
 			continue;
-		regleak_fp_fill(fp_mine);      /* as in check_reg() */
+		regleak_fp_fill(fp_mine); /* as in check_reg() */
 		if (!fp_failed)
-			fail_at("q0-q31", fp_now[k] == fp_theirs[k] ?
-				"hold the other VM's value" : "changed", ms);
+			fail_at("q0-q31",
+				fp_now[k] == fp_theirs[k] ?
+					"hold the other VM's value" :
+					"changed",
+				ms);
 		fp_failed = true;
 		break;
 	}
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
-	if (!sp_failed && (sp < (uint64_t)stacks[me] ||
-			   sp >= (uint64_t)stacks[me + 1])) {
+	if (!sp_failed &&
+	    (sp < (uint64_t)stacks[me] || sp >= (uint64_t)stacks[me + 1])) {
 		sp_failed = true;
 		fail("SP_EL1", "left our stack:", sp);
 	}
@@ -298,8 +309,10 @@ static void fill_fp(void)
 	for (unsigned k = 0; k < FP_WORDS; k++)
 		if (fp_now[k] == fp_theirs[k]) {
 			fp_failed = true;
-			fail("q0-q31", "hold the other VM's value before we wrote "
-			     "ours:", fp_now[k]);
+			fail("q0-q31",
+			     "hold the other VM's value before we wrote "
+			     "ours:",
+			     fp_now[k]);
 			break;
 		}
 	regleak_fp_fill(fp_mine);
@@ -315,7 +328,8 @@ static void write_ours(void)
 		r->write(r->mine);
 		if ((r->read() & r->sticky) != (r->mine & r->sticky)) {
 			r->failed = true;
-			fail(r->name, "does not keep what we write:", r->read());
+			fail(r->name,
+			     "does not keep what we write:", r->read());
 		}
 	}
 }
@@ -343,8 +357,10 @@ static void check_phase(void)
 	} while (ms < CHECK_MAX_MS && (ms < CHECK_MS || away < AWAY_MIN));
 	guest_trap_install();
 	if (away < AWAY_MIN)
-		fail("check phase", "the other VM hardly ran; pCPU taken away "
-		     "only", away);
+		fail("check phase",
+		     "the other VM hardly ran; pCPU taken away "
+		     "only",
+		     away);
 	say("checked ");
 	guest_put_dec(rounds);
 	guest_puts(" times in ");
@@ -428,7 +444,8 @@ static void report(void)
  * new VM would see of the last one). The pCPU is time-sliced meanwhile. */
 static void wait_for_a(void)
 {
-	uint64_t end = guest_counter() + guest_counter_freq() * START_B_MS / 1000;
+	uint64_t end =
+		guest_counter() + guest_counter_freq() * START_B_MS / 1000;
 
 	while (guest_counter() < end)
 		;
@@ -446,7 +463,9 @@ int main(uint64_t dtb)
 	/* Interrupts masked. FP/SIMD, SVE and SME on at EL1: what stays
 	 * undefined then is cvisor's doing (CPTR_EL2), not ours. */
 	__asm__ volatile("msr daifset, #0xf; msr cpacr_el1, %0; isb"
-			 : : "r"(3ull << 16 | 3ull << 20 | 3ull << 24) : "memory");
+			 :
+			 : "r"(3ull << 16 | 3ull << 20 | 3ull << 24)
+			 : "memory");
 	read_id_regs();
 	if (me)
 		wait_for_a();

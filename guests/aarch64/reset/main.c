@@ -11,7 +11,7 @@
 #define BOOT_MARK ((volatile uint64_t *)0x40f00000ul)
 #define MARK      0xb007b007b007b007ull
 
-static volatile uint64_t reloaded = 0x5eed;  /* .data: reloaded at reset */
+static volatile uint64_t reloaded = 0x5eed; /* .data: reloaded at reset */
 
 static void ask_reset(unsigned index)
 {

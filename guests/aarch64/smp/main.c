@@ -11,8 +11,8 @@
 static unsigned ncpus;
 static volatile unsigned checked_in[GUEST_MAX_CPUS];
 static volatile unsigned turn_given[GUEST_MAX_CPUS], turn_done[GUEST_MAX_CPUS];
-static volatile unsigned pinged_by[GUEST_MAX_CPUS];  /* who pinged me */
-static volatile unsigned pongs[GUEST_MAX_CPUS];      /* answers received */
+static volatile unsigned pinged_by[GUEST_MAX_CPUS]; /* who pinged me */
+static volatile unsigned pongs[GUEST_MAX_CPUS];     /* answers received */
 static volatile unsigned pings_answered[GUEST_MAX_CPUS];
 
 static unsigned cpu_index(void)
@@ -68,7 +68,7 @@ static void secondary(unsigned me)
 			wait_irq_masked();
 		ping_all(me);
 		turn_done[me] = round;
-		gic_send_sgi(0, SGI_TURN);      /* tell vCPU 0 */
+		gic_send_sgi(0, SGI_TURN); /* tell vCPU 0 */
 	}
 }
 
@@ -106,6 +106,7 @@ int main(void)
 	guest_puts(" IPIs answered across ");
 	guest_put_dec(ncpus * (ncpus - 1));
 	guest_puts(" ordered pairs\n");
-	guest_puts(answered == ncpus * (ncpus - 1) ? "smp: PASS\n" : "smp: FAIL\n");
+	guest_puts(answered == ncpus * (ncpus - 1) ? "smp: PASS\n" :
+						     "smp: FAIL\n");
 	return 0;
 }

@@ -14,7 +14,9 @@ static void arm_both(void)
 
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1\n\t"
 			 "msr cntp_cval_el0, %0; msr cntp_ctl_el0, %1; isb"
-			 : : "r"(at), "r"(1ull) : "memory");
+			 :
+			 : "r"(at), "r"(1ull)
+			 : "memory");
 }
 
 static void second(unsigned me)
@@ -41,6 +43,7 @@ int main(void)
 	while (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) != 1)
 		__asm__ volatile("yield");
 	arm_both();
-	guest_puts("timebomb: vCPU 1 off, both timers armed on each vCPU; powering off\n");
+	guest_puts(
+		"timebomb: vCPU 1 off, both timers armed on each vCPU; powering off\n");
 	return 0;
 }

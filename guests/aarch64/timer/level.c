@@ -16,16 +16,22 @@
 #define CTL_ENABLE 1u
 #define CTL_IMASK  2u
 
-#define msr(r, v) __asm__ volatile("msr " #r ", %0; isb" : : "r"((uint64_t)(v)) : "memory")
+#define msr(r, v)                              \
+	__asm__ volatile("msr " #r ", %0; isb" \
+			 :                     \
+			 : "r"((uint64_t)(v))  \
+			 : "memory")
 
 enum lower { LOWER_ENABLE, LOWER_IMASK, LOWER_CVAL, LOWER_COUNT };
 
 static const char *const lower_name[LOWER_COUNT] = {
-	"ENABLE = 0", "IMASK = 1", "compare value moved ahead",
+	"ENABLE = 0",
+	"IMASK = 1",
+	"compare value moved ahead",
 };
 
-static volatile unsigned level_ppi;     /* the timer under test, or 0 */
-static volatile unsigned level_taken;   /* its INTID acknowledged */
+static volatile unsigned level_ppi;   /* the timer under test, or 0 */
+static volatile unsigned level_taken; /* its INTID acknowledged */
 
 static void timer_ctl(unsigned ppi, uint64_t ctl)
 {
@@ -48,7 +54,7 @@ bool level_irq(unsigned intid)
 	if (!level_ppi || intid != level_ppi)
 		return false;
 	level_taken++;
-	timer_ctl(intid, 0);      /* its level would bring it straight back */
+	timer_ctl(intid, 0); /* its level would bring it straight back */
 	return true;
 }
 
@@ -78,7 +84,7 @@ static void lower(unsigned ppi, enum lower how)
 	case LOWER_IMASK:
 		timer_ctl(ppi, CTL_ENABLE | CTL_IMASK);
 		break;
-	default:                  /* 1000 s ahead */
+	default: /* 1000 s ahead */
 		timer_cval(ppi, guest_counter() + 1000 * guest_counter_freq());
 		break;
 	}
@@ -145,7 +151,7 @@ static bool one_case(unsigned ppi, enum lower how, bool at_once)
 	irq_disable();
 	level_taken = gic_spurious = 0;
 	level_ppi = ppi;
-	timer_cval(ppi, 0);               /* long past */
+	timer_cval(ppi, 0); /* long past */
 	timer_ctl(ppi, CTL_ENABLE);
 	never = !wait_pending(ppi);
 	lower(ppi, how);
@@ -168,7 +174,8 @@ bool level_checks(void)
 		gic_enable_private(0, ppis[t]);
 		for (unsigned how = 0; how < LOWER_COUNT; how++) {
 			for (unsigned at_once = 0; at_once < 2; at_once++) {
-				passed += one_case(ppis[t], (enum lower)how, at_once);
+				passed += one_case(ppis[t], (enum lower)how,
+						   at_once);
 				total++;
 			}
 		}

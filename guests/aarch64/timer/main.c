@@ -9,18 +9,19 @@
 #include <guest.h>
 #include "level.h"
 
-#define TICKS      50
-#define PERIOD_US  2000
+#define TICKS     50
+#define PERIOD_US 2000
 
 static volatile unsigned ticks;
 static volatile uint64_t deadline, early, late_total;
 static volatile unsigned timer_ppi;
-static volatile unsigned masked_sgis;   /* SGI 1 taken (phase 3) */
+static volatile unsigned masked_sgis; /* SGI 1 taken (phase 3) */
 
 #define MASKED_SGI 1u
 static uint64_t period;
 
-#define msr(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define msr(r, v) \
+	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 static void arm(uint64_t cval)
 {

@@ -18,7 +18,8 @@
 #define VTIMER        27
 #define TICK_MS       5
 #define TIMER_MS      2000
-#define MAX_LATE_MS   250       /* a loaded emulator; a starved victim
+#define MAX_LATE_MS \
+	250 /* a loaded emulator; a starved victim
 				   waits out the flood (over 1 s) */
 
 static volatile unsigned ticks;
@@ -29,7 +30,9 @@ static void arm(uint64_t cval)
 {
 	deadline = cval;
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(cval), "r"(1ull) : "memory");
+			 :
+			 : "r"(cval), "r"(1ull)
+			 : "memory");
 }
 
 static void on_irq(unsigned intid)
@@ -61,7 +64,8 @@ static void timer_phase(void)
 		wait_irq_masked();
 	__asm__ volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
 	uint64_t late_ms = max_late * 1000 / freq;
-	bool ok = ticks >= TIMER_MS / TICK_MS / 10 && !early && late_ms < MAX_LATE_MS;
+	bool ok = ticks >= TIMER_MS / TICK_MS / 10 && !early &&
+		  late_ms < MAX_LATE_MS;
 	guest_puts(ok ? "victim: timer PASS, " : "victim: timer FAIL, ");
 	guest_put_dec(ticks);
 	guest_puts(" ticks in 2 s, latest ");

@@ -14,7 +14,10 @@
 #define HAL_MAX_RAM_RANGES 8
 
 struct hal_boot_info {
-	struct { paddr_t base; uint64_t size; } ram[HAL_MAX_RAM_RANGES];
+	struct {
+		paddr_t base;
+		uint64_t size;
+	} ram[HAL_MAX_RAM_RANGES];
 	unsigned ram_count;
 	paddr_t image_start, image_end; /* cvisor's own image */
 	unsigned cpu_count;             /* CPUs the platform describes */
@@ -76,8 +79,8 @@ unsigned hal_console_rx_irq(void);
 
 /* ---- host interrupt controller ---- */
 
-void hal_irqchip_init(void);          /* boot CPU, global part */
-void hal_irqchip_cpu_init(void);      /* each CPU, its local part */
+void hal_irqchip_init(void);     /* boot CPU, global part */
+void hal_irqchip_cpu_init(void); /* each CPU, its local part */
 void hal_irqchip_enable(unsigned irq, unsigned cpu);
 void hal_irqchip_disable(unsigned irq);
 /* Acknowledges the highest-priority pending interrupt: its id, or
@@ -89,8 +92,8 @@ void hal_irqchip_send_ipi(unsigned cpu);
 
 /* ---- timer ---- */
 
-uint64_t hal_timer_now(void);         /* monotonic ticks */
-uint64_t hal_timer_freq(void);        /* ticks per second */
+uint64_t hal_timer_now(void);  /* monotonic ticks */
+uint64_t hal_timer_freq(void); /* ticks per second */
 /* Fires HAL_TIMER_IRQ on this CPU at 'deadline' (in ticks). */
 void hal_timer_set_deadline(uint64_t deadline);
 void hal_timer_stop(void);
@@ -102,6 +105,5 @@ void hal_timer_stop(void);
 void hal_context_switch(struct hal_context *from, struct hal_context *to);
 void hal_context_init(struct hal_context *ctx, void *stack_top,
 		      void (*entry)(void *), void *arg);
-
 
 #endif

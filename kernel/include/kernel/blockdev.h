@@ -9,12 +9,13 @@
 #define BLOCKDEV_SECTOR_SIZE 512u
 
 struct blockdev {
-	const char *name;       /* for messages: "disk", "virtio-blk@0xa003e00" */
-	uint64_t sectors;       /* capacity in 512-byte sectors */
+	const char *name; /* for messages: "disk", "virtio-blk@0xa003e00" */
+	uint64_t sectors; /* capacity in 512-byte sectors */
 	/* Reads 'count' sectors from 'lba' into 'buf' (any alignment).
 	 * Returns 0, or -1 when the device failed or the range is outside
 	 * it. Synchronous. */
-	int (*read)(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf);
+	int (*read)(struct blockdev *bd, uint64_t lba, uint32_t count,
+		    void *buf);
 	void *priv;
 };
 

@@ -12,7 +12,7 @@
 
 #include <kernel/types.h>
 
-#define CONSOLE_SWITCH_CHAR  0x01   /* Ctrl-A */
+#define CONSOLE_SWITCH_CHAR  0x01 /* Ctrl-A */
 #define CONSOLE_SWITCH_COUNT 3
 
 /* Characters typed for the focus wait here while it has no room for
@@ -21,7 +21,7 @@
 #define CONSOLE_INPUT_QUEUE 256
 
 struct console_input {
-	char label[48];           /* "vm1 (hello)" */
+	char label[48]; /* "vm1 (hello)" */
 	void *ctx;
 	/* Characters typed while it has the focus: takes those it has room
 	 * for, in order, and returns how many (the others wait; it calls
@@ -32,7 +32,7 @@ struct console_input {
 	size_t (*receive)(void *ctx, const char *s, size_t n);
 	/* 'n' characters for it were lost: the queue was full too. */
 	void (*lost)(void *ctx, size_t n);
-	struct console_input *next;   /* private: the list */
+	struct console_input *next; /* private: the list */
 };
 
 /* Takes the console's receive interrupt (boot CPU, once, after the

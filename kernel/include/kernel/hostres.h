@@ -15,7 +15,7 @@ struct hostres {
 	paddr_t base;
 	uint64_t size;
 	const void *owner;
-	const char *what;           /* for messages: "GIC distributor", a VM's name */
+	const char *what; /* for messages: "GIC distributor", a VM's name */
 };
 
 /* Claims [base, base+size) for 'owner'. 0, or -1 when it overlaps a claim

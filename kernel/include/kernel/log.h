@@ -24,22 +24,23 @@ void console_write_line(const char *prefix, const char *s, size_t n);
 #define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
 #define pr_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
-#define pr_debug(...)                                               \
-	do {                                                        \
-		if (unlikely(log_max_level >= LOG_DEBUG))           \
-			log_printf(LOG_DEBUG, __VA_ARGS__);         \
+#define pr_debug(...)                                       \
+	do {                                                \
+		if (unlikely(log_max_level >= LOG_DEBUG))   \
+			log_printf(LOG_DEBUG, __VA_ARGS__); \
 	} while (0)
-#define pr_trace(...)                                               \
-	do {                                                        \
-		if (unlikely(log_max_level >= LOG_TRACE))           \
-			log_printf(LOG_TRACE, __VA_ARGS__);         \
+#define pr_trace(...)                                       \
+	do {                                                \
+		if (unlikely(log_max_level >= LOG_TRACE))   \
+			log_printf(LOG_TRACE, __VA_ARGS__); \
 	} while (0)
 
 /* For broken invariants of cvisor itself, never for outside input. */
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-#define BUG_ON(cond)                                                        \
-	do {                                                                \
-		if (unlikely(cond))                                         \
+void panic(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+#define BUG_ON(cond)                                                          \
+	do {                                                                  \
+		if (unlikely(cond))                                           \
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 

@@ -8,17 +8,17 @@
 #include <hal/hal.h>
 
 struct percpu {
-	unsigned cpu_id;          /* logical index, 0 = boot CPU */
-	uint64_t hwid;            /* MPIDR affinity / hart id / APIC id */
+	unsigned cpu_id; /* logical index, 0 = boot CPU */
+	uint64_t hwid;   /* MPIDR affinity / hart id / APIC id */
 	bool online;
 	struct runqueue rq;
 	struct task *idle;
-	void *vmm;                /* the vmm layer's per-CPU state */
+	void *vmm; /* the vmm layer's per-CPU state */
 	struct percpu_arch arch;
 };
 
 extern struct percpu percpu_data[MAX_CPUS];
-extern unsigned cpu_count;     /* CPUs brought online or being started */
+extern unsigned cpu_count; /* CPUs brought online or being started */
 
 static inline struct percpu *this_cpu(void)
 {

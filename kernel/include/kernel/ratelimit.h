@@ -10,9 +10,9 @@
 #define RATELIMIT_BURST 10
 
 struct ratelimit {
-	uint64_t window_end;      /* ns */
-	unsigned passed;          /* in this window */
-	unsigned missed;          /* held back since the last one passed */
+	uint64_t window_end; /* ns */
+	unsigned passed;     /* in this window */
+	unsigned missed;     /* held back since the last one passed */
 };
 
 /* True when the message may be printed; then '*missed' says how many were

@@ -15,12 +15,12 @@ enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD };
 
 struct task {
 	struct hal_context ctx;
-	struct task *next;         /* run-queue link */
+	struct task *next; /* run-queue link */
 	enum task_state state;
-	bool wake_pending;         /* a wake that raced with blocking */
+	bool wake_pending; /* a wake that raced with blocking */
 	bool on_rq;
-	bool off_cpu;              /* dead and switched away for good */
-	bool reap;                 /* the scheduler frees it once off_cpu */
+	bool off_cpu; /* dead and switched away for good */
+	bool reap;    /* the scheduler frees it once off_cpu */
 	unsigned cpu;
 	const char *name;
 	void (*entry)(void *);
@@ -32,9 +32,9 @@ struct task {
 struct runqueue {
 	spinlock_t lock;
 	struct task *head, *tail;
-	unsigned nr_running;       /* on the queue, current excluded */
+	unsigned nr_running; /* on the queue, current excluded */
 	struct task *current;
-	struct task *dead;         /* ended, its switch not yet finished */
+	struct task *dead; /* ended, its switch not yet finished */
 	bool need_resched;
 };
 
@@ -42,8 +42,8 @@ struct runqueue {
 #define SCHED_SLICE_US  5000
 
 /* Creates a task pinned to 'cpu', runnable at once. NULL without memory. */
-struct task *task_create(const char *name, unsigned cpu,
-			 void (*entry)(void *), void *arg);
+struct task *task_create(const char *name, unsigned cpu, void (*entry)(void *),
+			 void *arg);
 /* Ends the calling task. Never returns. */
 void task_exit(void) __attribute__((noreturn));
 /* Frees the memory of task 't', which has ended or is the calling task

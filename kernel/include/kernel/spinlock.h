@@ -16,7 +16,10 @@ typedef struct {
 	uint16_t owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 
 /* The wait, out of line: an uncontended lock then makes no call, and a
  * short function taking one needs no stack frame for it. */

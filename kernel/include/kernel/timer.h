@@ -6,7 +6,7 @@
 #include <kernel/types.h>
 
 struct timer_event {
-	uint64_t deadline;          /* in hal_timer_now() ticks */
+	uint64_t deadline; /* in hal_timer_now() ticks */
 	void (*fn)(struct timer_event *);
 	struct timer_event *next;
 	unsigned cpu;

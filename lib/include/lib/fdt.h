@@ -12,17 +12,17 @@
 
 enum fdt_err {
 	FDT_OK = 0,
-	FDT_ERR_TRUNCATED = -1,     /* shorter than its header says */
+	FDT_ERR_TRUNCATED = -1, /* shorter than its header says */
 	FDT_ERR_BADMAGIC = -2,
 	FDT_ERR_BADVERSION = -3,
-	FDT_ERR_BADSTRUCTURE = -4,  /* tokens, offsets or names out of place */
+	FDT_ERR_BADSTRUCTURE = -4, /* tokens, offsets or names out of place */
 	FDT_ERR_NOTFOUND = -5,
 	FDT_ERR_DEPTH = -6,
 };
 
 struct fdt {
 	const uint8_t *blob;
-	size_t size;                /* totalsize, checked against the buffer */
+	size_t size; /* totalsize, checked against the buffer */
 	uint32_t off_struct, size_struct;
 	uint32_t off_strings, size_strings;
 };
@@ -65,8 +65,6 @@ static inline uint32_t fdt_be32(const void *p)
  * false when out of the property's bounds. */
 bool fdt_prop_cells(const struct fdt_prop *p, unsigned idx, unsigned cells,
 		    uint64_t *out);
-
-
 
 /* The first node after 'after' (or from the root when 'after' < 0) whose
  * "compatible" list holds 'compat'; a negative error when none. */

@@ -12,19 +12,19 @@
 
 enum fdtw_err {
 	FDTW_OK = 0,
-	FDTW_ERR_NOSPACE = -20,     /* the buffer is too small */
-	FDTW_ERR_STRINGS = -21,     /* too many distinct property names */
-	FDTW_ERR_NESTING = -22,     /* unbalanced or too deep nodes */
-	FDTW_ERR_NAME = -23,        /* empty or over-long name */
+	FDTW_ERR_NOSPACE = -20, /* the buffer is too small */
+	FDTW_ERR_STRINGS = -21, /* too many distinct property names */
+	FDTW_ERR_NESTING = -22, /* unbalanced or too deep nodes */
+	FDTW_ERR_NAME = -23,    /* empty or over-long name */
 };
 
 #define FDTW_STRINGS_MAX 2048
-#define FDTW_DEPTH_MAX 32
+#define FDTW_DEPTH_MAX   32
 
 struct fdtw {
 	uint8_t *buf;
 	size_t cap;
-	size_t off;                 /* end of the struct block so far */
+	size_t off; /* end of the struct block so far */
 	int err;
 	int depth;
 	uint32_t strings_len;

@@ -16,26 +16,28 @@
 
 /* A test body that runs in a child; its checks' failures make the child
  * exit non-zero, which fails the test. */
-#define SIM_TEST(name)                                                      \
-	static void name##_body(void);                                      \
-	UNIT_TEST(name)                                                     \
-	{                                                                   \
-		fflush(stdout);                                             \
-		pid_t pid = fork();                                         \
-		if (pid == 0) {                                             \
-			name##_body();                                      \
-			fflush(stdout);                                     \
-			_exit(unit_failed_checks ? 1 : 0);                  \
-		}                                                           \
-		int status = 0;                                             \
-		waitpid(pid, &status, 0);                                   \
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);       \
-	}                                                                   \
+#define SIM_TEST(name)                                                \
+	static void name##_body(void);                                \
+	UNIT_TEST(name)                                               \
+	{                                                             \
+		fflush(stdout);                                       \
+		pid_t pid = fork();                                   \
+		if (pid == 0) {                                       \
+			name##_body();                                \
+			fflush(stdout);                               \
+			_exit(unit_failed_checks ? 1 : 0);            \
+		}                                                     \
+		int status = 0;                                       \
+		waitpid(pid, &status, 0);                             \
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0); \
+	}                                                             \
 	static void name##_body(void)
 
 /* A config as the build would embed it. */
-#define SIM_CONFIG(path, text) \
-	{ path, (const uint8_t *)(text), sizeof(text) - 1 }
+#define SIM_CONFIG(path, text)                                  \
+	{                                                       \
+		path, (const uint8_t *)(text), sizeof(text) - 1 \
+	}
 
 /* A VM of one or more vCPUs named 'name', id 'id', its image "sim.bin"
  * (a few bytes: scripts stand for the guest) at 0x4008_0000 in 2 MiB of
@@ -43,12 +45,12 @@
 #define SIM_VM_TOML(id, name, cpus, pcpus) \
 	SIM_VM_TOML_KERNEL(id, name, cpus, pcpus, "sim.bin")
 /* The same with another of sim_test_images[] as its kernel. */
-#define SIM_VM_TOML_KERNEL(id, name, cpus, pcpus, kernel)                   \
-	"[base]\nid = " #id "\nname = \"" name "\"\nvm_type = 1\n"          \
-	"cpu_num = " #cpus "\nphys_cpu_ids = " pcpus "\n"                   \
+#define SIM_VM_TOML_KERNEL(id, name, cpus, pcpus, kernel)                    \
+	"[base]\nid = " #id "\nname = \"" name "\"\nvm_type = 1\n"           \
+	"cpu_num = " #cpus "\nphys_cpu_ids = " pcpus "\n"                    \
 	"[kernel]\nentry_point = 0x4008_0000\nimage_location = \"memory\"\n" \
-	"kernel_path = \"" kernel "\"\nkernel_load_addr = 0x4008_0000\n"    \
-	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"             \
+	"kernel_path = \"" kernel "\"\nkernel_load_addr = 0x4008_0000\n"     \
+	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"              \
 	"[devices]\ninterrupt_mode = \"emulated\"\n"
 
 /* "sim.bin" (16 zero bytes), "sim.Image" (sim_arm64_image),
@@ -65,7 +67,10 @@ bool sim_test_run(unsigned cpus, const struct embedded_file *configs,
 /* Whether the console shows 'text'. */
 bool sim_console_has(const char *text);
 
-#define STEP(op_, ...) { .op = op_, __VA_ARGS__ }
+#define STEP(op_, ...)                 \
+	{                              \
+		.op = op_, __VA_ARGS__ \
+	}
 #define EXPECT(v) .check = true, .expect = (v)
 
 #endif

@@ -5,8 +5,8 @@
 #include "sim_test.h"
 
 static const char two_vcpus[] =
-	SIM_VM_TOML(1, "unwinds", 2, "[0, 1]")
-	"passthrough_addresses = [[0x0a00_0000, 0x1000]]\n";
+	SIM_VM_TOML(1, "unwinds", 2,
+		    "[0, 1]") "passthrough_addresses = [[0x0a00_0000, 0x1000]]\n";
 
 static struct vm_config *parse(const char *text)
 {
@@ -15,13 +15,14 @@ static struct vm_config *parse(const char *text)
 
 	CHECK(cfg && arena);
 	CHECK_EQ_INT(vmcfg_parse("unwinds.toml", text, strlen(text), arena,
-				 VMCFG_ARENA_SIZE, cfg, NULL, NULL), 0);
+				 VMCFG_ARENA_SIZE, cfg, NULL, NULL),
+		     0);
 	kfree(arena);
 	return cfg;
 }
 
 struct create_run {
-	unsigned long fail_at;     /* 0: never */
+	unsigned long fail_at; /* 0: never */
 	bool created;
 	size_t used_before, used_after;
 };

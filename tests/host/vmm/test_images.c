@@ -13,11 +13,12 @@ SIM_TEST(vmm_kernel_formats_booted_or_refused)
 	static const struct embedded_file configs[] = {
 		SIM_CONFIG("raw.toml", SIM_VM_TOML(1, "raw", 1, "[0]")),
 		SIM_CONFIG("arm64.toml",
-			   SIM_VM_TOML_KERNEL(2, "arm64", 1, "[1]", "sim.Image")),
-		SIM_CONFIG("bz.toml",
-			   SIM_VM_TOML_KERNEL(3, "bz", 1, "[0]", "sim.bzImage")),
-		SIM_CONFIG("mb.toml",
-			   SIM_VM_TOML_KERNEL(4, "mb", 1, "[1]", "sim.multiboot")),
+			   SIM_VM_TOML_KERNEL(2, "arm64", 1, "[1]",
+					      "sim.Image")),
+		SIM_CONFIG("bz.toml", SIM_VM_TOML_KERNEL(3, "bz", 1, "[0]",
+							 "sim.bzImage")),
+		SIM_CONFIG("mb.toml", SIM_VM_TOML_KERNEL(4, "mb", 1, "[1]",
+							 "sim.multiboot")),
 		SIM_CONFIG("rv.toml", SIM_VM_TOML_KERNEL(5, "rv", 1, "[0]",
 							 "sim-riscv64.Image")),
 		{ NULL, NULL, 0 },
@@ -60,7 +61,7 @@ struct create_case {
 	const char *toml;
 	bool created;
 	struct vm_boot boot;
-	bool bytes_there;      /* the file's bytes at boot.kernel */
+	bool bytes_there; /* the file's bytes at boot.kernel */
 	const uint8_t *file;
 	size_t file_size;
 };
@@ -72,8 +73,9 @@ static void create_one(void *arg)
 	void *arena = kzalloc(VMCFG_ARENA_SIZE);
 
 	CHECK(cfg && arena);
-	CHECK_EQ_INT(vmcfg_parse("images.toml", cc->toml, strlen(cc->toml), arena,
-				 VMCFG_ARENA_SIZE, cfg, NULL, NULL), 0);
+	CHECK_EQ_INT(vmcfg_parse("images.toml", cc->toml, strlen(cc->toml),
+				 arena, VMCFG_ARENA_SIZE, cfg, NULL, NULL),
+		     0);
 	kfree(arena);
 	struct vm *vm = vm_create(cfg);
 	cc->created = vm != NULL;
@@ -98,12 +100,14 @@ SIM_TEST(vmm_kernel_placed_by_its_header)
 			"image_location = \"memory\"\nkernel_path = \"sim.Image\"\n"
 			"kernel_load_addr = 0x4000_0000\n"
 			"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n",
-		.file = sim_arm64_image, .file_size = sizeof(sim_arm64_image),
+		.file = sim_arm64_image,
+		.file_size = sizeof(sim_arm64_image),
 	};
 	/* A raw binary where the config says, entered at entry_point. */
 	struct create_case raw = {
 		.toml = SIM_VM_TOML(8, "raw", 1, "[0]"),
-		.file = (const uint8_t[16]){ 0 }, .file_size = 16,
+		.file = (const uint8_t[16]){ 0 },
+		.file_size = 16,
 	};
 
 	sim_boot(1, 64, none, sim_test_images);
@@ -113,14 +117,16 @@ SIM_TEST(vmm_kernel_placed_by_its_header)
 	CHECK_EQ_INT(image.boot.kernel_size, 0x2000);
 	CHECK_EQ_INT(image.boot.entry, 0x40080000);
 	CHECK(image.bytes_there);
-	CHECK(sim_console_has("VM moved: kernel sim.Image: kernel_load_addr "
-			      "0x40000000 is not where its header lets it go "
-			      "(text_offset 0x80000 past a 2 MiB boundary at or "
-			      "above kernel_load_addr 0x40000000); loaded at "
-			      "0x40080000"));
-	CHECK(sim_console_has("VM moved: kernel sim.Image is an arm64 Image: "
-			      "entered at 0x40080000 as its header says, not at "
-			      "entry_point 0x40000000"));
+	CHECK(sim_console_has(
+		"VM moved: kernel sim.Image: kernel_load_addr "
+		"0x40000000 is not where its header lets it go "
+		"(text_offset 0x80000 past a 2 MiB boundary at or "
+		"above kernel_load_addr 0x40000000); loaded at "
+		"0x40080000"));
+	CHECK(sim_console_has(
+		"VM moved: kernel sim.Image is an arm64 Image: "
+		"entered at 0x40080000 as its header says, not at "
+		"entry_point 0x40000000"));
 	sim_on_cpu(0, create_one, &raw);
 	CHECK(raw.created);
 	CHECK_EQ_INT(raw.boot.kernel, 0x40080000);
@@ -135,18 +141,21 @@ SIM_TEST(vmm_kernel_placed_by_its_header)
 SIM_TEST(vmm_boot_protocol_chooses_the_loader)
 {
 	static const struct embedded_file none[] = { { NULL, NULL, 0 } };
-#define FIRMWARE(proto, kernel)                                             \
+#define FIRMWARE(proto, kernel)                                              \
 	"[base]\nid = 9\nname = \"fw\"\ncpu_num = 1\n"                       \
 	"[kernel]\nentry_point = 0x4010_0000\nimage_location = \"memory\"\n" \
-	"kernel_path = \"" kernel "\"\nkernel_load_addr = 0x4008_0000\n"    \
-	"enable_bios = true\nboot_protocol = \"" proto "\"\n"               \
-	"uefi_firmware_path = \"sim.bin\"\nbios_load_addr = 0x4010_0000\n"  \
+	"kernel_path = \"" kernel "\"\nkernel_load_addr = 0x4008_0000\n"     \
+	"enable_bios = true\nboot_protocol = \"" proto "\"\n"                \
+	"uefi_firmware_path = \"sim.bin\"\nbios_load_addr = 0x4010_0000\n"   \
 	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"
-	struct create_case raw_mb = { .toml = FIRMWARE("multiboot", "sim.bin") };
-	struct create_case mb = { .toml = FIRMWARE("multiboot", "sim.multiboot") };
+	struct create_case raw_mb = { .toml = FIRMWARE("multiboot",
+						       "sim.bin") };
+	struct create_case mb = { .toml = FIRMWARE("multiboot",
+						   "sim.multiboot") };
 	struct create_case uefi = {
 		.toml = FIRMWARE("uefi", "sim.bzImage"),
-		.file = sim_arm64_image, .file_size = 0,
+		.file = sim_arm64_image,
+		.file_size = 0,
 	};
 #undef FIRMWARE
 
@@ -158,8 +167,8 @@ SIM_TEST(vmm_boot_protocol_chooses_the_loader)
 			      "\"multiboot\" needs"));
 	sim_on_cpu(0, create_one, &mb);
 	CHECK(!mb.created);
-	CHECK(sim_console_has("VM fw: kernel sim.multiboot is a Multiboot image; "
-			      ARCH_BOOTS));
+	CHECK(sim_console_has(
+		"VM fw: kernel sim.multiboot is a Multiboot image; " ARCH_BOOTS));
 	sim_on_cpu(0, create_one, &uefi);
 	CHECK(uefi.created);
 	CHECK_EQ_INT(uefi.boot.kernel, 0x40080000);

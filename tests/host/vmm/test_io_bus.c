@@ -28,8 +28,11 @@ static bool probe_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 
 static struct io_device dev(struct probe *p, uint64_t base, uint64_t size)
 {
-	return (struct io_device){ .name = "probe", .base = base, .size = size,
-				   .ctx = p, .read = probe_read,
+	return (struct io_device){ .name = "probe",
+				   .base = base,
+				   .size = size,
+				   .ctx = p,
+				   .read = probe_read,
 				   .write = probe_write };
 }
 
@@ -42,28 +45,28 @@ UNIT_TEST(vmm_io_bus_registrations)
 	memset(&bus, 0, sizeof(bus));
 	d = dev(&a, 0x1000, 0x100);
 	CHECK(io_register(&bus, &d));
-	d = dev(&b, 0x1100, 0x100);          /* adjacent above */
+	d = dev(&b, 0x1100, 0x100); /* adjacent above */
 	CHECK(io_register(&bus, &d));
-	d = dev(&b, 0xf00, 0x100);           /* adjacent below */
+	d = dev(&b, 0xf00, 0x100); /* adjacent below */
 	CHECK(io_register(&bus, &d));
-	d = dev(&b, 0x10ff, 2);              /* overlaps both */
+	d = dev(&b, 0x10ff, 2); /* overlaps both */
 	CHECK(!io_register(&bus, &d));
-	d = dev(&b, 0x1080, 0x10);           /* inside one */
+	d = dev(&b, 0x1080, 0x10); /* inside one */
 	CHECK(!io_register(&bus, &d));
-	d = dev(&b, 0x0, 0x10000);           /* around all */
+	d = dev(&b, 0x0, 0x10000); /* around all */
 	CHECK(!io_register(&bus, &d));
-	d = dev(&b, 0x5000, 0);              /* empty */
+	d = dev(&b, 0x5000, 0); /* empty */
 	CHECK(!io_register(&bus, &d));
-	d = dev(&b, ~0ull - 0xf, 0x20);      /* wraps around */
+	d = dev(&b, ~0ull - 0xf, 0x20); /* wraps around */
 	CHECK(!io_register(&bus, &d));
-	d = dev(&b, ~0ull - 0xf, 0x10);      /* its end is not a number */
+	d = dev(&b, ~0ull - 0xf, 0x10); /* its end is not a number */
 	CHECK(!io_register(&bus, &d));
 	CHECK_EQ_INT(bus.count, 3);
 	for (unsigned i = bus.count; i < IO_BUS_MAX_DEVICES; i++) {
 		d = dev(&b, 0x100000 + i * 0x1000, 0x1000);
 		CHECK(io_register(&bus, &d));
 	}
-	d = dev(&b, 0x900000, 0x1000);       /* one too many */
+	d = dev(&b, 0x900000, 0x1000); /* one too many */
 	CHECK(!io_register(&bus, &d));
 }
 

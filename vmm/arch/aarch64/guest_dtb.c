@@ -4,9 +4,9 @@
 #include <vmm/guest_dtb.h>
 #include "virt_platform.h"
 
-#define GIC_SPI 0u
-#define GIC_PPI 1u
-#define IRQ_LEVEL_HIGH 4u
+#define GIC_SPI          0u
+#define GIC_PPI          1u
+#define IRQ_LEVEL_HIGH   4u
 #define PHANDLE_APB_PCLK GUEST_DTB_PHANDLE_ARCH
 
 /* Bytes of a string list ("a\0b\0"), terminating NUL included. */
@@ -30,7 +30,8 @@ static void aarch64_gic(struct fdtw *w, const struct guest_dtb_input *in)
 		fdtw_prop_string(w, "compatible", "arm,cortex-a15-gic");
 		fdtw_prop_reg64(w, "reg", reg, 2);
 	} else {
-		uint64_t reg[4] = { VIRT_GICD_BASE, VIRT_GICD_SIZE, VIRT_GICR_BASE,
+		uint64_t reg[4] = { VIRT_GICD_BASE, VIRT_GICD_SIZE,
+				    VIRT_GICR_BASE,
 				    VIRT_GICR_STRIDE * in->cfg->cpu_num };
 		fdtw_prop_string(w, "compatible", "arm,gic-v3");
 		fdtw_prop_reg64(w, "reg", reg, 2);
@@ -67,7 +68,8 @@ static void aarch64_timer(struct fdtw *w, const struct guest_dtb_input *in)
 static void aarch64_psci(struct fdtw *w)
 {
 	fdtw_begin_node(w, "psci");
-	fdtw_prop(w, "compatible", STRLIST("arm,psci-1.0\0arm,psci-0.2\0arm,psci"));
+	fdtw_prop(w, "compatible",
+		  STRLIST("arm,psci-1.0\0arm,psci-0.2\0arm,psci"));
 	fdtw_prop_string(w, "method", "hvc");
 	fdtw_end_node(w);
 }

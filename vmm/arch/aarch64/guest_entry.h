@@ -13,13 +13,13 @@
 #define GUEST_RESUME_KEEP 2
 
 /* struct guest_regs */
-#define GREGS_X0    0
-#define GREGS_ELR   248
-#define GREGS_SPSR  256
+#define GREGS_X0   0
+#define GREGS_ELR  248
+#define GREGS_SPSR 256
 
 /* arch_guest_run()'s frame on the host stack */
 #define GFRAME_SIZE 112
-#define GFRAME_REGS 96      /* struct guest_regs * */
-#define GFRAME_EXIT 104     /* struct vcpu_exit * */
+#define GFRAME_REGS 96  /* struct guest_regs * */
+#define GFRAME_EXIT 104 /* struct vcpu_exit * */
 
 #endif

@@ -4,25 +4,31 @@
 #include <kernel/log.h>
 #include "vmm_aarch64.h"
 
-#define PSCI_VERSION        0x84000000u
-#define PSCI_CPU_SUSPEND    0xc4000001u
-#define PSCI_CPU_OFF        0x84000002u
-#define PSCI_CPU_ON         0xc4000003u
-#define PSCI_AFFINITY_INFO  0xc4000004u
+#define PSCI_VERSION           0x84000000u
+#define PSCI_CPU_SUSPEND       0xc4000001u
+#define PSCI_CPU_OFF           0x84000002u
+#define PSCI_CPU_ON            0xc4000003u
+#define PSCI_AFFINITY_INFO     0xc4000004u
 #define PSCI_MIGRATE_INFO_TYPE 0x84000006u
-#define PSCI_SYSTEM_OFF     0x84000008u
-#define PSCI_SYSTEM_RESET   0x84000009u
-#define PSCI_FEATURES       0x8400000au
-#define PSCI_32BIT(fn)      ((fn) & ~0x40000000u)
+#define PSCI_SYSTEM_OFF        0x84000008u
+#define PSCI_SYSTEM_RESET      0x84000009u
+#define PSCI_FEATURES          0x8400000au
+#define PSCI_32BIT(fn)         ((fn) & ~0x40000000u)
 
 static bool psci_known(uint32_t fn)
 {
 	switch (fn) {
-	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON:
-	case PSCI_AFFINITY_INFO: case PSCI_MIGRATE_INFO_TYPE:
-	case PSCI_SYSTEM_OFF: case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
 	case PSCI_CPU_SUSPEND:
-	case PSCI_32BIT(PSCI_CPU_ON): case PSCI_32BIT(PSCI_AFFINITY_INFO):
+	case PSCI_32BIT(PSCI_CPU_ON):
+	case PSCI_32BIT(PSCI_AFFINITY_INFO):
 	case PSCI_32BIT(PSCI_CPU_SUSPEND):
 		return true;
 	}
@@ -37,7 +43,7 @@ static uint64_t psci_affinity_info(struct vcpu *v, uint64_t target,
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, target & 0xff00ffffffull);
 	if (!t)
 		return PSCI_INVALID_PARAMS;
-	return READ_ONCE(t->state) == VCPU_ON ? 0 : 1;   /* ON : OFF */
+	return READ_ONCE(t->state) == VCPU_ON ? 0 : 1; /* ON : OFF */
 }
 
 bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
@@ -48,7 +54,7 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 	if (!psci_range(x[0]))
 		return false;
 	if (!psci_known(fn)) {
-		x[0] = PSCI_NOT_SUPPORTED;      /* one we don't have */
+		x[0] = PSCI_NOT_SUPPORTED; /* one we don't have */
 		return true;
 	}
 	/* SMC32/HVC32 calls pass 32-bit arguments: the upper halves of
@@ -61,17 +67,17 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 	}
 	switch (fn) {
 	case PSCI_VERSION:
-		x[0] = 1 << 16 | 1;                  /* 1.1 */
+		x[0] = 1 << 16 | 1; /* 1.1 */
 		break;
 	case PSCI_FEATURES:
 		x[0] = psci_known((uint32_t)a1) ? 0 : PSCI_NOT_SUPPORTED;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
-		x[0] = 2;                            /* no trusted OS */
+		x[0] = 2; /* no trusted OS */
 		break;
 	case PSCI_CPU_SUSPEND:
 	case PSCI_32BIT(PSCI_CPU_SUSPEND):
-		x[0] = PSCI_SUCCESS;                 /* as a standby: WFI */
+		x[0] = PSCI_SUCCESS; /* as a standby: WFI */
 		e->kind = EXIT_HALT;
 		break;
 	case PSCI_AFFINITY_INFO:

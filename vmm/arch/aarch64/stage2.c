@@ -7,7 +7,6 @@
 #include <vmm/stage2.h>
 #include "stage2_pte.h"
 
-
 uint64_t stage2_limit(void)
 {
 	return 1ull << S2_IPA_BITS;
@@ -61,7 +60,8 @@ uint64_t *stage2_leaf(const struct stage2 *s2, gpaddr_t gpa, bool *block)
 
 	if ((pte1 & 3) != PTE_TABLE)
 		return NULL;
-	uint64_t *pte2 = (uint64_t *)pa_to_ptr(pte1 & PTE_ADDR_MASK) + (gpa >> 21 & 511);
+	uint64_t *pte2 =
+		(uint64_t *)pa_to_ptr(pte1 & PTE_ADDR_MASK) + (gpa >> 21 & 511);
 	*block = (*pte2 & 3) == PTE_BLOCK;
 	if (*block)
 		return pte2;
@@ -81,8 +81,8 @@ int stage2_unmap(struct stage2 *s2, gpaddr_t gpa, uint64_t size)
 		bool block = false;
 		uint64_t *pte = stage2_leaf(s2, a, &block);
 		uint64_t step = block ? 2ul << 20 : PAGE_SIZE;
-		if (pte && block && (!IS_ALIGNED(a, 2ul << 20) ||
-				     gpa + size - a < step))
+		if (pte && block &&
+		    (!IS_ALIGNED(a, 2ul << 20) || gpa + size - a < step))
 			return -1;
 		a = pte && block ? a + step : a + PAGE_SIZE;
 	}
@@ -144,7 +144,8 @@ static void s2_free_level(uint64_t *table, int level)
 {
 	for (int i = 0; level < 3 && i < 512; i++)
 		if ((table[i] & 3) == PTE_TABLE)
-			s2_free_level(pa_to_ptr(table[i] & PTE_ADDR_MASK), level + 1);
+			s2_free_level(pa_to_ptr(table[i] & PTE_ADDR_MASK),
+				      level + 1);
 	page_free(ptr_to_pa(table), 1);
 }
 

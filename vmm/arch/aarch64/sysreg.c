@@ -33,10 +33,10 @@ static uint64_t field_clear(uint64_t v, unsigned shift)
  * field so that a debug feature of a newer CPU stays hidden. */
 static uint64_t dfr0_value(void)
 {
-	return 6ull << 0 |       /* DebugVer: Armv8 debug */
-	       1ull << 12 |      /* BRPs: 2 */
-	       1ull << 20 |      /* WRPs: 2 (CTX_CMPs 0: 1) */
-	       0xfull << 36;     /* DoubleLock: not implemented */
+	return 6ull << 0 |   /* DebugVer: Armv8 debug */
+	       1ull << 12 |  /* BRPs: 2 */
+	       1ull << 20 |  /* WRPs: 2 (CTX_CMPs 0: 1) */
+	       0xfull << 36; /* DoubleLock: not implemented */
 }
 
 /* The value a guest reads from a trapped ID register. */
@@ -45,12 +45,12 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 	switch (reg) {
 	case ID_AA64PFR0: {
 		uint64_t v = read_sysreg(id_aa64pfr0_el1);
-		v = field_clear(v, 8);    /* EL2: the guest has none */
-		v = field_clear(v, 32);   /* SVE: not context-switched */
-		v = field_clear(v, 28);   /* RAS: no error records (DISR_EL1
+		v = field_clear(v, 8);  /* EL2: the guest has none */
+		v = field_clear(v, 32); /* SVE: not context-switched */
+		v = field_clear(v, 28); /* RAS: no error records (DISR_EL1
 					   * is the guest's all the same) */
-		v = field_clear(v, 40);   /* MPAM */
-		v = field_clear(v, 44);   /* AMU */
+		v = field_clear(v, 40); /* MPAM */
+		v = field_clear(v, 44); /* AMU */
 		/* CSV2 2 promises SCXTNUM_EL0/EL1, which HCR_EL2.EnSCXT
 		 * (clear) makes undefined; 1 promises as much branch-target
 		 * isolation, without them. */
@@ -61,18 +61,18 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 	}
 	case ID_AA64PFR1: {
 		uint64_t v = read_sysreg(S3_0_C0_C4_1);
-		v = field_clear(v, 8);    /* MTE */
-		v = field_clear(v, 24);   /* SME */
-		v = field_clear(v, 16);   /* MPAM_frac */
-		v = field_clear(v, 28);   /* RNDR_trap */
-		v = field_clear(v, 32);   /* CSV2_frac */
-		v = field_clear(v, 36);   /* NMI */
+		v = field_clear(v, 8);  /* MTE */
+		v = field_clear(v, 24); /* SME */
+		v = field_clear(v, 16); /* MPAM_frac */
+		v = field_clear(v, 28); /* RNDR_trap */
+		v = field_clear(v, 32); /* CSV2_frac */
+		v = field_clear(v, 36); /* NMI */
 		*val = v;
 		return true;
 	}
 	case ID_AA64ZFR0:
 	case ID_AA64SMFR0:
-	case ID_AA64DFR1:            /* more breakpoints, system PMU, ... */
+	case ID_AA64DFR1: /* more breakpoints, system PMU, ... */
 		*val = 0;
 		return true;
 	case ID_AA64DFR0:
@@ -85,7 +85,8 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 	case ID_AA64MMFR1:
 		/* VH: virtualization host extensions belong to EL2. LO:
 		 * HCR_EL2.TLOR makes the LORegion registers undefined. */
-		*val = field_clear(field_clear(read_sysreg(id_aa64mmfr1_el1), 8),
+		*val = field_clear(field_clear(read_sysreg(id_aa64mmfr1_el1),
+					       8),
 				   16);
 		return true;
 	case ID_AA64MMFR2:
@@ -101,30 +102,32 @@ static bool id_reg_value(uint32_t reg, uint64_t *val)
 static uint64_t id_reg_passthrough(uint32_t reg)
 {
 	switch (reg) {
-#define PASS(crm, op2, name) case SYSREG(3, 0, 0, crm, op2): return read_sysreg(name)
-	PASS(4, 2, S3_0_C0_C4_2);
-	PASS(5, 4, id_aa64afr0_el1);
-	PASS(5, 5, id_aa64afr1_el1);
-	PASS(6, 0, id_aa64isar0_el1);
-	PASS(6, 1, id_aa64isar1_el1);
-	PASS(6, 2, S3_0_C0_C6_2);
-	PASS(7, 0, id_aa64mmfr0_el1);
-	PASS(1, 0, id_pfr0_el1);
-	PASS(1, 1, id_pfr1_el1);
-	PASS(1, 3, id_afr0_el1);
-	PASS(1, 4, id_mmfr0_el1);
-	PASS(1, 5, id_mmfr1_el1);
-	PASS(1, 6, id_mmfr2_el1);
-	PASS(1, 7, id_mmfr3_el1);
-	PASS(2, 0, id_isar0_el1);
-	PASS(2, 1, id_isar1_el1);
-	PASS(2, 2, id_isar2_el1);
-	PASS(2, 3, id_isar3_el1);
-	PASS(2, 4, id_isar4_el1);
-	PASS(2, 5, id_isar5_el1);
-	PASS(3, 0, mvfr0_el1);
-	PASS(3, 1, mvfr1_el1);
-	PASS(3, 2, mvfr2_el1);
+#define PASS(crm, op2, name)            \
+	case SYSREG(3, 0, 0, crm, op2): \
+		return read_sysreg(name)
+		PASS(4, 2, S3_0_C0_C4_2);
+		PASS(5, 4, id_aa64afr0_el1);
+		PASS(5, 5, id_aa64afr1_el1);
+		PASS(6, 0, id_aa64isar0_el1);
+		PASS(6, 1, id_aa64isar1_el1);
+		PASS(6, 2, S3_0_C0_C6_2);
+		PASS(7, 0, id_aa64mmfr0_el1);
+		PASS(1, 0, id_pfr0_el1);
+		PASS(1, 1, id_pfr1_el1);
+		PASS(1, 3, id_afr0_el1);
+		PASS(1, 4, id_mmfr0_el1);
+		PASS(1, 5, id_mmfr1_el1);
+		PASS(1, 6, id_mmfr2_el1);
+		PASS(1, 7, id_mmfr3_el1);
+		PASS(2, 0, id_isar0_el1);
+		PASS(2, 1, id_isar1_el1);
+		PASS(2, 2, id_isar2_el1);
+		PASS(2, 3, id_isar3_el1);
+		PASS(2, 4, id_isar4_el1);
+		PASS(2, 5, id_isar5_el1);
+		PASS(3, 0, mvfr0_el1);
+		PASS(3, 1, mvfr1_el1);
+		PASS(3, 2, mvfr2_el1);
 #undef PASS
 	}
 	return 0;
@@ -156,9 +159,9 @@ static uint64_t id_reg_passthrough(uint32_t reg)
 #define DBGAUTHSTATUS_EL1 SYSREG(2, 0, 7, 14, 6)
 
 /* MDSCR_EL1 bits a guest may set: SS, TDCC, KDE, MDE. */
-#define MDSCR_GUEST_BITS  (1ull << 0 | 1ull << 12 | 1ull << 13 | 1ull << 15)
-#define OSLSR_OSLM_V8     (1ull << 3)   /* OSLM = 0b10: OS lock present */
-#define OSLSR_OSLK        (1ull << 1)
+#define MDSCR_GUEST_BITS (1ull << 0 | 1ull << 12 | 1ull << 13 | 1ull << 15)
+#define OSLSR_OSLM_V8    (1ull << 3) /* OSLM = 0b10: OS lock present */
+#define OSLSR_OSLK       (1ull << 1)
 
 enum dbg_kind { DBG_NONE, DBG_RW, DBG_RO, DBG_WO };
 
@@ -169,11 +172,22 @@ static enum dbg_kind debug_reg_kind(uint32_t reg)
 	if ((reg & ~SYSREG(0, 0, 0, 15, 3)) == SYSREG(2, 0, 0, 0, 4))
 		return (reg >> 1 & 0xf) < 2 ? DBG_RW : DBG_NONE;
 	switch (reg) {
-	case MDCCINT_EL1: case MDSCR_EL1: case OSDTRRX_EL1: case OSDTRTX_EL1:
-	case OSECCR_EL1: case DBGDTR_EL0: case DBGDTRRXTX_EL0: case OSDLR_EL1:
-	case DBGPRCR_EL1: case DBGCLAIMSET_EL1: case DBGCLAIMCLR_EL1:
+	case MDCCINT_EL1:
+	case MDSCR_EL1:
+	case OSDTRRX_EL1:
+	case OSDTRTX_EL1:
+	case OSECCR_EL1:
+	case DBGDTR_EL0:
+	case DBGDTRRXTX_EL0:
+	case OSDLR_EL1:
+	case DBGPRCR_EL1:
+	case DBGCLAIMSET_EL1:
+	case DBGCLAIMCLR_EL1:
 		return DBG_RW;
-	case MDCCSR_EL0: case MDRAR_EL1: case OSLSR_EL1: case DBGAUTHSTATUS_EL1:
+	case MDCCSR_EL0:
+	case MDRAR_EL1:
+	case OSLSR_EL1:
+	case DBGAUTHSTATUS_EL1:
 		return DBG_RO;
 	case OSLAR_EL1:
 		return DBG_WO;
@@ -204,7 +218,7 @@ static bool debug_reg_access(struct vcpu *v, uint32_t reg, bool read,
 		*val = OSLSR_OSLM_V8 | (v->arch.os_lock ? OSLSR_OSLK : 0);
 		return true;
 	}
-	*val = 0;                 /* RAZ/WI */
+	*val = 0; /* RAZ/WI */
 	return true;
 }
 
@@ -230,9 +244,9 @@ bool sysreg_handle(struct vcpu *v, uint64_t esr)
 	    (iss >> 1 & 0xf) >= 1) {
 		if (!id_reg_value(reg, &val))
 			val = id_reg_passthrough(reg);
-	} else if (!read && (reg == SYSREG(3, 0, 12, 11, 5) ||   /* ICC_SGI1R */
-			     reg == SYSREG(3, 0, 12, 11, 6) ||   /* ICC_ASGI1R */
-			     reg == SYSREG(3, 0, 12, 11, 7))) {  /* ICC_SGI0R */
+	} else if (!read && (reg == SYSREG(3, 0, 12, 11, 5) ||  /* ICC_SGI1R */
+			     reg == SYSREG(3, 0, 12, 11, 6) ||  /* ICC_ASGI1R */
+			     reg == SYSREG(3, 0, 12, 11, 7))) { /* ICC_SGI0R */
 		vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
 	} else if (reg == SYSREG(3, 0, 1, 0, 1)) {
 		/* ACTLR_EL1: implementation defined; reads 0, writes ignored. */
@@ -251,8 +265,8 @@ bool sysreg_handle(struct vcpu *v, uint64_t esr)
 		pr_debug("VM %llu (%s) vCPU %u: %s of debug register (op1 %u "
 			 "CRn %u CRm %u op2 %u) answered",
 			 (unsigned long long)v->vm->id, v->vm->name, v->id,
-			 read ? "read" : "write", iss >> 14 & 7, iss >> 10 & 0xf,
-			 iss >> 1 & 0xf, iss >> 17 & 7);
+			 read ? "read" : "write", iss >> 14 & 7,
+			 iss >> 10 & 0xf, iss >> 1 & 0xf, iss >> 17 & 7);
 	} else {
 		/* PMU, profiling, trace (not offered: undefined, as on a CPU
 		 * without them), and everything else that traps. */

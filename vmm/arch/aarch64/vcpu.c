@@ -8,23 +8,28 @@
 #include "vmm_aarch64.h"
 
 void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
-unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e);
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
+			struct vcpu_exit *e);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
 /* guest_entry.S finds the registers at these offsets. */
-_Static_assert(__builtin_offsetof(struct guest_regs, x) == GREGS_X0, "GREGS_X0");
-_Static_assert(__builtin_offsetof(struct guest_regs, elr) == GREGS_ELR, "GREGS_ELR");
-_Static_assert(__builtin_offsetof(struct guest_regs, spsr) == GREGS_SPSR, "GREGS_SPSR");
+_Static_assert(__builtin_offsetof(struct guest_regs, x) == GREGS_X0,
+	       "GREGS_X0");
+_Static_assert(__builtin_offsetof(struct guest_regs, elr) == GREGS_ELR,
+	       "GREGS_ELR");
+_Static_assert(__builtin_offsetof(struct guest_regs, spsr) == GREGS_SPSR,
+	       "GREGS_SPSR");
 
-#define SPSR_EL1H_MASKED 0x3c5ull     /* EL1h, D A I F masked */
+#define SPSR_EL1H_MASKED 0x3c5ull      /* EL1h, D A I F masked */
 #define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
 
 /* VM exits route interrupts, aborts and SMCs to EL2, trap WFI/WFE and the
  * ID registers (to hide features cvisor does not virtualise). */
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | \
-		   HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | \
-		   HCR_TSC | HCR_TACR | HCR_TSW | HCR_RW | HCR_TLOR)
+#define HCR_GUEST                                                         \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |       \
+	 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TACR | \
+	 HCR_TSW | HCR_RW | HCR_TLOR)
 
 static bool cpu_has_pauth(void)
 {
@@ -57,7 +62,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->el1[R_SCTLR] = SCTLR_EL1_RESET;
 	a->hcr = HCR_GUEST | (cpu_has_pauth() ? HCR_API | HCR_APK : 0);
 	a->vmpidr = (1ull << 31) | v->hwid;
-	a->os_lock = true;            /* the OS lock is set at reset */
+	a->os_lock = true; /* the OS lock is set at reset */
 	vgic_vcpu_power_on(v);
 }
 
@@ -77,7 +82,7 @@ static bool cpu_has_sme, cpu_has_ras;
 
 void vcpu_features_init(void)
 {
-	cpu_has_sme = read_sysreg(S3_0_C0_C4_1) >> 24 & 0xf;   /* PFR1.SME */
+	cpu_has_sme = read_sysreg(S3_0_C0_C4_1) >> 24 & 0xf; /* PFR1.SME */
 	cpu_has_ras = read_sysreg(id_aa64pfr0_el1) >> 28 & 0xf;
 }
 
@@ -99,58 +104,96 @@ static void el1_optional_restore(const struct vcpu_arch *a)
 
 static void el1_save(struct vcpu_arch *a)
 {
-	SAVE(R_SCTLR, sctlr_el1); SAVE(R_TTBR0, ttbr0_el1);
-	SAVE(R_TTBR1, ttbr1_el1); SAVE(R_TCR, tcr_el1);
-	SAVE(R_MAIR, mair_el1); SAVE(R_AMAIR, amair_el1);
-	SAVE(R_VBAR, vbar_el1); SAVE(R_CONTEXTIDR, contextidr_el1);
-	SAVE(R_TPIDR_EL0, tpidr_el0); SAVE(R_TPIDRRO_EL0, tpidrro_el0);
-	SAVE(R_TPIDR_EL1, tpidr_el1); SAVE(R_SP_EL0, sp_el0);
-	SAVE(R_SP_EL1, sp_el1); SAVE(R_ELR_EL1, elr_el1);
-	SAVE(R_SPSR_EL1, spsr_el1); SAVE(R_ESR, esr_el1);
-	SAVE(R_FAR, far_el1); SAVE(R_AFSR0, afsr0_el1);
-	SAVE(R_AFSR1, afsr1_el1); SAVE(R_PAR, par_el1);
-	SAVE(R_CPACR, cpacr_el1); SAVE(R_CNTKCTL, cntkctl_el1);
-	SAVE(R_CNTV_CTL, cntv_ctl_el0); SAVE(R_CNTV_CVAL, cntv_cval_el0);
-	SAVE(R_CNTP_CTL, cntp_ctl_el0); SAVE(R_CNTP_CVAL, cntp_cval_el0);
-	SAVE(R_CSSELR, csselr_el1); SAVE(R_MDSCR, mdscr_el1);
+	SAVE(R_SCTLR, sctlr_el1);
+	SAVE(R_TTBR0, ttbr0_el1);
+	SAVE(R_TTBR1, ttbr1_el1);
+	SAVE(R_TCR, tcr_el1);
+	SAVE(R_MAIR, mair_el1);
+	SAVE(R_AMAIR, amair_el1);
+	SAVE(R_VBAR, vbar_el1);
+	SAVE(R_CONTEXTIDR, contextidr_el1);
+	SAVE(R_TPIDR_EL0, tpidr_el0);
+	SAVE(R_TPIDRRO_EL0, tpidrro_el0);
+	SAVE(R_TPIDR_EL1, tpidr_el1);
+	SAVE(R_SP_EL0, sp_el0);
+	SAVE(R_SP_EL1, sp_el1);
+	SAVE(R_ELR_EL1, elr_el1);
+	SAVE(R_SPSR_EL1, spsr_el1);
+	SAVE(R_ESR, esr_el1);
+	SAVE(R_FAR, far_el1);
+	SAVE(R_AFSR0, afsr0_el1);
+	SAVE(R_AFSR1, afsr1_el1);
+	SAVE(R_PAR, par_el1);
+	SAVE(R_CPACR, cpacr_el1);
+	SAVE(R_CNTKCTL, cntkctl_el1);
+	SAVE(R_CNTV_CTL, cntv_ctl_el0);
+	SAVE(R_CNTV_CVAL, cntv_cval_el0);
+	SAVE(R_CNTP_CTL, cntp_ctl_el0);
+	SAVE(R_CNTP_CVAL, cntp_cval_el0);
+	SAVE(R_CSSELR, csselr_el1);
+	SAVE(R_MDSCR, mdscr_el1);
 	el1_optional_save(a);
 }
 
 static void el1_restore(const struct vcpu_arch *a)
 {
-	RESTORE(R_SCTLR, sctlr_el1); RESTORE(R_TTBR0, ttbr0_el1);
-	RESTORE(R_TTBR1, ttbr1_el1); RESTORE(R_TCR, tcr_el1);
-	RESTORE(R_MAIR, mair_el1); RESTORE(R_AMAIR, amair_el1);
-	RESTORE(R_VBAR, vbar_el1); RESTORE(R_CONTEXTIDR, contextidr_el1);
-	RESTORE(R_TPIDR_EL0, tpidr_el0); RESTORE(R_TPIDRRO_EL0, tpidrro_el0);
-	RESTORE(R_TPIDR_EL1, tpidr_el1); RESTORE(R_SP_EL0, sp_el0);
-	RESTORE(R_SP_EL1, sp_el1); RESTORE(R_ELR_EL1, elr_el1);
-	RESTORE(R_SPSR_EL1, spsr_el1); RESTORE(R_ESR, esr_el1);
-	RESTORE(R_FAR, far_el1); RESTORE(R_AFSR0, afsr0_el1);
-	RESTORE(R_AFSR1, afsr1_el1); RESTORE(R_PAR, par_el1);
-	RESTORE(R_CPACR, cpacr_el1); RESTORE(R_CNTKCTL, cntkctl_el1);
-	RESTORE(R_CNTV_CVAL, cntv_cval_el0); RESTORE(R_CNTV_CTL, cntv_ctl_el0);
-	RESTORE(R_CNTP_CVAL, cntp_cval_el0); RESTORE(R_CNTP_CTL, cntp_ctl_el0);
-	RESTORE(R_CSSELR, csselr_el1); RESTORE(R_MDSCR, mdscr_el1);
+	RESTORE(R_SCTLR, sctlr_el1);
+	RESTORE(R_TTBR0, ttbr0_el1);
+	RESTORE(R_TTBR1, ttbr1_el1);
+	RESTORE(R_TCR, tcr_el1);
+	RESTORE(R_MAIR, mair_el1);
+	RESTORE(R_AMAIR, amair_el1);
+	RESTORE(R_VBAR, vbar_el1);
+	RESTORE(R_CONTEXTIDR, contextidr_el1);
+	RESTORE(R_TPIDR_EL0, tpidr_el0);
+	RESTORE(R_TPIDRRO_EL0, tpidrro_el0);
+	RESTORE(R_TPIDR_EL1, tpidr_el1);
+	RESTORE(R_SP_EL0, sp_el0);
+	RESTORE(R_SP_EL1, sp_el1);
+	RESTORE(R_ELR_EL1, elr_el1);
+	RESTORE(R_SPSR_EL1, spsr_el1);
+	RESTORE(R_ESR, esr_el1);
+	RESTORE(R_FAR, far_el1);
+	RESTORE(R_AFSR0, afsr0_el1);
+	RESTORE(R_AFSR1, afsr1_el1);
+	RESTORE(R_PAR, par_el1);
+	RESTORE(R_CPACR, cpacr_el1);
+	RESTORE(R_CNTKCTL, cntkctl_el1);
+	RESTORE(R_CNTV_CVAL, cntv_cval_el0);
+	RESTORE(R_CNTV_CTL, cntv_ctl_el0);
+	RESTORE(R_CNTP_CVAL, cntp_cval_el0);
+	RESTORE(R_CNTP_CTL, cntp_ctl_el0);
+	RESTORE(R_CSSELR, csselr_el1);
+	RESTORE(R_MDSCR, mdscr_el1);
 	el1_optional_restore(a);
 }
 
 static void pauth_save(uint64_t *k)
 {
-	k[0] = read_sysreg(S3_0_C2_C1_0); k[1] = read_sysreg(S3_0_C2_C1_1);
-	k[2] = read_sysreg(S3_0_C2_C1_2); k[3] = read_sysreg(S3_0_C2_C1_3);
-	k[4] = read_sysreg(S3_0_C2_C2_0); k[5] = read_sysreg(S3_0_C2_C2_1);
-	k[6] = read_sysreg(S3_0_C2_C2_2); k[7] = read_sysreg(S3_0_C2_C2_3);
-	k[8] = read_sysreg(S3_0_C2_C3_0); k[9] = read_sysreg(S3_0_C2_C3_1);
+	k[0] = read_sysreg(S3_0_C2_C1_0);
+	k[1] = read_sysreg(S3_0_C2_C1_1);
+	k[2] = read_sysreg(S3_0_C2_C1_2);
+	k[3] = read_sysreg(S3_0_C2_C1_3);
+	k[4] = read_sysreg(S3_0_C2_C2_0);
+	k[5] = read_sysreg(S3_0_C2_C2_1);
+	k[6] = read_sysreg(S3_0_C2_C2_2);
+	k[7] = read_sysreg(S3_0_C2_C2_3);
+	k[8] = read_sysreg(S3_0_C2_C3_0);
+	k[9] = read_sysreg(S3_0_C2_C3_1);
 }
 
 static void pauth_restore(const uint64_t *k)
 {
-	write_sysreg(S3_0_C2_C1_0, k[0]); write_sysreg(S3_0_C2_C1_1, k[1]);
-	write_sysreg(S3_0_C2_C1_2, k[2]); write_sysreg(S3_0_C2_C1_3, k[3]);
-	write_sysreg(S3_0_C2_C2_0, k[4]); write_sysreg(S3_0_C2_C2_1, k[5]);
-	write_sysreg(S3_0_C2_C2_2, k[6]); write_sysreg(S3_0_C2_C2_3, k[7]);
-	write_sysreg(S3_0_C2_C3_0, k[8]); write_sysreg(S3_0_C2_C3_1, k[9]);
+	write_sysreg(S3_0_C2_C1_0, k[0]);
+	write_sysreg(S3_0_C2_C1_1, k[1]);
+	write_sysreg(S3_0_C2_C1_2, k[2]);
+	write_sysreg(S3_0_C2_C1_3, k[3]);
+	write_sysreg(S3_0_C2_C2_0, k[4]);
+	write_sysreg(S3_0_C2_C2_1, k[5]);
+	write_sysreg(S3_0_C2_C2_2, k[6]);
+	write_sysreg(S3_0_C2_C2_3, k[7]);
+	write_sysreg(S3_0_C2_C3_0, k[8]);
+	write_sysreg(S3_0_C2_C3_1, k[9]);
 }
 
 /* The vCPU whose state is in this pCPU (the vmm's per-CPU state), for
@@ -170,7 +213,7 @@ int vcpu_arch_create(struct vcpu *v)
 
 void vcpu_arch_destroy(struct vcpu *v)
 {
-	(void)v;   /* its vGIC and timer state are part of struct vcpu */
+	(void)v; /* its vGIC and timer state are part of struct vcpu */
 }
 
 void vcpu_arch_stop(struct vcpu *v)
@@ -232,8 +275,8 @@ void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
 	v->arch.regs.x[0] = value;
 }
 
-#define PSR_AA32 (1ull << 4)          /* SPSR.M[4]: taken from AArch32 */
-#define ESR_CV   (1ull << 24)         /* COND holds the condition */
+#define PSR_AA32 (1ull << 4)  /* SPSR.M[4]: taken from AArch32 */
+#define ESR_CV   (1ull << 24) /* COND holds the condition */
 
 /* ITSTATE of an AArch32 PSTATE: SPSR bits 15:10 are IT[7:2], 26:25
  * IT[1:0]. Zero outside an IT block. */
@@ -251,7 +294,7 @@ static void __attribute__((noinline)) aa32_it_advance(struct guest_regs *r)
 
 	if (!it)
 		return;
-	it = it & 7 ? (it & 0xe0) | (it << 1 & 0x1f) : 0;   /* last one: out */
+	it = it & 7 ? (it & 0xe0) | (it << 1 & 0x1f) : 0; /* last one: out */
 	r->spsr = (r->spsr & ~(0xfcull << 8 | 3ull << 25)) |
 		  (uint64_t)(it & 0xfc) << 8 | (uint64_t)(it & 3) << 25;
 }
@@ -278,29 +321,44 @@ static bool aa32_cond_holds(unsigned cond, unsigned nzcv)
 	bool n = nzcv & 8, z = nzcv & 4, c = nzcv & 2, ov = nzcv & 1, holds;
 
 	switch (cond >> 1) {
-	case 0: holds = z; break;                  /* EQ, NE */
-	case 1: holds = c; break;                  /* CS, CC */
-	case 2: holds = n; break;                  /* MI, PL */
-	case 3: holds = ov; break;                 /* VS, VC */
-	case 4: holds = c && !z; break;            /* HI, LS */
-	case 5: holds = n == ov; break;            /* GE, LT */
-	case 6: holds = !z && n == ov; break;      /* GT, LE */
-	default: return true;                      /* AL, unconditional */
+	case 0:
+		holds = z;
+		break; /* EQ, NE */
+	case 1:
+		holds = c;
+		break; /* CS, CC */
+	case 2:
+		holds = n;
+		break; /* MI, PL */
+	case 3:
+		holds = ov;
+		break; /* VS, VC */
+	case 4:
+		holds = c && !z;
+		break; /* HI, LS */
+	case 5:
+		holds = n == ov;
+		break; /* GE, LT */
+	case 6:
+		holds = !z && n == ov;
+		break; /* GT, LE */
+	default:
+		return true; /* AL, unconditional */
 	}
 	return cond & 1 ? !holds : holds;
 }
 
 /* The exception classes whose syndrome has CV and COND. */
-#define AA32_COND_ECS (1ull << EC_WFX | 1ull << EC_CP15_32 | \
-		       1ull << EC_CP15_64 | 1ull << EC_CP14_MR | \
-		       1ull << EC_CP14_LS | 1ull << EC_FP_ACCESS | \
-		       1ull << EC_CP10_ID | 1ull << EC_CP14_64)
+#define AA32_COND_ECS                                                     \
+	(1ull << EC_WFX | 1ull << EC_CP15_32 | 1ull << EC_CP15_64 |       \
+	 1ull << EC_CP14_MR | 1ull << EC_CP14_LS | 1ull << EC_FP_ACCESS | \
+	 1ull << EC_CP10_ID | 1ull << EC_CP14_64)
 
 /* A conditional AArch32 instruction that fails its condition may trap
  * all the same (the architecture allows it); it must then do nothing.
  * Its condition: COND when CV says it is valid, else (T32) ITSTATE's. */
-static bool __attribute__((noinline)) aa32_cond_failed(const struct guest_regs *r,
-							uint64_t esr)
+static bool __attribute__((noinline))
+aa32_cond_failed(const struct guest_regs *r, uint64_t esr)
 {
 	unsigned cond = 0xe, it = aa32_itstate(r->spsr);
 
@@ -317,8 +375,8 @@ static bool __attribute__((noinline)) aa32_cond_failed(const struct guest_regs *
  * the target register (none for a store or XZR), sign-extended (SSE) and
  * cut to a W register (SF = 0) as the instruction asks. */
 /* Out of line: a rare case the common path should not compute. */
-static uint64_t __attribute__((noinline)) sign_extend(uint64_t val,
-						       unsigned width)
+static uint64_t __attribute__((noinline))
+sign_extend(uint64_t val, unsigned width)
 {
 	unsigned shift = 64 - width * 8;
 
@@ -331,21 +389,22 @@ static inline void mmio_complete(struct vcpu *v, uint64_t esr, unsigned width,
 	unsigned srt = esr >> 16 & 0x1f;
 
 	if (!(esr & (1u << 6)) && srt != 31) {
-		if (unlikely(esr & (1u << 21)))       /* SSE */
+		if (unlikely(esr & (1u << 21))) /* SSE */
 			val = sign_extend(val, width);
 		if (!(esr & (1u << 15)))
-			val &= 0xffffffffull;         /* SF = 0: W register */
+			val &= 0xffffffffull; /* SF = 0: W register */
 		v->arch.regs.x[srt] = val;
 	}
 	skip_instruction(v, esr);
 }
 
-#define ESR_S1PTW (1ull << 7)        /* on the guest's stage-1 walk */
+#define ESR_S1PTW (1ull << 7) /* on the guest's stage-1 walk */
 
 /* HPFAR_EL2 as an IPA, with the offset in the page from FAR_EL2. */
 static gpaddr_t hpfar_ipa(void)
 {
-	return (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+	return (read_sysreg(hpfar_el2) >> 4) << 12 |
+	       (read_sysreg(far_el2) & 0xfff);
 }
 
 /* The IPA of a stage-2 permission fault. HPFAR_EL2 has it only for a
@@ -371,7 +430,7 @@ static bool perm_fault_ipa(const struct guest_regs *r, uint64_t esr,
 	isb();
 	par = read_sysreg(par_el1);
 	write_sysreg(par_el1, guest_par);
-	if (par & 1)                                   /* F: it failed */
+	if (par & 1) /* F: it failed */
 		return false;
 	*ipa = (par & 0x000ffffffffff000ull) | (far & 0xfff);
 	return true;
@@ -391,7 +450,8 @@ static void __attribute__((noinline)) dabt_denied(struct vcpu *v, uint64_t esr)
 	pr_debug("VM %llu vCPU %u: %s of IPA %#llx (VA %#llx, pc %#llx): its "
 		 "memory_regions flags forbid it; abort injected",
 		 (unsigned long long)v->vm->id, v->id, write ? "write" : "read",
-		 (unsigned long long)ipa, (unsigned long long)read_sysreg(far_el2),
+		 (unsigned long long)ipa,
+		 (unsigned long long)read_sysreg(far_el2),
 		 (unsigned long long)v->arch.regs.elr);
 	vcpu_arch_inject_abort(v, ipa, write);
 }
@@ -408,7 +468,7 @@ static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
 {
 	gpaddr_t gpa;
 
-	if ((esr & 0x3c) == 0x0c) {              /* DFSC: permission fault */
+	if ((esr & 0x3c) == 0x0c) { /* DFSC: permission fault */
 		dabt_denied(v, esr);
 		return;
 	}
@@ -419,9 +479,9 @@ static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
 	vcpu_arch_inject_abort(v, gpa, esr & (1u << 6));
 }
 
-#define DABT_ISV     (1u << 24)
-#define DFSC_KIND    0x3cu      /* DFSC without the level */
-#define DFSC_XLATE   0x04u      /* a translation fault */
+#define DABT_ISV   (1u << 24)
+#define DFSC_KIND  0x3cu /* DFSC without the level */
+#define DFSC_XLATE 0x04u /* a translation fault */
 
 static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
@@ -446,7 +506,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 	}
 	if (likely(io_access(&v->vm->mmio, gpa, width, write, &val))) {
 		mmio_complete(v, esr, width, val);
-		e->kind = EXIT_NONE;  /* again: lets the compiler skip the
+		e->kind = EXIT_NONE; /* again: lets the compiler skip the
 				       * generic handler's switch */
 		return !write && srt >= 19 && srt < 30;
 	}
@@ -512,13 +572,14 @@ void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
 static void inject_fetch_abort(struct vcpu *v)
 {
 	write_sysreg(far_el1, read_sysreg(far_el2));
-	inject_sync(v, (uint64_t)(from_el0(v) ? 0x20 : 0x21) << 26 | ESR_IL | 0x10);
+	inject_sync(v, (uint64_t)(from_el0(v) ? 0x20 : 0x21) << 26 | ESR_IL |
+			       0x10);
 }
 
 /* An undefined-instruction exception for the guest (unknown sysreg). */
 static void inject_undef(struct vcpu *v)
 {
-	inject_sync(v, ESR_IL);      /* EC 0: unknown reason */
+	inject_sync(v, ESR_IL); /* EC 0: unknown reason */
 }
 
 /* A coprocessor register AArch32 EL0 reached and cvisor traps (debug:
@@ -527,9 +588,11 @@ static void inject_undef(struct vcpu *v)
 static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
 {
 	pr_debug("VM %llu vCPU %u: AArch32 p%u access (EC %#llx, ISS %#llx) at "
-		 "pc %#llx: undefined", (unsigned long long)v->vm->id, v->id,
+		 "pc %#llx: undefined",
+		 (unsigned long long)v->vm->id, v->id,
 		 ESR_EC(esr) <= EC_CP15_64 ? 15u : 14u,
-		 (unsigned long long)ESR_EC(esr), (unsigned long long)ESR_ISS(esr),
+		 (unsigned long long)ESR_EC(esr),
+		 (unsigned long long)ESR_ISS(esr),
 		 (unsigned long long)v->arch.regs.elr);
 	inject_undef(v);
 }
@@ -544,7 +607,7 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	/* The most frequent exits (emulated devices, then hypercalls and
 	 * PSCI), each tested once before the others' dispatch. */
 	if (ESR_EC(esr) == EC_DABT_LOW) {
-		v->arch.last_esr = esr;    /* for vcpu_arch_mmio_done() */
+		v->arch.last_esr = esr; /* for vcpu_arch_mmio_done() */
 		return decode_dabt(v, esr, e);
 	}
 	if (ESR_EC(esr) == EC_HVC64) {
@@ -553,7 +616,7 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
-		return false;   /* ELR already points past HVC */
+		return false; /* ELR already points past HVC */
 	}
 	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
 		skip_instruction(v, esr);
@@ -561,7 +624,7 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	}
 	switch (ESR_EC(esr)) {
 	case EC_SMC64:
-		skip_instruction(v, esr);   /* SMC traps with ELR at the SMC */
+		skip_instruction(v, esr); /* SMC traps with ELR at the SMC */
 		if (!psci_handle(v, e))
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
@@ -586,18 +649,20 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	case EC_SYS64:
 		if (unlikely(vgic_v3_trapped_ack((uint32_t)ESR_ISS(esr)))) {
 			vgic_ack_trapped(v);
-			return false;     /* retried in the guest, not skipped */
+			return false; /* retried in the guest, not skipped */
 		}
 		if (!sysreg_handle(v, esr))
 			inject_undef(v);
 		else
 			skip_instruction(v, esr);
 		e->kind = EXIT_NONE;
-		return true;              /* an MRS into any register */
+		return true; /* an MRS into any register */
 	default:
 		pr_debug("VM %llu vCPU %u: unexpected exception class %#llx at "
-			 "pc %#llx", (unsigned long long)v->vm->id, v->id,
-			 (unsigned long long)ESR_EC(esr), (unsigned long long)r->elr);
+			 "pc %#llx",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)ESR_EC(esr),
+			 (unsigned long long)r->elr);
 		inject_undef(v);
 		e->kind = EXIT_NONE;
 		return false;
@@ -625,7 +690,8 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
  * guest goes straight back in (GUEST_RESUME, or GUEST_RESUME_KEEP when
  * its x19-x29 were not written) unless the loop has something to do:
  * then 'e' says EXIT_NONE. GUEST_TO_LOOP returns 'e' to the loop. */
-unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind, struct vcpu_exit *e)
+unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
+			struct vcpu_exit *e)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 	bool wrote_callee_saved;

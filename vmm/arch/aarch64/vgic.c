@@ -78,7 +78,7 @@ void vgic_vcpu_power_on(struct vcpu *v)
 		q->in_lr = false;
 		q->active = false;
 		if (q->hw_masked)
-			q->hw_masked = false;   /* unmasked at the next load */
+			q->hw_masked = false; /* unmasked at the next load */
 		vgic_update(v->vm, v, intid);
 	}
 	c->lr_used = c->lr_eoi = c->lr_level = 0;
@@ -166,10 +166,12 @@ static bool virq_deliverable(const struct vgic *g, const struct virq *q)
 void vgic_update(struct vm *vm, struct vcpu *owner, unsigned intid)
 {
 	struct vgic *g = vgic_of(vm);
-	struct virq *q = intid < VGIC_NR_PRIVATE ? &owner->arch.vgic.priv[intid] :
-		&g->spi[intid - VGIC_NR_PRIVATE];
-	struct vcpu *t = intid < VGIC_NR_PRIVATE ? owner :
-		q->vcpu < vm->vcpu_count ? vm->vcpus[q->vcpu] : NULL;
+	struct virq *q = intid < VGIC_NR_PRIVATE ?
+				 &owner->arch.vgic.priv[intid] :
+				 &g->spi[intid - VGIC_NR_PRIVATE];
+	struct vcpu *t = intid < VGIC_NR_PRIVATE  ? owner :
+			 q->vcpu < vm->vcpu_count ? vm->vcpus[q->vcpu] :
+						    NULL;
 	bool want = t && virq_deliverable(g, q);
 
 	if (q->queued_on != VGIC_NO_VCPU && (!want || q->queued_on != t->id)) {
@@ -196,7 +198,8 @@ void vgic_route_spi(struct vm *vm, unsigned intid)
 	unsigned target = VGIC_NO_VCPU;
 
 	if (g->version == 3) {
-		struct vcpu *v = vm_vcpu_by_hwid(vm, q->route & 0xff00ffffffull);
+		struct vcpu *v =
+			vm_vcpu_by_hwid(vm, q->route & 0xff00ffffffull);
 		target = v ? v->id : VGIC_NO_VCPU;
 	} else if (q->targets) {
 		target = (unsigned)__builtin_ctz(q->targets);
@@ -262,8 +265,8 @@ int vgic_forward_spi(struct vm *vm, unsigned host, unsigned intid)
 	struct vgic *g = vgic_of(vm);
 
 	if (intid < VGIC_NR_PRIVATE || intid >= g->nr_irqs ||
-	    host < VGIC_NR_PRIVATE || host >= IRQ_MAX || host >= hal_gic_nr_irqs() ||
-	    g->spi[intid - VGIC_NR_PRIVATE].hwirq)
+	    host < VGIC_NR_PRIVATE || host >= IRQ_MAX ||
+	    host >= hal_gic_nr_irqs() || g->spi[intid - VGIC_NR_PRIVATE].hwirq)
 		return -1;
 	g->fwd_intid[host] = (uint16_t)intid;
 	if (!irq_claim(host, vgic_hw_spi, vm))
@@ -282,7 +285,8 @@ static unsigned queue_best(const struct vgic_cpu *c, struct vcpu *v)
 
 	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++) {
 		for (uint64_t bits = c->queued[w]; bits; bits &= bits - 1) {
-			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
+			unsigned intid =
+				w * 64 + (unsigned)__builtin_ctzll(bits);
 			unsigned prio = vgic_irq(v, intid)->prio;
 			if (prio < best_prio) {
 				best = intid;
@@ -301,7 +305,7 @@ static uint64_t lr_encode(struct virq *q, unsigned intid)
 	if (q->sgi_sources) {
 		/* GICv2 SGI: one source per list register (CPUID field). */
 		unsigned src = (unsigned)__builtin_ctz(q->sgi_sources);
-		q->sgi_sources &= (uint8_t)~(1u << src);
+		q->sgi_sources &= (uint8_t) ~(1u << src);
 		lr |= (uint64_t)src << 10;
 		q->pending = q->sgi_sources != 0;
 	} else {
@@ -433,10 +437,12 @@ static bool lr_taken_at_entry(struct vcpu *v, unsigned i)
 	uint32_t vmcr;
 	bool fiq;
 
-	if ((spsr & (PSR_I | PSR_F)) == (PSR_I | PSR_F) || c->lr_used != 1u << i)
+	if ((spsr & (PSR_I | PSR_F)) == (PSR_I | PSR_F) ||
+	    c->lr_used != 1u << i)
 		return false;
 	vmcr = vgic_hw->read_vmcr();
-	fiq = !q->group1 && (vgic_of(v->vm)->version == 3 || (vmcr & VMCR_FIQEN));
+	fiq = !q->group1 &&
+	      (vgic_of(v->vm)->version == 3 || (vmcr & VMCR_FIQEN));
 	return !(spsr & (fiq ? PSR_F : PSR_I)) &&
 	       vgic_signals(vmcr, q->prio, q->group1) &&
 	       vtimer_level(c->lr_intid[i]);
@@ -572,7 +578,8 @@ void vgic_flush(struct vcpu *v)
 			level_filled(v, i);
 	}
 	/* More waiting than list registers: come out when they drain. */
-	uint32_t hcr = (c->hcr & ~ICH_HCR_UIE) | (c->nr_queued ? ICH_HCR_UIE : 0);
+	uint32_t hcr = (c->hcr & ~ICH_HCR_UIE) |
+		       (c->nr_queued ? ICH_HCR_UIE : 0);
 	if (hcr != c->hcr) {
 		c->hcr = hcr;
 		vgic_hw->write_hcr(hcr);
@@ -645,16 +652,19 @@ bool vgic_has_pending(struct vcpu *v)
 		return false;
 	spin_lock(&g->lock);
 	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64 && !found; w++) {
-		for (uint64_t bits = c->queued[w]; bits && !found; bits &= bits - 1) {
-			const struct virq *q = vgic_irq(v, w * 64 +
-						(unsigned)__builtin_ctzll(bits));
+		for (uint64_t bits = c->queued[w]; bits && !found;
+		     bits &= bits - 1) {
+			const struct virq *q =
+				vgic_irq(v, w * 64 + (unsigned)__builtin_ctzll(
+							     bits));
 			found = vgic_signals(c->vmcr, q->prio, q->group1);
 		}
 	}
 	for (uint32_t used = c->lr_used; used && !found; used &= used - 1) {
 		uint64_t lr = c->lr[__builtin_ctz(used)];
 		found = (lr & LR_STATE_PENDING) &&
-			vgic_signals(c->vmcr, (unsigned)(lr >> LR_PRIO_SHIFT) & 0xff,
+			vgic_signals(c->vmcr,
+				     (unsigned)(lr >> LR_PRIO_SHIFT) & 0xff,
 				     lr & LR_GROUP1);
 	}
 	spin_unlock(&g->lock);
@@ -670,7 +680,8 @@ static void vgic_maintenance(unsigned irq, void *arg)
 {
 	struct vcpu *v = vcpu_loaded();
 
-	(void)irq; (void)arg;
+	(void)irq;
+	(void)arg;
 	if (v && (v->arch.vgic.hcr & ICH_HCR_UIE)) {
 		v->arch.vgic.hcr &= ~ICH_HCR_UIE;
 		vgic_hw->write_hcr(v->arch.vgic.hcr);
@@ -695,11 +706,11 @@ void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 	struct vgic *g = vgic_of(vm);
 
 	if (irq < VGIC_NR_PRIVATE || irq >= g->nr_irqs)
-		return;               /* SPIs only: no device drives a PPI */
+		return; /* SPIs only: no device drives a PPI */
 	struct virq *q = &g->spi[irq - VGIC_NR_PRIVATE];
 	spin_lock(&g->lock);
 	if (level && !q->line && !q->level)
-		q->pending = true;    /* configured edge-triggered: the rise */
+		q->pending = true; /* configured edge-triggered: the rise */
 	q->line = level;
 	vgic_update(vm, NULL, irq);
 	spin_unlock(&g->lock);

@@ -14,38 +14,37 @@
 #include "virt_platform.h"
 #include "vmm_aarch64.h"
 
-
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IIDR       0x0008
-#define GICD_IGROUPR    0x0080
-#define GICD_ISENABLER  0x0100
-#define GICD_ICENABLER  0x0180
-#define GICD_ISPENDR    0x0200
-#define GICD_ICPENDR    0x0280
-#define GICD_ISACTIVER  0x0300
-#define GICD_ICACTIVER  0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ITARGETSR  0x0800
-#define GICD_ICFGR      0x0c00
-#define GICD_REGS_END   0x0d00
-#define GICD_SGIR       0x0f00
-#define GICD_CPENDSGIR  0x0f10
-#define GICD_SPENDSGIR  0x0f20
-#define GICD_IROUTER    0x6000
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IIDR        0x0008
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ISPENDR     0x0200
+#define GICD_ICPENDR     0x0280
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ITARGETSR   0x0800
+#define GICD_ICFGR       0x0c00
+#define GICD_REGS_END    0x0d00
+#define GICD_SGIR        0x0f00
+#define GICD_CPENDSGIR   0x0f10
+#define GICD_SPENDSGIR   0x0f20
+#define GICD_IROUTER     0x6000
 #define GICD_IROUTER_END 0x7fe0
-#define GICD_PIDR2_V2   0x0fe8
-#define GICD_PIDR2_V3   0xffe8
+#define GICD_PIDR2_V2    0x0fe8
+#define GICD_PIDR2_V3    0xffe8
 
-#define IIDR_ARM        0x43b
-#define VGIC_REPORTS    8
+#define IIDR_ARM     0x43b
+#define VGIC_REPORTS 8
 
 /* ---- the per-interrupt registers, 0x080-0xcff ---- */
 
 struct irq_window {
 	struct vm *vm;
-	struct vcpu *v;           /* whose private interrupts 0-31 are seen */
-	unsigned lo, hi;          /* INTIDs this frame reaches */
+	struct vcpu *v;  /* whose private interrupts 0-31 are seen */
+	unsigned lo, hi; /* INTIDs this frame reaches */
 };
 
 static struct virq *window_irq(const struct irq_window *w, unsigned intid)
@@ -61,11 +60,12 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 {
 	switch (reg) {
 	case GICD_IGROUPR:
-		return;               /* handled whole-word by the caller */
+		return; /* handled whole-word by the caller */
 	case GICD_ISENABLER:
 		q->enabled = true;
 		if (q->hwirq && !q->hw_masked && q->vcpu < w->vm->vcpu_count)
-			hal_irqchip_enable(q->hwirq, w->vm->vcpus[q->vcpu]->pcpu);
+			hal_irqchip_enable(q->hwirq,
+					   w->vm->vcpus[q->vcpu]->pcpu);
 		break;
 	case GICD_ICENABLER:
 		q->enabled = false;
@@ -75,7 +75,7 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 		break;
 	case GICD_ISPENDR:
 		if (intid < 16 && w->vm->arch.vgic->version == 2)
-			return;       /* v2 SGIs: through GICD_SPENDSGIR */
+			return; /* v2 SGIs: through GICD_SPENDSGIR */
 		q->pending = true;
 		break;
 	case GICD_ICPENDR:
@@ -94,8 +94,9 @@ static void irq_bit_write(const struct irq_window *w, unsigned reg,
 		 * supported (no guest we run does). */
 		if (vgic_report(w->vm))
 			pr_debug("VM %llu (%s): active-state write for INTID %u "
-				 "ignored", (unsigned long long)w->vm->id,
-				 w->vm->name, intid);
+				 "ignored",
+				 (unsigned long long)w->vm->id, w->vm->name,
+				 intid);
 		return;
 	}
 	vgic_update(w->vm, w->v, intid);
@@ -144,7 +145,8 @@ static bool irq_regs_read(const struct irq_window *w, uint64_t off,
 				byte = q->prio;
 			else if (q && w->vm->arch.vgic->version == 2)
 				byte = first + b < VGIC_NR_PRIVATE ?
-					(uint8_t)(1u << w->v->id) : q->targets;
+					       (uint8_t)(1u << w->v->id) :
+					       q->targets;
 			v |= (uint64_t)byte << (8 * b);
 		}
 		*val = v;
@@ -157,7 +159,7 @@ static bool irq_regs_read(const struct irq_window *w, uint64_t off,
 		for (unsigned i = 0; i < 16; i++) {
 			struct virq *q = window_irq(w, first + i);
 			if (q && (first + i < 16 || !q->level))
-				v |= 2ull << (2 * i);     /* edge */
+				v |= 2ull << (2 * i); /* edge */
 		}
 		*val = v;
 		return true;
@@ -197,7 +199,8 @@ static bool irq_regs_write(const struct irq_window *w, uint64_t off,
 			}
 			if (g->version != 2 || intid < VGIC_NR_PRIVATE)
 				continue;
-			q->targets = byte & (uint8_t)((1u << w->vm->vcpu_count) - 1);
+			q->targets = byte &
+				     (uint8_t)((1u << w->vm->vcpu_count) - 1);
 			vgic_route_spi(w->vm, intid);
 			vgic_update(w->vm, w->v, intid);
 		}
@@ -209,7 +212,7 @@ static bool irq_regs_write(const struct irq_window *w, uint64_t off,
 		first = (unsigned)(off - GICD_ICFGR) * 4;
 		for (unsigned i = 0; i < 16; i++) {
 			struct virq *q = window_irq(w, first + i);
-			if (q && first + i >= 16)     /* SGIs: always edge */
+			if (q && first + i >= 16) /* SGIs: always edge */
 				q->level = !(val >> (2 * i + 1) & 1);
 		}
 		return true;
@@ -241,9 +244,9 @@ bool vgic_irq_regs_access(struct vcpu *v, unsigned lo, unsigned hi,
 	bool ok;
 
 	if (off & (width - 1))
-		return false;         /* unaligned */
+		return false; /* unaligned */
 	if (off < GICD_IGROUPR || off >= GICD_REGS_END) {
-		if (!write)           /* reserved (GICR SGI frame) */
+		if (!write) /* reserved (GICR SGI frame) */
 			*val = 0;
 		return true;
 	}
@@ -277,8 +280,9 @@ bool vgic_odd_access(struct vm *vm, const char *frame, uint64_t off,
 		return false;
 	if (vgic_report(vm))
 		pr_debug("VM %llu (%s): %u-byte %s of %s offset %#llx: no "
-			 "register of that width; %s", (unsigned long long)vm->id,
-			 vm->name, width, write ? "write" : "read", frame,
+			 "register of that width; %s",
+			 (unsigned long long)vm->id, vm->name, width,
+			 write ? "write" : "read", frame,
 			 (unsigned long long)off,
 			 write ? "ignored" : "reads as zero");
 	if (!write)
@@ -310,12 +314,13 @@ static bool gicd_fixed_read(const struct vm *vm, uint64_t off, uint64_t *val)
 	switch (off) {
 	case GICD_CTLR:
 		*val = (g->grp0_on ? 1u : 0) | (g->grp1_on ? 2u : 0) |
-		       (g->version == 3 ? 1u << 4 | 1u << 6 : 0);  /* ARE, DS */
+		       (g->version == 3 ? 1u << 4 | 1u << 6 : 0); /* ARE, DS */
 		return true;
 	case GICD_TYPER:
 		*val = (g->nr_irqs / 32 - 1) |
-		       (g->version == 2 ? (vm->vcpu_count - 1) << 5 :
-			9u << 19 | 1u << 25);     /* IDbits 10, No1N */
+		       (g->version == 2 ?
+				(vm->vcpu_count - 1) << 5 :
+				9u << 19 | 1u << 25); /* IDbits 10, No1N */
 		return true;
 	case GICD_IIDR:
 		*val = IIDR_ARM;
@@ -337,31 +342,36 @@ static bool gicd_decode_read(struct vm *vm, uint64_t off, unsigned width,
 	struct vcpu *v = accessor(vm);
 
 	if (off >= GICD_IGROUPR && off < GICD_REGS_END)
-		return vgic_irq_regs_access(v, g->version == 2 ? 0 : VGIC_NR_PRIVATE,
+		return vgic_irq_regs_access(v,
+					    g->version == 2 ? 0 :
+							      VGIC_NR_PRIVATE,
 					    g->nr_irqs, off, width, false, val);
 	if (g->version == 3 && off >= GICD_IROUTER && off < GICD_IROUTER_END) {
 		unsigned intid = (unsigned)(off - GICD_IROUTER) / 8;
 		if ((width != 8 && width != 4) || (off & (width - 1)))
 			return false;
 		*val = intid >= VGIC_NR_PRIVATE && intid < g->nr_irqs ?
-			g->spi[intid - VGIC_NR_PRIVATE].route : 0;
+			       g->spi[intid - VGIC_NR_PRIVATE].route :
+			       0;
 		if (width == 4)
 			*val = (uint32_t)(*val >> (off & 4 ? 32 : 0));
 		return true;
 	}
-	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20) {
+	if (g->version == 2 && off >= GICD_CPENDSGIR &&
+	    off < GICD_CPENDSGIR + 0x20) {
 		unsigned first = (unsigned)(off & 0xf);
 		uint64_t r = 0;
 		if (width != 1 && width != 4)
 			return false;
 		for (unsigned b = 0; b < width; b++)
-			r |= (uint64_t)v->arch.vgic.priv[first + b].sgi_sources << (8 * b);
+			r |= (uint64_t)v->arch.vgic.priv[first + b].sgi_sources
+			     << (8 * b);
 		*val = r;
 		return true;
 	}
 	if (width != 4)
 		return false;
-	*val = 0;                 /* reserved, IDs, v3 TYPER2/STATUSR... */
+	*val = 0; /* reserved, IDs, v3 TYPER2/STATUSR... */
 	return true;
 }
 
@@ -374,7 +384,8 @@ static void gicd_sgir(struct vm *vm, struct vcpu *src, uint32_t val)
 		struct vcpu *t = vm->vcpus[i];
 		bool hit = filter == 0 ? mask >> i & 1 :
 			   filter == 1 ? t != src :
-			   filter == 2 && t == src;   /* 3: reserved */
+					 filter == 2 &&
+						 t == src; /* 3: reserved */
 		if (hit)
 			vgic_send_sgi(src, t, sgi);
 	}
@@ -412,7 +423,9 @@ static bool gicd_decode_write(struct vm *vm, uint64_t off, unsigned width,
 	struct vcpu *v = accessor(vm);
 
 	if (off >= GICD_IGROUPR && off < GICD_REGS_END)
-		return vgic_irq_regs_access(v, g->version == 2 ? 0 : VGIC_NR_PRIVATE,
+		return vgic_irq_regs_access(v,
+					    g->version == 2 ? 0 :
+							      VGIC_NR_PRIVATE,
 					    g->nr_irqs, off, width, true, &val);
 	if (g->version == 3 && off >= GICD_IROUTER && off < GICD_IROUTER_END) {
 		unsigned intid = (unsigned)(off - GICD_IROUTER) / 8;
@@ -428,13 +441,14 @@ static bool gicd_decode_write(struct vm *vm, uint64_t off, unsigned width,
 			q->route = (q->route & 0xffffffffull) | val << 32;
 		else
 			q->route = (q->route & ~0xffffffffull) | val;
-		q->route &= 0xff00ffffffull;    /* IRM (1 of N) unsupported */
+		q->route &= 0xff00ffffffull; /* IRM (1 of N) unsupported */
 		vgic_route_spi(vm, intid);
 		vgic_update(vm, v, intid);
 		spin_unlock(&g->lock);
 		return true;
 	}
-	if (g->version == 2 && off >= GICD_CPENDSGIR && off < GICD_CPENDSGIR + 0x20)
+	if (g->version == 2 && off >= GICD_CPENDSGIR &&
+	    off < GICD_CPENDSGIR + 0x20)
 		return gicd_sgi_pending_write(vm, v, off, width, val);
 	if (width != 4)
 		return false;
@@ -455,7 +469,7 @@ static bool gicd_decode_write(struct vm *vm, uint64_t off, unsigned width,
 		gicd_sgir(vm, v, (uint32_t)val);
 		return true;
 	}
-	return true;              /* read-only or reserved: ignored */
+	return true; /* read-only or reserved: ignored */
 }
 
 /* Out of line, so that the fixed registers' path in gicd_read() needs no
@@ -492,8 +506,13 @@ int vgic_dist_create(struct vm *vm)
 		return -1;
 	d->vm = vm;
 	struct io_device dev = {
-		.name = "gicd", .base = VIRT_GICD_BASE, .size = VIRT_GICD_SIZE, .ctx = d,
-		.read = gicd_read, .write = gicd_write, .destroy = kfree,
+		.name = "gicd",
+		.base = VIRT_GICD_BASE,
+		.size = VIRT_GICD_SIZE,
+		.ctx = d,
+		.read = gicd_read,
+		.write = gicd_write,
+		.destroy = kfree,
 	};
 	if (!io_register(&vm->mmio, &dev)) {
 		kfree(d);

@@ -9,11 +9,11 @@
 
 #define GICR_SGI_BASE 0x10000
 
-#define GICR_CTLR     0x0000
-#define GICR_IIDR     0x0004
-#define GICR_TYPER    0x0008
-#define GICR_WAKER    0x0014
-#define GICR_PIDR2    0xffe8
+#define GICR_CTLR  0x0000
+#define GICR_IIDR  0x0004
+#define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
+#define GICR_PIDR2 0xffe8
 
 #define WAKER_PROCESSOR_SLEEP (1u << 1)
 #define WAKER_CHILDREN_ASLEEP (1u << 2)
@@ -28,7 +28,7 @@ static uint64_t gicr_typer(struct vcpu *v)
 	uint64_t aff = (h >> 32 & 0xff) << 24 | (h & 0xffffff);
 
 	return aff << 32 | (uint64_t)v->id << 8 |
-	       (v->id == v->vm->vcpu_count - 1 ? 1u << 4 : 0);  /* Last */
+	       (v->id == v->vm->vcpu_count - 1 ? 1u << 4 : 0); /* Last */
 }
 
 static bool rd_read(struct vcpu *v, uint64_t off, unsigned width, uint64_t *val)
@@ -48,13 +48,14 @@ static bool rd_read(struct vcpu *v, uint64_t off, unsigned width, uint64_t *val)
 		return true;
 	case GICR_WAKER:
 		*val = v->arch.vgic.rd_asleep ?
-			WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP : 0;
+			       WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP :
+			       0;
 		return true;
 	case GICR_PIDR2:
-		*val = 0x3b;          /* GICv3 */
+		*val = 0x3b; /* GICv3 */
 		return true;
 	}
-	*val = 0;                 /* CTLR (no LPIs), STATUSR, reserved */
+	*val = 0; /* CTLR (no LPIs), STATUSR, reserved */
 	return true;
 }
 
@@ -71,14 +72,15 @@ static bool gicr_access(void *ctx, uint64_t off, unsigned width, bool write,
 	off %= VIRT_GICR_STRIDE;
 	if (off >= GICR_SGI_BASE)
 		return vgic_irq_regs_access(v, 0, VGIC_NR_PRIVATE,
-					    off - GICR_SGI_BASE, width, write, val);
+					    off - GICR_SGI_BASE, width, write,
+					    val);
 	if (!write)
 		return rd_read(v, off, width, val);
 	if (width != 4 && !(width == 8 && off == GICR_TYPER))
 		return false;
 	if (off == GICR_WAKER)
 		v->arch.vgic.rd_asleep = *val & WAKER_PROCESSOR_SLEEP;
-	return true;              /* CTLR, read-only and reserved: ignored */
+	return true; /* CTLR, read-only and reserved: ignored */
 }
 
 static bool gicr_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
@@ -107,9 +109,13 @@ int vgic_redist_create(struct vm *vm)
 		return -1;
 	r->vm = vm;
 	struct io_device dev = {
-		.name = "gicr", .base = VIRT_GICR_BASE,
-		.size = (uint64_t)vm->cfg->cpu_num * VIRT_GICR_STRIDE, .ctx = r,
-		.read = gicr_read, .write = gicr_write, .destroy = kfree,
+		.name = "gicr",
+		.base = VIRT_GICR_BASE,
+		.size = (uint64_t)vm->cfg->cpu_num * VIRT_GICR_STRIDE,
+		.ctx = r,
+		.read = gicr_read,
+		.write = gicr_write,
+		.destroy = kfree,
 	};
 	if (!io_register(&vm->mmio, &dev)) {
 		kfree(r);

@@ -14,23 +14,27 @@
 #define GICH_APR    0x0f0
 #define GICH_LR     0x100
 
-
 static volatile uint32_t *gich;
-static volatile uint32_t *gicv;      /* the GICV frame, for gicc_read/write */
+static volatile uint32_t *gicv; /* the GICV frame, for gicc_read/write */
 static paddr_t gicv_base;
 static uint64_t gicv_size;
 
-static inline uint32_t gich_rd(unsigned off) { return gich[off / 4]; }
-static inline void gich_wr(unsigned off, uint32_t v) { gich[off / 4] = v; }
+static inline uint32_t gich_rd(unsigned off)
+{
+	return gich[off / 4];
+}
+static inline void gich_wr(unsigned off, uint32_t v)
+{
+	gich[off / 4] = v;
+}
 
 /* v2 list register <-> the v3 layout vgic.c works with. */
 static uint32_t lr_to_v2(uint64_t lr)
 {
-	return (uint32_t)(lr & 0x1fff) |                   /* vINTID, CPUID */
+	return (uint32_t)(lr & 0x1fff) | /* vINTID, CPUID */
 	       ((lr & LR_EOI) ? 1u << 19 : 0) |
-	       (uint32_t)(lr >> LR_PRIO_SHIFT & 0xf8) << 20 |  /* prio[7:3] */
-	       (uint32_t)(lr >> 62) << 28 |
-	       ((lr & LR_GROUP1) ? 1u << 30 : 0);
+	       (uint32_t)(lr >> LR_PRIO_SHIFT & 0xf8) << 20 | /* prio[7:3] */
+	       (uint32_t)(lr >> 62) << 28 | ((lr & LR_GROUP1) ? 1u << 30 : 0);
 }
 
 static uint64_t lr_from_v2(uint32_t v)
@@ -41,12 +45,30 @@ static uint64_t lr_from_v2(uint32_t v)
 	       ((v & (1u << 30)) ? LR_GROUP1 : 0);
 }
 
-static void v2_write_lr(unsigned i, uint64_t lr) { gich_wr(GICH_LR + 4 * i, lr_to_v2(lr)); }
-static uint64_t v2_read_lr(unsigned i) { return lr_from_v2(gich_rd(GICH_LR + 4 * i)); }
-static uint32_t v2_empty_lrs(void) { return gich_rd(GICH_ELRSR0); }
-static uint32_t v2_eoi_lrs(void) { return gich_rd(GICH_EISR0); }
-static void v2_write_hcr(uint32_t hcr) { gich_wr(GICH_HCR, hcr); }
-static uint32_t v2_read_vmcr(void) { return gich_rd(GICH_VMCR); }
+static void v2_write_lr(unsigned i, uint64_t lr)
+{
+	gich_wr(GICH_LR + 4 * i, lr_to_v2(lr));
+}
+static uint64_t v2_read_lr(unsigned i)
+{
+	return lr_from_v2(gich_rd(GICH_LR + 4 * i));
+}
+static uint32_t v2_empty_lrs(void)
+{
+	return gich_rd(GICH_ELRSR0);
+}
+static uint32_t v2_eoi_lrs(void)
+{
+	return gich_rd(GICH_EISR0);
+}
+static void v2_write_hcr(uint32_t hcr)
+{
+	gich_wr(GICH_HCR, hcr);
+}
+static uint32_t v2_read_vmcr(void)
+{
+	return gich_rd(GICH_VMCR);
+}
 
 /* GICv2 has no trap for its CPU interface, and the guest's GICC is the
  * GICV frame mapped in stage 2: GICC_IAR's page, the first, is unmapped
@@ -57,7 +79,7 @@ static void v2_trap_ack(struct vcpu *v, bool on, bool loaded)
 {
 	struct vgic *g = v->vm->arch.vgic;
 
-	(void)loaded;             /* unmapping happens loaded (its TLBI) */
+	(void)loaded; /* unmapping happens loaded (its TLBI) */
 	spin_lock(&g->ack_lock);
 	bool was_trapping = g->ack_traps != 0;
 	g->ack_traps = on ? g->ack_traps + 1 : g->ack_traps - 1;
@@ -86,10 +108,15 @@ static void v2_put(struct vgic_cpu *c)
 }
 
 static struct vgic_hw v2_hw = {
-	.write_lr = v2_write_lr, .read_lr = v2_read_lr,
-	.empty_lrs = v2_empty_lrs, .eoi_lrs = v2_eoi_lrs,
-	.write_hcr = v2_write_hcr, .read_vmcr = v2_read_vmcr,
-	.trap_ack = v2_trap_ack, .load = v2_load, .put = v2_put,
+	.write_lr = v2_write_lr,
+	.read_lr = v2_read_lr,
+	.empty_lrs = v2_empty_lrs,
+	.eoi_lrs = v2_eoi_lrs,
+	.write_hcr = v2_write_hcr,
+	.read_vmcr = v2_read_vmcr,
+	.trap_ack = v2_trap_ack,
+	.load = v2_load,
+	.put = v2_put,
 };
 
 int vgic_v2_probe(void)
@@ -103,7 +130,8 @@ int vgic_v2_probe(void)
 	}
 	gich = pa_to_ptr(h);
 	gicv = pa_to_ptr(gicv_base);
-	v2_hw.nr_lrs = MIN((gich_rd(GICH_VTR) & 0x3f) + 1, (unsigned)VGIC_MAX_LRS);
+	v2_hw.nr_lrs =
+		MIN((gich_rd(GICH_VTR) & 0x3f) + 1, (unsigned)VGIC_MAX_LRS);
 	vgic_hw = &v2_hw;
 	pr_info("vGICv2: %u list registers", v2_hw.nr_lrs);
 	return 0;
@@ -137,8 +165,12 @@ int vgic_v2_map_cpu_interface(struct vm *vm)
 	 * 8 KiB: GICC_DIR lives in the second page. */
 	uint64_t size = MIN(gicv_size, 0x2000ull);
 	struct io_device dev = {
-		.name = "gicc", .base = VIRT_GICC_BASE, .size = size, .ctx = vm,
-		.read = gicc_read, .write = gicc_write,
+		.name = "gicc",
+		.base = VIRT_GICC_BASE,
+		.size = size,
+		.ctx = vm,
+		.read = gicc_read,
+		.write = gicc_write,
 	};
 
 	if (stage2_map(&vm->as.s2, VIRT_GICC_BASE, gicv_base, size,

@@ -15,18 +15,20 @@
 #define ich_read(r)     read_sysreg(r)
 #define ich_write(r, v) write_sysreg(r, v)
 
-static unsigned nr_aprs;          /* ICH_AP{0,1}R<n>: 1, 2 or 4 */
+static unsigned nr_aprs; /* ICH_AP{0,1}R<n>: 1, 2 or 4 */
 
-#define LR_CASE(n, crm, op2)                                          \
-	case n:                                                       \
-		if (write)                                            \
-			write_sysreg(S3_4_C12_##crm##_##op2, val);    \
-		else                                                  \
-			val = read_sysreg(S3_4_C12_##crm##_##op2);    \
+#define LR_CASE(n, crm, op2)                                       \
+	case n:                                                    \
+		if (write)                                         \
+			write_sysreg(S3_4_C12_##crm##_##op2, val); \
+		else                                               \
+			val = read_sysreg(S3_4_C12_##crm##_##op2); \
 		break;
 
 static uint64_t lr_access(unsigned i, bool write, uint64_t val)
 {
+	/* A table of cases, not statements. */
+	/* clang-format off */
 	switch (i) {
 	LR_CASE(0, C12, 0) LR_CASE(1, C12, 1) LR_CASE(2, C12, 2)
 	LR_CASE(3, C12, 3) LR_CASE(4, C12, 4) LR_CASE(5, C12, 5)
@@ -35,13 +37,26 @@ static uint64_t lr_access(unsigned i, bool write, uint64_t val)
 	LR_CASE(12, C13, 4) LR_CASE(13, C13, 5) LR_CASE(14, C13, 6)
 	LR_CASE(15, C13, 7)
 	}
+	/* clang-format on */
 	return val;
 }
 
-static void v3_write_lr(unsigned i, uint64_t lr) { lr_access(i, true, lr); }
-static uint64_t v3_read_lr(unsigned i) { return lr_access(i, false, 0); }
-static uint32_t v3_empty_lrs(void) { return (uint32_t)ich_read(ICH_ELRSR); }
-static uint32_t v3_eoi_lrs(void) { return (uint32_t)ich_read(ICH_EISR); }
+static void v3_write_lr(unsigned i, uint64_t lr)
+{
+	lr_access(i, true, lr);
+}
+static uint64_t v3_read_lr(unsigned i)
+{
+	return lr_access(i, false, 0);
+}
+static uint32_t v3_empty_lrs(void)
+{
+	return (uint32_t)ich_read(ICH_ELRSR);
+}
+static uint32_t v3_eoi_lrs(void)
+{
+	return (uint32_t)ich_read(ICH_EISR);
+}
 
 static void v3_write_hcr(uint32_t hcr)
 {
@@ -64,11 +79,11 @@ static void v3_trap_ack(struct vcpu *v, bool on, bool loaded)
 		ich_write(ICH_HCR, c->hcr);
 }
 
-#define APR_SAVE(n)                                                   \
-	c->apr0[n] = (uint32_t)read_sysreg(S3_4_C12_C8_##n);          \
+#define APR_SAVE(n)                                          \
+	c->apr0[n] = (uint32_t)read_sysreg(S3_4_C12_C8_##n); \
 	c->apr1[n] = (uint32_t)read_sysreg(S3_4_C12_C9_##n)
-#define APR_RESTORE(n)                                                \
-	write_sysreg(S3_4_C12_C8_##n, c->apr0[n]);                    \
+#define APR_RESTORE(n)                             \
+	write_sysreg(S3_4_C12_C8_##n, c->apr0[n]); \
 	write_sysreg(S3_4_C12_C9_##n, c->apr1[n])
 
 static void v3_load(struct vgic_cpu *c)
@@ -104,10 +119,15 @@ static void v3_put(struct vgic_cpu *c)
 }
 
 static struct vgic_hw v3_hw = {
-	.write_lr = v3_write_lr, .read_lr = v3_read_lr,
-	.empty_lrs = v3_empty_lrs, .eoi_lrs = v3_eoi_lrs,
-	.write_hcr = v3_write_hcr, .read_vmcr = v3_read_vmcr,
-	.trap_ack = v3_trap_ack, .load = v3_load, .put = v3_put,
+	.write_lr = v3_write_lr,
+	.read_lr = v3_read_lr,
+	.empty_lrs = v3_empty_lrs,
+	.eoi_lrs = v3_eoi_lrs,
+	.write_hcr = v3_write_hcr,
+	.read_vmcr = v3_read_vmcr,
+	.trap_ack = v3_trap_ack,
+	.load = v3_load,
+	.put = v3_put,
 };
 
 int vgic_v3_probe(void)
@@ -118,8 +138,8 @@ int vgic_v3_probe(void)
 	v3_hw.nr_lrs = MIN((unsigned)(vtr & 0x1f) + 1, (unsigned)VGIC_MAX_LRS);
 	nr_aprs = pre_bits >= 7 ? 4 : pre_bits == 6 ? 2 : 1;
 	vgic_hw = &v3_hw;
-	pr_info("vGICv3: %u list registers, %u preemption bits",
-		v3_hw.nr_lrs, pre_bits);
+	pr_info("vGICv3: %u list registers, %u preemption bits", v3_hw.nr_lrs,
+		pre_bits);
 	return 0;
 }
 
@@ -150,6 +170,7 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 	}
 	if (absent && vgic_report(vm))
 		pr_debug("VM %llu (%s) vCPU %u: SGI %u to %u absent vCPU(s) "
-			 "(ICC_SGI1R %#llx) ignored", (unsigned long long)vm->id,
-			 vm->name, v->id, sgi, absent, (unsigned long long)val);
+			 "(ICC_SGI1R %#llx) ignored",
+			 (unsigned long long)vm->id, vm->name, v->id, sgi,
+			 absent, (unsigned long long)val);
 }

@@ -3,22 +3,22 @@
 #ifndef VMM_AARCH64_VIRT_PLATFORM_H
 #define VMM_AARCH64_VIRT_PLATFORM_H
 
-#define VIRT_GICD_BASE      0x08000000ull
-#define VIRT_GICD_SIZE      0x00010000ull
-#define VIRT_GICC_BASE      0x08010000ull   /* GICv2 CPU interface */
-#define VIRT_GICC_SIZE      0x00002000ull
-#define VIRT_GICR_BASE      0x080a0000ull   /* GICv3: one frame pair per vCPU */
-#define VIRT_GICR_STRIDE    0x00020000ull
-#define VIRT_UART_BASE      0x09000000ull
-#define VIRT_UART_SIZE      0x00001000ull
-#define VIRT_UART_SPI       1u              /* INTID 33 */
-#define VIRT_UART_CLOCK_HZ  24000000u
+#define VIRT_GICD_BASE     0x08000000ull
+#define VIRT_GICD_SIZE     0x00010000ull
+#define VIRT_GICC_BASE     0x08010000ull /* GICv2 CPU interface */
+#define VIRT_GICC_SIZE     0x00002000ull
+#define VIRT_GICR_BASE     0x080a0000ull /* GICv3: one frame pair per vCPU */
+#define VIRT_GICR_STRIDE   0x00020000ull
+#define VIRT_UART_BASE     0x09000000ull
+#define VIRT_UART_SIZE     0x00001000ull
+#define VIRT_UART_SPI      1u /* INTID 33 */
+#define VIRT_UART_CLOCK_HZ 24000000u
 
 /* Timer PPIs (INTID - 16), in the order the arm,armv8-timer binding
  * lists them: secure physical, non-secure physical, virtual, hypervisor. */
-#define VIRT_PPI_SEC_PHYS   13u
-#define VIRT_PPI_PHYS       14u   /* INTID 30 */
-#define VIRT_PPI_VIRT       11u   /* INTID 27 */
-#define VIRT_PPI_HYP        10u
+#define VIRT_PPI_SEC_PHYS 13u
+#define VIRT_PPI_PHYS     14u /* INTID 30 */
+#define VIRT_PPI_VIRT     11u /* INTID 27 */
+#define VIRT_PPI_HYP      10u
 
 #endif

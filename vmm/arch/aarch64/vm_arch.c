@@ -9,7 +9,7 @@
 #include "virt_platform.h"
 #include "vmm_aarch64.h"
 
-#define VMID_COUNT 256          /* 8-bit VMIDs: every CPU has them */
+#define VMID_COUNT 256 /* 8-bit VMIDs: every CPU has them */
 
 static uint64_t vmid_used[VMID_COUNT / 64];
 static spinlock_t vmid_lock = SPINLOCK_INIT;
@@ -57,13 +57,15 @@ static int vm_arch_check_config(const struct vm *vm)
 	if (c->enable_bios || proto != VMCFG_BOOT_DIRECT) {
 		pr_error("VM %s: kernel.enable_bios = %s (boot_protocol \"%s\"): "
 			 "aarch64 boots only \"direct\", with no firmware; VM "
-			 "refused", vm->name, c->enable_bios ? "true" : "false",
+			 "refused",
+			 vm->name, c->enable_bios ? "true" : "false",
 			 vmcfg_boot_protocol_name(proto));
 		return -1;
 	}
 	if (c->pt_port_count) {
 		pr_error("VM %s: devices.passthrough_ports: aarch64 has no I/O "
-			 "ports; VM refused", vm->name);
+			 "ports; VM refused",
+			 vm->name);
 		return -1;
 	}
 	return 0;
@@ -116,7 +118,7 @@ void vm_arch_flush_stage2(struct vm *vm)
 void vm_arch_destroy(struct vm *vm)
 {
 	if (!vm->arch.vttbr)
-		return;               /* vm_arch_init() failed or never ran */
+		return; /* vm_arch_init() failed or never ran */
 	/* Before its tables and memory are reused. */
 	vm_arch_flush_stage2(vm);
 	spin_lock(&vmid_lock);

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <vmm/vm.h>
 
-#define PSCI_SUCCESS          0
-#define PSCI_NOT_SUPPORTED    ((uint64_t)-1)
-#define PSCI_INVALID_PARAMS   ((uint64_t)-2)
-#define PSCI_DENIED           ((uint64_t)-3)
-#define PSCI_ALREADY_ON       ((uint64_t)-4)
-#define PSCI_INVALID_ADDRESS  ((uint64_t)-9)
+#define PSCI_SUCCESS         0
+#define PSCI_NOT_SUPPORTED   ((uint64_t)-1)
+#define PSCI_INVALID_PARAMS  ((uint64_t)-2)
+#define PSCI_DENIED          ((uint64_t)-3)
+#define PSCI_ALREADY_ON      ((uint64_t)-4)
+#define PSCI_INVALID_ADDRESS ((uint64_t)-9)
 
 /* VTCR_EL2 for the stage-2 format of stage2.c. */
 uint64_t arch_vtcr(void);

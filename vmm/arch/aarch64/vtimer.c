@@ -70,9 +70,11 @@ void vtimer_put(struct vcpu *v)
 	/* Nothing of this guest may fire for whoever runs next. */
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cntp_ctl_el0, 0);
-	if (timer_armed(a->el1[R_CNTV_CTL]) && !a->vgic.priv[VTIMER_PPI].hw_masked)
+	if (timer_armed(a->el1[R_CNTV_CTL]) &&
+	    !a->vgic.priv[VTIMER_PPI].hw_masked)
 		deadline = a->el1[R_CNTV_CVAL];
-	if (timer_armed(a->el1[R_CNTP_CTL]) && !a->vgic.priv[PTIMER_PPI].hw_masked &&
+	if (timer_armed(a->el1[R_CNTP_CTL]) &&
+	    !a->vgic.priv[PTIMER_PPI].hw_masked &&
 	    a->el1[R_CNTP_CVAL] < deadline)
 		deadline = a->el1[R_CNTP_CVAL];
 	if (deadline != UINT64_MAX)

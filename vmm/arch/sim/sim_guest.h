@@ -8,31 +8,31 @@
 #include <kernel/types.h>
 
 enum sim_op {
-	SIM_END,           /* the script ends: the vCPU turns itself off */
-	SIM_HYPERCALL,     /* a: number, b, c: arguments; expect: result */
-	SIM_MMIO_READ,     /* a: address, b: width; expect: value */
-	SIM_MMIO_WRITE,    /* a: address, b: width, c: value */
-	SIM_PIO_READ,      /* as the MMIO ones, on ports */
+	SIM_END,        /* the script ends: the vCPU turns itself off */
+	SIM_HYPERCALL,  /* a: number, b, c: arguments; expect: result */
+	SIM_MMIO_READ,  /* a: address, b: width; expect: value */
+	SIM_MMIO_WRITE, /* a: address, b: width, c: value */
+	SIM_PIO_READ,   /* as the MMIO ones, on ports */
 	SIM_PIO_WRITE,
-	SIM_PUTS,          /* s: written to the UART's data register */
-	SIM_WFI,           /* waits for an interrupt, then takes it */
-	SIM_YIELD,         /* a WFE */
-	SIM_SPIN,          /* a: turns spent in the guest, no exit */
-	SIM_ARM_TIMER,     /* a: ns from now; its interrupt is the vCPU's */
-	SIM_IPI,           /* a: the vCPU index to interrupt */
-	SIM_CPU_ON,        /* a: hwid, b: entry, c: context; expect: result */
+	SIM_PUTS,      /* s: written to the UART's data register */
+	SIM_WFI,       /* waits for an interrupt, then takes it */
+	SIM_YIELD,     /* a WFE */
+	SIM_SPIN,      /* a: turns spent in the guest, no exit */
+	SIM_ARM_TIMER, /* a: ns from now; its interrupt is the vCPU's */
+	SIM_IPI,       /* a: the vCPU index to interrupt */
+	SIM_CPU_ON,    /* a: hwid, b: entry, c: context; expect: result */
 	SIM_CPU_OFF,
 	SIM_SYSTEM_OFF,
 	SIM_SYSTEM_RESET,
-	SIM_FAULT,         /* what the arch cannot answer: the VM stops */
-	SIM_GOTO,          /* a: step index (a loop; the script's own state) */
+	SIM_FAULT, /* what the arch cannot answer: the VM stops */
+	SIM_GOTO,  /* a: step index (a loop; the script's own state) */
 };
 
 struct sim_step {
 	enum sim_op op;
 	uint64_t a, b, c;
 	const char *s;
-	bool check;        /* compare the answer with 'expect' */
+	bool check; /* compare the answer with 'expect' */
 	uint64_t expect;
 };
 
@@ -41,13 +41,13 @@ struct sim_step {
 /* One vCPU's script and what happened to it, kept by the test (it
  * outlives the VM). */
 struct sim_guest {
-	const char *vm;            /* the VM's name */
-	unsigned vcpu;             /* its index */
+	const char *vm; /* the VM's name */
+	unsigned vcpu;  /* its index */
 	struct sim_step steps[SIM_MAX_STEPS];
-	unsigned next;             /* the step to do next */
-	unsigned runs;             /* power-ons */
-	unsigned irqs;             /* interrupts taken */
-	unsigned mismatches;       /* answers other than expected */
+	unsigned next;       /* the step to do next */
+	unsigned runs;       /* power-ons */
+	unsigned irqs;       /* interrupts taken */
+	unsigned mismatches; /* answers other than expected */
 	uint64_t last_answer;
 };
 

@@ -39,7 +39,8 @@ static void answer(struct vcpu *v, uint64_t value)
 		g->mismatches++;
 		printf("  sim: VM %s vCPU %u step %u: answer %#llx, expected %#llx\n",
 		       v->vm->name, v->id, (unsigned)(s - g->steps),
-		       (unsigned long long)value, (unsigned long long)s->expect);
+		       (unsigned long long)value,
+		       (unsigned long long)s->expect);
 	}
 	v->arch.asked = NULL;
 }
@@ -79,7 +80,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 
 void vcpu_arch_destroy(struct vcpu *v)
 {
-	(void)v;   /* nothing allocated: the script is the test's */
+	(void)v; /* nothing allocated: the script is the test's */
 }
 
 void vcpu_arch_stop(struct vcpu *v)
@@ -137,8 +138,8 @@ void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
 static void step_io(struct vcpu *v, const struct sim_step *s,
 		    struct vcpu_exit *e)
 {
-	e->kind = s->op == SIM_PIO_READ || s->op == SIM_PIO_WRITE ?
-		  EXIT_PIO : EXIT_MMIO;
+	e->kind = s->op == SIM_PIO_READ || s->op == SIM_PIO_WRITE ? EXIT_PIO :
+								    EXIT_MMIO;
 	e->mmio.addr = s->a;
 	e->mmio.width = (unsigned)s->b;
 	e->mmio.write = s->op == SIM_MMIO_WRITE || s->op == SIM_PIO_WRITE;
@@ -195,8 +196,10 @@ static void step_exit(struct vcpu *v, const struct sim_step *s,
 		e->hypercall.args = &v->arch.regs[1];
 		v->arch.asked = s;
 		break;
-	case SIM_MMIO_READ: case SIM_MMIO_WRITE:
-	case SIM_PIO_READ: case SIM_PIO_WRITE:
+	case SIM_MMIO_READ:
+	case SIM_MMIO_WRITE:
+	case SIM_PIO_READ:
+	case SIM_PIO_WRITE:
 		step_io(v, s, e);
 		break;
 	case SIM_YIELD:
@@ -220,7 +223,7 @@ static void step_exit(struct vcpu *v, const struct sim_step *s,
 		e->fault.what = "a fault the test made";
 		e->fault.info = 0;
 		break;
-	default:                   /* SIM_CPU_OFF */
+	default: /* SIM_CPU_OFF */
 		e->kind = EXIT_CPU_OFF;
 		break;
 	}

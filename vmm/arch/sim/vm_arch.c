@@ -34,7 +34,7 @@ void vm_arch_destroy(struct vm *vm)
 
 void vm_arch_flush_stage2(struct vm *vm)
 {
-	(void)vm;   /* the simulated machine caches no translations */
+	(void)vm; /* the simulated machine caches no translations */
 }
 
 int vm_arch_create_devices(struct vm *vm)

@@ -11,9 +11,9 @@ struct as_region {
 	gpaddr_t gpa;
 	uint64_t size;
 	paddr_t hpa;
-	uint32_t flags;               /* VMCFG_MEM_* */
+	uint32_t flags; /* VMCFG_MEM_* */
 	enum vmcfg_map_type map_type;
-	bool owned;                   /* pages to give back at teardown */
+	bool owned; /* pages to give back at teardown */
 };
 
 struct addrspace {

@@ -6,18 +6,18 @@
 #include <kernel/types.h>
 
 enum vcpu_exit_kind {
-	EXIT_NONE,          /* handled inside the arch layer; just re-enter */
-	EXIT_IRQ,           /* a host interrupt arrived */
-	EXIT_HYPERCALL,     /* cvisor's hypercall ABI (DESIGN.md) */
-	EXIT_MMIO,          /* a load/store to an unmapped guest address */
-	EXIT_PIO,           /* an IN/OUT to a port (the mmio fields) */
-	EXIT_HALT,          /* WFI: wait for an interrupt */
-	EXIT_YIELD,         /* WFE and the like: let others run */
-	EXIT_CPU_ON,        /* PSCI CPU_ON / SBI HSM start */
-	EXIT_CPU_OFF,       /* the calling vCPU stops */
-	EXIT_SYSTEM_OFF,    /* the VM powers off */
-	EXIT_SYSTEM_RESET,  /* the VM reboots */
-	EXIT_FAULT,         /* the guest did something the arch could not
+	EXIT_NONE,         /* handled inside the arch layer; just re-enter */
+	EXIT_IRQ,          /* a host interrupt arrived */
+	EXIT_HYPERCALL,    /* cvisor's hypercall ABI (DESIGN.md) */
+	EXIT_MMIO,         /* a load/store to an unmapped guest address */
+	EXIT_PIO,          /* an IN/OUT to a port (the mmio fields) */
+	EXIT_HALT,         /* WFI: wait for an interrupt */
+	EXIT_YIELD,        /* WFE and the like: let others run */
+	EXIT_CPU_ON,       /* PSCI CPU_ON / SBI HSM start */
+	EXIT_CPU_OFF,      /* the calling vCPU stops */
+	EXIT_SYSTEM_OFF,   /* the VM powers off */
+	EXIT_SYSTEM_RESET, /* the VM reboots */
+	EXIT_FAULT,        /* the guest did something the arch could not
 			       answer; the VM is stopped */
 };
 
@@ -26,16 +26,16 @@ struct vcpu_exit {
 	union {
 		struct {
 			uint64_t nr;
-			const uint64_t *args;   /* 6, in the saved registers */
+			const uint64_t *args; /* 6, in the saved registers */
 		} hypercall;
 		struct {
-			uint64_t addr;      /* guest-physical, or the port */
-			unsigned width;     /* bytes: 1, 2, 4, 8 */
+			uint64_t addr;  /* guest-physical, or the port */
+			unsigned width; /* bytes: 1, 2, 4, 8 */
 			bool write;
-			uint64_t data;      /* value written, or read back */
+			uint64_t data; /* value written, or read back */
 		} mmio;
 		struct {
-			uint64_t target;    /* hardware id the guest names */
+			uint64_t target; /* hardware id the guest names */
 			gpaddr_t entry;
 			uint64_t context;
 		} cpu_on;

@@ -26,9 +26,9 @@ struct guest_dtb_input;
 
 /* What an arch says about the machine its VMs see. */
 struct guest_dtb_platform {
-	const char *arch;            /* "aarch64" */
-	const char *compatible;      /* of the root: "linux,dummy-virt" */
-	const char *stdout_path;     /* the console node: "/pl011@9000000" */
+	const char *arch;        /* "aarch64" */
+	const char *compatible;  /* of the root: "linux,dummy-virt" */
+	const char *stdout_path; /* the console node: "/pl011@9000000" */
 	/* Writes the properties of cpu node 'vcpu' besides device_type and
 	 * reg (compatible, enable-method). */
 	void (*cpu_props)(struct fdtw *w, const struct guest_dtb_input *in,
@@ -47,9 +47,9 @@ extern const struct guest_dtb_platform guest_dtb_aarch64;
 struct guest_dtb_input {
 	const struct vm_config *cfg;
 	const struct guest_dtb_platform *plat;
-	unsigned irqchip_version;    /* arch-defined (GIC 2 or 3) */
-	uint64_t cpu_hwid[VMCFG_MAX_CPUS];  /* the id each vCPU reports */
-	uint64_t initrd_start, initrd_end;  /* end 0: no initrd */
+	unsigned irqchip_version;          /* arch-defined (GIC 2 or 3) */
+	uint64_t cpu_hwid[VMCFG_MAX_CPUS]; /* the id each vCPU reports */
+	uint64_t initrd_start, initrd_end; /* end 0: no initrd */
 	/* The user's DTB (dtb_path) to rewrite, or NULL to write one. */
 	const void *base;
 	size_t base_size;
@@ -60,7 +60,7 @@ struct guest_dtb_input {
 };
 
 /* Errors besides enum fdt_err (reading 'base') and enum fdtw_err. */
-#define GUEST_DTB_ERR_NO_ROOT (-40)   /* base has no root node */
+#define GUEST_DTB_ERR_NO_ROOT (-40) /* base has no root node */
 
 const char *guest_dtb_strerror(int err);
 
@@ -69,6 +69,7 @@ const char *guest_dtb_strerror(int err);
 int guest_dtb_build(const struct guest_dtb_input *in, void *buf, size_t cap);
 /* Writes the nodes of the config's passthrough devices that the host DTB
  * describes (guest_dtb_passthrough.c). */
-void guest_dtb_write_passthrough(struct fdtw *w, const struct guest_dtb_input *in);
+void guest_dtb_write_passthrough(struct fdtw *w,
+				 const struct guest_dtb_input *in);
 
 #endif

@@ -12,11 +12,11 @@ struct embedded_file;
 struct vm;
 
 struct image_file {
-	const char *what;                  /* "kernel", "dtb", ... */
+	const char *what; /* "kernel", "dtb", ... */
 	const char *path;
 	uint64_t size;
-	const struct embedded_file *mem;   /* "memory" */
-	struct fat_fs *fs;                 /* "fs" */
+	const struct embedded_file *mem; /* "memory" */
+	struct fat_fs *fs;               /* "fs" */
 	struct fat_file fat;
 };
 

@@ -38,7 +38,7 @@ int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
 		       uint64_t size);
 /* The guest DTB: written from the config, or the user's ('user' non-NULL)
  * rewritten; placed at dtb_load_addr or its default. Call last. */
-int images_write_dtb(struct vm *vm, const char *user_path,
-		     const uint8_t *user, uint64_t user_size);
+int images_write_dtb(struct vm *vm, const char *user_path, const uint8_t *user,
+		     uint64_t user_size);
 
 #endif

@@ -11,15 +11,15 @@
 
 struct io_device {
 	const char *name;
-	uint64_t base;            /* guest-physical address, or port */
+	uint64_t base; /* guest-physical address, or port */
 	uint64_t size;
 	void *ctx;
 	/* Return false when the access is not one the device answers
 	 * (the guest then gets an abort). */
 	bool (*read)(void *ctx, uint64_t off, unsigned width, uint64_t *val);
 	bool (*write)(void *ctx, uint64_t off, unsigned width, uint64_t val);
-	void (*reset)(void *ctx);     /* at VM reboot; may be NULL */
-	void (*destroy)(void *ctx);   /* at VM teardown; may be NULL */
+	void (*reset)(void *ctx);   /* at VM reboot; may be NULL */
+	void (*destroy)(void *ctx); /* at VM teardown; may be NULL */
 };
 
 struct io_bus {
@@ -37,7 +37,7 @@ bool io_register(struct io_bus *bus, const struct io_device *d);
 unsigned io_find(struct io_bus *bus, uint64_t addr, unsigned width);
 
 static inline bool io_covers(const struct io_device *d, uint64_t addr,
-			       unsigned width)
+			     unsigned width)
 {
 	return addr - d->base < d->size && d->size - (addr - d->base) >= width;
 }
@@ -45,21 +45,23 @@ static inline bool io_covers(const struct io_device *d, uint64_t addr,
 /* Performs an access; false when no device answers it. Inline: the exit
  * path calls it for every MMIO exit, and the device the last access hit
  * (tried first) is nearly always the one. */
-static inline bool io_access(struct io_bus *bus, uint64_t addr,
-			       unsigned width, bool write, uint64_t *val)
+static inline bool io_access(struct io_bus *bus, uint64_t addr, unsigned width,
+			     bool write, uint64_t *val)
 {
 	/* Devices do not overlap: the one that covers the access is the
 	 * only one. */
 	unsigned i = READ_ONCE(bus->last);
 
-	if (unlikely(i >= bus->count || !io_covers(&bus->dev[i], addr, width))) {
+	if (unlikely(i >= bus->count ||
+		     !io_covers(&bus->dev[i], addr, width))) {
 		i = io_find(bus, addr, width);
 		if (i == bus->count)
 			return false;
 	}
 	struct io_device *d = &bus->dev[i];
 	if (write)
-		return d->write && d->write(d->ctx, addr - d->base, width, *val);
+		return d->write &&
+		       d->write(d->ctx, addr - d->base, width, *val);
 	return d->read && d->read(d->ctx, addr - d->base, width, val);
 }
 

@@ -33,70 +33,71 @@ enum kimage_format {
 	KIMAGE_FORMAT_COUNT,
 };
 
-#define KIMAGE_RISCV64_MAGIC2 0x05435352u     /* "RSC\x05" at 0x38 */
-#define KIMAGE_RISCV64_ALIGN 0x200000ull      /* rv64: a 2 MiB (PMD) boundary */
-#define KIMAGE_RISCV64_MIN_VERSION 0x0002u    /* 0.2 brought magic2 */
+#define KIMAGE_RISCV64_MAGIC2      0x05435352u /* "RSC\x05" at 0x38 */
+#define KIMAGE_RISCV64_ALIGN       0x200000ull /* rv64: a 2 MiB (PMD) boundary */
+#define KIMAGE_RISCV64_MIN_VERSION 0x0002u     /* 0.2 brought magic2 */
 
-#define KIMAGE_BZ_MAGIC 0x53726448u           /* "HdrS" at 0x202 */
-#define KIMAGE_BZ_BOOT_FLAG 0xaa55u           /* at 0x1fe */
+#define KIMAGE_BZ_MAGIC     0x53726448u /* "HdrS" at 0x202 */
+#define KIMAGE_BZ_BOOT_FLAG 0xaa55u     /* at 0x1fe */
 /* 2.12 (Linux 3.8) brought xloadflags, the only way a header says that
  * the kernel has the 64-bit entry point. */
-#define KIMAGE_BZ_MIN_VERSION 0x020cu
-#define KIMAGE_BZ_HEADER_END 0x268u           /* through init_size */
-#define KIMAGE_BZ_LOADED_HIGH 0x01u           /* loadflags: at 1 MiB up */
-#define KIMAGE_BZ_XLF_KERNEL_64 0x01u         /* xloadflags: 64-bit entry */
-#define KIMAGE_BZ_XLF_ABOVE_4G 0x02u          /* xloadflags: may pass 4 GiB */
-#define KIMAGE_BZ_ENTRY64 0x200u              /* 64-bit entry, from the load */
+#define KIMAGE_BZ_MIN_VERSION   0x020cu
+#define KIMAGE_BZ_HEADER_END    0x268u /* through init_size */
+#define KIMAGE_BZ_LOADED_HIGH   0x01u  /* loadflags: at 1 MiB up */
+#define KIMAGE_BZ_XLF_KERNEL_64 0x01u  /* xloadflags: 64-bit entry */
+#define KIMAGE_BZ_XLF_ABOVE_4G  0x02u  /* xloadflags: may pass 4 GiB */
+#define KIMAGE_BZ_ENTRY64       0x200u /* 64-bit entry, from the load */
 
-#define KIMAGE_MB_MAGIC 0x1badb002u
-#define KIMAGE_MB_SEARCH 8192u                /* the header is in these bytes */
-#define KIMAGE_MB_AOUT_KLUDGE (1u << 16)      /* the address fields are valid */
-#define KIMAGE_MB_KNOWN_REQUIRED 0x7u         /* of the required bits 0-15 */
+#define KIMAGE_MB_MAGIC          0x1badb002u
+#define KIMAGE_MB_SEARCH         8192u      /* the header is in these bytes */
+#define KIMAGE_MB_AOUT_KLUDGE    (1u << 16) /* the address fields are valid */
+#define KIMAGE_MB_KNOWN_REQUIRED 0x7u       /* of the required bits 0-15 */
 
 enum kimage_err {
 	KIMAGE_OK = 0,
-	KIMAGE_ARM64_BAD_OFFSET = -1,   /* linux_image.c's errors */
+	KIMAGE_ARM64_BAD_OFFSET = -1, /* linux_image.c's errors */
 	KIMAGE_ARM64_BAD_SIZE = -2,
-	KIMAGE_RISCV64_BAD_VERSION = -3,  /* magic2 with a version below 0.2 */
-	KIMAGE_RISCV64_BAD_OFFSET = -4, /* text_offset not a multiple of 2 MiB */
-	KIMAGE_RISCV64_BAD_SIZE = -5,   /* image_size < 64 bytes or > 4 GiB */
-	KIMAGE_BZ_BAD_BOOT_FLAG = -6,   /* "HdrS" without 0xAA55 at 0x1fe */
-	KIMAGE_BZ_TRUNCATED = -7,       /* the file ends within its setup */
-	KIMAGE_BZ_OLD_PROTOCOL = -8,    /* before 2.12: no 64-bit entry known */
+	KIMAGE_RISCV64_BAD_VERSION = -3, /* magic2 with a version below 0.2 */
+	KIMAGE_RISCV64_BAD_OFFSET =
+		-4,                   /* text_offset not a multiple of 2 MiB */
+	KIMAGE_RISCV64_BAD_SIZE = -5, /* image_size < 64 bytes or > 4 GiB */
+	KIMAGE_BZ_BAD_BOOT_FLAG = -6, /* "HdrS" without 0xAA55 at 0x1fe */
+	KIMAGE_BZ_TRUNCATED = -7,     /* the file ends within its setup */
+	KIMAGE_BZ_OLD_PROTOCOL = -8,  /* before 2.12: no 64-bit entry known */
 	KIMAGE_BZ_NOT_LOADED_HIGH = -9, /* a zImage, loaded below 1 MiB */
 	KIMAGE_BZ_NO_64BIT_ENTRY = -10, /* xloadflags: a 32-bit kernel */
 	KIMAGE_BZ_BAD_SYSSIZE = -11,    /* short of the 64-bit entry, or past
 					 * the file */
 	KIMAGE_BZ_BAD_ALIGN = -12,      /* relocatable, alignment not 2^n */
-	KIMAGE_BZ_BAD_INIT_SIZE = -13,  /* smaller than the kernel's own bytes */
-	KIMAGE_MB_BAD_CHECKSUM = -14,   /* a magic, but no checksum matches */
-	KIMAGE_MB_TRUNCATED = -15,      /* the header's address fields cut off */
-	KIMAGE_MB_BAD_FLAGS = -16,      /* requires what no loader knows */
-	KIMAGE_MB_NEEDS_ELF = -17,      /* no a.out kludge: an ELF kernel */
-	KIMAGE_MB_BAD_HEADER_ADDR = -18,  /* load_addr above header_addr, or
+	KIMAGE_BZ_BAD_INIT_SIZE = -13, /* smaller than the kernel's own bytes */
+	KIMAGE_MB_BAD_CHECKSUM = -14,  /* a magic, but no checksum matches */
+	KIMAGE_MB_TRUNCATED = -15,     /* the header's address fields cut off */
+	KIMAGE_MB_BAD_FLAGS = -16,     /* requires what no loader knows */
+	KIMAGE_MB_NEEDS_ELF = -17,     /* no a.out kludge: an ELF kernel */
+	KIMAGE_MB_BAD_HEADER_ADDR = -18, /* load_addr above header_addr, or
 					   * the load starts before the file */
-	KIMAGE_MB_BAD_LOAD_END = -19,   /* load_end_addr before the header's
+	KIMAGE_MB_BAD_LOAD_END = -19,    /* load_end_addr before the header's
 					 * end, past the file, or past 4 GiB */
-	KIMAGE_MB_BAD_BSS_END = -20,    /* bss_end_addr below load_end_addr */
-	KIMAGE_MB_BAD_ENTRY = -21,      /* entry_addr outside the loaded bytes */
-	KIMAGE_NOT_MULTIBOOT = -22,     /* kimage_parse_multiboot(): no header */
-	KIMAGE_NO_ROOM = -23,           /* placement runs past its limit */
+	KIMAGE_MB_BAD_BSS_END = -20,     /* bss_end_addr below load_end_addr */
+	KIMAGE_MB_BAD_ENTRY = -21,  /* entry_addr outside the loaded bytes */
+	KIMAGE_NOT_MULTIBOOT = -22, /* kimage_parse_multiboot(): no header */
+	KIMAGE_NO_ROOM = -23,       /* placement runs past its limit */
 };
 
 struct kimage_riscv64 {
 	uint64_t text_offset, image_size, flags;
-	uint32_t version;        /* major << 16 | minor */
-	bool big_endian;         /* flags bit 0 */
+	uint32_t version; /* major << 16 | minor */
+	bool big_endian;  /* flags bit 0 */
 };
 
 struct kimage_bzimage {
-	uint16_t version;        /* 0x020f: 2.15 */
-	unsigned setup_sects;    /* as used: 0 in the file reads as 4 */
-	uint64_t setup_size;     /* (setup_sects + 1) * 512: the real-mode
+	uint16_t version;     /* 0x020f: 2.15 */
+	unsigned setup_sects; /* as used: 0 in the file reads as 4 */
+	uint64_t setup_size;  /* (setup_sects + 1) * 512: the real-mode
 				  * part, whose header the arch copies */
 	uint8_t loadflags;
 	uint16_t xloadflags;
-	uint32_t syssize;        /* 16-byte paragraphs of protected-mode code */
+	uint32_t syssize; /* 16-byte paragraphs of protected-mode code */
 	uint32_t code32_start;
 	uint32_t kernel_alignment;
 	bool relocatable;
@@ -105,9 +106,10 @@ struct kimage_bzimage {
 };
 
 struct kimage_multiboot {
-	uint64_t header_offset;  /* in the file */
+	uint64_t header_offset; /* in the file */
 	uint32_t flags;
-	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr,
+		entry_addr;
 };
 
 /* Where a kernel's bytes go and where it starts. The kernel occupies
@@ -123,7 +125,7 @@ struct kimage {
 	 * align_offset past a multiple of 'align' (a power of two). */
 	bool fixed;
 	uint64_t fixed_at, min_load, align, align_offset;
-	uint64_t limit;          /* load + mem_size stays at or below it */
+	uint64_t limit; /* load + mem_size stays at or below it */
 	/* Entered at load + entry_offset, or at the config's entry_point. */
 	bool entry_from_config;
 	uint64_t entry_offset;
@@ -132,7 +134,7 @@ struct kimage {
 		struct kimage_riscv64 riscv64;
 		struct kimage_bzimage bz;
 		struct kimage_multiboot mb;
-	} h;                     /* the header's fields, by format */
+	} h; /* the header's fields, by format */
 };
 
 const char *kimage_strerror(int err);

@@ -9,25 +9,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINUX_IMAGE_HEADER_SIZE 64
-#define LINUX_ARM64_MAGIC 0x644d5241u          /* "ARM\x64" at 0x38 */
-#define LINUX_ARM64_ALIGN 0x200000ull          /* base is 2 MiB aligned */
-#define LINUX_ARM64_LEGACY_OFFSET 0x80000ull   /* image_size 0: pre-3.17 */
+#define LINUX_IMAGE_HEADER_SIZE   64
+#define LINUX_ARM64_MAGIC         0x644d5241u /* "ARM\x64" at 0x38 */
+#define LINUX_ARM64_ALIGN         0x200000ull /* base is 2 MiB aligned */
+#define LINUX_ARM64_LEGACY_OFFSET 0x80000ull  /* image_size 0: pre-3.17 */
 /* No kernel is this large; a bigger image_size is a corrupt header. */
 #define LINUX_IMAGE_MAX_SIZE (1ull << 32)
 
 enum linux_image_err {
 	LINUX_IMAGE_OK = 0,
-	LINUX_IMAGE_NOT_IMAGE = -1,     /* no magic: a raw binary */
-	LINUX_IMAGE_BAD_OFFSET = -2,    /* text_offset unaligned or >= 2 MiB */
-	LINUX_IMAGE_BAD_SIZE = -3,      /* image_size smaller than the header
+	LINUX_IMAGE_NOT_IMAGE = -1,  /* no magic: a raw binary */
+	LINUX_IMAGE_BAD_OFFSET = -2, /* text_offset unaligned or >= 2 MiB */
+	LINUX_IMAGE_BAD_SIZE = -3,   /* image_size smaller than the header
 					 * or implausibly large */
-	LINUX_IMAGE_NO_ROOM = -4,       /* placement overflows the address */
+	LINUX_IMAGE_NO_ROOM = -4,    /* placement overflows the address */
 };
 
 struct linux_image {
-	uint64_t text_offset;   /* from the 2 MiB aligned base */
-	uint64_t image_size;    /* bytes the kernel needs from its start,
+	uint64_t text_offset; /* from the 2 MiB aligned base */
+	uint64_t image_size;  /* bytes the kernel needs from its start,
 				 * bss included (at least the file size) */
 	uint64_t flags;
 	uint64_t file_size;

@@ -20,7 +20,7 @@ struct ptdev_region {
 
 /* How an arch's interrupt controller names interrupts in a device tree. */
 struct ptdev_irq_format {
-	unsigned cells;              /* #interrupt-cells: 3 on a GIC */
+	unsigned cells; /* #interrupt-cells: 3 on a GIC */
 	/* The host interrupt id of one specifier; false when it is not one
 	 * a VM can be given (a GIC PPI, say). */
 	bool (*decode)(const uint32_t *cells, uint32_t *irq, uint32_t *flags);
@@ -30,13 +30,13 @@ struct ptdev_irq_format {
 };
 
 struct ptdev {
-	const char *name;            /* the config's name or node path */
+	const char *name; /* the config's name or node path */
 	unsigned reg_count;
 	struct ptdev_region reg[PTDEV_MAX_REGS];
 	unsigned irq_count;
 	uint32_t irq[PTDEV_MAX_IRQS];       /* host interrupt ids */
 	uint32_t irq_flags[PTDEV_MAX_IRQS]; /* trigger, as the host DTB says */
-	int host_node;               /* in the host DTB, or -1 */
+	int host_node;                      /* in the host DTB, or -1 */
 };
 
 /* Resolves config entry 'd' against the host DTB 'host' (NULL when there
@@ -48,10 +48,10 @@ int ptdev_resolve(const struct fdt *host, const struct ptdev_irq_format *fmt,
 
 /* A host device that can do DMA (vmm/ptdev_dma.c says how that is told). */
 struct ptdev_dma {
-	char path[VMCFG_MAX_DEV_NAME];   /* its node: "/fw-cfg@9020000" */
-	const char *why;             /* its compatible, or the property */
-	uint64_t base, size;         /* its registers, or the window, hit */
-	bool window;                 /* a window of a PCI host bridge */
+	char path[VMCFG_MAX_DEV_NAME]; /* its node: "/fw-cfg@9020000" */
+	const char *why;               /* its compatible, or the property */
+	uint64_t base, size;           /* its registers, or the window, hit */
+	bool window;                   /* a window of a PCI host bridge */
 };
 
 /* Whether a device of the host DTB 'host' that can do DMA has registers

@@ -12,7 +12,7 @@
 
 struct stage2 {
 	paddr_t root;
-	size_t table_pages;        /* pages used by the tables */
+	size_t table_pages; /* pages used by the tables */
 };
 
 /* Allocates an empty root; -1 without memory. */

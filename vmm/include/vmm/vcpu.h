@@ -35,7 +35,7 @@ static inline bool vcpu_handle_exit_inline(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	case EXIT_MMIO:
 		if (io_access(&v->vm->mmio, e->mmio.addr, e->mmio.width,
-				e->mmio.write, &e->mmio.data))
+			      e->mmio.write, &e->mmio.data))
 			vcpu_arch_mmio_done(v, e);
 		else
 			vcpu_mmio_unanswered(v, e);

@@ -21,15 +21,15 @@ enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPING, VM_STOPPED };
 
 struct vcpu {
 	struct vm *vm;
-	unsigned id;              /* index within the VM */
-	unsigned pcpu;            /* logical CPU it is pinned to */
-	uint64_t hwid;            /* the id the guest sees (MPIDR, hart) */
+	unsigned id;   /* index within the VM */
+	unsigned pcpu; /* logical CPU it is pinned to */
+	uint64_t hwid; /* the id the guest sees (MPIDR, hart) */
 	enum vcpu_state state;
-	bool parked;              /* off and out of the guest, or never run */
-	gpaddr_t boot_entry;      /* where the next power-on starts it */
+	bool parked;         /* off and out of the guest, or never run */
+	gpaddr_t boot_entry; /* where the next power-on starts it */
 	uint64_t boot_arg;
-	uint64_t preempted;       /* times its slice ended while others waited */
-	uint64_t shortest_run;    /* ns: least of its slice it had run when
+	uint64_t preempted;    /* times its slice ended while others waited */
+	uint64_t shortest_run; /* ns: least of its slice it had run when
 				   * preempted */
 	struct task *task;
 	struct vcpu_arch arch;
@@ -50,15 +50,15 @@ struct vm {
 	struct vm_config *cfg;
 	struct addrspace as;
 	struct io_bus mmio;
-	struct io_bus pio;          /* ports: x86's, empty elsewhere */
+	struct io_bus pio; /* ports: x86's, empty elsewhere */
 	enum vm_state state;
 	spinlock_t lock;
 	unsigned vcpu_count;
-	unsigned vcpus_running;   /* tasks not yet finished */
+	unsigned vcpus_running; /* tasks not yet finished */
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];
-	unsigned bad_access_reports;  /* aborts injected for stray accesses */
-	struct ratelimit debug_log;   /* its debug hypercalls' lines */
-	struct vm_console console;    /* its output, a line at a time */
+	unsigned bad_access_reports; /* aborts injected for stray accesses */
+	struct ratelimit debug_log;  /* its debug hypercalls' lines */
+	struct vm_console console;   /* its output, a line at a time */
 	struct vm_boot boot;
 	struct vm_arch arch;
 };
@@ -89,10 +89,10 @@ struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
  * an INIT/SIPI). */
 enum vcpu_on_result {
 	VCPU_ON_OK,
-	VCPU_ON_NO_SUCH_CPU,      /* no vCPU has that hardware id */
-	VCPU_ON_BAD_ENTRY,        /* not in the VM's RAM, or misaligned */
+	VCPU_ON_NO_SUCH_CPU, /* no vCPU has that hardware id */
+	VCPU_ON_BAD_ENTRY,   /* not in the VM's RAM, or misaligned */
 	VCPU_ON_ALREADY_ON,
-	VCPU_ON_DENIED,           /* the VM is stopping, or no memory */
+	VCPU_ON_DENIED, /* the VM is stopping, or no memory */
 };
 /* Starts a powered-off vCPU at 'entry' with 'context' as its argument. */
 enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
@@ -134,14 +134,15 @@ struct guest_dtb_platform;
 /* The machine this arch's VMs see, for the guest DTB, and the version of
  * their interrupt controller; NULL when the arch boots guests without a
  * DTB. */
-const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version);
+const struct guest_dtb_platform *
+vm_arch_dtb_platform(unsigned *irqchip_version);
 /* The kernel formats this arch's VMs boot, a bit (1u << enum
  * kimage_format, vmm/kernel_image.h) each, and the arch's name:
  * images_load_kernel() refuses a kernel of any other format before it
  * places anything, naming the VM, the file, its format and these.
  * Constant data; read on any CPU. */
 struct vm_arch_boot {
-	const char *arch;           /* "aarch64" */
+	const char *arch; /* "aarch64" */
 	unsigned kernel_formats;
 };
 extern const struct vm_arch_boot vm_arch_boot;

@@ -4,7 +4,7 @@
 
 #include <kernel/types.h>
 
-#define GIC_MAINT_IRQ 25u      /* virtual CPU interface maintenance PPI */
+#define GIC_MAINT_IRQ 25u /* virtual CPU interface maintenance PPI */
 
 /* 2 or 3. */
 unsigned hal_gic_version(void);

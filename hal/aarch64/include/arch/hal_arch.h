@@ -14,9 +14,9 @@ struct percpu_arch {
 	uint64_t mpidr;
 };
 
-#define HAL_IRQ_NONE   1023u   /* GIC spurious id */
-#define HAL_IPI_IRQ    1u      /* SGI 1 kicks a CPU */
-#define HAL_TIMER_IRQ  26u     /* EL2 physical timer (CNTHP) PPI */
+#define HAL_IRQ_NONE  1023u /* GIC spurious id */
+#define HAL_IPI_IRQ   1u    /* SGI 1 kicks a CPU */
+#define HAL_TIMER_IRQ 26u   /* EL2 physical timer (CNTHP) PPI */
 
 /* The host GIC's architecture version: 2 or 3. */
 unsigned hal_gic_version(void);

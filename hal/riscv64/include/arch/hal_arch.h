@@ -18,9 +18,9 @@ struct percpu_arch {
 /* Host interrupt ids. The local interrupts keep their scause code
  * (1 supervisor software = the kick IPI, 5 supervisor timer); PLIC source
  * n will be id 16 + n once the PLIC driver exists (n < 1007). */
-#define HAL_IRQ_NONE   1023u
-#define HAL_IPI_IRQ    1u
-#define HAL_TIMER_IRQ  5u
+#define HAL_IRQ_NONE      1023u
+#define HAL_IPI_IRQ       1u
+#define HAL_TIMER_IRQ     5u
 #define HAL_PLIC_IRQ_BASE 16u
 
 /* The per-CPU pointer lives in tp while cvisor runs in HS-mode: the psABI

@@ -9,7 +9,7 @@
 
 struct hal_context {
 	ucontext_t uc;
-	void (*entry)(void *);     /* a new task's */
+	void (*entry)(void *); /* a new task's */
 	void *arg;
 };
 
@@ -17,9 +17,9 @@ struct percpu_arch {
 	int unused;
 };
 
-#define HAL_IRQ_NONE   1023u
-#define HAL_IPI_IRQ    1u
-#define HAL_TIMER_IRQ  26u
+#define HAL_IRQ_NONE  1023u
+#define HAL_IPI_IRQ   1u
+#define HAL_TIMER_IRQ 26u
 
 /* The simulated CPU running now. */
 extern void *sim_percpu;

@@ -21,9 +21,9 @@ struct percpu_arch {
 };
 
 /* Interrupt ids are IDT vectors. The LAPIC prioritises by vector / 16. */
-#define HAL_IRQ_NONE   0xffffu
-#define HAL_TIMER_IRQ  0xecu    /* LAPIC timer (one-shot or TSC-deadline) */
-#define HAL_IPI_IRQ    0xf0u    /* fixed IPI that kicks a CPU */
+#define HAL_IRQ_NONE  0xffffu
+#define HAL_TIMER_IRQ 0xecu /* LAPIC timer (one-shot or TSC-deadline) */
+#define HAL_IPI_IRQ   0xf0u /* fixed IPI that kicks a CPU */
 
 static inline void *hal_get_percpu(void)
 {

@@ -27,37 +27,37 @@
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 
-#define VGIC_NR_PRIVATE  32        /* SGIs 0-15, PPIs 16-31 */
-#define VGIC_MAX_IRQS    256       /* INTIDs a VM can have: 224 SPIs */
-#define VGIC_MAX_LRS     16
-#define VGIC_NO_VCPU     0xff
+#define VGIC_NR_PRIVATE 32  /* SGIs 0-15, PPIs 16-31 */
+#define VGIC_MAX_IRQS   256 /* INTIDs a VM can have: 224 SPIs */
+#define VGIC_MAX_LRS    16
+#define VGIC_NO_VCPU    0xff
 
-#define VTIMER_PPI       27        /* EL1 virtual timer */
-#define PTIMER_PPI       30        /* EL1 physical timer */
+#define VTIMER_PPI 27 /* EL1 virtual timer */
+#define PTIMER_PPI 30 /* EL1 physical timer */
 
 struct vm;
 struct vcpu;
 
 struct virq {
 	uint8_t prio;
-	uint8_t targets;          /* v2 GICD_ITARGETSR: a mask of vCPUs */
-	uint8_t vcpu;             /* where it is delivered (index) */
-	uint8_t sgi_sources;      /* v2 SGIs: vCPUs that sent it, pending */
-	uint8_t queued_on;        /* vCPU whose queue holds it, or none */
+	uint8_t targets;     /* v2 GICD_ITARGETSR: a mask of vCPUs */
+	uint8_t vcpu;        /* where it is delivered (index) */
+	uint8_t sgi_sources; /* v2 SGIs: vCPUs that sent it, pending */
+	uint8_t queued_on;   /* vCPU whose queue holds it, or none */
 	bool enabled;
-	bool pending;             /* latched (edge, or set by the guest) */
-	bool line;                /* level input from an emulated device */
-	bool level;               /* configured level-sensitive */
+	bool pending; /* latched (edge, or set by the guest) */
+	bool line;    /* level input from an emulated device */
+	bool level;   /* configured level-sensitive */
 	bool active;
 	bool group1;
-	bool in_lr;               /* held by a list register of 'vcpu' */
-	bool hw_masked;           /* forwarded host interrupt, masked at the
+	bool in_lr;     /* held by a list register of 'vcpu' */
+	bool hw_masked; /* forwarded host interrupt, masked at the
 				     host until the guest deactivates it */
-	bool recall;              /* changed by the guest while in a list
+	bool recall;    /* changed by the guest while in a list
 				     register: take it back (vgic_recall) */
-	bool unpend;              /* ... and its pending state was cleared */
-	uint16_t hwirq;           /* host interrupt forwarded here, or 0 */
-	uint64_t route;           /* v3 GICD_IROUTER */
+	bool unpend;    /* ... and its pending state was cleared */
+	uint16_t hwirq; /* host interrupt forwarded here, or 0 */
+	uint64_t route; /* v3 GICD_IROUTER */
 };
 
 /* Per-vCPU state: its private interrupts, its queue, its list registers
@@ -66,32 +66,32 @@ struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE];
 	uint64_t queued[VGIC_MAX_IRQS / 64];
 	unsigned nr_queued;
-	bool resync;              /* an interrupt it holds was raised again */
-	bool ack_trap;            /* the guest's acknowledges trap */
-	uint32_t lr_used;         /* list registers holding an interrupt */
-	uint32_t lr_eoi;          /* those that asked for an EOI maintenance */
-	uint32_t lr_level;        /* those holding a timer PPI the guest may
+	bool resync;       /* an interrupt it holds was raised again */
+	bool ack_trap;     /* the guest's acknowledges trap */
+	uint32_t lr_used;  /* list registers holding an interrupt */
+	uint32_t lr_eoi;   /* those that asked for an EOI maintenance */
+	uint32_t lr_level; /* those holding a timer PPI the guest may
 				     not have acknowledged yet */
 	uint16_t lr_intid[VGIC_MAX_LRS];
-	uint64_t lr[VGIC_MAX_LRS];   /* v3 encoding, also for v2 */
-	uint32_t hcr;             /* ICH_HCR_EL2 / GICH_HCR */
+	uint64_t lr[VGIC_MAX_LRS]; /* v3 encoding, also for v2 */
+	uint32_t hcr;              /* ICH_HCR_EL2 / GICH_HCR */
 	uint32_t vmcr;
 	uint32_t apr0[4], apr1[4];
-	bool rd_asleep;           /* GICR_WAKER.ProcessorSleep */
+	bool rd_asleep; /* GICR_WAKER.ProcessorSleep */
 };
 
 struct vgic {
 	spinlock_t lock;
-	unsigned version;         /* 2 or 3, as the host */
-	unsigned nr_irqs;         /* INTIDs, a multiple of 32 */
-	bool grp0_on, grp1_on;    /* GICD_CTLR enables */
-	unsigned reports;         /* guest mistakes logged (vgic_report) */
-	spinlock_t ack_lock;      /* v2: ack_traps and GICC's mapping; taken
+	unsigned version;      /* 2 or 3, as the host */
+	unsigned nr_irqs;      /* INTIDs, a multiple of 32 */
+	bool grp0_on, grp1_on; /* GICD_CTLR enables */
+	unsigned reports;      /* guest mistakes logged (vgic_report) */
+	spinlock_t ack_lock;   /* v2: ack_traps and GICC's mapping; taken
 				     within 'lock' if at all */
-	unsigned ack_traps;       /* v2: vCPUs trapping their acknowledges
+	unsigned ack_traps;    /* v2: vCPUs trapping their acknowledges
 				     (GICC's first page unmapped meanwhile) */
 	struct virq spi[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
-	uint16_t fwd_intid[IRQ_MAX];  /* forwarded host SPI -> the guest's */
+	uint16_t fwd_intid[IRQ_MAX]; /* forwarded host SPI -> the guest's */
 };
 
 /* ICH_LR<n>_EL2 fields (the v2 list registers are converted). */
@@ -101,25 +101,25 @@ struct vgic {
 #define LR_HW            (1ull << 61)
 #define LR_GROUP1        (1ull << 60)
 #define LR_PRIO_SHIFT    48
-#define LR_EOI           (1ull << 41)   /* maintenance at deactivation */
+#define LR_EOI           (1ull << 41) /* maintenance at deactivation */
 #define LR_PINTID_SHIFT  32
 
-#define ICH_HCR_EN       (1u << 0)
-#define ICH_HCR_UIE      (1u << 1)
-#define ICH_HCR_TALL0    (1u << 11)     /* trap the group 0 ICC registers */
-#define ICH_HCR_TALL1    (1u << 12)     /* ... and the group 1 ones */
+#define ICH_HCR_EN    (1u << 0)
+#define ICH_HCR_UIE   (1u << 1)
+#define ICH_HCR_TALL0 (1u << 11) /* trap the group 0 ICC registers */
+#define ICH_HCR_TALL1 (1u << 12) /* ... and the group 1 ones */
 
 /* ICH_VMCR_EL2 and GICH_VMCR alike: group 0 signalled as FIQ (v2; a v3
  * guest's group 0 always is). */
-#define VMCR_FIQEN       (1u << 3)
+#define VMCR_FIQEN (1u << 3)
 
 /* The list-register hardware of one GIC version. */
 struct vgic_hw {
 	unsigned nr_lrs;
 	void (*write_lr)(unsigned i, uint64_t v3_lr);
 	uint64_t (*read_lr)(unsigned i);
-	uint32_t (*empty_lrs)(void);   /* ICH_ELRSR: bit set = empty */
-	uint32_t (*eoi_lrs)(void);     /* ICH_EISR: deactivated, EOI set */
+	uint32_t (*empty_lrs)(void); /* ICH_ELRSR: bit set = empty */
+	uint32_t (*eoi_lrs)(void);   /* ICH_EISR: deactivated, EOI set */
 	void (*write_hcr)(uint32_t hcr);
 	uint32_t (*read_vmcr)(void);
 	/* Starts (on) or stops trapping the guest's acknowledges: v3 traps
@@ -215,7 +215,8 @@ static inline bool vgic_v3_trapped_ack(uint32_t iss)
 {
 	unsigned crm = iss >> 1 & 0xf, op2 = iss >> 17 & 7;
 
-	if ((iss & (3u << 20 | 7u << 14 | 0xfu << 10)) != (3u << 20 | 12u << 10))
+	if ((iss & (3u << 20 | 7u << 14 | 0xfu << 10)) !=
+	    (3u << 20 | 12u << 10))
 		return false;
 	return (0x1300u >> crm & 1) && !(crm == 12 && (op2 == 4 || op2 == 5));
 }

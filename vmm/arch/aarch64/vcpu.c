@@ -47,6 +47,21 @@ uint64_t vcpu_arch_hwid(unsigned index)
 	return (uint64_t)(index >> 4) << 8 | (index & 0xf);
 }
 
+/* The vCPU whose EL1, FP and pointer-authentication state each pCPU
+ * holds since it was last put. A vCPU that comes back to a pCPU no other
+ * vCPU has used meanwhile (out of a WFI, say: cvisor itself never touches
+ * that state) finds it still there, but for the timers' controls, which
+ * vtimer_put() cleared. Only the vCPU's own pCPU reads or writes its
+ * entry: vCPUs are pinned. */
+static struct vcpu *el1_owner[MAX_CPUS];
+
+/* The saved copy is newer than the CPU's (a reset), or the vCPU goes. */
+static void el1_disown(struct vcpu *v)
+{
+	if (el1_owner[this_cpu_id()] == v)
+		el1_owner[this_cpu_id()] = NULL;
+}
+
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -63,6 +78,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->hcr = HCR_GUEST | (cpu_has_pauth() ? HCR_API | HCR_APK : 0);
 	a->vmpidr = (1ull << 31) | v->hwid;
 	a->os_lock = true; /* the OS lock is set at reset */
+	el1_disown(v);
 	vgic_vcpu_power_on(v);
 }
 
@@ -219,11 +235,27 @@ void vcpu_arch_destroy(struct vcpu *v)
 void vcpu_arch_stop(struct vcpu *v)
 {
 	vtimer_stop(v);
+	el1_disown(v);
 }
 
 bool vcpu_arch_irq_pending(struct vcpu *v)
 {
 	return vgic_has_pending(v);
+}
+
+static void el1_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (el1_owner[this_cpu_id()] == v) {
+		RESTORE(R_CNTV_CTL, cntv_ctl_el0);
+		RESTORE(R_CNTP_CTL, cntp_ctl_el0);
+		return;
+	}
+	el1_restore(a);
+	if (a->hcr & HCR_API)
+		pauth_restore(a->pauth_keys);
+	arch_fp_restore(&a->fp);
 }
 
 void vcpu_arch_load(struct vcpu *v)
@@ -238,10 +270,7 @@ void vcpu_arch_load(struct vcpu *v)
 	write_sysreg(vmpidr_el2, a->vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, a->hcr);
-	el1_restore(a);
-	if (a->hcr & HCR_API)
-		pauth_restore(a->pauth_keys);
-	arch_fp_restore(&a->fp);
+	el1_load(v);
 	vgic_hw->load(&a->vgic);
 	vtimer_load(v);
 	isb();
@@ -262,6 +291,7 @@ void vcpu_arch_put(struct vcpu *v)
 	vtimer_put(v);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
+	el1_owner[this_cpu_id()] = v;
 	this_cpu()->vmm = NULL;
 }
 

@@ -53,10 +53,10 @@ uint64_t vcpu_arch_hwid(unsigned index)
  * that state) finds it still there, but for the timers' controls, which
  * vtimer_put() cleared. Only the vCPU's own pCPU reads or writes its
  * entry: vCPUs are pinned. */
-static struct vcpu *el1_owner[MAX_CPUS];
+static const struct vcpu *el1_owner[MAX_CPUS];
 
 /* The saved copy is newer than the CPU's (a reset), or the vCPU goes. */
-static void el1_disown(struct vcpu *v)
+static void el1_disown(const struct vcpu *v)
 {
 	if (el1_owner[this_cpu_id()] == v)
 		el1_owner[this_cpu_id()] = NULL;

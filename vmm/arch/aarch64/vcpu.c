@@ -352,26 +352,26 @@ static bool aa32_cond_holds(unsigned cond, unsigned nzcv)
 
 	switch (cond >> 1) {
 	case 0:
-		holds = z;
-		break; /* EQ, NE */
+		holds = z; /* EQ, NE */
+		break;
 	case 1:
-		holds = c;
-		break; /* CS, CC */
+		holds = c; /* CS, CC */
+		break;
 	case 2:
-		holds = n;
-		break; /* MI, PL */
+		holds = n; /* MI, PL */
+		break;
 	case 3:
-		holds = ov;
-		break; /* VS, VC */
+		holds = ov; /* VS, VC */
+		break;
 	case 4:
-		holds = c && !z;
-		break; /* HI, LS */
+		holds = c && !z; /* HI, LS */
+		break;
 	case 5:
-		holds = n == ov;
-		break; /* GE, LT */
+		holds = n == ov; /* GE, LT */
+		break;
 	case 6:
-		holds = !z && n == ov;
-		break; /* GT, LE */
+		holds = !z && n == ov; /* GT, LE */
+		break;
 	default:
 		return true; /* AL, unconditional */
 	}
@@ -486,12 +486,6 @@ static void __attribute__((noinline)) dabt_denied(struct vcpu *v, uint64_t esr)
 	vcpu_arch_inject_abort(v, ipa, write);
 }
 
-/* Data abort at an address no RAM region maps: an MMIO access (unless
- * it is a permission fault: RAM the access is not allowed to). It is
- * emulated here, the decode kept in registers, rather than handed up as
- * EXIT_MMIO: the same steps as the generic handler's (device, completion,
- * or an abort when no device answers), for the most frequent exit.
- * True when it loaded one of x19-x29. */
 /* The rare data aborts, out of line: a permission fault, or one without
  * a syndrome to emulate from (ISV = 0: a load pair, say). */
 static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
@@ -513,6 +507,12 @@ static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
 #define DFSC_KIND  0x3cu /* DFSC without the level */
 #define DFSC_XLATE 0x04u /* a translation fault */
 
+/* Data abort at an address no RAM region maps: an MMIO access (unless
+ * it is a permission fault: RAM the access is not allowed to). It is
+ * emulated here, the decode kept in registers, rather than handed up as
+ * EXIT_MMIO: the same steps as the generic handler's (device, completion,
+ * or an abort when no device answers), for the most frequent exit.
+ * True when it loaded one of x19-x29. */
 static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
 	uint64_t iss = ESR_ISS(esr);

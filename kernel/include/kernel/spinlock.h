@@ -1,7 +1,7 @@
 /* Ticket spinlocks on the compiler's atomics (portable across ARCHes).
  *
- * Lock order, outermost first: vm_list_lock, vm->lock, the vGIC lock, rq->lock,
- * console_lock. A FAT volume's lock (fs/fat32.h) is taken with none of
+ * The lock order, outermost first, is written once, in docs/design.md
+ * ("Locks"). A FAT volume's lock (fs/fat32.h) is taken with none of
  * those held, and under it only the block device's. (The host builds
  * have their own version of this header: hal/host/include/kernel/.)
  * Locks are taken with interrupts masked: the hypervisor

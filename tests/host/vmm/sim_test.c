@@ -1,4 +1,5 @@
 /* Shared by the unit tests of the core (sim_test.h). */
+#include <signal.h>
 #include "sim_test.h"
 
 static const uint8_t sim_image[16];
@@ -75,4 +76,25 @@ bool sim_console_has(const char *text)
 		printf("  sim: the console lacks \"%s\"; it shows:\n%s\n", text,
 		       sim_console());
 	return has;
+}
+
+bool sim_in_child(void (*fn)(void *), void *arg)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(SIM_CHILD_SECONDS);
+		fn(arg);
+		fflush(stdout);
+		_exit(unit_failed_checks ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		printf("  sim: the child ended by signal %d%s\n",
+		       WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? " (it hung)" : "");
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

@@ -14,23 +14,25 @@
 #include "../../../vmm/arch/sim/sim_guest.h"
 #include "../../../vmm/arch/sim/sim_vmm.h"
 
-/* A test body that runs in a child; its checks' failures make the child
- * exit non-zero, which fails the test. */
-#define SIM_TEST(name)                                                \
-	static void name##_body(void);                                \
-	UNIT_TEST(name)                                               \
-	{                                                             \
-		fflush(stdout);                                       \
-		pid_t pid = fork();                                   \
-		if (pid == 0) {                                       \
-			name##_body();                                \
-			fflush(stdout);                               \
-			_exit(unit_failed_checks ? 1 : 0);            \
-		}                                                     \
-		int status = 0;                                       \
-		waitpid(pid, &status, 0);                             \
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0); \
-	}                                                             \
+/* Runs fn(arg) in a child process of its own, which ends after
+ * SIM_CHILD_SECONDS at the most (a hang fails, it does not stall the
+ * suite). True when the child ended normally with none of its checks
+ * failed. */
+#define SIM_CHILD_SECONDS 30
+bool sim_in_child(void (*fn)(void *), void *arg);
+
+/* A test whose body runs in a child (sim_in_child). */
+#define SIM_TEST(name)                                 \
+	static void name##_body(void);                 \
+	static void name##_run(void *arg)              \
+	{                                              \
+		(void)arg;                             \
+		name##_body();                         \
+	}                                              \
+	UNIT_TEST(name)                                \
+	{                                              \
+		CHECK(sim_in_child(name##_run, NULL)); \
+	}                                              \
 	static void name##_body(void)
 
 /* A config as the build would embed it. */

@@ -37,20 +37,30 @@ static bool race(unsigned delay0, unsigned delay1)
 	return ok;
 }
 
-SIM_TEST(vmm_reset_and_power_off_race)
+struct race_timing {
+	unsigned d0, d1;
+};
+
+static void race_run(void *arg)
+{
+	const struct race_timing *t = arg;
+
+	CHECK(race(t->d0, t->d1));
+}
+
+UNIT_TEST(vmm_reset_and_power_off_race)
 {
 	for (unsigned d0 = 1; d0 <= 6; d0++) {
 		for (unsigned d1 = 1; d1 <= 6; d1++) {
-			fflush(stdout);
-			pid_t pid = fork();
-			if (pid == 0)
-				_exit(race(d0, d1) ? 0 : 1);
-			int status = 0;
-			waitpid(pid, &status, 0);
-			if (!WIFEXITED(status) || WEXITSTATUS(status))
-				printf("  race: reset after %u turns, power-off after %u: failed\n",
+			struct race_timing t = { d0, d1 };
+			bool ok = sim_in_child(race_run, &t);
+			if (!ok)
+				printf("  race: reset after %u turns, power-off "
+				       "after %u: failed\n",
 				       d0, d1);
-			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			CHECK(ok);
+			if (!ok)
+				return; /* the others would tell no more */
 		}
 	}
 }

@@ -18,7 +18,7 @@ run_group() { echo "== $1"; . "$1"; }
 # unit_binary NAME BINARY: runs a unit-test binary and records each test.
 unit_binary() {
   local name=$1 bin=$2 log="$LOGDIR/$1.log"
-  "$bin" >"$log" 2>&1
+  timeout --kill-after=5 600 "$bin" >"$log" 2>&1
   local rc=$?
   local n=0
   while read -r word test _; do

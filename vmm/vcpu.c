@@ -28,8 +28,12 @@ void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 
 void vcpu_pio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 {
+	/* All ones of the access's width (1, 2, 4 or 8 bytes; anything
+	 * else, which no decoder should give, reads as 8). */
 	if (!e->mmio.write)
-		e->mmio.data = ~0ull >> (64 - 8 * e->mmio.width);
+		e->mmio.data = e->mmio.width - 1 < 7 ?
+				       (1ull << 8 * e->mmio.width) - 1 :
+				       ~0ull;
 	pr_debug("VM %llu vCPU %u: %s of %u bytes at port %#llx (pc %#llx): "
 		 "no device there",
 		 (unsigned long long)v->vm->id, v->id,

@@ -51,13 +51,17 @@ static void sim_yield(void)
 	swapcontext(&cpus[sim_current].here, &driver);
 }
 
+/* Whether an enabled interrupt is pending here: a disabled one waits,
+ * as at a GIC, and does not interrupt the CPU. */
 static bool irq_pending_here(void)
 {
 	const struct sim_cpu *c = &cpus[sim_current];
 
 	for (unsigned w = 0; w < IRQ_MAX / 64; w++)
-		if (c->pending[w])
-			return true;
+		for (uint64_t bits = c->pending[w]; bits; bits &= bits - 1)
+			if (irq_enabled[w * 64 +
+					(unsigned)__builtin_ctzll(bits)])
+				return true;
 	return false;
 }
 
@@ -73,10 +77,31 @@ static void cpu_turn(unsigned i)
 	swapcontext(&driver, &cpus[i].here);
 }
 
+static struct {
+	uint64_t turn;
+	unsigned irq;
+} raises[SIM_MAX_RAISES];
+static unsigned raise_count;
+static uint64_t turns; /* since the boot */
+
+static void raise_irq(unsigned irq)
+{
+	cpus[irq_target[irq]].pending[irq / 64] |= 1ull << (irq % 64);
+}
+
+void sim_raise_irq_at(uint64_t turn, unsigned irq)
+{
+	if (raise_count < SIM_MAX_RAISES && irq < IRQ_MAX)
+		raises[raise_count++] = (typeof(raises[0])){ turn, irq };
+}
+
 bool sim_run(uint64_t max_turns, uint64_t tick_ns)
 {
-	for (uint64_t t = 0; t < max_turns && !powered_off; t++) {
+	for (uint64_t t = 0; t < max_turns && !powered_off; t++, turns++) {
 		now += tick_ns;
+		for (unsigned r = 0; r < raise_count; r++)
+			if (raises[r].turn == turns)
+				raise_irq(raises[r].irq);
 		for (unsigned i = 0; i < sim_cpus && !powered_off; i++) {
 			struct sim_cpu *c = &cpus[i];
 			if (!c->started)
@@ -90,11 +115,6 @@ bool sim_run(uint64_t max_turns, uint64_t tick_ns)
 		}
 	}
 	return powered_off;
-}
-
-uint64_t sim_now(void)
-{
-	return now;
 }
 
 /* ---- boot ---- */
@@ -292,12 +312,6 @@ void hal_irqchip_send_ipi(unsigned cpu)
 	cpus[cpu].pending[HAL_IPI_IRQ / 64] |= 1ull << (HAL_IPI_IRQ % 64);
 }
 
-void sim_raise_irq(unsigned cpu, unsigned irq)
-{
-	(void)cpu;
-	cpus[irq_target[irq]].pending[irq / 64] |= 1ull << (irq % 64);
-}
-
 /* ---- timer ---- */
 
 uint64_t hal_timer_now(void)
@@ -384,11 +398,6 @@ void sim_fail_page_alloc_after(unsigned long n)
 {
 	fail_after = n;
 	page_allocs = 0;
-}
-
-unsigned long sim_page_allocs(void)
-{
-	return page_allocs;
 }
 
 /* No virtio disk on this machine. */

@@ -30,18 +30,17 @@ bool sim_run(uint64_t max_turns, uint64_t tick_ns);
 /* Runs fn(arg) on CPU 'cpu' as it would run in cvisor (that CPU's
  * per-CPU data current), before or between sim_run()s. */
 void sim_on_cpu(unsigned cpu, void (*fn)(void *), void *arg);
-/* The machine's time, in ns. */
-uint64_t sim_now(void);
 /* Whether a host interrupt waits for the CPU running now. */
 bool sim_irq_pending(void);
-/* Raises host interrupt 'irq' (a passthrough device's) on CPU 'cpu'. */
-void sim_raise_irq(unsigned cpu, unsigned irq);
+/* Raises host interrupt 'irq' (a passthrough device's) at the start of
+ * sim_run()'s turn 'turn' (counted from the boot), on the CPU it is
+ * routed to. Up to SIM_MAX_RAISES of them. */
+#define SIM_MAX_RAISES 4
+void sim_raise_irq_at(uint64_t turn, unsigned irq);
 /* The console output so far (NUL-terminated). */
 const char *sim_console(void);
 /* Makes allocations (page_alloc() and kzalloc() calls from outside the
  * allocators) fail from the 'n'-th on, counting from now (0: never). */
 void sim_fail_page_alloc_after(unsigned long n);
-/* Such allocations since the last sim_fail_page_alloc_after(). */
-unsigned long sim_page_allocs(void);
 
 #endif

@@ -49,13 +49,14 @@ void vcpu_kick(struct vcpu *v)
 	if (!t || t == sched_current())
 		return; /* it will look before it enters */
 	sched_wake(t);  /* if it waits for an interrupt */
+	if (v->pcpu == this_cpu_id())
+		return; /* not running: we are */
 	/* In the guest on another pCPU, an IPI makes it exit and look.
 	 * Loaded there but out of the guest, it looks before it enters
 	 * (this fence pairs with vcpu_arch_load's); not loaded, it looks
 	 * when it is. No IPI otherwise: whatever runs there is left alone. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (v->pcpu != this_cpu_id() &&
-	    READ_ONCE(percpu_data[v->pcpu].vmm) == v)
+	if (READ_ONCE(percpu_data[v->pcpu].vmm) == v)
 		hal_irqchip_send_ipi(v->pcpu);
 }
 

@@ -16,6 +16,8 @@
 #define GICD_IGROUPR    0x0080
 #define GICD_ISENABLER  0x0100
 #define GICD_ICENABLER  0x0180
+#define GICD_ISACTIVER  0x0300
+#define GICD_ICACTIVER  0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR  0x0800
 #define GICD_SGIR       0x0f00
@@ -30,6 +32,8 @@
 #define GICC_PMR  0x0004
 #define GICC_IAR  0x000c
 #define GICC_EOIR 0x0010
+#define GICC_DIR  0x1000
+#define GICC_CTLR_EOIMODE (1u << 9) /* EOIR drops priority, DIR deactivates */
 
 #define PRIO_DEFAULT 0xa0
 
@@ -46,6 +50,10 @@ struct gic {
 };
 
 static struct gic gic;
+
+/* The interrupt this CPU is handling stays active after its EOI
+ * (gic_leave_active): the guest it was forwarded to deactivates it. */
+static bool leave_active[MAX_CPUS];
 
 static inline uint32_t rd32(volatile uint8_t *b, size_t off)
 {
@@ -135,6 +143,20 @@ void hal_irqchip_set_local(unsigned irq, bool enable)
 	wr32(base, enable ? GICD_ISENABLER : GICD_ICENABLER, 1u << irq);
 }
 
+void gic_set_active_local(unsigned irq, bool active)
+{
+	if (irq >= 32)
+		return;
+	volatile uint8_t *base =
+		gic.version == 3 ? gic.rd[this_cpu_id()] + GICR_SGI : gic.gicd;
+	wr32(base, active ? GICD_ISACTIVER : GICD_ICACTIVER, 1u << irq);
+}
+
+void gic_leave_active(void)
+{
+	leave_active[this_cpu_id()] = true;
+}
+
 unsigned hal_gic_version(void)
 {
 	return gic.version;
@@ -202,7 +224,7 @@ static void gicv3_cpu_init(void)
 	isb();
 	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
 	write_sysreg(S3_0_C12_C12_3, 0);  /* ICC_BPR1_EL1 */
-	write_sysreg(S3_0_C12_C12_4, 0);  /* ICC_CTLR_EL1: EOImode 0 */
+	write_sysreg(S3_0_C12_C12_4, 2);  /* ICC_CTLR_EL1: EOImode 1 */
 	write_sysreg(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
 	isb();
 }
@@ -215,7 +237,7 @@ static void gicv2_cpu_init(void)
 		wr32(gic.gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0);
 	wr32(gic.gicd, GICD_ISENABLER, 1u << HAL_IPI_IRQ | 1u << HAL_TIMER_IRQ);
 	wr32(gic.gicc, GICC_PMR, 0xff);
-	wr32(gic.gicc, GICC_CTLR, 1);
+	wr32(gic.gicc, GICC_CTLR, 1 | GICC_CTLR_EOIMODE);
 }
 
 void hal_irqchip_cpu_init(void)
@@ -258,14 +280,23 @@ unsigned hal_irqchip_ack(void)
 	return irq >= 1020 ? HAL_IRQ_NONE : irq;
 }
 
+/* EOImode 1: the EOI drops the running priority, and the deactivation
+ * is a second write, left out for an interrupt a guest deactivates. */
 void hal_irqchip_eoi(unsigned irq)
 {
+	bool *keep = &leave_active[this_cpu_id()];
+
 	if (gic.version == 3) {
 		write_sysreg(S3_0_C12_C12_1, irq); /* ICC_EOIR1_EL1 */
+		if (likely(!*keep))
+			write_sysreg(S3_0_C12_C11_1, irq); /* ICC_DIR_EL1 */
 		isb();
 	} else {
 		wr32(gic.gicc, GICC_EOIR, irq);
+		if (likely(!*keep))
+			wr32(gic.gicc, GICC_DIR, irq);
 	}
+	*keep = false;
 }
 
 void hal_irqchip_send_ipi(unsigned cpu)

@@ -78,7 +78,7 @@ void vgic_vcpu_power_on(struct vcpu *v)
 		q->in_lr = false;
 		q->active = false;
 		if (q->hw_masked)
-			q->hw_masked = false; /* unmasked at the next load */
+			q->hw_masked = false; /* its put deactivated the PPI */
 		vgic_update(v->vm, v, intid);
 	}
 	c->lr_used = c->lr_eoi = c->lr_level = 0;
@@ -225,18 +225,6 @@ void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 	spin_unlock(&g->lock);
 }
 
-void vgic_inject_hw(struct vcpu *v, unsigned intid)
-{
-	struct vgic *g = vgic_of(v->vm);
-	struct virq *q = vgic_irq(v, intid);
-
-	spin_lock(&g->lock);
-	q->pending = true;
-	q->hw_masked = true;
-	vgic_update(v->vm, v, intid);
-	spin_unlock(&g->lock);
-}
-
 /* A host SPI of a passthrough device fired: it stays masked at the host
  * until the guest deactivates its virtual twin (same INTID). */
 static void vgic_hw_spi(unsigned irq, void *arg)
@@ -311,9 +299,13 @@ static uint64_t lr_encode(struct virq *q, unsigned intid)
 	} else {
 		q->pending = false;
 	}
-	/* Level inputs are sampled again, and forwarded host interrupts
-	 * unmasked, when the guest deactivates them. */
-	if (q->level || q->hw_masked)
+	/* A timer's host PPI, active meanwhile, is deactivated by the
+	 * guest's deactivation itself (the hardware link): no exit. Level
+	 * inputs are sampled again, and forwarded host SPIs unmasked, when
+	 * the guest deactivates them. */
+	if (q->hw_masked && virq_linked(q))
+		lr |= LR_HW | (uint64_t)q->hwirq << LR_PINTID_SHIFT;
+	else if (q->level || q->hw_masked)
 		lr |= LR_EOI;
 	return lr;
 }
@@ -331,14 +323,20 @@ void vgic_recall(struct vm *vm, struct virq *q, bool unpend)
 
 /* Empties list register 'i' (the guest has finished with it, or it is
  * taken back). */
-static void lr_free(struct vgic_cpu *c, unsigned i)
+/* List register 'i' is free again: its state is invalid already. */
+static void lr_forget(struct vgic_cpu *c, unsigned i)
 {
 	uint32_t bit = 1u << i;
 
-	vgic_hw->write_lr(i, 0);
 	c->lr_used &= ~bit;
 	c->lr_eoi &= ~bit;
 	c->lr_level &= ~bit;
+}
+
+static void lr_free(struct vgic_cpu *c, unsigned i)
+{
+	vgic_hw->write_lr(i, 0);
+	lr_forget(c, i);
 }
 
 /* List register 'i' holds 'q', which the guest changed (vgic_recall).
@@ -407,14 +405,14 @@ static bool vgic_signals(uint32_t vmcr, unsigned prio, bool group1)
 }
 
 /* A pending state that follows a timer's level: a PPI raised by its
- * host PPI, which stays masked until the guest is done with it. */
+ * host PPI, which stays active until the guest is done with it. */
 static bool virq_follows_level(const struct virq *q, unsigned intid)
 {
 	return intid < VGIC_NR_PRIVATE && q->hw_masked;
 }
 
 /* The level of 'q' (not in a list register) dropped before the guest
- * took it: no longer pending, and its host PPI unmasked again, to catch
+ * took it: no longer pending, and its host PPI deactivated, to catch
  * the next rise. Caller holds the lock. */
 static void level_dropped(struct vcpu *v, struct virq *q, unsigned intid)
 {
@@ -541,11 +539,62 @@ void vgic_ack_trapped(struct vcpu *v)
 	 * may take another interrupt, or this was another group register.
 	 * Whatever the guest deactivates next brings it out, where the trap
 	 * is set again, before it can take the timer's unseen. */
-	for (uint32_t bits = c->lr_used & ~c->lr_eoi; bits; bits &= bits - 1) {
+	for (uint32_t bits = c->lr_used & ~c->lr_eoi & ~c->lr_level; bits;
+	     bits &= bits - 1) {
 		unsigned i = (unsigned)__builtin_ctz(bits);
-		vgic_hw->write_lr(i, vgic_hw->read_lr(i) | LR_EOI);
+		uint64_t lr = vgic_hw->read_lr(i);
+		/* A timer's, hardware-linked, has no maintenance (the field
+		 * is its host INTID): the other timer's is taken unseen if
+		 * both are pending and the guest changes it in the handler
+		 * of this one. */
+		if (lr & LR_HW)
+			continue;
+		vgic_hw->write_lr(i, lr | LR_EOI);
 		c->lr_eoi |= 1u << i;
 	}
+}
+
+/* Puts 'q' into a free list register of 'v', loaded here. Caller holds
+ * the lock. */
+static void lr_fill(struct vcpu *v, struct virq *q, unsigned intid)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	unsigned i = (unsigned)__builtin_ctz(~c->lr_used);
+	uint64_t lr = lr_encode(q, intid);
+
+	q->in_lr = true;
+	q->recall = q->unpend = false;
+	q->vcpu = (uint8_t)v->id;
+	c->lr_used |= 1u << i;
+	if (lr & LR_EOI)
+		c->lr_eoi |= 1u << i;
+	c->lr_intid[i] = (uint16_t)intid;
+	vgic_hw->write_lr(i, lr);
+	if (unlikely(virq_follows_level(q, intid)))
+		level_filled(v, i);
+}
+
+/* A timer's PPI raised at the loaded vCPU 'v' by its host PPI (or its
+ * timer event): straight into a free list register when nothing else
+ * waits (so none of higher priority), as vgic_flush() would put it;
+ * else queued as any interrupt. */
+void vgic_inject_hw(struct vcpu *v, unsigned intid)
+{
+	struct vgic *g = vgic_of(v->vm);
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct virq *q = &c->priv[intid];
+	uint32_t all = (1u << vgic_hw->nr_lrs) - 1;
+
+	spin_lock(&g->lock);
+	q->pending = true;
+	q->hw_masked = true;
+	if (v == vcpu_loaded() && !c->nr_queued && !c->resync &&
+	    (c->lr_used & all) != all && q->queued_on == VGIC_NO_VCPU &&
+	    virq_deliverable(g, q))
+		lr_fill(v, q, intid);
+	else
+		vgic_update(v->vm, v, intid);
+	spin_unlock(&g->lock);
 }
 
 void vgic_flush(struct vcpu *v)
@@ -559,23 +608,11 @@ void vgic_flush(struct vcpu *v)
 		vgic_resync(v);
 	while (c->nr_queued && (c->lr_used & all) != all) {
 		unsigned intid = queue_best(c, v);
-		unsigned i = (unsigned)__builtin_ctz(~c->lr_used);
 		struct virq *q = vgic_irq(v, intid);
-		uint64_t lr;
 
 		queue_del(v, intid);
 		q->queued_on = VGIC_NO_VCPU;
-		lr = lr_encode(q, intid);
-		q->in_lr = true;
-		q->recall = q->unpend = false;
-		q->vcpu = (uint8_t)v->id;
-		c->lr_used |= 1u << i;
-		if (lr & LR_EOI)
-			c->lr_eoi |= 1u << i;
-		c->lr_intid[i] = (uint16_t)intid;
-		vgic_hw->write_lr(i, lr);
-		if (unlikely(virq_follows_level(q, intid)))
-			level_filled(v, i);
+		lr_fill(v, q, intid);
 	}
 	/* More waiting than list registers: come out when they drain. */
 	uint32_t hcr = (c->hcr & ~ICH_HCR_UIE) |
@@ -599,10 +636,17 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		unsigned intid = c->lr_intid[i];
 		struct virq *q = vgic_irq(v, intid);
 
-		lr_free(c, i);
+		/* Invalid already; one with the EOI bit would keep the
+		 * maintenance interrupt up (ICH_EISR) until cleared. */
+		if (c->lr_eoi & 1u << i)
+			lr_free(c, i);
+		else
+			lr_forget(c, i);
 		q->in_lr = false;
 		q->active = false;
-		if (q->hw_masked)
+		if (q->hw_masked && virq_linked(q))
+			q->hw_masked = false; /* the guest deactivated it */
+		else if (q->hw_masked)
 			vgic_hw_unmask(v, q);
 		if (intid >= VGIC_NR_PRIVATE)
 			vgic_route_spi(v->vm, intid);
@@ -636,8 +680,8 @@ void vgic_hw_unmask(struct vcpu *v, struct virq *q)
 	q->hw_masked = false;
 	if (!q->hwirq)
 		return;
-	if (q->hwirq < VGIC_NR_PRIVATE)
-		hal_irqchip_set_local(q->hwirq, true);
+	if (virq_linked(q))
+		gic_set_active_local(q->hwirq, false);
 	else if (q->enabled && q->vcpu < v->vm->vcpu_count)
 		hal_irqchip_enable(q->hwirq, v->vm->vcpus[q->vcpu]->pcpu);
 }

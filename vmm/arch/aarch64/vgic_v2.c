@@ -28,21 +28,34 @@ static inline void gich_wr(unsigned off, uint32_t v)
 	gich[off / 4] = v;
 }
 
-/* v2 list register <-> the v3 layout vgic.c works with. */
+/* v2 list register <-> the v3 layout vgic.c works with. With the
+ * hardware bit (31), bits 19:10 are the host INTID instead of the EOI
+ * bit and the SGI's source CPU. */
+#define V2_LR_HW (1u << 31)
+
 static uint32_t lr_to_v2(uint64_t lr)
 {
-	return (uint32_t)(lr & 0x1fff) | /* vINTID, CPUID */
-	       ((lr & LR_EOI) ? 1u << 19 : 0) |
-	       (uint32_t)(lr >> LR_PRIO_SHIFT & 0xf8) << 20 | /* prio[7:3] */
-	       (uint32_t)(lr >> 62) << 28 | ((lr & LR_GROUP1) ? 1u << 30 : 0);
+	uint32_t v = (uint32_t)(lr >> LR_PRIO_SHIFT & 0xf8) << 20 | /* prio */
+		     (uint32_t)(lr >> 62) << 28 |
+		     ((lr & LR_GROUP1) ? 1u << 30 : 0);
+
+	if (lr & LR_HW)
+		return v | V2_LR_HW | (uint32_t)(lr & 0x3ff) |
+		       (uint32_t)(lr >> LR_PINTID_SHIFT & 0x3ff) << 10;
+	return v | (uint32_t)(lr & 0x1fff) | /* vINTID, CPUID */
+	       ((lr & LR_EOI) ? 1u << 19 : 0);
 }
 
 static uint64_t lr_from_v2(uint32_t v)
 {
-	return (v & 0x1fff) | ((v & (1u << 19)) ? LR_EOI : 0) |
-	       (uint64_t)(v >> 20 & 0xf8) << LR_PRIO_SHIFT |
-	       (uint64_t)(v >> 28 & 3) << 62 |
-	       ((v & (1u << 30)) ? LR_GROUP1 : 0);
+	uint64_t lr = (uint64_t)(v >> 20 & 0xf8) << LR_PRIO_SHIFT |
+		      (uint64_t)(v >> 28 & 3) << 62 |
+		      ((v & (1u << 30)) ? LR_GROUP1 : 0);
+
+	if (v & V2_LR_HW)
+		return lr | LR_HW | (v & 0x3ff) |
+		       (uint64_t)(v >> 10 & 0x3ff) << LR_PINTID_SHIFT;
+	return lr | (v & 0x1fff) | ((v & (1u << 19)) ? LR_EOI : 0);
 }
 
 static void v2_write_lr(unsigned i, uint64_t lr)

@@ -15,5 +15,12 @@ unsigned hal_gic_nr_irqs(void);
 bool hal_gic_v2_virt_frames(paddr_t *gich, paddr_t *gicv, uint64_t *gicv_size);
 /* Enables or disables private interrupt 'irq' (SGI/PPI) on this CPU. */
 void hal_irqchip_set_local(unsigned irq, bool enable);
+/* Sets or clears the active state of private interrupt 'irq' on this
+ * CPU: a forwarded timer PPI is active while its guest holds it. */
+void gic_set_active_local(unsigned irq, bool active);
+/* Called by the handler of a host interrupt it forwards to the loaded
+ * vCPU with a list register's hardware link: the interrupt stays active
+ * after its EOI, until the guest deactivates its virtual twin. */
+void gic_leave_active(void);
 
 #endif

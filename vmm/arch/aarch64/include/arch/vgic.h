@@ -51,14 +51,23 @@ struct virq {
 	bool active;
 	bool group1;
 	bool in_lr;     /* held by a list register of 'vcpu' */
-	bool hw_masked; /* forwarded host interrupt, masked at the
-				     host until the guest deactivates it */
+	bool hw_masked; /* forwarded host interrupt, held at the host
+			   until the guest deactivates it: a host SPI
+			   masked, a timer's PPI active (virq_linked) */
 	bool recall;    /* changed by the guest while in a list
 				     register: take it back (vgic_recall) */
 	bool unpend;    /* ... and its pending state was cleared */
 	uint16_t hwirq; /* host interrupt forwarded here, or 0 */
 	uint64_t route; /* v3 GICD_IROUTER */
 };
+
+/* A timer's PPI, forwarded from the same host PPI of the vCPU's pCPU: a
+ * list register links the two (LR_HW), and the host PPI stays active,
+ * not masked, while the guest holds it. */
+static inline bool virq_linked(const struct virq *q)
+{
+	return q->hwirq && q->hwirq < VGIC_NR_PRIVATE;
+}
 
 /* Per-vCPU state: its private interrupts, its queue, its list registers
  * (saved here while the vCPU is not loaded). */
@@ -230,7 +239,8 @@ void vtimer_stop(struct vcpu *v);
 /* Whether the output of the loaded vCPU's timer 'intid' (27 or 30) is
  * up: ENABLE set, IMASK clear, ISTATUS set. */
 bool vtimer_level(unsigned intid);
-/* A forwarded host interrupt the guest has deactivated: unmask it. */
+/* A forwarded host interrupt the guest no longer holds: a host SPI is
+ * unmasked, a timer's PPI deactivated (the vCPU is loaded here). */
 void vgic_hw_unmask(struct vcpu *v, struct virq *q);
 
 #endif

@@ -28,11 +28,11 @@
 #define GICR_SGI    0x10000 /* SGI/PPI frame offset */
 #define GICR_STRIDE 0x20000
 
-#define GICC_CTLR 0x0000
-#define GICC_PMR  0x0004
-#define GICC_IAR  0x000c
-#define GICC_EOIR 0x0010
-#define GICC_DIR  0x1000
+#define GICC_CTLR         0x0000
+#define GICC_PMR          0x0004
+#define GICC_IAR          0x000c
+#define GICC_EOIR         0x0010
+#define GICC_DIR          0x1000
 #define GICC_CTLR_EOIMODE (1u << 9) /* EOIR drops priority, DIR deactivates */
 
 #define PRIO_DEFAULT 0xa0

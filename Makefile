@@ -146,8 +146,11 @@ ARCH_CFLAGS_x86_64  := -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mgeneral-regs-
 # a fresh machine `make run` installs the compiler (deps) before that.
 GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 
+# No frame pointer: an instruction or two less per call on the exit paths
+# (gdb unwinds from the DWARF call frames).
 CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
           -isystem $(GCC_INCLUDE) -fno-stack-protector -fno-pie -fno-common \
+          -fomit-frame-pointer \
           -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter \
           -Ilibc/include -Ikernel/include -Ihal/include -Ihal/$(ARCH)/include \
           -Ilib/include -Ivmm/include -Ivmm/arch/$(ARCH)/include -I. \

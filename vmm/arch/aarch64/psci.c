@@ -46,16 +46,14 @@ static uint64_t psci_affinity_info(struct vcpu *v, uint64_t target,
 	return READ_ONCE(t->state) == VCPU_ON ? 0 : 1; /* ON : OFF */
 }
 
-bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
+void psci_handle(struct vcpu *v, struct vcpu_exit *e)
 {
 	uint64_t *x = v->arch.regs.x;
 	uint32_t fn = (uint32_t)x[0];
 
-	if (!psci_range(x[0]))
-		return false;
 	if (!psci_known(fn)) {
 		x[0] = PSCI_NOT_SUPPORTED; /* one we don't have */
-		return true;
+		return;
 	}
 	/* SMC32/HVC32 calls pass 32-bit arguments: the upper halves of
 	 * the registers are not the caller's to set (SMCCC). */
@@ -101,7 +99,6 @@ bool psci_handle(struct vcpu *v, struct vcpu_exit *e)
 		e->kind = EXIT_SYSTEM_RESET;
 		break;
 	}
-	return true;
 }
 
 void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r)

@@ -542,6 +542,7 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 		/* x30 and XZR too: rare, and only slower (all reloaded). */
 		return !write && srt >= 19;
 	}
+	v->arch.last_esr = esr; /* for vcpu_arch_mmio_done() */
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
 	e->mmio.width = width;
@@ -553,7 +554,8 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 }
 
 /* For an EXIT_MMIO the generic handler emulates (aarch64's own exits are
- * emulated in decode_dabt(), the syndrome kept in last_esr all the same). */
+ * emulated in decode_dabt(); one it hands on keeps its syndrome in
+ * last_esr). */
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
 	mmio_complete(v, v->arch.last_esr, e->mmio.width, e->mmio.data);
@@ -639,12 +641,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	/* The most frequent exits (emulated devices, then hypercalls and
 	 * PSCI), each tested once before the others' dispatch. */
 	if (ESR_EC(esr) == EC_DABT_LOW) {
-		v->arch.last_esr = esr; /* for vcpu_arch_mmio_done() */
 		return decode_dabt(v, esr, e);
 	}
 	if (ESR_EC(esr) == EC_HVC64) {
-		if (psci_range(r->x[0]) && psci_handle(v, e))
+		if (psci_range(r->x[0])) {
+			psci_handle(v, e);
 			return false;
+		}
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
@@ -657,7 +660,9 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	switch (ESR_EC(esr)) {
 	case EC_SMC64:
 		skip_instruction(v, esr); /* SMC traps with ELR at the SMC */
-		if (!psci_handle(v, e))
+		if (psci_range(r->x[0]))
+			psci_handle(v, e);
+		else
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
 	case EC_IABT_LOW:

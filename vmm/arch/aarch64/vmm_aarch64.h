@@ -25,9 +25,9 @@ static inline bool psci_range(uint64_t x0)
 {
 	return !(x0 >> 32) && (x0 >> 24 & 0x3f) == 0x04;
 }
-/* Answers a PSCI call in x0 (HVC or SMC); false when x0 is not a PSCI
- * function id (an HVC is then a hypercall). */
-bool psci_handle(struct vcpu *v, struct vcpu_exit *e);
+/* Answers a PSCI call (HVC or SMC) whose x0 is in psci_range() (outside
+ * it an HVC is a hypercall): in x0, or as a generic exit in 'e'. */
+void psci_handle(struct vcpu *v, struct vcpu_exit *e);
 /* Finds which optional EL1 registers the CPU has, for the vCPU switch
  * (once, before any vCPU runs). */
 void vcpu_features_init(void);

@@ -157,7 +157,7 @@ ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 
 # Architectures whose VMM is in place link vmm/; the others link
 # kernel/no_vmm.c, which says so and powers off.
-VMM_ARCHES := aarch64
+VMM_ARCHES := aarch64 riscv64
 ifneq ($(filter $(ARCH),$(VMM_ARCHES)),)
 VMM_SRCS := $(wildcard vmm/*.c vmm/arch/$(ARCH)/*.c vmm/arch/$(ARCH)/*.S)
 else
@@ -218,6 +218,7 @@ $(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common
 
 # ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
 DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml
+DEFAULT_VMS_riscv64 := configs/vms/hello-riscv64.toml:configs/vms/hello2-riscv64.toml
 VM_CONFIGS ?= $(DEFAULT_VMS_$(ARCH))
 EMBED_S := $(ARCH_BUILD)/embed.S
 

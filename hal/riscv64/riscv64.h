@@ -2,20 +2,8 @@
 #ifndef HAL_RISCV64_H
 #define HAL_RISCV64_H
 
+#include <arch/csr.h>
 #include <kernel/types.h>
-
-#define csr_read(csr)                                                     \
-	({                                                                \
-		uint64_t __v;                                             \
-		__asm__ volatile("csrr %0, " #csr : "=r"(__v)::"memory"); \
-		__v;                                                      \
-	})
-#define csr_write(csr, v) \
-	__asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
-#define csr_set(csr, v) \
-	__asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
 
 /* sstatus, sie/sip and scause bits (privileged spec, S-mode CSRs). */
 #define SSTATUS_SIE (1ull << 1)

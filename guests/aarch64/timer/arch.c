@@ -43,7 +43,10 @@ const struct timer_src timer_srcs[] = {
 	{ "physical timer (PPI 30)", 30, ptimer_enable, ptimer_arm,
 	  ptimer_stop },
 };
-const unsigned timer_nsrcs = sizeof(timer_srcs) / sizeof(timer_srcs[0]);
+unsigned timer_arch_sources(void)
+{
+	return sizeof(timer_srcs) / sizeof(timer_srcs[0]);
+}
 
 static volatile unsigned masked_sgis; /* SGI 1 taken */
 static volatile unsigned masked_ticks;

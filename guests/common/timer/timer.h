@@ -13,7 +13,8 @@ struct timer_src {
 	void (*stop)(void);
 };
 extern const struct timer_src timer_srcs[];
-extern const unsigned timer_nsrcs;
+/* How many of timer_srcs the vCPU has (asked once, before the runs). */
+unsigned timer_arch_sources(void);
 
 /* From the interrupt handler, first: true when 'irq' belongs to the
  * arch's own checks. */

@@ -199,7 +199,10 @@ GUESTS := $(patsubst %,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_NAMES))
 GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
                 -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) \
-                -Iguests/$(ARCH)/lib -Iguests/include
+                -Iguests/$(ARCH)/lib -Iguests/include $(GUEST_LDFLAGS_$(ARCH))
+# riscv64's gcc links position-independent by default: its pointer tables
+# would wait for a dynamic loader that a guest does not have.
+GUEST_LDFLAGS_riscv64 := -static -no-pie
 GUEST_LIB_SRCS = $(wildcard guests/common/lib/*.[cS] guests/$(ARCH)/lib/*.[cS])
 guest_srcs = $(wildcard guests/common/$(1)/*.[cS] guests/$(ARCH)/$(1)/*.[cS])
 

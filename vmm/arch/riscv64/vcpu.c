@@ -276,7 +276,7 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t cause = a->exit.scause;
 
 	e->kind = EXIT_NONE;
-	if ((int64_t)cause < 0) {
+	if (cause >> 63) { /* an interrupt */
 		e->kind = EXIT_IRQ;
 		return;
 	}

@@ -60,3 +60,14 @@ qemu_scenario riscv64/timer 60 "ARCH=$R SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/ti
 qemu_scenario riscv64/smp4-vcpus 60 "ARCH=$R SMP=4 VM_CONFIGS=configs/vms/smp-riscv64.toml" \
   "smp: PLIC, 4 vCPUs checked in" "12 IPIs answered across 12 ordered pairs" \
   "smp: PASS" "all VMs have shut down" "!FAIL"
+
+# Every load and store form cvisor decodes from the fetched instruction
+# (QEMU 7.2 leaves htinst 0), against the 16550 and the PLIC: sign and
+# zero extension, stores of x0, compressed and SP-relative forms; the
+# widths a device refuses and an AMO come back as access faults, each
+# reported with the width decoded.
+qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-riscv64.toml" \
+  "mmio: LB sign-extends: ok" "mmio: LWU zero-extends: ok" "mmio: SW of x0: ok" \
+  "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
+  "VM 7 vCPU 0: read of 2 bytes at 0xc002004" "VM 7 vCPU 0: write of 8 bytes at 0xc002004" \
+  "mmio: AMOADD.W: access fault: ok" "mmio: PASS" "all VMs have shut down" "!FAIL"

@@ -61,6 +61,17 @@ static bool decode_32(uint32_t insn, struct ldst *d)
 	}
 }
 
+/* The fault an instruction that is no plain load or store gets: an AMO
+ * or SC a store/AMO access fault, whatever the guest-page fault said
+ * (QEMU 7.2 reports an AMO's as a load guest-page fault); LR a load
+ * access fault. */
+static bool fault_is_store(uint32_t insn, unsigned len, bool write)
+{
+	if (len == 4 && (insn & 0x7f) == 0x2f)
+		return (insn >> 27) != 0x02; /* LR: funct5 00010 */
+	return write;
+}
+
 void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -78,7 +89,8 @@ void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e)
 			 (unsigned long long)v->vm->id, v->id,
 			 write ? "write" : "read", (unsigned long long)gpa,
 			 insn, (unsigned long long)a->regs.sepc);
-		vcpu_arch_inject_abort(v, gpa, write);
+		vcpu_arch_inject_abort(v, gpa,
+				       fault_is_store(insn, len, write));
 		return;
 	}
 	a->mmio.rd = d.store ? 0 : d.reg;

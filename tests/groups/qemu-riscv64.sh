@@ -71,3 +71,20 @@ qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-
   "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
   "VM 7 vCPU 0: read of 2 bytes at 0xc002004" "VM 7 vCPU 0: write of 8 bytes at 0xc002004" \
   "mmio: AMOADD.W: access fault: ok" "mmio: PASS" "all VMs have shut down" "!FAIL"
+
+# A hart without Sstc: the guest's timer through SBI set_timer alone,
+# VSTIP raised by cvisor (hvip) from a timer event; the guest's stimecmp
+# read, a virtual-instruction exit, comes back as an illegal instruction.
+qemu_scenario riscv64/timer-no-sstc 60 \
+  "ARCH=$R SMP=1 ICOUNT=2 QEMU_CPU=rv64,sstc=off VM_CONFIGS=configs/vms/timer-riscv64.toml" \
+  "no Sstc: guest timers through SBI" \
+  "timer: no Sstc (reading stimecmp: illegal instruction)" \
+  "SBI set_timer: 50 ticks" "then the IPI taken" "timer: PASS" \
+  "all VMs have shut down" "!FAIL" "!Sstc stimecmp:"
+
+# 4 vCPUs time-sliced on 2 harts, beside the timer VM and hello on hart 0:
+# IPIs and timer interrupts reach vCPUs that wait or are descheduled.
+qemu_scenario riscv64/smp4-on-2-harts 90 \
+  "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/smp-shared-riscv64.toml:configs/vms/timer-riscv64.toml:$RHELLO" \
+  "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
+  "all VMs have shut down" "!FAIL"

@@ -88,3 +88,13 @@ qemu_scenario riscv64/smp4-on-2-harts 90 \
   "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/smp-shared-riscv64.toml:configs/vms/timer-riscv64.toml:$RHELLO" \
   "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
   "all VMs have shut down" "!FAIL"
+
+# The SBI a VM gets, call by call, with the spec's errors for bad
+# arguments: BASE probes, DBCN and the legacy console, IPI, HSM through
+# start, suspend (retentive and not, woken by IPIs) and stop, SRST.
+qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.toml" \
+  "sbi: DBCN console_write reaches the console" "sbi: DBCN console_write's count: ok" \
+  "sbi: hart_start again: ok" "sbi: hart_get_status in a retentive suspend: ok" \
+  "sbi: retentive suspend returns 0 when woken: ok" \
+  "sbi: non-retentive suspend resumes at its address: ok" \
+  "sbi: SRST reserved type: ok" "sbi: PASS" "all VMs have shut down" "!FAIL"

@@ -23,6 +23,8 @@ uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
 #define HC_DEBUG 2
 
 void guest_power_off(void) __attribute__((noreturn));
+/* Reboots the VM; returns only if the firmware interface refused. */
+void guest_system_reset(void);
 /* Prints the firmware interface's version as the VM sees it (PSCI, SBI). */
 void guest_firmware_report(void);
 
@@ -32,6 +34,9 @@ void guest_firmware_report(void);
  * own; the vCPU powers off when fn returns. 0, or the firmware's error. */
 uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned));
 void guest_cpu_off(void) __attribute__((noreturn));
+/* Whether the vCPU of hardware id 'hwid' is off (PSCI AFFINITY_INFO says
+ * OFF, SBI HSM says STOPPED). */
+bool guest_cpu_is_off(uint64_t hwid);
 /* The calling vCPU's index, as guest_cpu_on() numbered it (0: boot). */
 unsigned guest_cpu_index(void);
 

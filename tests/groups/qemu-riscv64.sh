@@ -98,3 +98,13 @@ qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.t
   "sbi: retentive suspend returns 0 when woken: ok" \
   "sbi: non-retentive suspend resumes at its address: ok" \
   "sbi: SRST reserved type: ok" "sbi: PASS" "all VMs have shut down" "!FAIL"
+
+# SBI SRST cold reboot resets that VM only: vCPU 1 asks while vCPU 0
+# spins without exits, on another hart (kicked by an IPI) and on the same
+# one (stopped at its slice's end); the guest checks it restarted afresh.
+qemu_scenario riscv64/reset 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/reset-riscv64.toml" \
+  "reset: first boot" "VM 4 (reset) is rebooting" "reset: second boot" \
+  "reset: PASS" "all VMs have shut down" "!FAIL"
+qemu_scenario riscv64/reset-shared-hart 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=tests/config/runtime/reset-shared-riscv64.toml:$RHELLO" \
+  "[vm4] reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"

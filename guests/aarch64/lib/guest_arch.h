@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
+#define GUEST_RAM_BASE 0x40000000ul
+
 /* A PSCI call over HVC. */
 uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 

@@ -69,6 +69,16 @@ void guest_power_off(void)
 		__asm__ volatile("wfi");
 }
 
+void guest_system_reset(void)
+{
+	guest_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+}
+
+bool guest_cpu_is_off(uint64_t hwid)
+{
+	return guest_psci(PSCI_AFFINITY_INFO, hwid, 0, 0) == 1;
+}
+
 extern char _secondary_start[];
 static void (*volatile secondary_fn[GUEST_MAX_CPUS])(unsigned);
 

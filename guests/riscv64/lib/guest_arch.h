@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
+#define GUEST_RAM_BASE 0x80000000ul
+
 struct sbiret {
 	long error;
 	long value;

@@ -57,6 +57,16 @@ void guest_power_off(void)
 		__asm__ volatile("wfi");
 }
 
+void guest_system_reset(void)
+{
+	guest_sbi(SBI_EXT_SRST, 0, 1, 0, 0); /* cold reboot */
+}
+
+bool guest_cpu_is_off(uint64_t hwid)
+{
+	return guest_sbi(SBI_EXT_HSM, 2, hwid, 0, 0).value == 1; /* STOPPED */
+}
+
 volatile struct guest_trap guest_trap;
 extern char guest_trap_entry[];
 

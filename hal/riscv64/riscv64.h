@@ -38,7 +38,11 @@ extern uint64_t arch_boot_hartid;
 void arch_mmu_build(paddr_t ram_base, paddr_t ram_end);
 void arch_mmu_enable(void);
 
-void uart16550_init(paddr_t base, unsigned reg_shift);
+void uart16550_init(paddr_t base, unsigned reg_shift, unsigned plic_source);
+/* The host PLIC at 'base' (from the DTB; 0: none), its S-mode context of
+ * hart h being 2h + 1 as on QEMU's virt. */
+void plic_set_base(paddr_t base);
+bool plic_present(void);
 void arch_timer_set_freq(uint64_t hz);
 
 #endif

@@ -108,3 +108,35 @@ qemu_scenario riscv64/reset 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/reset-riscv
 qemu_scenario riscv64/reset-shared-hart 60 \
   "ARCH=$R SMP=2 VM_CONFIGS=tests/config/runtime/reset-shared-riscv64.toml:$RHELLO" \
   "[vm4] reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"
+
+# Console input (kernel/console_input.c through the host PLIC) to two echo
+# VMs (vm11 on hart 0, vm12 on hart 1), each reading its 16550 from the
+# receive interrupt on its vPLIC. Input reaches the VM with the focus
+# only; Ctrl-A three times moves the focus vm11 -> vm12 -> cvisor -> vm11;
+# a single Ctrl-A is ordinary input; when vm11 powers off, the focus
+# moves to vm12 by itself.
+RECHO=configs/vms/echo-a-riscv64.toml:configs/vms/echo-b-riscv64.toml
+qemu_console riscv64/console-focus 60 "ARCH=$R SMP=2 VM_CONFIGS=$RECHO" \
+  'wait [vm11] echo: ready
+wait [vm12] echo: ready
+type apple crumble\n
+wait [vm11] echo: apple crumble
+type \001\001\001
+wait console input now goes to vm12 (echo-b)
+type banana split!\n
+wait [vm12] echo: banana split!
+type \001\001\001
+wait console input now goes to cvisor
+type cherry\n
+wait cvisor has no shell yet
+type \001\001\001
+wait [cvisor] console input now goes to vm11 (echo-a); Ctrl-A three times switches
+type a\001b\n
+wait [vm11] echo: a^Ab
+type quit\n
+wait VM 11 (echo-a) powered off
+type quit\n' \
+  "[vm11] echo: apple crumble" "![vm12] echo: apple" \
+  "[vm12] echo: banana split!" "![vm11] echo: banana" \
+  "!echo: cherry" "![vm12] echo: a^Ab" \
+  "[vm11] echo: PASS" "[vm12] echo: PASS" "all VMs have shut down" "!FAIL"

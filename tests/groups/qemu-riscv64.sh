@@ -140,3 +140,16 @@ type quit\n' \
   "[vm12] echo: banana split!" "![vm11] echo: banana" \
   "!echo: cherry" "![vm12] echo: a^Ab" \
   "[vm11] echo: PASS" "[vm12] echo: PASS" "all VMs have shut down" "!FAIL"
+
+# The DTB cvisor writes reaches the guest in a1: /chosen (bootargs, the
+# ramdisk), both RAM regions, one cpu node per vCPU, the PLIC and the
+# 16550 (the guest walks the tree itself).
+qemu_scenario riscv64/dtb-generated 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/dtb-riscv64.toml" \
+  "dtb: a1 = 0x0000000080e00000" "dtb: magic ok" \
+  'dtb: bootargs="cvisor dtb test: a1 carries the device tree"' \
+  "dtb: linux,initrd-start 0x0000000080800000" \
+  "dtb: linux,initrd-end 0x$(printf '%016x' $((0x80800000 + $(stat -c %s build/guests/riscv64/hello.bin))))" \
+  "dtb: memory 0x0000000080000000 size 0x0000000001000000" \
+  "dtb: memory 0x0000000090000000 size 0x0000000000200000" \
+  "dtb: cpus 0x0000000000000002" "dtb: node /plic@c000000" "dtb: node /serial@10000000" \
+  "dtb: done" "!NO device tree"

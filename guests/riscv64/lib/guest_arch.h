@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+/* The register main() gets the DTB's address in, as the guest sees it. */
+#define GUEST_DTB_REG "a1"
 /* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
 #define GUEST_RAM_BASE 0x80000000ul
 

@@ -90,14 +90,23 @@ qemu_scenario riscv64/smp4-on-2-harts 90 \
   "all VMs have shut down" "!FAIL"
 
 # The SBI a VM gets, call by call, with the spec's errors for bad
-# arguments: BASE probes, DBCN and the legacy console, IPI, HSM through
-# start, suspend (retentive and not, woken by IPIs) and stop, SRST.
+# arguments: BASE probes, DBCN and the legacy console, IPI, RFENCE (a
+# flood from both vCPUs at once), HSM through start, suspend (retentive
+# and not, woken by IPIs) and stop, SRST.
 qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.toml" \
   "sbi: DBCN console_write reaches the console" "sbi: DBCN console_write's count: ok" \
   "sbi: hart_start again: ok" "sbi: hart_get_status in a retentive suspend: ok" \
   "sbi: retentive suspend returns 0 when woken: ok" \
   "sbi: non-retentive suspend resumes at its address: ok" \
-  "sbi: SRST reserved type: ok" "sbi: PASS" "all VMs have shut down" "!FAIL"
+  "sbi: SRST reserved type: ok" "sbi: RFENCE flood from both vCPUs at once: ok" \
+  "sbi: PASS" "all VMs have shut down" "!FAIL"
+# The same with both vCPUs time-sliced on hart 0: a remote fence to a
+# vCPU that is out of its hart is done as it comes back.
+qemu_scenario riscv64/sbi-shared-hart 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=tests/config/runtime/sbi-shared-riscv64.toml" \
+  "sbi: RFENCE flood from both vCPUs at once: ok" \
+  "sbi: non-retentive suspend resumes at its address: ok" "sbi: PASS" \
+  "all VMs have shut down" "!FAIL"
 
 # SBI SRST cold reboot resets that VM only: vCPU 1 asks while vCPU 0
 # spins without exits, on another hart (kicked by an IPI) and on the same

@@ -3,7 +3,8 @@
  * extensions and functions), DBCN and the legacy console, IPI to a hart
  * that does not exist, HSM (start with a bad hart or address, twice,
  * get_status through started, suspended and stopped, retentive and
- * non-retentive suspend woken by an IPI, bad suspend types), SRST's bad
+ * non-retentive suspend woken by an IPI, bad suspend types), RFENCE
+ * (bad harts, hfence, a flood from both vCPUs at once), SRST's bad
  * types and reasons, and an unknown hypercall. 2 vCPUs. */
 #include <guest.h>
 
@@ -21,6 +22,7 @@
 static int failures;
 static volatile unsigned phase, entries;
 static volatile long suspend_ret = 99;
+static volatile unsigned flood_ok[2];
 
 static void check(const char *what, long got, long want)
 {
@@ -44,6 +46,19 @@ static long sbi_err(unsigned long ext, unsigned long fid, unsigned long a0,
 	return guest_sbi(ext, fid, a0, a1, a2).error;
 }
 
+#define FLOOD 2000
+
+/* Remote fences to both vCPUs from both at once: each must wait for the
+ * other's while the other waits for its own. */
+static void rfence_flood(unsigned me)
+{
+	for (unsigned i = 0; i < FLOOD; i++) {
+		unsigned long fid = i % 3; /* fence.i, sfence.vma (asid) */
+		if (sbi_err(SBI_EXT_RFENCE, fid, 0, (unsigned long)-1, 0) == 0)
+			flood_ok[me]++;
+	}
+}
+
 static void base_and_console(void)
 {
 	static const char msg[] =
@@ -55,8 +70,10 @@ static void base_and_console(void)
 	      1);
 	check("probe DBCN",
 	      guest_sbi(SBI_EXT_BASE, 3, SBI_EXT_DBCN, 0, 0).value, 1);
-	check("probe RFENCE (not had)",
-	      guest_sbi(SBI_EXT_BASE, 3, SBI_EXT_RFENCE, 0, 0).value, 0);
+	check("probe RFENCE",
+	      guest_sbi(SBI_EXT_BASE, 3, SBI_EXT_RFENCE, 0, 0).value, 1);
+	check("probe an unknown extension",
+	      guest_sbi(SBI_EXT_BASE, 3, 0x0abcdef0, 0, 0).value, 0);
 	check("unknown extension", sbi_err(0x0abcdef0, 0, 0, 0, 0),
 	      SBI_ERR_NOT_SUPPORTED);
 	check("unknown BASE function", sbi_err(SBI_EXT_BASE, 99, 0, 0, 0),
@@ -78,6 +95,11 @@ static void base_and_console(void)
 	check("SRST reserved reason", sbi_err(SBI_EXT_SRST, 0, 0, 7, 0),
 	      SBI_ERR_INVALID_PARAM);
 	check("unknown hypercall", (long)guest_hypercall(99, 0, 0, 0), -1);
+	check("RFENCE to a hart that does not exist",
+	      sbi_err(SBI_EXT_RFENCE, 1, 1, 5, 0), SBI_ERR_INVALID_PARAM);
+	check("RFENCE hfence (no H in a VM)",
+	      sbi_err(SBI_EXT_RFENCE, 3, 1, 0, 0), SBI_ERR_NOT_SUPPORTED);
+	check("legacy remote_fence_i to every hart", sbi_err(5, 0, 0, 0, 0), 0);
 }
 
 static void on_irq(unsigned irq)
@@ -101,6 +123,7 @@ static void secondary(unsigned me)
 	      SBI_ERR_INVALID_PARAM);
 	check("suspend of a platform type",
 	      sbi_err(SBI_EXT_HSM, 3, 0x10000000, 0, 0), SBI_ERR_NOT_SUPPORTED);
+	rfence_flood(me);
 	phase = 1;
 	suspend_ret = sbi_err(SBI_EXT_HSM, 3, 0, 0, 0); /* retentive */
 	irq_enable(); /* take the IPI that woke us */
@@ -136,8 +159,11 @@ static void hsm(void)
 	check("hart_start again",
 	      sbi_err(SBI_EXT_HSM, 0, 1, (unsigned long)_secondary_start, 1),
 	      SBI_ERR_ALREADY_AVAILABLE);
+	rfence_flood(0);
 	while (phase < 1)
 		cpu_relax();
+	check("RFENCE flood from both vCPUs at once",
+	      flood_ok[0] == FLOOD && flood_ok[1] == FLOOD, 1);
 	wait_status1(HSM_SUSPENDED);
 	check("hart_get_status in a retentive suspend", status1(),
 	      HSM_SUSPENDED);

@@ -1,6 +1,6 @@
 /* The SBI a guest calls with ecall from VS-mode (SBI v2.0 numbering):
- * BASE, TIME, IPI, HSM, SRST, DBCN, the legacy v0.1 calls, and AxVisor's
- * hypercall extension. Answered here, or turned into generic exits
+ * BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN, the legacy v0.1 calls, and
+ * AxVisor's hypercall extension. Answered here, or turned into generic exits
  * (CPU_ON, CPU_OFF, HALT, SYSTEM_OFF, SYSTEM_RESET, HYPERCALL). An
  * extension or function not here returns SBI_ERR_NOT_SUPPORTED. */
 #include <kernel/log.h>
@@ -22,6 +22,7 @@
 #define EXT_HSM        0x48534dul
 #define EXT_SRST       0x53525354ul
 #define EXT_DBCN       0x4442434eul
+#define EXT_RFENCE     0x52464e43ul
 #define EXT_HYPERCALL  0x485643ul /* "HVC": AxVisor's (DESIGN.md) */
 
 #define LEGACY_SET_TIMER       0
@@ -62,12 +63,11 @@ static bool sbi_has(unsigned long ext)
 	case EXT_HSM:
 	case EXT_SRST:
 	case EXT_DBCN:
+	case EXT_RFENCE:
 	case EXT_HYPERCALL:
 		return true;
 	}
-	/* The legacy calls cvisor answers (remote fences are not yet). */
-	return ext <= LEGACY_SHUTDOWN && ext != LEGACY_REMOTE_FENCE_I &&
-	       ext != LEGACY_SFENCE_VMA && ext != LEGACY_SFENCE_VMA_ASID;
+	return ext <= LEGACY_SHUTDOWN; /* the legacy calls */
 }
 
 static void sbi_base(struct vcpu *v, unsigned long fid)
@@ -141,6 +141,26 @@ static void sbi_ipi(struct vcpu *v, unsigned long fid)
 		return;
 	}
 	sbi_send_ipis(v, set);
+	ret(v, SBI_SUCCESS, 0);
+}
+
+/* remote_fence_i, remote_sfence_vma(_asid) on the vCPUs hart_mask and
+ * hart_mask_base name; the hfence ones are for harts with the H
+ * extension, which a VM's have not. */
+static void sbi_rfence(struct vcpu *v, unsigned long fid)
+{
+	const uint64_t *x = v->arch.regs.x;
+	uint64_t set;
+
+	if (fid > 2) {
+		ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+		return;
+	}
+	if (!sbi_hart_set(v, x[10], x[11], &set)) {
+		ret(v, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	rfence_request(v, set, fid == 0 ? RFENCE_I : RFENCE_VMA);
 	ret(v, SBI_SUCCESS, 0);
 }
 
@@ -344,6 +364,22 @@ static void sbi_legacy(struct vcpu *v, unsigned long ext, struct vcpu_exit *e)
 		sbi_send_ipis(v, set);
 		x[10] = 0;
 		return;
+	case LEGACY_REMOTE_FENCE_I:
+	case LEGACY_SFENCE_VMA:
+	case LEGACY_SFENCE_VMA_ASID:
+		if (x[10] && !arch_hlv_d(x[10], &mask)) {
+			x[10] = (uint64_t)SBI_ERR_INVALID_ADDRESS;
+			return;
+		}
+		if (!sbi_hart_set(v, mask, x[10] ? 0 : UINT64_MAX, &set)) {
+			x[10] = (uint64_t)SBI_ERR_INVALID_PARAM;
+			return;
+		}
+		rfence_request(v, set,
+			       ext == LEGACY_REMOTE_FENCE_I ? RFENCE_I :
+							      RFENCE_VMA);
+		x[10] = 0;
+		return;
 	case LEGACY_SHUTDOWN:
 		e->kind = EXIT_SYSTEM_OFF;
 		return;
@@ -384,6 +420,9 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	case EXT_DBCN:
 		sbi_dbcn(v, fid);
+		return;
+	case EXT_RFENCE:
+		sbi_rfence(v, fid);
 		return;
 	}
 	if (ext <= EXT_LEGACY_MAX) {

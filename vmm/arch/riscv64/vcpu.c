@@ -134,12 +134,11 @@ void vcpu_arch_load(struct vcpu *v)
 	vtimer_load(v);
 	fp_on();
 	arch_fp_restore(&a->fp);
-	/* Another VM may have used this VMID's entries here (VMIDs are
-	 * flushed when freed, but cheaply safe): and a vCPU moving in
-	 * must not see another vCPU's VS-stage entries of the same VM. */
-	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" /* hfence.vvma */
-			 ::
-				 : "memory");
+	/* A vCPU coming onto the hart must not see another vCPU's VS-stage
+	 * entries of the same VM; and what remote fences were asked of it
+	 * while it was out are done with these. */
+	__atomic_store_n(&a->fences, 0, __ATOMIC_RELEASE);
+	rfence_local_all();
 }
 
 void vcpu_arch_put(struct vcpu *v)
@@ -322,6 +321,7 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t hvip;
 
 	a->suspended = false;
+	rfence_run_pending(v);
 	a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
 	hvip = a->hvip & HIP_VSSIP;
 	if (READ_ONCE(a->eip))

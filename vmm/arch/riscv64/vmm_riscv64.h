@@ -98,6 +98,19 @@ bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
  * guest itself (an access fault) when it is not one cvisor emulates. */
 void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e);
 
+/* Remote fences (rfence.c): what a vCPU must do before it runs its guest
+ * again. */
+#define RFENCE_I   1u /* fence.i */
+#define RFENCE_VMA 2u /* its VS-stage translations: hfence.vvma */
+/* Asks each vCPU of 'set' (bit = index) for 'fences' and returns once
+ * every one has done them or is out of its hart (it does them all as it
+ * is loaded again); the caller's own are done at once. */
+void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences);
+/* Does what others asked of the loaded vCPU 'v' (before each entry). */
+void rfence_run_pending(struct vcpu *v);
+/* Every fence a vCPU may owe, done as it is loaded on a hart. */
+void rfence_local_all(void);
+
 /* An SBI call (ecall from VS-mode, pc already past it). */
 void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
 /* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */

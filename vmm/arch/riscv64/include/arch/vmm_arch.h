@@ -51,6 +51,7 @@ struct vcpu_arch {
 	uint64_t hvip;      /* VSSIP as the guest left it */
 	uint64_t inject;    /* hvip bits others raise (atomic) */
 	bool eip;           /* the vPLIC's output for this vCPU's context */
+	uint32_t fences;    /* RFENCE_* others asked of it (atomic) */
 	uint64_t sbi_timer; /* without Sstc: the SBI deadline, or ~0 */
 	bool suspended;     /* in SBI HSM hart_suspend */
 	struct exit_info exit;

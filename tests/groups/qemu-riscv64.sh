@@ -65,12 +65,19 @@ qemu_scenario riscv64/smp4-vcpus 60 "ARCH=$R SMP=4 VM_CONFIGS=configs/vms/smp-ri
 # (QEMU 7.2 leaves htinst 0), against the 16550 and the PLIC: sign and
 # zero extension, stores of x0, compressed and SP-relative forms; the
 # widths a device refuses and an AMO come back as access faults, each
-# reported with the width decoded.
+# reported with the width decoded. Then through the guest's own Sv39
+# tables, run from an alias of its RAM: the pc is translated for the fetch
+# (HLVX), the device is found by its guest-physical address (htval), and
+# a fault carries the virtual address.
 qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-riscv64.toml" \
   "mmio: LB sign-extends: ok" "mmio: LWU zero-extends: ok" "mmio: SW of x0: ok" \
   "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
   "VM 7 vCPU 0: read of 2 bytes at 0xc002004" "VM 7 vCPU 0: write of 8 bytes at 0xc002004" \
-  "mmio: AMOADD.W: access fault: ok" "mmio: PASS" "all VMs have shut down" "!FAIL"
+  "mmio: AMOADD.W: access fault: ok" \
+  "mmio: paged: SB then LB at a virtual address: ok" "mmio: paged: C.LW at a virtual address: ok" \
+  "VM 7 vCPU 0: read of 4 bytes at 0xa000000 (pc 0xc02" \
+  "mmio: paged: an access where nothing is faults at its virtual address: ok" \
+  "mmio: PASS" "all VMs have shut down" "!FAIL"
 
 # A hart without Sstc: the guest's timer through SBI set_timer alone,
 # VSTIP raised by cvisor (hvip) from a timer event; the guest's stimecmp

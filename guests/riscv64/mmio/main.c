@@ -4,7 +4,8 @@
  * the compressed C.LW/C.SW/C.LWSP/C.SWSP on a PLIC enable word (sign and
  * zero extension, a store of x0), and the widths the PLIC refuses (LH,
  * SH, LD, SD, C.LD, C.SD) and an AMO, which must come back as access
- * faults at the address used. */
+ * faults at the address used. Then the same through the guest's own
+ * Sv39 page tables, run from an alias of its RAM. */
 #include <guest.h>
 
 #define UART_SCR    0x10000007ul
@@ -127,6 +128,80 @@ static void refused_forms(void)
 	check("the register unchanged by them", r, 0x12345678);
 }
 
+/* ---- the same through the guest's own page tables (Sv39, VS stage):
+ * GiBs 0 and 2 (devices, RAM) identity-mapped, GiB 1 (0x4000_0000) an alias
+ * of GiB 0 (the devices), GiB 3 (0xc000_0000) an alias of RAM. Run from
+ * the RAM alias, an access to the devices' alias makes cvisor translate
+ * the pc (HLVX) and take the guest-physical address from htval, not
+ * the virtual one; the fault for an access where nothing is carries the
+ * virtual address. */
+
+#define GIB           0x40000000ul
+#define PTE_VRWXAD    0xcfu /* V R W X A D */
+#define SATP_SV39     (8ul << 60)
+#define DEV_ALIAS     (1 * GIB)
+#define RAM_ALIAS_OFF (1 * GIB) /* GiB 3 - GiB 2 */
+
+static uint64_t root[512] __attribute__((aligned(4096)));
+
+static uint64_t gib_pte(uint64_t pa)
+{
+	return (pa >> 12) << 10 | PTE_VRWXAD;
+}
+
+static void paging_on(void)
+{
+	root[0] = gib_pte(0);       /* devices, identity (the console) */
+	root[1] = gib_pte(0);       /* devices, at their alias */
+	root[2] = gib_pte(2 * GIB); /* RAM, identity */
+	root[3] = gib_pte(2 * GIB); /* RAM, alias */
+	full_barrier();
+	csr_write(satp, SATP_SV39 | (uint64_t)root >> 12);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+static void paging_off(void)
+{
+	csr_write(satp, 0);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+/* Runs from the RAM alias (called through a pointer moved there). */
+static void __attribute__((noinline)) paged_forms(void)
+{
+	uint64_t r, pc, a = DEV_ALIAS + UART_SCR, v = 0x9c, n;
+
+	__asm__ volatile("auipc %0, 0" : "=r"(pc));
+	check("running from the RAM alias", pc >= 3 * GIB, 1);
+	__asm__ volatile("sb %1, 0(%0)" ::"r"(a), "r"(v) : "memory");
+	__asm__ volatile("lb %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("paged: SB then LB at a virtual address", r,
+	      0xffffffffffffff9cull);
+	__asm__ volatile("mv a0, %1\n\tc.lw a2, 0(a0)\n\tmv %0, a2"
+			 : "=r"(r)
+			 : "r"(DEV_ALIAS + PLIC_ENABLE)
+			 : "a0", "a2", "memory");
+	check("paged: C.LW at a virtual address", r, 0xffffffff8badf00dull);
+	n = guest_trap.count;
+	a = DEV_ALIAS + 0x0a000000ul;
+	__asm__ volatile("lw %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("paged: an access where nothing is faults at its virtual address",
+	      guest_trap.count == n + 1 && guest_trap_is_access_fault(a, false),
+	      1);
+}
+
+static void paged(void)
+{
+	uint64_t word = PLIC_ENABLE;
+
+	*(volatile uint32_t *)word = 0x8badf00d;
+	paging_on();
+	void (*fn)(void) =
+		(void (*)(void))((uint64_t)paged_forms + RAM_ALIAS_OFF);
+	fn();
+	paging_off();
+}
+
 int main(void)
 {
 	guest_trap_install();
@@ -135,6 +210,7 @@ int main(void)
 	word_forms();
 	compressed_forms();
 	refused_forms();
+	paged();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
 	return 0;
 }

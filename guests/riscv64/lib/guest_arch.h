@@ -32,6 +32,9 @@ struct guest_trap {
 	uint64_t scause, stval, sepc; /* of the last one */
 };
 extern volatile struct guest_trap guest_trap;
+/* Runs fn in U-mode (no translation: the same addresses) until it makes
+ * an ecall, which comes back here. */
+void guest_user_run(void (*fn)(void));
 
 /* Interrupt numbers the handler gets besides IPIs 0-7: a local
  * interrupt is 16 + its scause code, PLIC source n is 32 + n. */

@@ -81,6 +81,24 @@ bool guest_trap_is_access_fault(uint64_t addr, bool write)
 	       guest_trap.stval == addr;
 }
 
+/* Where an ecall from U-mode returns to, in S-mode (guest_user_run). */
+static volatile uint64_t user_return;
+
+void guest_user_run(void (*fn)(void))
+{
+	__asm__ volatile("lla t0, 1f\n\t"
+			 "sd t0, %0\n\t"
+			 "csrw sepc, %1\n\t"
+			 "li t0, 0x100\n\t"
+			 "csrc sstatus, t0\n\t" /* SPP: U */
+			 "sret\n"
+			 "1:"
+			 : "=m"(user_return)
+			 : "r"(fn)
+			 : "t0", "ra", "a0", "a1", "a2", "a3", "a4", "a5", "a6",
+			   "a7", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
+}
+
 /* The frame of lib/trap.S: ra, t0-t2, a0-a7, t3-t6, then sepc. */
 struct trap_frame {
 	uint64_t ra, t[3], a[8], t2[4], sepc;
@@ -98,6 +116,12 @@ void guest_exception(struct trap_frame *f)
 	guest_trap.stval = csr_read(stval);
 	guest_trap.sepc = f->sepc;
 	guest_trap.count++;
+	if (cause == 8 && user_return) { /* ecall from U: back to S */
+		f->sepc = user_return;
+		user_return = 0;
+		csr_set(sstatus, 1ul << 8); /* SPP */
+		return;
+	}
 	if (cause == 1 || cause == 12) {
 		f->sepc = f->ra;
 		return;

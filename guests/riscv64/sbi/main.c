@@ -102,6 +102,35 @@ static void base_and_console(void)
 	check("legacy remote_fence_i to every hart", sbi_err(5, 0, 0, 0, 0), 0);
 }
 
+/* U-mode: WFI (the guest kernel has not allowed it: illegal), then
+ * back to S-mode. */
+static void __attribute__((naked)) user_wfi(void)
+{
+	__asm__ volatile("wfi\n\tecall");
+}
+
+static void user_mode(void)
+{
+	uint64_t n = guest_trap.count;
+
+	guest_user_run(user_wfi);
+	check("WFI in VU-mode: an illegal instruction",
+	      guest_trap.count == n + 2 && guest_trap.scause == 8, 1);
+}
+
+static char dbcn_big[300];
+
+static void dbcn_capped(void)
+{
+	for (unsigned i = 0; i < sizeof(dbcn_big); i++)
+		dbcn_big[i] = i % 64 == 63 ? '\n' : '.';
+	check("DBCN console_write takes at most 256 bytes a call",
+	      guest_sbi(SBI_EXT_DBCN, 0, sizeof(dbcn_big),
+			(unsigned long)dbcn_big, 0)
+		      .value,
+	      256);
+}
+
 static void on_irq(unsigned irq)
 {
 	(void)irq; /* the IPIs only wake */
@@ -186,6 +215,8 @@ int main(void)
 	struct sbiret v = guest_sbi(SBI_EXT_BASE, 0, 0, 0, 0);
 	check("spec version 2.0", v.value, 2l << 24);
 	base_and_console();
+	dbcn_capped();
+	user_mode();
 	guest_irq_init(on_irq);
 	guest_irq_cpu_init(0);
 	irq_disable();

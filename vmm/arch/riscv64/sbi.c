@@ -288,13 +288,17 @@ static void sbi_srst(struct vcpu *v, unsigned long fid, struct vcpu_exit *e)
 }
 
 /* Debug console: write(num, base_lo, base_hi), read(num, base_lo,
- * base_hi), write_byte(byte); guest-physical buffers in its RAM. */
+ * base_hi), write_byte(byte); guest-physical buffers in its RAM. At most
+ * DBCN_MAX bytes a call (the spec lets fewer be taken than asked; the
+ * count says how many): the exit path is no place for a guest to keep
+ * cvisor printing. */
+#define DBCN_MAX 256u
 static void sbi_dbcn(struct vcpu *v, unsigned long fid)
 {
 	const uint64_t *x = v->arch.regs.x;
 	struct vm *vm = v->vm;
 	char *buf;
-	uint64_t n = x[10], i;
+	uint64_t n = MIN(x[10], DBCN_MAX), i;
 
 	if (fid == 2) {
 		vm_console_putc(vm, (char)x[10]);

@@ -257,7 +257,10 @@ static void virtual_insn(struct vcpu *v, struct vcpu_exit *e)
 	uint32_t insn = 0;
 	unsigned len;
 
-	if (vcpu_fetch_insn(v, &insn, &len) && insn == INSN_WFI) {
+	/* From VU-mode, WFI is the guest kernel's to allow: illegal, as
+	 * on a hart whose S-mode has not given it to U-mode. */
+	if (vcpu_fetch_insn(v, &insn, &len) && insn == INSN_WFI &&
+	    (a->regs.sstatus & SSTATUS_SPP)) {
 		a->regs.sepc += 4;
 		e->kind = EXIT_HALT;
 		return;

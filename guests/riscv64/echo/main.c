@@ -1,7 +1,9 @@
-/* echo: console input through the VM's 16550 and PLIC. Characters come
- * from the receive interrupt (PLIC source 10, IER.ERBFI), which the vCPU
- * waits for in WFI; each line typed is echoed back as "echo: <line>"
- * (control characters as ^X); "quit" ends it. */
+/* echo: console input and output through the VM's 16550 and PLIC.
+ * Characters come from the receive interrupt (PLIC source 10,
+ * IER.ERBFI), which the vCPU waits for in WFI; each line typed is echoed
+ * back as "echo: <line>" (control characters as ^X), sent from the
+ * THR-empty interrupt (IER.ETBEI: on while there is something to send,
+ * up to 16 characters a time, the FIFO's depth); "quit" ends it. */
 #include <guest.h>
 
 #define UART     0x10000000ul
@@ -15,17 +17,61 @@
 #define REG32(a) (*(volatile uint32_t *)(a))
 
 #define LINE_MAX 128
+#define TX_RING  256 /* a power of two */
+#define IER_RX   0x01u
+#define IER_TX   0x02u
 
 static char line[LINE_MAX];
-static volatile unsigned len, lines_ready, rx_irqs, empty_irqs;
+static volatile unsigned len, lines_ready, rx_irqs, tx_irqs, empty_irqs;
+static char tx_ring[TX_RING];
+static volatile unsigned tx_head, tx_tail; /* free-running */
+
+/* Up to a FIFO's worth from the ring; the interrupt off when it is
+ * empty. */
+static void tx_some(void)
+{
+	for (unsigned n = 0; n < 16 && tx_tail != tx_head; n++)
+		UART_RBR = (uint8_t)tx_ring[tx_tail++ % TX_RING];
+	if (tx_tail == tx_head)
+		UART_IER = IER_RX;
+}
+
+/* Queued for the THR-empty interrupt, which turning ETBEI on raises
+ * (the THR is empty): the 16550 does that, and cvisor's must. */
+static void tx_putc(char c)
+{
+	while (tx_head - tx_tail == TX_RING)
+		wait_irq_masked();
+	tx_ring[tx_head++ % TX_RING] = c;
+}
+
+static void tx_puts(const char *s)
+{
+	while (*s)
+		tx_putc(*s++);
+}
+
+static void tx_flush(void)
+{
+	UART_IER = IER_RX | IER_TX;
+	while (tx_tail != tx_head)
+		wait_irq_masked();
+}
 
 static void on_irq(unsigned irq)
 {
 	if (irq != GUEST_IRQ_PLIC(UART_IRQ))
 		return;
-	rx_irqs++;
-	if (UART_IIR & 1) /* nothing pending at the UART */
+	uint8_t iir = UART_IIR;
+
+	if (iir & 1) /* nothing pending at the UART */
 		empty_irqs++;
+	if ((iir & 0x0f) == 0x02) { /* THR empty */
+		tx_irqs++;
+		tx_some();
+		return;
+	}
+	rx_irqs++;
 	while (UART_LSR & 1) {
 		char c = (char)UART_RBR;
 		if (lines_ready)
@@ -47,16 +93,17 @@ static bool is(const char *a, const char *b)
 
 static void echo_line(void)
 {
-	guest_puts("echo: ");
+	tx_puts("echo: ");
 	for (unsigned i = 0; i < len; i++) {
 		if ((unsigned char)line[i] < 0x20) {
-			guest_putc('^');
-			guest_putc((char)(line[i] + '@'));
+			tx_putc('^');
+			tx_putc((char)(line[i] + '@'));
 		} else {
-			guest_putc(line[i]);
+			tx_putc(line[i]);
 		}
 	}
-	guest_puts("\n");
+	tx_puts("\n");
+	tx_flush();
 }
 
 int main(void)
@@ -68,7 +115,7 @@ int main(void)
 	REG32(PLIC + 4 * UART_IRQ) = 1;                     /* priority */
 	REG32(PLIC + 0x2000 + 0x80 * me) |= 1u << UART_IRQ; /* enable */
 	UART_FCR = 0x01;
-	UART_IER = 0x01; /* received data */
+	UART_IER = IER_RX;
 	irq_disable();
 	guest_puts("echo: ready, 16550 receive interrupts through the PLIC\n");
 	for (;;) {
@@ -84,6 +131,8 @@ int main(void)
 	}
 	guest_puts("echo: interrupts: receive ");
 	guest_put_dec(rx_irqs);
-	guest_puts(rx_irqs ? "\necho: PASS\n" : "\necho: FAIL\n");
+	guest_puts(", transmit ");
+	guest_put_dec(tx_irqs);
+	guest_puts(rx_irqs && tx_irqs ? "\necho: PASS\n" : "\necho: FAIL\n");
 	return 0;
 }

@@ -172,3 +172,12 @@ qemu_scenario riscv64/dtb-generated 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/dtb
   "dtb: memory 0x0000000090000000 size 0x0000000000200000" \
   "dtb: cpus 0x0000000000000002" "dtb: node /plic@c000000" "dtb: node /serial@10000000" \
   "dtb: done" "!NO device tree"
+
+# interrupt_mode = "passthrough": the host's goldfish RTC at another guest
+# address, its PLIC source forwarded to the VM's PLIC, twice (the host's
+# source is unmasked after the guest completes the first); hello beside it.
+qemu_scenario riscv64/passthrough-rtc 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/ptdev-riscv64.toml:$RHELLO" \
+  "passthrough rtc: host 0x101000+0x1000 at guest 0x20000000, its interrupts forwarded" \
+  "[vm7] ptdev: alarm 2 taken as PLIC source 11" "[vm7] ptdev: PASS" \
+  "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"

@@ -143,6 +143,7 @@ void vm_arch_destroy(struct vm *vm)
 	if (!vm->arch.hgatp)
 		return; /* vm_arch_init() failed or never ran */
 	vm_arch_flush_stage2(vm);
+	vplic_destroy(vm);
 	spin_lock(&vmid_lock);
 	vmid_used[vm->arch.vmid / 64] &= ~(1ull << (vm->arch.vmid % 64));
 	spin_unlock(&vmid_lock);
@@ -169,14 +170,9 @@ void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 	vplic_set_line(vm, irq, level);
 }
 
-/* Not yet: the host's PLIC has no driver in cvisor (hal/riscv64). */
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 {
-	(void)host;
-	pr_error("VM %s: interrupt %u: riscv64 does not forward host "
-		 "interrupts yet",
-		 vm->name, guest);
-	return -1;
+	return vplic_forward(vm, host, guest);
 }
 
 void vm_arch_reset(struct vm *vm)

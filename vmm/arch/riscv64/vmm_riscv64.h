@@ -120,10 +120,14 @@ void vtimer_load(struct vcpu *v);
 void vtimer_put(struct vcpu *v);
 void vtimer_vcpu_init(struct vcpu *v);
 
-/* The VM's PLIC (vplic.c): one S-mode context per vCPU; freed with the
- * VM's devices. */
+/* The VM's PLIC (vplic.c): one S-mode context per vCPU. */
 int vplic_create(struct vm *vm);
 void vplic_set_line(struct vm *vm, unsigned irq, bool level);
+/* Gives the VM host PLIC source 'host' as its source 'guest' (the same
+ * number): 0, -1 when it cannot be, -2 when the host's is taken. */
+int vplic_forward(struct vm *vm, unsigned host, unsigned guest);
+/* Frees the PLIC, its forwarded host interrupts first (drained). */
+void vplic_destroy(struct vm *vm);
 
 /* Sends an SBI call to the firmware with up to five arguments. */
 struct sbi_result {

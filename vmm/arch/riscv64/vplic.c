@@ -8,6 +8,7 @@
  * above its threshold (the lowest id among equals) and clears its pending
  * bit until it is completed. A context's output (such a source exists)
  * is its vCPU's VSEIP (hvip). */
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/spinlock.h>
@@ -38,6 +39,7 @@ struct vplic {
 	uint32_t line[NWORDS];
 	uint32_t pending[NWORDS];
 	uint32_t claimed[NWORDS];
+	uint32_t hw[NWORDS]; /* sources forwarded from the host's PLIC */
 	struct vplic_ctx ctx[VMCFG_MAX_CPUS];
 };
 
@@ -113,13 +115,20 @@ static uint32_t vplic_claim(struct vplic *p, unsigned ctx)
 	return s;
 }
 
-/* A completion of a source not enabled for the context is ignored. */
+/* A completion of a source not enabled for the context is ignored. A
+ * forwarded source's line drops, and the host's source is unmasked: if
+ * the device still asks, it comes again. */
 static void vplic_complete(struct vplic *p, unsigned ctx, uint32_t s)
 {
 	if (s == 0 || s >= NSRC || !bit(p->ctx[ctx].enable, s) ||
 	    !bit(p->claimed, s))
 		return;
 	set_bit(p->claimed, s, false);
+	if (bit(p->hw, s)) {
+		set_bit(p->line, s, false);
+		hal_irqchip_enable(HAL_PLIC_IRQ_BASE + s,
+				   p->vm->vcpus[0]->pcpu);
+	}
 	set_bit(p->pending, s, bit(p->line, s));
 }
 
@@ -230,7 +239,8 @@ static bool vplic_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	return true;
 }
 
-/* Everything but the lines (the devices' own reset drives those). */
+/* Everything but the lines of emulated devices (their own reset drives
+ * those). */
 static void vplic_reset(void *ctx)
 {
 	struct vplic *p = ctx;
@@ -239,21 +249,23 @@ static void vplic_reset(void *ctx)
 	memset(p->priority, 0, sizeof(p->priority));
 	memset(p->claimed, 0, sizeof(p->claimed));
 	memset(p->ctx, 0, sizeof(p->ctx));
+	/* A forwarded source masked at the host for a claim that will
+	 * never be completed now: unmasked, its line down until it fires. */
+	for (unsigned s = 1; s < NSRC; s++) {
+		if (!bit(p->hw, s))
+			continue;
+		set_bit(p->line, s, false);
+		hal_irqchip_enable(HAL_PLIC_IRQ_BASE + s,
+				   p->vm->vcpus[0]->pcpu);
+	}
 	memcpy(p->pending, p->line, sizeof(p->pending));
 	vplic_update(p);
 	spin_unlock(&p->lock);
 }
 
-static void vplic_free(void *ctx)
-{
-	struct vplic *p = ctx;
-
-	p->vm->arch.vplic = NULL;
-	kfree(p);
-}
-
 /* Its contexts are the VM's vCPUs, however many exist by the time the
- * guest looks. The bus owns it: freed with the VM's devices. */
+ * guest looks. Freed by vplic_destroy() (vm_arch_destroy), after the
+ * forwarded host interrupts that reach it are gone. */
 int vplic_create(struct vm *vm)
 {
 	struct vplic *p = kzalloc(sizeof(*p));
@@ -268,12 +280,58 @@ int vplic_create(struct vm *vm)
 			       .ctx = p,
 			       .read = vplic_read,
 			       .write = vplic_write,
-			       .reset = vplic_reset,
-			       .destroy = vplic_free };
+			       .reset = vplic_reset };
 	if (!io_register(&vm->mmio, &d)) {
 		kfree(p);
 		return -1;
 	}
 	vm->arch.vplic = p;
 	return 0;
+}
+
+/* A forwarded source fired at the host: masked there until the guest
+ * completes it here. Under the VM's lock: a VM that is stopping may have
+ * vCPU tasks that are gone; its line just stays masked. */
+static void vplic_hw_irq(unsigned irq, void *arg)
+{
+	struct vm *vm = arg;
+
+	hal_irqchip_disable(irq);
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING)
+		vplic_set_line(vm, irq - HAL_PLIC_IRQ_BASE, true);
+	spin_unlock(&vm->lock);
+}
+
+int vplic_forward(struct vm *vm, unsigned host, unsigned guest)
+{
+	struct vplic *p = vm->arch.vplic;
+
+	/* The guest's source is the host's: one PLIC numbering. */
+	if (!p || host != guest || host == 0 || host >= NSRC ||
+	    bit(p->hw, host) || vm->vcpu_count == 0)
+		return -1;
+	if (!irq_claim(HAL_PLIC_IRQ_BASE + host, vplic_hw_irq, vm))
+		return -2;
+	spin_lock(&p->lock);
+	set_bit(p->hw, host, true);
+	spin_unlock(&p->lock);
+	hal_irqchip_enable(HAL_PLIC_IRQ_BASE + host, vm->vcpus[0]->pcpu);
+	return 0;
+}
+
+void vplic_destroy(struct vm *vm)
+{
+	struct vplic *p = vm->arch.vplic;
+
+	if (!p)
+		return;
+	for (unsigned s = 1; s < NSRC; s++) {
+		if (!bit(p->hw, s))
+			continue;
+		hal_irqchip_disable(HAL_PLIC_IRQ_BASE + s);
+		irq_unregister(HAL_PLIC_IRQ_BASE + s);
+	}
+	vm->arch.vplic = NULL;
+	kfree(p);
 }

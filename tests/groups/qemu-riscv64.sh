@@ -181,3 +181,13 @@ qemu_scenario riscv64/passthrough-rtc 60 \
   "passthrough rtc: host 0x101000+0x1000 at guest 0x20000000, its interrupts forwarded" \
   "[vm7] ptdev: alarm 2 taken as PLIC source 11" "[vm7] ptdev: PASS" \
   "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"
+
+# A guest image read from the FAT32 disk (make disk_img) through the
+# host's virtio-blk on virtio-mmio.
+if make -s ARCH=$R disk_img DISK_IMG=build/test-disk/riscv64.img >"$LOGDIR/riscv64-disk.log" 2>&1; then
+  qemu_scenario riscv64/hello-from-disk 60 \
+    "ARCH=$R SMP=1 DISK=build/test-disk/riscv64.img VM_CONFIGS=configs/vms/hello-fs-riscv64.toml" \
+    "disk: FAT32" "Hello, world!" "VM 4 (hello-fs) powered off" "all VMs have shut down"
+else
+  fail riscv64/hello-from-disk "make disk_img failed, see $LOGDIR/riscv64-disk.log"
+fi

@@ -191,3 +191,18 @@ if make -s ARCH=$R disk_img DISK_IMG=build/test-disk/riscv64.img >"$LOGDIR/riscv
 else
   fail riscv64/hello-from-disk "make disk_img failed, see $LOGDIR/riscv64-disk.log"
 fi
+
+# VMs that cannot be created are refused, each named with the reason, and
+# the others run: a pCPU this machine lacks, AxVisor's UEFI boot flow and
+# I/O ports (x86's), and an x86 bzImage (a format riscv64 does not boot).
+mkdir -p build/test-images
+python3 -c 'import struct,sys; b=bytearray(4096); b[0x1f1]=1; struct.pack_into("<I",b,0x1f4,192); struct.pack_into("<H",b,0x1fe,0xaa55); b[0x202:0x206]=b"HdrS"; struct.pack_into("<H",b,0x206,0x20f); b[0x211]=1; struct.pack_into("<I",b,0x214,0x100000); struct.pack_into("<IBxH",b,0x230,0x200000,1,3); struct.pack_into("<QI",b,0x258,0x1000000,0x10000); sys.stdout.buffer.write(b)' \
+  >build/test-images/bzImage
+RT=tests/config/runtime
+qemu_scenario riscv64/refused-vms 60 \
+  "ARCH=$R SMP=1 VM_CONFIGS=$RT/absent-cpu-riscv64.toml:$RT/uefi-riscv64.toml:$RT/ports-riscv64.toml:$RT/bzimage-riscv64.toml:$RHELLO" \
+  "VM absent-cpu: vCPU 0 names a physical CPU this machine does not have" \
+  'VM uefi: kernel.enable_bios = true (boot_protocol "uefi"): riscv64 boots only "direct", with no firmware; VM refused' \
+  "VM ports: devices.passthrough_ports: riscv64 has no I/O ports; VM refused" \
+  "VM bzimage: kernel build/test-images/bzImage is an x86 bzImage (boot protocol 2.15); riscv64 boots a riscv64 Image or a raw binary" \
+  "Hello, world!" "all VMs have shut down"

@@ -160,7 +160,7 @@ ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 
 # Architectures whose VMM is in place link vmm/; the others link
 # kernel/no_vmm.c, which says so and powers off.
-VMM_ARCHES := aarch64
+VMM_ARCHES := aarch64 riscv64
 ifneq ($(filter $(ARCH),$(VMM_ARCHES)),)
 VMM_SRCS := $(wildcard vmm/*.c vmm/arch/$(ARCH)/*.c vmm/arch/$(ARCH)/*.S)
 else
@@ -191,25 +191,40 @@ $(ARCH_BUILD)/obj/%.S.o: %.S $(FLAGS_STAMP)
 
 -include $(OBJS:.o=.d)
 
-# ---- guests: guests/<ARCH>/<name>/ -> build/guests/<ARCH>/<name>.bin
-GUEST_DIRS := $(filter-out guests/$(ARCH)/lib/,$(wildcard guests/$(ARCH)/*/))
-GUESTS := $(patsubst guests/$(ARCH)/%/,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_DIRS))
+# ---- guests -> build/guests/<ARCH>/<name>.bin (docs/guests/test-guests.md)
+# A guest <name> is built from guests/common/<name>/ (its arch-neutral
+# part, on every arch with a runtime) and guests/<ARCH>/<name>/ (its arch
+# part, or all of it), with guests/common/lib/ and the arch's runtime
+# guests/<ARCH>/lib/.
+GUEST_NAMES := $(if $(wildcard guests/$(ARCH)/lib/),$(sort $(filter-out lib,$(notdir \
+                 $(patsubst %/,%,$(wildcard guests/common/*/ guests/$(ARCH)/*/))))))
+GUESTS := $(patsubst %,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_NAMES))
 GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
-                -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) -Iguests/$(ARCH)/lib -Iguests/include
+                -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) \
+                -Iguests/$(ARCH)/lib -Iguests/include $(GUEST_LDFLAGS_$(ARCH))
+# riscv64's gcc links position-independent by default: its pointer tables
+# would wait for a dynamic loader that a guest does not have.
+GUEST_LDFLAGS_riscv64 := -static -no-pie
+GUEST_LIB_SRCS = $(wildcard guests/common/lib/*.[cS] guests/$(ARCH)/lib/*.[cS])
+guest_srcs = $(wildcard guests/common/$(1)/*.[cS] guests/$(ARCH)/$(1)/*.[cS])
 
 guests: $(GUESTS)
 # The ELFs stay beside the binaries: their symbols are for gdb (make debug).
 .SECONDARY: $(GUESTS:.bin=.elf)
 $(BUILD)/guests/$(ARCH)/%.bin: $(BUILD)/guests/$(ARCH)/%.elf
 	$(OBJCOPY) -O binary $< $@
-$(BUILD)/guests/$(ARCH)/%.elf: guests/$(ARCH)/%/*.[cS] $(wildcard guests/$(ARCH)/lib/*) guests/$(ARCH)/guest.ld
+.SECONDEXPANSION:
+$(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common/$$*/*.h \
+		guests/$(ARCH)/$$*/*.h) $(wildcard guests/include/*.h guests/common/lib/* \
+		guests/$(ARCH)/lib/*) guests/$(ARCH)/guest.ld
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -T guests/$(ARCH)/guest.ld -o $@ \
-	    $(wildcard guests/$(ARCH)/lib/*.[cS]) $(wildcard guests/$(ARCH)/$*/*.[cS])
+	$(CC) $(GUEST_CFLAGS) -Iguests/common/$* -T guests/$(ARCH)/guest.ld -o $@ \
+	    $(GUEST_LIB_SRCS) $(call guest_srcs,$*)
 
 # ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
 DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml
+DEFAULT_VMS_riscv64 := configs/vms/hello-riscv64.toml:configs/vms/hello2-riscv64.toml
 VM_CONFIGS ?= $(DEFAULT_VMS_$(ARCH))
 EMBED_S := $(ARCH_BUILD)/embed.S
 

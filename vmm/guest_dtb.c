@@ -110,6 +110,8 @@ static void write_cpus(struct fdtw *w, const struct guest_dtb_input *in,
 	fdtw_begin_node(w, "cpus");
 	fdtw_prop_u32(w, "#address-cells", cells);
 	fdtw_prop_u32(w, "#size-cells", 0);
+	if (in->plat->cpus_props)
+		in->plat->cpus_props(w, in);
 	for (uint32_t i = 0; i < in->cfg->cpu_num; i++) {
 		uint64_t id = in->cpu_hwid[i];
 		uint32_t phandle = base_cpu_phandle(base, i);
@@ -122,6 +124,8 @@ static void write_cpus(struct fdtw *w, const struct guest_dtb_input *in,
 		in->plat->cpu_props(w, in, i);
 		if (phandle)
 			fdtw_prop_u32(w, "phandle", phandle);
+		if (in->plat->cpu_nodes)
+			in->plat->cpu_nodes(w, in, i);
 		fdtw_end_node(w);
 	}
 	fdtw_end_node(w);

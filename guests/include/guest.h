@@ -1,90 +1,62 @@
-/* The small runtime of the in-tree test guests. */
+/* The in-tree test guests' interface, the same on every arch. What a guest
+ * program in guests/common/ may use; each arch's runtime in
+ * guests/<arch>/lib/ implements it, and its <guest_arch.h> adds the inline
+ * pieces (counter, interrupt masking) and what only that arch has. */
 #ifndef GUEST_H
 #define GUEST_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <guest_arch.h>
+
+/* The console: the VM's UART (guests/<arch>/lib); the rest of the
+ * printing is arch-neutral (guests/common/lib/print.c). */
+void guest_putc(char c);
 void guest_puts(const char *s);
 void guest_put_hex(uint64_t v);
-/* cvisor's hypercall ABI: number, up to three arguments; result. */
-uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
-/* A PSCI call over HVC. */
-uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
-void guest_power_off(void) __attribute__((noreturn));
 void guest_put_dec(uint64_t v);
 
-/* Synchronous exceptions taken at EL1 once guest_trap_install() has run
- * (lib/trap.S): each is counted and recorded, and the guest goes on. */
-struct guest_trap {
-	uint64_t count;
-	uint64_t esr, far, elr; /* of the last one */
-};
-extern volatile struct guest_trap guest_trap;
-void guest_trap_install(void);
-/* Called for an IRQ taken at EL1 (lib/gic.c acknowledges and dispatches). */
-void guest_irq(void);
+/* cvisor's hypercall ABI (docs/hypercalls.md): number, up to three
+ * arguments; the result. */
+uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+#define HC_DEBUG 2
 
-static inline uint64_t guest_counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-}
-
-static inline uint64_t guest_counter_freq(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
+void guest_power_off(void) __attribute__((noreturn));
+/* Reboots the VM; returns only if the firmware interface refused. */
+void guest_system_reset(void);
+/* Prints the firmware interface's version as the VM sees it (PSCI, SBI). */
+void guest_firmware_report(void);
 
 #define GUEST_MAX_CPUS 8
 
 /* Starts vCPU 'index' (hardware id 'hwid') in fn(index) on a stack of its
- * own; the vCPU powers off when fn returns. The PSCI result. */
+ * own; the vCPU powers off when fn returns. 0, or the firmware's error. */
 uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned));
 void guest_cpu_off(void) __attribute__((noreturn));
+/* Whether the vCPU of hardware id 'hwid' is off (PSCI AFFINITY_INFO says
+ * OFF, SBI HSM says STOPPED). */
+bool guest_cpu_is_off(uint64_t hwid);
+/* The calling vCPU's index, as guest_cpu_on() numbered it (0: boot). */
+unsigned guest_cpu_index(void);
 
-/* The VM's GIC (lib/gic.c): returns the version, 2 or 3. */
-unsigned gic_init(void (*handler)(unsigned intid));
-void gic_cpu_init(unsigned cpu); /* on each vCPU */
-void gic_enable_private(unsigned cpu, unsigned intid);
-void gic_enable_spi(unsigned intid, unsigned cpu);
-void gic_send_sgi(unsigned cpu, unsigned sgi);
-/* GICv2 keeps only the top 5 bits of a priority. */
-void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio);
-void gic_set_pmr(uint8_t prio); /* signalled: priority < pmr */
-/* ISPENDR0 of 'cpu' (v3: its redistributor; v2: the caller's bank). */
-uint32_t gic_pending_private(unsigned cpu);
-/* IRQ entries whose first acknowledge read 1023 (spurious). */
-extern volatile unsigned gic_spurious;
+/* Interrupts. guest_irq_init() on the boot vCPU gives every interrupt to
+ * 'handler' (numbered as the arch's controller numbers them) and returns
+ * the controller's name; guest_irq_cpu_init() on each vCPU readies it
+ * and enables IPIs 0..GUEST_IPIS-1, which guest_ipi_send() raises on a
+ * vCPU and which reach the handler as their own number. */
+#define GUEST_IPIS 8
+const char *guest_irq_init(void (*handler)(unsigned irq));
+void guest_irq_cpu_init(unsigned cpu);
+void guest_ipi_send(unsigned cpu, unsigned ipi);
 
-static inline void irq_enable(void)
-{
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
-}
-static inline void irq_disable(void)
-{
-	__asm__ volatile("msr daifset, #2" ::: "memory");
-}
-/* With interrupts masked: wait for one, take it, mask again. Call in a
- * loop around the condition the handler changes. */
-static inline void wait_irq_masked(void)
-{
-	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::
-				 : "memory");
-}
-
-#define PSCI_VERSION       0x84000000u
-#define PSCI_CPU_OFF       0x84000002u
-#define PSCI_CPU_ON        0xc4000003u
-#define PSCI_AFFINITY_INFO 0xc4000004u
-#define PSCI_SYSTEM_OFF    0x84000008u
-#define PSCI_SYSTEM_RESET  0x84000009u
-#define PSCI_FEATURES      0x8400000au
-#define HC_DEBUG           2
+/* Synchronous exceptions once guest_trap_install() has run: each is
+ * counted, its cause recorded in guest_trap (struct guest_trap of
+ * <guest_arch.h>), and the guest goes on after the faulting instruction. */
+void guest_trap_install(void);
+/* The last trap was the architected answer to a data access at 'addr' that
+ * nothing backs (aarch64: a synchronous external abort; riscv64: an access
+ * fault). */
+bool guest_trap_is_access_fault(uint64_t addr, bool write);
 
 #endif

@@ -1,16 +1,46 @@
-/* The host "interrupt controller" of the hal interface: the hart's local
- * interrupts. HAL_IPI_IRQ is the supervisor software interrupt, raised by
- * SBI IPI (sbi_send_ipi); HAL_TIMER_IRQ is the supervisor timer interrupt.
- * External interrupts through the PLIC come later: until then
- * hal_irqchip_enable()/disable() accept and ignore other ids. */
+/* The host interrupt controller of the hal interface: the hart's local
+ * interrupts and the PLIC. HAL_IPI_IRQ is the supervisor software
+ * interrupt, raised by SBI IPI (sbi_send_ipi); HAL_TIMER_IRQ is the
+ * supervisor timer interrupt; PLIC source n is HAL_PLIC_IRQ_BASE + n,
+ * claimed from the hart's S-mode context (2 * hart + 1, QEMU virt's
+ * numbering) on a supervisor external interrupt and completed at EOI. */
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include "riscv64.h"
 
+#define PLIC_PRIORITY(s)  (4ul * (s))
+#define PLIC_ENABLE(c, s) (0x2000ul + 0x80ul * (c) + 4ul * ((s) / 32))
+#define PLIC_THRESHOLD(c) (0x200000ul + 0x1000ul * (c))
+#define PLIC_CLAIM(c)     (PLIC_THRESHOLD(c) + 4)
+#define PLIC_SOURCES      1024u
+
+static volatile uint8_t *plic;
+
+void plic_set_base(paddr_t base)
+{
+	plic = pa_to_ptr(base);
+}
+
+bool plic_present(void)
+{
+	return plic != NULL;
+}
+
+static volatile uint32_t *plic_reg(unsigned long off)
+{
+	return (volatile uint32_t *)(plic + off);
+}
+
+static unsigned plic_context(unsigned cpu)
+{
+	return (unsigned)(2 * percpu_data[cpu].hwid + 1);
+}
+
 void hal_irqchip_init(void)
 {
-	pr_info("host interrupts: SBI IPI and SBI timer (no PLIC yet)");
+	pr_info("host interrupts: SBI IPI, SBI timer%s",
+		plic ? ", PLIC" : " (no PLIC in the device tree)");
 }
 
 void hal_irqchip_cpu_init(void)
@@ -18,22 +48,38 @@ void hal_irqchip_cpu_init(void)
 	csr_clear(sip, SIE_SSIE);
 	csr_clear(sie, SIE_SEIE | SIE_STIE);
 	csr_set(sie, SIE_SSIE);
+	if (plic) {
+		*plic_reg(PLIC_THRESHOLD(plic_context(this_cpu_id()))) = 0;
+		csr_set(sie, SIE_SEIE);
+	}
 }
 
 /* The IPI is always enabled on every hart, the timer whenever a deadline
- * is set; PLIC sources (HAL_PLIC_IRQ_BASE + n) are not handled yet. */
+ * is set; a PLIC source is routed to 'cpu' alone. */
 void hal_irqchip_enable(unsigned irq, unsigned cpu)
 {
-	(void)irq, (void)cpu;
+	unsigned s = irq - HAL_PLIC_IRQ_BASE;
+
+	if (!plic || irq < HAL_PLIC_IRQ_BASE || s >= PLIC_SOURCES)
+		return;
+	*plic_reg(PLIC_PRIORITY(s)) = 1;
+	*plic_reg(PLIC_ENABLE(plic_context(cpu), s)) |= 1u << (s % 32);
 }
 
 void hal_irqchip_disable(unsigned irq)
 {
-	(void)irq;
+	unsigned s = irq - HAL_PLIC_IRQ_BASE;
+
+	if (!plic || irq < HAL_PLIC_IRQ_BASE || s >= PLIC_SOURCES)
+		return;
+	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
+		if (percpu_data[cpu].online)
+			*plic_reg(PLIC_ENABLE(plic_context(cpu), s)) &=
+				~(1u << (s % 32));
 }
 
-/* In the privileged spec's priority order (software before timer). A
- * software interrupt is cleared here (SSIP is writable in S-mode); the
+/* In the privileged spec's priority order: external, software, timer.
+ * A software interrupt is cleared here (SSIP is writable in S-mode); the
  * timer's STIP can only be cleared by a new deadline, so its interrupt is
  * masked here and hal_timer_set_deadline() unmasks it again. Either way
  * an interrupt without a handler cannot fire forever. */
@@ -41,6 +87,11 @@ unsigned hal_irqchip_ack(void)
 {
 	uint64_t pending = csr_read(sip) & csr_read(sie);
 
+	if (pending & SIE_SEIE) {
+		uint32_t s = *plic_reg(PLIC_CLAIM(plic_context(this_cpu_id())));
+		if (s)
+			return HAL_PLIC_IRQ_BASE + s;
+	}
 	if (pending & SIE_SSIE) {
 		csr_clear(sip, SIE_SSIE);
 		return HAL_IPI_IRQ;
@@ -54,7 +105,9 @@ unsigned hal_irqchip_ack(void)
 
 void hal_irqchip_eoi(unsigned irq)
 {
-	(void)irq;
+	if (plic && irq >= HAL_PLIC_IRQ_BASE)
+		*plic_reg(PLIC_CLAIM(plic_context(this_cpu_id()))) =
+			irq - HAL_PLIC_IRQ_BASE;
 }
 
 void hal_irqchip_send_ipi(unsigned cpu)

@@ -62,10 +62,24 @@ static void platform_cpus(const struct fdt *f, struct hal_boot_info *info)
 	}
 }
 
+/* The PLIC (the host's external interrupts), if the DTB has one. */
+static void platform_plic(const struct fdt *f)
+{
+	struct fdt_prop p;
+	uint64_t base;
+	int plic = fdt_find_compatible(f, -1, "riscv,plic0");
+
+	if (plic < 0)
+		plic = fdt_find_compatible(f, -1, "sifive,plic-1.0.0");
+	if (plic >= 0 && fdt_get_prop(f, plic, "reg", &p) == FDT_OK &&
+	    fdt_prop_cells(&p, 0, 2, &base))
+		plic_set_base(base);
+}
+
 static void platform_console(const struct fdt *f)
 {
 	struct fdt_prop p;
-	uint64_t base, shift = 0;
+	uint64_t base, shift = 0, irq = 0;
 	int uart = fdt_find_compatible(f, -1, "ns16550a");
 
 	if (uart < 0)
@@ -75,7 +89,9 @@ static void platform_console(const struct fdt *f)
 		return; /* keep QEMU virt's default, 0x1000_0000 */
 	if (fdt_get_prop(f, uart, "reg-shift", &p) == FDT_OK)
 		fdt_prop_cells(&p, 0, 1, &shift);
-	uart16550_init(base, (unsigned)shift);
+	if (fdt_get_prop(f, uart, "interrupts", &p) == FDT_OK)
+		fdt_prop_cells(&p, 0, 1, &irq);
+	uart16550_init(base, (unsigned)shift, (unsigned)irq);
 }
 
 /* Keeps [base, base + size) out of the free memory: a range below the
@@ -133,6 +149,7 @@ void hal_early_init(struct hal_boot_info *info)
 	if (!arch_boot_dtb || fdt_open(&f, blob, DTB_MAX_SIZE) != FDT_OK)
 		panic("no usable device tree at %p", blob);
 	platform_console(&f);
+	platform_plic(&f);
 	fdt_for_each_memory(&f, platform_add_ram, info);
 	platform_cpus(&f, info);
 	if (!info->ram_count)

@@ -2,20 +2,8 @@
 #ifndef HAL_RISCV64_H
 #define HAL_RISCV64_H
 
+#include <arch/csr.h>
 #include <kernel/types.h>
-
-#define csr_read(csr)                                                     \
-	({                                                                \
-		uint64_t __v;                                             \
-		__asm__ volatile("csrr %0, " #csr : "=r"(__v)::"memory"); \
-		__v;                                                      \
-	})
-#define csr_write(csr, v) \
-	__asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
-#define csr_set(csr, v) \
-	__asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
 
 /* sstatus, sie/sip and scause bits (privileged spec, S-mode CSRs). */
 #define SSTATUS_SIE (1ull << 1)
@@ -50,7 +38,11 @@ extern uint64_t arch_boot_hartid;
 void arch_mmu_build(paddr_t ram_base, paddr_t ram_end);
 void arch_mmu_enable(void);
 
-void uart16550_init(paddr_t base, unsigned reg_shift);
+void uart16550_init(paddr_t base, unsigned reg_shift, unsigned plic_source);
+/* The host PLIC at 'base' (from the DTB; 0: none), its S-mode context of
+ * hart h being 2h + 1 as on QEMU's virt. */
+void plic_set_base(paddr_t base);
+bool plic_present(void);
 void arch_timer_set_freq(uint64_t hz);
 
 #endif

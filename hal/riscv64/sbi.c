@@ -4,13 +4,15 @@
 #include <kernel/log.h>
 #include "riscv64.h"
 
-#define SBI_TIME_SET_TIMER   0
-#define SBI_IPI_SEND_IPI     0
-#define SBI_HSM_HART_START   0
-#define SBI_SRST_RESET       0
-#define SBI_SRST_SHUTDOWN    0
-#define SBI_SRST_COLD_REBOOT 1
-#define SBI_LEGACY_SHUTDOWN  0x08ul
+#define SBI_TIME_SET_TIMER        0
+#define SBI_IPI_SEND_IPI          0
+#define SBI_HSM_HART_START        0
+#define SBI_HSM_HART_GET_STATUS   2
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_SRST_RESET            0
+#define SBI_SRST_SHUTDOWN         0
+#define SBI_SRST_COLD_REBOOT      1
+#define SBI_LEGACY_SHUTDOWN       0x08ul
 
 void secondary_entry(void);
 
@@ -45,9 +47,21 @@ int sbi_send_ipi(uint64_t hartid)
  * a0 = its hart id and a1 = 'cpu' (the opaque argument). */
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
-	return (int)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
-			     (unsigned long)secondary_entry, cpu)
-		.error;
+	long err = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
+			    (unsigned long)secondary_entry, cpu)
+			   .error;
+
+	/* Seen with QEMU 7.2's OpenSBI when another hart won its boot
+	 * lottery: the hart is STARTED by the firmware's account, never
+	 * having run cvisor (docs/riscv64.md). Said, for whoever looks. */
+	if (err == SBI_ERR_ALREADY_AVAILABLE)
+		pr_warn("hart %llu: SBI HSM says it is already started (status "
+			"%ld), but it never came to cvisor",
+			(unsigned long long)hwid,
+			sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hwid, 0,
+				 0)
+				.value);
+	return (int)err;
 }
 
 static void __attribute__((noreturn)) sbi_reset(unsigned long type)

@@ -189,6 +189,6 @@ make_debug_session() {
     GDB_ARGS="-batch -ex 'break vmm_main' -ex continue -ex 'hbreak main' -ex continue -ex kill" \
     debug </dev/null >"$LOGDIR/aarch64-debug.log" 2>&1
   grep -q 'Breakpoint 1, vmm_main () at vmm/main.c' "$LOGDIR/aarch64-debug.log" &&
-    grep -q 'Breakpoint 2, main () at guests/aarch64/hello/main.c' "$LOGDIR/aarch64-debug.log"
+    grep -q 'Breakpoint 2, main () at guests/common/hello/main.c' "$LOGDIR/aarch64-debug.log"
 }
 expect aarch64/make-debug make_debug_session

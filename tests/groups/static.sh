@@ -29,8 +29,14 @@ else
     -Ihal/aarch64/include -Ivmm/arch/aarch64/include \
     libc/*.c lib/*.c kernel/*.c kernel/*/*.c config/*.c vmm/*.c \
     tools/*.c tests/host/*.c tests/host/vmm/*.c fuzz/*.c
-  expect static/cppcheck-guests cppcheck_clean -Iguests/include \
-    -Iguests/aarch64/lib guests/aarch64/*/*.c guests/aarch64/lib/*.c
+  # The test guests, each arch's runtime with the shared code.
+  for lib in guests/*/lib; do
+    arch=${lib#guests/}; arch=${arch%/lib}
+    [ "$arch" = common ] && continue
+    # shellcheck disable=SC2086
+    expect "static/cppcheck-guests-$arch" cppcheck_clean -Iguests/include \
+      -I$lib $(ls guests/common/*/*.c guests/$arch/*/*.c)
+  done
 fi
 
 # The tree follows .clang-format (the kernel's style); any file that

@@ -108,6 +108,23 @@ void gic_send_sgi(unsigned cpu, unsigned sgi)
 	}
 }
 
+const char *guest_irq_init(void (*handler)(unsigned irq))
+{
+	return gic_init(handler) == 3 ? "GICv3" : "GICv2";
+}
+
+void guest_irq_cpu_init(unsigned cpu)
+{
+	gic_cpu_init(cpu);
+	for (unsigned s = 0; s < GUEST_IPIS; s++)
+		gic_enable_private(cpu, s);
+}
+
+void guest_ipi_send(unsigned cpu, unsigned ipi)
+{
+	gic_send_sgi(cpu, ipi);
+}
+
 /* The IRQ entry of lib/trap.S: every pending interrupt, to the handler
  * given to gic_init(). An entry whose first acknowledge finds nothing
  * (1023: the interrupt went away between its signal and the read) is

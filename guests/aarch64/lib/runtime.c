@@ -1,39 +1,15 @@
-/* Console (the VM's PL011 at 0x0900_0000), hypercalls and PSCI. */
+/* The aarch64 runtime of the test guests: console (the VM's PL011 at
+ * 0x0900_0000), hypercalls, PSCI, traps. */
 #include <guest.h>
 
 #define UART_DR ((volatile uint32_t *)0x09000000ul)
 #define UART_FR ((volatile uint32_t *)0x09000018ul)
 
-void guest_puts(const char *s)
+void guest_putc(char c)
 {
-	for (; *s; s++) {
-		while (*UART_FR & (1u << 5))
-			;
-		*UART_DR = (uint8_t)*s;
-	}
-}
-
-void guest_put_hex(uint64_t v)
-{
-	char buf[19] = "0x";
-
-	for (int i = 0; i < 16; i++)
-		buf[2 + i] = "0123456789abcdef"[v >> (60 - 4 * i) & 0xf];
-	buf[18] = 0;
-	guest_puts(buf);
-}
-
-void guest_put_dec(uint64_t v)
-{
-	char buf[21];
-	int i = 20;
-
-	buf[i] = 0;
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	guest_puts(&buf[i]);
+	while (*UART_FR & (1u << 5))
+		;
+	*UART_DR = (uint8_t)c;
 }
 
 volatile struct guest_trap guest_trap;
@@ -42,6 +18,17 @@ extern char guest_vectors[];
 void guest_trap_install(void)
 {
 	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(guest_vectors));
+}
+
+/* EC 0x25 (data abort, same EL), DFSC 0x10 (synchronous external abort),
+ * WnR as the access. */
+bool guest_trap_is_access_fault(uint64_t addr, bool write)
+{
+	uint64_t esr = guest_trap.esr;
+
+	(void)addr;
+	return (esr >> 26) == 0x25 && (esr & 0x3f) == 0x10 &&
+	       !!(esr & (1u << 6)) == write;
 }
 
 static uint64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
@@ -68,11 +55,28 @@ uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2)
 	return hvc(fn, a0, a1, a2);
 }
 
+void guest_firmware_report(void)
+{
+	guest_puts("PSCI version ");
+	guest_put_hex(guest_psci(PSCI_VERSION, 0, 0, 0));
+	guest_puts("\n");
+}
+
 void guest_power_off(void)
 {
 	guest_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+void guest_system_reset(void)
+{
+	guest_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+}
+
+bool guest_cpu_is_off(uint64_t hwid)
+{
+	return guest_psci(PSCI_AFFINITY_INFO, hwid, 0, 0) == 1;
 }
 
 extern char _secondary_start[];
@@ -92,6 +96,14 @@ void guest_cpu_off(void)
 	guest_psci(PSCI_CPU_OFF, 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+unsigned guest_cpu_index(void)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned)(mpidr & 0xf);
 }
 
 void guest_secondary_main(unsigned index);

@@ -11,4 +11,15 @@ struct vm;
  * input while the VM has the console's focus (kernel/console_input.h). */
 int vuart_pl011_create(struct vm *vm, gpaddr_t base, unsigned irq);
 
+/* A 16550A at 'base' of 'bus' (the VM's MMIO or port bus), its interrupt
+ * output on the VM's line 'irq', taking console input as the PL011 does.
+ * NULL without memory or room on the bus. */
+struct io_bus;
+struct vuart16550;
+struct vuart16550 *vuart16550_create(struct vm *vm, struct io_bus *bus,
+				     uint64_t base, unsigned irq);
+/* The next character the VM's console input has for it, or -1 (SBI's
+ * console reads take it past the UART's registers). */
+int vuart16550_getchar(struct vuart16550 *u);
+
 #endif

@@ -33,6 +33,13 @@ struct guest_dtb_platform {
 	 * reg (compatible, enable-method). */
 	void (*cpu_props)(struct fdtw *w, const struct guest_dtb_input *in,
 			  unsigned vcpu);
+	/* Optional: the nodes under cpu node 'vcpu' (riscv64's local
+	 * interrupt controller), after its properties. */
+	void (*cpu_nodes)(struct fdtw *w, const struct guest_dtb_input *in,
+			  unsigned vcpu);
+	/* Optional: properties of /cpus besides the cells
+	 * (timebase-frequency). */
+	void (*cpus_props)(struct fdtw *w, const struct guest_dtb_input *in);
 	/* Writes the machine's device nodes under the root: the interrupt
 	 * controller (phandle GUEST_DTB_PHANDLE_IRQCHIP), the timer, the
 	 * firmware interface, the console. */
@@ -43,6 +50,7 @@ struct guest_dtb_platform {
 
 /* Each arch's machine (vmm/arch/<arch>/guest_dtb.c). */
 extern const struct guest_dtb_platform guest_dtb_aarch64;
+extern const struct guest_dtb_platform guest_dtb_riscv64;
 
 struct guest_dtb_input {
 	const struct vm_config *cfg;

@@ -1,4 +1,5 @@
-/* dtb: checks the device tree cvisor hands over in x0 and prints what it
+/* dtb: checks the device tree cvisor hands over (aarch64: in x0; riscv64:
+ * in a1, GUEST_DTB_REG) and prints what it
  * says: /chosen (bootargs, initrd), /memory ranges, the cpu nodes, and the
  * other top-level nodes. A walker of its own, so it does not share
  * cvisor's bugs. */
@@ -71,17 +72,17 @@ static void prop(const char *node, const char *name, const uint8_t *data,
 	}
 }
 
-int main(uint64_t x0)
+int main(uint64_t dtb)
 {
-	const uint8_t *fdt = (const uint8_t *)x0;
+	const uint8_t *fdt = (const uint8_t *)dtb;
 	unsigned cpus = 0, depth = 0;
 	const char *node1 = ""; /* the current top-level node */
 
-	guest_puts("dtb: x0 = ");
-	guest_put_hex(x0);
+	guest_puts("dtb: " GUEST_DTB_REG " = ");
+	guest_put_hex(dtb);
 	guest_puts("\n");
-	if (!x0 || (x0 & 7) || be32(fdt) != FDT_MAGIC) {
-		guest_puts("dtb: NO device tree in x0\n");
+	if (!dtb || (dtb & 7) || be32(fdt) != FDT_MAGIC) {
+		guest_puts("dtb: NO device tree in " GUEST_DTB_REG "\n");
 		return 1;
 	}
 	uint32_t total = be32(fdt + 4), off = be32(fdt + 8);

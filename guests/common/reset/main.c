@@ -1,4 +1,5 @@
-/* reset: checks that PSCI SYSTEM_RESET reboots the VM.
+/* reset: checks that a system reset (PSCI SYSTEM_RESET, SBI SRST) reboots
+ * the VM.
  *
  * First boot: vCPU 0 marks a word of RAM outside the image, changes an
  * initialised variable, starts vCPU 1 and spins without ever exiting;
@@ -8,7 +9,7 @@
 #include <guest.h>
 
 /* RAM the image does not cover: it survives a reboot. */
-#define BOOT_MARK ((volatile uint64_t *)0x40f00000ul)
+#define BOOT_MARK ((volatile uint64_t *)(GUEST_RAM_BASE + 0xf00000ul))
 #define MARK      0xb007b007b007b007ull
 
 static volatile uint64_t reloaded = 0x5eed; /* .data: reloaded at reset */
@@ -17,7 +18,7 @@ static void ask_reset(unsigned index)
 {
 	(void)index;
 	guest_puts("reset: vCPU 1 asks for a system reset\n");
-	guest_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+	guest_system_reset();
 	guest_puts("reset: FAIL: SYSTEM_RESET returned\n");
 }
 
@@ -38,7 +39,7 @@ int main(void)
 	guest_puts("reset: second boot\n");
 	if (reloaded != 0x5eed)
 		guest_puts("reset: FAIL: image not reloaded\n");
-	else if (guest_psci(PSCI_AFFINITY_INFO, 1, 0, 0) != 1)
+	else if (!guest_cpu_is_off(1))
 		guest_puts("reset: FAIL: vCPU 1 still on\n");
 	else
 		guest_puts("reset: PASS\n");

@@ -1,12 +1,12 @@
-/* smp: every vCPU checks in, then virtual IPIs (SGIs) ping-pong between
- * every ordered pair of vCPUs. vCPU 0 runs the rounds: it gives each vCPU
- * its turn with SGI 0; that vCPU pings each other vCPU with SGI 1, which
- * answers with SGI 2. Every vCPU waits for interrupts in WFI. */
+/* smp: every vCPU checks in, then virtual IPIs ping-pong between every
+ * ordered pair of vCPUs. vCPU 0 runs the rounds: it gives each vCPU its
+ * turn with IPI 0; that vCPU pings each other vCPU with IPI 1, which
+ * answers with IPI 2. Every vCPU waits for interrupts in WFI. */
 #include <guest.h>
 
-#define SGI_TURN 0
-#define SGI_PING 1
-#define SGI_PONG 2
+#define IPI_TURN 0
+#define IPI_PING 1
+#define IPI_PONG 2
 
 static unsigned ncpus;
 static volatile unsigned checked_in[GUEST_MAX_CPUS];
@@ -15,27 +15,19 @@ static volatile unsigned pinged_by[GUEST_MAX_CPUS]; /* who pinged me */
 static volatile unsigned pongs[GUEST_MAX_CPUS];     /* answers received */
 static volatile unsigned pings_answered[GUEST_MAX_CPUS];
 
-static unsigned cpu_index(void)
-{
-	uint64_t mpidr;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	return (unsigned)(mpidr & 0xf);
-}
-
 static void on_irq(unsigned intid)
 {
-	unsigned me = cpu_index();
+	unsigned me = guest_cpu_index();
 
 	switch (intid) {
-	case SGI_TURN:
+	case IPI_TURN:
 		turn_given[me]++;
 		break;
-	case SGI_PING:
+	case IPI_PING:
 		pings_answered[me]++;
-		gic_send_sgi(pinged_by[me], SGI_PONG);
+		guest_ipi_send(pinged_by[me], IPI_PONG);
 		break;
-	case SGI_PONG:
+	case IPI_PONG:
 		pongs[me]++;
 		break;
 	}
@@ -49,8 +41,8 @@ static void ping_all(unsigned me)
 			continue;
 		unsigned want = pongs[me] + 1;
 		pinged_by[peer] = me;
-		__asm__ volatile("dmb sy" ::: "memory");
-		gic_send_sgi(peer, SGI_PING);
+		full_barrier();
+		guest_ipi_send(peer, IPI_PING);
 		while (pongs[me] < want)
 			wait_irq_masked();
 	}
@@ -58,9 +50,7 @@ static void ping_all(unsigned me)
 
 static void secondary(unsigned me)
 {
-	gic_cpu_init(me);
-	for (unsigned s = 0; s < 3; s++)
-		gic_enable_private(me, s);
+	guest_irq_cpu_init(me);
 	irq_disable();
 	checked_in[me] = 1;
 	for (unsigned round = 1;; round++) {
@@ -68,17 +58,15 @@ static void secondary(unsigned me)
 			wait_irq_masked();
 		ping_all(me);
 		turn_done[me] = round;
-		gic_send_sgi(0, SGI_TURN); /* tell vCPU 0 */
+		guest_ipi_send(0, IPI_TURN); /* tell vCPU 0 */
 	}
 }
 
 int main(void)
 {
-	unsigned v = gic_init(on_irq);
+	const char *chip = guest_irq_init(on_irq);
 
-	gic_cpu_init(0);
-	for (unsigned s = 0; s < 3; s++)
-		gic_enable_private(0, s);
+	guest_irq_cpu_init(0);
 	irq_disable();
 	/* Start vCPUs until one does not exist. */
 	for (ncpus = 1; ncpus < GUEST_MAX_CPUS; ncpus++)
@@ -86,16 +74,16 @@ int main(void)
 			break;
 	for (unsigned i = 1; i < ncpus; i++)
 		while (!checked_in[i])
-			__asm__ volatile("yield");
-	guest_puts("smp: GICv");
-	guest_put_dec(v);
+			cpu_relax();
+	guest_puts("smp: ");
+	guest_puts(chip);
 	guest_puts(", ");
 	guest_put_dec(ncpus);
 	guest_puts(" vCPUs checked in\n");
 
 	ping_all(0);
 	for (unsigned cpu = 1; cpu < ncpus; cpu++) {
-		gic_send_sgi(cpu, SGI_TURN);
+		guest_ipi_send(cpu, IPI_TURN);
 		while (turn_done[cpu] < 1)
 			wait_irq_masked();
 	}

@@ -1,0 +1,138 @@
+/* echo: console input and output through the VM's 16550 and PLIC.
+ * Characters come from the receive interrupt (PLIC source 10,
+ * IER.ERBFI), which the vCPU waits for in WFI; each line typed is echoed
+ * back as "echo: <line>" (control characters as ^X), sent from the
+ * THR-empty interrupt (IER.ETBEI: on while there is something to send,
+ * up to 16 characters a time, the FIFO's depth); "quit" ends it. */
+#include <guest.h>
+
+#define UART     0x10000000ul
+#define UART_RBR (*(volatile uint8_t *)(UART + 0))
+#define UART_IER (*(volatile uint8_t *)(UART + 1))
+#define UART_IIR (*(volatile uint8_t *)(UART + 2))
+#define UART_FCR (*(volatile uint8_t *)(UART + 2))
+#define UART_LSR (*(volatile uint8_t *)(UART + 5))
+#define UART_IRQ 10u
+#define PLIC     0x0c000000ul
+#define REG32(a) (*(volatile uint32_t *)(a))
+
+#define LINE_MAX 128
+#define TX_RING  256 /* a power of two */
+#define IER_RX   0x01u
+#define IER_TX   0x02u
+
+static char line[LINE_MAX];
+static volatile unsigned len, lines_ready, rx_irqs, tx_irqs, empty_irqs;
+static char tx_ring[TX_RING];
+static volatile unsigned tx_head, tx_tail; /* free-running */
+
+/* Up to a FIFO's worth from the ring; the interrupt off when it is
+ * empty. */
+static void tx_some(void)
+{
+	for (unsigned n = 0; n < 16 && tx_tail != tx_head; n++)
+		UART_RBR = (uint8_t)tx_ring[tx_tail++ % TX_RING];
+	if (tx_tail == tx_head)
+		UART_IER = IER_RX;
+}
+
+/* Queued for the THR-empty interrupt, which turning ETBEI on raises
+ * (the THR is empty): the 16550 does that, and cvisor's must. */
+static void tx_putc(char c)
+{
+	while (tx_head - tx_tail == TX_RING)
+		wait_irq_masked();
+	tx_ring[tx_head++ % TX_RING] = c;
+}
+
+static void tx_puts(const char *s)
+{
+	while (*s)
+		tx_putc(*s++);
+}
+
+static void tx_flush(void)
+{
+	UART_IER = IER_RX | IER_TX;
+	while (tx_tail != tx_head)
+		wait_irq_masked();
+}
+
+static void on_irq(unsigned irq)
+{
+	if (irq != GUEST_IRQ_PLIC(UART_IRQ))
+		return;
+	uint8_t iir = UART_IIR;
+
+	if (iir & 1) /* nothing pending at the UART */
+		empty_irqs++;
+	if ((iir & 0x0f) == 0x02) { /* THR empty */
+		tx_irqs++;
+		tx_some();
+		return;
+	}
+	rx_irqs++;
+	while (UART_LSR & 1) {
+		char c = (char)UART_RBR;
+		if (lines_ready)
+			continue; /* one line at a time: typed faster, lost */
+		if (c == '\r' || c == '\n') {
+			lines_ready = 1;
+		} else if (len < LINE_MAX - 1) {
+			line[len++] = c;
+		}
+	}
+}
+
+static bool is(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static void echo_line(void)
+{
+	tx_puts("echo: ");
+	for (unsigned i = 0; i < len; i++) {
+		if ((unsigned char)line[i] < 0x20) {
+			tx_putc('^');
+			tx_putc((char)(line[i] + '@'));
+		} else {
+			tx_putc(line[i]);
+		}
+	}
+	tx_puts("\n");
+	tx_flush();
+}
+
+int main(void)
+{
+	unsigned me = guest_cpu_index();
+
+	guest_irq_init(on_irq);
+	guest_irq_cpu_init(me);
+	REG32(PLIC + 4 * UART_IRQ) = 1;                     /* priority */
+	REG32(PLIC + 0x2000 + 0x80 * me) |= 1u << UART_IRQ; /* enable */
+	UART_FCR = 0x01;
+	UART_IER = IER_RX;
+	irq_disable();
+	guest_puts("echo: ready, 16550 receive interrupts through the PLIC\n");
+	for (;;) {
+		while (!lines_ready)
+			wait_irq_masked();
+		line[len] = 0;
+		if (is(line, "quit"))
+			break;
+		if (len)
+			echo_line();
+		len = 0;
+		lines_ready = 0;
+	}
+	guest_puts("echo: interrupts: receive ");
+	guest_put_dec(rx_irqs);
+	guest_puts(", transmit ");
+	guest_put_dec(tx_irqs);
+	guest_puts(rx_irqs && tx_irqs ? "\necho: PASS\n" : "\necho: FAIL\n");
+	return 0;
+}

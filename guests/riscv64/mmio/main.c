@@ -1,0 +1,216 @@
+/* mmio: drives every load and store form cvisor decodes (QEMU 7.2 gives
+ * it no htinst) against the VM's emulated devices, and checks what
+ * comes back: LB/LBU/SB on the 16550's scratch register, LW/LWU/SW and
+ * the compressed C.LW/C.SW/C.LWSP/C.SWSP on a PLIC enable word (sign and
+ * zero extension, a store of x0), and the widths the PLIC refuses (LH,
+ * SH, LD, SD, C.LD, C.SD) and an AMO, which must come back as access
+ * faults at the address used. Then the same through the guest's own
+ * Sv39 page tables, run from an alias of its RAM. */
+#include <guest.h>
+
+#define UART_SCR    0x10000007ul
+#define PLIC_ENABLE 0x0c002004ul /* context 0, sources 32-63 */
+
+static int failures;
+
+static void check(const char *what, uint64_t got, uint64_t want)
+{
+	guest_puts("mmio: ");
+	guest_puts(what);
+	if (got == want) {
+		guest_puts(": ok\n");
+		return;
+	}
+	failures++;
+	guest_puts(": FAIL: got ");
+	guest_put_hex(got);
+	guest_puts(", want ");
+	guest_put_hex(want);
+	guest_puts("\n");
+}
+
+static void byte_forms(void)
+{
+	uint64_t r, a = UART_SCR, v = 0x80;
+
+	__asm__ volatile("sb %1, 0(%0)" ::"r"(a), "r"(v) : "memory");
+	__asm__ volatile("lb %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("LB sign-extends", r, 0xffffffffffffff80ull);
+	__asm__ volatile("lbu %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("LBU zero-extends", r, 0x80);
+	__asm__ volatile("sb zero, 0(%0)" ::"r"(a) : "memory");
+	__asm__ volatile("lbu %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("SB of x0", r, 0);
+}
+
+static void word_forms(void)
+{
+	uint64_t r, a = PLIC_ENABLE, v = 0xdeadbeef;
+
+	__asm__ volatile("sw %1, 0(%0)" ::"r"(a), "r"(v) : "memory");
+	__asm__ volatile("lw %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("LW sign-extends", r, 0xffffffffdeadbeefull);
+	__asm__ volatile("lwu %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("LWU zero-extends", r, 0xdeadbeef);
+	__asm__ volatile("sw zero, 0(%0)" ::"r"(a) : "memory");
+	__asm__ volatile("lwu %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("SW of x0", r, 0);
+}
+
+/* C.LW and C.SW take x8-x15: the operands are moved into a0-a2 inside
+ * each asm (the compiler keeps no register variable across a call). */
+static void compressed_forms(void)
+{
+	uint64_t r, base = PLIC_ENABLE;
+
+	__asm__ volatile("mv a0, %1\n\tmv a1, %2\n\tc.sw a1, 0(a0)\n\t"
+			 "c.lw a2, 0(a0)\n\tmv %0, a2"
+			 : "=r"(r)
+			 : "r"(base), "r"(0x8badf00dull)
+			 : "a0", "a1", "a2", "memory");
+	check("C.SW then C.LW sign-extends", r, 0xffffffff8badf00dull);
+	/* SP-relative, sp on the device for two instructions (nothing
+	 * traps meanwhile: interrupts are off and both are answered). */
+	__asm__ volatile("mv t0, sp\n\tmv a1, %2\n\tmv sp, %1\n\t"
+			 "c.swsp a1, 0(sp)\n\tc.lwsp a2, 0(sp)\n\tmv sp, t0\n\t"
+			 "mv %0, a2"
+			 : "=r"(r)
+			 : "r"(base), "r"(0x12345678ull)
+			 : "t0", "a1", "a2", "memory");
+	check("C.SWSP then C.LWSP", r, 0x12345678);
+}
+
+/* An access the device refuses, or that is no plain load or store: an
+ * access fault at the address, the register unchanged. */
+static void expect_fault(const char *what, uint64_t before, bool write)
+{
+	bool ok = guest_trap.count == before + 1 &&
+		  guest_trap_is_access_fault(PLIC_ENABLE, write);
+
+	check(what, ok, 1);
+}
+
+static void refused_forms(void)
+{
+	uint64_t base = PLIC_ENABLE, val = 1, r = 0, n;
+
+	n = guest_trap.count;
+	__asm__ volatile("lh %0, 0(%1)" : "+r"(r) : "r"(base) : "memory");
+	expect_fault("LH: access fault", n, false);
+	n = guest_trap.count;
+	__asm__ volatile("sh %1, 0(%0)" ::"r"(base), "r"(val) : "memory");
+	expect_fault("SH: access fault", n, true);
+	n = guest_trap.count;
+	__asm__ volatile("ld %0, 0(%1)" : "+r"(r) : "r"(base) : "memory");
+	expect_fault("LD: access fault", n, false);
+	n = guest_trap.count;
+	__asm__ volatile("sd %1, 0(%0)" ::"r"(base), "r"(val) : "memory");
+	expect_fault("SD: access fault", n, true);
+	n = guest_trap.count;
+	__asm__ volatile("mv a0, %0\n\tc.ld a1, 0(a0)"
+			 :
+			 : "r"(base)
+			 : "a0", "a1", "memory");
+	expect_fault("C.LD: access fault", n, false);
+	n = guest_trap.count;
+	__asm__ volatile("mv a0, %0\n\tc.sd a1, 0(a0)"
+			 :
+			 : "r"(base)
+			 : "a0", "a1", "memory");
+	expect_fault("C.SD: access fault", n, true);
+	n = guest_trap.count;
+	__asm__ volatile("amoadd.w %0, %1, (%2)"
+			 : "=r"(r)
+			 : "r"(val), "r"(base)
+			 : "memory");
+	expect_fault("AMOADD.W: access fault", n, true);
+	__asm__ volatile("lwu %0, 0(%1)" : "=r"(r) : "r"(base) : "memory");
+	check("the register unchanged by them", r, 0x12345678);
+}
+
+/* ---- the same through the guest's own page tables (Sv39, VS stage):
+ * GiBs 0 and 2 (devices, RAM) identity-mapped, GiB 1 (0x4000_0000) an alias
+ * of GiB 0 (the devices), GiB 3 (0xc000_0000) an alias of RAM. Run from
+ * the RAM alias, an access to the devices' alias makes cvisor translate
+ * the pc (HLVX) and take the guest-physical address from htval, not
+ * the virtual one; the fault for an access where nothing is carries the
+ * virtual address. */
+
+#define GIB           0x40000000ul
+#define PTE_VRWXAD    0xcfu /* V R W X A D */
+#define SATP_SV39     (8ul << 60)
+#define DEV_ALIAS     (1 * GIB)
+#define RAM_ALIAS_OFF (1 * GIB) /* GiB 3 - GiB 2 */
+
+static uint64_t root[512] __attribute__((aligned(4096)));
+
+static uint64_t gib_pte(uint64_t pa)
+{
+	return (pa >> 12) << 10 | PTE_VRWXAD;
+}
+
+static void paging_on(void)
+{
+	root[0] = gib_pte(0);       /* devices, identity (the console) */
+	root[1] = gib_pte(0);       /* devices, at their alias */
+	root[2] = gib_pte(2 * GIB); /* RAM, identity */
+	root[3] = gib_pte(2 * GIB); /* RAM, alias */
+	full_barrier();
+	csr_write(satp, SATP_SV39 | (uint64_t)root >> 12);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+static void paging_off(void)
+{
+	csr_write(satp, 0);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+/* Runs from the RAM alias (called through a pointer moved there). */
+static void __attribute__((noinline)) paged_forms(void)
+{
+	uint64_t r, pc, a = DEV_ALIAS + UART_SCR, v = 0x9c, n;
+
+	__asm__ volatile("auipc %0, 0" : "=r"(pc));
+	check("running from the RAM alias", pc >= 3 * GIB, 1);
+	__asm__ volatile("sb %1, 0(%0)" ::"r"(a), "r"(v) : "memory");
+	__asm__ volatile("lb %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("paged: SB then LB at a virtual address", r,
+	      0xffffffffffffff9cull);
+	__asm__ volatile("mv a0, %1\n\tc.lw a2, 0(a0)\n\tmv %0, a2"
+			 : "=r"(r)
+			 : "r"(DEV_ALIAS + PLIC_ENABLE)
+			 : "a0", "a2", "memory");
+	check("paged: C.LW at a virtual address", r, 0xffffffff8badf00dull);
+	n = guest_trap.count;
+	a = DEV_ALIAS + 0x0a000000ul;
+	__asm__ volatile("lw %0, 0(%1)" : "=r"(r) : "r"(a) : "memory");
+	check("paged: an access where nothing is faults at its virtual address",
+	      guest_trap.count == n + 1 && guest_trap_is_access_fault(a, false),
+	      1);
+}
+
+static void paged(void)
+{
+	uint64_t word = PLIC_ENABLE;
+
+	*(volatile uint32_t *)word = 0x8badf00d;
+	paging_on();
+	void (*fn)(void) =
+		(void (*)(void))((uint64_t)paged_forms + RAM_ALIAS_OFF);
+	fn();
+	paging_off();
+}
+
+int main(void)
+{
+	guest_trap_install();
+	irq_disable();
+	byte_forms();
+	word_forms();
+	compressed_forms();
+	refused_forms();
+	paged();
+	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
+	return 0;
+}

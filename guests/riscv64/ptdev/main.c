@@ -1,0 +1,68 @@
+/* ptdev: a passthrough device and its interrupt. The host's goldfish RTC
+ * (host 0x0010_1000, PLIC source 11) is given to this VM at guest
+ * 0x2000_0000 (the G stage translates) with its interrupt forwarded to
+ * the VM's PLIC as source 11. The guest reads the clock, then sets its
+ * alarm twice; each alarm must arrive as source 11. The second one only
+ * comes if cvisor unmasked the host's source after the guest completed
+ * the first. */
+#include <guest.h>
+
+#define RTC_BASE        0x20000000ul
+#define RTC_IRQ         11u
+#define RTC_TIME_LOW    0x00
+#define RTC_TIME_HIGH   0x04
+#define RTC_ALARM_LOW   0x08
+#define RTC_ALARM_HIGH  0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_INT   0x1c
+#define PLIC            0x0c000000ul
+#define REG32(a)        (*(volatile uint32_t *)(a))
+#define ROUNDS          2
+
+static volatile unsigned alarms, others;
+
+static uint64_t rtc_now(void)
+{
+	uint64_t lo = REG32(RTC_BASE + RTC_TIME_LOW); /* latches the high */
+
+	return (uint64_t)REG32(RTC_BASE + RTC_TIME_HIGH) << 32 | lo;
+}
+
+static void on_irq(unsigned irq)
+{
+	if (irq == GUEST_IRQ_PLIC(RTC_IRQ)) {
+		REG32(RTC_BASE + RTC_CLEAR_INT) = 1;
+		alarms++;
+	} else {
+		others++;
+	}
+}
+
+int main(void)
+{
+	unsigned me = guest_cpu_index();
+	uint64_t t0 = rtc_now(), t1;
+
+	guest_puts("ptdev: RTC at guest 0x20000000 reads ");
+	guest_put_dec(t0 / 1000000000ull);
+	guest_puts(" s since the epoch\n");
+	guest_irq_init(on_irq);
+	guest_irq_cpu_init(me);
+	REG32(PLIC + 4 * RTC_IRQ) = 1;
+	REG32(PLIC + 0x2000 + 0x80 * me) |= 1u << RTC_IRQ;
+	REG32(RTC_BASE + RTC_IRQ_ENABLED) = 1;
+	irq_disable();
+	for (unsigned round = 1; round <= ROUNDS; round++) {
+		uint64_t at = rtc_now() + 5000000ull; /* 5 ms */
+		REG32(RTC_BASE + RTC_ALARM_HIGH) = (uint32_t)(at >> 32);
+		REG32(RTC_BASE + RTC_ALARM_LOW) = (uint32_t)at; /* arms it */
+		while (alarms < round)
+			wait_irq_masked();
+		guest_puts("ptdev: alarm ");
+		guest_put_dec(round);
+		guest_puts(" taken as PLIC source 11\n");
+	}
+	t1 = rtc_now();
+	guest_puts(t1 > t0 && others == 0 ? "ptdev: PASS\n" : "ptdev: FAIL\n");
+	return 0;
+}

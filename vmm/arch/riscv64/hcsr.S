@@ -1,0 +1,83 @@
+/* Guest-memory reads and CSR probes that may trap, from HS-mode: each
+ * points stvec at a local landing for the one instruction that may fault
+ * and reports whether it did. Interrupts are masked (sstatus.SIE = 0)
+ * whenever these run, so only that instruction's exception lands there.
+ * The trap CSRs (scause, stval, sepc, htval) are overwritten by a fault:
+ * callers read the exit's before. */
+	.option push
+	.option arch, +d
+	.text
+
+/* bool arch_hlvx_hu(uint64_t gva, uint16_t *out): HLVX.HU, the guest's
+ * instruction halfword at 'gva' as its VS stage and G stage translate it
+ * for execution (hstatus.SPVP: the privilege it ran at). */
+	.global arch_hlvx_hu
+arch_hlvx_hu:
+	csrr	t1, stvec
+	lla	t0, 1f
+	csrw	stvec, t0
+	.insn	r 0x73, 4, 0x32, t2, a0, x3    /* hlvx.hu t2, (a0) */
+	sh	t2, 0(a1)
+	li	a0, 1
+	csrw	stvec, t1
+	ret
+	.balign 4
+1:	li	a0, 0
+	csrw	stvec, t1
+	ret
+
+/* bool arch_hlv_d(uint64_t gva, uint64_t *out): HLV.D, a doubleword of the
+ * guest's memory at 'gva' as its translation for a load gives it. */
+	.global arch_hlv_d
+arch_hlv_d:
+	csrr	t1, stvec
+	lla	t0, 1f
+	csrw	stvec, t0
+	.insn	r 0x73, 4, 0x36, t2, a0, x0    /* hlv.d t2, (a0) */
+	sd	t2, 0(a1)
+	li	a0, 1
+	csrw	stvec, t1
+	ret
+	.balign 4
+1:	li	a0, 0
+	csrw	stvec, t1
+	ret
+
+/* bool arch_probe_vstimecmp(void): whether HS-mode may use vstimecmp
+ * (Sstc, with M-mode's menvcfg.STCE and mcounteren.TM: else the access
+ * is an illegal instruction). */
+	.global arch_probe_vstimecmp
+arch_probe_vstimecmp:
+	csrr	t1, stvec
+	lla	t0, 1f
+	csrw	stvec, t0
+	csrr	t2, 0x24d                      /* vstimecmp */
+	li	a0, 1
+	csrw	stvec, t1
+	ret
+	.balign 4
+1:	li	a0, 0
+	csrw	stvec, t1
+	ret
+
+/* The guest's f0-f31 and fcsr (struct fp_regs); sstatus.FS must be on. */
+	.global arch_fp_save
+arch_fp_save:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, \
+		   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fsd	f\n, \n * 8(a0)
+	.endr
+	frcsr	t0
+	sd	t0, 32 * 8(a0)
+	ret
+
+	.global arch_fp_restore
+arch_fp_restore:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, \
+		   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fld	f\n, \n * 8(a0)
+	.endr
+	ld	t0, 32 * 8(a0)
+	fscsr	t0
+	ret
+	.option pop

@@ -1,0 +1,68 @@
+/* Remote fences between the vCPUs of a VM (SBI RFENCE and the legacy
+ * remote fence calls). The caller's own are executed at once; every other
+ * vCPU named gets the request in its 'fences' word and a kick, and the
+ * caller waits until each has done it (before its next entry into the
+ * guest) or is not loaded on its hart (a vCPU does every fence as it is
+ * loaded, vcpu_arch_load). While it waits it does what others ask of it,
+ * so two vCPUs fencing each other do not wait for each other forever.
+ * The VS stage's entries are forgotten whole (hfence.vvma of the VMID):
+ * an address range or an ASID only narrows what must go. */
+#include <kernel/percpu.h>
+#include <vmm/vcpu.h>
+#include "vmm_riscv64.h"
+
+static void fence_local(uint32_t fences)
+{
+	if (fences & RFENCE_I)
+		__asm__ volatile("fence.i" ::: "memory");
+	if (fences & RFENCE_VMA)
+		__asm__ volatile(
+			".insn r 0x73, 0, 0x11, x0, x0, x0" /* hfence.vvma */
+			::
+				: "memory");
+}
+
+void rfence_local_all(void)
+{
+	fence_local(RFENCE_I | RFENCE_VMA);
+}
+
+void rfence_run_pending(struct vcpu *v)
+{
+	uint32_t f = __atomic_exchange_n(&v->arch.fences, 0, __ATOMIC_ACQ_REL);
+
+	if (f)
+		fence_local(f);
+}
+
+static bool rfence_done(const struct vcpu *t)
+{
+	return !__atomic_load_n(&t->arch.fences, __ATOMIC_ACQUIRE) ||
+	       READ_ONCE(percpu_data[t->pcpu].vmm) != t;
+}
+
+void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences)
+{
+	struct vm *vm = caller->vm;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		if (!(set >> i & 1))
+			continue;
+		if (t == caller) {
+			fence_local(fences);
+			continue;
+		}
+		__atomic_fetch_or(&t->arch.fences, fences, __ATOMIC_SEQ_CST);
+		vcpu_kick(t);
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		if (!(set >> i & 1) || t == caller)
+			continue;
+		while (!rfence_done(t)) {
+			rfence_run_pending(caller);
+			hal_cpu_relax();
+		}
+	}
+}

@@ -1,0 +1,343 @@
+/* riscv64 vCPUs: VS-level state switching, entering the guest, and
+ * decoding its exits (scause) into struct vcpu_exit. */
+#include <kernel/log.h>
+#include <kernel/percpu.h>
+#include <vmm/vcpu.h>
+#include <vmm/vm.h>
+#include "guest_entry.h"
+#include "vmm_riscv64.h"
+
+_Static_assert(__builtin_offsetof(struct guest_regs, sepc) == GREGS_SEPC,
+	       "GREGS_SEPC");
+_Static_assert(__builtin_offsetof(struct guest_regs, sstatus) == GREGS_SSTATUS,
+	       "GREGS_SSTATUS");
+_Static_assert(__builtin_offsetof(struct guest_regs, hstatus) == GREGS_HSTATUS,
+	       "GREGS_HSTATUS");
+_Static_assert(__builtin_offsetof(struct guest_regs, host_sp) == GREGS_HOST_SP,
+	       "GREGS_HOST_SP");
+
+/* The exceptions a guest takes itself (its own page faults, system
+ * calls of its user mode, breakpoints, misaligned and illegal
+ * instructions, PMP's access faults); guest-page faults, VS-mode ecalls
+ * and virtual instructions come to cvisor. */
+#define HEDELEG_GUEST                                                    \
+	(1u << EXC_INST_MISALIGNED | 1u << EXC_INST_ACCESS |             \
+	 1u << EXC_ILLEGAL | 1u << EXC_BREAKPOINT |                      \
+	 1u << EXC_LOAD_MISALIGNED | 1u << EXC_LOAD_ACCESS |             \
+	 1u << EXC_STORE_MISALIGNED | 1u << EXC_STORE_ACCESS |           \
+	 1u << EXC_ECALL_U | 1u << EXC_INST_PAGE | 1u << EXC_LOAD_PAGE | \
+	 1u << EXC_STORE_PAGE)
+
+/* VSXL = 64-bit, the guest's privilege for HLV/HLVX (SPVP) and its WFI
+ * trapped (VTW); SPV set so that sret enters the guest. */
+#define HSTATUS_GUEST (2ull << 32 | HSTATUS_VTW | HSTATUS_SPVP | HSTATUS_SPV)
+
+/* The guest may read cycle, time and instret. */
+#define HCOUNTEREN_GUEST 0x7u
+
+uint64_t vcpu_arch_hwid(unsigned index)
+{
+	return index; /* hart ids 0, 1, ... as on QEMU's virt */
+}
+
+struct vcpu *vcpu_loaded(void)
+{
+	return this_cpu()->vmm;
+}
+
+void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	/* As SBI HSM hart_start leaves a hart: a0 = hart id, a1 = the
+	 * argument, S-mode, translation and interrupts off. */
+	memset(&a->regs, 0, sizeof(a->regs));
+	memset(&a->vs, 0, sizeof(a->vs));
+	memset(&a->fp, 0, sizeof(a->fp));
+	a->regs.x[10] = v->hwid;
+	a->regs.x[11] = arg;
+	a->regs.sepc = entry;
+	/* FS on at HS level: the guest's own vsstatus.FS decides. */
+	a->regs.sstatus = SSTATUS_SPP | SSTATUS_FS;
+	a->regs.hstatus = HSTATUS_GUEST;
+	a->vs.vstimecmp = UINT64_MAX;
+	a->vs.henvcfg = riscv_sstc ? HENVCFG_STCE : 0;
+	a->vs.hcounteren = HCOUNTEREN_GUEST;
+	a->hvip = 0;
+	__atomic_store_n(&a->inject, 0, __ATOMIC_RELAXED);
+	a->sbi_timer = UINT64_MAX;
+	a->suspended = false;
+}
+
+int vcpu_arch_create(struct vcpu *v)
+{
+	vtimer_vcpu_init(v);
+	return 0;
+}
+
+void vcpu_arch_destroy(struct vcpu *v)
+{
+	(void)v; /* its state is part of struct vcpu */
+}
+
+void vcpu_arch_stop(struct vcpu *v)
+{
+	timer_event_cancel(&v->arch.timer_ev);
+}
+
+bool vcpu_arch_irq_pending(struct vcpu *v)
+{
+	const struct vcpu_arch *a = &v->arch;
+	uint64_t pending =
+		(a->hvip | __atomic_load_n(&a->inject, __ATOMIC_ACQUIRE)) &
+		HIP_VSSIP;
+
+	if (READ_ONCE(a->eip))
+		pending |= HIP_VSEIP;
+	if (vtimer_due(v))
+		pending |= HIP_VSTIP;
+	return pending & a->vs.hie;
+}
+
+void vcpu_inject(struct vcpu *v, uint64_t hip_bits)
+{
+	__atomic_fetch_or(&v->arch.inject, hip_bits, __ATOMIC_RELEASE);
+	vcpu_kick(v);
+}
+
+static void fp_on(void)
+{
+	csr_set(sstatus, SSTATUS_FS);
+}
+
+void vcpu_arch_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	this_cpu()->vmm = v;
+	/* Seen loaded before it looks for injected interrupts (vcpu_kick). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	csrw(CSR_HGATP, v->vm->arch.hgatp);
+	csrw(CSR_HEDELEG, HEDELEG_GUEST);
+	csrw(CSR_HIDELEG, HIP_VS);
+	csrw(CSR_HCOUNTEREN, a->vs.hcounteren);
+	csrw(CSR_HENVCFG, a->vs.henvcfg);
+	csrw(CSR_HTIMEDELTA, a->vs.htimedelta);
+	csrw(CSR_VSSTATUS, a->vs.vsstatus);
+	csrw(CSR_VSTVEC, a->vs.vstvec);
+	csrw(CSR_VSSCRATCH, a->vs.vsscratch);
+	csrw(CSR_VSEPC, a->vs.vsepc);
+	csrw(CSR_VSCAUSE, a->vs.vscause);
+	csrw(CSR_VSTVAL, a->vs.vstval);
+	csrw(CSR_VSATP, a->vs.vsatp);
+	csrw(CSR_HIE, a->vs.hie);
+	vtimer_load(v);
+	fp_on();
+	arch_fp_restore(&a->fp);
+	/* A vCPU coming onto the hart must not see another vCPU's VS-stage
+	 * entries of the same VM; and what remote fences were asked of it
+	 * while it was out are done with these. */
+	__atomic_store_n(&a->fences, 0, __ATOMIC_RELEASE);
+	rfence_local_all();
+}
+
+void vcpu_arch_put(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	a->vs.vsstatus = csrr(CSR_VSSTATUS);
+	a->vs.vstvec = csrr(CSR_VSTVEC);
+	a->vs.vsscratch = csrr(CSR_VSSCRATCH);
+	a->vs.vsepc = csrr(CSR_VSEPC);
+	a->vs.vscause = csrr(CSR_VSCAUSE);
+	a->vs.vstval = csrr(CSR_VSTVAL);
+	a->vs.vsatp = csrr(CSR_VSATP);
+	a->vs.hie = csrr(CSR_HIE) & HIP_VS;
+	/* Nothing of this guest may be pending or fire for whoever runs
+	 * next. */
+	csrw(CSR_HIE, 0);
+	csrw(CSR_HVIP, 0);
+	vtimer_put(v);
+	fp_on();
+	arch_fp_save(&a->fp);
+	this_cpu()->vmm = NULL;
+}
+
+uint64_t vcpu_arch_pc(const struct vcpu *v)
+{
+	return v->arch.regs.sepc;
+}
+
+void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
+{
+	v->arch.regs.x[10] = value;
+}
+
+void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
+{
+	struct guest_regs *r = &v->arch.regs;
+	uint64_t vsstatus = csrr(CSR_VSSTATUS);
+
+	/* As the hart takes a trap into VS-mode: SPP the mode it was in,
+	 * SPIE its SIE, SIE off; pc at vstvec's base (exceptions are never
+	 * vectored). */
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	if (r->sstatus & SSTATUS_SPP)
+		vsstatus |= SSTATUS_SPP;
+	if (csrr(CSR_VSSTATUS) & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	csrw(CSR_VSSTATUS, vsstatus);
+	csrw(CSR_VSEPC, r->sepc);
+	csrw(CSR_VSCAUSE, cause);
+	csrw(CSR_VSTVAL, tval);
+	r->sepc = csrr(CSR_VSTVEC) & ~3ull;
+	r->sstatus |= SSTATUS_SPP;
+}
+
+void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
+{
+	(void)gpa;
+	/* An access fault, at the address the guest used. */
+	vcpu_inject_exception(v, write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS,
+			      v->arch.exit.stval);
+}
+
+bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len)
+{
+	const struct vcpu_arch *a = &v->arch;
+	uint16_t lo, hi;
+
+	/* A transformed instruction (bit 0 set): a 32-bit load or store
+	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
+	if (a->exit.htinst & 1) {
+		*insn = (uint32_t)a->exit.htinst | 3u;
+		*len = (a->exit.htinst & 2) ? 4 : 2;
+		return true;
+	}
+	if (!arch_hlvx_hu(a->regs.sepc, &lo))
+		return false;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		*len = 2;
+		return true;
+	}
+	if (!arch_hlvx_hu(a->regs.sepc + 2, &hi))
+		return false;
+	*insn = (uint32_t)hi << 16 | lo;
+	*len = 4;
+	return true;
+}
+
+void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t val = e->mmio.data;
+
+	if (!e->mmio.write && a->mmio.rd) {
+		unsigned shift = 64 - e->mmio.width * 8;
+		if (shift) {
+			val <<= shift;
+			val = a->mmio.sign ? (uint64_t)((int64_t)val >> shift) :
+					     val >> shift;
+		}
+		a->regs.x[a->mmio.rd] = val;
+	}
+	a->regs.sepc += a->mmio.len;
+}
+
+#define INSN_WFI 0x10500073u
+
+/* A virtual-instruction exception: WFI (hstatus.VTW) waits for an
+ * interrupt; anything else is an instruction cvisor does not emulate,
+ * which the guest gets as an illegal instruction (the privileged spec's
+ * answer for one it could not execute). */
+static void virtual_insn(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint32_t insn = 0;
+	unsigned len;
+
+	/* From VU-mode, WFI is the guest kernel's to allow: illegal, as
+	 * on a hart whose S-mode has not given it to U-mode. */
+	if (vcpu_fetch_insn(v, &insn, &len) && insn == INSN_WFI &&
+	    (a->regs.sstatus & SSTATUS_SPP)) {
+		a->regs.sepc += 4;
+		e->kind = EXIT_HALT;
+		return;
+	}
+	pr_debug("VM %llu vCPU %u: instruction %#x at pc %#llx is not "
+		 "emulated; illegal instruction injected",
+		 (unsigned long long)v->vm->id, v->id, insn,
+		 (unsigned long long)a->regs.sepc);
+	vcpu_inject_exception(v, EXC_ILLEGAL, insn);
+}
+
+static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t cause = a->exit.scause;
+
+	e->kind = EXIT_NONE;
+	if (cause >> 63) { /* an interrupt */
+		e->kind = EXIT_IRQ;
+		return;
+	}
+	switch (cause) {
+	case EXC_ECALL_VS:
+		a->regs.sepc += 4;
+		sbi_handle(v, e);
+		return;
+	case EXC_LOAD_GUEST_PAGE:
+	case EXC_STORE_GUEST_PAGE:
+		mmio_decode(v, a->exit.htval << 2 | (a->exit.stval & 3),
+			    cause == EXC_STORE_GUEST_PAGE, e);
+		return;
+	case EXC_VIRTUAL_INST:
+		virtual_insn(v, e);
+		return;
+	case EXC_INST_GUEST_PAGE:
+		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx "
+			 "(guest-physical %#llx): no memory there; access "
+			 "fault injected",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)a->exit.stval,
+			 (unsigned long long)(a->exit.htval << 2));
+		vcpu_inject_exception(v, EXC_INST_ACCESS, a->exit.stval);
+		return;
+	default:
+		/* Not delegated, yet not ours to answer: the guest gets it
+		 * as the hart would have given it. */
+		pr_debug("VM %llu vCPU %u: exception %llu (tval %#llx) at pc "
+			 "%#llx passed to the guest",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)cause,
+			 (unsigned long long)a->exit.stval,
+			 (unsigned long long)a->regs.sepc);
+		vcpu_inject_exception(v, cause, a->exit.stval);
+		return;
+	}
+}
+
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t hvip;
+
+	a->suspended = false;
+	rfence_run_pending(v);
+	a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
+	hvip = a->hvip & HIP_VSSIP;
+	if (READ_ONCE(a->eip))
+		hvip |= HIP_VSEIP;
+	if (!riscv_sstc && vtimer_due(v))
+		hvip |= HIP_VSTIP;
+	csrw(CSR_HVIP, hvip);
+	arch_guest_run(&a->regs);
+	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
+	a->hvip = csrr(CSR_HVIP) & HIP_VSSIP;
+	a->exit.scause = csr_read(scause);
+	a->exit.stval = csr_read(stval);
+	a->exit.htval = csrr(CSR_HTVAL);
+	a->exit.htinst = csrr(CSR_HTINST);
+	exit_decode(v, e);
+}

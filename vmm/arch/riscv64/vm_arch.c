@@ -1,0 +1,195 @@
+/* riscv64 VM-wide state: the VMID and the G-stage root in hgatp, the
+ * VM's PLIC and 16550, and what the harts offer guests (Sstc, VMIDs). */
+#include <kernel/log.h>
+#include <kernel/spinlock.h>
+#include <vmm/devices.h>
+#include <vmm/guest_dtb.h>
+#include <vmm/kernel_image.h>
+#include "gstage.h"
+#include "virt_platform.h"
+#include "vmm_riscv64.h"
+
+#define VMID_MAX 256 /* of the up to 2^14 the hart may have */
+
+#define SBI_EXT_RFENCE              0x52464e43ul
+#define SBI_RFENCE_HFENCE_GVMA_VMID 3
+
+static uint64_t vmid_used[VMID_MAX / 64];
+static unsigned vmid_count; /* the hart's, capped at VMID_MAX */
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+
+struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
+			      unsigned long a0, unsigned long a1,
+			      unsigned long a2, unsigned long a3,
+			      unsigned long a4)
+{
+	register unsigned long r0 __asm__("a0") = a0;
+	register unsigned long r1 __asm__("a1") = a1;
+	register unsigned long r2 __asm__("a2") = a2;
+	register unsigned long r3 __asm__("a3") = a3;
+	register unsigned long r4 __asm__("a4") = a4;
+	register unsigned long r6 __asm__("a6") = fid;
+	register unsigned long r7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
+			 : "memory");
+	return (struct sbi_result){ .error = (long)r0, .value = (long)r1 };
+}
+
+/* VMIDLEN: the VMID bits of hgatp that keep what is written. */
+static unsigned vmid_bits(void)
+{
+	uint64_t saved = csrr(CSR_HGATP), v;
+
+	csrw(CSR_HGATP, 0x3fffull << HGATP_VMID_SHIFT);
+	v = csrr(CSR_HGATP) >> HGATP_VMID_SHIFT & 0x3fff;
+	csrw(CSR_HGATP, saved);
+	unsigned n = 0;
+	for (; v & 1; v >>= 1)
+		n++;
+	return n;
+}
+
+int vmm_arch_init(void)
+{
+	unsigned bits = vmid_bits();
+
+	vmid_count = bits >= 8 ? VMID_MAX : 1u << bits;
+	riscv_sstc = arch_probe_vstimecmp();
+	pr_info("riscv64 VMM: H extension, %u VMID bits, %s", bits,
+		riscv_sstc ? "Sstc for guests (henvcfg.STCE)" :
+			     "no Sstc: guest timers through SBI");
+	return 0;
+}
+
+static int vmid_alloc(void)
+{
+	int id = -1;
+
+	spin_lock(&vmid_lock);
+	/* VMID 0 is left for cvisor: a VM's never looks like no VM. With
+	 * no VMID bits at all every VM shares 0, flushed on each change. */
+	for (unsigned i = vmid_count > 1 ? 1 : 0; i < vmid_count && id < 0;
+	     i++) {
+		if (vmid_count == 1 || !(vmid_used[i / 64] >> (i % 64) & 1)) {
+			vmid_used[i / 64] |= 1ull << (i % 64);
+			id = (int)i;
+		}
+	}
+	spin_unlock(&vmid_lock);
+	return id;
+}
+
+/* What AxVisor's x86 configs ask for and riscv64 has not: a firmware boot
+ * flow and I/O ports. Refused rather than ignored. */
+static int vm_arch_check_config(const struct vm *vm)
+{
+	const struct vm_config *c = vm->cfg;
+	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
+
+	if (c->enable_bios || proto != VMCFG_BOOT_DIRECT) {
+		pr_error("VM %s: kernel.enable_bios = %s (boot_protocol \"%s\"): "
+			 "riscv64 boots only \"direct\", with no firmware; VM "
+			 "refused",
+			 vm->name, c->enable_bios ? "true" : "false",
+			 vmcfg_boot_protocol_name(proto));
+		return -1;
+	}
+	if (c->pt_port_count) {
+		pr_error("VM %s: devices.passthrough_ports: riscv64 has no I/O "
+			 "ports; VM refused",
+			 vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+int vm_arch_init(struct vm *vm)
+{
+	int vmid;
+
+	if (vm_arch_check_config(vm))
+		return -1;
+	vmid = vmid_alloc();
+	if (vmid < 0) {
+		pr_error("VM %s: no free VMID", vm->name);
+		return -1;
+	}
+	vm->arch.vmid = (uint16_t)vmid;
+	vm->arch.hgatp = HGATP_MODE_SV39X4 |
+			 (uint64_t)vmid << HGATP_VMID_SHIFT |
+			 vm->as.s2.root >> PAGE_SHIFT;
+	return 0;
+}
+
+void vm_arch_flush_stage2(struct vm *vm)
+{
+	/* Every hart forgets the VMID's G-stage (and VS-stage)
+	 * translations: hfence.gvma by VMID on each, through the firmware
+	 * (hart_mask_base -1: all harts; size -1: the whole space). */
+	struct sbi_result r = sbi_fw_call(SBI_EXT_RFENCE,
+					  SBI_RFENCE_HFENCE_GVMA_VMID, 0,
+					  (unsigned long)-1, 0,
+					  (unsigned long)-1, vm->arch.vmid);
+
+	if (r.error)
+		panic("SBI remote hfence.gvma failed (%ld)", r.error);
+}
+
+void vm_arch_destroy(struct vm *vm)
+{
+	if (!vm->arch.hgatp)
+		return; /* vm_arch_init() failed or never ran */
+	vm_arch_flush_stage2(vm);
+	vplic_destroy(vm);
+	spin_lock(&vmid_lock);
+	vmid_used[vm->arch.vmid / 64] &= ~(1ull << (vm->arch.vmid % 64));
+	spin_unlock(&vmid_lock);
+	vm->arch.hgatp = 0;
+}
+
+int vm_arch_create_devices(struct vm *vm)
+{
+	if (vplic_create(vm)) {
+		pr_error("VM %s: cannot create its PLIC", vm->name);
+		return -1;
+	}
+	vm->arch.uart =
+		vuart16550_create(vm, &vm->mmio, VIRT_UART_BASE, VIRT_UART_IRQ);
+	if (!vm->arch.uart) {
+		pr_error("VM %s: cannot create its UART", vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
+{
+	vplic_set_line(vm, irq, level);
+}
+
+int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
+{
+	return vplic_forward(vm, host, guest);
+}
+
+void vm_arch_reset(struct vm *vm)
+{
+	/* The G-stage tables and VMID stay; the PLIC was reset with the
+	 * devices, and each vCPU's state is reset at its power-on. */
+	(void)vm;
+}
+
+const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
+{
+	*irqchip_version = 0;
+	return &guest_dtb_riscv64;
+}
+
+/* The riscv64 Linux Image, and raw binaries (the in-tree guests, U-Boot). */
+const struct vm_arch_boot vm_arch_boot = {
+	.arch = "riscv64",
+	.kernel_formats = 1u << KIMAGE_RISCV64 | 1u << KIMAGE_RAW,
+};

@@ -1,0 +1,141 @@
+/* Internal interface between the files of vmm/arch/riscv64. */
+#ifndef VMM_RISCV64_H
+#define VMM_RISCV64_H
+
+#include <arch/csr.h>
+#include <string.h>
+#include <vmm/vm.h>
+
+/* Hypervisor and VS CSRs, by number (the assembler's names for them
+ * depend on its version). */
+#define CSR_HSTATUS    0x600
+#define CSR_HEDELEG    0x602
+#define CSR_HIDELEG    0x603
+#define CSR_HIE        0x604
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HENVCFG    0x60a
+#define CSR_HTVAL      0x643
+#define CSR_HIP        0x644
+#define CSR_HVIP       0x645
+#define CSR_HTINST     0x64a
+#define CSR_HGATP      0x680
+#define CSR_VSSTATUS   0x200
+#define CSR_VSIE       0x204
+#define CSR_VSTVEC     0x205
+#define CSR_VSSCRATCH  0x240
+#define CSR_VSEPC      0x241
+#define CSR_VSCAUSE    0x242
+#define CSR_VSTVAL     0x243
+#define CSR_VSIP       0x244
+#define CSR_VSATP      0x280
+#define CSR_VSTIMECMP  0x24d
+
+#define csrr(n)    csr_read(n)
+#define csrw(n, v) csr_write(n, v)
+
+#define HSTATUS_SPV  (1ull << 7)
+#define HSTATUS_SPVP (1ull << 8)
+#define HSTATUS_VTW  (1ull << 21)
+
+#define SSTATUS_SIE        (1ull << 1)
+#define SSTATUS_SPIE       (1ull << 5)
+#define SSTATUS_SPP        (1ull << 8)
+#define SSTATUS_FS         (3ull << 13)
+#define SSTATUS_FS_INITIAL (1ull << 13)
+
+/* VS-level interrupts in hip/hie/hvip, and the same in the guest's
+ * view (vsip/vsie: one bit lower). */
+#define HIP_VSSIP (1ull << 2)
+#define HIP_VSTIP (1ull << 6)
+#define HIP_VSEIP (1ull << 10)
+#define HIP_VS    (HIP_VSSIP | HIP_VSTIP | HIP_VSEIP)
+
+#define HENVCFG_STCE (1ull << 63)
+
+/* Exception causes (scause). */
+#define EXC_INST_MISALIGNED  0
+#define EXC_INST_ACCESS      1
+#define EXC_ILLEGAL          2
+#define EXC_BREAKPOINT       3
+#define EXC_LOAD_MISALIGNED  4
+#define EXC_LOAD_ACCESS      5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS     7
+#define EXC_ECALL_U          8
+#define EXC_ECALL_VS         10
+#define EXC_INST_PAGE        12
+#define EXC_LOAD_PAGE        13
+#define EXC_STORE_PAGE       15
+#define EXC_INST_GUEST_PAGE  20
+#define EXC_LOAD_GUEST_PAGE  21
+#define EXC_VIRTUAL_INST     22
+#define EXC_STORE_GUEST_PAGE 23
+
+/* guest_entry.S and hcsr.S. */
+void arch_guest_run(struct guest_regs *r);
+bool arch_hlvx_hu(uint64_t gva, uint16_t *out);
+bool arch_hlv_d(uint64_t gva, uint64_t *out);
+bool arch_probe_vstimecmp(void);
+void arch_fp_save(struct fp_regs *fp);
+void arch_fp_restore(const struct fp_regs *fp);
+
+/* Whether the harts have Sstc for their guests (vmm_arch_init). */
+extern bool riscv_sstc;
+
+/* The vCPU loaded on this hart, or NULL. */
+struct vcpu *vcpu_loaded(void);
+/* Raises hvip bits (VSSIP) for 'v' from any CPU and makes it look. */
+void vcpu_inject(struct vcpu *v, uint64_t hip_bits);
+/* Takes exception 'cause' with 'tval' into the loaded guest's VS-mode. */
+void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
+/* The guest's instruction at its pc (fetched, or from htinst), its length
+ * in *len; false when it cannot be read. */
+bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
+
+/* A load or store to emulated MMIO at 'gpa' (a guest-page fault): decodes
+ * the instruction into 'e' (EXIT_MMIO) and v->arch.mmio, or answers the
+ * guest itself (an access fault) when it is not one cvisor emulates. */
+void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e);
+
+/* Remote fences (rfence.c): what a vCPU must do before it runs its guest
+ * again. */
+#define RFENCE_I   1u /* fence.i */
+#define RFENCE_VMA 2u /* its VS-stage translations: hfence.vvma */
+/* Asks each vCPU of 'set' (bit = index) for 'fences' and returns once
+ * every one has done them or is out of its hart (it does them all as it
+ * is loaded again); the caller's own are done at once. */
+void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences);
+/* Does what others asked of the loaded vCPU 'v' (before each entry). */
+void rfence_run_pending(struct vcpu *v);
+/* Every fence a vCPU may owe, done as it is loaded on a hart. */
+void rfence_local_all(void);
+
+/* An SBI call (ecall from VS-mode, pc already past it). */
+void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
+/* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */
+bool vtimer_due(const struct vcpu *v);
+void vtimer_set(struct vcpu *v, uint64_t deadline);
+void vtimer_load(struct vcpu *v);
+void vtimer_put(struct vcpu *v);
+void vtimer_vcpu_init(struct vcpu *v);
+
+/* The VM's PLIC (vplic.c): one S-mode context per vCPU. */
+int vplic_create(struct vm *vm);
+void vplic_set_line(struct vm *vm, unsigned irq, bool level);
+/* Gives the VM host PLIC source 'host' as its source 'guest' (the same
+ * number): 0, -1 when it cannot be, -2 when the host's is taken. */
+int vplic_forward(struct vm *vm, unsigned host, unsigned guest);
+/* Frees the PLIC, its forwarded host interrupts first (drained). */
+void vplic_destroy(struct vm *vm);
+
+/* Sends an SBI call to the firmware with up to five arguments. */
+struct sbi_result {
+	long error, value;
+};
+struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
+			      unsigned long a0, unsigned long a1,
+			      unsigned long a2, unsigned long a3,
+			      unsigned long a4);
+
+#endif

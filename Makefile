@@ -19,6 +19,7 @@ QEMU_ARGS  ?=
 GIC        ?= 3
 DISK       ?=
 ICOUNT     ?=
+STAY       ?=
 DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
@@ -155,7 +156,7 @@ CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
           -Ilibc/include -Ikernel/include -Ihal/include -Ihal/$(ARCH)/include \
           -Ilib/include -Ivmm/include -Ivmm/arch/$(ARCH)/include -I. \
           $(ARCH_CFLAGS_$(ARCH)) \
-          -DCVISOR_LOG_LEVEL=$(LOG_LEVEL_$(LOG)) -MMD -MP
+          -DCVISOR_LOG_LEVEL=$(LOG_LEVEL_$(LOG)) $(if $(STAY),-DCVISOR_STAY=1) -MMD -MP
 ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 
 # Architectures whose VMM is in place link vmm/; the others link

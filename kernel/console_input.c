@@ -11,7 +11,9 @@
 static spinlock_t input_lock = SPINLOCK_INIT;
 static struct console_input *inputs; /* in registration order */
 static struct console_input *focus;  /* NULL: cvisor */
-static unsigned switch_count;        /* Ctrl-As held back so far */
+static struct console_input *cvisor_in;
+static bool cvisor_had_focus; /* since boot: then new inputs leave it */
+static unsigned switch_count; /* Ctrl-As held back so far */
 
 /* Typed for the focus, not yet taken by it. */
 static char queue[CONSOLE_INPUT_QUEUE];
@@ -34,10 +36,8 @@ static void queue_deliver(void)
 
 static void cvisor_receive(char c)
 {
-	if (c == '\r' || c == '\n')
-		console_printf("[cvisor] cvisor has no shell yet; Ctrl-A three "
-			       "times gives console input to %s\n",
-			       inputs ? inputs->label : "a VM (none takes it)");
+	if (cvisor_in)
+		cvisor_in->receive(cvisor_in->ctx, &c, 1);
 }
 
 static void input_char(char c)
@@ -59,11 +59,18 @@ static void input_char(char c)
 
 static void focus_set(struct console_input *in)
 {
+	struct console_input *now = in ? in : cvisor_in;
+
+	if (!in)
+		cvisor_had_focus = true;
+
 	queue_head = queue_len = 0; /* typed for the one before */
 	focus = in;
 	console_printf("[cvisor] console input now goes to %s; Ctrl-A three "
 		       "times switches\n",
 		       in ? in->label : "cvisor");
+	if (now && now->focused)
+		now->focused(now->ctx);
 }
 
 /* The hot key: cvisor -> each input in turn -> cvisor. */
@@ -116,8 +123,10 @@ void console_input_add(struct console_input *in)
 	for (p = &inputs; *p; p = &(*p)->next)
 		;
 	*p = in;
-	if (inputs == in)
-		focus_set(in); /* the first one gets the focus */
+	/* The first one gets the focus, unless it is with cvisor's
+	 * shell (a VM started from there). */
+	if (inputs == in && !(cvisor_in && cvisor_had_focus))
+		focus_set(in);
 	spin_unlock(&input_lock);
 }
 
@@ -132,6 +141,13 @@ void console_input_remove(struct console_input *in)
 		*p = in->next;
 		break;
 	}
+	spin_unlock(&input_lock);
+}
+
+void console_input_set_cvisor(struct console_input *in)
+{
+	spin_lock(&input_lock);
+	cvisor_in = in;
 	spin_unlock(&input_lock);
 }
 

@@ -88,6 +88,11 @@ static void smp_boot(const struct hal_boot_info *b)
 	}
 }
 
+const char *kernel_platform(void)
+{
+	return boot_info.platform;
+}
+
 void kernel_main(void)
 {
 	struct percpu *bsp = &percpu_data[0];

@@ -1,18 +1,17 @@
 /* The VMM's top level: parse the embedded configs, create and boot each
- * VM, and power off when the last one has stopped. A config that fails
- * to parse or a VM that cannot be created is reported and skipped; the
- * others run. */
+ * VM (vmm/vms.c keeps them, and powers off when the last has stopped),
+ * start the shell. A config that fails to parse or a VM that cannot be
+ * created is reported and skipped; the others run. */
 #include <kernel/kernel.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <vmm/config_load.h>
 #include <vmm/disk.h>
 #include <vmm/images.h>
 #include <vmm/vm.h>
+#include <vmm/shell.h>
 #include <vmm/vmm.h>
-
-static unsigned vms_alive;
-static size_t mm_before_vms; /* memory in use before the first VM */
-static spinlock_t vmm_lock = SPINLOCK_INIT;
+#include <vmm/vms.h>
 
 static void config_report(void *ctx, const struct vmcfg_diag *d)
 {
@@ -21,43 +20,6 @@ static void config_report(void *ctx, const struct vmcfg_diag *d)
 		   "%s:%u:%u: %s: %s", d->file, d->line, d->col,
 		   d->severity == VMCFG_SEV_ERROR ? "error" : "warning",
 		   d->msg);
-}
-
-static struct vm_config *config_load(const struct embedded_file *f)
-{
-	struct vm_config *cfg = kzalloc(sizeof(*cfg));
-	void *arena = kzalloc(VMCFG_ARENA_SIZE);
-	int err = -1;
-
-	if (cfg && arena)
-		err = vmcfg_parse(f->name, (const char *)f->data, f->size,
-				  arena, VMCFG_ARENA_SIZE, cfg, config_report,
-				  NULL);
-	kfree(arena);
-	if (err) {
-		pr_error("%s: VM not created", f->name);
-		kfree(cfg);
-		return NULL;
-	}
-	return cfg;
-}
-
-void vmm_vm_stopped(void)
-{
-	spin_lock(&vmm_lock);
-	bool last = --vms_alive == 0;
-	spin_unlock(&vmm_lock);
-	if (last) {
-		/* The caller, the last vCPU task, is freed as it ends. */
-		size_t used = mm_used_bytes() - task_freed_at_exit();
-		if (used == mm_before_vms)
-			pr_info("memory: all that the VMs took is back");
-		else
-			pr_warn("memory: %lld bytes that the VMs took are not back",
-				(long long)(used - mm_before_vms));
-		pr_info("all VMs have shut down; powering off");
-		hal_system_off();
-	}
 }
 
 /* Host memory a VM costs beyond the guest RAM it owns: the pages taken
@@ -76,46 +38,65 @@ static uint64_t vm_own_memory(const struct vm *vm, size_t free_before)
 	return used + (uint64_t)vm->vcpu_count * TASK_STACK_SIZE;
 }
 
+/* Creates the VM of config 'cfg' (NULL: it did not parse, and said
+ * why), and says what it costs. */
+static void vm_add(struct vm_config *cfg, const char *source, size_t mm_before,
+		   size_t free_before, unsigned *n)
+{
+	if (!cfg) {
+		pr_error("%s: VM not created", source);
+		return;
+	}
+	uint64_t id = cfg->id;
+	if (vms_create(cfg, source, mm_before))
+		return;
+	struct vm *vm = vms_get(id);
+	pr_info("VM %llu (%s): %u vCPU(s), entry %#llx, %llu KiB of cvisor "
+		"memory beyond guest RAM",
+		(unsigned long long)vm->id, vm->name, vm->vcpu_count,
+		(unsigned long long)vm->boot.entry,
+		(unsigned long long)(vm_own_memory(vm, free_before) / 1024));
+	vms_put(vm);
+	++*n;
+}
+
+/* AxVisor's place for the configs of the VMs to start at boot. */
+#define DISK_CONFIG_DIR "/guest/vm_default"
+
+static void disk_config(const char *path, void *ctx)
+{
+	size_t mm_before = mm_used_bytes();
+	size_t free_before = page_alloc_free_count();
+	const char *why = NULL;
+	struct vm_config *cfg =
+		config_read_disk(path, config_report, NULL, &why);
+
+	if (!cfg && why)
+		pr_error("%s: %s", path, why);
+	vm_add(cfg, path, mm_before, free_before, ctx);
+}
+
 void vmm_main(void)
 {
-	struct vm *vms[16];
 	unsigned n = 0;
 
 	/* On failure each says why; the VMs that need them are refused. */
 	vmm_arch_init();
 	disk_mount();
-	mm_before_vms = mm_used_bytes();
+	shell_start();
+	vms_init();
 	for (const struct embedded_file *f = embedded_configs; f->name; f++) {
+		size_t mm_before = mm_used_bytes();
 		size_t free_before = page_alloc_free_count();
-		struct vm_config *cfg = config_load(f);
-		if (!cfg)
-			continue;
-		if (n == ARRAY_SIZE(vms)) {
-			pr_error("%s: too many VMs (at most %zu)", f->name,
-				 ARRAY_SIZE(vms));
-			kfree(cfg);
-			continue;
-		}
-		struct vm *vm = vm_create(cfg);
-		if (!vm) {
-			pr_error("%s: VM %s not created", f->name, cfg->name);
-			kfree(cfg);
-			continue;
-		}
-		pr_info("VM %llu (%s): %u vCPU(s), entry %#llx, %llu KiB of cvisor "
-			"memory beyond guest RAM",
-			(unsigned long long)vm->id, vm->name, vm->vcpu_count,
-			(unsigned long long)vm->boot.entry,
-			(unsigned long long)(vm_own_memory(vm, free_before) /
-					     1024));
-		vms[n++] = vm;
+		vm_add(config_parse(f->name, (const char *)f->data, f->size,
+				    config_report, NULL),
+		       f->name, mm_before, free_before, &n);
 	}
-	if (!n) {
+	config_list_disk(DISK_CONFIG_DIR, disk_config, &n);
+	if (!n && !vms_stay()) {
 		pr_warn("no VM to run; powering off");
 		hal_system_off();
 	}
 	vm_console_set_prefix(n > 1);
-	vms_alive = n;
-	for (unsigned i = 0; i < n; i++)
-		vm_boot(vms[i]);
+	vms_start_all();
 }

@@ -103,13 +103,13 @@ static bool vcpu_park(struct vcpu *v)
 	spin_lock(&vm->lock);
 	v->parked = false;
 	spin_unlock(&vm->lock);
-	return v->state == VCPU_ON;
+	return v->state == VCPU_ON || v->state == VCPU_PAUSED;
 }
 
 static void vcpu_cpu_off(struct vcpu *v)
 {
 	spin_lock(&v->vm->lock);
-	if (v->state == VCPU_ON)
+	if (v->state == VCPU_ON || v->state == VCPU_PAUSED)
 		v->state = VCPU_OFF;
 	spin_unlock(&v->vm->lock);
 }
@@ -121,6 +121,16 @@ static void vcpu_give_way(struct vcpu *v)
 {
 	vcpu_arch_put(v);
 	sched_yield();
+	vcpu_arch_load(v);
+}
+
+/* Its VM is suspended: out of the guest, its state kept, until resumed
+ * (or stopped). */
+static void vcpu_paused(struct vcpu *v)
+{
+	vcpu_arch_put(v);
+	while (READ_ONCE(v->state) == VCPU_PAUSED)
+		sched_block();
 	vcpu_arch_load(v);
 }
 
@@ -166,7 +176,10 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vm_shutdown(v->vm, "powered off");
 		return false;
 	case EXIT_SYSTEM_RESET:
-		vm_reset(v->vm, v);
+		/* Asked as its VM was being suspended: done once resumed. */
+		while (!vm_reset(v->vm, v) &&
+		       READ_ONCE(v->state) == VCPU_PAUSED)
+			vcpu_paused(v);
 		return false;
 	case EXIT_FAULT:
 		pr_warn("VM %llu vCPU %u: %s (%#llx) at pc %#llx; VM stopped",
@@ -189,12 +202,17 @@ void vcpu_task_main(void *arg)
 	do {
 		vcpu_arch_reset(v, v->boot_entry, v->boot_arg);
 		vcpu_arch_load(v);
-		while (READ_ONCE(v->state) == VCPU_ON) {
-			vcpu_arch_run(v, &e);
-			if (!vcpu_handle_exit(v, &e))
+		for (;;) {
+			while (READ_ONCE(v->state) == VCPU_ON) {
+				vcpu_arch_run(v, &e);
+				if (!vcpu_handle_exit(v, &e))
+					break;
+				if (unlikely(sched_need_resched()))
+					vcpu_preempt(v);
+			}
+			if (READ_ONCE(v->state) != VCPU_PAUSED)
 				break;
-			if (unlikely(sched_need_resched()))
-				vcpu_preempt(v);
+			vcpu_paused(v);
 		}
 		vcpu_arch_put(v);
 	} while (vcpu_park(v));

@@ -58,7 +58,7 @@ static int vm_create_vcpus(struct vm *vm)
  * outside goes first: console input with its devices, then forwarded
  * host interrupts with the interrupt controller (each drained, so no
  * handler is left running on another CPU). */
-static void vm_free(struct vm *vm)
+void vm_destroy(struct vm *vm)
 {
 	passthrough_destroy(vm);
 	io_bus_destroy(&vm->mmio);
@@ -93,15 +93,10 @@ struct vm *vm_create(struct vm_config *cfg)
 	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
 	    vm_arch_create_devices(vm) || images_load(vm) ||
 	    vm_create_vcpus(vm) || passthrough_init(vm)) {
-		vm_free(vm);
+		vm_destroy(vm);
 		return NULL;
 	}
 	return vm;
-}
-
-void vm_destroy(struct vm *vm)
-{
-	vm_free(vm);
 }
 
 void vm_boot(struct vm *vm)
@@ -141,16 +136,17 @@ enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
 	enum vcpu_on_result r = VCPU_ON_OK;
 
 	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
+	if (vm->state != VM_RUNNING && vm->state != VM_SUSPENDED) {
 		r = VCPU_ON_DENIED;
-	} else if (v->state == VCPU_ON) {
+	} else if (v->state == VCPU_ON || v->state == VCPU_PAUSED) {
 		r = VCPU_ON_ALREADY_ON;
 	} else {
 		/* The vCPU's own task resets it to this entry: it may still be
 		 * on its way out of the guest after a CPU_OFF. */
 		v->boot_entry = entry;
 		v->boot_arg = context;
-		v->state = VCPU_ON;
+		/* Started while its VM is suspended: held like the others. */
+		v->state = vm->state == VM_SUSPENDED ? VCPU_PAUSED : VCPU_ON;
 		if (!v->task) {
 			v->task = task_create(vm->name, v->pcpu, vcpu_task_main,
 					      v);
@@ -169,6 +165,16 @@ enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
 	return r;
 }
 
+/* Makes vCPU 'v' leave the guest, or the wait for an interrupt, and look
+ * at its state. Caller holds the VM's lock. */
+static void vm_kick_vcpu(struct vcpu *v)
+{
+	if (v->task)
+		sched_wake(v->task); /* if it waits for an interrupt */
+	if (v->pcpu != this_cpu_id())
+		hal_irqchip_send_ipi(v->pcpu);
+}
+
 /* Asks every vCPU but 'keep' to power off and kicks those in the guest. */
 static void vm_park_others(struct vm *vm, const struct vcpu *keep)
 {
@@ -177,10 +183,48 @@ static void vm_park_others(struct vm *vm, const struct vcpu *keep)
 		if (v == keep || v->state != VCPU_ON)
 			continue;
 		v->state = VCPU_OFF;
-		sched_wake(v->task); /* if it waits for an interrupt */
-		if (v->pcpu != this_cpu_id())
-			hal_irqchip_send_ipi(v->pcpu);
+		vm_kick_vcpu(v);
 	}
+}
+
+bool vm_suspend(struct vm *vm)
+{
+	bool ok;
+
+	spin_lock(&vm->lock);
+	ok = vm->state == VM_RUNNING;
+	if (ok) {
+		vm->state = VM_SUSPENDED;
+		for (unsigned i = 0; i < vm->vcpu_count; i++) {
+			struct vcpu *v = vm->vcpus[i];
+			if (v->state != VCPU_ON)
+				continue;
+			v->state = VCPU_PAUSED;
+			vm_kick_vcpu(v);
+		}
+	}
+	spin_unlock(&vm->lock);
+	return ok;
+}
+
+bool vm_resume(struct vm *vm)
+{
+	bool ok;
+
+	spin_lock(&vm->lock);
+	ok = vm->state == VM_SUSPENDED;
+	if (ok) {
+		vm->state = VM_RUNNING;
+		for (unsigned i = 0; i < vm->vcpu_count; i++) {
+			struct vcpu *v = vm->vcpus[i];
+			if (v->state != VCPU_PAUSED)
+				continue;
+			v->state = VCPU_ON;
+			vm_kick_vcpu(v);
+		}
+	}
+	spin_unlock(&vm->lock);
+	return ok;
 }
 
 static bool vm_others_parked(const struct vm *vm, const struct vcpu *caller)
@@ -193,15 +237,16 @@ static bool vm_others_parked(const struct vm *vm, const struct vcpu *caller)
 	return true;
 }
 
-void vm_reset(struct vm *vm, struct vcpu *caller)
+bool vm_reset(struct vm *vm, struct vcpu *caller)
 {
 	spin_lock(&vm->lock);
 	if (vm->state != VM_RUNNING) {
 		spin_unlock(&vm->lock);
-		return;
+		return false;
 	}
 	vm->state = VM_RESETTING;
-	caller->state = VCPU_OFF;
+	if (caller)
+		caller->state = VCPU_OFF;
 	vm_park_others(vm, caller);
 	spin_unlock(&vm->lock);
 	pr_info("VM %llu (%s) is rebooting", (unsigned long long)vm->id,
@@ -212,7 +257,7 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 	 * other pCPUs only time (the relax is a spin-wait hint). */
 	while (!vm_others_parked(vm, caller)) {
 		if (READ_ONCE(vm->state) != VM_RESETTING)
-			return; /* shut down meanwhile */
+			return true; /* shut down meanwhile */
 		sched_yield();
 		hal_cpu_relax();
 	}
@@ -224,30 +269,28 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 		vm->state = VM_RUNNING;
 		spin_unlock(&vm->lock);
 		vm_shutdown(vm, "stopped: its images could not be reloaded");
-		return;
+		return true;
 	}
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RESETTING)
 		vm->state = VM_RUNNING;
 	spin_unlock(&vm->lock);
 	vm_boot(vm);
+	return true;
 }
 
 void vm_shutdown(struct vm *vm, const char *why)
 {
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING) {
+	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING ||
+	    vm->state == VM_SUSPENDED) {
 		vm->state = VM_STOPPING;
 		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name,
 			why);
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = vm->vcpus[i];
-		v->state = VCPU_STOPPED;
-		if (v->task)
-			sched_wake(v->task);
-		if (v->pcpu != this_cpu_id())
-			hal_irqchip_send_ipi(v->pcpu);
+		vm->vcpus[i]->state = VCPU_STOPPED;
+		vm_kick_vcpu(vm->vcpus[i]);
 	}
 	spin_unlock(&vm->lock);
 }
@@ -277,13 +320,10 @@ void vm_vcpu_exited(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!last)
 		return;
-	struct vm_config *cfg = vm->cfg;
 	vm->state = VM_STOPPED;
 	vm_report_preemptions(vm);
 	if (vm->debug_log.missed)
 		pr_info("VM %llu: %u more debug hypercalls not logged",
 			(unsigned long long)vm->id, vm->debug_log.missed);
-	vm_free(vm);
-	kfree(cfg);
-	vmm_vm_stopped();
+	vmm_vm_stopped(vm); /* which tears it down, now or when let go */
 }

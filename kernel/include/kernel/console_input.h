@@ -2,9 +2,12 @@
  * at a time, its focus: cvisor itself, or one of the inputs registered
  * here (each VM's virtual UART). Ctrl-A pressed three times in a row
  * moves the focus on, in the order the inputs were registered:
- * cvisor -> first -> second -> ... -> cvisor. An input added while none
- * is registered gets the focus (at boot: the first VM created); when the
- * focused input goes away, the focus moves on to the next one. Each move prints one line saying where input goes.
+ * cvisor -> first -> second -> ... -> cvisor (cvisor's own input is its
+ * shell, console_input_set_cvisor). An input added while none is
+ * registered gets the focus (at boot: the first VM created), unless the
+ * shell has had it since (a VM started from the shell leaves it there);
+ * when the focused input goes away, the focus moves on to the next one.
+ * Each move prints one line saying where input goes.
  *
  * Knows nothing of VMs: an input is a label and two callbacks. */
 #ifndef KERNEL_CONSOLE_INPUT_H
@@ -32,6 +35,9 @@ struct console_input {
 	size_t (*receive)(void *ctx, const char *s, size_t n);
 	/* 'n' characters for it were lost: the queue was full too. */
 	void (*lost)(void *ctx, size_t n);
+	/* Optional: it has just got the focus (under the same conditions
+	 * as receive). */
+	void (*focused)(void *ctx);
 	struct console_input *next; /* private: the list */
 };
 
@@ -44,6 +50,9 @@ void console_input_add(struct console_input *in);
 /* Removes 'in'; when it had the focus, the focus moves on. After this
  * returns, no callback of 'in' runs. */
 void console_input_remove(struct console_input *in);
+/* 'in' takes what is typed while the focus is on cvisor itself (its
+ * shell); its receive() must take every character. Once, at boot. */
+void console_input_set_cvisor(struct console_input *in);
 /* 'in' has room again: waiting characters go on to it. Call without
  * holding a lock that receive() takes. Any CPU. */
 void console_input_ready(const struct console_input *in);

@@ -10,5 +10,7 @@ void kernel_secondary_main(unsigned cpu) __attribute__((noreturn));
 /* The layer above the kernel (vmm/): creates and starts the VMs once every
  * CPU is online. */
 void vmm_main(void);
+/* What the hal says the machine is ("QEMU virt, GICv3, EL2"...). */
+const char *kernel_platform(void);
 
 #endif

@@ -43,7 +43,7 @@ static uint64_t psci_affinity_info(struct vcpu *v, uint64_t target,
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, target & 0xff00ffffffull);
 	if (!t)
 		return PSCI_INVALID_PARAMS;
-	return READ_ONCE(t->state) == VCPU_ON ? 0 : 1; /* ON : OFF */
+	return vcpu_is_on(t) ? 0 : 1; /* ON : OFF */
 }
 
 void psci_handle(struct vcpu *v, struct vcpu_exit *e)

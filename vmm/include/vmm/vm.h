@@ -16,8 +16,15 @@
 #include <vmm/io_bus.h>
 #include <arch/vmm_arch.h>
 
-enum vcpu_state { VCPU_OFF, VCPU_ON, VCPU_STOPPED };
-enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPING, VM_STOPPED };
+/* VCPU_PAUSED: on, held out of the guest while its VM is suspended. */
+enum vcpu_state { VCPU_OFF, VCPU_ON, VCPU_STOPPED, VCPU_PAUSED };
+enum vm_state {
+	VM_RUNNING,
+	VM_RESETTING,
+	VM_SUSPENDED,
+	VM_STOPPING,
+	VM_STOPPED
+};
 
 struct vcpu {
 	struct vm *vm;
@@ -60,22 +67,31 @@ struct vm {
 	struct ratelimit debug_log;  /* its debug hypercalls' lines */
 	struct vm_console console;   /* its output, a line at a time */
 	struct vm_boot boot;
+	unsigned users; /* references: vmm/vms.c's, under its lock */
 	struct vm_arch arch;
 };
 
 /* Creates a VM from a validated config: memory, devices, images, vCPUs.
  * On failure logs why (naming the VM) and returns NULL; nothing leaks. */
 struct vm *vm_create(struct vm_config *cfg);
-/* Tears down a VM that never booted (its config stays the caller's). */
+/* Tears down a VM nothing runs in: it never booted, or all its vCPU tasks
+ * have ended (vm_vcpu_exited). Its config stays the caller's. */
 void vm_destroy(struct vm *vm);
 /* Starts the VM's boot vCPU. */
 void vm_boot(struct vm *vm);
 /* Stops every vCPU of the VM; the last one out tears it down. Any CPU. */
 void vm_shutdown(struct vm *vm, const char *why);
-/* Reboots the VM from vCPU 'caller' (a PSCI SYSTEM_RESET): parks every
- * vCPU, puts devices back in their reset state, reloads the images and
- * starts vCPU 0 at the entry point. Stops the VM if that fails. */
-void vm_reset(struct vm *vm, struct vcpu *caller);
+/* Reboots the VM from vCPU 'caller' (a PSCI SYSTEM_RESET), or from
+ * outside it (NULL: the shell, holding a reference): parks every vCPU,
+ * puts devices back in their reset state, reloads the images and starts
+ * vCPU 0 at the entry point. Stops the VM if that fails. False if the VM
+ * was not running. */
+bool vm_reset(struct vm *vm, struct vcpu *caller);
+/* Holds every vCPU of a running VM out of its guest (VCPU_PAUSED), its
+ * state kept, until vm_resume(). False if the VM was not running. Any
+ * CPU. */
+bool vm_suspend(struct vm *vm);
+bool vm_resume(struct vm *vm);
 /* Unmaps [gpa, gpa+size) from the VM's stage 2 and flushes its TLBs:
  * once it returns 0 no CPU reaches that memory through the VM. -1 as
  * stage2_unmap(). */
@@ -84,6 +100,14 @@ int vm_unmap(struct vm *vm, gpaddr_t gpa, uint64_t size);
  * guest RAM. */
 bool vm_write_guest(struct vm *vm, gpaddr_t gpa, const void *src, size_t size);
 struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
+/* Whether vCPU 't' is powered on, as its guest sees it (held out of the
+ * guest while its VM is suspended counts as on). */
+static inline bool vcpu_is_on(const struct vcpu *t)
+{
+	enum vcpu_state s = READ_ONCE(t->state);
+
+	return s == VCPU_ON || s == VCPU_PAUSED;
+}
 /* The outcome of powering a vCPU on, in generic terms: each arch answers
  * the guest in its own (PSCI error numbers, SBI HSM errors, nothing for
  * an INIT/SIPI). */

@@ -70,7 +70,9 @@ qemu_scenario() {
 # qemu_console NAME SECONDS "MAKE VARIABLES" STEPS MARKER...: as
 # qemu_scenario, with the console typed into. STEPS holds one step a line:
 # "wait TEXT" waits until the console has shown TEXT (a fixed string),
-# "type TEXT" types TEXT (printf %b: \n, \001 for Ctrl-A). A wait that
+# "waitn N TEXT" until it has shown it on N lines, "type TEXT" types TEXT
+# (printf %b: \n, \001 for Ctrl-A), "sleep S" lets at least S seconds
+# pass (for a state that must last: only ever a lower bound). A wait that
 # ends with QEMU or the timeout fails the scenario.
 qemu_console() {
   local name=$1 secs=$2 vars=$3 steps=$4; shift 4
@@ -93,7 +95,16 @@ qemu_console() {
           fi
           sleep 0.1
         done ;;
+      waitn\ *)
+        local n=${arg%% *}; arg=${arg#* }
+        until [ "$(grep -cF -- "$arg" "$log")" -ge "$n" ]; do
+          if ! kill -0 "$pid" 2>/dev/null; then
+            missing+=" never:${n}x'$arg'"; break 2
+          fi
+          sleep 0.1
+        done ;;
       type\ *) printf '%b' "$arg" >&"$tty" ;;
+      sleep\ *) sleep "$arg" ;;
       "") ;;
       *) missing+=" bad-step:'$step'"; break ;;
     esac

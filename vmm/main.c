@@ -97,6 +97,5 @@ void vmm_main(void)
 		pr_warn("no VM to run; powering off");
 		hal_system_off();
 	}
-	vm_console_set_prefix(n > 1);
 	vms_start_all();
 }

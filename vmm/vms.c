@@ -83,19 +83,17 @@ int vms_create(struct vm_config *cfg, const char *source, size_t mm_before)
 	const char *why = NULL;
 
 	spin_lock(&vms_lock);
-	if (slot_find(cfg->id)) {
+	if (slot_find(cfg->id))
 		why = "a VM with this id exists already";
-	} else {
-		for (unsigned i = 0; i < VMS_MAX && !s; i++)
-			if (!slots[i].cfg)
-				s = &slots[i];
-		if (!s)
-			why = "too many VMs";
-		else
-			s->cfg = cfg; /* the slot is taken */
-	}
+	for (unsigned i = 0; i < VMS_MAX && !s && !why; i++)
+		if (!slots[i].cfg)
+			s = &slots[i];
+	if (s)
+		s->cfg = cfg; /* the slot is taken */
+	else if (!why)
+		why = "too many VMs";
 	spin_unlock(&vms_lock);
-	if (why) {
+	if (!s) {
 		pr_error("%s: VM %llu (%s) not created: %s", source,
 			 (unsigned long long)cfg->id, cfg->name, why);
 		kfree(cfg);
@@ -113,10 +111,16 @@ int vms_create(struct vm_config *cfg, const char *source, size_t mm_before)
 		return -1;
 	}
 	vm->users = 1; /* the registry's */
+	unsigned count = 0;
 	spin_lock(&vms_lock);
 	s->vm = vm;
 	s->started = false;
+	for (unsigned i = 0; i < VMS_MAX; i++)
+		count += slots[i].cfg != NULL;
 	spin_unlock(&vms_lock);
+	/* With more than one VM, each line says whose it is, from then on. */
+	if (count > 1)
+		vm_console_set_prefix(true);
 	return 0;
 }
 
@@ -192,6 +196,7 @@ void vmm_vm_stopped(struct vm *vm)
 		WRITE_ONCE(s->tearing_down, false);
 	if (!none_running)
 		return;
+	/* cppcheck-suppress knownConditionTrueFalse ; STAY is a build option */
 	if (!vms_stay())
 		vms_power_off();
 	pr_info("no VM runs; cvisor stays up (shutdown powers off)");

@@ -1,0 +1,144 @@
+# QEMU scenarios on aarch64: cvisor's shell (docs/shell.md), typed into
+# as a user would, with STAY=1 so that cvisor stays up when no VM runs.
+A=aarch64
+HELLO=configs/vms/hello-aarch64.toml
+TICKER=configs/vms/ticker-aarch64.toml
+SDIR=build/test-shell
+mkdir -p "$SDIR"
+export MTOOLS_SKIP_CHECK=1
+
+# The editor and the commands that look: hello runs and stops, the focus
+# comes back to cvisor and its prompt. Tab completes, Up recalls, Ctrl-U
+# erases the line, Ctrl-C drops it; bad commands and arguments get one
+# line each; shutdown powers off with all the memory back.
+qemu_console aarch64/shell-basics 90 "ARCH=$A STAY=1 VM_CONFIGS=$HELLO" "
+wait cvisor stays up
+wait cvisor> 
+type help\r
+wait FILE.toml ...
+type uname\r
+wait cvisor on aarch64
+type log\r
+wait log level: info
+type log debug\r
+wait log level: debug
+type log loud\r
+wait log: the level is one of
+type bogus\r
+wait bogus: unknown command
+type vm\r
+wait vm: which subcommand?
+type vm frob\r
+wait vm frob: unknown subcommand
+type vm show\r
+wait vm show: which VM?
+type vm show x\r
+wait 'x' is not a VM id
+type vm show 9\r
+wait vm show: no VM 9
+type vm show 1 -x\r
+wait vm show: unexpected '-x'
+type vm list\r
+wait RAM(MiB)
+type vm list --format json\r
+wait \"state\": \"stopped\", \"vcpus\": 1, \"memory_bytes\": 16777216}]
+type vm show 1 -c\r
+wait kernel_path = \"build/guests/aarch64/hello.bin\"
+type vm sh\t1 -s\r
+wait vCPUs: none now (stopped)
+type \033[A\r
+waitn 2 vCPUs: none now (stopped)
+type garbage\025uname\r
+waitn 2 cvisor on aarch64
+type junk\003
+wait ^C
+type vm st\t
+wait start  stop
+type \025shutdown\r
+" "Hello, world!" "memory: all that the VMs took is back" \
+  "all VMs have shut down; powering off" "!garbageuname" "!junk: unknown" \
+  "!PANIC"
+
+# A VM's whole life from the shell, beside one that has ended: ticker
+# prints every 100 ms. Suspended, it is held (the first line after the
+# resume says for how long) and goes on counting; reset and restart boot
+# it again; stop, start, delete (refused while it runs, unless --force).
+qemu_console aarch64/shell-lifecycle 120 \
+  "ARCH=$A STAY=1 VM_CONFIGS=$TICKER:$HELLO" "
+wait [vm5] ticker: 3
+wait VM 1 (hello) powered off
+type \001\001\001
+wait console input now goes to cvisor
+type vm resume 5\r
+wait vm resume 5: it is not suspended
+type vm suspend 1\r
+wait vm suspend 1: it is not running
+type vm suspend 5\r
+wait VM 5 suspended
+type vm list\r
+wait ticker           suspended
+type vm show 5 -s\r
+wait vCPU 0: pCPU 1, paused
+sleep 1
+type vm resume 5\r
+wait ms)
+type vm reset 5\r
+waitn 2 ticker: start
+type vm restart 5\r
+waitn 3 ticker: start
+type vm stop 5\r
+wait VM 5 (ticker) stopped from the shell
+type vm stop 5\r
+wait vm stop 5: it is stopped already
+type vm start 5\r
+waitn 4 ticker: start
+type vm delete 5\r
+wait vm delete 5: it is running
+type vm delete 5 --force\r
+wait VM 5 deleted
+type vm show 5\r
+wait vm show: no VM 5
+type shutdown\r
+" "VM 5 suspended" "VM 5 resumed" "(held for " "VM 5 reset" \
+  "VM 5 restarted" "VM 5 started" "memory: all that the VMs took is back" \
+  "all VMs have shut down; powering off" "!PANIC"
+
+# Configs from the disk: at boot every /guest/vm_default/*.toml (a bad one
+# refused with its file and line, the others run); vm create reads any
+# path, and prints a config's errors as cvisor-config check does. A VM
+# created, run and deleted gives back all the memory it took.
+shell_disk() {
+  make -s ARCH=$A cvisor disk_img DISK_IMG=$SDIR/disk.img >/dev/null || return 1
+  sed -e 's/^id = 4/id = 7/' -e 's/"hello-fs"/"hello7"/' \
+    configs/vms/hello-fs-aarch64.toml >$SDIR/h7.toml
+  printf '[base]\nid = 8\nname = "bad"\ncpu_num = "two"\n' >$SDIR/bad.toml
+  mmd -i $SDIR/disk.img ::/guest ::/guest/vm_default ::/guest/extra &&
+    mcopy -i $SDIR/disk.img configs/vms/hello-fs-aarch64.toml \
+      ::/guest/vm_default/hello-fs.toml &&
+    mcopy -i $SDIR/disk.img $SDIR/bad.toml ::/guest/vm_default/bad.toml &&
+    mcopy -i $SDIR/disk.img $SDIR/h7.toml $SDIR/bad.toml ::/guest/extra/
+}
+if shell_disk >"$LOGDIR/shell-disk-build.log" 2>&1; then
+  qemu_console aarch64/shell-disk 90 \
+    "ARCH=$A STAY=1 VM_CONFIGS=$HELLO DISK=$SDIR/disk.img" "
+wait cvisor stays up
+wait cvisor> 
+type vm create /guest/extra/bad.toml\r
+wait /guest/extra/bad.toml:4:11: error:
+type vm create /guest/extra/none.toml\r
+wait vm create: /guest/extra/none.toml:
+type vm create /guest/extra/h7.toml\r
+wait VM 7 created from /guest/extra/h7.toml
+type vm create /guest/extra/h7.toml\r
+wait a VM with this id exists already
+type vm start 7\r
+wait VM 7 (hello7) powered off
+type vm delete 7\r
+wait VM 7 deleted; memory in use is as before it was created
+type shutdown\r
+" "/guest/vm_default/bad.toml:4:11: error:" "[vm4] Hello, world!" \
+    "[vm1] Hello, world!" "[vm7] Hello, world!" \
+    "memory: all that the VMs took is back" "!PANIC"
+else
+  fail aarch64/shell-disk "see $LOGDIR/shell-disk-build.log"
+fi

@@ -9,6 +9,7 @@
 #   make disk_img                 disk.img: FAT32 with guests and configs
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 #   make debug                    QEMU halted, gdb-multiarch attached
+#   make STAY=1 run               cvisor stays up with its shell when no VM runs
 # Every build of cvisor also writes compile_commands.json (for editors).
 
 ARCH       ?= aarch64

@@ -26,13 +26,15 @@ enum sim_op {
 	SIM_SYSTEM_RESET,
 	SIM_FAULT, /* what the arch cannot answer: the VM stops */
 	SIM_GOTO,  /* a: step index (a loop; the script's own state) */
+	SIM_CALL,  /* fn(a), from the vCPU's exit; expect: its result */
 };
 
 struct sim_step {
 	enum sim_op op;
 	uint64_t a, b, c;
 	const char *s;
-	bool check; /* compare the answer with 'expect' */
+	uint64_t (*fn)(uint64_t); /* SIM_CALL's: what a test does there */
+	bool check;               /* compare the answer with 'expect' */
 	uint64_t expect;
 };
 

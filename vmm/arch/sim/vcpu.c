@@ -179,6 +179,10 @@ static bool step_inline(struct vcpu *v, const struct sim_step *s)
 	case SIM_GOTO:
 		a->guest->next = (unsigned)s->a;
 		return true;
+	case SIM_CALL:
+		v->arch.asked = s;
+		answer(v, s->fn(s->a));
+		return true;
 	default:
 		return false;
 	}

@@ -166,7 +166,7 @@ static void sbi_rfence(struct vcpu *v, unsigned long fid)
 
 static long hsm_status(struct vcpu *t)
 {
-	if (READ_ONCE(t->state) != VCPU_ON)
+	if (!vcpu_is_on(t))
 		return HSM_STOPPED;
 	return READ_ONCE(t->arch.suspended) ? HSM_SUSPENDED : HSM_STARTED;
 }

@@ -206,3 +206,11 @@ qemu_scenario riscv64/refused-vms 60 \
   "VM ports: devices.passthrough_ports: riscv64 has no I/O ports; VM refused" \
   "VM bzimage: kernel build/test-images/bzImage is an x86 bzImage (boot protocol 2.15); riscv64 boots a riscv64 Image or a raw binary" \
   "Hello, world!" "all VMs have shut down"
+
+# A hart without the H extension: cvisor says so, refuses the VM by name
+# and powers off cleanly instead of faulting on a hypervisor CSR.
+qemu_scenario riscv64/no-h-extension 60 \
+  "ARCH=$R SMP=1 QEMU_CPU=rv64,h=false VM_CONFIGS=$RHELLO" \
+  "riscv64 VMM: this hart has no H extension; no VM can run" \
+  "VM hello: the harts have no H extension; VM refused" \
+  "no VM to run; powering off" "!unexpected exception" "!Hello, world!"

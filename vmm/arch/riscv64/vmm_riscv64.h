@@ -77,6 +77,7 @@ void arch_guest_run(struct guest_regs *r);
 bool arch_hlvx_hu(uint64_t gva, uint16_t *out);
 bool arch_hlv_d(uint64_t gva, uint64_t *out);
 bool arch_probe_vstimecmp(void);
+bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 

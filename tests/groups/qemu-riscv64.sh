@@ -214,3 +214,11 @@ qemu_scenario riscv64/no-h-extension 60 \
   "riscv64 VMM: this hart has no H extension; no VM can run" \
   "VM hello: the harts have no H extension; VM refused" \
   "no VM to run; powering off" "!unexpected exception" "!Hello, world!"
+
+# Two VMs on hart 0 keep their own scounteren and senvcfg (S-mode CSRs a
+# guest in VS-mode reaches undoubled) while the other runs.
+qemu_scenario riscv64/csr-isolation 60 \
+  "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/csrleak-a-riscv64.toml:configs/vms/csrleak-b-riscv64.toml" \
+  "[vm13] csrleak: a: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
+  "[vm14] csrleak: b: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
+  "all VMs have shut down" "!FAIL"

@@ -30,6 +30,8 @@
 #define CSR_VSIP       0x244
 #define CSR_VSATP      0x280
 #define CSR_VSTIMECMP  0x24d
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG    0x10a
 
 #define csrr(n)    csr_read(n)
 #define csrw(n, v) csr_write(n, v)

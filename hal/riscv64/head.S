@@ -10,6 +10,15 @@
 _start:
 	csrw	sie, zero
 	csrci	sstatus, 2              /* SIE */
+	/* QEMU 7.2's OpenSBI (1.1) now and then sends a second hart here
+	 * as well (docs/riscv64.md). The first to arrive boots; any other
+	 * must not touch memory (it would clear .bss under the first): it
+	 * hands itself back to the firmware, stopped, to be started later
+	 * like the others. */
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, late_hart
 	li	tp, 0                   /* no per-CPU pointer yet */
 	mv	s0, a0
 	mv	s1, a1
@@ -49,6 +58,19 @@ secondary_entry:
 halt:
 	wfi
 	j	halt
+
+/* SBI HSM hart_stop; it does not return, or the hart waits here. */
+late_hart:
+	li	a7, 0x48534d
+	li	a6, 1
+	ecall
+	j	halt
+
+	.section .data
+	.balign 4
+boot_lottery:
+	.word	0
+	.text
 
 	.global arch_set_vectors
 arch_set_vectors:

@@ -222,3 +222,16 @@ qemu_scenario riscv64/csr-isolation 60 \
   "[vm13] csrleak: a: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
   "[vm14] csrleak: b: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
   "all VMs have shut down" "!FAIL"
+
+# make debug: QEMU halted with its gdb stub, gdb-multiarch attached with
+# cvisor's symbols and a guest's; a breakpoint in each (the guest's in
+# VS-mode) is hit.
+rv_debug_session() {
+  timeout --kill-after=5 120 make -s ARCH=$R SMP=1 VM_CONFIGS=$RHELLO \
+    GUEST_ELF=build/guests/$R/hello.elf \
+    GDB_ARGS="-batch -ex 'break vmm_main' -ex continue -ex 'hbreak main' -ex continue -ex kill" \
+    debug </dev/null >"$LOGDIR/riscv64-debug.log" 2>&1
+  grep -q 'Breakpoint 1, vmm_main () at vmm/main.c' "$LOGDIR/riscv64-debug.log" &&
+    grep -q 'Breakpoint 2, main () at guests/common/hello/main.c' "$LOGDIR/riscv64-debug.log"
+}
+expect riscv64/make-debug rv_debug_session

@@ -49,14 +49,26 @@ static long hart_status(uint64_t hwid)
 }
 
 /* The hart starts at secondary_entry in S-mode with the MMU off,
- * a0 = its hart id and a1 = 'cpu' (the opaque argument). A hart the
- * firmware had sent to _start as well (head.S) may still be on its way
- * back to the firmware: started by the firmware's account until it has
- * stopped itself, so it is waited for (a second at most). */
+ * a0 = its hart id and a1 = 'cpu' (the opaque argument); should the
+ * firmware send it to _start instead, head.S finds 'cpu' in
+ * arch_hart_start_cpu. A hart the firmware had sent to _start before
+ * cvisor asked for it may still be on its way back to the firmware:
+ * started by the firmware's account until it has stopped itself, so it
+ * is waited for (a second at most). */
+/* Read by head.S's late_hart: a hart the firmware sends to _start after
+ * cvisor asked for it at secondary_entry goes there all the same. */
+#define ARCH_HART_TABLE 64
+extern volatile uint32_t arch_hart_start_cpu[ARCH_HART_TABLE];
+
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
 	long err = SBI_ERR_ALREADY_AVAILABLE;
 	uint64_t until = hal_timer_now() + hal_timer_freq();
+
+	if (hwid < ARCH_HART_TABLE) {
+		arch_hart_start_cpu[hwid] = cpu + 1;
+		__asm__ volatile("fence rw, rw" ::: "memory");
+	}
 
 	for (unsigned tries = 0; err == SBI_ERR_ALREADY_AVAILABLE; tries++) {
 		err = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,

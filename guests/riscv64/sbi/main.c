@@ -46,7 +46,7 @@ static long sbi_err(unsigned long ext, unsigned long fid, unsigned long a0,
 	return guest_sbi(ext, fid, a0, a1, a2).error;
 }
 
-#define FLOOD 2000
+#define FLOOD 500
 
 /* Remote fences to both vCPUs from both at once: each must wait for the
  * other's while the other waits for its own. */

@@ -235,3 +235,10 @@ rv_debug_session() {
     grep -q 'Breakpoint 2, main () at guests/common/hello/main.c' "$LOGDIR/riscv64-debug.log"
 }
 expect riscv64/make-debug rv_debug_session
+
+# A reboot (SRST) asked while the other vCPU floods remote fences at it:
+# the VM comes back for its second boot.
+qemu_scenario riscv64/rfence-meets-reset 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/rfreset-riscv64.toml" \
+  "rfreset: vCPU 1 asks for a reboot" "VM 16 (rfreset) is rebooting" \
+  "rfreset: second boot: PASS" "all VMs have shut down" "!FAIL"

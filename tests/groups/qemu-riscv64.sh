@@ -133,7 +133,9 @@ qemu_scenario riscv64/reset-shared-hart 60 \
 # Input reaches the VM with the focus
 # only; Ctrl-A three times moves the focus vm11 -> vm12 -> cvisor -> vm11;
 # a single Ctrl-A is ordinary input; when vm11 powers off, the focus
-# moves to vm12 by itself.
+# moves to vm12 by itself. vm12 stops reading while 300 characters are
+# typed: 16 fill its FIFO, 256 wait in cvisor's queue, the rest is lost,
+# which its 16550 reports as an overrun (LSR.OE, a line-status interrupt).
 RECHO=configs/vms/echo-a-riscv64.toml:configs/vms/echo-b-riscv64.toml
 qemu_console riscv64/console-focus 60 "ARCH=$R SMP=2 VM_CONFIGS=$RECHO" \
   'wait [vm11] echo: ready
@@ -144,6 +146,10 @@ type \001\001\001
 wait console input now goes to vm12 (echo-b)
 type banana split!\n
 wait [vm12] echo: banana split!
+type overrun\n
+wait [vm12] echo: overrun: type 300 characters
+type '"$(printf '%0300d' 0)"'
+wait [vm12] echo: overrun: kept
 type \001\001\001
 wait console input now goes to cvisor
 type cherry\n
@@ -157,6 +163,7 @@ wait VM 11 (echo-a) powered off
 type quit\n' \
   "[vm11] echo: apple crumble" "![vm12] echo: apple" \
   "[vm12] echo: banana split!" "![vm11] echo: banana" \
+  "[vm12] echo: overrun: kept 272, line-status interrupts 1 with the overrun 1" \
   "!echo: cherry" "![vm12] echo: a^Ab" \
   "[vm11] echo: PASS" "[vm12] echo: PASS" "!transmit 0" "all VMs have shut down" "!FAIL"
 

@@ -142,6 +142,12 @@ qemu_console riscv64/console-focus 60 "ARCH=$R SMP=2 VM_CONFIGS=$RECHO" \
 wait [vm12] echo: ready
 type apple crumble\n
 wait [vm11] echo: apple crumble
+type sbi\n
+wait [vm11] echo: sbi: type a line for DBCN console_read
+type through dbcn\n
+wait [vm11] echo: sbi: type a line for console_getchar
+type through getchar\n
+wait [vm11] echo: sbi: getchar read
 type \001\001\001
 wait console input now goes to vm12 (echo-b)
 type banana split!\n
@@ -162,6 +168,7 @@ type quit\n
 wait VM 11 (echo-a) powered off
 type quit\n' \
   "[vm11] echo: apple crumble" "![vm12] echo: apple" \
+  '[vm11] echo: sbi: DBCN read "through dbcn"' '[vm11] echo: sbi: getchar read "through getchar"' \
   "[vm12] echo: banana split!" "![vm11] echo: banana" \
   "[vm12] echo: overrun: kept 272, line-status interrupts 1 with the overrun 1" \
   "!echo: cherry" "![vm12] echo: a^Ab" \

@@ -7,7 +7,9 @@
  * characters with the receive interrupt off and the line-status one on,
  * and reports how many were kept (the FIFO's 16, cvisor's queue of 256
  * behind it) and whether the overrun came as a line-status interrupt;
- * "quit" ends it. */
+ * "sbi" reads a line through SBI DBCN's console_read and another through
+ * the legacy console_getchar, the UART's receive interrupt off; "quit"
+ * ends it. */
 #include <guest.h>
 
 #define UART     0x10000000ul
@@ -154,6 +156,52 @@ static void overrun_check(void)
 	UART_IER = IER_RX;
 }
 
+/* A line through SBI: DBCN console_read (dbcn) or legacy getchar. */
+static void sbi_read_line(bool dbcn, char *buf, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max - 1) {
+		char c;
+		long got;
+		if (dbcn) {
+			got = guest_sbi(SBI_EXT_DBCN, 1, 1, (unsigned long)&c,
+					0)
+				      .value;
+		} else {
+			long r = guest_sbi(2, 0, 0, 0, 0).error; /* getchar */
+			got = r >= 0;
+			c = (char)r;
+		}
+		if (got != 1) {
+			wait_ms(1);
+			continue;
+		}
+		if (c == '\r' || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = 0;
+}
+
+static void sbi_check(void)
+{
+	char buf[LINE_MAX];
+
+	tx_puts("echo: sbi: type a line for DBCN console_read\n");
+	tx_flush();
+	UART_IER = 0;
+	sbi_read_line(true, buf, sizeof(buf));
+	guest_puts("echo: sbi: DBCN read \"");
+	guest_puts(buf);
+	guest_puts("\"\necho: sbi: type a line for console_getchar\n");
+	sbi_read_line(false, buf, sizeof(buf));
+	guest_puts("echo: sbi: getchar read \"");
+	guest_puts(buf);
+	guest_puts("\"\n");
+	UART_IER = IER_RX;
+}
+
 int main(void)
 {
 	unsigned me = guest_cpu_index();
@@ -176,6 +224,8 @@ int main(void)
 			echo_line();
 		if (is(line, "overrun"))
 			overrun_check();
+		if (is(line, "sbi"))
+			sbi_check();
 		len = 0;
 		lines_ready = 0;
 	}

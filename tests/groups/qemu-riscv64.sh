@@ -108,6 +108,7 @@ qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.t
   "sbi: SRST reserved type: ok" "sbi: RFENCE flood from both vCPUs at once: ok" \
   "sbi: DBCN console_write takes at most 256 bytes a call: ok" \
   "sbi: WFI in VU-mode: an illegal instruction: ok" \
+  "sbi: legacy send_ipi to itself: SSIP pending: ok" "sbi: legacy set_timer: its interrupt taken: ok" \
   "sbi: PASS" "all VMs have shut down" "!FAIL"
 # The same with both vCPUs time-sliced on hart 0: a remote fence to a
 # vCPU that is out of its hart is done as it comes back.

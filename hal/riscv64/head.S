@@ -4,12 +4,22 @@
  * interrupts are masked. Each CPU gets a 16 KiB boot stack indexed by its
  * logical id; the boot stack becomes that CPU's idle-task stack. */
 #define STACK_SIZE 16384
+#define ARCH_HART_TABLE 64 /* hart ids the late-hart table covers */
 
 	.section .text.boot, "ax"
 	.global _start
 _start:
 	csrw	sie, zero
 	csrci	sstatus, 2              /* SIE */
+	/* QEMU 7.2's OpenSBI (1.1) now and then sends a second hart here
+	 * as well (docs/riscv64.md): a hart cvisor has started whose start
+	 * address the firmware lost, or one it had not started at all. The
+	 * first to arrive boots; any other must not touch memory (it would
+	 * clear .bss under the first): see late_hart. */
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, late_hart
 	li	tp, 0                   /* no per-CPU pointer yet */
 	mv	s0, a0
 	mv	s1, a1
@@ -49,6 +59,35 @@ secondary_entry:
 halt:
 	wfi
 	j	halt
+
+/* A hart at _start after the boot hart (a0 = its hart id). If cvisor has
+ * asked the firmware to start it (arch_hart_start_cpu[hart] = logical
+ * CPU + 1, set by hal_cpu_start), it goes on as a secondary; otherwise
+ * it gives itself back to the firmware (HSM hart_stop, which does not
+ * return) and is started later like the others. */
+late_hart:
+	li	t0, ARCH_HART_TABLE
+	bgeu	a0, t0, 1f
+	lla	t0, arch_hart_start_cpu
+	slli	t1, a0, 2
+	add	t0, t0, t1
+	lw	t1, 0(t0)
+	beqz	t1, 1f
+	addi	a1, t1, -1
+	j	secondary_entry
+1:	li	a7, 0x48534d
+	li	a6, 1
+	ecall
+	j	halt
+
+	.section .data
+	.balign 4
+boot_lottery:
+	.word	0
+	.global arch_hart_start_cpu
+arch_hart_start_cpu:
+	.fill	ARCH_HART_TABLE, 4, 0
+	.text
 
 	.global arch_set_vectors
 arch_set_vectors:

@@ -43,24 +43,51 @@ int sbi_send_ipi(uint64_t hartid)
 	return (int)sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0).error;
 }
 
+static long hart_status(uint64_t hwid)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hwid, 0, 0).value;
+}
+
 /* The hart starts at secondary_entry in S-mode with the MMU off,
- * a0 = its hart id and a1 = 'cpu' (the opaque argument). */
+ * a0 = its hart id and a1 = 'cpu' (the opaque argument); should the
+ * firmware send it to _start instead, head.S finds 'cpu' in
+ * arch_hart_start_cpu. A hart the firmware had sent to _start before
+ * cvisor asked for it may still be on its way back to the firmware:
+ * started by the firmware's account until it has stopped itself, so it
+ * is waited for (a second at most). */
+/* Read by head.S's late_hart: a hart the firmware sends to _start after
+ * cvisor asked for it at secondary_entry goes there all the same. */
+#define ARCH_HART_TABLE 64
+extern volatile uint32_t arch_hart_start_cpu[ARCH_HART_TABLE];
+
 int hal_cpu_start(unsigned cpu, uint64_t hwid)
 {
-	long err = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
-			    (unsigned long)secondary_entry, cpu)
-			   .error;
+	long err = SBI_ERR_ALREADY_AVAILABLE;
+	uint64_t until = hal_timer_now() + hal_timer_freq();
 
-	/* Seen with QEMU 7.2's OpenSBI when another hart won its boot
-	 * lottery: the hart is STARTED by the firmware's account, never
-	 * having run cvisor (docs/riscv64.md). Said, for whoever looks. */
-	if (err == SBI_ERR_ALREADY_AVAILABLE)
-		pr_warn("hart %llu: SBI HSM says it is already started (status "
-			"%ld), but it never came to cvisor",
-			(unsigned long long)hwid,
-			sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hwid, 0,
-				 0)
-				.value);
+	if (hwid < ARCH_HART_TABLE) {
+		arch_hart_start_cpu[hwid] = cpu + 1;
+		__asm__ volatile("fence rw, rw" ::: "memory");
+	}
+
+	for (unsigned tries = 0; err == SBI_ERR_ALREADY_AVAILABLE; tries++) {
+		err = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hwid,
+			       (unsigned long)secondary_entry, cpu)
+			      .error;
+		if (err == 0 && tries)
+			pr_info("hart %llu: the firmware had sent it to cvisor's "
+				"entry too; it stopped itself and started now",
+				(unsigned long long)hwid);
+		if (err != SBI_ERR_ALREADY_AVAILABLE)
+			break;
+		if (hal_timer_now() > until) {
+			pr_warn("hart %llu: SBI HSM says it is already started "
+				"(status %ld), but it never came to cvisor",
+				(unsigned long long)hwid, hart_status(hwid));
+			break;
+		}
+		hal_cpu_relax();
+	}
 	return (int)err;
 }
 

@@ -68,7 +68,8 @@ qemu_scenario riscv64/smp4-vcpus 60 "ARCH=$R SMP=4 VM_CONFIGS=configs/vms/smp-ri
 # reported with the width decoded. Then through the guest's own Sv39
 # tables, run from an alias of its RAM: the pc is translated for the fetch
 # (HLVX), the device is found by its guest-physical address (htval), and
-# a fault carries the virtual address.
+# a fault carries the virtual address. Last, junk in every width at every
+# PLIC and 16550 register.
 qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-riscv64.toml" \
   "mmio: LB sign-extends: ok" "mmio: LWU zero-extends: ok" "mmio: SW of x0: ok" \
   "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
@@ -77,6 +78,7 @@ qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-
   "mmio: paged: SB then LB at a virtual address: ok" "mmio: paged: C.LW at a virtual address: ok" \
   "VM 7 vCPU 0: read of 4 bytes at 0xa000000 (pc 0xc02" \
   "mmio: paged: an access where nothing is faults at its virtual address: ok" \
+  "access faults, cvisor still here" \
   "mmio: PASS" "all VMs have shut down" "!FAIL"
 
 # A hart without Sstc: the guest's timer through SBI set_timer alone,
@@ -108,6 +110,7 @@ qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.t
   "sbi: SRST reserved type: ok" "sbi: RFENCE flood from both vCPUs at once: ok" \
   "sbi: DBCN console_write takes at most 256 bytes a call: ok" \
   "sbi: WFI in VU-mode: an illegal instruction: ok" \
+  "sbi: legacy send_ipi to itself: SSIP pending: ok" "sbi: legacy set_timer: its interrupt taken: ok" \
   "sbi: PASS" "all VMs have shut down" "!FAIL"
 # The same with both vCPUs time-sliced on hart 0: a remote fence to a
 # vCPU that is out of its hart is done as it comes back.
@@ -133,17 +136,29 @@ qemu_scenario riscv64/reset-shared-hart 60 \
 # Input reaches the VM with the focus
 # only; Ctrl-A three times moves the focus vm11 -> vm12 -> cvisor -> vm11;
 # a single Ctrl-A is ordinary input; when vm11 powers off, the focus
-# moves to vm12 by itself.
+# moves to vm12 by itself. vm12 stops reading while 300 characters are
+# typed: 16 fill its FIFO, 256 wait in cvisor's queue, the rest is lost,
+# which its 16550 reports as an overrun (LSR.OE, a line-status interrupt).
 RECHO=configs/vms/echo-a-riscv64.toml:configs/vms/echo-b-riscv64.toml
 qemu_console riscv64/console-focus 60 "ARCH=$R SMP=2 VM_CONFIGS=$RECHO" \
   'wait [vm11] echo: ready
 wait [vm12] echo: ready
 type apple crumble\n
 wait [vm11] echo: apple crumble
+type sbi\n
+wait [vm11] echo: sbi: type a line for DBCN console_read
+type through dbcn\n
+wait [vm11] echo: sbi: type a line for console_getchar
+type through getchar\n
+wait [vm11] echo: sbi: getchar read
 type \001\001\001
 wait console input now goes to vm12 (echo-b)
 type banana split!\n
 wait [vm12] echo: banana split!
+type overrun\n
+wait [vm12] echo: overrun: type 300 characters
+type '"$(printf '%0300d' 0)"'
+wait [vm12] echo: overrun: kept
 type \001\001\001
 wait console input now goes to cvisor
 type cherry\n
@@ -156,7 +171,9 @@ type quit\n
 wait VM 11 (echo-a) powered off
 type quit\n' \
   "[vm11] echo: apple crumble" "![vm12] echo: apple" \
+  '[vm11] echo: sbi: DBCN read "through dbcn"' '[vm11] echo: sbi: getchar read "through getchar"' \
   "[vm12] echo: banana split!" "![vm11] echo: banana" \
+  "[vm12] echo: overrun: kept 272, line-status interrupts 1 with the overrun 1" \
   "!echo: cherry" "![vm12] echo: a^Ab" \
   "[vm11] echo: PASS" "[vm12] echo: PASS" "!transmit 0" "all VMs have shut down" "!FAIL"
 
@@ -206,3 +223,39 @@ qemu_scenario riscv64/refused-vms 60 \
   "VM ports: devices.passthrough_ports: riscv64 has no I/O ports; VM refused" \
   "VM bzimage: kernel build/test-images/bzImage is an x86 bzImage (boot protocol 2.15); riscv64 boots a riscv64 Image or a raw binary" \
   "Hello, world!" "all VMs have shut down"
+
+# A hart without the H extension: cvisor says so, refuses the VM by name
+# and powers off cleanly instead of faulting on a hypervisor CSR.
+qemu_scenario riscv64/no-h-extension 60 \
+  "ARCH=$R SMP=1 QEMU_CPU=rv64,h=false VM_CONFIGS=$RHELLO" \
+  "riscv64 VMM: this hart has no H extension; no VM can run" \
+  "VM hello: the harts have no H extension; VM refused" \
+  "no VM to run; powering off" "!unexpected exception" "!Hello, world!"
+
+# Two VMs on hart 0 keep their own scounteren and senvcfg (S-mode CSRs a
+# guest in VS-mode reaches undoubled) while the other runs.
+qemu_scenario riscv64/csr-isolation 60 \
+  "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/csrleak-a-riscv64.toml:configs/vms/csrleak-b-riscv64.toml" \
+  "[vm13] csrleak: a: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
+  "[vm14] csrleak: b: scounteren and senvcfg kept across 20 of 20 sleeps: PASS" \
+  "all VMs have shut down" "!FAIL"
+
+# make debug: QEMU halted with its gdb stub, gdb-multiarch attached with
+# cvisor's symbols and a guest's; a breakpoint in each (the guest's in
+# VS-mode) is hit.
+rv_debug_session() {
+  timeout --kill-after=5 120 make -s ARCH=$R SMP=1 VM_CONFIGS=$RHELLO \
+    GUEST_ELF=build/guests/$R/hello.elf \
+    GDB_ARGS="-batch -ex 'break vmm_main' -ex continue -ex 'hbreak main' -ex continue -ex kill" \
+    debug </dev/null >"$LOGDIR/riscv64-debug.log" 2>&1
+  grep -q 'Breakpoint 1, vmm_main () at vmm/main.c' "$LOGDIR/riscv64-debug.log" &&
+    grep -q 'Breakpoint 2, main () at guests/common/hello/main.c' "$LOGDIR/riscv64-debug.log"
+}
+expect riscv64/make-debug rv_debug_session
+
+# A reboot (SRST) asked while the other vCPU floods remote fences at it:
+# the VM comes back for its second boot.
+qemu_scenario riscv64/rfence-meets-reset 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/rfreset-riscv64.toml" \
+  "rfreset: vCPU 1 asks for a reboot" "VM 16 (rfreset) is rebooting" \
+  "rfreset: second boot: PASS" "all VMs have shut down" "!FAIL"

@@ -3,7 +3,13 @@
  * IER.ERBFI), which the vCPU waits for in WFI; each line typed is echoed
  * back as "echo: <line>" (control characters as ^X), sent from the
  * THR-empty interrupt (IER.ETBEI: on while there is something to send,
- * up to 16 characters a time, the FIFO's depth); "quit" ends it. */
+ * up to 16 characters a time, the FIFO's depth); "overrun" asks for 300
+ * characters with the receive interrupt off and the line-status one on,
+ * and reports how many were kept (the FIFO's 16, cvisor's queue of 256
+ * behind it) and whether the overrun came as a line-status interrupt;
+ * "sbi" reads a line through SBI DBCN's console_read and another through
+ * the legacy console_getchar, the UART's receive interrupt off; "quit"
+ * ends it. */
 #include <guest.h>
 
 #define UART     0x10000000ul
@@ -20,9 +26,12 @@
 #define TX_RING  256 /* a power of two */
 #define IER_RX   0x01u
 #define IER_TX   0x02u
+#define IER_LS   0x04u
+#define LSR_OE   0x02u
 
 static char line[LINE_MAX];
 static volatile unsigned len, lines_ready, rx_irqs, tx_irqs, empty_irqs;
+static volatile unsigned ls_irqs, ls_overruns;
 static char tx_ring[TX_RING];
 static volatile unsigned tx_head, tx_tail; /* free-running */
 
@@ -71,6 +80,12 @@ static void on_irq(unsigned irq)
 		tx_some();
 		return;
 	}
+	if ((iir & 0x0f) == 0x06) { /* line status: reading LSR clears it */
+		ls_irqs++;
+		if (UART_LSR & LSR_OE)
+			ls_overruns++;
+		return;
+	}
 	rx_irqs++;
 	while (UART_LSR & 1) {
 		char c = (char)UART_RBR;
@@ -106,6 +121,87 @@ static void echo_line(void)
 	tx_flush();
 }
 
+static void wait_ms(unsigned ms)
+{
+	uint64_t until = guest_counter() + guest_counter_freq() / 1000 * ms;
+
+	while (guest_counter() < until)
+		cpu_relax();
+}
+
+static void overrun_check(void)
+{
+	unsigned kept = 0;
+
+	tx_puts("echo: overrun: type 300 characters\n");
+	tx_flush();
+	UART_IER = IER_LS;
+	for (unsigned n = 0; n < 4000 && !ls_overruns; n++) {
+		irq_enable();
+		wait_ms(1);
+		irq_disable();
+	}
+	wait_ms(300); /* the rest arrives, and is lost */
+	while (UART_LSR & 1) {
+		(void)UART_RBR;
+		kept++;
+	}
+	guest_puts("echo: overrun: kept ");
+	guest_put_dec(kept);
+	guest_puts(", line-status interrupts ");
+	guest_put_dec(ls_irqs);
+	guest_puts(" with the overrun ");
+	guest_put_dec(ls_overruns);
+	guest_puts("\n");
+	UART_IER = IER_RX;
+}
+
+/* A line through SBI: DBCN console_read (dbcn) or legacy getchar. */
+static void sbi_read_line(bool dbcn, char *buf, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max - 1) {
+		char c;
+		long got;
+		if (dbcn) {
+			got = guest_sbi(SBI_EXT_DBCN, 1, 1, (unsigned long)&c,
+					0)
+				      .value;
+		} else {
+			long r = guest_sbi(2, 0, 0, 0, 0).error; /* getchar */
+			got = r >= 0;
+			c = (char)r;
+		}
+		if (got != 1) {
+			wait_ms(1);
+			continue;
+		}
+		if (c == '\r' || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = 0;
+}
+
+static void sbi_check(void)
+{
+	char buf[LINE_MAX];
+
+	tx_puts("echo: sbi: type a line for DBCN console_read\n");
+	tx_flush();
+	UART_IER = 0;
+	sbi_read_line(true, buf, sizeof(buf));
+	guest_puts("echo: sbi: DBCN read \"");
+	guest_puts(buf);
+	guest_puts("\"\necho: sbi: type a line for console_getchar\n");
+	sbi_read_line(false, buf, sizeof(buf));
+	guest_puts("echo: sbi: getchar read \"");
+	guest_puts(buf);
+	guest_puts("\"\n");
+	UART_IER = IER_RX;
+}
+
 int main(void)
 {
 	unsigned me = guest_cpu_index();
@@ -126,6 +222,10 @@ int main(void)
 			break;
 		if (len)
 			echo_line();
+		if (is(line, "overrun"))
+			overrun_check();
+		if (is(line, "sbi"))
+			sbi_check();
 		len = 0;
 		lines_ready = 0;
 	}

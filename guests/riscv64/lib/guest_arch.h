@@ -66,6 +66,8 @@ static inline uint64_t guest_counter(void)
 
 /* /cpus/timebase-frequency of the DTB the VM booted with. */
 uint64_t guest_counter_freq(void);
+/* /chosen/bootargs of that DTB, or "". */
+const char *guest_bootargs(void);
 
 static inline void irq_enable(void)
 {

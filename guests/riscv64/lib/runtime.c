@@ -2,6 +2,7 @@
  * 0x1000_0000), SBI calls (hypercalls, HSM, IPI, SRST), traps, and the
  * counter's frequency from the DTB. */
 #include <guest.h>
+#include <stddef.h>
 
 #define UART_THR ((volatile uint8_t *)0x10000000ul)
 #define UART_LSR ((volatile uint8_t *)0x10000005ul)
@@ -167,7 +168,7 @@ void guest_secondary_main(unsigned index)
 	guest_cpu_off();
 }
 
-/* ---- the counter's frequency: /cpus/timebase-frequency ---- */
+/* ---- from the DTB: the counter's frequency, the command line ---- */
 
 static uint64_t timebase;
 
@@ -186,12 +187,14 @@ static bool str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* The first property of that name anywhere in the tree (only /cpus
- * has it); 0 if none. */
-static uint64_t dtb_timebase(const uint8_t *dtb)
+/* The value of the first property 'want' anywhere in the tree (only
+ * /cpus has timebase-frequency, only /chosen bootargs), and its length;
+ * NULL if none. */
+static const uint8_t *dtb_prop(const uint8_t *dtb, const char *want,
+			       uint32_t *len)
 {
 	if (!dtb || be32(dtb) != 0xd00dfeed)
-		return 0;
+		return NULL;
 	const uint8_t *st = dtb + be32(dtb + 8);
 	const char *strs = (const char *)dtb + be32(dtb + 12);
 	uint32_t size = be32(dtb + 36);
@@ -204,16 +207,22 @@ static uint64_t dtb_timebase(const uint8_t *dtb)
 				off++;
 			off = (off + 4) & ~3u;
 		} else if (tok == 3) { /* PROP: len, nameoff, value */
-			uint32_t len = be32(st + off);
-			const char *name = strs + be32(st + off + 4);
-			if (str_eq(name, "timebase-frequency") && len == 4)
-				return be32(st + off + 8);
-			off = (off + 8 + len + 3) & ~3u;
+			*len = be32(st + off);
+			if (str_eq(strs + be32(st + off + 4), want))
+				return st + off + 8;
+			off = (off + 8 + *len + 3) & ~3u;
 		} else if (tok == 9) {
 			break;
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+static const char *bootargs = "";
+
+const char *guest_bootargs(void)
+{
+	return bootargs;
 }
 
 uint64_t guest_counter_freq(void)
@@ -224,5 +233,11 @@ uint64_t guest_counter_freq(void)
 void guest_runtime_init(const void *dtb);
 void guest_runtime_init(const void *dtb)
 {
-	timebase = dtb_timebase(dtb);
+	uint32_t len = 0;
+	const uint8_t *v = dtb_prop(dtb, "timebase-frequency", &len);
+
+	timebase = v && len == 4 ? be32(v) : 0;
+	v = dtb_prop(dtb, "bootargs", &len);
+	if (v && len && v[len - 1] == 0)
+		bootargs = (const char *)v;
 }

@@ -202,6 +202,41 @@ static void paged(void)
 	paging_off();
 }
 
+/* Junk at the PLIC's registers, every 4th byte of each part (sources,
+ * pending, 16 contexts' enables and thresholds/claims, and past them),
+ * in every width, then at the 16550's: cvisor must answer each (a value,
+ * or an access fault for a width the device refuses) and go on. */
+static void junk(void)
+{
+	static const struct {
+		uint64_t start, end;
+	} parts[] = {
+		{ 0x0c000000, 0x0c000200 }, { 0x0c001000, 0x0c001010 },
+		{ 0x0c002000, 0x0c002800 }, { 0x0c1ffff0, 0x0c200010 },
+		{ 0x0c200000, 0x0c210010 }, { 0x0c5ffff0, 0x0c600000 },
+		{ 0x10000000, 0x10000008 },
+	};
+	uint64_t n = guest_trap.count, accesses = 0;
+
+	for (unsigned p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+		for (uint64_t a = parts[p].start; a < parts[p].end;
+		     a += a >= 0x0c200000 && a < 0x0c210000 ? 0x400 : 4) {
+			(void)*(volatile uint8_t *)a;
+			(void)*(volatile uint16_t *)a;
+			(void)*(volatile uint32_t *)a;
+			(void)*(volatile uint64_t *)a;
+			*(volatile uint32_t *)a = 0xa5a5a5a5u;
+			*(volatile uint64_t *)a = 0x5a5a5a5a5a5a5a5aull;
+			accesses += 6;
+		}
+	}
+	guest_puts("mmio: junk at the PLIC and the 16550: ");
+	guest_put_dec(accesses);
+	guest_puts(" accesses, ");
+	guest_put_dec(guest_trap.count - n);
+	guest_puts(" access faults, cvisor still here\n");
+}
+
 int main(void)
 {
 	guest_trap_install();
@@ -211,6 +246,7 @@ int main(void)
 	compressed_forms();
 	refused_forms();
 	paged();
+	junk();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
 	return 0;
 }

@@ -60,6 +60,22 @@ arch_probe_vstimecmp:
 	csrw	stvec, t1
 	ret
 
+/* bool arch_probe_h(void): whether the hart has the H extension (hgatp
+ * reads; without H it is an illegal instruction). */
+	.global arch_probe_h
+arch_probe_h:
+	csrr	t1, stvec
+	lla	t0, 1f
+	csrw	stvec, t0
+	csrr	t2, 0x680                      /* hgatp */
+	li	a0, 1
+	csrw	stvec, t1
+	ret
+	.balign 4
+1:	li	a0, 0
+	csrw	stvec, t1
+	ret
+
 /* The guest's f0-f31 and fcsr (struct fp_regs); sstatus.FS must be on. */
 	.global arch_fp_save
 arch_fp_save:

@@ -35,10 +35,14 @@ void rfence_run_pending(struct vcpu *v)
 		fence_local(f);
 }
 
+/* Done, or moot: out of its hart, or being turned off (a reset or a
+ * shutdown: it is loaded again, fences and all, if ever; and it may be
+ * the one waiting, loaded, for this caller to park). */
 static bool rfence_done(const struct vcpu *t)
 {
 	return !__atomic_load_n(&t->arch.fences, __ATOMIC_ACQUIRE) ||
-	       READ_ONCE(percpu_data[t->pcpu].vmm) != t;
+	       READ_ONCE(percpu_data[t->pcpu].vmm) != t ||
+	       READ_ONCE(t->state) != VCPU_ON;
 }
 
 void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences)
@@ -61,6 +65,10 @@ void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences)
 		if (!(set >> i & 1) || t == caller)
 			continue;
 		while (!rfence_done(t)) {
+			/* The caller being turned off has nothing to wait
+			 * for, and must get to its park. */
+			if (READ_ONCE(caller->state) != VCPU_ON)
+				return;
 			rfence_run_pending(caller);
 			hal_cpu_relax();
 		}

@@ -131,6 +131,8 @@ void vcpu_arch_load(struct vcpu *v)
 	csrw(CSR_VSTVAL, a->vs.vstval);
 	csrw(CSR_VSATP, a->vs.vsatp);
 	csrw(CSR_HIE, a->vs.hie);
+	csrw(CSR_SCOUNTEREN, a->vs.scounteren);
+	csrw(CSR_SENVCFG, a->vs.senvcfg);
 	vtimer_load(v);
 	fp_on();
 	arch_fp_restore(&a->fp);
@@ -153,6 +155,8 @@ void vcpu_arch_put(struct vcpu *v)
 	a->vs.vstval = csrr(CSR_VSTVAL);
 	a->vs.vsatp = csrr(CSR_VSATP);
 	a->vs.hie = csrr(CSR_HIE) & HIP_VS;
+	a->vs.scounteren = csrr(CSR_SCOUNTEREN);
+	a->vs.senvcfg = csrr(CSR_SENVCFG);
 	/* Nothing of this guest may be pending or fire for whoever runs
 	 * next. */
 	csrw(CSR_HIE, 0);

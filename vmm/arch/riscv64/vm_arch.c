@@ -52,9 +52,20 @@ static unsigned vmid_bits(void)
 	return n;
 }
 
+/* Whether the harts have the H extension (vmm_arch_init). */
+static bool riscv_h;
+
 int vmm_arch_init(void)
 {
-	unsigned bits = vmid_bits();
+	unsigned bits;
+
+	riscv_h = arch_probe_h();
+	if (!riscv_h) {
+		pr_error("riscv64 VMM: this hart has no H extension; no VM "
+			 "can run");
+		return -1;
+	}
+	bits = vmid_bits();
 
 	vmid_count = bits >= 8 ? VMID_MAX : 1u << bits;
 	riscv_sstc = arch_probe_vstimecmp();
@@ -110,6 +121,11 @@ int vm_arch_init(struct vm *vm)
 {
 	int vmid;
 
+	if (!riscv_h) {
+		pr_error("VM %s: the harts have no H extension; VM refused",
+			 vm->name);
+		return -1;
+	}
 	if (vm_arch_check_config(vm))
 		return -1;
 	vmid = vmid_alloc();

@@ -30,6 +30,8 @@
 #define CSR_VSIP       0x244
 #define CSR_VSATP      0x280
 #define CSR_VSTIMECMP  0x24d
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG    0x10a
 
 #define csrr(n)    csr_read(n)
 #define csrw(n, v) csr_write(n, v)
@@ -77,6 +79,7 @@ void arch_guest_run(struct guest_regs *r);
 bool arch_hlvx_hu(uint64_t gva, uint16_t *out);
 bool arch_hlv_d(uint64_t gva, uint64_t *out);
 bool arch_probe_vstimecmp(void);
+bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 

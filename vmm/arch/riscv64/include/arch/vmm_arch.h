@@ -30,6 +30,9 @@ struct vs_csrs {
 	uint64_t hie;       /* the guest's sie, in hie's bits */
 	uint64_t vstimecmp; /* Sstc */
 	uint64_t htimedelta, henvcfg, hcounteren;
+	/* Not duplicated for VS-mode: the guest's accesses reach the hart's
+	 * own, so they are switched too. */
+	uint64_t scounteren, senvcfg;
 };
 
 /* What the last exit's trap CSRs said (read before anything can trap). */

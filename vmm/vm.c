@@ -92,8 +92,7 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->console.lock = (spinlock_t)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
-	    vm_arch_init(vm) ||
-	    vm_arch_create_devices(vm) || images_load(vm) ||
+	    vm_arch_init(vm) || vm_arch_create_devices(vm) || images_load(vm) ||
 	    vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;

@@ -11,6 +11,8 @@ enum hypercall_nr {
 	HC_IVC_SUBSCRIBE = 4,
 	HC_IVC_UNPUBLISH = 5,
 	HC_IVC_UNSUBSCRIBE = 6,
+	/* cvisor's own, clear of AxVisor's numbers (0-11 in use) */
+	HC_IVC_NOTIFY = 16,
 };
 
 #define HC_ERROR ((uint64_t)-1)
@@ -42,15 +44,20 @@ uint64_t hypercall_handle(struct vcpu *v, uint64_t nr, const uint64_t *args)
 	case HC_DEBUG:
 		hypercall_debug(v, args);
 		return 0;
+	case HC_IVC_PUBLISH:
+		return ivc_publish(v->vm, args[0], args[1], args[2]);
+	case HC_IVC_SUBSCRIBE:
+		return ivc_subscribe(v->vm, args[0], args[1], args[2], args[3]);
+	case HC_IVC_UNPUBLISH:
+		return ivc_unpublish(v->vm, args[0]);
+	case HC_IVC_UNSUBSCRIBE:
+		return ivc_unsubscribe(v->vm, args[0], args[1]);
+	case HC_IVC_NOTIFY:
+		return ivc_notify(v->vm, args[0], args[1]);
 	case HC_HYPERVISOR_DISABLE:
 	case HC_PREPARE_DISABLE:
 		/* Only a host VM (AxVisor's type-1.5 mode) may disable the
 		 * hypervisor, and cvisor has none. */
-	case HC_IVC_PUBLISH:
-	case HC_IVC_SUBSCRIBE:
-	case HC_IVC_UNPUBLISH:
-	case HC_IVC_UNSUBSCRIBE:
-		/* Inter-VM channels are not built yet. */
 	default:
 		pr_debug("VM %llu vCPU %u: hypercall %llu refused",
 			 (unsigned long long)v->vm->id, v->id,

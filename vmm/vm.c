@@ -61,6 +61,7 @@ static int vm_create_vcpus(struct vm *vm)
 void vm_destroy(struct vm *vm)
 {
 	passthrough_destroy(vm);
+	ivc_vm_destroyed(vm);
 	io_bus_destroy(&vm->mmio);
 	io_bus_destroy(&vm->pio);
 	vm_console_flush(vm);
@@ -90,8 +91,8 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
 	vm->console.lock = (spinlock_t)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
-	if (addrspace_init(&vm->as, cfg, vm->name) || vm_arch_init(vm) ||
-	    vm_arch_create_devices(vm) || images_load(vm) ||
+	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
+	    vm_arch_init(vm) || vm_arch_create_devices(vm) || images_load(vm) ||
 	    vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;

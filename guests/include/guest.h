@@ -20,7 +20,15 @@ void guest_put_dec(uint64_t v);
 /* cvisor's hypercall ABI (docs/hypercalls.md): number, up to three
  * arguments; the result. */
 uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
-#define HC_DEBUG 2
+/* The same with a fourth argument (IVC Subscribe). */
+uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  uint64_t a3);
+#define HC_DEBUG           2
+#define HC_IVC_PUBLISH     3
+#define HC_IVC_SUBSCRIBE   4
+#define HC_IVC_UNPUBLISH   5
+#define HC_IVC_UNSUBSCRIBE 6
+#define HC_IVC_NOTIFY      16
 
 void guest_power_off(void) __attribute__((noreturn));
 /* Reboots the VM; returns only if the firmware interface refused. */
@@ -49,6 +57,10 @@ unsigned guest_cpu_index(void);
 const char *guest_irq_init(void (*handler)(unsigned irq));
 void guest_irq_cpu_init(unsigned cpu);
 void guest_ipi_send(unsigned cpu, unsigned ipi);
+/* Enables the VM's device interrupt 'line' (an aarch64 SPI's INTID, a
+ * PLIC source), edge-triggered where the controller has the choice, to
+ * vCPU 'cpu'; returns the number the handler will see for it. */
+unsigned guest_irq_enable_line(unsigned line, unsigned cpu);
 
 /* Synchronous exceptions once guest_trap_install() has run: each is
  * counted, its cause recorded in guest_trap (struct guest_trap of

@@ -149,3 +149,11 @@ void guest_irq(void)
 			REG32(GICC + 0x10) = iar;
 	}
 }
+
+unsigned guest_irq_enable_line(unsigned line, unsigned cpu)
+{
+	/* GICD_ICFGR: two bits an interrupt, the upper one set for edge. */
+	REG32(GICD + 0xc00 + line / 16 * 4) |= 2u << (line % 16 * 2);
+	gic_enable_spi(line, cpu);
+	return line;
+}

@@ -10,6 +10,9 @@
 #define GUEST_DTB_REG "x0"
 /* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
 #define GUEST_RAM_BASE 0x40000000ul
+/* The interrupt an IVC notify raises when the config names none: the
+ * VM's last SPI on QEMU virt's GIC (docs/hypercalls.md). */
+#define GUEST_IVC_LINE 255u
 
 /* A PSCI call over HVC. */
 uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);

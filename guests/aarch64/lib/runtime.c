@@ -113,3 +113,19 @@ void guest_secondary_main(unsigned index)
 		secondary_fn[index](index);
 	guest_cpu_off();
 }
+
+uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  uint64_t a3)
+{
+	register uint64_t r0 __asm__("x0") = nr;
+	register uint64_t r1 __asm__("x1") = a0;
+	register uint64_t r2 __asm__("x2") = a1;
+	register uint64_t r3 __asm__("x3") = a2;
+	register uint64_t r4 __asm__("x4") = a3;
+
+	__asm__ volatile("hvc #0"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4)
+			 :
+			 : "memory");
+	return r0;
+}

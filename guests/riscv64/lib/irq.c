@@ -63,3 +63,11 @@ void guest_irq(uint64_t scause)
 		dispatch(GUEST_IRQ_LOCAL(code));
 	}
 }
+
+unsigned guest_irq_enable_line(unsigned line, unsigned cpu)
+{
+	REG32(PLIC_BASE + 4ul * line) = 1; /* priority: above threshold 0 */
+	REG32(PLIC_BASE + 0x2000ul + 0x80ul * cpu + line / 32 * 4) |=
+		1u << (line % 32);
+	return GUEST_IRQ_PLIC(line);
+}

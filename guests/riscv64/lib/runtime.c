@@ -241,3 +241,20 @@ void guest_runtime_init(const void *dtb)
 	if (v && len && v[len - 1] == 0)
 		bootargs = (const char *)v;
 }
+
+uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  uint64_t a3)
+{
+	register unsigned long r0 __asm__("a0") = a0;
+	register unsigned long r1 __asm__("a1") = a1;
+	register unsigned long r2 __asm__("a2") = a2;
+	register unsigned long r3 __asm__("a3") = a3;
+	register unsigned long r6 __asm__("a6") = nr;
+	register unsigned long r7 __asm__("a7") = SBI_EXT_HYPERCALL;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
+			 : "memory");
+	return r0;
+}

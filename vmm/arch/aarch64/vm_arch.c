@@ -147,6 +147,14 @@ int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 	return vgic_forward_spi(vm, host, guest);
 }
 
+/* The VM's last SPI: out of the way of the platform's devices and of
+ * the host interrupts passthrough devices keep. */
+unsigned vm_arch_ivc_irq(const struct vm *vm)
+{
+	(void)vm;
+	return MIN(hal_gic_nr_irqs(), (unsigned)VGIC_MAX_IRQS) - 1;
+}
+
 void vm_arch_reset(struct vm *vm)
 {
 	/* The stage-2 tables and VMID stay; the GIC starts afresh. */

@@ -191,6 +191,13 @@ int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 	return vplic_forward(vm, host, guest);
 }
 
+/* The vPLIC's last source: past QEMU virt's devices (up to 0x35). */
+unsigned vm_arch_ivc_irq(const struct vm *vm)
+{
+	(void)vm;
+	return VIRT_PLIC_SOURCES - 1;
+}
+
 void vm_arch_reset(struct vm *vm)
 {
 	/* The G-stage tables and VMID stay; the PLIC was reset with the

@@ -14,6 +14,7 @@
 #include <vmm/console.h>
 #include <vmm/exit.h>
 #include <vmm/io_bus.h>
+#include <vmm/ivc.h>
 #include <arch/vmm_arch.h>
 
 /* VCPU_PAUSED: on, held out of the guest while its VM is suspended. */
@@ -67,7 +68,8 @@ struct vm {
 	struct ratelimit debug_log;  /* its debug hypercalls' lines */
 	struct vm_console console;   /* its output, a line at a time */
 	struct vm_boot boot;
-	unsigned users; /* references: vmm/vms.c's, under its lock */
+	struct vm_ivc ivc; /* its inter-VM channels' window (vmm/ivc.h) */
+	unsigned users;    /* references: vmm/vms.c's, under its lock */
 	struct vm_arch arch;
 };
 

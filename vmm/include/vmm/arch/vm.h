@@ -27,5 +27,8 @@ int vm_arch_create_devices(struct vm *vm);
 /* Puts VM-wide arch state (interrupt controller) back in its reset state;
  * every vCPU is parked. */
 void vm_arch_reset(struct vm *vm);
+/* The interrupt line an IVC notify raises in 'vm' when its config names
+ * none (docs/hypercalls.md lists each arch's). */
+unsigned vm_arch_ivc_irq(const struct vm *vm);
 
 #endif

@@ -745,8 +745,9 @@ static int fat_write_range(struct fat_fs *fs, struct fat_file *f,
 		err = fat_nth(fs, fresh, index - have, &c, f->path);
 	if (!err && sp->end > sp->start)
 		err = fat_write_span(fs, sp, c, index, have, fresh, f->path);
-	/* The new chain is complete on the disk before anything links it. */
-	if (!err && add)
+	/* The data, and a new chain, are on the disk before anything links
+	 * them or a new size takes them in. */
+	if (!err)
 		err = fat_sync(fs, f->path);
 	if (err) {
 		fat_undo_chain(fs, fresh, f->path);

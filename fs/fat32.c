@@ -620,8 +620,8 @@ int fat_open_locked(struct fat_fs *fs, const char *path, struct fat_file *f)
 /* ---- reading ---- */
 
 /* The 'index'th cluster of f's chain, walking on from the cursor. */
-static int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
-		    uint32_t *cluster)
+int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
+	     uint32_t *cluster)
 {
 	int err;
 

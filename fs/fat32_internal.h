@@ -99,6 +99,11 @@ struct fat_lookup {
 
 bool fat_lookup_fn(void *ctx, const struct fat_dirent *e);
 
+/* The 'index'th cluster of f's chain, walking on from f's cursor (and
+ * moving it there). */
+int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
+	     uint32_t *cluster);
+
 int fat_open_locked(struct fat_fs *fs, const char *path, struct fat_file *f);
 /* Ends a call: copies an error's message to 'f' (if any), unlocks. */
 long fat_unlock(struct fat_fs *fs, struct fat_file *f, long ret);

@@ -436,7 +436,8 @@ static int fat_dir_room(struct fat_fs *fs, uint32_t dir, uint32_t count,
 			r->end = r->scanned;
 	}
 	r->past_end = r->end < r->slot + count;
-	/* The end mark is in the run's sector or the one before it. */
+	/* The end mark is in the run's sector or the one before it; moved
+	 * past the run, on the disk, before the run is written. */
 	for (uint32_t s = r->end; s < r->slot; s++) {
 		uint8_t *e = fat_slot(fs, dir, s, where);
 		if (!e)
@@ -445,7 +446,7 @@ static int fat_dir_room(struct fat_fs *fs, uint32_t dir, uint32_t count,
 		if ((err = fat_put_cached(fs, where)))
 			return err;
 	}
-	return FAT_OK;
+	return r->end < r->slot ? fat_barrier(fs, where) : FAT_OK;
 }
 
 /* Writes 'count' entries at r->slot of 'dir', in one sector write; past
@@ -683,7 +684,7 @@ static int fat_write_cluster(struct fat_fs *fs, const struct fat_span *sp,
  * from 'fresh'. */
 static int fat_write_span(struct fat_fs *fs, const struct fat_span *sp,
 			  uint32_t c, uint32_t index, uint32_t have,
-			  uint32_t fresh, const char *where)
+			  uint32_t fresh, uint32_t *end, const char *where)
 {
 	uint64_t last = (sp->end - 1) / fs->cluster_size;
 	int err;
@@ -692,8 +693,10 @@ static int fat_write_span(struct fat_fs *fs, const struct fat_span *sp,
 		if ((err = fat_write_cluster(fs, sp, c, index, index >= have,
 					     where)))
 			return err;
-		if (index == last)
+		if (index == last) {
+			*end = c;
 			return FAT_OK;
+		}
 		if (index + 1 == have)
 			c = fresh;
 		else if ((err = fat_next(fs, c, &c, where)))
@@ -728,23 +731,29 @@ static int fat_nth(struct fat_fs *fs, uint32_t c, uint32_t index, uint32_t *out,
 static int fat_write_range(struct fat_fs *fs, struct fat_file *f,
 			   const struct fat_span *sp)
 {
-	uint32_t cs = fs->cluster_size, have, last, add = 0, fresh = 0;
+	uint32_t cs = fs->cluster_size, have, last, add = 0, fresh = 0, end = 0;
 	uint64_t need = (sp->end + cs - 1) / cs;
+	/* From the cursor, when it is past the start: a file written in
+	 * pieces, front to back, walks each cluster about once. */
+	bool cursor = f->pos_index && fat_cluster_valid(fs, f->pos_cluster);
 	int err;
 
-	if ((err = fat_chain_end(fs, f->first_cluster, &have, &last, f->path)))
+	if ((err = fat_chain_end(fs, cursor ? f->pos_cluster : f->first_cluster,
+				 &have, &last, f->path)))
 		return err;
+	have += cursor ? f->pos_index : 0;
 	if (need > have && (err = fat_alloc_chain(fs, (uint32_t)(need - have),
 						  &fresh, f->path)))
 		return err;
 	add = need > have ? (uint32_t)(need - have) : 0;
 	uint32_t index = (uint32_t)(sp->start / cs), c = 0;
 	if (index < have)
-		err = fat_nth(fs, f->first_cluster, index, &c, f->path);
+		err = fat_seek(fs, f, index, &c);
 	else
 		err = fat_nth(fs, fresh, index - have, &c, f->path);
 	if (!err && sp->end > sp->start)
-		err = fat_write_span(fs, sp, c, index, have, fresh, f->path);
+		err = fat_write_span(fs, sp, c, index, have, fresh, &end,
+				     f->path);
 	/* The data, and a new chain, are on the disk before anything links
 	 * them or a new size takes them in. */
 	if (!err)
@@ -766,8 +775,10 @@ static int fat_write_range(struct fat_fs *fs, struct fat_file *f,
 		f->first_cluster = first;
 		f->size = size;
 	}
-	f->pos_index = 0;
-	f->pos_cluster = f->first_cluster;
+	/* The cursor at the last cluster written: the next piece starts
+	 * there. */
+	f->pos_index = (uint32_t)((sp->end - 1) / cs);
+	f->pos_cluster = end;
 	return fat_finish(fs, f->path);
 }
 

@@ -147,7 +147,9 @@ int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
  * FAT_ERR_NO_SPACE, FAT_ERR_NAME, FAT_ERR_EXISTS, FAT_ERR_NOT_FOUND,
  * FAT_ERR_NOT_DIR, FAT_ERR_IS_DIR, FAT_ERR_NOT_EMPTY, FAT_ERR_INVAL,
  * FAT_ERR_IO and the reader's errors for a bad disk; the message is in
- * the file given, else in fat_error(). A call that fails has changed
+ * the file given (fat_file_error()), or for the calls on paths alone in
+ * 'msg' (FAT_MSG_SIZE bytes, or NULL), where another CPU's call cannot
+ * overwrite it as it can fat_error(). A call that fails has changed
  * nothing, except as said for fat_write(). An open struct fat_file must
  * not be used after its file is removed or renamed. */
 
@@ -169,20 +171,20 @@ long fat_write(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
 int fat_truncate(struct fat_fs *fs, struct fat_file *f, uint32_t size);
 
 /* Creates an empty directory (with its "." and ".." entries). */
-int fat_mkdir(struct fat_fs *fs, const char *path);
+int fat_mkdir(struct fat_fs *fs, const char *path, char *msg);
 
 /* Removes a file (FAT_ERR_IS_DIR for a directory) and frees its
  * clusters. */
-int fat_unlink(struct fat_fs *fs, const char *path);
+int fat_unlink(struct fat_fs *fs, const char *path, char *msg);
 
 /* Removes an empty directory (FAT_ERR_NOT_EMPTY otherwise, FAT_ERR_NOT_DIR
  * for a file, FAT_ERR_INVAL for the root). */
-int fat_rmdir(struct fat_fs *fs, const char *path);
+int fat_rmdir(struct fat_fs *fs, const char *path, char *msg);
 
 /* Renames or moves a file or directory within the volume. 'to' names the
  * new path, whose directory must exist and whose name must be free
  * (FAT_ERR_EXISTS), unless it is 'from' itself in another case. Moving a
  * directory into itself or below is FAT_ERR_INVAL. */
-int fat_rename(struct fat_fs *fs, const char *from, const char *to);
+int fat_rename(struct fat_fs *fs, const char *from, const char *to, char *msg);
 
 #endif

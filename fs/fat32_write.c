@@ -1130,8 +1130,12 @@ static int fat_rename_locked(struct fat_fs *fs, const char *from,
 
 /* ---- the calls ---- */
 
-static int fat_done(struct fat_fs *fs, int ret)
+/* Ends a path call: its message copied to 'msg' before another CPU's
+ * call may overwrite fs->msg. */
+static int fat_done(struct fat_fs *fs, int ret, char *msg)
 {
+	if (ret < 0 && msg)
+		memcpy(msg, fs->msg, FAT_MSG_SIZE);
 	spin_unlock(&fs->lock);
 	return ret;
 }
@@ -1155,34 +1159,34 @@ int fat_truncate(struct fat_fs *fs, struct fat_file *f, uint32_t size)
 	return (int)fat_unlock(fs, f, fat_truncate_locked(fs, f, size));
 }
 
-int fat_mkdir(struct fat_fs *fs, const char *path)
+int fat_mkdir(struct fat_fs *fs, const char *path, char *msg)
 {
 	struct fat_file dir;
 
 	spin_lock(&fs->lock);
-	return fat_done(fs, fat_mkdir_locked(fs, path, &dir));
+	return fat_done(fs, fat_mkdir_locked(fs, path, &dir), msg);
 }
 
-int fat_unlink(struct fat_fs *fs, const char *path)
+int fat_unlink(struct fat_fs *fs, const char *path, char *msg)
 {
 	struct fat_file dir;
 
 	spin_lock(&fs->lock);
-	return fat_done(fs, fat_remove_locked(fs, path, &dir, false));
+	return fat_done(fs, fat_remove_locked(fs, path, &dir, false), msg);
 }
 
-int fat_rmdir(struct fat_fs *fs, const char *path)
+int fat_rmdir(struct fat_fs *fs, const char *path, char *msg)
 {
 	struct fat_file dir;
 
 	spin_lock(&fs->lock);
-	return fat_done(fs, fat_remove_locked(fs, path, &dir, true));
+	return fat_done(fs, fat_remove_locked(fs, path, &dir, true), msg);
 }
 
-int fat_rename(struct fat_fs *fs, const char *from, const char *to)
+int fat_rename(struct fat_fs *fs, const char *from, const char *to, char *msg)
 {
 	struct fat_rename r; /* about 5 KiB of a task's 16 */
 
 	spin_lock(&fs->lock);
-	return fat_done(fs, fat_rename_locked(fs, from, to, &r));
+	return fat_done(fs, fat_rename_locked(fs, from, to, &r), msg);
 }

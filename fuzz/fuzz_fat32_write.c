@@ -162,6 +162,7 @@ static void find_names(struct names *n)
 }
 
 static uint8_t payload[MAX_WRITE];
+static char msg[FAT_MSG_SIZE]; /* of the last failed path call */
 
 /* Writes, truncates and reads back the file at 'path'. */
 static void file_ops(struct fuzz_disk *d, const char *path)
@@ -190,8 +191,7 @@ static void file_ops(struct fuzz_disk *d, const char *path)
 }
 
 /* One operation on an existing name, chosen by a steering byte. */
-static void name_op(struct fat_fs *fs, struct fuzz_disk *d,
-		    const struct names *n, size_t i)
+static void name_op(struct fuzz_disk *d, const struct names *n, size_t i)
 {
 	static const char *const to[] = { "/moved", "/Moved Long Name.x",
 					  "/d1/moved", "/d1", "/d1/sub" };
@@ -202,25 +202,26 @@ static void name_op(struct fat_fs *fs, struct fuzz_disk *d,
 		file_ops(d, p);
 		break;
 	case 1:
-		check(fat_error(fs), fat_unlink(fresh(), p));
+		check(msg, fat_unlink(fresh(), p, msg));
 		break;
 	case 2:
-		check(fat_error(fs), fat_rmdir(fresh(), p));
+		check(msg, fat_rmdir(fresh(), p, msg));
 		break;
 	case 3:
-		check(fat_error(fs),
+		check(msg,
 		      fat_rename(fresh(), p,
-				 to[steer(d) % (sizeof(to) / sizeof(to[0]))]));
+				 to[steer(d) % (sizeof(to) / sizeof(to[0]))],
+				 msg));
 		break;
 	default:
-		check(fat_error(fs),
-		      fat_rename(fresh(), p, n->path[(i + 1) % n->count]));
+		check(msg,
+		      fat_rename(fresh(), p, n->path[(i + 1) % n->count], msg));
 		break;
 	}
 }
 
 /* New names: files and directories, short and long, a few bad ones. */
-static void new_names(struct fat_fs *fs, struct fuzz_disk *d)
+static void new_names(struct fuzz_disk *d)
 {
 	static const char *const made[] = {
 		"/new.txt",   "/d1",       "/d1/A Long New Name.bin",
@@ -231,10 +232,9 @@ static void new_names(struct fat_fs *fs, struct fuzz_disk *d)
 	char name[FAT_MAX_PATH];
 
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
-		int err = i == 1 || i == 3 ? fat_mkdir(fresh(), made[i]) :
+		int err = i == 1 || i == 3 ? fat_mkdir(fresh(), made[i], msg) :
 					     fat_create(fresh(), made[i], &f);
-		check(i == 1 || i == 3 ? fat_error(fs) : fat_file_error(&f),
-		      err);
+		check(i == 1 || i == 3 ? msg : fat_file_error(&f), err);
 		if (!err && i != 1 && i != 3) {
 			long n = fat_write(fresh(), &f, steer(d), payload,
 					   (size_t)steer(d) * 60);
@@ -293,10 +293,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(fat_error(&fs), err);
 	if (err)
 		return 0;
-	new_names(&fs, &disk);
+	new_names(&disk);
 	find_names(&n);
 	for (size_t i = 0; i < n.count; i++)
-		name_op(&fs, &disk, &n, i);
+		name_op(&disk, &n, i);
 	read_back();
 	return 0;
 }

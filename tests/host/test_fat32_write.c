@@ -374,11 +374,14 @@ static int put_file(struct wdisk *d, const char *path, const void *data,
 	return n < 0 ? (int)n : n == (long)len ? FAT_OK : -100;
 }
 
-static bool msg_has(const char *msg, const char *want)
+/* The message of the last failed path call (fat_mkdir() and the like). */
+static char msg[FAT_MSG_SIZE];
+
+static bool msg_has(const char *text, const char *want)
 {
-	if (strstr(msg, want))
+	if (strstr(text, want))
 		return true;
-	printf("  message \"%s\" lacks \"%s\"\n", msg, want);
+	printf("  message \"%s\" lacks \"%s\"\n", text, want);
 	return false;
 }
 
@@ -567,37 +570,36 @@ UNIT_TEST(fatw_mkdir_rmdir_unlink)
 	if (!wd_open(&d, "w512.img", "dirs"))
 		goto out;
 	uint32_t before = free_clusters(&d);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/new"), FAT_OK);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/new/Deeper Dir"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/new", msg), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/new/Deeper Dir", msg), FAT_OK);
 	CHECK_EQ_INT(put_file(&d, "/new/deeper dir/f.txt", "abc", 3), FAT_OK);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/NEW"), FAT_ERR_EXISTS);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/hello.txt/x"), FAT_ERR_NOT_DIR);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/a/b"), FAT_ERR_NOT_FOUND);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/NEW", msg), FAT_ERR_EXISTS);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/hello.txt/x", msg), FAT_ERR_NOT_DIR);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/a/b", msg), FAT_ERR_NOT_FOUND);
 	check_fsck(&d);
 	check_mdir(&d, "/new", "::/new/Deeper Dir/\n");
 	check_mtype(&d, "/new/Deeper Dir/f.txt", "abc", 3);
 	CHECK_EQ_INT(fat_open(d.fs, "/new/deeper dir", &f), FAT_OK);
 	CHECK(f.is_dir);
 	/* Refusals. */
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/new"), FAT_ERR_NOT_EMPTY);
-	CHECK(msg_has(fat_error(d.fs),
-		      "w.img: /new: the directory is not empty"));
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/hello.txt"), FAT_ERR_NOT_DIR);
-	CHECK_EQ_INT(fat_unlink(d.fs, "/new"), FAT_ERR_IS_DIR);
-	CHECK_EQ_INT(fat_unlink(d.fs, "/nope"), FAT_ERR_NOT_FOUND);
-	CHECK(msg_has(fat_error(d.fs), "w.img: /nope: no \"nope\" in its"));
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/"), FAT_ERR_INVAL);
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/new/."), FAT_ERR_INVAL);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/new", msg), FAT_ERR_NOT_EMPTY);
+	CHECK(msg_has(msg, "w.img: /new: the directory is not empty"));
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/hello.txt", msg), FAT_ERR_NOT_DIR);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/new", msg), FAT_ERR_IS_DIR);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/nope", msg), FAT_ERR_NOT_FOUND);
+	CHECK(msg_has(msg, "w.img: /nope: no \"nope\" in its"));
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/", msg), FAT_ERR_INVAL);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/new/.", msg), FAT_ERR_INVAL);
 	/* Emptied, then removed, everything given back. */
-	CHECK_EQ_INT(fat_unlink(d.fs, "/NEW/Deeper Dir/F.TXT"), FAT_OK);
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/new/deeper dir/"), FAT_OK);
-	CHECK_EQ_INT(fat_rmdir(d.fs, "new"), FAT_OK);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/NEW/Deeper Dir/F.TXT", msg), FAT_OK);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/new/deeper dir/", msg), FAT_OK);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "new", msg), FAT_OK);
 	CHECK_EQ_INT(fat_open(d.fs, "/new", &f), FAT_ERR_NOT_FOUND);
 	CHECK_EQ_INT(free_clusters(&d), before);
 	/* mtools' files go as well, long names with them. */
-	CHECK_EQ_INT(fat_unlink(d.fs, "/dir/A Long Name.txt"), FAT_OK);
-	CHECK_EQ_INT(fat_unlink(d.fs, "/dir/pattern.bin"), FAT_OK);
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/dir/sub"), FAT_OK);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/dir/A Long Name.txt", msg), FAT_OK);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/dir/pattern.bin", msg), FAT_OK);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/dir/sub", msg), FAT_OK);
 	CHECK_EQ_INT(free_clusters(&d), before + 198);
 	check_fsck(&d);
 	check_mdir(&d, "/dir", "");
@@ -648,8 +650,8 @@ UNIT_TEST(fatw_names)
 		CHECK_EQ_INT(fat_create(d.fs, name, &f), FAT_ERR_NAME);
 	}
 	CHECK(msg_has(fat_file_error(&f), "not valid UTF-8"));
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/dir/a*"), FAT_ERR_NAME);
-	CHECK(msg_has(fat_error(d.fs), "character 0x2a is not allowed"));
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/dir/a*", msg), FAT_ERR_NAME);
+	CHECK(msg_has(msg, "character 0x2a is not allowed"));
 	/* 195 UTF-16 units fit one 512-byte sector of entries, 196 do not. */
 	memset(name, 'n', sizeof(name));
 	name[0] = '/';
@@ -694,7 +696,7 @@ UNIT_TEST(fatw_directory_grows)
 
 	if (!wd_open(&d, "w512.img", "grow"))
 		goto out;
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/big"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/big", msg), FAT_OK);
 	for (int i = 0; i < 120; i++) {
 		snprintf(name, sizeof(name), "/big/File number %03d.dat", i);
 		CHECK_EQ_INT(put_file(&d, name, name, strlen(name)), FAT_OK);
@@ -712,7 +714,7 @@ UNIT_TEST(fatw_directory_grows)
 	check_read(&d, "/big/file number 077.dat", "/big/File number 077.dat",
 		   24);
 	/* Removing names leaves holes that new names fill. */
-	CHECK_EQ_INT(fat_unlink(d.fs, "/big/File number 010.dat"), FAT_OK);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/big/File number 010.dat", msg), FAT_OK);
 	CHECK_EQ_INT(put_file(&d, "/big/x", "x", 1), FAT_OK);
 	check_fsck(&d);
 	check_mtype(&d, "/big/File number 119.dat", "/big/File number 119.dat",
@@ -760,7 +762,7 @@ UNIT_TEST(fatw_disk_full)
 	/* The partly filled last cluster of small.bin still takes bytes. */
 	CHECK_EQ_INT(fat_write(d.fs, &g, 3, "defg", 4), 4);
 	CHECK_EQ_INT(fat_write(d.fs, &g, 7, src, 512), FAT_ERR_NO_SPACE);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/d"), FAT_ERR_NO_SPACE);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/d", msg), FAT_ERR_NO_SPACE);
 	CHECK_EQ_INT(fat_truncate(d.fs, &g, 100000), FAT_ERR_NO_SPACE);
 	/* A name in the root still fits; the root's cluster then is full. */
 	int err = FAT_OK;
@@ -775,7 +777,7 @@ UNIT_TEST(fatw_disk_full)
 	/* Freeing makes room again. */
 	CHECK_EQ_INT(fat_truncate(d.fs, &f, (uint32_t)off - 4096), FAT_OK);
 	CHECK_EQ_INT(free_clusters(&d), 8);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/d"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/d", msg), FAT_OK);
 	check_fsck(&d);
 	check_mtype(&d, "/small.bin", "abcdefg", 7);
 out:
@@ -796,15 +798,16 @@ UNIT_TEST(fatw_read_only_device)
 	CHECK_EQ_INT(fat_open(d.fs, "/hello.txt", &f), FAT_OK);
 	CHECK_EQ_INT(fat_write(d.fs, &f, 0, "x", 1), FAT_ERR_READ_ONLY);
 	CHECK_EQ_INT(fat_truncate(d.fs, &f, 0), FAT_ERR_READ_ONLY);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/d"), FAT_ERR_READ_ONLY);
-	CHECK_EQ_INT(fat_unlink(d.fs, "/hello.txt"), FAT_ERR_READ_ONLY);
-	CHECK_EQ_INT(fat_rmdir(d.fs, "/dir/sub"), FAT_ERR_READ_ONLY);
-	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/h"), FAT_ERR_READ_ONLY);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/d", msg), FAT_ERR_READ_ONLY);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/hello.txt", msg), FAT_ERR_READ_ONLY);
+	CHECK_EQ_INT(fat_rmdir(d.fs, "/dir/sub", msg), FAT_ERR_READ_ONLY);
+	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/h", msg),
+		     FAT_ERR_READ_ONLY);
 	CHECK_EQ_STR(fat_strerror(FAT_ERR_READ_ONLY), "the disk is read-only");
 	/* No write callback at all: the same. */
 	d.dev.read_only = false;
 	d.dev.write = NULL;
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/d"), FAT_ERR_READ_ONLY);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/d", msg), FAT_ERR_READ_ONLY);
 	CHECK_EQ_INT(d.writes, 0);
 out:
 	wd_close(&d);
@@ -868,47 +871,50 @@ UNIT_TEST(fatw_rename)
 	CHECK_EQ_INT(put_file(&d, "/r.bin", src, 3000), FAT_OK);
 	/* In place: one sector write for the names. */
 	long w = d.writes;
-	CHECK_EQ_INT(fat_rename(d.fs, "/r.bin",
-				"/Renamed With A Long Name.bin"),
+	CHECK_EQ_INT(fat_rename(d.fs, "/r.bin", "/Renamed With A Long Name.bin",
+				msg),
 		     FAT_OK);
 	CHECK_EQ_INT(d.writes - w, 1);
 	check_read(&d, "/renamed with a long name.bin", src, 3000);
 	CHECK_EQ_INT(fat_open(d.fs, "/r.bin", &f), FAT_ERR_NOT_FOUND);
 	/* Case only. */
 	CHECK_EQ_INT(fat_rename(d.fs, "/renamed with a long name.bin",
-				"/RENAMED with a long name.bin"),
+				"/RENAMED with a long name.bin", msg),
 		     FAT_OK);
 	/* Into another directory, then a directory into another. */
 	CHECK_EQ_INT(fat_rename(d.fs, "/RENAMED with a long name.bin",
-				"/dir/sub/moved.bin"),
+				"/dir/sub/moved.bin", msg),
 		     FAT_OK);
 	check_read(&d, "/dir/sub/moved.bin", src, 3000);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/top"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/top", msg), FAT_OK);
 	CHECK_EQ_INT(fat_open(d.fs, "/dir", &f), FAT_OK);
 	CHECK_EQ_INT(dotdot_of(&d, "/dir/sub"), f.first_cluster);
-	CHECK_EQ_INT(fat_rename(d.fs, "/dir/sub", "/top/Sub Moved"), FAT_OK);
+	CHECK_EQ_INT(fat_rename(d.fs, "/dir/sub", "/top/Sub Moved", msg),
+		     FAT_OK);
 	CHECK_EQ_INT(fat_open(d.fs, "/top", &f), FAT_OK);
 	CHECK_EQ_INT(dotdot_of(&d, "/top/sub moved"), f.first_cluster);
 	check_read(&d, "/top/Sub Moved/moved.bin", src, 3000);
 	/* Back to the root: ".." is 0 there. */
-	CHECK_EQ_INT(fat_rename(d.fs, "/top/Sub Moved", "/sm"), FAT_OK);
+	CHECK_EQ_INT(fat_rename(d.fs, "/top/Sub Moved", "/sm", msg), FAT_OK);
 	CHECK_EQ_INT(dotdot_of(&d, "/sm"), 0);
 	CHECK_EQ_INT(fat_open(d.fs, "/sm", &sub), FAT_OK);
 	/* Refusals. */
-	CHECK_EQ_INT(fat_rename(d.fs, "/sm", "/sm/x"), FAT_ERR_INVAL);
-	CHECK(msg_has(fat_error(d.fs), "w.img: /sm/x: a directory cannot move "
-				       "into itself"));
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/sm/in"), FAT_OK);
-	CHECK_EQ_INT(fat_rename(d.fs, "/SM", "/sm/in/deeper"), FAT_ERR_INVAL);
-	CHECK_EQ_INT(fat_rename(d.fs, "/dir", "/sm/in/dir"), FAT_OK);
-	CHECK_EQ_INT(fat_rename(d.fs, "/sm/moved.bin", "/hello.txt"),
+	CHECK_EQ_INT(fat_rename(d.fs, "/sm", "/sm/x", msg), FAT_ERR_INVAL);
+	CHECK(msg_has(msg, "w.img: /sm/x: a directory cannot move "
+			   "into itself"));
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/sm/in", msg), FAT_OK);
+	CHECK_EQ_INT(fat_rename(d.fs, "/SM", "/sm/in/deeper", msg),
+		     FAT_ERR_INVAL);
+	CHECK_EQ_INT(fat_rename(d.fs, "/dir", "/sm/in/dir", msg), FAT_OK);
+	CHECK_EQ_INT(fat_rename(d.fs, "/sm/moved.bin", "/hello.txt", msg),
 		     FAT_ERR_EXISTS);
-	CHECK(msg_has(fat_error(d.fs), "\"hello.txt\" exists"));
-	CHECK_EQ_INT(fat_rename(d.fs, "/nope", "/x"), FAT_ERR_NOT_FOUND);
-	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/nodir/x"),
+	CHECK(msg_has(msg, "\"hello.txt\" exists"));
+	CHECK_EQ_INT(fat_rename(d.fs, "/nope", "/x", msg), FAT_ERR_NOT_FOUND);
+	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/nodir/x", msg),
 		     FAT_ERR_NOT_FOUND);
-	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/bad?"), FAT_ERR_NAME);
-	CHECK_EQ_INT(fat_rename(d.fs, "/", "/x"), FAT_ERR_INVAL);
+	CHECK_EQ_INT(fat_rename(d.fs, "/hello.txt", "/bad?", msg),
+		     FAT_ERR_NAME);
+	CHECK_EQ_INT(fat_rename(d.fs, "/", "/x", msg), FAT_ERR_INVAL);
 	check_fsck(&d);
 	check_mtype(&d, "/sm/moved.bin", src, 3000);
 	check_mdir(&d, "/", "::/hello.txt\n::/top/\n::/sm/\n");
@@ -930,7 +936,7 @@ UNIT_TEST(fatw_4k_sectors_one_fat)
 	if (!wd_open(&d, "w4k.img", "4k"))
 		goto out;
 	CHECK_EQ_INT(d.fs->fat_copies, 1);
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/A Directory"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/A Directory", msg), FAT_OK);
 	CHECK_EQ_INT(put_file(&d, "/a directory/Big.bin", src, 70000), FAT_OK);
 	CHECK_EQ_INT(fat_open(d.fs, "/a directory/Big.bin", &f), FAT_OK);
 	CHECK_EQ_INT(fat_write(d.fs, &f, 4000, src, 200), 200);
@@ -942,8 +948,8 @@ UNIT_TEST(fatw_4k_sectors_one_fat)
 	name[0] = '/';
 	name[255] = '\0';
 	CHECK_EQ_INT(put_file(&d, name, "q", 1), FAT_OK);
-	CHECK_EQ_INT(fat_rename(d.fs, name, "/A Directory/q"), FAT_OK);
-	CHECK_EQ_INT(fat_unlink(d.fs, "/A Directory/q"), FAT_OK);
+	CHECK_EQ_INT(fat_rename(d.fs, name, "/A Directory/q", msg), FAT_OK);
+	CHECK_EQ_INT(fat_unlink(d.fs, "/A Directory/q", msg), FAT_OK);
 	for (int i = 0; i < 200; i++) {
 		snprintf(name, sizeof(name), "/A Directory/entry %d", i);
 		CHECK_EQ_INT(put_file(&d, name, "", 0), FAT_OK);
@@ -976,15 +982,15 @@ static int cut_sequence(struct wdisk *d, const uint8_t *src)
 		if (w < 0)
 			return (int)w;
 	}
-	if ((err = fat_rename(d->fs, "/Large File.bin",
-			      "/keep/Moved Large.bin")) ||
-	    (err = fat_mkdir(d->fs, "/New Directory")) ||
+	if ((err = fat_rename(d->fs, "/Large File.bin", "/keep/Moved Large.bin",
+			      msg)) ||
+	    (err = fat_mkdir(d->fs, "/New Directory", msg)) ||
 	    (err = put_file(d, "/New Directory/note.txt", "note", 4)) ||
-	    (err = fat_unlink(d->fs, "/old.txt")) ||
+	    (err = fat_unlink(d->fs, "/old.txt", msg)) ||
 	    (err = fat_rename(d->fs, "/keep/short.txt",
-			      "/keep/Short Now Long.txt")) ||
-	    (err = fat_unlink(d->fs, "/New Directory/note.txt")) ||
-	    (err = fat_rmdir(d->fs, "/New Directory")) ||
+			      "/keep/Short Now Long.txt", msg)) ||
+	    (err = fat_unlink(d->fs, "/New Directory/note.txt", msg)) ||
+	    (err = fat_rmdir(d->fs, "/New Directory", msg)) ||
 	    (err = fat_open(d->fs, "/keep/Moved Large.bin", &f)) ||
 	    (err = fat_truncate(d->fs, &f, 1234)))
 		return err;
@@ -1049,7 +1055,7 @@ static void power_cuts(const char *name, bool cache)
 	if (!wd_open(&d, "wcut.img", name))
 		goto out;
 	/* The volume the sequence starts from. */
-	CHECK_EQ_INT(fat_mkdir(d.fs, "/keep"), FAT_OK);
+	CHECK_EQ_INT(fat_mkdir(d.fs, "/keep", msg), FAT_OK);
 	CHECK_EQ_INT(put_file(&d, "/old.txt", "old\n", 4), FAT_OK);
 	CHECK_EQ_INT(put_file(&d, "/keep/short.txt", "s", 1), FAT_OK);
 	check_fsck(&d);

@@ -480,6 +480,12 @@ out:
 	free(src);
 }
 
+/* Reads so far, as the device counted them. */
+static long device_reads(const struct blockdev *bd)
+{
+	return ((const struct wdisk *)bd->priv)->reads;
+}
+
 /* A file written front to back in small pieces: each piece walks from
  * where the last one ended, not from the start of the chain (that would
  * read FAT sectors in proportion to the file's length every time). */
@@ -493,15 +499,17 @@ UNIT_TEST(fatw_append_in_pieces)
 	if (!wd_open(&d, "w512.img", "pieces"))
 		goto out;
 	CHECK_EQ_INT(fat_create(d.fs, "/pieces.bin", &f), FAT_OK);
-	long r0 = d.reads;
+	long r0 = device_reads(&d.dev);
 	for (size_t i = 0; i < PIECES; i++)
 		CHECK_EQ_INT(fat_write(d.fs, &f, i * PIECE, src + i * PIECE,
 				       PIECE),
 			     PIECE);
-	long per_piece = (d.reads - r0) / PIECES;
-	CHECK(per_piece <= 4);
-	if (per_piece > 4)
-		printf("  %ld device reads per piece\n", per_piece);
+	long per_piece = (device_reads(&d.dev) - r0) / PIECES;
+	if (per_piece > 4) {
+		printf("  %ld device reads per piece, 4 at most expected\n",
+		       per_piece);
+		unit_failed_checks++;
+	}
 	check_fsck(&d);
 	check_mtype(&d, "/pieces.bin", src, (size_t)PIECES * PIECE);
 out:

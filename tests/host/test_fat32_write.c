@@ -849,6 +849,8 @@ UNIT_TEST(fatw_read_only_device)
 	d.dev.write = NULL;
 	CHECK_EQ_INT(fat_mkdir(d.fs, "/d", msg), FAT_ERR_READ_ONLY);
 	CHECK_EQ_INT(d.writes, 0);
+	check_fsck(&d);
+	check_mtype(&d, "/hello.txt", "hello\n", 6);
 out:
 	wd_close(&d);
 }
@@ -880,6 +882,7 @@ UNIT_TEST(fatw_write_errors)
 	if (!fsck_ok(&d, false, why, sizeof(why)))
 		printf("  %s\n", why), unit_failed_checks++;
 	check_read(&d, "/a.bin", src, 20000);
+	check_mtype(&d, "/a.bin", src, 20000);
 	CHECK_EQ_STR(fat_strerror(FAT_ERR_IO), "disk read or write failed");
 out:
 	wd_close(&d);
@@ -965,7 +968,9 @@ out:
 	free(src);
 }
 
-/* 4096-byte sectors, one FAT: the same calls, checked by fsck.fat. */
+/* 4096-byte sectors, one FAT: the same calls, checked by fsck.fat (and
+ * our reader: mtools takes a FAT32 volume of fewer than 65525 clusters
+ * for FAT16, and a 4096-byte-sector one that large is 256 MiB). */
 UNIT_TEST(fatw_4k_sectors_one_fat)
 {
 	uint8_t *src = pattern(70000, 7);

@@ -2,8 +2,13 @@
  * (legacy, what QEMU's virt machine offers unless told
  * -global virtio-mmio.force-legacy=false).
  *
- * One virtqueue, one request at a time, polled: reads go through a
- * bounce buffer in cvisor's memory, so callers may pass any buffer. The
+ * One virtqueue, one request at a time, polled: reads and writes go
+ * through a bounce buffer in cvisor's memory, so callers may pass any
+ * buffer. A device that offers VIRTIO_BLK_F_RO (QEMU's readonly=on) is
+ * read-only: writes are refused before they reach it. With
+ * VIRTIO_BLK_F_FLUSH the device may cache writes, and flush() asks it to
+ * make them stable (the file system's ordering barrier); without it the
+ * device writes through, and no flush is needed. The
  * rings and buffers are in RAM that is identity-mapped and cacheable;
  * virtio devices access memory coherently, so ordering (hal_dma_mb) is
  * all that is needed, no cache maintenance. */
@@ -51,13 +56,17 @@
 #define STATUS_FEATURES_OK 8u
 #define STATUS_FAILED      128u
 
+#define F_RO           (1u << 5) /* read-only device */
+#define F_FLUSH        (1u << 9) /* flush command; legacy name: WCE */
 #define F_VERSION_1_HI (1u << 0) /* feature bit 32 */
 
 #define DESC_F_NEXT  1u
 #define DESC_F_WRITE 2u
 
-#define BLK_T_IN 0u
-#define BLK_S_OK 0u
+#define BLK_T_IN    0u
+#define BLK_T_OUT   1u
+#define BLK_T_FLUSH 4u
+#define BLK_S_OK    0u
 
 #define QUEUE_SIZE        8u
 #define BOUNCE_PAGES      16u /* 64 KiB per request */
@@ -108,6 +117,7 @@ struct virtio_blk {
 	struct vq_pages *vq;
 	struct blk_req *req;
 	uint8_t *bounce;
+	uint32_t features; /* negotiated, bits 0..31 */
 	uint16_t last_used;
 	spinlock_t lock;
 };
@@ -128,12 +138,15 @@ static void vb_write64(struct virtio_blk *vb, unsigned reg, uint64_t value)
 	vb_write(vb, reg + 4, (uint32_t)(value >> 32));
 }
 
-/* Feature negotiation: none of the optional features, and VERSION_1 on a
+/* Feature negotiation: RO and FLUSH when offered, and VERSION_1 on a
  * modern device (which refuses a driver that does not take it). */
 static int vb_features(struct virtio_blk *vb)
 {
+	vb_write(vb, VMMIO_DEVICE_FEAT_SEL, 0);
+	vb->features = vb_read(vb, VMMIO_DEVICE_FEATURES) & (F_RO | F_FLUSH);
 	if (vb->version == 1) {
-		vb_write(vb, VMMIO_DRIVER_FEATURES, 0);
+		vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
+		vb_write(vb, VMMIO_DRIVER_FEATURES, vb->features);
 		return 0;
 	}
 	vb_write(vb, VMMIO_DEVICE_FEAT_SEL, 1);
@@ -142,7 +155,7 @@ static int vb_features(struct virtio_blk *vb)
 	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 1);
 	vb_write(vb, VMMIO_DRIVER_FEATURES, F_VERSION_1_HI);
 	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
-	vb_write(vb, VMMIO_DRIVER_FEATURES, 0);
+	vb_write(vb, VMMIO_DRIVER_FEATURES, vb->features);
 	vb_write(vb, VMMIO_STATUS,
 		 STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
 	return vb_read(vb, VMMIO_STATUS) & STATUS_FEATURES_OK ? 0 : -1;
@@ -183,23 +196,36 @@ static uint64_t vb_capacity(struct virtio_blk *vb)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* One read request of 'count' sectors into the bounce buffer. */
-static int vb_request(struct virtio_blk *vb, uint64_t lba, uint32_t count)
+static const char *const vb_kind[] = {
+	[BLK_T_IN] = "read",
+	[BLK_T_OUT] = "write",
+	[BLK_T_FLUSH] = "flush",
+};
+
+/* One request: 'count' sectors at 'lba' read into or written from the
+ * bounce buffer, or a flush (no data). */
+static int vb_request(struct virtio_blk *vb, uint32_t type, uint64_t lba,
+		      uint32_t count)
 {
 	struct vq_pages *q = vb->vq;
 	uint64_t deadline =
 		hal_timer_now() + REQUEST_TIMEOUT_S * hal_timer_freq();
+	bool data = type != BLK_T_FLUSH;
 
-	vb->req->type = BLK_T_IN;
+	vb->req->type = type;
 	vb->req->reserved = 0;
-	vb->req->sector = lba;
+	vb->req->sector = data ? lba : 0;
 	vb->req->status = 0xff;
+	/* Header, data (none for a flush), status byte. The device writes
+	 * into the data on a read and reads it on a write. */
 	q->desc[0] = (struct vq_desc){ ptr_to_pa(vb->req), 16, DESC_F_NEXT, 1 };
-	q->desc[1] = (struct vq_desc){ ptr_to_pa(vb->bounce),
-				       count * BLOCKDEV_SECTOR_SIZE,
-				       DESC_F_WRITE | DESC_F_NEXT, 2 };
-	q->desc[2] = (struct vq_desc){ ptr_to_pa(&vb->req->status), 1,
-				       DESC_F_WRITE, 0 };
+	if (data)
+		q->desc[1] = (struct vq_desc){
+			ptr_to_pa(vb->bounce), count * BLOCKDEV_SECTOR_SIZE,
+			(type == BLK_T_IN ? DESC_F_WRITE : 0) | DESC_F_NEXT, 2
+		};
+	q->desc[data ? 2 : 1] = (struct vq_desc){ ptr_to_pa(&vb->req->status),
+						  1, DESC_F_WRITE, 0 };
 	q->avail.ring[q->avail.idx % QUEUE_SIZE] = 0;
 	hal_dma_mb();
 	WRITE_ONCE(q->avail.idx, (uint16_t)(q->avail.idx + 1));
@@ -207,8 +233,9 @@ static int vb_request(struct virtio_blk *vb, uint64_t lba, uint32_t count)
 	vb_write(vb, VMMIO_QUEUE_NOTIFY, 0);
 	while (READ_ONCE(q->used.idx) == vb->last_used) {
 		if (hal_timer_now() > deadline) {
-			pr_error("%s: read of %u sectors at %llu timed out",
-				 vb->bd.name, count, (unsigned long long)lba);
+			pr_error("%s: %s of %u sectors at %llu timed out",
+				 vb->bd.name, vb_kind[type], count,
+				 (unsigned long long)lba);
 			return -1;
 		}
 		hal_cpu_relax();
@@ -217,9 +244,9 @@ static int vb_request(struct virtio_blk *vb, uint64_t lba, uint32_t count)
 	vb->last_used++;
 	vb_write(vb, VMMIO_INT_ACK, vb_read(vb, VMMIO_INT_STATUS));
 	if (READ_ONCE(vb->req->status) != BLK_S_OK) {
-		pr_error("%s: read of %u sectors at %llu failed (status %u)",
-			 vb->bd.name, count, (unsigned long long)lba,
-			 READ_ONCE(vb->req->status));
+		pr_error("%s: %s of %u sectors at %llu failed (status %u)",
+			 vb->bd.name, vb_kind[type], count,
+			 (unsigned long long)lba, READ_ONCE(vb->req->status));
 		return -1;
 	}
 	return 0;
@@ -238,7 +265,7 @@ static int vb_read_sectors(struct blockdev *bd, uint64_t lba, uint32_t count,
 	spin_lock(&vb->lock);
 	while (count && !err) {
 		uint32_t n = MIN(count, max);
-		err = vb_request(vb, lba, n);
+		err = vb_request(vb, BLK_T_IN, lba, n);
 		if (!err)
 			memcpy(out, vb->bounce,
 			       (size_t)n * BLOCKDEV_SECTOR_SIZE);
@@ -248,6 +275,68 @@ static int vb_read_sectors(struct blockdev *bd, uint64_t lba, uint32_t count,
 	}
 	spin_unlock(&vb->lock);
 	return err;
+}
+
+static int vb_write_sectors(struct blockdev *bd, uint64_t lba, uint32_t count,
+			    const void *buf)
+{
+	struct virtio_blk *vb = bd->priv;
+	const uint32_t max = BOUNCE_PAGES * PAGE_SIZE / BLOCKDEV_SECTOR_SIZE;
+	const uint8_t *in = buf;
+	int err = 0;
+
+	if (bd->read_only || lba > bd->sectors || count > bd->sectors - lba)
+		return -1;
+	spin_lock(&vb->lock);
+	while (count && !err) {
+		uint32_t n = MIN(count, max);
+		memcpy(vb->bounce, in, (size_t)n * BLOCKDEV_SECTOR_SIZE);
+		err = vb_request(vb, BLK_T_OUT, lba, n);
+		in += (size_t)n * BLOCKDEV_SECTOR_SIZE;
+		lba += n;
+		count -= n;
+	}
+	spin_unlock(&vb->lock);
+	return err;
+}
+
+static int vb_flush(struct blockdev *bd)
+{
+	struct virtio_blk *vb = bd->priv;
+
+	spin_lock(&vb->lock);
+	int err = vb_request(vb, BLK_T_FLUSH, 0, 0);
+	spin_unlock(&vb->lock);
+	return err;
+}
+
+/* On a writable disk, once at boot: the last sector is rewritten with
+ * its own bytes, flushed and read back. The bounce buffer holds sector 0
+ * when the write starts, so a write that sent the wrong bytes or went to
+ * the wrong place would change the image (the disk scenarios compare it
+ * byte for byte); a device that refuses writes says so here, before the
+ * file system depends on it. */
+static void vb_check_writes(struct virtio_blk *vb)
+{
+	uint8_t last[BLOCKDEV_SECTOR_SIZE], again[BLOCKDEV_SECTOR_SIZE];
+	uint64_t lba = vb->bd.sectors - 1;
+	bool ok = vb->bd.sectors > 1 &&
+		  !vb_read_sectors(&vb->bd, lba, 1, last) &&
+		  !vb_read_sectors(&vb->bd, 0, 1, again) &&
+		  !vb_write_sectors(&vb->bd, lba, 1, last) &&
+		  (!vb->bd.flush || !vb->bd.flush(&vb->bd)) &&
+		  !vb_read_sectors(&vb->bd, lba, 1, again) &&
+		  !memcmp(last, again, sizeof(last));
+
+	if (ok) {
+		pr_info("%s: write path checked (sector %llu rewritten in place)",
+			vb->bd.name, (unsigned long long)lba);
+		return;
+	}
+	pr_error("%s: rewriting sector %llu failed: the disk is used read-only",
+		 vb->bd.name, (unsigned long long)lba);
+	vb->bd.read_only = true;
+	vb->bd.write = NULL;
 }
 
 #define VQ_PAGES (sizeof(struct vq_pages) / PAGE_SIZE)
@@ -305,10 +394,18 @@ static struct blockdev *vb_init(paddr_t base, uint32_t version,
 	vb->bd.name = name;
 	vb->bd.sectors = vb_capacity(vb);
 	vb->bd.read = vb_read_sectors;
+	vb->bd.read_only = vb->features & F_RO;
+	vb->bd.write = vb->bd.read_only ? NULL : vb_write_sectors;
+	vb->bd.flush = vb->features & F_FLUSH ? vb_flush : NULL;
 	vb->bd.priv = vb;
-	pr_info("%s: virtio-blk at %#llx (virtio-mmio v%u), %llu KiB", name,
+	pr_info("%s: virtio-blk at %#llx (virtio-mmio v%u), %llu KiB, %s", name,
 		(unsigned long long)base, version,
-		(unsigned long long)vb->bd.sectors / 2);
+		(unsigned long long)vb->bd.sectors / 2,
+		vb->bd.read_only       ? "read-only" :
+		vb->features & F_FLUSH ? "writable, write cache flushed" :
+					 "writable, write-through");
+	if (!vb->bd.read_only)
+		vb_check_writes(vb);
 	return &vb->bd;
 }
 

@@ -1,33 +1,19 @@
-/* FAT32, read-only: boot sector checks, cluster chains, directories with
- * long names, path lookup and file reads. See fs/fat32.h. */
+/* FAT32 reading: boot sector checks, cluster chains, directories with
+ * long names, path lookup and file reads. See fs/fat32.h; the helpers
+ * fs/fat32_write.c shares are declared in fs/fat32_internal.h. */
 #include <fs/fat32.h>
+#include <fs/fat32_internal.h>
 #include <lib/utf8.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define FAT_EOC_MIN      0x0FFFFFF8u /* end of chain: 0x0FFFFFF8..F */
-#define FAT_BAD_CLUSTER  0x0FFFFFF7u
 #define FAT_MAX_CLUSTERS 0x0FFFFFF5u /* so the last cluster is < BAD */
-#define FAT_DIR_ENTRY    32u
-#define FAT_MAX_ENTRIES  65536u     /* per directory, as FAT allows */
-#define FAT_MAX_REQUEST  (1u << 20) /* bytes per device read */
-
-#define ATTR_VOLUME      0x08
-#define ATTR_DIR         0x10
-#define ATTR_LFN         0x0F
-#define ATTR_LFN_MASK    0x3F
-#define LFN_LAST         0x40
-#define LFN_UNITS        13u  /* UTF-16 units per LFN entry */
-#define LFN_MAX_ENTRIES  20u  /* 20 * 13 = 260 >= 255 */
-#define SHORT_LOWER_BASE 0x08 /* NT byte: base shown in lower case */
-#define SHORT_LOWER_EXT  0x10
-
-#define FAT_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define FAT_MAX_REQUEST  (1u << 20)  /* bytes per device read */
 
 static const char *const fat_errors[] = {
 	[0] = "success",
-	[-FAT_ERR_IO] = "disk read failed",
+	[-FAT_ERR_IO] = "disk read or write failed",
 	[-FAT_ERR_BPB] = "not a valid FAT32 boot sector",
 	[-FAT_ERR_TRUNCATED] = "file system larger than the disk",
 	[-FAT_ERR_NOT_FOUND] = "no such file or directory",
@@ -38,6 +24,12 @@ static const char *const fat_errors[] = {
 	[-FAT_ERR_PATH] = "bad path",
 	[-FAT_ERR_RANGE] = "offset past the end of the file",
 	[-FAT_ERR_DIR] = "directory too large",
+	[-FAT_ERR_EXISTS] = "file exists",
+	[-FAT_ERR_NO_SPACE] = "no space left on the disk",
+	[-FAT_ERR_NAME] = "invalid or too long a name",
+	[-FAT_ERR_NOT_EMPTY] = "directory not empty",
+	[-FAT_ERR_READ_ONLY] = "the disk is read-only",
+	[-FAT_ERR_INVAL] = "invalid operation",
 };
 
 const char *fat_strerror(int err)
@@ -58,20 +50,9 @@ const char *fat_file_error(const struct fat_file *f)
 	return f->msg;
 }
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Records "DEV: WHERE: problem" and returns 'err'. */
-__attribute__((format(printf, 4, 5))) static int
-fat_fail(struct fat_fs *fs, const char *where, int err, const char *fmt, ...)
+int fat_fail(struct fat_fs *fs, const char *where, int err, const char *fmt,
+	     ...)
 {
 	char what[128];
 	va_list ap;
@@ -86,8 +67,8 @@ fat_fail(struct fat_fs *fs, const char *where, int err, const char *fmt, ...)
 
 /* ---- sectors ---- */
 
-static int fat_dev_read(struct fat_fs *fs, uint64_t sector, uint32_t count,
-			void *buf, const char *where)
+int fat_dev_read(struct fat_fs *fs, uint64_t sector, uint32_t count, void *buf,
+		 const char *where)
 {
 	uint64_t lba = sector * fs->dev_per_sector;
 	uint64_t n = (uint64_t)count * fs->dev_per_sector;
@@ -101,8 +82,7 @@ static int fat_dev_read(struct fat_fs *fs, uint64_t sector, uint32_t count,
 }
 
 /* One sector of the data area or the directories, through data_cache. */
-static const uint8_t *fat_sector(struct fat_fs *fs, uint64_t sector,
-				 const char *where)
+const uint8_t *fat_sector(struct fat_fs *fs, uint64_t sector, const char *where)
 {
 	if (sector != fs->cached_data_sector) {
 		fs->cached_data_sector = UINT64_MAX;
@@ -113,7 +93,7 @@ static const uint8_t *fat_sector(struct fat_fs *fs, uint64_t sector,
 	return fs->data_cache;
 }
 
-static uint64_t fat_cluster_sector(const struct fat_fs *fs, uint32_t cluster)
+uint64_t fat_cluster_sector(const struct fat_fs *fs, uint32_t cluster)
 {
 	return fs->data_start +
 	       (uint64_t)(cluster - 2) * fs->sectors_per_cluster;
@@ -214,6 +194,11 @@ static int fat_check_bpb(struct fat_fs *fs, const uint8_t *b)
 	fs->dev_per_sector = bps / BLOCKDEV_SECTOR_SIZE;
 	fs->fat_sectors = fat_size;
 	fs->fat_start = rsvd + active * fat_size;
+	/* Writes go to every FAT when they mirror, else to the active one. */
+	fs->fat_copies = ext_flags & 0x80 ? 1 : nfats;
+	fs->fat_copy_start[0] = fs->fat_start;
+	fs->fat_copy_start[1] = rsvd + fat_size;
+	fs->fsinfo_sector = le16(b + 48) < rsvd ? le16(b + 48) : 0;
 	fs->data_start = (uint32_t)data_start;
 	fs->cluster_count = (uint32_t)clusters;
 	fs->root_cluster = root;
@@ -223,13 +208,15 @@ static int fat_check_bpb(struct fat_fs *fs, const uint8_t *b)
 /* ---- cluster chains ---- */
 
 /* The FAT entry of a valid 'cluster', through fat_cache. */
-static int fat_entry(struct fat_fs *fs, uint32_t cluster, uint32_t *value,
-		     const char *where)
+int fat_entry(struct fat_fs *fs, uint32_t cluster, uint32_t *value,
+	      const char *where)
 {
 	uint64_t byte = (uint64_t)cluster * 4;
 	uint64_t sector = fs->fat_start + byte / fs->bytes_per_sector;
 
 	if (sector != fs->cached_fat_sector) {
+		if (fat_fat_writeback(fs, where))
+			return FAT_ERR_IO;
 		fs->cached_fat_sector = UINT64_MAX;
 		if (fat_dev_read(fs, sector, 1, fs->fat_cache, where))
 			return FAT_ERR_IO;
@@ -239,15 +226,15 @@ static int fat_entry(struct fat_fs *fs, uint32_t cluster, uint32_t *value,
 	return FAT_OK;
 }
 
-static bool fat_cluster_valid(const struct fat_fs *fs, uint32_t cluster)
+bool fat_cluster_valid(const struct fat_fs *fs, uint32_t cluster)
 {
 	return cluster >= 2 && cluster <= fs->cluster_count + 1;
 }
 
 /* The cluster after 'cluster' in its chain, 0 at the end; an error when
  * the FAT points anywhere but a valid cluster or an end mark. */
-static int fat_next(struct fat_fs *fs, uint32_t cluster, uint32_t *next,
-		    const char *where)
+int fat_next(struct fat_fs *fs, uint32_t cluster, uint32_t *next,
+	     const char *where)
 {
 	uint32_t v;
 	int err = fat_entry(fs, cluster, &v, where);
@@ -275,23 +262,14 @@ static int fat_next(struct fat_fs *fs, uint32_t cluster, uint32_t *next,
 	return FAT_OK;
 }
 
-/* Walks a chain with Brent's cycle detection: O(1) memory, and a loop is
- * found within a few times its length. */
-struct fat_walk {
-	uint32_t cur;   /* 0 once past the end */
-	uint32_t count; /* clusters seen, cur included */
-	uint32_t tortoise, power, lam;
-};
-
-static void fat_walk_start(struct fat_walk *w, uint32_t first)
+void fat_walk_start(struct fat_walk *w, uint32_t first)
 {
 	w->cur = w->tortoise = first;
 	w->count = 1;
 	w->power = w->lam = 1;
 }
 
-static int fat_walk_step(struct fat_fs *fs, struct fat_walk *w,
-			 const char *where)
+int fat_walk_step(struct fat_fs *fs, struct fat_walk *w, const char *where)
 {
 	uint32_t next;
 	int err = fat_next(fs, w->cur, &next, where);
@@ -317,7 +295,7 @@ static int fat_walk_step(struct fat_fs *fs, struct fat_walk *w,
 
 /* Checks the whole chain of 'f': valid clusters, no loop, enough clusters
  * for its size, a directory of at most FAT_MAX_ENTRIES entries. */
-static int fat_check_chain(struct fat_fs *fs, const struct fat_file *f)
+int fat_check_chain(struct fat_fs *fs, const struct fat_file *f)
 {
 	uint64_t need =
 		((uint64_t)f->size + fs->cluster_size - 1) / fs->cluster_size;
@@ -356,6 +334,7 @@ int fat_mount(struct fat_fs *fs, struct blockdev *dev)
 	fs->dev = dev;
 	fs->lock = (spinlock_t)SPINLOCK_INIT;
 	fs->cached_fat_sector = fs->cached_data_sector = UINT64_MAX;
+	fs->fat_dirty = fs->fsinfo_loaded = false;
 	fs->msg[0] = '\0';
 	if (dev->sectors < 1)
 		return fat_fail(fs, "boot sector", FAT_ERR_TRUNCATED,
@@ -404,7 +383,7 @@ static void fat_lfn_add(struct fat_lfn *l, const uint8_t *e)
 		l->complete = true;
 }
 
-static uint8_t fat_short_checksum(const uint8_t *name)
+uint8_t fat_short_checksum(const uint8_t *name)
 {
 	uint8_t sum = 0;
 
@@ -497,18 +476,20 @@ static int fat_parse_entry(struct fat_lfn *l, const uint8_t *e,
 	d->first_cluster = (uint32_t)le16(e + 20) << 16 | le16(e + 26);
 	d->size = le32(e + 28);
 	d->is_dir = attr & ATTR_DIR;
+	/* Its long-name entries go with it when it is removed. */
+	d->slots = named ? l->len / LFN_UNITS + 1u : 1u;
 	return ENT_FILE;
 }
 
 /* Calls fn for each entry of directory 'dir' (whose chain was checked). */
-static int fat_dir_walk(struct fat_fs *fs, const struct fat_file *dir,
-			const char *where,
-			bool (*fn)(void *ctx, const struct fat_dirent *e),
-			void *ctx)
+int fat_dir_walk(struct fat_fs *fs, const struct fat_file *dir,
+		 const char *where,
+		 bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx)
 {
 	struct fat_lfn lfn = { .next = 0 };
 	struct fat_dirent d;
 	struct fat_walk w;
+	uint32_t slot = 0;
 	int err;
 
 	fat_walk_start(&w, dir->first_cluster);
@@ -523,6 +504,7 @@ static int fat_dir_walk(struct fat_fs *fs, const struct fat_file *dir,
 				if (!sec)
 					return FAT_ERR_IO;
 				int r = fat_parse_entry(&lfn, sec + off, &d);
+				d.slot = slot++;
 				if (r == ENT_END)
 					return FAT_OK;
 				if (r == ENT_FILE && !fn(ctx, &d))
@@ -547,13 +529,6 @@ static int fat_readdir_locked(struct fat_fs *fs, struct fat_file *dir,
 
 /* ---- path lookup ---- */
 
-struct fat_lookup {
-	const char *name;
-	size_t len;
-	bool found;
-	struct fat_dirent hit;
-};
-
 static char fat_fold(char c)
 {
 	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
@@ -567,7 +542,7 @@ static bool fat_name_eq(const char *a, size_t len, const char *b)
 	return b[len] == '\0';
 }
 
-static bool fat_lookup_fn(void *ctx, const struct fat_dirent *e)
+bool fat_lookup_fn(void *ctx, const struct fat_dirent *e)
 {
 	struct fat_lookup *l = ctx;
 
@@ -579,8 +554,7 @@ static bool fat_lookup_fn(void *ctx, const struct fat_dirent *e)
 	return false;
 }
 
-static int fat_open_locked(struct fat_fs *fs, const char *path,
-			   struct fat_file *f)
+int fat_open_locked(struct fat_fs *fs, const char *path, struct fat_file *f)
 {
 	size_t plen = 0;
 	int err;
@@ -630,6 +604,8 @@ static int fat_open_locked(struct fat_fs *fs, const char *path,
 					"\"%s\" in its directory",
 					l.hit.name);
 		}
+		f->dir_cluster = f->first_cluster;
+		f->slot = l.hit.slot;
 		f->first_cluster = l.hit.first_cluster;
 		f->size = l.hit.is_dir ? 0 : l.hit.size;
 		f->is_dir = l.hit.is_dir;
@@ -644,8 +620,8 @@ static int fat_open_locked(struct fat_fs *fs, const char *path,
 /* ---- reading ---- */
 
 /* The 'index'th cluster of f's chain, walking on from the cursor. */
-static int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
-		    uint32_t *cluster)
+int fat_seek(struct fat_fs *fs, struct fat_file *f, uint32_t index,
+	     uint32_t *cluster)
 {
 	int err;
 
@@ -741,7 +717,7 @@ static long fat_read_locked(struct fat_fs *fs, struct fat_file *f,
 
 /* Ends a call on 'f' that returned 'ret': an error's message is copied
  * to 'f' before the lock lets another CPU's call overwrite it. */
-static long fat_unlock(struct fat_fs *fs, struct fat_file *f, long ret)
+long fat_unlock(struct fat_fs *fs, struct fat_file *f, long ret)
 {
 	if (ret < 0)
 		memcpy(f->msg, fs->msg, sizeof(f->msg));

@@ -1,4 +1,5 @@
-/* A read-only FAT32 file system over a block device.
+/* A FAT32 file system over a block device: reading here, writing in
+ * fs/fat32_write.c (declared below).
  *
  * Everything read from the disk is checked before use: the boot sector's
  * fields, every cluster number against the FAT's bounds, every chain for
@@ -26,18 +27,24 @@
 
 enum fat_err {
 	FAT_OK = 0,
-	FAT_ERR_IO = -1,        /* the device failed a read */
+	FAT_ERR_IO = -1,        /* the device failed a read or write */
 	FAT_ERR_BPB = -2,       /* boot sector: not FAT32 or a bad field */
 	FAT_ERR_TRUNCATED = -3, /* the file system is larger than the disk */
 	FAT_ERR_NOT_FOUND = -4,
-	FAT_ERR_NOT_DIR = -5, /* a path component is a file */
-	FAT_ERR_IS_DIR = -6,  /* a file was wanted */
-	FAT_ERR_CHAIN = -7,   /* a cluster chain leaves the FAT, hits a
+	FAT_ERR_NOT_DIR = -5,    /* a path component is a file */
+	FAT_ERR_IS_DIR = -6,     /* a file was wanted */
+	FAT_ERR_CHAIN = -7,      /* a cluster chain leaves the FAT, hits a
 				     free or bad cluster, or is too short */
-	FAT_ERR_LOOP = -8,    /* a cluster chain loops */
-	FAT_ERR_PATH = -9,    /* path or name too long, or empty */
-	FAT_ERR_RANGE = -10,  /* read past the end of the file */
-	FAT_ERR_DIR = -11,    /* directory too large */
+	FAT_ERR_LOOP = -8,       /* a cluster chain loops */
+	FAT_ERR_PATH = -9,       /* path or name too long, or empty */
+	FAT_ERR_RANGE = -10,     /* read past the end of the file */
+	FAT_ERR_DIR = -11,       /* directory too large */
+	FAT_ERR_EXISTS = -12,    /* the name is taken */
+	FAT_ERR_NO_SPACE = -13,  /* no free cluster left */
+	FAT_ERR_NAME = -14,      /* a name FAT cannot hold */
+	FAT_ERR_NOT_EMPTY = -15, /* directory not empty */
+	FAT_ERR_READ_ONLY = -16, /* the device refuses writes */
+	FAT_ERR_INVAL = -17,     /* a directory into itself, the root... */
 };
 
 #define FAT_MAX_SECTOR 4096u
@@ -58,7 +65,14 @@ struct fat_fs {
 	uint32_t cluster_count; /* valid clusters are 2..cluster_count+1 */
 	uint32_t root_cluster;
 	uint32_t dev_per_sector;     /* 512-byte device sectors per sector */
+	uint32_t fat_copy_start[2];  /* sectors of the FATs written to */
+	uint32_t fat_copies;         /* 2 when mirrored, else the active 1 */
+	uint32_t fsinfo_sector;      /* 0: none */
 	spinlock_t lock;             /* over everything below */
+	bool fsinfo_loaded;          /* free_count/next_free read yet */
+	uint32_t free_count;         /* FSInfo's hint, UINT32_MAX unknown */
+	uint32_t next_free;          /* where to look for a free cluster */
+	bool fat_dirty;              /* fat_cache differs from the disk */
 	uint64_t cached_fat_sector;  /* in fat_cache, or UINT64_MAX */
 	uint64_t cached_data_sector; /* in data_cache, or UINT64_MAX */
 	uint8_t fat_cache[FAT_MAX_SECTOR];
@@ -71,6 +85,8 @@ struct fat_file {
 	uint32_t first_cluster; /* 0 for an empty file */
 	uint32_t size;          /* bytes; 0 for directories */
 	bool is_dir;
+	uint32_t dir_cluster;    /* its directory's first cluster; 0: f is / */
+	uint32_t slot;           /* its 8.3 entry's index in that directory */
 	uint32_t pos_index;      /* cursor: the pos_index'th cluster */
 	uint32_t pos_cluster;    /* of the chain is pos_cluster */
 	char path[FAT_MAX_PATH]; /* for messages */
@@ -84,6 +100,8 @@ struct fat_dirent {
 	uint32_t first_cluster;
 	uint32_t size;
 	bool is_dir;
+	uint32_t slot;  /* index of the 8.3 entry in its directory */
+	uint32_t slots; /* entries it takes: 1 + its long-name entries */
 };
 
 const char *fat_strerror(int err);
@@ -114,5 +132,59 @@ long fat_read(struct fat_fs *fs, struct fat_file *f, uint64_t offset, void *buf,
  * locked: it must not call into the same volume. */
 int fat_readdir(struct fat_fs *fs, struct fat_file *dir,
 		bool (*fn)(void *ctx, const struct fat_dirent *e), void *ctx);
+
+/* ---- writing (fs/fat32_write.c) ----
+ *
+ * Paths as fat_open() takes them; the last name of a path is the one
+ * created, removed or renamed. New names are checked (FAT_ERR_NAME: empty,
+ * ".", "..", a control character or one of \"*:<>?|, a trailing dot or
+ * space, invalid UTF-8, more UTF-16 units than one sector of directory
+ * entries holds: 195 on 512-byte sectors, 255 on larger ones) and get an
+ * 8.3 entry, preceded by long-name entries when 8.3 cannot hold them.
+ * Each call orders its device writes so that a power cut at any point
+ * leaves at worst lost clusters (docs/disk.md, "Writing"), and returns
+ * once they are on stable storage. Errors: FAT_ERR_READ_ONLY,
+ * FAT_ERR_NO_SPACE, FAT_ERR_NAME, FAT_ERR_EXISTS, FAT_ERR_NOT_FOUND,
+ * FAT_ERR_NOT_DIR, FAT_ERR_IS_DIR, FAT_ERR_NOT_EMPTY, FAT_ERR_INVAL,
+ * FAT_ERR_IO and the reader's errors for a bad disk; the message is in
+ * the file given (fat_file_error()), or for the calls on paths alone in
+ * 'msg' (FAT_MSG_SIZE bytes, or NULL), where another CPU's call cannot
+ * overwrite it as it can fat_error(). A call that fails has changed
+ * nothing, except as said for fat_write(). An open struct fat_file must
+ * not be used after its file is removed or renamed. */
+
+/* Creates an empty file and opens it into 'f'; FAT_ERR_EXISTS when the
+ * name is taken (by a file or a directory). */
+int fat_create(struct fat_fs *fs, const char *path, struct fat_file *f);
+
+/* Writes 'len' bytes of 'buf' at 'offset' of the open file 'f':
+ * overwrites, appends, or extends the file past a gap of zeros. Returns
+ * 'len' or an error; files stop short of 4 GiB (FAT_ERR_RANGE). New
+ * clusters are all found before anything is written, so FAT_ERR_NO_SPACE
+ * leaves the file as it was; an I/O error may leave bytes within the old
+ * size overwritten. */
+long fat_write(struct fat_fs *fs, struct fat_file *f, uint64_t offset,
+	       const void *buf, size_t len);
+
+/* Sets the size of the open file 'f': clusters past it are freed, or
+ * the file grows with zeros. */
+int fat_truncate(struct fat_fs *fs, struct fat_file *f, uint32_t size);
+
+/* Creates an empty directory (with its "." and ".." entries). */
+int fat_mkdir(struct fat_fs *fs, const char *path, char *msg);
+
+/* Removes a file (FAT_ERR_IS_DIR for a directory) and frees its
+ * clusters. */
+int fat_unlink(struct fat_fs *fs, const char *path, char *msg);
+
+/* Removes an empty directory (FAT_ERR_NOT_EMPTY otherwise, FAT_ERR_NOT_DIR
+ * for a file, FAT_ERR_INVAL for the root). */
+int fat_rmdir(struct fat_fs *fs, const char *path, char *msg);
+
+/* Renames or moves a file or directory within the volume. 'to' names the
+ * new path, whose directory must exist and whose name must be free
+ * (FAT_ERR_EXISTS), unless it is 'from' itself in another case. Moving a
+ * directory into itself or below is FAT_ERR_INVAL. */
+int fat_rename(struct fat_fs *fs, const char *from, const char *to, char *msg);
 
 #endif

@@ -42,3 +42,11 @@ truncate -s 270M "$img"
 mkfs.fat -F 32 -s 1 -S 4096 -f 1 -b 0 -n SEED "$img" >/dev/null
 mcopy -i "$img" "$tmp/three" "::/One Cluster.bin"
 sparse "$img" "$out/small-4096.bin"
+
+# fuzz/fuzz_fat32_write.c reads the same disks; the bytes after the last
+# whole record steer its operations (offsets, sizes, which call).
+w=fuzz/seeds/fat32_write
+mkdir -p "$w"
+cp "$out/small-512.bin" "$out/small-4096.bin" "$w/"
+{ cat "$out/small-512.bin"; printf '\005\020\200\001\003\007\040\000\021\002\060\004\001\001\003\003'; } \
+  >"$w/small-512-steered.bin"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots cvisor under QEMU: run-qemu.sh ARCH ELF SMP MEM "EXTRA QEMU ARGS"
-# DISK=file attaches that raw image as a virtio-blk disk (read-only).
+# DISK=file attaches that raw image as a virtio-blk disk, read-only unless
+# DISK_RO=off (then cvisor may write to it: the shell's file commands).
 # ICOUNT=N runs with -icount shift=N: virtual time then follows executed
 # instructions (2^N ns each), so what a guest measures does not depend on
 # how busy the host is (tests that assert latencies use it).
@@ -26,7 +27,7 @@ esac
 if [ -n "${DISK:-}" ]; then
   case $arch in
     aarch64|riscv64)
-      qemu+=(-drive "if=none,file=$DISK,format=raw,id=hd0,readonly=on"
+      qemu+=(-drive "if=none,file=$DISK,format=raw,id=hd0,readonly=${DISK_RO:-on}"
              -device virtio-blk-device,drive=hd0) ;;
     *) echo "run-qemu.sh: DISK is not supported on $arch yet" >&2; exit 2 ;;
   esac

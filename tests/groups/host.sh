@@ -114,6 +114,7 @@ config_project_ok() {
 expect config/project-configs config_project_ok
 expect fuzz/config make -s fuzz-config FUZZ_SECONDS=20
 expect fuzz/fat32 make -s fuzz-fat32 FUZZ_SECONDS=20
+expect fuzz/fat32_write make -s fuzz-fat32_write FUZZ_SECONDS=20
 expect fuzz/fdt make -s fuzz-fdt FUZZ_SECONDS=20
 expect fuzz/linux_image make -s fuzz-linux_image FUZZ_SECONDS=15
 expect fuzz/guest_dtb make -s fuzz-guest_dtb FUZZ_SECONDS=20

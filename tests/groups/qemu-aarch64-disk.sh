@@ -72,7 +72,8 @@ fi
 # version 2, beside a VM from memory.
 qemu_scenario aarch64-disk/hello-fs 60 \
   "ARCH=$A SMP=1 DISK=$DDIR/disk.img VM_CONFIGS=$HELLO_FS" \
-  "disk: virtio-blk at 0xa003e00 (virtio-mmio v1)" "disk: FAT32" \
+  "disk: virtio-blk at 0xa003e00 (virtio-mmio v1)" "KiB, read-only" \
+  "!write path checked" "disk: FAT32" \
   "Hello, world!" "VM 4 (hello-fs) powered off" \
   "all VMs have shut down; powering off"
 QEMU_ARGS="-global virtio-mmio.force-legacy=false" \
@@ -80,6 +81,28 @@ qemu_scenario aarch64-disk/hello-fs-virtio-v2 60 \
   "ARCH=$A SMP=2 DISK=$DDIR/disk.img VM_CONFIGS=$HELLO_FS:$HELLO" \
   "(virtio-mmio v2)" "[vm4] Hello, world!" "[vm1] Hello, world!" \
   "VM 4 (hello-fs) powered off" "all VMs have shut down; powering off"
+
+# A writable disk (readonly=off), legacy and modern transports: the
+# driver takes VIRTIO_BLK_F_FLUSH and rewrites the disk's last sector
+# with its own bytes through the bounce buffer (which then holds sector
+# 0), flushes and reads it back. A write that went astray would change
+# the image: it must equal the original byte for byte, and pass fsck.
+# disk_unchanged IMG: the image equals disk.img and fsck.fat finds nothing.
+disk_unchanged() {
+  cmp "$1" $DDIR/disk.img && fsck.fat -n "$1"
+}
+for v in 1 2; do
+  cp $DDIR/disk.img $DDIR/rw-v$v.img
+  opts=""
+  [ $v = 2 ] && opts="-global virtio-mmio.force-legacy=false"
+  QEMU_ARGS="$opts" \
+  qemu_scenario aarch64-disk/writable-v$v 60 \
+    "ARCH=$A SMP=1 DISK=$DDIR/rw-v$v.img DISK_RO=off VM_CONFIGS=$HELLO_FS" \
+    "(virtio-mmio v$v)" "KiB, writable, write cache flushed" \
+    "disk: write path checked (sector" "Hello, world!" \
+    "all VMs have shut down; powering off" "!rewriting sector"
+  expect aarch64-disk/writable-v$v-image-unchanged disk_unchanged $DDIR/rw-v$v.img
+done
 
 # A larger file: many device requests, and the guest at its very end.
 qemu_scenario aarch64-disk/large-file 60 \

@@ -53,3 +53,27 @@ for k in range(4):
         f.write(bytes((i * 7 + i // 251 + 61 * k + 1) & 0xff for i in range(40000)))
 PY
 for k in 0 1 2 3; do mcopy -i "$img" "$out/f$k.bin" "::/t/f$k.bin"; done
+
+# Images tests/host/test_fat32_write.c writes to, each test on its own
+# copy. w512.img: 512-byte clusters, two FATs, large enough (65525
+# clusters) that mtools reads it back. w4k.img: 4096-byte sectors and one
+# FAT. wcut.img: small and empty, for the power-cut runs (fsck.fat reads
+# FAT32 volumes of any size; mtools does not).
+img=$out/w512.img
+rm -f "$img"
+truncate -s 34M "$img"
+mkfs.fat -F 32 -s 1 -S 512 -n CVWRITE "$img" >/dev/null
+mmd -i "$img" ::/dir ::/dir/sub
+mcopy -i "$img" "$tmp/hello" ::/hello.txt
+mcopy -i "$img" "$tmp/hello" "::/dir/A Long Name.txt"
+mcopy -i "$img" "$out/pattern.bin" ::/dir/pattern.bin
+
+img=$out/w4k.img
+rm -f "$img"
+truncate -s 8M "$img"
+mkfs.fat -F 32 -S 4096 -s 1 -f 1 -n CVW4K "$img" >/dev/null 2>&1
+
+img=$out/wcut.img
+rm -f "$img"
+truncate -s 4M "$img"
+mkfs.fat -F 32 -s 1 -S 512 -n CVCUT "$img" >/dev/null 2>&1

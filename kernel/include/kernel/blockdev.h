@@ -1,9 +1,11 @@
-/* A block device: what the file system reads from. The virtio-blk driver
- * provides one for the host's disk; host tests provide one over a buffer.
- * Self-contained (no kernel types) so fs/ builds for the host too. */
+/* A block device: what the file system reads from and writes to. The
+ * virtio-blk driver provides one for the host's disk; host tests provide
+ * one over a buffer. Self-contained (no kernel types) so fs/ builds for
+ * the host too. */
 #ifndef KERNEL_BLOCKDEV_H
 #define KERNEL_BLOCKDEV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define BLOCKDEV_SECTOR_SIZE 512u
@@ -16,6 +18,16 @@ struct blockdev {
 	 * it. Synchronous. */
 	int (*read)(struct blockdev *bd, uint64_t lba, uint32_t count,
 		    void *buf);
+	/* Writes 'count' sectors from 'buf' at 'lba'; 0 or -1 as read.
+	 * Synchronous, but the data may sit in the device's volatile cache
+	 * until flush() returns. NULL on a read-only device. */
+	int (*write)(struct blockdev *bd, uint64_t lba, uint32_t count,
+		     const void *buf);
+	/* Returns once every write that returned before the call is on
+	 * stable storage: the barrier the file system orders its writes
+	 * with. 0 or -1. NULL when writes are stable as they return. */
+	int (*flush)(struct blockdev *bd);
+	bool read_only; /* the device refuses writes (write may be NULL) */
 	void *priv;
 };
 

@@ -21,6 +21,7 @@ GIC        ?= 3
 DISK       ?=
 ICOUNT     ?=
 STAY       ?=
+DISK_RO    ?= on
 DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
@@ -254,7 +255,7 @@ disk_img: deps guests
 	@bash scripts/disk-img.sh $(ARCH) $(DISK_IMG)
 
 run: deps $(ELF)
-	@GIC=$(GIC) DISK=$(DISK) ICOUNT=$(ICOUNT) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) DISK=$(DISK) DISK_RO=$(DISK_RO) ICOUNT=$(ICOUNT) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # QEMU halted with its gdb stub, gdb-multiarch attached (docs/debugging.md).
 # GUEST_ELF=file adds a guest's symbols; GDB_ARGS are passed to gdb.

@@ -22,18 +22,19 @@ static void out_pad(struct out *o, char c, int n)
 		out_char(o, c);
 }
 
-static void out_str(struct out *o, const char *s, int width, bool left)
+/* At most 'max' characters of 's' (max < 0: all of it). */
+static void out_str(struct out *o, const char *s, int width, bool left, int max)
 {
 	int n = 0;
 
 	if (!s)
 		s = "(null)";
-	while (s[n])
+	while (s[n] && (max < 0 || n < max))
 		n++;
 	if (!left)
 		out_pad(o, ' ', width - n);
-	while (*s)
-		out_char(o, *s++);
+	for (int i = 0; i < n; i++)
+		out_char(o, s[i]);
 	if (left)
 		out_pad(o, ' ', width - n);
 }
@@ -107,6 +108,17 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		int width = 0;
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
+		int prec = -1; /* %.Ns and %.*s: at most N characters */
+		if (*fmt == '.') {
+			fmt++;
+			prec = 0;
+			if (*fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			}
+			while (*fmt >= '0' && *fmt <= '9')
+				prec = prec * 10 + (*fmt++ - '0');
+		}
 		int lng = 0;
 		while (*fmt == 'l' || *fmt == 'z') {
 			lng++;
@@ -127,17 +139,18 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'x':
 		case 'X':
 			if (alt)
-				out_str(&o, "0x", 0, false);
+				out_str(&o, "0x", 0, false, -1);
 			out_num(&o, arg_unsigned(&ap, lng), false, 16,
 				*fmt == 'X', width, zero, left);
 			break;
 		case 'p':
-			out_str(&o, "0x", 0, false);
+			out_str(&o, "0x", 0, false, -1);
 			out_num(&o, (uintptr_t)va_arg(ap, void *), false, 16,
 				false, width, zero, left);
 			break;
 		case 's':
-			out_str(&o, va_arg(ap, const char *), width, left);
+			out_str(&o, va_arg(ap, const char *), width, left,
+				prec);
 			break;
 		case 'c':
 			out_char(&o, (char)va_arg(ap, int));

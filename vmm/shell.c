@@ -160,6 +160,8 @@ static void run_line(void)
 		return;
 	}
 	const struct shell_cmd *c = cmd_find(shell_cmds, argv[0]);
+	if (!c)
+		c = cmd_find(shell_fs_cmds, argv[0]);
 	if (!c) {
 		shell_printf("%s: unknown command (help lists them)\n",
 			     argv[0]);
@@ -210,6 +212,8 @@ static void complete_pass(struct candidates *c, int n, char **argv)
 {
 	if (n == 0) {
 		for (const struct shell_cmd *t = shell_cmds; t->name; t++)
+			candidate(c, t->name);
+		for (const struct shell_cmd *t = shell_fs_cmds; t->name; t++)
 			candidate(c, t->name);
 	} else if (!strcmp(argv[0], "vm") && n == 1) {
 		for (const struct shell_cmd *t = shell_vm_cmds; t->name; t++)

@@ -96,6 +96,8 @@ static void cmd_help(int argc, char **argv)
 		     "times leaves the shell):\n");
 	print_table(shell_cmds, "");
 	print_table(shell_vm_cmds, "vm ");
+	shell_printf("Files on the disk (DISK_RO=off to write):\n");
+	print_table(shell_fs_cmds, "");
 }
 
 static void cmd_uname(int argc, char **argv)

@@ -142,3 +142,93 @@ type shutdown\r
 else
   fail aarch64/shell-disk "see $LOGDIR/shell-disk-build.log"
 fi
+
+# The file commands on a writable disk (DISK_RO=off): each command, its
+# errors, paths with . and ..; then the image passes fsck.fat -n with
+# nothing to say, and mtools reads what the shell wrote.
+FILES_IMG=$SDIR/files.img
+files_disk() {
+  make -s ARCH=$A cvisor disk_img DISK_IMG=$FILES_IMG >/dev/null &&
+    head -c 16777216 /dev/urandom >$SDIR/big.bin &&
+    mcopy -i $FILES_IMG $SDIR/big.bin ::/big.bin
+}
+if files_disk >"$LOGDIR/shell-files-build.log" 2>&1; then
+  cp $FILES_IMG $SDIR/edit.img
+  qemu_console aarch64/shell-files 90 \
+    "ARCH=$A STAY=1 VM_CONFIGS=$HELLO DISK=$SDIR/edit.img DISK_RO=off" "
+wait cvisor stays up
+wait cvisor> 
+type ls /\r
+wait 16777216  big.bin
+type cd /configs\r
+type pwd\r
+wait /configs
+type cat hello-aarch64.toml\r
+wait kernel_path = \"build/guests/aarch64/hello.bin\"
+type echo hello from the shell > ../notes.txt\r
+type cat /notes.txt\r
+wait hello from the shell
+type mkdir /d /d/e\r
+type touch /d/e/empty\r
+type cp /notes.txt /d\r
+type mv /d/notes.txt /d/kept.txt\r
+type ls /d\r
+wait 21  kept.txt
+type rm /d/e\r
+wait rm: disk: /d/e: the directory is not empty
+type rm /d/e/empty /d/e /nothing\r
+wait no \"nothing\" in its directory
+type cd /guests/../d/./\r
+type pwd\r
+waitn 2 /d
+type cd /notes.txt\r
+wait cd: /notes.txt: not a directory
+type mv /d /d/e2\r
+wait mv: disk:
+type shutdown\r
+" "memory: all that the VMs took is back" "!PANIC"
+  if ! python3 tests/lib/fsck_after_cut.py $SDIR/edit.img --strict \
+      >"$LOGDIR/shell-files-fsck.log" 2>&1; then
+    fail aarch64/shell-files-fsck "see $LOGDIR/shell-files-fsck.log"
+  elif [ "$(mtype -i $SDIR/edit.img ::/d/kept.txt)" != "hello from the shell" ] ||
+       mdir -i $SDIR/edit.img ::/d/e >/dev/null 2>&1; then
+    fail aarch64/shell-files-fsck "the image does not hold what the shell wrote"
+  else
+    pass aarch64/shell-files-fsck
+  fi
+else
+  fail aarch64/shell-files "see $LOGDIR/shell-files-build.log"
+fi
+
+# A power cut in the middle of a 16 MiB copy: QEMU is killed (-9) while
+# cp writes. The disk may have lost clusters, nothing worse, and the copy
+# is absent or a prefix of the original.
+shell_power_cut() {
+  local img=$SDIR/cut.img log=$LOGDIR/aarch64_shell-power-cut.log fifo pid tty i
+  cp $FILES_IMG $img
+  fifo=$(mktemp -u "${TMPDIR:-/tmp}/cvisor-console.XXXXXX")
+  mkfifo "$fifo" || return 1
+  timeout --kill-after=5 90 make -s ARCH=$A STAY=1 VM_CONFIGS=$HELLO \
+    DISK=$img DISK_RO=off run <"$fifo" >"$log" 2>&1 &
+  pid=$!
+  exec {tty}>"$fifo"
+  rm -f "$fifo"
+  for i in $(seq 600); do grep -qF 'cvisor> ' "$log" && break; sleep 0.1; done
+  printf 'cp /big.bin /copy.bin\r' >&"$tty"
+  for i in $(seq 600); do grep -qF 'cp /big.bin /copy.bin' "$log" && break; sleep 0.1; done
+  sleep 0.5
+  pkill -KILL -f "qemu-system-aarch64.*$img"
+  wait "$pid"
+  exec {tty}>&-
+  python3 tests/lib/fsck_after_cut.py "$img" >>"$log" 2>&1 || return 1
+  MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" ::/copy.bin $SDIR/copy.bin 2>/dev/null || return 0
+  local n
+  n=$(stat -c %s $SDIR/copy.bin)
+  echo "the copy holds $n bytes" >>"$log"
+  cmp -s -n "$n" $SDIR/copy.bin $SDIR/big.bin
+}
+if [ -e "$FILES_IMG" ] && shell_power_cut; then
+  pass aarch64/shell-power-cut
+else
+  fail aarch64/shell-power-cut "see $LOGDIR/aarch64_shell-power-cut.log"
+fi

@@ -22,6 +22,8 @@ struct shell_cmd {
  * have their own table. */
 extern const struct shell_cmd shell_cmds[];
 extern const struct shell_cmd shell_vm_cmds[];
+/* The file commands on the disk (shell_fs.c). */
+extern const struct shell_cmd shell_fs_cmds[];
 
 /* Output for the commands: the console, whole lines. */
 void shell_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

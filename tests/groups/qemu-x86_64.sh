@@ -61,3 +61,22 @@ qemu_scenario x86_64/smp4-on-2-cpus 90 \
   "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/smp-shared-x86_64.toml:configs/vms/timer-x86_64.toml:$XHELLO" \
   "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
   "all VMs have shut down" "!FAIL"
+
+# Loads and stores where no RAM or device is get what a PC's bus gives
+# (all ones read, writes dropped, no fault), each reported with VM, vCPU,
+# address and rip; a VM beside it is unaffected.
+qemu_scenario x86_64/stray-access 60 \
+  "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/abort-x86_64.toml:$XHELLO" \
+  "all ones, no fault, for 0x000000000a000000 (read)" \
+  "all ones, no fault, for 0x000000007f000000 (write)" "abort: PASS" \
+  "VM 3 vCPU 0: write of 4 bytes at 0xa000000 (pc" \
+  "VM 3 vCPU 0: read of 4 bytes at 0x7f000000 (pc" \
+  "no memory or device there; all ones read, writes dropped" \
+  "[vm1] Hello, world!" "all VMs have shut down" "!NOT all ones"
+
+# RST_CPU written to port 0xcf9 reboots that VM only: vCPU 1 asks while
+# vCPU 0 spins without exits (kicked out by an IPI); after the reboot the
+# image is reloaded and vCPU 1 is off (it takes a SIPI again).
+qemu_scenario x86_64/reset 60 "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/reset-x86_64.toml:$XHELLO" \
+  "reset: first boot" "VM 4 (reset) is rebooting" "reset: second boot" \
+  "reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"

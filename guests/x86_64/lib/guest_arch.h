@@ -12,6 +12,10 @@
 /* The VM's RAM starts at 0 (the PC layout; the configs say so). */
 #define GUEST_RAM_BASE 0x0ul
 
+/* A PC's bus answers every address: where nothing is, reads get all
+ * ones and writes go nowhere (guests/common/abort). */
+#define GUEST_BUS_READS_ONES 1
+
 #define LAPIC_BASE     0xfee00000ul
 #define LAPIC_REG(off) (*(volatile uint32_t *)(LAPIC_BASE + (off)))
 

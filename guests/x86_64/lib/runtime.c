@@ -5,17 +5,17 @@
  * rate from cvisor's CPUID timing leaf. */
 #include <guest.h>
 
-#define COM1        0x3f8
-#define LSR_THRE    0x20u
-#define DEBUG_EXIT  0xf4
-#define RESET_PORT  0xcf9
-#define MSR_GS_BASE 0xc0000101u
-#define TRAMPOLINE  0x8000ul
-#define ICR_LO      0x300
-#define ICR_HI      0x310
-#define ICR_INIT    0x4500u
-#define ICR_SIPI    0x4600u
-#define START_SPINS 200000000ull
+#define COM1          0x3f8
+#define LSR_THRE      0x20u
+#define DEBUG_EXIT    0xf4
+#define RESET_PORT    0xcf9
+#define MSR_GS_BASE   0xc0000101u
+#define TRAMPOLINE    0x8000ul
+#define ICR_LO        0x300
+#define ICR_HI        0x310
+#define ICR_INIT      0x4500u
+#define ICR_SIPI      0x4600u
+#define START_WAIT_MS 500
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -98,10 +98,12 @@ void guest_system_reset(void)
 	outb(RESET_PORT, 0x6); /* hard reset, if the VM has the port */
 }
 
+/* x86 has no call that says: a vCPU that is off waits for a SIPI, so
+ * one that starts on INIT/SIPI was off (it halts once it has said so). */
 bool guest_cpu_is_off(uint64_t hwid)
 {
-	(void)hwid;
-	return false; /* x86 has no call that says */
+	return hwid < GUEST_MAX_CPUS &&
+	       guest_cpu_on((unsigned)hwid, hwid, 0) == 0;
 }
 
 uint64_t guest_counter_freq(void)
@@ -208,7 +210,8 @@ uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned))
 	LAPIC_REG(ICR_LO) = ICR_INIT;
 	LAPIC_REG(ICR_HI) = (uint32_t)hwid << 24;
 	LAPIC_REG(ICR_LO) = ICR_SIPI | (uint32_t)(TRAMPOLINE >> 12);
-	for (uint64_t i = 0; i < START_SPINS && !ap_started; i++)
+	uint64_t until = guest_counter() + tsc_hz / 1000 * START_WAIT_MS;
+	while (!ap_started && guest_counter() < until)
 		cpu_relax();
 	return ap_started ? 0 : (uint64_t)-2;
 }

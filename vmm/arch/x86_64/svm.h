@@ -261,6 +261,8 @@ uint32_t vlapic_tpr(struct vcpu *v);
 #define VLAPIC_BUS_HZ 100000000ull
 
 #define X86_DEBUG_EXIT_PORT 0xf4
+#define X86_RESET_PORT      0xcf9
+#define X86_RESET_CPU       0x4
 
 /* multiboot.c: the information structure, written for the boot vCPU.
  * Its guest-physical address, or 0 when there is no room. */

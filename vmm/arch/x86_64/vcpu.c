@@ -305,6 +305,8 @@ void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 
 /* Nothing answers there: reads get all ones, writes go nowhere, as on a
  * PC's bus (no bus error reaches the CPU). */
+const char vcpu_arch_unbacked_answer[] = "all ones read, writes dropped";
+
 void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
 {
 	struct vcpu_exit e = { .kind = EXIT_MMIO };
@@ -431,6 +433,13 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 			(unsigned long long)(vmcb->s.rax &
 					     ((1ull << 8 * width) - 1)));
 		e->kind = EXIT_SYSTEM_OFF;
+		return;
+	}
+	/* The reset control register (PIIX/ICH): RST_CPU reboots the VM. */
+	if (!in && port == X86_RESET_PORT && width == 1 &&
+	    (vmcb->s.rax & X86_RESET_CPU)) {
+		e->kind = EXIT_SYSTEM_RESET;
+		vcpu_skip(v, v->arch.mmio.len);
 		return;
 	}
 	e->kind = EXIT_PIO;

@@ -80,3 +80,18 @@ qemu_scenario x86_64/stray-access 60 \
 qemu_scenario x86_64/reset 60 "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/reset-x86_64.toml:$XHELLO" \
   "reset: first boot" "VM 4 (reset) is rebooting" "reset: second boot" \
   "reset: PASS" "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"
+
+# What a vCPU is: the CPUID view (hypervisor bit; no SVM, VMX, x2APIC,
+# MONITOR; its APIC id), EFER without SVME (setting it is #GP), the APIC
+# base, #GP for MSRs it lacks, #UD for the SVM instructions, Intel's
+# VMCALL as the hypercall; two such VMs on one CPU keep their vector
+# registers (FXSAVE on qemu64; XSAVE with AVX's upper halves, and TSC_AUX
+# through RDTSCP, on -cpu max).
+for cpu in "qemu64,+svm,+npt" max; do
+  qemu_scenario "x86_64/cpu-${cpu%%,*}" 60 \
+    "ARCH=$X SMP=1 QEMU_CPU=$cpu VM_CONFIGS=configs/vms/cpu-x86_64.toml:configs/vms/cpu2-x86_64.toml" \
+    "[vm7] cpu: ok: CPUID.80000001: no SVM" "[vm7] cpu: ok: EFER.SVME: #GP" \
+    "[vm7] cpu: ok: VMRUN, VMLOAD, STGI: #UD" "VM 7 vCPU 0: debug hypercall (0x7ca11, 0x3, 0x4)" \
+    "[vm7] cpu: PASS" "[vm8] cpu: PASS" "all VMs have shut down" "!FAIL" \
+    "$([ "$cpu" = max ] && echo "[vm7] cpu: ok: AVX state kept" || echo "[vm7] cpu: ok: SSE state kept")"
+done

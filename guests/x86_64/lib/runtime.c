@@ -65,6 +65,20 @@ uint64_t guest_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
+/* The same through Intel's VMCALL, which an AMD CPU does not have:
+ * cvisor takes its #UD as the hypercall (guests written for VMX). */
+uint64_t guest_hypercall_vmcall(uint64_t nr, uint64_t a0, uint64_t a1,
+				uint64_t a2)
+{
+	uint64_t ret;
+
+	__asm__ volatile("vmcall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+			 : "memory");
+	return ret;
+}
+
 void guest_firmware_report(void)
 {
 	uint32_t r[4];

@@ -1,6 +1,6 @@
 /* CPUID as a VM sees it: the host's processor, less what cvisor does not
  * give guests (docs/x86_64.md, "CPUID"): SVM, VMX, x2APIC, MONITOR/MWAIT,
- * RDTSCP, the PMU, MCE/MCA, MTRRs, thermal and power leaves, 5-level
+ * the PMU, MCE/MCA, MTRRs, thermal and power leaves, 5-level
  * paging, the speculation-control MSRs; with its own APIC ids and the
  * hypervisor leaves 0x4000_0000 ("cvisorcvisor") and 0x4000_0010 (TSC
  * and LAPIC timer kHz). */
@@ -33,11 +33,10 @@
 	 1u << 25)
 #define L7_ECX_HIDE (1u << 5 | 1u << 16)
 #define L7_EDX_HIDE (1u << 26 | 1u << 27 | 1u << 29 | 1u << 31)
-/* 0x8000_0001: SVM, IBS, SKINIT, WDT, LWP, PerfCtrCore, MWAITX; RDTSCP. */
+/* 0x8000_0001: SVM, IBS, SKINIT, WDT, LWP, PerfCtrCore, MWAITX. */
 #define E1_ECX_HIDE                                                       \
 	(1u << 2 | 1u << 10 | 1u << 12 | 1u << 13 | 1u << 15 | 1u << 23 | \
 	 1u << 29)
-#define E1_EDX_HIDE (1u << 27)
 
 static void leaf_basic(struct vcpu *v, uint32_t leaf, uint32_t sub,
 		       uint32_t r[4])
@@ -89,7 +88,6 @@ static void leaf_ext(struct vcpu *v, uint32_t leaf, uint32_t r[4])
 		break;
 	case 0x80000001u:
 		r[2] &= ~E1_ECX_HIDE;
-		r[3] &= ~E1_EDX_HIDE;
 		break;
 	case 0x80000007u:
 		r[0] = r[1] = r[2] = 0;

@@ -1,6 +1,6 @@
 /* The MSRs a VM has beyond those it reaches without an exit (svm.c):
  * EFER (SVME hidden), the APIC base, TSC-deadline, PAT, the TSC (reads),
- * and the patch level. Any other is #GP, as on a CPU without it. */
+ * TSC_AUX (per vCPU) and the patch level. Any other is #GP, as on a CPU without it. */
 #include <kernel/log.h>
 #include "svm.h"
 #include "x86_insn.h"
@@ -44,6 +44,9 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_PATCH_LEVEL:
 		*val = 0;
 		return true;
+	case MSR_TSC_AUX:
+		*val = v->arch.tsc_aux;
+		return svm_has_rdtscp;
 	default:
 		return false;
 	}
@@ -96,6 +99,14 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (!pat_valid(val))
 			return false;
 		v->arch.vmcb->s.g_pat = val;
+		return true;
+	case MSR_TSC_AUX:
+		/* Its high half is reserved; the CPU's register holds it
+		 * while the vCPU is loaded (RDTSCP reads it directly). */
+		if (!svm_has_rdtscp || val >> 32)
+			return false;
+		v->arch.tsc_aux = val;
+		x86_wrmsr(MSR_TSC_AUX, val);
 		return true;
 	case MSR_TSC:
 		pr_debug("VM %llu vCPU %u: TSC write ignored",

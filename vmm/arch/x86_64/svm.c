@@ -8,8 +8,9 @@
 #include "svm.h"
 #include "x86_insn.h"
 
-#define CPUID_SVM_ECX    (1u << 2) /* 0x8000_0001 ECX */
-#define CPUID_NP_EDX     (1u << 0) /* 0x8000_000a EDX */
+#define CPUID_SVM_ECX    (1u << 2)  /* 0x8000_0001 ECX */
+#define CPUID_RDTSCP_EDX (1u << 27) /* 0x8000_0001 EDX */
+#define CPUID_NP_EDX     (1u << 0)  /* 0x8000_000a EDX */
 #define CPUID_NRIPS_EDX  (1u << 3)
 #define CPUID_VGIF_EDX   (1u << 16)
 #define CPUID1_XSAVE_ECX (1u << 26)
@@ -24,6 +25,7 @@ struct svm_cpu {
 
 static struct svm_cpu svm_cpus[MAX_CPUS];
 bool svm_has_xsave;
+bool svm_has_rdtscp;
 uint64_t svm_xcr0_host;
 uint32_t svm_nasid;
 paddr_t svm_iopm_pa, svm_msrpm_pa;
@@ -86,6 +88,7 @@ int vmm_arch_init(void)
 		return -1;
 	}
 	x86_cpuid(0x80000001, 0, r);
+	svm_has_rdtscp = r[3] & CPUID_RDTSCP_EDX;
 	if (!(r[2] & CPUID_SVM_ECX)) {
 		pr_error("x86_64 VMM: the CPU has no SVM (AMD-V); no VMs");
 		return -1;

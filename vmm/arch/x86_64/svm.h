@@ -168,6 +168,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define RFLAGS_FIXED   (1ull << 1)
 
 #define MSR_EFER        0xc0000080u
+#define MSR_TSC_AUX     0xc0000103u
 #define MSR_VM_CR       0xc0010114u
 #define MSR_VM_HSAVE_PA 0xc0010117u
 #define VM_CR_SVMDIS    (1u << 4)
@@ -196,6 +197,7 @@ void svm_run(struct guest_gprs *g, paddr_t vmcb_pa, paddr_t host_pa);
 void svm_cpu_enable(void);
 paddr_t svm_host_area(void);
 extern bool svm_has_xsave;
+extern bool svm_has_rdtscp;    /* and so IA32_TSC_AUX, switched per vCPU */
 extern uint64_t svm_xcr0_host; /* what XSAVE may switch: CPUID 0xd */
 extern uint32_t svm_nasid;
 

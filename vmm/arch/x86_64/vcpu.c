@@ -35,13 +35,13 @@ _Static_assert(sizeof(struct guest_gprs) == 16 * 8, "guest_entry.S layout");
 	 ICPT3(SVM_EXIT_MSR) | ICPT3(SVM_EXIT_SHUTDOWN) |                     \
 	 ICPT3(SVM_EXIT_RDPMC) | ICPT3(SVM_EXIT_INVLPGA) |                    \
 	 ICPT3(SVM_EXIT_TASK))
-#define INTERCEPT4                                         \
-	(ICPT4(SVM_EXIT_VMRUN) | ICPT4(SVM_EXIT_VMMCALL) | \
-	 ICPT4(SVM_EXIT_VMLOAD) | ICPT4(SVM_EXIT_VMSAVE) | \
-	 ICPT4(SVM_EXIT_STGI) | ICPT4(SVM_EXIT_CLGI) |     \
-	 ICPT4(SVM_EXIT_SKINIT) | ICPT4(SVM_EXIT_RDTSCP) | \
-	 ICPT4(SVM_EXIT_MONITOR) | ICPT4(SVM_EXIT_MWAIT) | \
-	 ICPT4(SVM_EXIT_MWAIT_C) | ICPT4(SVM_EXIT_XSETBV))
+#define INTERCEPT4                                          \
+	(ICPT4(SVM_EXIT_VMRUN) | ICPT4(SVM_EXIT_VMMCALL) |  \
+	 ICPT4(SVM_EXIT_VMLOAD) | ICPT4(SVM_EXIT_VMSAVE) |  \
+	 ICPT4(SVM_EXIT_STGI) | ICPT4(SVM_EXIT_CLGI) |      \
+	 ICPT4(SVM_EXIT_SKINIT) | ICPT4(SVM_EXIT_MONITOR) | \
+	 ICPT4(SVM_EXIT_MWAIT) | ICPT4(SVM_EXIT_MWAIT_C) |  \
+	 ICPT4(SVM_EXIT_XSETBV))
 
 /* The vCPU that last ran on each CPU: another one of the same ASID must
  * not find its guest-virtual translations in the TLB. */
@@ -144,6 +144,7 @@ static void vmcb_control_init(struct vcpu *v)
 	struct vmcb_control *c = &v->arch.vmcb->c;
 
 	memset(c, 0, sizeof(*c));
+	c->exceptions = 1u << EXC_UD; /* Intel's VMCALL (vcpu.c) */
 	c->intercept3 = INTERCEPT3;
 	c->intercept4 = INTERCEPT4;
 	c->iopm_pa = svm_iopm_pa;
@@ -201,6 +202,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	s->dr7 = 0x400;
 	s->g_pat = PAT_DEFAULT;
 	fpu_reset(a);
+	a->tsc_aux = 0;
 	a->flush = true;
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
@@ -229,6 +231,8 @@ void vcpu_arch_load(struct vcpu *v)
 	} else {
 		x86_fxrstor(a->fpu);
 	}
+	if (svm_has_rdtscp)
+		x86_wrmsr(MSR_TSC_AUX, a->tsc_aux);
 }
 
 void vcpu_arch_put(struct vcpu *v)
@@ -236,6 +240,10 @@ void vcpu_arch_put(struct vcpu *v)
 	struct vcpu_arch *a = &v->arch;
 
 	if (svm_has_xsave) {
+		/* QEMU 7.2 runs the guest's XSETBV without the intercept
+		 * (docs/x86_64.md): the register, not the exit, has its
+		 * XCR0. */
+		a->xcr0 = x86_xgetbv(0);
 		x86_xsetbv(0, svm_xcr0_host);
 		x86_xsave(a->fpu, svm_xcr0_host);
 	} else {
@@ -525,6 +533,40 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	}
 }
 
+/* AxVisor's ABI: rax the number, rdi, rsi, rdx, rcx, r8, r9 the
+ * arguments, the result in rax. */
+static void hypercall(struct vcpu *v, struct vcpu_exit *e, unsigned len)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	vcpu_skip(v, len);
+	a->hc_args[0] = a->gprs.r[GPR_RDI];
+	a->hc_args[1] = a->gprs.r[GPR_RSI];
+	a->hc_args[2] = a->gprs.r[GPR_RDX];
+	a->hc_args[3] = a->gprs.r[GPR_RCX];
+	a->hc_args[4] = a->gprs.r[8];
+	a->hc_args[5] = a->gprs.r[9];
+	e->kind = EXIT_HYPERCALL;
+	e->hypercall.nr = a->vmcb->s.rax;
+	e->hypercall.args = a->hc_args;
+}
+
+/* #UD: Intel's VMCALL (0f 01 c1), which AMD CPUs do not have, is the
+ * hypercall too, so that guests written for VMX (AxVisor's) call
+ * cvisor unchanged; anything else is the guest's own #UD. */
+static void exit_ud(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint8_t b[15];
+	unsigned n = guest_fetch(v, b), p = n ? insn_prefixes(b, n) : 0;
+
+	if (p + 3 <= n && b[p] == 0x0f && b[p + 1] == 0x01 &&
+	    b[p + 2] == 0xc1) {
+		hypercall(v, e, p + 3);
+		return;
+	}
+	vcpu_inject_ud(v);
+}
+
 static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -553,16 +595,10 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 		exit_msr(v);
 		return;
 	case SVM_EXIT_VMMCALL:
-		vcpu_skip(v, insn_len(v, 3));
-		a->hc_args[0] = a->gprs.r[GPR_RDI];
-		a->hc_args[1] = a->gprs.r[GPR_RSI];
-		a->hc_args[2] = a->gprs.r[GPR_RDX];
-		a->hc_args[3] = a->gprs.r[GPR_RCX];
-		a->hc_args[4] = a->gprs.r[8];
-		a->hc_args[5] = a->gprs.r[9];
-		e->kind = EXIT_HYPERCALL;
-		e->hypercall.nr = vmcb->s.rax;
-		e->hypercall.args = a->hc_args;
+		hypercall(v, e, insn_len(v, 3));
+		return;
+	case SVM_EXIT_EXCP_BASE + EXC_UD:
+		exit_ud(v, e);
 		return;
 	case SVM_EXIT_XSETBV:
 		exit_xsetbv(v);
@@ -585,11 +621,10 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 	case SVM_EXIT_INVLPGA:
 		refuse(v, "an SVM instruction (SVM is hidden)", EXC_UD);
 		return;
-	case SVM_EXIT_RDTSCP:
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
 	case SVM_EXIT_MWAIT_C:
-		refuse(v, "RDTSCP/MONITOR/MWAIT (hidden by CPUID)", EXC_UD);
+		refuse(v, "MONITOR/MWAIT (hidden by CPUID)", EXC_UD);
 		return;
 	case SVM_EXIT_TASK:
 		exit_fault(e, "hardware task switch, not emulated",

@@ -56,6 +56,14 @@ static inline void x86_xsetbv(uint32_t idx, uint64_t v)
 			   "d"((uint32_t)(v >> 32)));
 }
 
+static inline uint64_t x86_xgetbv(uint32_t idx)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void x86_xsave(void *area, uint64_t mask)
 {
 	__asm__ volatile("xsave64 (%0)"

@@ -46,7 +46,7 @@ static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa)
 	uint64_t e;
 
 	if (!(s->cr0 & CR0_PG)) {
-		*pa = s->efer & EFER_LMA ? la : (uint32_t)la;
+		*pa = (s->efer & EFER_LMA) ? la : (uint32_t)la;
 		return true;
 	}
 	if (s->efer & EFER_LMA) { /* 4-level */

@@ -141,6 +141,11 @@ void svm_cpu_enable(void)
 	c->on = true;
 }
 
+uint32_t svm_asid_count(uint32_t cap)
+{
+	return svm_nasid < cap ? svm_nasid : cap;
+}
+
 paddr_t svm_host_area(void)
 {
 	return svm_cpus[this_cpu_id()].host;

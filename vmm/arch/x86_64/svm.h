@@ -200,6 +200,8 @@ extern bool svm_has_xsave;
 extern bool svm_has_rdtscp;    /* and so IA32_TSC_AUX, switched per vCPU */
 extern uint64_t svm_xcr0_host; /* what XSAVE may switch: CPUID 0xd */
 extern uint32_t svm_nasid;
+/* The CPU's ASIDs (CPUID 0x8000_000a EBX), at most 'cap'. */
+uint32_t svm_asid_count(uint32_t cap);
 
 /* Register access by number with the VMCB's rax and rsp. */
 uint64_t vcpu_gpr(struct vcpu *v, unsigned n);

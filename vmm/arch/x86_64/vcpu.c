@@ -420,7 +420,7 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 	unsigned port = (unsigned)(info >> 16), width;
 	bool in = info & IOIO_IN;
 
-	width = info & IOIO_SZ32 ? 4 : info & IOIO_SZ16 ? 2 : 1;
+	width = (info & IOIO_SZ32) ? 4 : (info & IOIO_SZ16) ? 2 : 1;
 	if (info & IOIO_STR) {
 		exit_fault(e, "string port I/O (INS/OUTS), not emulated yet",
 			   port);

@@ -19,7 +19,7 @@ static spinlock_t asid_lock = SPINLOCK_INIT;
  * share the last one: each VMRUN then flushes the TLB anyway. */
 static uint32_t asid_alloc(void)
 {
-	uint32_t n = svm_nasid < ASID_MAX ? svm_nasid : ASID_MAX;
+	uint32_t n = svm_asid_count(ASID_MAX);
 	uint32_t id = n > 1 ? n - 1 : 1;
 
 	spin_lock(&asid_lock);

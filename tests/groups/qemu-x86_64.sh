@@ -95,3 +95,17 @@ for cpu in "qemu64,+svm,+npt" max; do
     "[vm7] cpu: PASS" "[vm8] cpu: PASS" "all VMs have shut down" "!FAIL" \
     "$([ "$cpu" = max ] && echo "[vm7] cpu: ok: AVX state kept" || echo "[vm7] cpu: ok: SSE state kept")"
 done
+
+# Every instruction form cvisor decodes for MMIO, read from guest memory
+# (QEMU 7.2 has no decode assists), against the LAPIC's TPR and where
+# nothing is: MOV at each width with merging, ah, REX registers and
+# zero-extension, immediates, moffs, SIB, MOVZX, MOVSX, MOVSXD; then from
+# an alias of the code with the LAPIC at another virtual address. An ALU
+# operation on MMIO stops that VM (not emulated) with a message.
+qemu_scenario x86_64/mmio-decode 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/mmio-x86_64.toml" \
+  "mmio: ok: C7 store imm32, 8B load r32" "mmio: ok: 8A load ah" \
+  "mmio: ok: A3 store eax, A1 load eax at moffs64" \
+  "mmio: ok: 48 63 movsxd r64, m32" "mmio: code and LAPIC at other virtual addresses" \
+  "VM 9 vCPU 0: write of 8 bytes at 0xa000000 (pc" "mmio: PASS" \
+  "VM 9 vCPU 0: access to 0xa000000 by an instruction at rip" \
+  "VM 9 (mmio) stopped after a fault" "all VMs have shut down" "!mmio: FAIL"

@@ -661,12 +661,12 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	struct vcpu_arch *a = &v->arch;
 	struct vmcb *vmcb = a->vmcb;
 	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
+	uint64_t vtpr = vlapic_tpr(v) >> 4;
 
 	if (sipi_next(v, e))
 		return;
 	inject_events(v);
-	vmcb->c.int_ctl = (vmcb->c.int_ctl & ~INT_CTL_V_TPR_MASK) |
-			  (vlapic_tpr(v) >> 4);
+	vmcb->c.int_ctl = (vmcb->c.int_ctl & ~INT_CTL_V_TPR_MASK) | vtpr;
 	if (a->flush || gen != a->npt_gen) {
 		a->npt_gen = gen;
 		vmcb->c.tlb_ctl = TLB_FLUSH_ALL;
@@ -680,7 +680,10 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	/* An event whose delivery the exit cut short is delivered again. */
 	if (vmcb->c.exit_int_info & EVT_VALID)
 		vmcb->c.event_inj = vmcb->c.exit_int_info;
-	vlapic_set_tpr(v, (uint32_t)(vmcb->c.int_ctl & INT_CTL_V_TPR_MASK)
-				  << 4);
+	/* A CR8 write in the guest (V_TPR holds TPR[7:4] only). */
+	if ((vmcb->c.int_ctl & INT_CTL_V_TPR_MASK) != vtpr)
+		vlapic_set_tpr(v,
+			       (uint32_t)(vmcb->c.int_ctl & INT_CTL_V_TPR_MASK)
+				       << 4);
 	exit_decode(v, e);
 }

@@ -109,3 +109,30 @@ qemu_scenario x86_64/mmio-decode 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/mmio-x
   "VM 9 vCPU 0: write of 8 bytes at 0xa000000 (pc" "mmio: PASS" \
   "VM 9 vCPU 0: access to 0xa000000 by an instruction at rip" \
   "VM 9 (mmio) stopped after a fault" "all VMs have shut down" "!mmio: FAIL"
+
+# Console input through the host's COM1 receive interrupt (routed by the
+# host IOAPIC) to the VM with the focus, read from its 16550's receive
+# interrupt on its IOAPIC (pin 4, level-triggered: EOIs reach the IOAPIC);
+# Ctrl-A focus switching as on the other arches.
+XECHO=configs/vms/echo-a-x86_64.toml:configs/vms/echo-b-x86_64.toml
+qemu_console x86_64/console-focus 60 "ARCH=$X SMP=2 VM_CONFIGS=$XECHO" \
+  'wait [vm11] echo: IOAPIC version 0x0000000000000020, 24 pins; ready
+wait [vm12] echo: IOAPIC version
+type apple crumble\n
+wait [vm11] echo: apple crumble
+type \001\001\001
+wait console input now goes to vm12 (echo-b)
+type banana split!\n
+wait [vm12] echo: banana split!
+type \001\001\001
+wait console input now goes to cvisor
+type cherry\n
+wait cvisor has no shell yet
+type \001\001\001
+wait [cvisor] console input now goes to vm11 (echo-a); Ctrl-A three times switches
+type quit\n
+wait VM 11 (echo-a) powered off
+type quit\n' \
+  "[vm11] echo: apple crumble" "[vm12] echo: banana split!" \
+  "[vm12] echo: quit" "receive interrupts; bye" \
+  "all VMs have shut down"

@@ -255,8 +255,24 @@ void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 int vlapic_pending(struct vcpu *v);
 /* The guest took 'vec': IRR to ISR. */
 void vlapic_accept(struct vcpu *v, int vec);
-/* Raises 'vec' in 'v' (any CPU) and kicks it. */
+/* Raises 'vec' in 'v' (any CPU) and kicks it; vlapic_raise_trig()
+ * also records its trigger mode (TMR: a level-triggered one's EOI goes to
+ * the IOAPIC). */
 void vlapic_raise(struct vcpu *v, unsigned vec);
+void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level);
+/* Whether 'v's LAPIC is named by destination 'dest', physical or logical
+ * (its LDR and DFR), 0xff broadcast. */
+bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest);
+
+/* vioapic.c: the VM's IOAPIC at 0xfec0_0000. */
+#define VIOAPIC_BASE 0xfec00000ull
+#define VIOAPIC_SIZE 0x1000ull
+int vioapic_create(struct vm *vm);
+/* Sets the input of pin 'pin' (an emulated device's line). Any CPU. */
+void vioapic_set_line(struct vm *vm, unsigned pin, bool level);
+/* An EOI of a level-triggered 'vector' (the LAPIC's, or the IOAPIC's EOI
+ * register). */
+void vioapic_eoi(struct vm *vm, unsigned vector);
 uint64_t vlapic_tsc_deadline(struct vcpu *v);
 void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc);
 void vlapic_set_tpr(struct vcpu *v, uint32_t tpr);

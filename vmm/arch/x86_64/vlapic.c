@@ -99,6 +99,19 @@ void vlapic_accept(struct vcpu *v, int vec)
 	l->isr[vec / 32] |= 1u << (vec % 32);
 }
 
+void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level)
+{
+	uint32_t bit = 1u << (vec % 32);
+
+	if (level)
+		__atomic_fetch_or(&lapic(v)->tmr[vec / 32], bit,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&lapic(v)->tmr[vec / 32], ~bit,
+				   __ATOMIC_RELAXED);
+	vlapic_raise(v, vec);
+}
+
 void vlapic_raise(struct vcpu *v, unsigned vec)
 {
 	if (vec < 16) { /* an illegal vector: the receiver's ESR says so */
@@ -225,11 +238,11 @@ void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc)
 
 /* ---- interrupt commands ---- */
 
-static bool dest_match(struct vcpu *t, uint32_t icr, uint32_t dest)
+bool vlapic_match(struct vcpu *t, bool logical, uint32_t dest)
 {
 	struct vlapic *l = lapic(t);
 
-	if (!(icr & ICR_LOGICAL))
+	if (!logical)
 		return dest == 0xff || t->hwid == dest;
 	if (dest == 0xff)
 		return true;
@@ -300,7 +313,7 @@ static void icr_send(struct vcpu *v, uint32_t icr)
 			hit = t != v;
 			break;
 		default:
-			hit = dest_match(t, icr, dest);
+			hit = vlapic_match(t, icr & ICR_LOGICAL, dest);
 			break;
 		}
 		if (hit)
@@ -317,7 +330,8 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	if (off >= REG_ISR && off < REG_ISR + 0x80)
 		return l->isr[(off - REG_ISR) / 16];
 	if (off >= REG_TMR && off < REG_TMR + 0x80)
-		return l->tmr[(off - REG_TMR) / 16];
+		return __atomic_load_n(&l->tmr[(off - REG_TMR) / 16],
+				       __ATOMIC_RELAXED);
 	if (off >= REG_IRR && off < REG_IRR + 0x80)
 		return __atomic_load_n(&l->irr[(off - REG_IRR) / 16],
 				       __ATOMIC_ACQUIRE);
@@ -355,12 +369,19 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	}
 }
 
-static void eoi(struct vlapic *l)
+/* The highest in service ends; a level-triggered one's EOI goes on to
+ * the IOAPIC. */
+static void eoi(struct vcpu *v)
 {
+	struct vlapic *l = lapic(v);
 	int vec = highest(l->isr);
 
-	if (vec >= 0)
-		l->isr[vec / 32] &= ~(1u << (vec % 32));
+	if (vec < 0)
+		return;
+	l->isr[vec / 32] &= ~(1u << (vec % 32));
+	if (__atomic_load_n(&l->tmr[vec / 32], __ATOMIC_RELAXED) >> (vec % 32) &
+	    1)
+		vioapic_eoi(v->vm, (unsigned)vec);
 }
 
 static void lvt_write(struct vlapic *l, unsigned idx, uint32_t val)
@@ -392,7 +413,7 @@ static void reg_write(struct vcpu *v, unsigned off, uint32_t val)
 		l->tpr = val & 0xff;
 		break;
 	case REG_EOI:
-		eoi(l);
+		eoi(v);
 		break;
 	case REG_LDR:
 		l->ldr = val & 0xff000000u;

@@ -1,6 +1,6 @@
-/* x86_64 VM-wide state: the VM's ASID, its PC devices (COM1's 16550 on
- * the port bus, QEMU's isa-debug-exit port), and the kernel formats an
- * x86_64 VM boots. */
+/* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC,
+ * COM1's 16550 on the port bus and its pin 4, QEMU's isa-debug-exit
+ * port), and the kernel formats an x86_64 VM boots. */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
@@ -113,6 +113,10 @@ int vm_arch_create_devices(struct vm *vm)
 		.read = debug_exit_read,
 	};
 
+	if (vioapic_create(vm)) {
+		pr_error("VM %s: cannot create its IOAPIC", vm->name);
+		return -1;
+	}
 	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
 	if (!vm->arch.uart || !io_register(&vm->pio, &debug_exit)) {
 		pr_error("VM %s: cannot create its COM1 or debug-exit port",
@@ -124,9 +128,8 @@ int vm_arch_create_devices(struct vm *vm)
 
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 {
-	/* No IOAPIC or PIC yet: device lines reach no vCPU (the 16550 is
-	 * polled by the test guests). */
-	(void)vm, (void)irq, (void)level;
+	/* The IOAPIC's pins (no PIC yet). */
+	vioapic_set_line(vm, irq, level);
 }
 
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)

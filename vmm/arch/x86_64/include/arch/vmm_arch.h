@@ -64,11 +64,13 @@ struct vcpu_arch {
 };
 
 struct vuart16550;
+struct vioapic;
 
 struct vm_arch {
 	uint32_t asid;
 	uint32_t npt_gen; /* bumped when mappings go: vCPUs flush */
 	struct vuart16550 *uart;
+	struct vioapic *ioapic;
 };
 
 #endif

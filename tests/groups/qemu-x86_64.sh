@@ -84,7 +84,8 @@ qemu_scenario x86_64/reset 60 "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/reset-x86_64
 # What a vCPU is: the CPUID view (hypervisor bit; no SVM, VMX, x2APIC,
 # MONITOR; its APIC id), EFER without SVME (setting it is #GP), the APIC
 # base, #GP for MSRs it lacks, #UD for the SVM instructions, Intel's
-# VMCALL as the hypercall; two such VMs on one CPU keep their vector
+# VMCALL as the hypercall, the Multiboot information (memory sizes, map,
+# command line), a self-NMI; two such VMs on one CPU keep their vector
 # registers (FXSAVE on qemu64; XSAVE with AVX's upper halves, and TSC_AUX
 # through RDTSCP, on -cpu max).
 for cpu in "qemu64,+svm,+npt" max; do
@@ -92,6 +93,8 @@ for cpu in "qemu64,+svm,+npt" max; do
     "ARCH=$X SMP=1 QEMU_CPU=$cpu VM_CONFIGS=configs/vms/cpu-x86_64.toml:configs/vms/cpu2-x86_64.toml" \
     "[vm7] cpu: ok: CPUID.80000001: no SVM" "[vm7] cpu: ok: EFER.SVME: #GP" \
     "[vm7] cpu: ok: VMRUN, VMLOAD, STGI: #UD" "VM 7 vCPU 0: debug hypercall (0x7ca11, 0x3, 0x4)" \
+    "[vm7] cpu: ok: Multiboot map: one RAM range, 16 MiB at 0" \
+    "[vm7] cpu: ok: Multiboot command line" "[vm7] cpu: ok: a self-NMI through the ICR" \
     "[vm7] cpu: PASS" "[vm8] cpu: PASS" "all VMs have shut down" "!FAIL" \
     "$([ "$cpu" = max ] && echo "[vm7] cpu: ok: AVX state kept" || echo "[vm7] cpu: ok: SSE state kept")"
 done
@@ -136,3 +139,11 @@ type quit\n' \
   "[vm11] echo: apple crumble" "[vm12] echo: banana split!" \
   "[vm12] echo: quit" "receive interrupts; bye" \
   "all VMs have shut down"
+
+# A triple fault (an empty IDT, then int3) is the CPU's shutdown: that VM
+# is stopped, with VM, vCPU and rip; hello beside it runs to its end.
+qemu_scenario x86_64/triple-fault 60 \
+  "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/triple-x86_64.toml:$XHELLO" \
+  "[vm13] triple: an empty IDT, then int3" \
+  "VM 13 vCPU 0: shutdown (triple fault)" "VM 13 (triple) stopped after a fault" \
+  "[vm1] hello: done, powering off" "all VMs have shut down" "!triple: FAIL"

@@ -2,7 +2,8 @@
  * view (a hypervisor, no SVM, VMX or x2APIC, its APIC id and count), the
  * MSRs (EFER without SVME, which cannot be set; the APIC base; an MSR the
  * VM does not have is #GP), the SVM instructions as #UD, TSC_AUX its
- * own (RDTSCP), Intel's VMCALL as the hypercall; then its SSE registers
+ * own (RDTSCP), Intel's VMCALL as the hypercall, the Multiboot
+ * information cvisor wrote, an NMI sent to itself; then its SSE registers
  * (and AVX's upper halves when the CPU has XSAVE and AVX) and TSC_AUX
  * hold a pattern of its own for a while, time-sliced against another VM
  * on the same pCPU. */
@@ -145,6 +146,60 @@ static void msr_checks(void)
 	      "VMCALL (Intel's): the hypercall");
 }
 
+/* ---- the Multiboot information and an NMI ---- */
+
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct mb_mmap {
+	uint32_t size;
+	uint64_t addr, len;
+	uint32_t type;
+} __attribute__((packed));
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* What the config says (configs/vms/cpu-x86_64.toml): 16 MiB of RAM at
+ * 0 and this command line. */
+static void multiboot_checks(void)
+{
+	const struct mb_info *mbi = (const struct mb_info *)(uint64_t)guest_mbi;
+
+	check(mbi && (mbi->flags & 0x45) == 0x45,
+	      "Multiboot info: memory, cmdline and map flags");
+	if (!mbi)
+		return;
+	check(mbi->mem_lower == 640 && mbi->mem_upper == 15 * 1024,
+	      "Multiboot info: 640 KiB low, 15 MiB from 1 MiB");
+	const struct mb_mmap *m =
+		(const struct mb_mmap *)(uint64_t)mbi->mmap_addr;
+	check(mbi->mmap_length == sizeof(*m) && m->size == 20 && m->addr == 0 &&
+		      m->len == 16u << 20 && m->type == 1,
+	      "Multiboot map: one RAM range, 16 MiB at 0");
+	check(str_eq((const char *)(uint64_t)mbi->cmdline,
+		     "cvisor cpu test: the Multiboot command line"),
+	      "Multiboot command line");
+}
+
+/* An NMI to itself through the ICR (delivery mode NMI, shorthand self):
+ * taken through vector 2. */
+static void nmi_check(void)
+{
+	uint64_t before = guest_trap.nmis;
+
+	LAPIC_REG(0x300) = 1u << 18 | 4u << 8;
+	for (int i = 0; i < 1000 && guest_trap.nmis == before; i++)
+		cpu_relax();
+	check(guest_trap.nmis == before + 1, "a self-NMI through the ICR");
+}
+
 /* ---- vector registers ---- */
 
 static uint64_t pattern[16][4] __attribute__((aligned(32)));
@@ -277,6 +332,8 @@ int main(void)
 	aux_mark = (uint32_t)guest_counter();
 	cpuid_checks();
 	msr_checks();
+	multiboot_checks();
+	nmi_check();
 	vector_hold();
 	guest_puts(failures ? "cpu: FAIL\n" : "cpu: PASS\n");
 	return 0;

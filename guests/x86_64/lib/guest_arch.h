@@ -32,6 +32,7 @@ struct guest_trap {
 	uint64_t count;
 	uint64_t vector, error, rip; /* of the last one */
 	uint64_t resume;             /* where to go on, once; 0: nowhere */
+	uint64_t nmis;               /* NMIs taken (not counted above) */
 };
 extern volatile struct guest_trap guest_trap;
 
@@ -71,6 +72,9 @@ static inline uint64_t guest_counter(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
 }
+/* The Multiboot information structure the VM booted with (ebx). */
+extern uint32_t guest_mbi;
+
 /* The TSC's rate, from cvisor's timing leaf (CPUID 0x4000_0010). */
 uint64_t guest_counter_freq(void);
 /* The LAPIC timer's rate, from the same leaf. */

@@ -170,6 +170,10 @@ unsigned guest_cpu_index(void)
 void guest_trap_entry(struct trap_frame *f);
 void guest_trap_entry(struct trap_frame *f)
 {
+	if (f->vector == 2) { /* NMI: counted, nothing else */
+		guest_trap.nmis++;
+		return;
+	}
 	if (f->vector >= 32) {
 		unsigned v = (unsigned)f->vector;
 		if (v == GUEST_SPURIOUS)
@@ -246,12 +250,14 @@ void guest_secondary_main(unsigned index)
 	guest_cpu_off();
 }
 
+uint32_t guest_mbi;
+
 void guest_runtime_init(uint32_t mbi);
 void guest_runtime_init(uint32_t mbi)
 {
 	uint32_t r[4];
 
-	(void)mbi;
+	guest_mbi = mbi;
 	for (unsigned v = 0; v < 256; v++) {
 		uint64_t h = (uint64_t)(guest_idt_stubs + 16 * v);
 		idt[v] = (struct idt_gate){

@@ -109,6 +109,7 @@ qemu_scenario x86_64/mmio-decode 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/mmio-x
   "mmio: ok: C7 store imm32, 8B load r32" "mmio: ok: 8A load ah" \
   "mmio: ok: A3 store eax, A1 load eax at moffs64" \
   "mmio: ok: 48 63 movsxd r64, m32" "mmio: code and LAPIC at other virtual addresses" \
+  "mmio: ok: a fetch where nothing is: #UD there" \
   "VM 9 vCPU 0: write of 8 bytes at 0xa000000 (pc" "mmio: PASS" \
   "VM 9 vCPU 0: access to 0xa000000 by an instruction at rip" \
   "VM 9 (mmio) stopped after a fault" "all VMs have shut down" "!mmio: FAIL"

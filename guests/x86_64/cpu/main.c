@@ -299,6 +299,7 @@ static void vector_hold(void)
 				seed ^= seed << 17;
 			pattern[i][w] = seed;
 		}
+	__asm__ volatile("mov %0, %%db0" : : "r"((uint64_t)aux_mark));
 	if (avx)
 		YMM_ALL("vmovdqu", pattern);
 	else
@@ -311,11 +312,15 @@ static void vector_hold(void)
 			XMM_STORE(readback);
 		bad += !same(avx ? 4 : 2);
 		bad += has_rdtscp() && rdtscp_aux() != aux_mark;
+		uint64_t dr0;
+		__asm__ volatile("mov %%db0, %0" : "=r"(dr0));
+		bad += dr0 != aux_mark;
 		rounds++;
 		outb(0x80, 0); /* an exit now and then (POST port: nothing) */
 	}
 	guest_puts("cpu: ");
 	guest_puts(avx ? "ymm0-15" : "xmm0-15");
+	guest_puts(has_rdtscp() ? ", DR0 and TSC_AUX" : " and DR0");
 	guest_puts(" kept their pattern for ");
 	guest_put_dec(HOLD_MS);
 	guest_puts(" ms: ");

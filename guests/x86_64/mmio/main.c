@@ -9,7 +9,8 @@
  * addressing. Then the same from an alias of the code at another virtual
  * address with the LAPIC at a virtual address that is not its physical
  * one (the fetch walks the guest's tables; the device is found by the
- * guest-physical address). Last, an ALU operation on MMIO, which cvisor
+ * guest-physical address). A call to where nothing is: #UD there. Last,
+ * an ALU operation on MMIO, which cvisor
  * does not emulate: the VM is stopped with a message. */
 #include <guest.h>
 
@@ -126,6 +127,25 @@ static void __attribute__((noinline)) forms(uint64_t apic, const char *tag)
 	*tpr = 0;
 }
 
+/* A call to where nothing is: the fetch reads ff ff, no instruction:
+ * #UD at that address, and the guest goes on after the call. */
+static void fetch_nowhere(void)
+{
+	uint64_t before = guest_trap.count;
+
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\t"
+			 "mov %%rax, %0\n\t"
+			 "call *%1\n"
+			 "1:"
+			 : "=m"(guest_trap.resume)
+			 : "r"(NOWHERE)
+			 : "rax", "memory");
+	guest_trap.resume = 0;
+	check(guest_trap.count == before + 1 && guest_trap.vector == 6 &&
+		      guest_trap.rip == NOWHERE,
+	      "a fetch where nothing is: #UD there");
+}
+
 int main(void)
 {
 	void (*alias_forms)(uint64_t, const char *);
@@ -135,6 +155,7 @@ int main(void)
 	alias_forms =
 		(void (*)(uint64_t, const char *))((uint64_t)forms + ALIAS);
 	alias_forms(ALIAS_APIC, "code and LAPIC at other virtual addresses");
+	fetch_nowhere();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
 	guest_puts("mmio: an ADD to MMIO, which cvisor does not emulate\n");
 	__asm__ volatile("addl %%eax, (%0)"

@@ -115,11 +115,27 @@ bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n)
 	return true;
 }
 
-unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
+static uint64_t rip_linear(const struct vcpu *v)
 {
 	const struct vmcb_save *s = &v->arch.vmcb->s;
-	uint64_t la = guest_long_mode(v) ? s->rip :
-					   (uint32_t)(s->cs.base + s->rip);
+
+	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
+}
+
+/* The page of the instruction's first byte: one that straddles into a
+ * page without RAM is not seen as a fetch here, and its decode, short of
+ * bytes, stops the VM instead. */
+bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa)
+{
+	uint64_t pa;
+
+	return translate(v, rip_linear(v), &pa) &&
+	       (pa >> PAGE_SHIFT) == (gpa >> PAGE_SHIFT);
+}
+
+unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
+{
+	uint64_t la = rip_linear(v);
 	unsigned n = 15;
 
 	/* Up to the end of the page if the next one is not there. */

@@ -139,6 +139,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 
 #define TLB_FLUSH_ALL 1
 
+/* NPF EXITINFO1: the fault was on the guest's own page-table walk. */
+#define NPF_GUEST_TABLES (1ull << 33)
+
 /* IOIO EXITINFO1. */
 #define IOIO_IN   (1u << 0)
 #define IOIO_STR  (1u << 2)
@@ -224,6 +227,9 @@ void vcpu_skip(struct vcpu *v, unsigned len);
 /* Reads 'n' bytes at linear address 'la'; false (a #PF injected when
  * 'fault') when a page is not present or not RAM. */
 bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n);
+/* Whether the instruction at cs:rip starts in the page of guest-physical
+ * 'gpa' (a nested fault on the fetch itself). */
+bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa);
 /* Fetches up to 15 bytes at cs:rip; returns how many could be read. */
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf);
 /* Prefix bytes at the start of 'b' (n bytes fetched). */

@@ -203,10 +203,29 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	s->g_pat = PAT_DEFAULT;
 	fpu_reset(a);
 	a->tsc_aux = 0;
+	memset(a->dr, 0, sizeof(a->dr));
 	a->flush = true;
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
 	vlapic_reset(v);
+}
+
+/* DR0-3 are neither in the VMCB nor touched by VMRUN: switched here,
+ * so that no VM reads another's breakpoints. */
+static void dr_save(uint64_t dr[4])
+{
+	__asm__ volatile("mov %%db0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%db1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%db2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%db3, %0" : "=r"(dr[3]));
+}
+
+static void dr_load(const uint64_t dr[4])
+{
+	__asm__ volatile("mov %0, %%db0" : : "r"(dr[0]));
+	__asm__ volatile("mov %0, %%db1" : : "r"(dr[1]));
+	__asm__ volatile("mov %0, %%db2" : : "r"(dr[2]));
+	__asm__ volatile("mov %0, %%db3" : : "r"(dr[3]));
 }
 
 void vcpu_arch_load(struct vcpu *v)
@@ -233,12 +252,14 @@ void vcpu_arch_load(struct vcpu *v)
 	}
 	if (svm_has_rdtscp)
 		x86_wrmsr(MSR_TSC_AUX, a->tsc_aux);
+	dr_load(a->dr);
 }
 
 void vcpu_arch_put(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	dr_save(a->dr);
 	if (svm_has_xsave) {
 		/* QEMU 7.2 runs the guest's XSETBV without the intercept
 		 * (docs/x86_64.md): the register, not the exit, has its
@@ -514,6 +535,30 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	struct vmcb *vmcb = v->arch.vmcb;
 	gpaddr_t gpa = vmcb->c.exit_info2;
 
+	/* The guest's own page tables where no RAM is: its walk cannot go
+	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
+	if (vmcb->c.exit_info1 & NPF_GUEST_TABLES) {
+		pr_warn("VM %llu vCPU %u: its page tables at %#llx are not RAM "
+			"(rip %#llx)",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)gpa,
+			(unsigned long long)vmcb->s.rip);
+		exit_fault(e, "guest page tables outside its RAM", gpa);
+		return;
+	}
+	/* Code fetched from where no RAM (or no executable RAM) is: the
+	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
+	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only
+	 * with NXE). */
+	if (guest_fetch_hits(v, gpa)) {
+		pr_debug("VM %llu vCPU %u: instruction fetch at rip %#llx "
+			 "(guest-physical %#llx): no executable RAM there; #UD",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)vmcb->s.rip,
+			 (unsigned long long)gpa);
+		vcpu_inject_ud(v);
+		return;
+	}
 	if (!insn_decode_mmio(v, e)) {
 		pr_warn("VM %llu vCPU %u: access to %#llx by an instruction at "
 			"rip %#llx that cvisor does not emulate",

@@ -52,6 +52,7 @@ struct vcpu_arch {
 	void *fpu;        /* XSAVE / FXSAVE area, 4 KiB */
 	uint64_t xcr0;    /* the guest's XCR0 */
 	uint64_t tsc_aux; /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
+	uint64_t dr[4];   /* DR0-3 while it is not loaded */
 	uint64_t hc_args[6];
 	int last_cpu;          /* pCPU it last ran on, -1 never */
 	bool flush;            /* flush the TLB at the next VMRUN */

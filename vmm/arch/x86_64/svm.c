@@ -114,6 +114,7 @@ int vmm_arch_init(void)
 	}
 	if (svm_maps_init() || svm_cpus_alloc())
 		return -1;
+	vcmos_host_clock();
 	pr_info("x86_64 VMM: SVM rev %u, nested paging, %u ASIDs%s%s, guest "
 		"FPU by %s",
 		rev, svm_nasid, nrips ? ", NRIP save" : "",

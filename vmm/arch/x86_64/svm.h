@@ -288,7 +288,17 @@ uint32_t vlapic_tpr(struct vcpu *v);
 
 #define X86_DEBUG_EXIT_PORT 0xf4
 #define X86_RESET_PORT      0xcf9
-#define X86_RESET_CPU       0x4
+#define X86_PM_BASE         0x600 /* q35's ICH9 PMBASE */
+#define X86_PM1_CNT         (X86_PM_BASE + 4)
+#define X86_PM1_SLP_EN      (1u << 13)
+
+/* The PC's other devices, each on the VM's port bus (vpit.c, vcmos.c,
+ * vpm.c). vcmos_host_clock() reads the host's RTC once, at start. */
+int vpit_create(struct vm *vm);
+int vcmos_create(struct vm *vm);
+int vpm_create(struct vm *vm);
+void vcmos_host_clock(void);
+#define X86_RESET_CPU 0x4
 
 /* multiboot.c: the information structure, written for the boot vCPU.
  * Its guest-physical address, or 0 when there is no room. */

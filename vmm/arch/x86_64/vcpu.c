@@ -464,6 +464,14 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 		e->kind = EXIT_SYSTEM_OFF;
 		return;
 	}
+	/* ACPI PM1a control with SLP_EN: S5 (the only sleep state offered). */
+	if (!in && port == X86_PM1_CNT && width == 2 &&
+	    (vmcb->s.rax & X86_PM1_SLP_EN)) {
+		pr_info("VM %llu vCPU %u: ACPI sleep (S5): powering the VM off",
+			(unsigned long long)v->vm->id, v->id);
+		e->kind = EXIT_SYSTEM_OFF;
+		return;
+	}
 	/* The reset control register (PIIX/ICH): RST_CPU reboots the VM. */
 	if (!in && port == X86_RESET_PORT && width == 1 &&
 	    (vmcb->s.rax & X86_RESET_CPU)) {

@@ -1,6 +1,7 @@
 /* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC,
- * COM1's 16550 on the port bus and its pin 4, QEMU's isa-debug-exit
- * port), and the kernel formats an x86_64 VM boots. */
+ * COM1's 16550 on the port bus and its pin 4, the PIT, the CMOS RTC, the
+ * ACPI PM block, QEMU's isa-debug-exit port), and the kernel formats an
+ * x86_64 VM boots. */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
@@ -118,8 +119,10 @@ int vm_arch_create_devices(struct vm *vm)
 		return -1;
 	}
 	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
-	if (!vm->arch.uart || !io_register(&vm->pio, &debug_exit)) {
-		pr_error("VM %s: cannot create its COM1 or debug-exit port",
+	if (!vm->arch.uart || !io_register(&vm->pio, &debug_exit) ||
+	    vpit_create(vm) || vcmos_create(vm) || vpm_create(vm)) {
+		pr_error("VM %s: cannot create its PC devices (COM1, PIT, CMOS, "
+			 "ACPI PM, debug exit)",
 			 vm->name);
 		return -1;
 	}

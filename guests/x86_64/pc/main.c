@@ -1,0 +1,155 @@
+/* pc: the PC devices a VM has besides its LAPIC, IOAPIC and COM1, used as
+ * Linux uses them at boot: the PIT's channel 2, gated through port 0x61,
+ * timing the TSC (which must agree with cvisor's CPUID timing leaf), its
+ * counter latched and frozen while the gate is low; the CMOS clock (a
+ * plausible date, the seconds moving on) and NVRAM; the ACPI PM timer
+ * against the TSC. Then it powers off through ACPI PM1a control (S5). */
+#include <guest.h>
+
+#define PIT_CH2    0x42
+#define PIT_CMD    0x43
+#define PORT_B     0x61
+#define CMOS_INDEX 0x70
+#define CMOS_DATA  0x71
+#define PM_TMR     0x608
+#define PM1_CNT    0x604
+#define PIT_HZ     1193182ull
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	guest_puts(ok ? "pc: ok: " : "pc: FAIL: ");
+	guest_puts(what);
+	guest_puts("\n");
+	failures += !ok;
+}
+
+static uint64_t ms_to_tsc(uint64_t ms)
+{
+	return guest_counter_freq() / 1000 * ms;
+}
+
+static uint16_t pit_latch2(void)
+{
+	outb(PIT_CMD, 0x80); /* latch channel 2 */
+	uint8_t lo = inb(PIT_CH2);
+	return (uint16_t)(inb(PIT_CH2) << 8 | lo);
+}
+
+/* Channel 2, mode 0, for 'ms' ms with the gate up: how many TSC ticks
+ * until its output rises (port B bit 5), as Linux's PIT calibration. */
+static uint64_t pit_window(unsigned ms)
+{
+	uint32_t count = (uint32_t)(PIT_HZ * ms / 1000);
+
+	outb(PORT_B, (uint8_t)((inb(PORT_B) & ~0x02) | 0x01));
+	outb(PIT_CMD, 0xb0); /* channel 2, low then high byte, mode 0 */
+	outb(PIT_CH2, (uint8_t)count);
+	outb(PIT_CH2, (uint8_t)(count >> 8));
+	uint64_t t0 = guest_counter();
+	while (!(inb(PORT_B) & 0x20) &&
+	       guest_counter() - t0 < ms_to_tsc(10 * ms))
+		;
+	return guest_counter() - t0;
+}
+
+static void pit_checks(void)
+{
+	uint64_t tsc = pit_window(20);
+	uint64_t khz = tsc / 20, want = guest_counter_freq() / 1000;
+
+	guest_puts("pc: the PIT times the TSC at ");
+	guest_put_dec(khz);
+	guest_puts(" kHz (CPUID says ");
+	guest_put_dec(want);
+	guest_puts(")\n");
+	check(khz > want - want / 50 && khz < want + want / 20,
+	      "PIT channel 2 calibrates the TSC within 2%");
+	/* Reload; the latched count falls; with the gate low it stops. */
+	outb(PIT_CMD, 0xb0);
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	uint16_t a = pit_latch2();
+	for (uint64_t t = guest_counter(); guest_counter() - t < ms_to_tsc(2);)
+		;
+	uint16_t b = pit_latch2();
+	check(b < a && a - b > 1000, "latched count of channel 2 counts down");
+	outb(PORT_B, (uint8_t)(inb(PORT_B) & ~0x01));
+	a = pit_latch2();
+	for (uint64_t t = guest_counter(); guest_counter() - t < ms_to_tsc(2);)
+		;
+	b = pit_latch2();
+	check(a == b, "gate low: channel 2 stands still");
+}
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(CMOS_INDEX, reg);
+	return inb(CMOS_DATA);
+}
+
+static unsigned bcd(uint8_t v)
+{
+	return (v >> 4) * 10u + (v & 15u);
+}
+
+static void cmos_checks(void)
+{
+	while (cmos(0x0a) & 0x80) /* update in progress */
+		;
+	unsigned sec = bcd(cmos(0x00)), min = bcd(cmos(0x02));
+	unsigned hour = bcd(cmos(0x04)), day = bcd(cmos(0x07));
+	unsigned mon = bcd(cmos(0x08)),
+		 year = bcd(cmos(0x32)) * 100 + bcd(cmos(0x09));
+
+	guest_puts("pc: CMOS date ");
+	guest_put_dec(year);
+	guest_puts("-");
+	guest_put_dec(mon);
+	guest_puts("-");
+	guest_put_dec(day);
+	guest_puts(" ");
+	guest_put_dec(hour);
+	guest_puts(":");
+	guest_put_dec(min);
+	guest_puts("\n");
+	check(year >= 2024 && year < 2100 && mon >= 1 && mon <= 12 &&
+		      day >= 1 && day <= 31 && hour < 24 && min < 60 &&
+		      sec < 60 && (cmos(0x0b) & 0x02) && (cmos(0x0d) & 0x80),
+	      "CMOS: a plausible date, 24-hour BCD, valid RAM");
+	for (uint64_t t = guest_counter();
+	     guest_counter() - t < ms_to_tsc(1100);)
+		;
+	check(bcd(cmos(0x00)) != sec, "CMOS: the seconds move on");
+	outb(CMOS_INDEX, 0x40);
+	outb(CMOS_DATA, 0x5a);
+	check(cmos(0x40) == 0x5a, "CMOS NVRAM keeps a byte");
+}
+
+static void pm_timer_check(void)
+{
+	uint32_t a = inl(PM_TMR) & 0xffffff;
+	for (uint64_t t = guest_counter(); guest_counter() - t < ms_to_tsc(10);)
+		;
+	uint32_t b = inl(PM_TMR) & 0xffffff;
+	uint32_t d = (b - a) & 0xffffff; /* 24 bits, wrapping */
+
+	guest_puts("pc: PM timer: ");
+	guest_put_dec(d);
+	guest_puts(" ticks in 10 ms\n");
+	check(d > 35795 - 716 && d < 35795 + 1790,
+	      "ACPI PM timer at 3.58 MHz by the TSC");
+}
+
+int main(void)
+{
+	pit_checks();
+	cmos_checks();
+	pm_timer_check();
+	guest_puts(failures ? "pc: FAIL\n" : "pc: PASS\n");
+	guest_puts("pc: ACPI S5 through PM1a control\n");
+	outw(PM1_CNT, 1u << 13); /* SLP_EN, SLP_TYP 0 (QEMU's S5) */
+	guest_puts("pc: FAIL: still running after S5\n");
+	return 0;
+}

@@ -56,7 +56,13 @@ static uint64_t pit_window(unsigned ms)
 
 static void pit_checks(void)
 {
-	uint64_t tsc = pit_window(20);
+	/* The shortest of five windows: one can only be stretched (the
+	 * vCPU descheduled before it sees the output rise). */
+	uint64_t tsc = ~0ull;
+	for (int i = 0; i < 5; i++) {
+		uint64_t t = pit_window(20);
+		tsc = t < tsc ? t : tsc;
+	}
 	uint64_t khz = tsc / 20, want = guest_counter_freq() / 1000;
 
 	guest_puts("pc: the PIT times the TSC at ");
@@ -127,18 +133,34 @@ static void cmos_checks(void)
 	check(cmos(0x40) == 0x5a, "CMOS NVRAM keeps a byte");
 }
 
+/* PM timer ticks against the TSC over 10 ms, each read bracketed by TSC
+ * reads; the run whose brackets are tightest of five counts. */
 static void pm_timer_check(void)
 {
-	uint32_t a = inl(PM_TMR) & 0xffffff;
-	for (uint64_t t = guest_counter(); guest_counter() - t < ms_to_tsc(10);)
-		;
-	uint32_t b = inl(PM_TMR) & 0xffffff;
-	uint32_t d = (b - a) & 0xffffff; /* 24 bits, wrapping */
+	uint64_t best_slack = ~0ull, best_d = 0, best_tsc = 1;
 
-	guest_puts("pc: PM timer: ");
-	guest_put_dec(d);
-	guest_puts(" ticks in 10 ms\n");
-	check(d > 35795 - 716 && d < 35795 + 1790,
+	for (int i = 0; i < 5; i++) {
+		uint64_t t0 = guest_counter();
+		uint32_t a = inl(PM_TMR) & 0xffffff;
+		uint64_t t1 = guest_counter();
+		while (guest_counter() - t1 < ms_to_tsc(10))
+			;
+		uint64_t t2 = guest_counter();
+		uint32_t b = inl(PM_TMR) & 0xffffff;
+		uint64_t t3 = guest_counter();
+		uint64_t slack = (t1 - t0) + (t3 - t2);
+		if (slack < best_slack) {
+			best_slack = slack;
+			best_d = (b - a) & 0xffffff; /* 24 bits, wrapping */
+			best_tsc = (t2 + t3) / 2 - (t0 + t1) / 2;
+		}
+	}
+	uint64_t hz = best_d * guest_counter_freq() / best_tsc;
+
+	guest_puts("pc: PM timer at ");
+	guest_put_dec(hz);
+	guest_puts(" Hz by the TSC\n");
+	check(hz > 3579545 - 71590 && hz < 3579545 + 71590,
 	      "ACPI PM timer at 3.58 MHz by the TSC");
 }
 

@@ -3,7 +3,8 @@
  * MSRs (EFER without SVME, which cannot be set; the APIC base; an MSR the
  * VM does not have is #GP), the SVM instructions as #UD, TSC_AUX its
  * own (RDTSCP), Intel's VMCALL as the hypercall, the Multiboot
- * information cvisor wrote, an NMI sent to itself; then its SSE registers
+ * information cvisor wrote, an NMI sent to itself, INIT stopping its
+ * running vCPU 1 and INIT/SIPI starting it again; then its SSE registers
  * (and AVX's upper halves when the CPU has XSAVE and AVX) and TSC_AUX
  * hold a pattern of its own for a while, time-sliced against another VM
  * on the same pCPU. */
@@ -200,6 +201,49 @@ static void nmi_check(void)
 	check(guest_trap.nmis == before + 1, "a self-NMI through the ICR");
 }
 
+/* ---- INIT to a running vCPU ---- */
+
+static volatile uint64_t spins;
+static volatile unsigned second_runs;
+
+static void spinner(unsigned index)
+{
+	(void)index;
+	for (;;)
+		spins++;
+}
+
+static void second(unsigned index)
+{
+	(void)index;
+	second_runs++;
+}
+
+static void wait_ms(uint64_t ms)
+{
+	uint64_t t = guest_counter();
+
+	while (guest_counter() - t < guest_counter_freq() / 1000 * ms)
+		cpu_relax();
+}
+
+/* vCPU 1 spins without exits; an INIT stops it where it is (it waits
+ * for a SIPI), and INIT/SIPI start it again, afresh, in real mode. */
+static void init_check(void)
+{
+	check(guest_cpu_on(1, 1, spinner) == 0, "vCPU 1 started by INIT/SIPI");
+	while (spins < 1000)
+		cpu_relax();
+	LAPIC_REG(0x310) = 1u << 24;
+	LAPIC_REG(0x300) = 0x4500; /* INIT, assert */
+	wait_ms(10);
+	uint64_t s1 = spins;
+	wait_ms(30);
+	check(spins == s1, "INIT stops the running vCPU 1");
+	check(guest_cpu_on(1, 1, second) == 0 && second_runs == 1,
+	      "INIT/SIPI start it again, afresh");
+}
+
 /* ---- vector registers ---- */
 
 static uint64_t pattern[16][4] __attribute__((aligned(32)));
@@ -339,6 +383,7 @@ int main(void)
 	msr_checks();
 	multiboot_checks();
 	nmi_check();
+	init_check();
 	vector_hold();
 	guest_puts(failures ? "cpu: FAIL\n" : "cpu: PASS\n");
 	return 0;

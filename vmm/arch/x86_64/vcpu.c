@@ -692,15 +692,31 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 	}
 }
 
-/* The next vCPU this one's SIPI starts, one per pass through the loop. */
+/* The next vCPU this one's SIPI starts, one per pass through the loop.
+ * One that an INIT stopped while it ran starts once it is out of its
+ * guest (parked): till then this vCPU gives way, so that a SIPI never
+ * meets a vCPU still running its old context. */
 static bool sipi_next(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
 	unsigned t;
 
-	if (!a->sipi_targets)
-		return false;
-	t = (unsigned)__builtin_ctzll(a->sipi_targets);
+	for (;;) {
+		if (!a->sipi_targets)
+			return false;
+		t = (unsigned)__builtin_ctzll(a->sipi_targets);
+		struct vcpu *target = v->vm->vcpus[t];
+		if (READ_ONCE(target->state) == VCPU_ON) {
+			/* Started since by another: not waiting any more. */
+			a->sipi_targets &= a->sipi_targets - 1;
+			continue;
+		}
+		if (!READ_ONCE(target->parked)) {
+			e->kind = EXIT_YIELD;
+			return true;
+		}
+		break;
+	}
 	a->sipi_targets &= a->sipi_targets - 1;
 	e->kind = EXIT_CPU_ON;
 	e->cpu_on.target = vcpu_arch_hwid(t);

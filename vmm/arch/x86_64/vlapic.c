@@ -252,6 +252,20 @@ bool vlapic_match(struct vcpu *t, bool logical, uint32_t dest)
 	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf); /* cluster */
 }
 
+/* INIT: a vCPU that runs stops, out of its guest, and waits for a SIPI
+ * (powered off: the SIPI's CPU_ON resets it to real mode), as after
+ * INIT on a CPU; the sender itself too, when the INIT names it. */
+static void init_cpu(struct vcpu *t)
+{
+	struct vm *vm = t->vm;
+
+	spin_lock(&vm->lock);
+	if (t->state == VCPU_ON)
+		t->state = VCPU_OFF;
+	spin_unlock(&vm->lock);
+	vcpu_kick(t);
+}
+
 static void send_one(struct vcpu *from, struct vcpu *t, uint32_t icr)
 {
 	struct vlapic *l = lapic(t);
@@ -269,13 +283,7 @@ static void send_one(struct vcpu *from, struct vcpu *t, uint32_t icr)
 		/* Level de-assert INITs (the old MP protocol) do nothing. */
 		if ((icr & 0xc000) == 0x8000)
 			break;
-		if (READ_ONCE(t->state) == VCPU_ON) {
-			pr_debug("VM %llu vCPU %u: INIT to running vCPU %u is not "
-				 "emulated; ignored",
-				 (unsigned long long)from->vm->id, from->id,
-				 t->id);
-			break;
-		}
+		init_cpu(t);
 		WRITE_ONCE(l->init_received, true);
 		break;
 	case MODE_SIPI:

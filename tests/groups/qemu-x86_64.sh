@@ -164,3 +164,14 @@ qemu_scenario x86_64/pc-devices 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vm
   "pc: ok: CMOS: the seconds move on" "pc: ok: ACPI PM timer at 3.58 MHz by the TSC" \
   "pc: PASS" "VM 14 vCPU 0: ACPI sleep (S5): powering the VM off" \
   "VM 14 (pc) powered off" "all VMs have shut down" "!FAIL"
+
+# Every map type on nested paging: MAP_ALLOC in 4 KiB and 2 MiB pages,
+# the host's firmware area as MAP_RESERVED read-only (the host's RSDP
+# found through it; a write dropped), host RAM as MAP_IDENTICAL in 4 KiB
+# pages; the hole between them reads all ones.
+qemu_scenario x86_64/map-types 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/maps-x86_64.toml" \
+  "maps: ok: MAP_RESERVED shows the host's firmware area" \
+  "maps: ok: a write to the read-only reserved region is dropped" \
+  "maps: ok: MAP_IDENTICAL: 12 KiB in 4 KiB pages read back" \
+  "maps: ok: MAP_ALLOC in 4 KiB pages below 640 KiB" "maps: PASS" \
+  "all VMs have shut down" "!FAIL"

@@ -3,7 +3,8 @@
  * timing the TSC (which must agree with cvisor's CPUID timing leaf), its
  * counter latched and frozen while the gate is low; the CMOS clock (a
  * plausible date, the seconds moving on) and NVRAM; the ACPI PM timer
- * against the TSC. Then it powers off through ACPI PM1a control (S5). */
+ * against the TSC; string port I/O (REP OUTSB, REP INSB). Then it powers
+ * off through ACPI PM1a control (S5). */
 #include <guest.h>
 
 #define PIT_CH2    0x42
@@ -164,8 +165,39 @@ static void pm_timer_check(void)
 	      "ACPI PM timer at 3.58 MHz by the TSC");
 }
 
+/* String port I/O: a line to COM1 by REP OUTSB, and REP INSB of the
+ * CMOS NVRAM byte at 0x41 (the index stays), 300 times: more than cvisor
+ * does in one exit, so the REP goes on from where it stopped. */
+static void string_io_checks(void)
+{
+	static const char msg[] = "pc: this line went out by REP OUTSB\n";
+	static uint8_t buf[300];
+	const char *src = msg;
+	uint8_t *dst = buf;
+	uint64_t n = sizeof(msg) - 1;
+
+	__asm__ volatile("cld\n\trep outsb"
+			 : "+S"(src), "+c"(n)
+			 : "d"(0x3f8)
+			 : "memory");
+	check(n == 0 && src == msg + sizeof(msg) - 1,
+	      "REP OUTSB: rcx and rsi moved on");
+	outb(CMOS_INDEX, 0x41);
+	outb(CMOS_DATA, 0xc3);
+	n = sizeof(buf);
+	__asm__ volatile("rep insb"
+			 : "+D"(dst), "+c"(n)
+			 : "d"(CMOS_DATA)
+			 : "memory");
+	bool all = n == 0 && dst == buf + sizeof(buf);
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		all &= buf[i] == 0xc3;
+	check(all, "REP INSB: 300 bytes from the CMOS, across exits");
+}
+
 int main(void)
 {
+	string_io_checks();
 	pit_checks();
 	cmos_checks();
 	pm_timer_check();

@@ -115,6 +115,26 @@ bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n)
 	return true;
 }
 
+bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
+			unsigned n)
+{
+	const uint8_t *b = buf;
+
+	while (n) {
+		uint64_t pa;
+		unsigned chunk = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		void *p;
+		if (!translate(v, la, &pa) ||
+		    !(p = addrspace_gpa_to_host(&v->vm->as, pa, chunk)))
+			return false;
+		memcpy(p, b, chunk);
+		la += chunk, b += chunk, n -= chunk;
+	}
+	return true;
+}
+
 static uint64_t rip_linear(const struct vcpu *v)
 {
 	const struct vmcb_save *s = &v->arch.vmcb->s;

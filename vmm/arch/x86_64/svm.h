@@ -227,6 +227,12 @@ void vcpu_skip(struct vcpu *v, unsigned len);
 /* Reads 'n' bytes at linear address 'la'; false (a #PF injected when
  * 'fault') when a page is not present or not RAM. */
 bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n);
+/* Writes 'n' bytes at linear address 'la' (RAM only); false when a page
+ * does not translate or is not RAM. */
+bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
+			unsigned n);
+/* string_io.c: INS/OUTS (with REP) on the VM's port bus, at the exit. */
+void string_io(struct vcpu *v, unsigned port, unsigned width, bool in);
 /* Whether the instruction at cs:rip starts in the page of guest-physical
  * 'gpa' (a nested fault on the fetch itself). */
 bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa);

@@ -443,9 +443,8 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 
 	width = (info & IOIO_SZ32) ? 4 : (info & IOIO_SZ16) ? 2 : 1;
 	if (info & IOIO_STR) {
-		exit_fault(e, "string port I/O (INS/OUTS), not emulated yet",
-			   port);
-		return;
+		string_io(v, port, width, in);
+		return; /* EXIT_NONE */
 	}
 	/* EXITINFO2 is the next rip (APM 15.10.2), which QEMU fills. */
 	v->arch.mmio = (struct mmio_op){

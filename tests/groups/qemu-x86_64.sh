@@ -157,7 +157,8 @@ qemu_scenario x86_64/triple-fault 60 \
 # 0x61's gate times the TSC (agreeing with CPUID's timing leaf), latched
 # and frozen with the gate low; the CMOS clock (a plausible date, moving)
 # and NVRAM; the ACPI PM timer; string port I/O (REP OUTSB to COM1, REP
-# INSB across exits); S5 through PM1a control powers the VM off.
+# INSB across exits); channel 0's interrupt on IOAPIC pin 2, periodic and
+# one-shot; S5 through PM1a control powers the VM off.
 qemu_scenario x86_64/pc-devices 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/pc-x86_64.toml" \
   "pc: ok: PIT channel 2 calibrates the TSC within 2%" \
   "pc: ok: gate low: channel 2 stands still" \
@@ -165,6 +166,8 @@ qemu_scenario x86_64/pc-devices 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vm
   "pc: ok: CMOS: the seconds move on" "pc: ok: ACPI PM timer at 3.58 MHz by the TSC" \
   "pc: this line went out by REP OUTSB" "pc: ok: REP OUTSB: rcx and rsi moved on" \
   "pc: ok: REP INSB: 300 bytes from the CMOS, across exits" \
+  "pc: ok: PIT channel 0 periodic on IOAPIC pin 2" \
+  "pc: ok: PIT channel 0 mode 0: one interrupt at terminal count" \
   "pc: PASS" "VM 14 vCPU 0: ACPI sleep (S5): powering the VM off" \
   "VM 14 (pc) powered off" "all VMs have shut down" "!FAIL"
 

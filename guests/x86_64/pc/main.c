@@ -3,7 +3,8 @@
  * timing the TSC (which must agree with cvisor's CPUID timing leaf), its
  * counter latched and frozen while the gate is low; the CMOS clock (a
  * plausible date, the seconds moving on) and NVRAM; the ACPI PM timer
- * against the TSC; string port I/O (REP OUTSB, REP INSB). Then it powers
+ * against the TSC; string port I/O (REP OUTSB, REP INSB); channel 0's
+ * interrupt through the IOAPIC, periodic and one-shot. Then it powers
  * off through ACPI PM1a control (S5). */
 #include <guest.h>
 
@@ -195,9 +196,73 @@ static void string_io_checks(void)
 	check(all, "REP INSB: 300 bytes from the CMOS, across exits");
 }
 
+#define PIT_CH0     0x40
+#define IOAPIC      0xfec00000ul
+#define REG32(a)    (*(volatile uint32_t *)(a))
+#define IRQ0_PIN    2u
+#define IRQ0_VECTOR 0x25u
+
+static volatile unsigned irq0s;
+
+static void on_irq(unsigned irq)
+{
+	if (irq == IRQ0_VECTOR)
+		irq0s++;
+}
+
+/* Channel 0 on IOAPIC pin 2: mode 2 every millisecond, 20 ticks waited
+ * for in HLT and timed by the TSC; then mode 0, one interrupt only. */
+static void irq0_checks(void)
+{
+	guest_irq_init(on_irq);
+	guest_irq_cpu_init(0);
+	irq_disable();
+	REG32(IOAPIC) = 0x10 + 2 * IRQ0_PIN + 1;
+	REG32(IOAPIC + 0x10) = 0; /* APIC id 0 */
+	REG32(IOAPIC) = 0x10 + 2 * IRQ0_PIN;
+	REG32(IOAPIC + 0x10) = IRQ0_VECTOR; /* edge, high, unmasked */
+	uint32_t count = (uint32_t)(PIT_HZ / 1000);
+	outb(PIT_CMD, 0x34); /* channel 0, low then high, mode 2 */
+	uint64_t t0 = guest_counter();
+	outb(PIT_CH0, (uint8_t)count);
+	outb(PIT_CH0, (uint8_t)(count >> 8));
+	irq0s = 0;
+	while (irq0s < 20)
+		wait_irq_masked();
+	uint64_t us = (guest_counter() - t0) * 1000000 / guest_counter_freq();
+	guest_puts("pc: 20 PIT channel 0 interrupts (mode 2, 1 ms) in ");
+	guest_put_dec(us);
+	guest_puts(" us\n");
+	/* Never early; on a loaded emulator late by a few periods at most
+	 * (ticks missed are not made up). */
+	check(us >= 19000 && us < 200000,
+	      "PIT channel 0 periodic on IOAPIC pin 2");
+	outb(PIT_CMD, 0x30); /* mode 0: stopped until a count is written */
+	irq_enable();        /* a tick of mode 2 still pending is taken now */
+	for (uint64_t t = guest_counter(); guest_counter() - t < ms_to_tsc(3);)
+		cpu_relax();
+	irq_disable();
+	outb(PIT_CH0, (uint8_t)count);
+	outb(PIT_CH0, (uint8_t)(count >> 8));
+	irq0s = 0;
+	while (irq0s < 1)
+		wait_irq_masked();
+	uint64_t t1 = guest_counter();
+	irq_enable();
+	while (guest_counter() - t1 < ms_to_tsc(5))
+		cpu_relax();
+	irq_disable();
+	guest_puts("pc: mode 0: ");
+	guest_put_dec(irq0s);
+	guest_puts(" interrupt(s) with 5 ms more\n");
+	check(irq0s == 1,
+	      "PIT channel 0 mode 0: one interrupt at terminal count");
+}
+
 int main(void)
 {
 	string_io_checks();
+	irq0_checks();
 	pit_checks();
 	cmos_checks();
 	pm_timer_check();

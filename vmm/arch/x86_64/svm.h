@@ -301,6 +301,9 @@ uint32_t vlapic_tpr(struct vcpu *v);
 /* The PC's other devices, each on the VM's port bus (vpit.c, vcmos.c,
  * vpm.c). vcmos_host_clock() reads the host's RTC once, at start. */
 int vpit_create(struct vm *vm);
+/* Cancels the PIT's interrupt event on this CPU (a vCPU's task ending). */
+void vpit_cpu_stop(struct vm *vm);
+#define VPIT_IOAPIC_PIN 2
 int vcmos_create(struct vm *vm);
 int vpm_create(struct vm *vm);
 void vcmos_host_clock(void);

@@ -115,6 +115,7 @@ void vcpu_arch_destroy(struct vcpu *v)
 void vcpu_arch_stop(struct vcpu *v)
 {
 	timer_event_cancel(&v->arch.lapic.ev);
+	vpit_cpu_stop(v->vm);
 }
 
 static void seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t limit,
@@ -372,7 +373,7 @@ static void inject_events(struct vcpu *v)
 	struct vmcb *vmcb = a->vmcb;
 	int vec;
 
-	vmcb->c.int_ctl &= ~INT_CTL_V_IRQ;
+	vmcb->c.int_ctl &= ~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT);
 	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
 	if (vmcb->c.event_inj & EVT_VALID)
 		return; /* an exception, or an event to deliver again */

@@ -5,11 +5,14 @@
  * alike, started when programmed), 2 (rate generator) or 3 (square wave);
  * counts are read as the access mode says (low, high or low then high
  * byte), latched by the counter-latch command. BCD counting is not
- * emulated (counts are binary). Channel 0's interrupt (ISA IRQ 0) is not
- * raised yet: guests here use the LAPIC timer. */
+ * emulated (counts are binary). Channel 0's output pulses ISA IRQ 0 on
+ * IOAPIC pin VPIT_IOAPIC_PIN (2, as PCs route it) at its terminal count
+ * (mode 0) or every period (modes 2, 3). */
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <kernel/timer.h>
 #include <kernel/spinlock.h>
 #include <vmm/io_bus.h>
 #include "svm.h"
@@ -38,11 +41,26 @@ struct pit_channel {
 	uint64_t frozen; /* ticks counted when the gate went low */
 };
 
+/* Channel 0's interrupt: a cvisor timer event on the CPU of the vCPU
+ * that programmed it (events are armed and cancelled on their own CPU),
+ * one slot per CPU; a slot whose generation is not the channel's is
+ * stale and does nothing. */
+struct pit_slot {
+	struct timer_event ev;
+	struct vpit *pit;
+	uint32_t gen;
+};
+
 struct vpit {
 	spinlock_t lock;
+	struct vm *vm;
 	struct pit_channel ch[3];
 	uint8_t port_b;
 	uint64_t ticks_per_tsc; /* 32.32 */
+	uint64_t tsc_per_tick;  /* 32.32 */
+	uint32_t gen;           /* of channel 0's programming */
+	uint64_t next;          /* host TSC of channel 0's next interrupt */
+	struct pit_slot slot[MAX_CPUS];
 };
 
 /* Ticks since the channel started (frozen while channel 2's gate is
@@ -82,12 +100,59 @@ static bool output(const struct vpit *p, const struct pit_channel *c)
 	return e >= c->reload;
 }
 
+static uint64_t ticks_to_tsc(const struct vpit *p, uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * p->tsc_per_tick) >> 32);
+}
+
+/* Channel 0 reached its count: a pulse on ISA IRQ 0 (IOAPIC pin
+ * VPIT_IOAPIC_PIN); modes 2 and 3 go on a period later. */
+static void irq0_fire(struct timer_event *ev)
+{
+	struct pit_slot *sl = container_of(ev, struct pit_slot, ev);
+	struct vpit *p = sl->pit;
+	struct pit_channel *c = &p->ch[0];
+
+	spin_lock(&p->lock);
+	if (sl->gen == p->gen) {
+		vioapic_set_line(p->vm, VPIT_IOAPIC_PIN, true);
+		vioapic_set_line(p->vm, VPIT_IOAPIC_PIN, false);
+		if (c->mode == 2 || c->mode == 3) {
+			uint64_t period = ticks_to_tsc(p, c->reload);
+			uint64_t now = hal_timer_now();
+			p->next += period;
+			if (p->next <= now) /* missed ones are not made up */
+				p->next = now + period;
+			timer_event_arm(&sl->ev, p->next);
+		}
+	}
+	spin_unlock(&p->lock);
+}
+
+/* Channel 0 (re)programmed: its next interrupt on this CPU's slot; any
+ * other slot's event is now stale. Lock held. */
+static void irq0_arm(struct vpit *p)
+{
+	struct pit_slot *sl = &p->slot[this_cpu_id()];
+	struct pit_channel *c = &p->ch[0];
+
+	p->gen++;
+	sl->gen = p->gen;
+	if (!c->start) {
+		timer_event_cancel(&sl->ev);
+		return;
+	}
+	p->next = c->start + ticks_to_tsc(p, c->reload);
+	timer_event_arm(&sl->ev, p->next);
+}
+
 static void load(struct vpit *p, struct pit_channel *c, uint32_t value)
 {
 	c->reload = value ? value : 65536;
 	c->frozen = 0;
 	c->start = c->gate ? hal_timer_now() : 0;
-	(void)p;
+	if (c == &p->ch[0])
+		irq0_arm(p);
 }
 
 static void control(struct vpit *p, uint8_t v)
@@ -122,6 +187,8 @@ static void control(struct vpit *p, uint8_t v)
 	c->latched = false;
 	c->start = 0;
 	c->frozen = 0;
+	if (sel == 0)
+		irq0_arm(p); /* a new mode stops it until a count is written */
 }
 
 static uint8_t channel_read(struct vpit *p, struct pit_channel *c)
@@ -230,6 +297,7 @@ static void pit_reset(void *ctx)
 	struct vpit *p = ctx;
 
 	spin_lock(&p->lock);
+	p->gen++; /* any armed interrupt is stale */
 	for (unsigned i = 0; i < 3; i++)
 		p->ch[i] = (struct pit_channel){ .mode = 3,
 						 .access = ACC_WORD,
@@ -241,7 +309,18 @@ static void pit_reset(void *ctx)
 
 static void pit_destroy(void *ctx)
 {
-	kfree(ctx);
+	struct vpit *p = ctx;
+
+	p->vm->arch.pit = NULL;
+	kfree(p);
+}
+
+void vpit_cpu_stop(struct vm *vm)
+{
+	struct vpit *p = vm->arch.pit;
+
+	if (p)
+		timer_event_cancel(&p->slot[this_cpu_id()].ev);
 }
 
 /* Two ranges on the port bus, one state: 0x40-0x43 and port B (0x61,
@@ -253,7 +332,13 @@ int vpit_create(struct vm *vm)
 	if (!p)
 		return -1;
 	p->lock = (spinlock_t)SPINLOCK_INIT;
+	p->vm = vm;
 	p->ticks_per_tsc = (PIT_HZ << 32) / hal_timer_freq();
+	p->tsc_per_tick = (hal_timer_freq() << 32) / PIT_HZ;
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		p->slot[i].pit = p;
+		p->slot[i].ev.fn = irq0_fire;
+	}
 	pit_reset(p);
 	struct io_device d = {
 		.name = "8254",
@@ -269,6 +354,7 @@ int vpit_create(struct vm *vm)
 		kfree(p);
 		return -1;
 	}
+	vm->arch.pit = p;
 	struct io_device b = {
 		.name = "port B",
 		.base = PORT_B,

@@ -66,12 +66,14 @@ struct vcpu_arch {
 
 struct vuart16550;
 struct vioapic;
+struct vpit;
 
 struct vm_arch {
 	uint32_t asid;
 	uint32_t npt_gen; /* bumped when mappings go: vCPUs flush */
 	struct vuart16550 *uart;
 	struct vioapic *ioapic;
+	struct vpit *pit;
 };
 
 #endif

@@ -177,8 +177,11 @@ static void timer_fire(struct timer_event *ev)
 		uint64_t now = hal_timer_now(), p = timer_period(l);
 		/* Ticks missed while the host was busy are not made up. */
 		l->timer_deadline += p;
-		if (l->timer_deadline <= now)
+		if (l->timer_deadline <= now) {
+			/* A new phase: the current count follows it. */
+			l->timer_start = now;
 			l->timer_deadline = now + p;
+		}
 		timer_event_arm(&l->ev, l->timer_deadline);
 	} else {
 		l->timer_deadline = 0;
@@ -199,17 +202,19 @@ static void timer_start(struct vlapic *l)
 	timer_event_arm(&l->ev, l->timer_deadline);
 }
 
+/* The count from the time since it was loaded (the expiry's event may
+ * not have run yet: the vCPU's own exit holds interrupts off): periodic
+ * counts wrap, a one-shot count stays at 0. */
 static uint32_t timer_current(const struct vlapic *l)
 {
-	uint64_t now = hal_timer_now();
-
-	if (!l->timer_deadline ||
+	if (!l->timer_deadline || !l->timer_init ||
 	    LVT_TIMER_MODE(l->lvt[1]) == TIMER_TSC_DEADLINE)
 		return 0;
-	if (now >= l->timer_deadline)
-		return 0;
-	uint64_t left = tsc_to_ticks(l->timer_deadline - now) / timer_divide(l);
-	return left > l->timer_init ? l->timer_init : (uint32_t)left;
+	uint64_t ticks = tsc_to_ticks(hal_timer_now() - l->timer_start) /
+			 timer_divide(l);
+	if (LVT_TIMER_MODE(l->lvt[1]) == TIMER_PERIODIC)
+		return l->timer_init - (uint32_t)(ticks % l->timer_init);
+	return ticks >= l->timer_init ? 0 : l->timer_init - (uint32_t)ticks;
 }
 
 uint64_t vlapic_tsc_deadline(struct vcpu *v)

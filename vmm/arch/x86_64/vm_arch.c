@@ -105,8 +105,31 @@ static bool debug_exit_read(void *ctx, uint64_t off, unsigned width,
 	return true;
 }
 
+/* Port 0x80, the POST-code port, where guests also write to wait a
+ * little (Linux's io_delay): writes go nowhere and reads get all ones, as
+ * with nothing there, but without a report each time. */
+static bool post_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
+{
+	(void)ctx, (void)off;
+	*val = width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+	return true;
+}
+
+static bool post_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	(void)ctx, (void)off, (void)width, (void)val;
+	return true;
+}
+
 int vm_arch_create_devices(struct vm *vm)
 {
+	static const struct io_device post = {
+		.name = "post",
+		.base = 0x80,
+		.size = 1,
+		.read = post_read,
+		.write = post_write,
+	};
 	static const struct io_device debug_exit = {
 		.name = "isa-debug-exit",
 		.base = X86_DEBUG_EXIT_PORT,
@@ -120,9 +143,10 @@ int vm_arch_create_devices(struct vm *vm)
 	}
 	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
 	if (!vm->arch.uart || !io_register(&vm->pio, &debug_exit) ||
-	    vpit_create(vm) || vcmos_create(vm) || vpm_create(vm)) {
+	    !io_register(&vm->pio, &post) || vpit_create(vm) ||
+	    vcmos_create(vm) || vpm_create(vm)) {
 		pr_error("VM %s: cannot create its PC devices (COM1, PIT, CMOS, "
-			 "ACPI PM, debug exit)",
+			 "ACPI PM, POST and debug-exit ports)",
 			 vm->name);
 		return -1;
 	}

@@ -181,3 +181,11 @@ qemu_scenario x86_64/map-types 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/maps-x86
   "maps: ok: MAP_IDENTICAL: 12 KiB in 4 KiB pages read back" \
   "maps: ok: MAP_ALLOC in 4 KiB pages below 640 KiB" "maps: PASS" \
   "all VMs have shut down" "!FAIL"
+
+# The 8259 pair in virtual-wire mode (vCPU 0's LINT0 in ExtINT mode, as
+# PC guests start): ICW1-4, masks, the PIT's IRQ 0 at the vector ICW2
+# gives, each in service until its EOI; masked, no more.
+qemu_scenario x86_64/pic 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/pic-x86_64.toml" \
+  "pic: ok: ICW1-4 on both chips, the masks read back" \
+  "pic: ok: ten IRQ 0s at vector 0x20, each in service until its EOI" \
+  "pic: ok: IRQ 0 masked: no more" "pic: PASS" "all VMs have shut down" "!FAIL"

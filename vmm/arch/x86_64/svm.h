@@ -276,6 +276,18 @@ void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level);
  * (its LDR and DFR), 0xff broadcast. */
 bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest);
 
+/* Whether 'v's LINT0 takes ExtINT interrupts (unmasked, ExtINT mode). */
+bool vlapic_extint(struct vcpu *v);
+
+/* vpic.c: the VM's 8259 pair; its output is vCPU 0's LINT0. */
+int vpic_create(struct vm *vm);
+/* Sets ISA line 'irq' (0-15). Any CPU. */
+void vpic_set_line(struct vm *vm, unsigned irq, bool level);
+/* Whether the master asks for service. */
+bool vpic_output(struct vm *vm);
+/* The INTA cycle: the vector now in service (or the spurious one). */
+int vpic_ack(struct vm *vm);
+
 /* vioapic.c: the VM's IOAPIC at 0xfec0_0000. */
 #define VIOAPIC_BASE 0xfec00000ull
 #define VIOAPIC_SIZE 0x1000ull

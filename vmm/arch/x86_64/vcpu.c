@@ -362,7 +362,9 @@ bool vcpu_arch_irq_pending(struct vcpu *v)
 
 	if (__atomic_load_n(&a->nmi_pending, __ATOMIC_ACQUIRE))
 		return true;
-	return (a->vmcb->s.rflags & RFLAGS_IF) && vlapic_pending(v) >= 0;
+	return (a->vmcb->s.rflags & RFLAGS_IF) &&
+	       (vlapic_pending(v) >= 0 ||
+		(v->id == 0 && vlapic_extint(v) && vpic_output(v->vm)));
 }
 
 /* An NMI, else the LAPIC's highest interrupt if the guest can take it
@@ -382,7 +384,11 @@ static void inject_events(struct vcpu *v)
 		return;
 	}
 	vec = vlapic_pending(v);
-	if (vec < 0 || !(vmcb->s.rflags & RFLAGS_IF))
+	/* The PICs' output, through vCPU 0's LINT0 in ExtINT mode, when the
+	 * LAPIC has nothing of its own to deliver. */
+	bool extint = vec < 0 && v->id == 0 && vlapic_extint(v) &&
+		      vpic_output(v->vm);
+	if ((vec < 0 && !extint) || !(vmcb->s.rflags & RFLAGS_IF))
 		goto window;
 	/* QEMU 7.2 does not restore the interrupt shadow at VMRUN
 	 * (docs/x86_64.md): "sti; hlt" with an interrupt pending is done
@@ -394,13 +400,18 @@ static void inject_events(struct vcpu *v)
 			goto window;
 		vcpu_skip(v, 1);
 	}
+	if (extint) {
+		vec = vpic_ack(v->vm);
+	} else {
+		vlapic_accept(v, vec);
+	}
 	vmcb->c.event_inj = (unsigned)vec | EVT_TYPE_INTR | EVT_VALID;
-	vlapic_accept(v, vec);
 	return;
 window:
-	if (vec >= 0) {
+	if (vec >= 0 || extint) {
 		vmcb->c.int_ctl |= INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
-				   (uint64_t)(vec >> 4) << INT_CTL_V_PRIO_SHIFT;
+				   (uint64_t)(extint ? 0xf : vec >> 4)
+					   << INT_CTL_V_PRIO_SHIFT;
 		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
 	}
 }

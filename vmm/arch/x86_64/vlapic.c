@@ -123,6 +123,13 @@ void vlapic_raise(struct vcpu *v, unsigned vec)
 	vcpu_kick(v);
 }
 
+bool vlapic_extint(struct vcpu *v)
+{
+	uint32_t lint0 = lapic(v)->lvt[4];
+
+	return !(lint0 & LVT_MASK) && (lint0 >> 8 & 7) == 7;
+}
+
 uint32_t vlapic_tpr(struct vcpu *v)
 {
 	return lapic(v)->tpr;

@@ -1,5 +1,5 @@
-/* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC,
- * COM1's 16550 on the port bus and its pin 4, the PIT, the CMOS RTC, the
+/* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC and
+ * the 8259 pair, COM1's 16550 on the port bus and their line 4, the PIT, the CMOS RTC, the
  * ACPI PM block, QEMU's isa-debug-exit port), and the kernel formats an
  * x86_64 VM boots. */
 #include <kernel/log.h>
@@ -137,8 +137,8 @@ int vm_arch_create_devices(struct vm *vm)
 		.read = debug_exit_read,
 	};
 
-	if (vioapic_create(vm)) {
-		pr_error("VM %s: cannot create its IOAPIC", vm->name);
+	if (vioapic_create(vm) || vpic_create(vm)) {
+		pr_error("VM %s: cannot create its IOAPIC and PICs", vm->name);
 		return -1;
 	}
 	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
@@ -155,8 +155,10 @@ int vm_arch_create_devices(struct vm *vm)
 
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 {
-	/* The IOAPIC's pins (no PIC yet). */
+	/* As on a PC, an ISA line goes to both the IOAPIC's pin of its
+	 * number and the PICs. */
 	vioapic_set_line(vm, irq, level);
+	vpic_set_line(vm, irq, level);
 }
 
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)

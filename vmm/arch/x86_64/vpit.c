@@ -5,9 +5,9 @@
  * alike, started when programmed), 2 (rate generator) or 3 (square wave);
  * counts are read as the access mode says (low, high or low then high
  * byte), latched by the counter-latch command. BCD counting is not
- * emulated (counts are binary). Channel 0's output pulses ISA IRQ 0 on
- * IOAPIC pin VPIT_IOAPIC_PIN (2, as PCs route it) at its terminal count
- * (mode 0) or every period (modes 2, 3). */
+ * emulated (counts are binary). Channel 0's output pulses ISA IRQ 0 (the
+ * PIC's line 0, IOAPIC pin VPIT_IOAPIC_PIN: 2, as PCs route it) at its
+ * terminal count (mode 0) or every period (modes 2, 3). */
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
@@ -117,6 +117,8 @@ static void irq0_fire(struct timer_event *ev)
 	if (sl->gen == p->gen) {
 		vioapic_set_line(p->vm, VPIT_IOAPIC_PIN, true);
 		vioapic_set_line(p->vm, VPIT_IOAPIC_PIN, false);
+		vpic_set_line(p->vm, 0, true);
+		vpic_set_line(p->vm, 0, false);
 		if (c->mode == 2 || c->mode == 3) {
 			uint64_t period = ticks_to_tsc(p, c->reload);
 			uint64_t now = hal_timer_now();

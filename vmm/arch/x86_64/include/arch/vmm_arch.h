@@ -67,6 +67,7 @@ struct vcpu_arch {
 struct vuart16550;
 struct vioapic;
 struct vpit;
+struct vpic;
 
 struct vm_arch {
 	uint32_t asid;
@@ -74,6 +75,7 @@ struct vm_arch {
 	struct vuart16550 *uart;
 	struct vioapic *ioapic;
 	struct vpit *pit;
+	struct vpic *pic;
 };
 
 #endif

@@ -87,7 +87,8 @@ qemu_scenario x86_64/reset 60 "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/reset-x86_64
 # MONITOR; its APIC id), EFER without SVME (setting it is #GP), the APIC
 # base, #GP for MSRs it lacks, #UD for the SVM instructions, Intel's
 # VMCALL as the hypercall, the Multiboot information (memory sizes, map,
-# command line), a self-NMI, INIT stopping a running vCPU and INIT/SIPI
+# command line), a self-NMI and one sent from its handler (held until
+# the handler's IRET), INIT stopping a running vCPU and INIT/SIPI
 # starting it again; two such VMs (two vCPUs each) on one CPU keep their vector
 # registers (FXSAVE on qemu64; XSAVE with AVX's upper halves, and TSC_AUX
 # through RDTSCP, on -cpu max).
@@ -98,6 +99,7 @@ for cpu in "qemu64,+svm,+npt" max; do
     "[vm7] cpu: ok: VMRUN, VMLOAD, STGI: #UD" "VM 7 vCPU 0: debug hypercall (0x7ca11, 0x3, 0x4)" \
     "[vm7] cpu: ok: Multiboot map: one RAM range, 16 MiB at 0" \
     "[vm7] cpu: ok: Multiboot command line" "[vm7] cpu: ok: a self-NMI through the ICR" \
+    "[vm7] cpu: ok: an NMI sent in the NMI handler waits for its IRET" \
     "[vm7] cpu: ok: INIT stops the running vCPU 1" "[vm8] cpu: ok: INIT/SIPI start it again, afresh" \
     "[vm7] cpu: PASS" "[vm8] cpu: PASS" "all VMs have shut down" "!FAIL" \
     "$([ "$cpu" = max ] && echo "[vm7] cpu: ok: AVX state kept" || echo "[vm7] cpu: ok: SSE state kept")"

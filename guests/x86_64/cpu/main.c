@@ -189,16 +189,37 @@ static void multiboot_checks(void)
 	      "Multiboot command line");
 }
 
+static void self_nmi(void)
+{
+	LAPIC_REG(0x300) = 1u << 18 | 4u << 8; /* shorthand self, NMI */
+}
+
+/* From inside the first NMI's handler: another, which must wait for its
+ * IRET (NMIs are blocked until then), not nest. */
+static void nmi_again(void)
+{
+	guest_nmi_hook = 0;
+	self_nmi();
+	for (int i = 0; i < 1000; i++)
+		cpu_relax();
+}
+
 /* An NMI to itself through the ICR (delivery mode NMI, shorthand self):
- * taken through vector 2. */
+ * taken through vector 2; then one sent from its handler. */
 static void nmi_check(void)
 {
 	uint64_t before = guest_trap.nmis;
 
-	LAPIC_REG(0x300) = 1u << 18 | 4u << 8;
+	self_nmi();
 	for (int i = 0; i < 1000 && guest_trap.nmis == before; i++)
 		cpu_relax();
 	check(guest_trap.nmis == before + 1, "a self-NMI through the ICR");
+	guest_nmi_hook = nmi_again;
+	self_nmi();
+	for (int i = 0; i < 100000 && guest_trap.nmis < before + 3; i++)
+		cpu_relax();
+	check(guest_trap.nmis == before + 3 && guest_nmi_depth_max == 1,
+	      "an NMI sent in the NMI handler waits for its IRET");
 }
 
 /* ---- INIT to a running vCPU ---- */

@@ -35,6 +35,9 @@ struct guest_trap {
 	uint64_t nmis;               /* NMIs taken (not counted above) */
 };
 extern volatile struct guest_trap guest_trap;
+/* Called from the NMI handler, if set; the deepest NMI nesting seen. */
+extern void (*volatile guest_nmi_hook)(void);
+extern volatile unsigned guest_nmi_depth_max;
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -41,6 +41,9 @@ volatile uint32_t ap_index;
 static volatile uint32_t ap_started;
 static uint64_t tsc_hz, lapic_hz;
 volatile struct guest_trap guest_trap;
+void (*volatile guest_nmi_hook)(void);
+volatile unsigned guest_nmi_depth_max;
+static volatile unsigned nmi_depth;
 void (*guest_irq_handler)(unsigned irq);
 
 extern char guest_idt_stubs[], trampoline_start[], trampoline_end[];
@@ -170,8 +173,14 @@ unsigned guest_cpu_index(void)
 void guest_trap_entry(struct trap_frame *f);
 void guest_trap_entry(struct trap_frame *f)
 {
-	if (f->vector == 2) { /* NMI: counted, nothing else */
+	if (f->vector == 2) { /* NMI: counted, the hook called */
+		unsigned d = ++nmi_depth;
+		if (d > guest_nmi_depth_max)
+			guest_nmi_depth_max = d;
 		guest_trap.nmis++;
+		if (guest_nmi_hook)
+			guest_nmi_hook();
+		nmi_depth--;
 		return;
 	}
 	if (f->vector >= 32) {

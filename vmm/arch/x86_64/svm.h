@@ -92,6 +92,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define SVM_EXIT_VINTR     0x064
 #define SVM_EXIT_RDPMC     0x06f
 #define SVM_EXIT_CPUID     0x072
+#define SVM_EXIT_IRET      0x074
 #define SVM_EXIT_RSM       0x073
 #define SVM_EXIT_INVD      0x076
 #define SVM_EXIT_PAUSE     0x077
@@ -168,6 +169,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_OSXSAVE    (1ull << 18)
 #define RFLAGS_IF      (1ull << 9)
+#define RFLAGS_TF      (1ull << 8)
+#define RFLAGS_RF      (1ull << 16)
+#define DR6_BS         (1ull << 14)
 #define RFLAGS_FIXED   (1ull << 1)
 
 #define MSR_EFER        0xc0000080u
@@ -177,6 +181,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define VM_CR_SVMDIS    (1u << 4)
 
 /* Exceptions. */
+#define EXC_DB 1
 #define EXC_UD 6
 #define EXC_GP 13
 #define EXC_PF 14

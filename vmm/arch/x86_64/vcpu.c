@@ -208,6 +208,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->flush = true;
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
+	a->nmi_state = NMI_OPEN;
+	a->nmi_singlestep = false;
 	vlapic_reset(v);
 }
 
@@ -356,11 +358,23 @@ void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r)
 			 (unsigned long long)v->vm->id, v->id, (int)r);
 }
 
+/* NMIs are blocked from the one injected until its handler's IRET has
+ * run: the IRET intercept comes before it does, so the block ends once
+ * the guest is seen past it (at a later exit). */
+static bool nmi_open(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (a->nmi_state == NMI_IRET_SEEN && a->vmcb->s.rip != a->nmi_iret_rip)
+		a->nmi_state = NMI_OPEN;
+	return a->nmi_state == NMI_OPEN;
+}
+
 bool vcpu_arch_irq_pending(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 
-	if (__atomic_load_n(&a->nmi_pending, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&a->nmi_pending, __ATOMIC_ACQUIRE) && nmi_open(v))
 		return true;
 	return (a->vmcb->s.rflags & RFLAGS_IF) &&
 	       (vlapic_pending(v) >= 0 ||
@@ -379,8 +393,11 @@ static void inject_events(struct vcpu *v)
 	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
 	if (vmcb->c.event_inj & EVT_VALID)
 		return; /* an exception, or an event to deliver again */
-	if (__atomic_exchange_n(&a->nmi_pending, 0, __ATOMIC_ACQUIRE)) {
+	if (nmi_open(v) &&
+	    __atomic_exchange_n(&a->nmi_pending, 0, __ATOMIC_ACQUIRE)) {
 		vmcb->c.event_inj = 2 | EVT_TYPE_NMI | EVT_VALID;
+		a->nmi_state = NMI_BLOCKED;
+		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_IRET);
 		return;
 	}
 	vec = vlapic_pending(v);
@@ -414,6 +431,39 @@ window:
 					   << INT_CTL_V_PRIO_SHIFT;
 		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
 	}
+}
+
+/* The NMI handler's IRET is intercepted before it runs: it is run with
+ * RFLAGS.TF, so that the single-step #DB after it (TF as it was before
+ * the IRET counts) brings the vCPU out at once, NMIs open again. */
+static void nmi_iret(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+
+	a->nmi_state = NMI_IRET_SEEN;
+	a->nmi_iret_rip = vmcb->s.rip;
+	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_IRET);
+	a->nmi_singlestep = true;
+	vmcb->s.rflags |= RFLAGS_TF | RFLAGS_RF;
+	vmcb->c.exceptions |= 1u << EXC_DB;
+}
+
+/* #DB: cvisor's single step past an NMI handler's IRET, or the guest's
+ * own, which it gets as it came. */
+static void exit_db(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+
+	vmcb->c.exceptions &= ~(1u << EXC_DB);
+	if (!a->nmi_singlestep) {
+		vcpu_inject_exc(v, EXC_DB, false, 0);
+		return;
+	}
+	a->nmi_singlestep = false;
+	vmcb->s.dr6 &= ~DR6_BS;
+	a->nmi_state = NMI_OPEN;
 }
 
 static void exit_fault(struct vcpu_exit *e, const char *what, uint64_t info)
@@ -643,6 +693,12 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI:
 	case SVM_EXIT_VINTR: /* the guest can take interrupts: next entry */
+		return;
+	case SVM_EXIT_IRET: /* the NMI handler's, about to run */
+		nmi_iret(v);
+		return;
+	case SVM_EXIT_EXCP_BASE + EXC_DB:
+		exit_db(v);
 		return;
 	case SVM_EXIT_CPUID:
 		cpuid_emulate(v);

@@ -45,6 +45,8 @@ struct vlapic {
 	struct timer_event ev;
 };
 
+enum { NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN };
+
 struct vcpu_arch {
 	struct guest_gprs gprs;
 	struct vmcb *vmcb; /* a page */
@@ -58,6 +60,9 @@ struct vcpu_arch {
 	bool flush;            /* flush the TLB at the next VMRUN */
 	uint32_t npt_gen;      /* the VM's npt_gen it last flushed for */
 	uint64_t nmi_pending;  /* atomic */
+	uint8_t nmi_state;     /* NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN */
+	uint64_t nmi_iret_rip; /* where the NMI handler's IRET was */
+	bool nmi_singlestep;   /* that IRET runs with TF: the #DB is ours */
 	uint64_t sipi_targets; /* vCPUs this one's SIPI starts (bit = index) */
 	uint32_t sipi_vector;
 	struct mmio_op mmio;

@@ -163,7 +163,7 @@ ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 
 # Architectures whose VMM is in place link vmm/; the others link
 # kernel/no_vmm.c, which says so and powers off.
-VMM_ARCHES := aarch64 riscv64
+VMM_ARCHES := aarch64 riscv64 x86_64
 ifneq ($(filter $(ARCH),$(VMM_ARCHES)),)
 VMM_SRCS := $(wildcard vmm/*.c vmm/arch/$(ARCH)/*.c vmm/arch/$(ARCH)/*.S)
 else
@@ -206,9 +206,10 @@ GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
                 -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) \
                 -Iguests/$(ARCH)/lib -Iguests/include $(GUEST_LDFLAGS_$(ARCH))
-# riscv64's gcc links position-independent by default: its pointer tables
+# riscv64's and x86_64's gcc link position-independent by default: their pointer tables
 # would wait for a dynamic loader that a guest does not have.
 GUEST_LDFLAGS_riscv64 := -static -no-pie
+GUEST_LDFLAGS_x86_64  := -static -no-pie
 GUEST_LIB_SRCS = $(wildcard guests/common/lib/*.[cS] guests/$(ARCH)/lib/*.[cS])
 guest_srcs = $(wildcard guests/common/$(1)/*.[cS] guests/$(ARCH)/$(1)/*.[cS])
 
@@ -228,6 +229,7 @@ $(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common
 # ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
 DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml
 DEFAULT_VMS_riscv64 := configs/vms/hello-riscv64.toml:configs/vms/hello2-riscv64.toml
+DEFAULT_VMS_x86_64  := configs/vms/hello-x86_64.toml:configs/vms/hello2-x86_64.toml
 VM_CONFIGS ?= $(DEFAULT_VMS_$(ARCH))
 EMBED_S := $(ARCH_BUILD)/embed.S
 

@@ -8,6 +8,9 @@
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
 
+/* The default; an arch whose bus answers otherwise names its answer. */
+const char vcpu_arch_unbacked_answer[] __attribute__((weak)) = "abort injected";
+
 void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 {
 	/* Reported at warning level a few times per VM, then at debug
@@ -18,11 +21,12 @@ void vcpu_mmio_unanswered(struct vcpu *v, struct vcpu_exit *e)
 	if (lvl <= log_max_level)
 		log_printf(lvl,
 			   "VM %llu vCPU %u: %s of %u bytes at %#llx (pc %#llx): "
-			   "no memory or device there; abort injected",
+			   "no memory or device there; %s",
 			   (unsigned long long)vm->id, v->id,
 			   e->mmio.write ? "write" : "read", e->mmio.width,
 			   (unsigned long long)e->mmio.addr,
-			   (unsigned long long)vcpu_arch_pc(v));
+			   (unsigned long long)vcpu_arch_pc(v),
+			   vcpu_arch_unbacked_answer);
 	vcpu_arch_inject_abort(v, e->mmio.addr, e->mmio.write);
 }
 

@@ -16,6 +16,8 @@
 
 #define MADT_LAPIC      0
 #define MADT_IOAPIC     1
+#define MADT_OVERRIDE   2
+#define COM1_ISA_IRQ    4
 #define MADT_LAPIC_ADDR 5
 #define MADT_X2APIC     9
 #define LAPIC_ENABLED   0x1
@@ -103,9 +105,19 @@ static void madt_add_cpu(struct hal_boot_info *info, uint32_t apic_id,
 			apic_id);
 }
 
+/* An interrupt source override for COM1's ISA IRQ: its GSI and flags
+ * (bus, source, GSI, MPS INTI flags). */
+static void madt_com1_override(const uint8_t *e)
+{
+	x86_platform.com1_gsi = get32(e + 4);
+	x86_platform.com1_flags = (uint16_t)(e[8] | e[9] << 8);
+}
+
 static void madt_parse(const uint8_t *t, uint32_t len,
 		       struct hal_boot_info *info)
 {
+	x86_platform.com1_gsi =
+		COM1_ISA_IRQ; /* ISA IRQs are GSIs unless overridden */
 	if (len < MADT_ENTRIES)
 		return;
 	x86_platform.lapic_base = get32(t + SDT_HEADER_LEN);
@@ -123,6 +135,9 @@ static void madt_parse(const uint8_t *t, uint32_t len,
 			x86_platform.ioapic_base = get32(e + 4);
 		else if (type == MADT_LAPIC_ADDR && n >= 12)
 			x86_platform.lapic_base = get64(e + 4);
+		else if (type == MADT_OVERRIDE && n >= 10 &&
+			 e[3] == COM1_ISA_IRQ)
+			madt_com1_override(e);
 		off += n;
 	}
 }

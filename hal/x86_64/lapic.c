@@ -115,15 +115,38 @@ void hal_irqchip_cpu_init(void)
 	x86_timer_cpu_setup();
 }
 
-/* Only LAPIC-local vectors (timer, IPI) exist so far: nothing to route. */
+static void ioapic_route(uint32_t gsi, uint32_t lo, uint32_t dest)
+{
+	paddr_t base = x86_platform.ioapic_base;
+
+	mmio_write32(base + IOAPIC_REGSEL, IOAPIC_REDTBL + 2 * gsi + 1);
+	mmio_write32(base + IOAPIC_WINDOW, dest << 24);
+	mmio_write32(base + IOAPIC_REGSEL, IOAPIC_REDTBL + 2 * gsi);
+	mmio_write32(base + IOAPIC_WINDOW, lo);
+}
+
+/* The LAPIC's own vectors (timer, IPI) need no routing; COM1's goes
+ * through the IOAPIC, fixed to the CPU's APIC id, with the polarity and
+ * trigger the MADT gives (ISA defaults: high, edge). */
 void hal_irqchip_enable(unsigned irq, unsigned cpu)
 {
-	(void)irq, (void)cpu;
+	uint32_t lo = irq;
+	uint16_t f = x86_platform.com1_flags;
+
+	if (irq != X86_COM1_VECTOR || !x86_platform.ioapic_base)
+		return;
+	if ((f & 3) == 3)
+		lo |= 1u << 13; /* active low */
+	if ((f >> 2 & 3) == 3)
+		lo |= 1u << 15; /* level */
+	ioapic_route(x86_platform.com1_gsi, lo,
+		     (uint32_t)percpu_data[cpu].hwid);
 }
 
 void hal_irqchip_disable(unsigned irq)
 {
-	(void)irq;
+	if (irq == X86_COM1_VECTOR && x86_platform.ioapic_base)
+		ioapic_route(x86_platform.com1_gsi, LVT_MASKED, 0);
 }
 
 /* x86 delivers the vector through the IDT; "acknowledging" is reading

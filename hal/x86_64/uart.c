@@ -1,4 +1,5 @@
-/* The console: a 16550 UART at I/O port 0x3f8 (COM1), polled. */
+/* The console: a 16550 UART at I/O port 0x3f8 (COM1): output polled,
+ * input from its receive interrupt. */
 #include <hal/hal.h>
 #include "x86.h"
 
@@ -16,7 +17,7 @@
 
 void x86_uart_init(void)
 {
-	outb(COM1 + UART_IER, 0x00); /* no interrupts: polled */
+	outb(COM1 + UART_IER, 0x00); /* no interrupts until asked for */
 	outb(COM1 + UART_LCR, 0x80); /* DLAB: set the divisor */
 	outb(COM1 + UART_DLL, 1);    /* 115200 baud */
 	outb(COM1 + UART_DLM, 0);
@@ -40,9 +41,13 @@ int hal_console_getc(void)
 	return inb(COM1 + UART_THR);
 }
 
-/* No receive interrupt yet (COM1's IRQ 4 goes through the IOAPIC, which
- * cvisor does not drive): the console is read by polling only. */
+/* The receive interrupt (IER.ERBFI; OUT2 gates the line on a PC), which
+ * reaches the CPU through the IOAPIC (hal_irqchip_enable routes it). */
 unsigned hal_console_rx_irq(void)
 {
-	return HAL_IRQ_NONE;
+	if (!x86_platform.ioapic_base)
+		return HAL_IRQ_NONE;
+	outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 */
+	outb(COM1 + UART_IER, 0x01);
+	return X86_COM1_VECTOR;
 }

@@ -90,7 +90,12 @@ struct x86_platform {
 	paddr_t ioapic_base; /* 0: none found */
 	uint16_t pm1a_cnt;   /* ACPI PM1a control port */
 	uint32_t pm_timer;   /* ACPI PM timer port, 0: none */
+	uint32_t com1_gsi; /* COM1's ISA IRQ 4 at the IOAPIC (MADT overrides) */
+	uint16_t com1_flags; /* its MPS INTI flags: polarity, trigger */
 };
+
+/* COM1's receive interrupt, routed through the IOAPIC (the console). */
+#define X86_COM1_VECTOR 0x34u
 
 extern struct x86_platform x86_platform;
 

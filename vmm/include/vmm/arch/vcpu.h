@@ -46,6 +46,9 @@ void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r);
 /* Injects a synchronous abort for 'gpa' into the guest (an access that no
  * memory or device answers). */
 void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write);
+/* What that is, for the report ("abort injected"). Defined (weak) in
+ * vmm/vcpu.c; an arch whose bus answers otherwise defines its own. */
+extern const char vcpu_arch_unbacked_answer[];
 /* The guest's program counter, for reports. */
 uint64_t vcpu_arch_pc(const struct vcpu *v);
 

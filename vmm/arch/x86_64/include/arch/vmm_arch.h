@@ -1,0 +1,86 @@
+/* x86_64 (AMD SVM) parts embedded in struct vm and struct vcpu. */
+#ifndef ARCH_VMM_ARCH_H
+#define ARCH_VMM_ARCH_H
+
+#include <stdint.h>
+#include <kernel/timer.h>
+
+/* A vCPU is powered on only by INIT/SIPI, whose entry is a 4 KiB page. */
+#define VCPU_ENTRY_ALIGN 4096
+
+/* vcpu_arch_reset()'s argument for a vCPU started by a SIPI: real mode at
+ * the entry's page, not the boot protocol's state. */
+#define X86_ARG_SIPI 0x51b1000000000000ull
+
+/* The guest's general registers that the VMCB does not hold (rax and rsp
+ * are there), by number: the slots of rax (0) and rsp (4) are unused.
+ * Layout shared with guest_entry.S. */
+struct guest_gprs {
+	uint64_t r[16];
+};
+
+/* What an emulated MMIO load still has to do (vcpu_arch_mmio_done). */
+struct mmio_op {
+	uint8_t reg;   /* destination register number */
+	uint8_t len;   /* of the instruction */
+	uint8_t width; /* of the destination: 1, 2, 4 or 8 bytes */
+	uint8_t acc;   /* of the access */
+	bool high8;    /* ah, ch, dh or bh */
+	bool sign;     /* sign-extend (MOVSX) */
+	bool load;     /* a load: the register gets the value */
+};
+
+/* The guest's local APIC (vlapic.c). IRR bits are set by any CPU with
+ * atomics; everything else belongs to the vCPU's own task (and its timer
+ * event, on the same pCPU). */
+struct vlapic {
+	uint32_t irr[8], isr[8], tmr[8];
+	uint32_t id, tpr, ldr, dfr, svr, esr, icr_lo, icr_hi;
+	uint32_t lvt[7]; /* CMCI, timer, thermal, perf, LINT0, LINT1, error */
+	uint32_t timer_init, dcr;
+	uint64_t timer_start;    /* host TSC when the count was loaded */
+	uint64_t timer_deadline; /* host TSC of the next expiry, 0: none */
+	uint64_t tsc_deadline;   /* IA32_TSC_DEADLINE as written */
+	bool init_received;      /* INIT seen while off: SIPI may start it */
+	struct timer_event ev;
+};
+
+enum { NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN };
+
+struct vcpu_arch {
+	struct guest_gprs gprs;
+	struct vmcb *vmcb; /* a page */
+	uint64_t vmcb_pa;
+	void *fpu;        /* XSAVE / FXSAVE area, 4 KiB */
+	uint64_t xcr0;    /* the guest's XCR0 */
+	uint64_t tsc_aux; /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
+	uint64_t dr[4];   /* DR0-3 while it is not loaded */
+	uint64_t hc_args[6];
+	int last_cpu;          /* pCPU it last ran on, -1 never */
+	bool flush;            /* flush the TLB at the next VMRUN */
+	uint32_t npt_gen;      /* the VM's npt_gen it last flushed for */
+	uint64_t nmi_pending;  /* atomic */
+	uint8_t nmi_state;     /* NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN */
+	uint64_t nmi_iret_rip; /* where the NMI handler's IRET was */
+	bool nmi_singlestep;   /* that IRET runs with TF: the #DB is ours */
+	uint64_t sipi_targets; /* vCPUs this one's SIPI starts (bit = index) */
+	uint32_t sipi_vector;
+	struct mmio_op mmio;
+	struct vlapic lapic;
+};
+
+struct vuart16550;
+struct vioapic;
+struct vpit;
+struct vpic;
+
+struct vm_arch {
+	uint32_t asid;
+	uint32_t npt_gen; /* bumped when mappings go: vCPUs flush */
+	struct vuart16550 *uart;
+	struct vioapic *ioapic;
+	struct vpit *pit;
+	struct vpic *pic;
+};
+
+#endif

@@ -1,0 +1,354 @@
+/* Guest memory through the guest's own paging, and the decoder of the
+ * instructions that touch emulated MMIO (QEMU 7.2 gives neither decode
+ * assists nor NRIP save: the instruction is read from guest memory). The
+ * forms compilers emit for device registers: MOV to and from registers
+ * (88, 89, 8A, 8B), of immediates (C6, C7), with the accumulator at an
+ * absolute address (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF), MOVSXD
+ * (63); with operand-size, segment, LOCK and REX prefixes, 32- and 64-bit
+ * addressing. */
+#include <string.h>
+#include "svm.h"
+
+#define PTE_P    1ull
+#define PTE_PS   (1ull << 7)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define SEG_L    (1u << 9)  /* VMCB attribute: CS.L */
+#define SEG_DB   (1u << 10) /* CS.D */
+
+bool guest_long_mode(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+
+	return (s->efer & EFER_LMA) && (s->cs.attr & SEG_L);
+}
+
+static bool read_phys(struct vcpu *v, uint64_t pa, void *buf, unsigned n)
+{
+	void *p = addrspace_gpa_to_host(&v->vm->as, pa, n);
+
+	if (!p)
+		return false;
+	memcpy(buf, p, n);
+	return true;
+}
+
+static bool read_entry(struct vcpu *v, uint64_t pa, unsigned size, uint64_t *e)
+{
+	*e = 0;
+	return read_phys(v, pa, e, size) && (*e & PTE_P);
+}
+
+/* The guest-physical address of linear 'la', or false when it does not
+ * translate (not present, or its tables are not RAM). */
+static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+	uint64_t e;
+
+	if (!(s->cr0 & CR0_PG)) {
+		*pa = (s->efer & EFER_LMA) ? la : (uint32_t)la;
+		return true;
+	}
+	if (s->efer & EFER_LMA) { /* 4-level */
+		uint64_t t = s->cr3 & PTE_ADDR;
+		for (int level = 3; level >= 0; level--) {
+			unsigned shift = 12 + 9 * (unsigned)level;
+			if (!read_entry(v, t + ((la >> shift) & 511) * 8, 8,
+					&e))
+				return false;
+			if (level == 0 || ((e & PTE_PS) && level <= 2)) {
+				uint64_t off = la & ((1ull << shift) - 1);
+				*pa = ((e & PTE_ADDR) &
+				       ~((1ull << shift) - 1)) |
+				      off;
+				return true;
+			}
+			t = e & PTE_ADDR;
+		}
+		return false;
+	}
+	la = (uint32_t)la;
+	if (s->cr4 & CR4_PAE) { /* 3-level, 4 PDPTEs at CR3 */
+		if (!read_entry(v, (s->cr3 & 0xffffffe0u) + (la >> 30) * 8, 8,
+				&e) ||
+		    !read_entry(v, (e & PTE_ADDR) + ((la >> 21) & 511) * 8, 8,
+				&e))
+			return false;
+		if (e & PTE_PS) {
+			*pa = (e & PTE_ADDR & ~0x1fffffull) | (la & 0x1fffff);
+			return true;
+		}
+		if (!read_entry(v, (e & PTE_ADDR) + ((la >> 12) & 511) * 8, 8,
+				&e))
+			return false;
+		*pa = (e & PTE_ADDR) | (la & 0xfff);
+		return true;
+	}
+	/* 2-level, 4-byte entries; 4 MiB pages with CR4.PSE. */
+	if (!read_entry(v, (s->cr3 & 0xfffff000u) + (la >> 22) * 4, 4, &e))
+		return false;
+	if ((e & PTE_PS) && (s->cr4 & CR4_PSE)) {
+		*pa = (e & 0xffc00000u) | ((e >> 13 & 0xff) << 32) |
+		      (la & 0x3fffff);
+		return true;
+	}
+	if (!read_entry(v, (e & 0xfffff000u) + ((la >> 12) & 1023) * 4, 4, &e))
+		return false;
+	*pa = (e & 0xfffff000u) | (la & 0xfff);
+	return true;
+}
+
+bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n)
+{
+	uint8_t *b = buf;
+
+	/* Page by page: the bytes may straddle two. */
+	while (n) {
+		uint64_t pa;
+		unsigned chunk = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		if (!translate(v, la, &pa) || !read_phys(v, pa, b, chunk))
+			return false;
+		la += chunk, b += chunk, n -= chunk;
+	}
+	return true;
+}
+
+bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
+			unsigned n)
+{
+	const uint8_t *b = buf;
+
+	while (n) {
+		uint64_t pa;
+		unsigned chunk = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		void *p;
+		if (!translate(v, la, &pa) ||
+		    !(p = addrspace_gpa_to_host(&v->vm->as, pa, chunk)))
+			return false;
+		memcpy(p, b, chunk);
+		la += chunk, b += chunk, n -= chunk;
+	}
+	return true;
+}
+
+static uint64_t rip_linear(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+
+	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
+}
+
+/* The page of the instruction's first byte: one that straddles into a
+ * page without RAM is not seen as a fetch here, and its decode, short of
+ * bytes, stops the VM instead. */
+bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa)
+{
+	uint64_t pa;
+
+	return translate(v, rip_linear(v), &pa) &&
+	       (pa >> PAGE_SHIFT) == (gpa >> PAGE_SHIFT);
+}
+
+unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
+{
+	uint64_t la = rip_linear(v);
+	unsigned n = 15;
+
+	/* Up to the end of the page if the next one is not there. */
+	if (guest_read_linear(v, la, buf, n))
+		return n;
+	n = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+	return n < 15 && guest_read_linear(v, la, buf, n) ? n : 0;
+}
+
+static bool is_legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x26:
+	case 0x2e:
+	case 0x36:
+	case 0x3e:
+	case 0x64:
+	case 0x65:
+	case 0x66:
+	case 0x67:
+	case 0xf0:
+	case 0xf2:
+	case 0xf3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+unsigned insn_prefixes(const uint8_t *b, unsigned n)
+{
+	unsigned i = 0;
+
+	while (i < n && is_legacy_prefix(b[i]))
+		i++;
+	return i;
+}
+
+struct decode {
+	const uint8_t *b;
+	unsigned n, i;
+	bool opsize, adsize, rex_w, rex_r, rex, lm;
+};
+
+/* Skips a ModRM operand that addresses memory (32/64-bit addressing);
+ * returns its reg field (with REX.R), or -1 for a register operand or a
+ * form cvisor does not decode. */
+static int modrm(struct decode *d)
+{
+	if (d->i >= d->n)
+		return -1;
+	uint8_t m = d->b[d->i++];
+	unsigned mod = m >> 6, rm = m & 7,
+		 reg = (m >> 3 & 7) | (d->rex_r ? 8 : 0);
+
+	if (mod == 3)
+		return -1;
+	if (rm == 4) { /* SIB */
+		if (d->i >= d->n)
+			return -1;
+		uint8_t sib = d->b[d->i++];
+		if (mod == 0 && (sib & 7) == 5)
+			d->i += 4;
+	} else if (mod == 0 && rm == 5) {
+		d->i += 4; /* disp32, or rip-relative */
+	}
+	d->i += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	return d->i <= d->n ? (int)reg : -1;
+}
+
+static uint64_t imm(struct decode *d, unsigned size)
+{
+	uint64_t v = 0;
+
+	for (unsigned k = 0; k < size && d->i + k < d->n; k++)
+		v |= (uint64_t)d->b[d->i + k] << (8 * k);
+	d->i += size;
+	return v;
+}
+
+/* The value register 'reg' holds at 'width' (ah..bh for 8 bits without
+ * REX). */
+static uint64_t reg_value(struct vcpu *v, const struct decode *d, int reg,
+			  unsigned width)
+{
+	if (width == 1 && !d->rex && reg >= 4 && reg < 8)
+		return vcpu_gpr(v, (unsigned)reg - 4) >> 8 & 0xff;
+	uint64_t val = vcpu_gpr(v, (unsigned)reg);
+	return width >= 8 ? val : val & ((1ull << (8 * width)) - 1);
+}
+
+bool insn_decode_mmio(struct vcpu *v, struct vcpu_exit *e)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+	uint8_t buf[15];
+	struct decode d = { .b = buf, .lm = guest_long_mode(v) };
+	struct mmio_op *op = &v->arch.mmio;
+	bool code32 = d.lm || (s->cs.attr & SEG_DB);
+	unsigned osz, acc = 0;
+	int reg = GPR_RAX;
+	bool store = false, sign = false, has_imm = false;
+
+	d.n = guest_fetch(v, buf);
+	d.i = insn_prefixes(buf, d.n);
+	for (unsigned k = 0; k < d.i; k++) {
+		d.opsize |= buf[k] == 0x66;
+		d.adsize |= buf[k] == 0x67;
+	}
+	if (d.lm && d.i < d.n && (buf[d.i] & 0xf0) == 0x40) {
+		d.rex = true;
+		d.rex_w = buf[d.i] & 8;
+		d.rex_r = buf[d.i] & 4;
+		d.i++;
+	}
+	/* 16-bit addressing (ModRM of another shape) is not decoded. */
+	if (!code32 ? !d.adsize : (d.adsize && !d.lm))
+		return false;
+	osz = d.rex_w ? 8 : (code32 ^ d.opsize) ? 4 : 2;
+	if (d.i >= d.n)
+		return false;
+	uint8_t opc = buf[d.i++];
+	*op = (struct mmio_op){ 0 };
+	switch (opc) {
+	case 0x88:
+	case 0x89:
+	case 0x8a:
+	case 0x8b:
+		acc = opc & 1 ? osz : 1;
+		store = !(opc & 2);
+		reg = modrm(&d);
+		break;
+	case 0xc6:
+	case 0xc7:
+		acc = opc & 1 ? osz : 1;
+		store = has_imm = true;
+		if (d.i < d.n && (buf[d.i] >> 3 & 7) != 0)
+			return false;
+		reg = modrm(&d);
+		break;
+	case 0xa0:
+	case 0xa1:
+	case 0xa2:
+	case 0xa3:
+		acc = opc & 1 ? osz : 1;
+		store = opc & 2;
+		d.i += d.lm ? (d.adsize ? 4 : 8) : 4;
+		break;
+	case 0x63:
+		if (!d.lm)
+			return false;
+		acc = 4;
+		sign = d.rex_w;
+		reg = modrm(&d);
+		break;
+	case 0x0f:
+		if (d.i >= d.n)
+			return false;
+		opc = buf[d.i++];
+		if (opc != 0xb6 && opc != 0xb7 && opc != 0xbe && opc != 0xbf)
+			return false;
+		acc = opc & 1 ? 2 : 1;
+		sign = opc & 8;
+		reg = modrm(&d);
+		break;
+	default:
+		return false;
+	}
+	if (reg < 0 || d.i > d.n)
+		return false;
+	e->mmio.width = acc;
+	e->mmio.write = store;
+	if (store) {
+		if (has_imm) {
+			uint64_t val = imm(&d, acc > 4 ? 4 : acc);
+			if (acc == 8 && (val >> 31 & 1))
+				val |= 0xffffffff00000000ull;
+			e->mmio.data = val;
+		} else {
+			e->mmio.data = reg_value(v, &d, reg, acc);
+		}
+		if (d.i > d.n)
+			return false;
+	}
+	op->reg = (uint8_t)reg;
+	op->len = (uint8_t)d.i;
+	op->acc = (uint8_t)acc;
+	op->width = (uint8_t)(opc == 0xb6 || opc == 0xb7 || opc == 0xbe ||
+					      opc == 0xbf || opc == 0x63 ?
+				      osz :
+				      acc);
+	op->high8 = acc == 1 && !d.rex && reg >= 4 && reg < 8 && !store &&
+		    op->width == 1;
+	op->sign = sign;
+	op->load = !store;
+	return true;
+}

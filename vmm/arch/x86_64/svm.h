@@ -1,0 +1,336 @@
+/* AMD SVM: the VMCB's layout and the constants of APM vol. 2, chapter 15
+ * and appendix B, and the internal interface between the files of
+ * vmm/arch/x86_64. */
+#ifndef VMM_X86_64_SVM_H
+#define VMM_X86_64_SVM_H
+
+#include <kernel/types.h>
+#include <vmm/vm.h>
+
+struct vmcb_seg {
+	uint16_t sel;
+	uint16_t attr; /* type, S, DPL, P, AVL, L, D/B, G: descriptor bits 40-47, 52-55 */
+	uint32_t limit;
+	uint64_t base;
+};
+
+struct vmcb_control {
+	uint32_t cr_rw;      /* 0x000: reads in bits 0-15, writes 16-31 */
+	uint32_t dr_rw;      /* 0x004 */
+	uint32_t exceptions; /* 0x008 */
+	uint32_t intercept3; /* 0x00c: INTR ... SHUTDOWN */
+	uint32_t intercept4; /* 0x010: VMRUN ... XSETBV */
+	uint32_t intercept5; /* 0x014 */
+	uint8_t rsvd0[0x3c - 0x18];
+	uint16_t pause_thresh, pause_count;
+	uint64_t iopm_pa;    /* 0x040 */
+	uint64_t msrpm_pa;   /* 0x048 */
+	uint64_t tsc_offset; /* 0x050 */
+	uint32_t asid;       /* 0x058 */
+	uint8_t tlb_ctl;     /* 0x05c */
+	uint8_t rsvd1[3];
+	uint64_t int_ctl;    /* 0x060: V_TPR, V_IRQ, V_INTR_MASKING, vector */
+	uint64_t int_state;  /* 0x068: bit 0 interrupt shadow */
+	uint64_t exit_code;  /* 0x070 */
+	uint64_t exit_info1; /* 0x078 */
+	uint64_t exit_info2; /* 0x080 */
+	uint64_t exit_int_info; /* 0x088 */
+	uint64_t np_ctl;        /* 0x090: bit 0 nested paging */
+	uint64_t avic_bar;      /* 0x098 */
+	uint64_t ghcb;          /* 0x0a0 */
+	uint64_t event_inj;     /* 0x0a8 */
+	uint64_t n_cr3;         /* 0x0b0 */
+	uint64_t lbr_ctl;       /* 0x0b8 */
+	uint32_t clean;         /* 0x0c0 */
+	uint32_t rsvd2;
+	uint64_t next_rip; /* 0x0c8: NRIP save (QEMU 7.2: never written) */
+	uint8_t insn_len;  /* 0x0d0: decode assists (QEMU 7.2: none) */
+	uint8_t insn_bytes[15];
+	uint8_t rsvd3[0x400 - 0xe0];
+};
+
+struct vmcb_save {
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr,
+		tr; /* 0x400 */
+	uint8_t rsvd0[0x4cb - 0x4a0];
+	uint8_t cpl; /* 0x4cb */
+	uint32_t rsvd1;
+	uint64_t efer; /* 0x4d0 */
+	uint8_t rsvd2[0x548 - 0x4d8];
+	uint64_t cr4, cr3, cr0, dr7, dr6, rflags, rip; /* 0x548 */
+	uint8_t rsvd3[0x5d8 - 0x580];
+	uint64_t rsp; /* 0x5d8 */
+	uint64_t s_cet, ssp, isst;
+	uint64_t rax;                                          /* 0x5f8 */
+	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;   /* 0x600 */
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip, cr2; /* 0x628 */
+	uint8_t rsvd4[0x668 - 0x648];
+	uint64_t g_pat; /* 0x668 */
+	uint64_t dbgctl;
+	uint8_t rsvd5[0x1000 - 0x678];
+};
+
+struct vmcb {
+	struct vmcb_control c;
+	struct vmcb_save s;
+};
+_Static_assert(sizeof(struct vmcb) == 4096, "VMCB is a page");
+_Static_assert(__builtin_offsetof(struct vmcb, c.event_inj) == 0xa8, "VMCB");
+_Static_assert(__builtin_offsetof(struct vmcb, s.efer) == 0x4d0, "VMCB");
+_Static_assert(__builtin_offsetof(struct vmcb, s.cr4) == 0x548, "VMCB");
+_Static_assert(__builtin_offsetof(struct vmcb, s.rsp) == 0x5d8, "VMCB");
+_Static_assert(__builtin_offsetof(struct vmcb, s.rax) == 0x5f8, "VMCB");
+_Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
+
+/* Exit codes. */
+#define SVM_EXIT_CR0_READ  0x000
+#define SVM_EXIT_EXCP_BASE 0x040
+#define SVM_EXIT_INTR      0x060
+#define SVM_EXIT_NMI       0x061
+#define SVM_EXIT_SMI       0x062
+#define SVM_EXIT_INIT      0x063
+#define SVM_EXIT_VINTR     0x064
+#define SVM_EXIT_RDPMC     0x06f
+#define SVM_EXIT_CPUID     0x072
+#define SVM_EXIT_IRET      0x074
+#define SVM_EXIT_RSM       0x073
+#define SVM_EXIT_INVD      0x076
+#define SVM_EXIT_PAUSE     0x077
+#define SVM_EXIT_HLT       0x078
+#define SVM_EXIT_INVLPGA   0x07a
+#define SVM_EXIT_IOIO      0x07b
+#define SVM_EXIT_MSR       0x07c
+#define SVM_EXIT_TASK      0x07d
+#define SVM_EXIT_SHUTDOWN  0x07f
+#define SVM_EXIT_VMRUN     0x080
+#define SVM_EXIT_VMMCALL   0x081
+#define SVM_EXIT_VMLOAD    0x082
+#define SVM_EXIT_VMSAVE    0x083
+#define SVM_EXIT_STGI      0x084
+#define SVM_EXIT_CLGI      0x085
+#define SVM_EXIT_SKINIT    0x086
+#define SVM_EXIT_RDTSCP    0x087
+#define SVM_EXIT_WBINVD    0x089
+#define SVM_EXIT_MONITOR   0x08a
+#define SVM_EXIT_MWAIT     0x08b
+#define SVM_EXIT_MWAIT_C   0x08c
+#define SVM_EXIT_XSETBV    0x08d
+#define SVM_EXIT_NPF       0x400
+#define SVM_EXIT_INVALID   ((uint64_t)-1)
+
+/* Intercept bits: vector 3 is exit code - 0x60, vector 4 exit code - 0x80. */
+#define ICPT3(code) (1u << ((code)-0x60))
+#define ICPT4(code) (1u << ((code)-0x80))
+
+#define INT_CTL_V_TPR_MASK     0xfull
+#define INT_CTL_V_IRQ          (1ull << 8)
+#define INT_CTL_V_PRIO_SHIFT   16
+#define INT_CTL_V_IGN_TPR      (1ull << 20)
+#define INT_CTL_V_INTR_MASKING (1ull << 24)
+#define INT_CTL_V_VEC_SHIFT    32
+#define INT_STATE_SHADOW       1ull
+
+/* EVENTINJ and EXITINTINFO. */
+#define EVT_VALID     (1ull << 31)
+#define EVT_EV        (1ull << 11)
+#define EVT_TYPE_INTR (0ull << 8)
+#define EVT_TYPE_NMI  (2ull << 8)
+#define EVT_TYPE_EXC  (3ull << 8)
+#define EVT_TYPE_SOFT (4ull << 8)
+
+#define TLB_FLUSH_ALL 1
+
+/* NPF EXITINFO1: the fault was on the guest's own page-table walk. */
+#define NPF_GUEST_TABLES (1ull << 33)
+
+/* IOIO EXITINFO1. */
+#define IOIO_IN   (1u << 0)
+#define IOIO_STR  (1u << 2)
+#define IOIO_REP  (1u << 3)
+#define IOIO_SZ8  (1u << 4)
+#define IOIO_SZ16 (1u << 5)
+#define IOIO_SZ32 (1u << 6)
+
+/* Architectural bits the VMM uses. */
+#define EFER_SCE       (1ull << 0)
+#define EFER_LME       (1ull << 8)
+#define EFER_LMA       (1ull << 10)
+#define EFER_NXE       (1ull << 11)
+#define EFER_SVME      (1ull << 12)
+#define EFER_LMSLE     (1ull << 13)
+#define EFER_FFXSR     (1ull << 14)
+#define EFER_TCE       (1ull << 15)
+#define CR0_PE         (1ull << 0)
+#define CR0_ET         (1ull << 4)
+#define CR0_PG         (1ull << 31)
+#define CR4_PSE        (1ull << 4)
+#define CR4_PAE        (1ull << 5)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_OSXSAVE    (1ull << 18)
+#define RFLAGS_IF      (1ull << 9)
+#define RFLAGS_TF      (1ull << 8)
+#define RFLAGS_RF      (1ull << 16)
+#define DR6_BS         (1ull << 14)
+#define RFLAGS_FIXED   (1ull << 1)
+
+#define MSR_EFER        0xc0000080u
+#define MSR_TSC_AUX     0xc0000103u
+#define MSR_VM_CR       0xc0010114u
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define VM_CR_SVMDIS    (1u << 4)
+
+/* Exceptions. */
+#define EXC_DB 1
+#define EXC_UD 6
+#define EXC_GP 13
+#define EXC_PF 14
+
+/* struct guest_gprs (<arch/vmm_arch.h>) by register number. */
+#define GPR_RAX 0
+#define GPR_RCX 1
+#define GPR_RDX 2
+#define GPR_RBX 3
+#define GPR_RSP 4
+#define GPR_RBP 5
+#define GPR_RSI 6
+#define GPR_RDI 7
+
+/* guest_entry.S: enters the guest of 'vmcb_pa' with the registers in 'g'
+ * until its next #VMEXIT; 'host_pa' holds the host's VMSAVE state. Host
+ * interrupts that arrived meanwhile are taken before it returns. */
+void svm_run(struct guest_gprs *g, paddr_t vmcb_pa, paddr_t host_pa);
+
+/* svm.c: per-CPU SVM state, made on the CPU's first vCPU load. */
+void svm_cpu_enable(void);
+paddr_t svm_host_area(void);
+extern bool svm_has_xsave;
+extern bool svm_has_rdtscp;    /* and so IA32_TSC_AUX, switched per vCPU */
+extern uint64_t svm_xcr0_host; /* what XSAVE may switch: CPUID 0xd */
+extern uint32_t svm_nasid;
+/* The CPU's ASIDs (CPUID 0x8000_000a EBX), at most 'cap'. */
+uint32_t svm_asid_count(uint32_t cap);
+
+/* Register access by number with the VMCB's rax and rsp. */
+uint64_t vcpu_gpr(struct vcpu *v, unsigned n);
+void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val);
+/* Exceptions for the guest, at its current rip. */
+void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err);
+static inline void vcpu_inject_gp(struct vcpu *v)
+{
+	vcpu_inject_exc(v, EXC_GP, true, 0);
+}
+static inline void vcpu_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_exc(v, EXC_UD, false, 0);
+}
+/* The guest's rip moves past an emulated instruction of 'len' bytes; the
+ * interrupt shadow it may have had ends with it. */
+void vcpu_skip(struct vcpu *v, unsigned len);
+
+/* insn.c: guest memory through the guest's own paging. */
+/* Reads 'n' bytes at linear address 'la'; false (a #PF injected when
+ * 'fault') when a page is not present or not RAM. */
+bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n);
+/* Writes 'n' bytes at linear address 'la' (RAM only); false when a page
+ * does not translate or is not RAM. */
+bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
+			unsigned n);
+/* string_io.c: INS/OUTS (with REP) on the VM's port bus, at the exit. */
+void string_io(struct vcpu *v, unsigned port, unsigned width, bool in);
+/* Whether the instruction at cs:rip starts in the page of guest-physical
+ * 'gpa' (a nested fault on the fetch itself). */
+bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa);
+/* Fetches up to 15 bytes at cs:rip; returns how many could be read. */
+unsigned guest_fetch(struct vcpu *v, uint8_t *buf);
+/* Prefix bytes at the start of 'b' (n bytes fetched). */
+unsigned insn_prefixes(const uint8_t *b, unsigned n);
+/* Decodes the MMIO access at rip: fills e (width, write, data for a write)
+ * and v->arch.mmio; false when it is not an instruction cvisor emulates. */
+bool insn_decode_mmio(struct vcpu *v, struct vcpu_exit *e);
+/* Whether the guest runs 64-bit code (CS.L with EFER.LMA). */
+bool guest_long_mode(const struct vcpu *v);
+
+/* cpuid.c, msr.c */
+void cpuid_emulate(struct vcpu *v);
+/* RDMSR / WRMSR: false when the MSR is not one the guest has (#GP). */
+bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/* The permission maps every VM shares (svm.c). */
+extern paddr_t svm_iopm_pa, svm_msrpm_pa;
+int svm_maps_init(void);
+
+/* vlapic.c: the local APIC of each vCPU at 0xfee0_0000. */
+#define VLAPIC_BASE 0xfee00000ull
+#define VLAPIC_SIZE 0x1000ull
+void vlapic_init(struct vcpu *v);
+void vlapic_reset(struct vcpu *v);
+/* An access to the LAPIC page from 'v'. */
+void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
+		   uint64_t *val);
+/* The highest vector the LAPIC would deliver now (IRR above PPR), or -1. */
+int vlapic_pending(struct vcpu *v);
+/* The guest took 'vec': IRR to ISR. */
+void vlapic_accept(struct vcpu *v, int vec);
+/* Raises 'vec' in 'v' (any CPU) and kicks it; vlapic_raise_trig()
+ * also records its trigger mode (TMR: a level-triggered one's EOI goes to
+ * the IOAPIC). */
+void vlapic_raise(struct vcpu *v, unsigned vec);
+void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level);
+/* Whether 'v's LAPIC is named by destination 'dest', physical or logical
+ * (its LDR and DFR), 0xff broadcast. */
+bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest);
+
+/* Whether 'v's LINT0 takes ExtINT interrupts (unmasked, ExtINT mode). */
+bool vlapic_extint(struct vcpu *v);
+
+/* vpic.c: the VM's 8259 pair; its output is vCPU 0's LINT0. */
+int vpic_create(struct vm *vm);
+/* Sets ISA line 'irq' (0-15). Any CPU. */
+void vpic_set_line(struct vm *vm, unsigned irq, bool level);
+/* Whether the master asks for service. */
+bool vpic_output(struct vm *vm);
+/* The INTA cycle: the vector now in service (or the spurious one). */
+int vpic_ack(struct vm *vm);
+
+/* vioapic.c: the VM's IOAPIC at 0xfec0_0000. */
+#define VIOAPIC_BASE 0xfec00000ull
+#define VIOAPIC_SIZE 0x1000ull
+int vioapic_create(struct vm *vm);
+/* Sets the input of pin 'pin' (an emulated device's line). Any CPU. */
+void vioapic_set_line(struct vm *vm, unsigned pin, bool level);
+/* An EOI of a level-triggered 'vector' (the LAPIC's, or the IOAPIC's EOI
+ * register). */
+void vioapic_eoi(struct vm *vm, unsigned vector);
+uint64_t vlapic_tsc_deadline(struct vcpu *v);
+void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc);
+void vlapic_set_tpr(struct vcpu *v, uint32_t tpr);
+uint32_t vlapic_tpr(struct vcpu *v);
+/* The LAPIC timer's rate as the guest sees it. */
+#define VLAPIC_BUS_HZ 100000000ull
+
+#define X86_DEBUG_EXIT_PORT 0xf4
+#define X86_RESET_PORT      0xcf9
+#define X86_PM_BASE         0x600 /* q35's ICH9 PMBASE */
+#define X86_PM1_CNT         (X86_PM_BASE + 4)
+#define X86_PM1_SLP_EN      (1u << 13)
+
+/* The PC's other devices, each on the VM's port bus (vpit.c, vcmos.c,
+ * vpm.c). vcmos_host_clock() reads the host's RTC once, at start. */
+int vpit_create(struct vm *vm);
+/* Cancels the PIT's interrupt event on this CPU (a vCPU's task ending). */
+void vpit_cpu_stop(struct vm *vm);
+#define VPIT_IOAPIC_PIN 2
+int vcmos_create(struct vm *vm);
+int vpm_create(struct vm *vm);
+void vcmos_host_clock(void);
+#define X86_RESET_CPU 0x4
+
+/* multiboot.c: the information structure, written for the boot vCPU.
+ * Its guest-physical address, or 0 when there is no room. */
+uint32_t multiboot_write_info(struct vm *vm);
+
+/* The vCPU loaded on this CPU, or NULL. */
+struct vcpu *vcpu_loaded(void);
+
+#endif

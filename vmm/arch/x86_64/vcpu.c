@@ -1,0 +1,825 @@
+/* x86_64 vCPUs under SVM: the VMCB's initial state, switching the FPU
+ * state, entering the guest, and decoding its #VMEXITs into struct
+ * vcpu_exit. */
+#include <kernel/log.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <string.h>
+#include <vmm/vcpu.h>
+#include <vmm/vm.h>
+#include "svm.h"
+#include "x86_insn.h"
+
+_Static_assert(sizeof(struct guest_gprs) == 16 * 8, "guest_entry.S layout");
+
+#define MB_BOOT_MAGIC 0x2badb002u
+#define FPU_FCW_INIT  0x37f
+#define MXCSR_INIT    0x1f80
+#define PAT_DEFAULT   0x0007040600070406ull
+
+/* Segment attributes (VMCB format): present, S, type. */
+#define SEG_CODE32 0xc9bu /* G, D, P, S, execute/read, accessed */
+#define SEG_DATA32 0xc93u /* G, D/B, P, S, read/write, accessed */
+#define SEG_CODE16 0x09bu
+#define SEG_DATA16 0x093u
+#define SEG_TSS    0x08bu /* P, busy 32-bit TSS */
+#define SEG_LDT    0x082u
+
+/* What every guest exits for: physical interrupts and NMIs, CPUID, HLT,
+ * port I/O and MSRs (through the maps), shutdown, the SVM instructions
+ * (hidden: #UD), VMMCALL (the hypercall), XSETBV (XCR0 is switched),
+ * and the instructions cvisor does not give guests. */
+#define INTERCEPT3                                                            \
+	(ICPT3(SVM_EXIT_INTR) | ICPT3(SVM_EXIT_NMI) | ICPT3(SVM_EXIT_SMI) |   \
+	 ICPT3(SVM_EXIT_CPUID) | ICPT3(SVM_EXIT_HLT) | ICPT3(SVM_EXIT_IOIO) | \
+	 ICPT3(SVM_EXIT_MSR) | ICPT3(SVM_EXIT_SHUTDOWN) |                     \
+	 ICPT3(SVM_EXIT_RDPMC) | ICPT3(SVM_EXIT_INVLPGA) |                    \
+	 ICPT3(SVM_EXIT_TASK))
+#define INTERCEPT4                                          \
+	(ICPT4(SVM_EXIT_VMRUN) | ICPT4(SVM_EXIT_VMMCALL) |  \
+	 ICPT4(SVM_EXIT_VMLOAD) | ICPT4(SVM_EXIT_VMSAVE) |  \
+	 ICPT4(SVM_EXIT_STGI) | ICPT4(SVM_EXIT_CLGI) |      \
+	 ICPT4(SVM_EXIT_SKINIT) | ICPT4(SVM_EXIT_MONITOR) | \
+	 ICPT4(SVM_EXIT_MWAIT) | ICPT4(SVM_EXIT_MWAIT_C) |  \
+	 ICPT4(SVM_EXIT_XSETBV))
+
+/* The vCPU that last ran on each CPU: another one of the same ASID must
+ * not find its guest-virtual translations in the TLB. */
+static struct vcpu *last_run[MAX_CPUS];
+
+uint64_t vcpu_arch_hwid(unsigned index)
+{
+	return index; /* APIC ids 0, 1, ... */
+}
+
+struct vcpu *vcpu_loaded(void)
+{
+	return this_cpu()->vmm;
+}
+
+uint64_t vcpu_gpr(struct vcpu *v, unsigned n)
+{
+	if (n == GPR_RAX)
+		return v->arch.vmcb->s.rax;
+	if (n == GPR_RSP)
+		return v->arch.vmcb->s.rsp;
+	return v->arch.gprs.r[n & 15];
+}
+
+void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
+{
+	if (n == GPR_RAX)
+		v->arch.vmcb->s.rax = val;
+	else if (n == GPR_RSP)
+		v->arch.vmcb->s.rsp = val;
+	else
+		v->arch.gprs.r[n & 15] = val;
+}
+
+int vcpu_arch_create(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	paddr_t vmcb = page_alloc(1, PAGE_SIZE), fpu = page_alloc(1, PAGE_SIZE);
+
+	if (!vmcb || !fpu) {
+		if (vmcb)
+			page_free(vmcb, 1);
+		if (fpu)
+			page_free(fpu, 1);
+		return -1;
+	}
+	a->vmcb_pa = vmcb;
+	a->vmcb = pa_to_ptr(vmcb);
+	a->fpu = pa_to_ptr(fpu);
+	a->last_cpu = -1;
+	vlapic_init(v);
+	return 0;
+}
+
+void vcpu_arch_destroy(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (a->vmcb)
+		page_free(a->vmcb_pa, 1);
+	if (a->fpu)
+		page_free(ptr_to_pa(a->fpu), 1);
+	a->vmcb = NULL;
+	a->fpu = NULL;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		__atomic_compare_exchange_n(&last_run[i], &(struct vcpu *){ v },
+					    NULL, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+}
+
+void vcpu_arch_stop(struct vcpu *v)
+{
+	timer_event_cancel(&v->arch.lapic.ev);
+	vpit_cpu_stop(v->vm);
+}
+
+static void seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t limit,
+		uint16_t attr)
+{
+	*s = (struct vmcb_seg){
+		.sel = sel, .attr = attr, .limit = limit, .base = base
+	};
+}
+
+/* The FPU as after FNINIT, SSE's MXCSR at its reset value. */
+static void fpu_reset(struct vcpu_arch *a)
+{
+	uint8_t *f = a->fpu;
+
+	memset(f, 0, PAGE_SIZE);
+	*(uint16_t *)f = FPU_FCW_INIT;
+	*(uint32_t *)(f + 24) = MXCSR_INIT;
+	if (svm_has_xsave)
+		*(uint64_t *)(f + 512) =
+			3; /* XSTATE_BV: x87 and SSE as above */
+	a->xcr0 = 1;
+}
+
+static void vmcb_control_init(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->arch.vmcb->c;
+
+	memset(c, 0, sizeof(*c));
+	c->exceptions = 1u << EXC_UD; /* Intel's VMCALL (vcpu.c) */
+	c->intercept3 = INTERCEPT3;
+	c->intercept4 = INTERCEPT4;
+	c->iopm_pa = svm_iopm_pa;
+	c->msrpm_pa = svm_msrpm_pa;
+	c->asid = v->vm->arch.asid;
+	c->tlb_ctl = TLB_FLUSH_ALL;
+	/* Physical interrupts stay the host's: they exit the guest. */
+	c->int_ctl = INT_CTL_V_INTR_MASKING;
+	c->np_ctl = 1;
+	c->n_cr3 = v->vm->as.s2.root;
+}
+
+/* As an INIT leaves a CPU, at the SIPI's page: real mode, CS:IP =
+ * vector << 8 : 0. */
+static void reset_sipi(struct vmcb_save *s, gpaddr_t entry)
+{
+	seg(&s->cs, (uint16_t)(entry >> 4), entry, 0xffff, SEG_CODE16);
+	seg(&s->ds, 0, 0, 0xffff, SEG_DATA16);
+	s->cr0 = 0x60000010; /* CD, NW, ET */
+	s->rip = 0;
+}
+
+/* As a Multiboot loader leaves the CPU: flat 32-bit protected mode,
+ * paging off, eax the magic, ebx the information structure. */
+static void reset_multiboot(struct vcpu *v, struct vmcb_save *s, gpaddr_t entry)
+{
+	seg(&s->cs, 0x10, 0, 0xffffffff, SEG_CODE32);
+	seg(&s->ds, 0x18, 0, 0xffffffff, SEG_DATA32);
+	s->cr0 = CR0_PE | CR0_ET;
+	s->rip = entry;
+	s->rax = MB_BOOT_MAGIC;
+	v->arch.gprs.r[GPR_RBX] = multiboot_write_info(v->vm);
+}
+
+void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb_save *s = &a->vmcb->s;
+
+	memset(&a->gprs, 0, sizeof(a->gprs));
+	vmcb_control_init(v);
+	memset(s, 0, sizeof(*s));
+	if (arg == X86_ARG_SIPI)
+		reset_sipi(s, entry);
+	else
+		reset_multiboot(v, s, entry);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	seg(&s->gdtr, 0, 0, 0xffff, 0);
+	seg(&s->idtr, 0, 0, 0xffff, 0);
+	seg(&s->ldtr, 0, 0, 0xffff, SEG_LDT);
+	seg(&s->tr, 0, 0, 0xffff, SEG_TSS);
+	s->efer = EFER_SVME; /* VMRUN's requirement; the guest sees it clear */
+	s->rflags = RFLAGS_FIXED;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = PAT_DEFAULT;
+	fpu_reset(a);
+	a->tsc_aux = 0;
+	memset(a->dr, 0, sizeof(a->dr));
+	a->flush = true;
+	a->sipi_targets = 0;
+	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
+	a->nmi_state = NMI_OPEN;
+	a->nmi_singlestep = false;
+	vlapic_reset(v);
+}
+
+/* DR0-3 are neither in the VMCB nor touched by VMRUN: switched here,
+ * so that no VM reads another's breakpoints. */
+static void dr_save(uint64_t dr[4])
+{
+	__asm__ volatile("mov %%db0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%db1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%db2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%db3, %0" : "=r"(dr[3]));
+}
+
+static void dr_load(const uint64_t dr[4])
+{
+	__asm__ volatile("mov %0, %%db0" : : "r"(dr[0]));
+	__asm__ volatile("mov %0, %%db1" : : "r"(dr[1]));
+	__asm__ volatile("mov %0, %%db2" : : "r"(dr[2]));
+	__asm__ volatile("mov %0, %%db3" : : "r"(dr[3]));
+}
+
+void vcpu_arch_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	unsigned cpu = this_cpu_id();
+
+	svm_cpu_enable();
+	this_cpu()->vmm = v;
+	/* Seen loaded before it looks for injected interrupts (vcpu_kick). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (last_run[cpu] != v || a->last_cpu != (int)cpu)
+		a->flush = true;
+	last_run[cpu] = v;
+	a->last_cpu = (int)cpu;
+	/* Every component is restored (those the guest never used to their
+	 * initial state), so none keeps another vCPU's registers. */
+	if (svm_has_xsave) {
+		x86_xsetbv(0, svm_xcr0_host);
+		x86_xrstor(a->fpu, svm_xcr0_host);
+		x86_xsetbv(0, a->xcr0);
+	} else {
+		x86_fxrstor(a->fpu);
+	}
+	if (svm_has_rdtscp)
+		x86_wrmsr(MSR_TSC_AUX, a->tsc_aux);
+	dr_load(a->dr);
+}
+
+void vcpu_arch_put(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	dr_save(a->dr);
+	if (svm_has_xsave) {
+		/* QEMU 7.2 runs the guest's XSETBV without the intercept
+		 * (docs/x86_64.md): the register, not the exit, has its
+		 * XCR0. */
+		a->xcr0 = x86_xgetbv(0);
+		x86_xsetbv(0, svm_xcr0_host);
+		x86_xsave(a->fpu, svm_xcr0_host);
+	} else {
+		x86_fxsave(a->fpu);
+	}
+	this_cpu()->vmm = NULL;
+}
+
+uint64_t vcpu_arch_pc(const struct vcpu *v)
+{
+	return v->arch.vmcb->s.rip;
+}
+
+void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
+{
+	v->arch.vmcb->s.rax = value;
+}
+
+void vcpu_skip(struct vcpu *v, unsigned len)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+
+	vmcb->s.rip += len;
+	if (!guest_long_mode(v))
+		vmcb->s.rip &= 0xffffffffull;
+	vmcb->c.int_state &= ~INT_STATE_SHADOW;
+}
+
+void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err)
+{
+	v->arch.vmcb->c.event_inj =
+		vec | EVT_TYPE_EXC | EVT_VALID |
+		(has_err ? EVT_EV | (uint64_t)err << 32 : 0);
+}
+
+/* A register of the guest gets what an emulated load or IN read: the
+ * access's bytes, sign- or zero-extended to the destination's width. */
+static void load_reg(struct vcpu *v, const struct mmio_op *op, uint64_t val)
+{
+	uint64_t amask = op->acc >= 8 ? ~0ull : (1ull << (8 * op->acc)) - 1;
+	uint64_t dmask = op->width >= 8 ? ~0ull : (1ull << (8 * op->width)) - 1;
+
+	val &= amask;
+	if (op->sign && op->acc < 8 && (val >> (8 * op->acc - 1) & 1))
+		val |= ~amask;
+	val &= dmask;
+	if (op->high8) {
+		unsigned n = op->reg - 4u;
+		uint64_t old = vcpu_gpr(v, n);
+		vcpu_set_gpr(v, n, (old & ~0xff00ull) | (val & 0xff) << 8);
+		return;
+	}
+	/* 32-bit destinations zero-extend; 8 and 16 bits merge. */
+	if (op->width < 4)
+		val |= vcpu_gpr(v, op->reg) & ~dmask;
+	vcpu_set_gpr(v, op->reg, val);
+}
+
+void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
+{
+	const struct mmio_op *op = &v->arch.mmio;
+
+	if (op->load)
+		load_reg(v, op, e->mmio.data);
+	vcpu_skip(v, op->len);
+}
+
+/* Nothing answers there: reads get all ones, writes go nowhere, as on a
+ * PC's bus (no bus error reaches the CPU). */
+const char vcpu_arch_unbacked_answer[] = "all ones read, writes dropped";
+
+void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
+{
+	struct vcpu_exit e = { .kind = EXIT_MMIO };
+
+	(void)gpa;
+	e.mmio.write = write;
+	e.mmio.data = ~0ull;
+	vcpu_arch_mmio_done(v, &e);
+}
+
+void vcpu_arch_cpu_on_done(struct vcpu *v, enum vcpu_on_result r)
+{
+	/* A SIPI has no answer; one that starts nothing is lost, as on
+	 * hardware. */
+	if (r != VCPU_ON_OK)
+		pr_debug("VM %llu vCPU %u: SIPI started nothing (%d)",
+			 (unsigned long long)v->vm->id, v->id, (int)r);
+}
+
+/* NMIs are blocked from the one injected until its handler's IRET has
+ * run: the IRET intercept comes before it does, so the block ends once
+ * the guest is seen past it (at a later exit). */
+static bool nmi_open(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (a->nmi_state == NMI_IRET_SEEN && a->vmcb->s.rip != a->nmi_iret_rip)
+		a->nmi_state = NMI_OPEN;
+	return a->nmi_state == NMI_OPEN;
+}
+
+bool vcpu_arch_irq_pending(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (__atomic_load_n(&a->nmi_pending, __ATOMIC_ACQUIRE) && nmi_open(v))
+		return true;
+	return (a->vmcb->s.rflags & RFLAGS_IF) &&
+	       (vlapic_pending(v) >= 0 ||
+		(v->id == 0 && vlapic_extint(v) && vpic_output(v->vm)));
+}
+
+/* An NMI, else the LAPIC's highest interrupt if the guest can take it
+ * now, else an exit (VINTR) as soon as it can. */
+static void inject_events(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+	int vec;
+
+	vmcb->c.int_ctl &= ~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT);
+	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
+	if (vmcb->c.event_inj & EVT_VALID)
+		return; /* an exception, or an event to deliver again */
+	if (nmi_open(v) &&
+	    __atomic_exchange_n(&a->nmi_pending, 0, __ATOMIC_ACQUIRE)) {
+		vmcb->c.event_inj = 2 | EVT_TYPE_NMI | EVT_VALID;
+		a->nmi_state = NMI_BLOCKED;
+		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_IRET);
+		return;
+	}
+	vec = vlapic_pending(v);
+	/* The PICs' output, through vCPU 0's LINT0 in ExtINT mode, when the
+	 * LAPIC has nothing of its own to deliver. */
+	bool extint = vec < 0 && v->id == 0 && vlapic_extint(v) &&
+		      vpic_output(v->vm);
+	if ((vec < 0 && !extint) || !(vmcb->s.rflags & RFLAGS_IF))
+		goto window;
+	/* QEMU 7.2 does not restore the interrupt shadow at VMRUN
+	 * (docs/x86_64.md): "sti; hlt" with an interrupt pending is done
+	 * here as the CPU would, the HLT completing as it is woken. */
+	if (vmcb->c.int_state & INT_STATE_SHADOW) {
+		uint8_t b[15];
+		unsigned n = guest_fetch(v, b);
+		if (!n || b[0] != 0xf4)
+			goto window;
+		vcpu_skip(v, 1);
+	}
+	if (extint) {
+		vec = vpic_ack(v->vm);
+	} else {
+		vlapic_accept(v, vec);
+	}
+	vmcb->c.event_inj = (unsigned)vec | EVT_TYPE_INTR | EVT_VALID;
+	return;
+window:
+	if (vec >= 0 || extint) {
+		vmcb->c.int_ctl |= INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
+				   (uint64_t)(extint ? 0xf : vec >> 4)
+					   << INT_CTL_V_PRIO_SHIFT;
+		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
+	}
+}
+
+/* The NMI handler's IRET is intercepted before it runs: it is run with
+ * RFLAGS.TF, so that the single-step #DB after it (TF as it was before
+ * the IRET counts) brings the vCPU out at once, NMIs open again. */
+static void nmi_iret(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+
+	a->nmi_state = NMI_IRET_SEEN;
+	a->nmi_iret_rip = vmcb->s.rip;
+	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_IRET);
+	a->nmi_singlestep = true;
+	vmcb->s.rflags |= RFLAGS_TF | RFLAGS_RF;
+	vmcb->c.exceptions |= 1u << EXC_DB;
+}
+
+/* #DB: cvisor's single step past an NMI handler's IRET, or the guest's
+ * own, which it gets as it came. */
+static void exit_db(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+
+	vmcb->c.exceptions &= ~(1u << EXC_DB);
+	if (!a->nmi_singlestep) {
+		vcpu_inject_exc(v, EXC_DB, false, 0);
+		return;
+	}
+	a->nmi_singlestep = false;
+	vmcb->s.dr6 &= ~DR6_BS;
+	a->nmi_state = NMI_OPEN;
+}
+
+static void exit_fault(struct vcpu_exit *e, const char *what, uint64_t info)
+{
+	e->kind = EXIT_FAULT;
+	e->fault.what = what;
+	e->fault.info = info;
+}
+
+/* An instruction at rip the guest may not have: #UD, reported. */
+static void refuse(struct vcpu *v, const char *what, unsigned vec)
+{
+	pr_debug("VM %llu vCPU %u: %s at rip %#llx: %s injected",
+		 (unsigned long long)v->vm->id, v->id, what,
+		 (unsigned long long)v->arch.vmcb->s.rip,
+		 vec == EXC_UD ? "#UD" : "#GP");
+	if (vec == EXC_UD)
+		vcpu_inject_ud(v);
+	else
+		vcpu_inject_gp(v);
+}
+
+/* The length of an instruction whose opcode is 'oplen' bytes, after its
+ * prefixes (QEMU 7.2 has no NRIP save: found from the bytes). */
+static unsigned insn_len(struct vcpu *v, unsigned oplen)
+{
+	uint8_t b[15];
+	unsigned n = guest_fetch(v, b);
+
+	return (n ? insn_prefixes(b, n) : 0) + oplen;
+}
+
+static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t info = vmcb->c.exit_info1;
+	unsigned port = (unsigned)(info >> 16), width;
+	bool in = info & IOIO_IN;
+
+	width = (info & IOIO_SZ32) ? 4 : (info & IOIO_SZ16) ? 2 : 1;
+	if (info & IOIO_STR) {
+		string_io(v, port, width, in);
+		return; /* EXIT_NONE */
+	}
+	/* EXITINFO2 is the next rip (APM 15.10.2), which QEMU fills. */
+	v->arch.mmio = (struct mmio_op){
+		.reg = GPR_RAX,
+		.len = (uint8_t)(vmcb->c.exit_info2 - vmcb->s.rip),
+		.width = (uint8_t)width,
+		.acc = (uint8_t)width,
+		.load = in,
+	};
+	if (!in && port == X86_DEBUG_EXIT_PORT) {
+		pr_info("VM %llu vCPU %u: isa-debug-exit %#llx: powering the VM "
+			"off",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)(vmcb->s.rax &
+					     ((1ull << 8 * width) - 1)));
+		e->kind = EXIT_SYSTEM_OFF;
+		return;
+	}
+	/* ACPI PM1a control with SLP_EN: S5 (the only sleep state offered). */
+	if (!in && port == X86_PM1_CNT && width == 2 &&
+	    (vmcb->s.rax & X86_PM1_SLP_EN)) {
+		pr_info("VM %llu vCPU %u: ACPI sleep (S5): powering the VM off",
+			(unsigned long long)v->vm->id, v->id);
+		e->kind = EXIT_SYSTEM_OFF;
+		return;
+	}
+	/* The reset control register (PIIX/ICH): RST_CPU reboots the VM. */
+	if (!in && port == X86_RESET_PORT && width == 1 &&
+	    (vmcb->s.rax & X86_RESET_CPU)) {
+		e->kind = EXIT_SYSTEM_RESET;
+		vcpu_skip(v, v->arch.mmio.len);
+		return;
+	}
+	e->kind = EXIT_PIO;
+	e->mmio.addr = port;
+	e->mmio.width = width;
+	e->mmio.write = !in;
+	e->mmio.data = in ? 0 : vmcb->s.rax & ((1ull << 8 * width) - 1);
+}
+
+static void exit_msr(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint32_t msr = (uint32_t)v->arch.gprs.r[GPR_RCX];
+	bool write = vmcb->c.exit_info1 & 1;
+	uint64_t val;
+	unsigned len = insn_len(v, 2);
+
+	if (write) {
+		val = (v->arch.gprs.r[GPR_RDX] & 0xffffffff) << 32 |
+		      (vmcb->s.rax & 0xffffffff);
+		if (!msr_write(v, msr, val)) {
+			refuse(v, "WRMSR of an MSR the VM does not have",
+			       EXC_GP);
+			return;
+		}
+	} else {
+		if (!msr_read(v, msr, &val)) {
+			refuse(v, "RDMSR of an MSR the VM does not have",
+			       EXC_GP);
+			return;
+		}
+		vmcb->s.rax = (uint32_t)val;
+		v->arch.gprs.r[GPR_RDX] = val >> 32;
+	}
+	vcpu_skip(v, len);
+}
+
+static void exit_xsetbv(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t val = (a->gprs.r[GPR_RDX] & 0xffffffff) << 32 |
+		       (a->vmcb->s.rax & 0xffffffff);
+	unsigned len = insn_len(v, 3);
+
+	if (!svm_has_xsave || !(a->vmcb->s.cr4 & CR4_OSXSAVE)) {
+		refuse(v, "XSETBV without CR4.OSXSAVE", EXC_UD);
+		return;
+	}
+	/* x87 always; AVX only with SSE; nothing the CPU lacks. */
+	if ((uint32_t)a->gprs.r[GPR_RCX] != 0 || a->vmcb->s.cpl || !(val & 1) ||
+	    (val & ~svm_xcr0_host) || ((val & 4) && !(val & 2))) {
+		refuse(v, "XSETBV of a value XCR0 cannot hold", EXC_GP);
+		return;
+	}
+	a->xcr0 = val;
+	x86_xsetbv(0, val);
+	vcpu_skip(v, len);
+}
+
+/* A guest-physical access no RAM backs: the LAPIC, another device, or
+ * nothing; the instruction is decoded from guest memory. */
+static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	gpaddr_t gpa = vmcb->c.exit_info2;
+
+	/* The guest's own page tables where no RAM is: its walk cannot go
+	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
+	if (vmcb->c.exit_info1 & NPF_GUEST_TABLES) {
+		pr_warn("VM %llu vCPU %u: its page tables at %#llx are not RAM "
+			"(rip %#llx)",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)gpa,
+			(unsigned long long)vmcb->s.rip);
+		exit_fault(e, "guest page tables outside its RAM", gpa);
+		return;
+	}
+	/* Code fetched from where no RAM (or no executable RAM) is: the
+	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
+	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only
+	 * with NXE). */
+	if (guest_fetch_hits(v, gpa)) {
+		pr_debug("VM %llu vCPU %u: instruction fetch at rip %#llx "
+			 "(guest-physical %#llx): no executable RAM there; #UD",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)vmcb->s.rip,
+			 (unsigned long long)gpa);
+		vcpu_inject_ud(v);
+		return;
+	}
+	if (!insn_decode_mmio(v, e)) {
+		pr_warn("VM %llu vCPU %u: access to %#llx by an instruction at "
+			"rip %#llx that cvisor does not emulate",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)gpa,
+			(unsigned long long)vmcb->s.rip);
+		exit_fault(e, "MMIO by an instruction not emulated", gpa);
+		return;
+	}
+	e->kind = EXIT_MMIO;
+	e->mmio.addr = gpa;
+	if (gpa - VLAPIC_BASE < VLAPIC_SIZE) {
+		vlapic_access(v, gpa - VLAPIC_BASE, e->mmio.width,
+			      e->mmio.write, &e->mmio.data);
+		vcpu_arch_mmio_done(v, e);
+		e->kind = EXIT_NONE;
+	}
+}
+
+/* AxVisor's ABI: rax the number, rdi, rsi, rdx, rcx, r8, r9 the
+ * arguments, the result in rax. */
+static void hypercall(struct vcpu *v, struct vcpu_exit *e, unsigned len)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	vcpu_skip(v, len);
+	a->hc_args[0] = a->gprs.r[GPR_RDI];
+	a->hc_args[1] = a->gprs.r[GPR_RSI];
+	a->hc_args[2] = a->gprs.r[GPR_RDX];
+	a->hc_args[3] = a->gprs.r[GPR_RCX];
+	a->hc_args[4] = a->gprs.r[8];
+	a->hc_args[5] = a->gprs.r[9];
+	e->kind = EXIT_HYPERCALL;
+	e->hypercall.nr = a->vmcb->s.rax;
+	e->hypercall.args = a->hc_args;
+}
+
+/* #UD: Intel's VMCALL (0f 01 c1), which AMD CPUs do not have, is the
+ * hypercall too, so that guests written for VMX (AxVisor's) call
+ * cvisor unchanged; anything else is the guest's own #UD. */
+static void exit_ud(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint8_t b[15];
+	unsigned n = guest_fetch(v, b), p = n ? insn_prefixes(b, n) : 0;
+
+	if (p + 3 <= n && b[p] == 0x0f && b[p + 1] == 0x01 &&
+	    b[p + 2] == 0xc1) {
+		hypercall(v, e, p + 3);
+		return;
+	}
+	vcpu_inject_ud(v);
+}
+
+static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+	uint64_t code = vmcb->c.exit_code;
+
+	e->kind = EXIT_NONE;
+	switch (code) {
+	case SVM_EXIT_INTR: /* taken in svm_run, after STGI */
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_VINTR: /* the guest can take interrupts: next entry */
+		return;
+	case SVM_EXIT_IRET: /* the NMI handler's, about to run */
+		nmi_iret(v);
+		return;
+	case SVM_EXIT_EXCP_BASE + EXC_DB:
+		exit_db(v);
+		return;
+	case SVM_EXIT_CPUID:
+		cpuid_emulate(v);
+		vcpu_skip(v, insn_len(v, 2));
+		return;
+	case SVM_EXIT_HLT:
+		vcpu_skip(v, insn_len(v, 1));
+		e->kind = EXIT_HALT;
+		return;
+	case SVM_EXIT_IOIO:
+		exit_ioio(v, e);
+		return;
+	case SVM_EXIT_MSR:
+		exit_msr(v);
+		return;
+	case SVM_EXIT_VMMCALL:
+		hypercall(v, e, insn_len(v, 3));
+		return;
+	case SVM_EXIT_EXCP_BASE + EXC_UD:
+		exit_ud(v, e);
+		return;
+	case SVM_EXIT_XSETBV:
+		exit_xsetbv(v);
+		return;
+	case SVM_EXIT_NPF:
+		exit_npf(v, e);
+		return;
+	case SVM_EXIT_SHUTDOWN:
+		exit_fault(e, "shutdown (triple fault)", vmcb->s.rip);
+		return;
+	case SVM_EXIT_RDPMC:
+		refuse(v, "RDPMC (no performance counters)", EXC_GP);
+		return;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		refuse(v, "an SVM instruction (SVM is hidden)", EXC_UD);
+		return;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_C:
+		refuse(v, "MONITOR/MWAIT (hidden by CPUID)", EXC_UD);
+		return;
+	case SVM_EXIT_TASK:
+		exit_fault(e, "hardware task switch, not emulated",
+			   vmcb->s.rip);
+		return;
+	case SVM_EXIT_INVALID:
+		exit_fault(e, "VMRUN refused the guest's state", vmcb->s.cr0);
+		return;
+	default:
+		exit_fault(e, "unexpected #VMEXIT", code);
+		return;
+	}
+}
+
+/* The next vCPU this one's SIPI starts, one per pass through the loop.
+ * One that an INIT stopped while it ran starts once it is out of its
+ * guest (parked): till then this vCPU gives way, so that a SIPI never
+ * meets a vCPU still running its old context. */
+static bool sipi_next(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	unsigned t;
+
+	for (;;) {
+		if (!a->sipi_targets)
+			return false;
+		t = (unsigned)__builtin_ctzll(a->sipi_targets);
+		struct vcpu *target = v->vm->vcpus[t];
+		if (READ_ONCE(target->state) == VCPU_ON) {
+			/* Started since by another: not waiting any more. */
+			a->sipi_targets &= a->sipi_targets - 1;
+			continue;
+		}
+		if (!READ_ONCE(target->parked)) {
+			e->kind = EXIT_YIELD;
+			return true;
+		}
+		break;
+	}
+	a->sipi_targets &= a->sipi_targets - 1;
+	e->kind = EXIT_CPU_ON;
+	e->cpu_on.target = vcpu_arch_hwid(t);
+	e->cpu_on.entry = (gpaddr_t)a->sipi_vector << 12;
+	e->cpu_on.context = X86_ARG_SIPI;
+	return true;
+}
+
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
+	uint64_t vtpr = vlapic_tpr(v) >> 4;
+
+	if (sipi_next(v, e))
+		return;
+	inject_events(v);
+	vmcb->c.int_ctl = (vmcb->c.int_ctl & ~INT_CTL_V_TPR_MASK) | vtpr;
+	if (a->flush || gen != a->npt_gen) {
+		a->npt_gen = gen;
+		vmcb->c.tlb_ctl = TLB_FLUSH_ALL;
+		a->flush = false;
+	} else {
+		vmcb->c.tlb_ctl = 0;
+	}
+	vmcb->c.clean = 0; /* QEMU caches nothing; hardware would */
+	svm_run(&a->gprs, a->vmcb_pa, svm_host_area());
+	vmcb->c.event_inj = 0;
+	/* An event whose delivery the exit cut short is delivered again. */
+	if (vmcb->c.exit_int_info & EVT_VALID)
+		vmcb->c.event_inj = vmcb->c.exit_int_info;
+	/* A CR8 write in the guest (V_TPR holds TPR[7:4] only). */
+	if ((vmcb->c.int_ctl & INT_CTL_V_TPR_MASK) != vtpr)
+		vlapic_set_tpr(v,
+			       (uint32_t)(vmcb->c.int_ctl & INT_CTL_V_TPR_MASK)
+				       << 4);
+	exit_decode(v, e);
+}

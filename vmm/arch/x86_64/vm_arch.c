@@ -1,0 +1,186 @@
+/* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC and
+ * the 8259 pair, COM1's 16550 on the port bus and their line 4, the PIT, the CMOS RTC, the
+ * ACPI PM block, QEMU's isa-debug-exit port), and the kernel formats an
+ * x86_64 VM boots. */
+#include <kernel/log.h>
+#include <kernel/spinlock.h>
+#include <vmm/devices.h>
+#include <vmm/kernel_image.h>
+#include <vmm/vcpu.h>
+#include "svm.h"
+
+#define ASID_MAX  256 /* of the CPU's (CPUID 0x8000_000a EBX) */
+#define COM1_PORT 0x3f8
+#define COM1_IRQ  4
+
+static uint64_t asid_used[ASID_MAX / 64];
+static spinlock_t asid_lock = SPINLOCK_INIT;
+
+/* ASID 0 is the host's (VMRUN refuses it). Past what the CPU has, VMs
+ * share the last one: each VMRUN then flushes the TLB anyway. */
+static uint32_t asid_alloc(void)
+{
+	uint32_t n = svm_asid_count(ASID_MAX);
+	uint32_t id = n > 1 ? n - 1 : 1;
+
+	spin_lock(&asid_lock);
+	for (uint32_t i = 1; i < n; i++) {
+		if (!(asid_used[i / 64] >> (i % 64) & 1)) {
+			asid_used[i / 64] |= 1ull << (i % 64);
+			id = i;
+			break;
+		}
+	}
+	spin_unlock(&asid_lock);
+	return id;
+}
+
+static void asid_free(uint32_t id)
+{
+	spin_lock(&asid_lock);
+	asid_used[id / 64] &= ~(1ull << (id % 64));
+	spin_unlock(&asid_lock);
+}
+
+/* boot_protocol "multiboot" (which AxVisor's configs pair with
+ * enable_bios) is cvisor's own loader when no bios_path is given: it does
+ * what the firmware would. A firmware image itself, or UEFI, is not run
+ * yet: refused rather than ignored. */
+static int vm_arch_check_config(const struct vm *vm)
+{
+	const struct vm_config *c = vm->cfg;
+	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
+
+	if (proto == VMCFG_BOOT_UEFI || c->bios_path[0]) {
+		pr_error("VM %s: boot_protocol \"%s\"%s%s: x86_64 boots Multiboot "
+			 "kernels itself, with no firmware, so far; VM refused",
+			 vm->name, vmcfg_boot_protocol_name(proto),
+			 c->bios_path[0] ? ", bios_path " : "", c->bios_path);
+		return -1;
+	}
+	if (c->pt_port_count) {
+		pr_error("VM %s: devices.passthrough_ports are not supported on "
+			 "x86_64 yet; VM refused",
+			 vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+int vm_arch_init(struct vm *vm)
+{
+	if (vm_arch_check_config(vm))
+		return -1;
+	vm->arch.asid = asid_alloc();
+	return 0;
+}
+
+void vm_arch_flush_stage2(struct vm *vm)
+{
+	/* Without flush-by-ASID the only way is TLB_CONTROL 1 (every ASID)
+	 * at each vCPU's next VMRUN; a vCPU in the guest on another CPU is
+	 * made to exit first. */
+	__atomic_fetch_add(&vm->arch.npt_gen, 1, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i])
+			vcpu_kick(vm->vcpus[i]);
+}
+
+void vm_arch_destroy(struct vm *vm)
+{
+	if (!vm->arch.asid)
+		return; /* vm_arch_init() failed or never ran */
+	if (vm->arch.asid < ASID_MAX)
+		asid_free(vm->arch.asid);
+	vm->arch.asid = 0;
+}
+
+/* QEMU's isa-debug-exit at port 0xf4: a write powers the VM off. The
+ * write itself is decoded on the exit path (vcpu.c); a read gets 0. */
+static bool debug_exit_read(void *ctx, uint64_t off, unsigned width,
+			    uint64_t *val)
+{
+	(void)ctx, (void)off, (void)width;
+	*val = 0;
+	return true;
+}
+
+/* Port 0x80, the POST-code port, where guests also write to wait a
+ * little (Linux's io_delay): writes go nowhere and reads get all ones, as
+ * with nothing there, but without a report each time. */
+static bool post_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
+{
+	(void)ctx, (void)off;
+	*val = width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+	return true;
+}
+
+static bool post_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	(void)ctx, (void)off, (void)width, (void)val;
+	return true;
+}
+
+int vm_arch_create_devices(struct vm *vm)
+{
+	static const struct io_device post = {
+		.name = "post",
+		.base = 0x80,
+		.size = 1,
+		.read = post_read,
+		.write = post_write,
+	};
+	static const struct io_device debug_exit = {
+		.name = "isa-debug-exit",
+		.base = X86_DEBUG_EXIT_PORT,
+		.size = 1,
+		.read = debug_exit_read,
+	};
+
+	if (vioapic_create(vm) || vpic_create(vm)) {
+		pr_error("VM %s: cannot create its IOAPIC and PICs", vm->name);
+		return -1;
+	}
+	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
+	if (!vm->arch.uart || !io_register(&vm->pio, &debug_exit) ||
+	    !io_register(&vm->pio, &post) || vpit_create(vm) ||
+	    vcmos_create(vm) || vpm_create(vm)) {
+		pr_error("VM %s: cannot create its PC devices (COM1, PIT, CMOS, "
+			 "ACPI PM, POST and debug-exit ports)",
+			 vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
+{
+	/* As on a PC, an ISA line goes to both the IOAPIC's pin of its
+	 * number and the PICs. */
+	vioapic_set_line(vm, irq, level);
+	vpic_set_line(vm, irq, level);
+}
+
+int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
+{
+	pr_error("VM %s: host interrupt %u cannot be passed through on x86_64 "
+		 "yet (as %u)",
+		 vm->name, host, guest);
+	return -1;
+}
+
+void vm_arch_reset(struct vm *vm)
+{
+	(void)vm; /* the NPT and ASID stay; vCPUs reset at power-on */
+}
+
+const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
+{
+	*irqchip_version = 0;
+	return NULL; /* PC guests find their machine in the Multiboot info */
+}
+
+const struct vm_arch_boot vm_arch_boot = {
+	.arch = "x86_64",
+	.kernel_formats = 1u << KIMAGE_MULTIBOOT,
+};

@@ -11,6 +11,9 @@
 #define GUEST_DTB_REG "(none: Multiboot)"
 /* The VM's RAM starts at 0 (the PC layout; the configs say so). */
 #define GUEST_RAM_BASE 0x0ul
+/* The interrupt an IVC notify raises when the config names none: the
+ * IOAPIC's last pin (docs/hypercalls.md). */
+#define GUEST_IVC_LINE 23u
 
 /* A PC's bus answers every address: where nothing is, reads get all
  * ones and writes go nowhere (guests/common/abort). */

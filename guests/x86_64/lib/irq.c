@@ -28,3 +28,18 @@ void guest_ipi_send(unsigned cpu, unsigned ipi)
 	LAPIC_REG(REG_ICR_HI) = cpu << 24;
 	LAPIC_REG(REG_ICR_LO) = GUEST_IPI_VECTOR + ipi;
 }
+
+#define IOAPIC            0xfec00000ul
+#define GUEST_LINE_VECTOR 0x60u /* + the IOAPIC pin */
+
+unsigned guest_irq_enable_line(unsigned line, unsigned cpu)
+{
+	volatile uint32_t *sel = (volatile uint32_t *)IOAPIC;
+	volatile uint32_t *win = (volatile uint32_t *)(IOAPIC + 0x10);
+
+	*sel = 0x10 + 2 * line + 1;
+	*win = cpu << 24; /* the vCPU's APIC id */
+	*sel = 0x10 + 2 * line;
+	*win = GUEST_LINE_VECTOR + line; /* fixed, edge, high, unmasked */
+	return GUEST_LINE_VECTOR + line;
+}

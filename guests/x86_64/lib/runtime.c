@@ -282,3 +282,16 @@ void guest_runtime_init(uint32_t mbi)
 	tsc_hz = (uint64_t)r[0] * 1000;
 	lapic_hz = (uint64_t)r[1] * 1000;
 }
+
+uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  uint64_t a3)
+{
+	register uint64_t r3 __asm__("rcx") = a3;
+	uint64_t ret;
+
+	__asm__ volatile("vmmcall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r3)
+			 : "memory");
+	return ret;
+}

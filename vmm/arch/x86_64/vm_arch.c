@@ -153,6 +153,13 @@ int vm_arch_create_devices(struct vm *vm)
 	return 0;
 }
 
+/* The IOAPIC's last pin: no ISA device of the PC uses it. */
+unsigned vm_arch_ivc_irq(const struct vm *vm)
+{
+	(void)vm;
+	return 23;
+}
+
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 {
 	/* As on a PC, an ISA line goes to both the IOAPIC's pin of its

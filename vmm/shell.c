@@ -204,6 +204,7 @@ static void candidate_vm(const struct vms_info *info, void *ctx)
 
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)info->id);
 	candidate(ctx, id);
+	candidate(ctx, info->cfg->name);
 }
 
 /* The words that may stand where the cursor is: word 'n' of the line

@@ -12,22 +12,46 @@
 #include <vmm/vm.h>
 #include <vmm/vms.h>
 
-/* A decimal VM id; false (and a message) if 's' is not one. */
+struct name_lookup {
+	const char *name;
+	uint64_t id;
+	unsigned found;
+};
+
+static void match_name(const struct vms_info *info, void *ctx)
+{
+	struct name_lookup *l = ctx;
+
+	if (!strcmp(info->cfg->name, l->name)) {
+		l->id = info->id;
+		l->found++;
+	}
+}
+
+/* A VM: its decimal id, or its name when one VM has it; false (and a
+ * message) otherwise. */
 static bool parse_id(const char *cmd, const char *s, uint64_t *id)
 {
+	struct name_lookup l = { .name = s };
 	uint64_t v = 0;
+	bool digits = *s != '\0';
 
-	if (!*s)
-		goto bad;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
-			goto bad;
+	for (const char *p = s; *p && digits; p++) {
+		digits = *p >= '0' && *p <= '9' && v <= (UINT64_MAX - 9) / 10;
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
-	*id = v;
-	return true;
-bad:
-	shell_printf("%s: '%s' is not a VM id (vm list shows them)\n", cmd, s);
+	if (digits) {
+		*id = v;
+		return true;
+	}
+	vms_for_each(match_name, &l);
+	if (l.found == 1) {
+		*id = l.id;
+		return true;
+	}
+	shell_printf("%s: '%s' is not %s (vm list shows them)\n", cmd, s,
+		     l.found ? "one VM's name: give its id" :
+			       "a VM's id or name");
 	return false;
 }
 

@@ -33,7 +33,7 @@ wait vm frob: unknown subcommand
 type vm show\r
 wait vm show: which VM?
 type vm show x\r
-wait 'x' is not a VM id
+wait 'x' is not a VM's id or name
 type vm show 9\r
 wait vm show: no VM 9
 type vm show 1 -x\r
@@ -73,7 +73,7 @@ type vm resume 5\r
 wait vm resume 5: it is not suspended
 type vm suspend 1\r
 wait vm suspend 1: it is not running
-type vm suspend 5\r
+type vm suspend tick\t\r
 wait VM 5 suspended
 type vm list\r
 wait ticker           suspended

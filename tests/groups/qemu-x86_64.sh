@@ -137,7 +137,7 @@ wait [vm12] echo: banana split!
 type \001\001\001
 wait console input now goes to cvisor
 type cherry\n
-wait cvisor has no shell yet
+wait cherry: unknown command
 type \001\001\001
 wait [cvisor] console input now goes to vm11 (echo-a); Ctrl-A three times switches
 type quit\n

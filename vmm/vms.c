@@ -204,11 +204,11 @@ void vmm_vm_stopped(struct vm *vm)
 
 void vms_power_off(void)
 {
-	static bool powering_off;
+	static unsigned powering_off; /* a word: riscv64 has no byte AMOs */
 
 	/* The shell's shutdown and the last vCPU to stop may both come
 	 * here: the first one frees and powers off, the other waits. */
-	if (__atomic_exchange_n(&powering_off, true, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&powering_off, 1u, __ATOMIC_SEQ_CST))
 		for (;;)
 			hal_cpu_relax();
 	/* Nothing runs in the VMs left (created, never started): freed

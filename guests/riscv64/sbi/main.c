@@ -24,20 +24,27 @@ static volatile unsigned phase, entries;
 static volatile long suspend_ret = 99;
 static volatile unsigned flood_ok[2];
 
+/* Both vCPUs report: one line at a time, or their characters mix on
+ * the UART (CI saw "hart_start agains:b io: ksu..."). */
+static bool line_lock;
+
 static void check(const char *what, long got, long want)
 {
+	while (__atomic_test_and_set(&line_lock, __ATOMIC_ACQUIRE))
+		cpu_relax();
 	guest_puts("sbi: ");
 	guest_puts(what);
 	if (got == want) {
 		guest_puts(": ok\n");
-		return;
+	} else {
+		failures++;
+		guest_puts(": FAIL: got ");
+		guest_put_hex((uint64_t)got);
+		guest_puts(", want ");
+		guest_put_hex((uint64_t)want);
+		guest_puts("\n");
 	}
-	failures++;
-	guest_puts(": FAIL: got ");
-	guest_put_hex((uint64_t)got);
-	guest_puts(", want ");
-	guest_put_hex((uint64_t)want);
-	guest_puts("\n");
+	__atomic_clear(&line_lock, __ATOMIC_RELEASE);
 }
 
 static long sbi_err(unsigned long ext, unsigned long fid, unsigned long a0,

@@ -12,6 +12,9 @@
 #define IVC_CHAN_SIZE (64 * 1024)
 #define IVC_CHUNK     (32 * 1024)
 #define IVC_CHUNKS    128 /* 4 MiB in all */
+/* Seconds of counter time a side waits for the other before it fails:
+ * generous, so that a host busy with other work cannot fail the run. */
+#define IVC_PATIENCE_S 30
 
 struct ivc_head {
 	volatile uint64_t seq; /* written last by the producer */

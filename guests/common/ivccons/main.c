@@ -19,14 +19,15 @@ static void fail(const char *why)
 	guest_puts("\n");
 }
 
-/* Waits, interrupts masked, until *p is 'want'; false after 5 s. */
+/* Waits, interrupts masked, until *p is 'want'; false after IVC_PATIENCE_S. */
 static bool wait_for(volatile uint64_t *p, uint64_t want)
 {
 	uint64_t t0 = guest_counter();
 
 	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != want) {
 		wait_irq_masked();
-		if (guest_counter() - t0 > 5 * guest_counter_freq())
+		if (guest_counter() - t0 >
+		    IVC_PATIENCE_S * guest_counter_freq())
 			return false;
 	}
 	return true;
@@ -45,7 +46,8 @@ int main(void)
 	irq_disable();
 	while (guest_hypercall4(HC_IVC_SUBSCRIBE, IVC_PRODUCER, IVC_KEY,
 				(uint64_t)&base, (uint64_t)&size) != 0) {
-		if (guest_counter() - t0 > 5 * guest_counter_freq()) {
+		if (guest_counter() - t0 >
+		    IVC_PATIENCE_S * guest_counter_freq()) {
 			fail("the channel was never published");
 			return 0;
 		}

@@ -250,6 +250,25 @@ static const char *const vcpu_states[] = {
 	[VCPU_PAUSED] = "paused",
 };
 
+/* Its exits so far, the kinds it had at least one of. Read while it runs:
+ * each count is a word its own pCPU writes, so a figure may be a moment
+ * old, never torn. */
+static void show_exits(const struct vcpu *v)
+{
+	const char *sep = "";
+
+	shell_printf("  exits:");
+	for (unsigned k = 0; k < EXIT_KINDS; k++) {
+		uint64_t n = READ_ONCE(v->exits[k]);
+		if (!n)
+			continue;
+		shell_printf("%s %s %llu", sep, vcpu_exit_kind_names[k],
+			     (unsigned long long)n);
+		sep = ",";
+	}
+	shell_printf("%s\n", *sep ? "" : " none");
+}
+
 static void show_vcpus(uint64_t id)
 {
 	struct vm *vm = vms_get(id);
@@ -263,6 +282,7 @@ static void show_vcpus(uint64_t id)
 		shell_printf("vCPU %u: pCPU %u, %s, preempted %llu times\n", i,
 			     v->pcpu, vcpu_states[READ_ONCE(v->state)],
 			     (unsigned long long)v->preempted);
+		show_exits(v);
 	}
 	vms_put(vm);
 }
@@ -417,7 +437,7 @@ static void cmd_vm_delete(int argc, char **argv)
 
 const struct shell_cmd shell_vm_cmds[] = {
 	{ "list", "[--format json]", "every VM and its state", cmd_vm_list },
-	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs", cmd_vm_show },
+	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs and exits", cmd_vm_show },
 	{ "create", "FILE.toml ...", "a VM from a config on the disk",
 	  cmd_vm_create },
 	{ "start", "ID", "boot a created or stopped VM", cmd_vm_start },

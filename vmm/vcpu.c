@@ -8,6 +8,21 @@
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
 
+const char *const vcpu_exit_kind_names[EXIT_KINDS] = {
+	[EXIT_NONE] = "in-arch", /* trapped registers, firmware calls */
+	[EXIT_HYPERCALL] = "hypercall",
+	[EXIT_MMIO] = "mmio",
+	[EXIT_PIO] = "pio",
+	[EXIT_IRQ] = "irq",
+	[EXIT_HALT] = "halt",
+	[EXIT_YIELD] = "yield",
+	[EXIT_CPU_ON] = "cpu-on",
+	[EXIT_CPU_OFF] = "cpu-off",
+	[EXIT_SYSTEM_OFF] = "power-off",
+	[EXIT_SYSTEM_RESET] = "reset",
+	[EXIT_FAULT] = "fault",
+};
+
 /* The default; an arch whose bus answers otherwise names its answer. */
 const char vcpu_arch_unbacked_answer[] __attribute__((weak)) = "abort injected";
 
@@ -154,7 +169,11 @@ static void __attribute__((noinline)) vcpu_preempt(struct vcpu *v)
 /* Handles one exit; false when the vCPU must stop running. */
 static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
+	if (e->kind > EXIT_PIO && e->kind < EXIT_KINDS)
+		v->exits[e->kind]++; /* the inline handler counts the others */
 	switch (e->kind) {
+	case EXIT_HANDLED:
+		break;
 	case EXIT_NONE:
 	case EXIT_HYPERCALL:
 	case EXIT_MMIO:

@@ -79,6 +79,8 @@ type vm list\r
 wait ticker           suspended
 type vm show 5 -s\r
 wait vCPU 0: pCPU 1, paused
+wait  mmio 
+wait  irq 
 sleep 1
 type vm resume 5\r
 wait ms)

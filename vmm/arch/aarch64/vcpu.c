@@ -537,8 +537,9 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 	}
 	if (likely(io_access(&v->vm->mmio, gpa, width, write, &val))) {
 		mmio_complete(v, esr, width, val);
-		e->kind = EXIT_NONE; /* again: lets the compiler skip the
-				       * generic handler's switch */
+		v->exits[EXIT_MMIO]++;
+		e->kind = EXIT_HANDLED; /* lets the compiler skip the generic
+					  * handler's switch */
 		/* x30 and XZR too: rare, and only slower (all reloaded). */
 		return !write && srt >= 19;
 	}
@@ -549,7 +550,8 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 	e->mmio.write = write;
 	e->mmio.data = val;
 	vcpu_mmio_unanswered(v, e);
-	e->kind = EXIT_NONE;
+	v->exits[EXIT_MMIO]++;
+	e->kind = EXIT_HANDLED;
 	return false;
 }
 

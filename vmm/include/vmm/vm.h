@@ -39,6 +39,7 @@ struct vcpu {
 	uint64_t preempted;    /* times its slice ended while others waited */
 	uint64_t shortest_run; /* ns: least of its slice it had run when
 				   * preempted */
+	uint64_t exits[EXIT_KINDS]; /* since the VM was created, by kind */
 	struct task *task;
 	struct vcpu_arch arch;
 };

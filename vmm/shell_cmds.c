@@ -400,17 +400,45 @@ static void cmd_vm_restart(int argc, char **argv)
 	vm_act(argc, argv, vms_restart, "restarted");
 }
 
+/* How long 'vm stop' waits for a guest to obey its power button. */
+#define STOP_GRACE_S 10u
+
 static void cmd_vm_stop(int argc, char **argv)
 {
 	uint64_t id;
 
+	struct vms_info info;
+	const char *at_once = "--force";
+
 	if (!id_and_flags(argc, argv, "--force", &id))
 		return;
+	/* Without --force a running guest is asked first, by its power
+	 * button, and given STOP_GRACE_S to power off. */
+	if (!has_flag(argc, argv, 3, "--force") && vms_info(id, &info)) {
+		if (info.state == VMS_SUSPENDED)
+			at_once = "it is suspended and cannot see a button";
+		else if (info.state != VMS_RUNNING)
+			at_once = vms_state_name(info.state);
+		else if (!vms_press_power_button(id))
+			at_once = "it has no power button";
+		else {
+			shell_printf("VM %llu: power button pressed; it has %u s "
+				     "to power off\n",
+				     (unsigned long long)id, STOP_GRACE_S);
+			if (vms_wait_stopped(id, STOP_GRACE_S * 1000)) {
+				shell_printf("VM %llu powered off when asked\n",
+					     (unsigned long long)id);
+				return;
+			}
+			at_once = "it did not power off in time";
+		}
+	}
 	const char *why = vms_stop(id);
 	if (why)
 		shell_printf("vm stop %llu: %s\n", (unsigned long long)id, why);
 	else
-		shell_printf("VM %llu stopping\n", (unsigned long long)id);
+		shell_printf("VM %llu stopping (%s)\n", (unsigned long long)id,
+			     at_once);
 }
 
 static void cmd_vm_delete(int argc, char **argv)
@@ -441,7 +469,7 @@ const struct shell_cmd shell_vm_cmds[] = {
 	{ "create", "FILE.toml ...", "a VM from a config on the disk",
 	  cmd_vm_create },
 	{ "start", "ID", "boot a created or stopped VM", cmd_vm_start },
-	{ "stop", "ID [--force]", "stop a VM (its config is kept)",
+	{ "stop", "ID [--force]", "ask it to power off, stop it after 10 s (--force: at once)",
 	  cmd_vm_stop },
 	{ "suspend", "ID", "hold its vCPUs out of the guest", cmd_vm_suspend },
 	{ "resume", "ID", "let a suspended VM run on", cmd_vm_resume },

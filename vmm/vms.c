@@ -345,17 +345,35 @@ static void sleep_ns(uint64_t ns)
 		sched_block();
 }
 
-/* Waits until VM 'id' is torn down; false after 10 s. */
-static bool wait_stopped(uint64_t id)
+bool vms_wait_stopped(uint64_t id, unsigned ms)
 {
 	struct vms_info info;
 
-	for (unsigned i = 0; i < 1000; i++) {
+	for (unsigned i = 0; i <= ms / 10; i++) {
 		if (!vms_info(id, &info) || info.state == VMS_STOPPED)
 			return true;
 		sleep_ns(10 * 1000 * 1000);
 	}
 	return false;
+}
+
+/* Held down as long as QEMU's gpio-key holds its button: long enough for
+ * a driver that reads the line after the interrupt to see it pressed. */
+#define BUTTON_HOLD_NS (100ull * 1000 * 1000)
+
+bool vms_press_power_button(uint64_t id)
+{
+	struct vm *vm = vms_get(id);
+
+	if (!vm)
+		return false;
+	bool pressed = vm_arch_power_button(vm, true);
+	if (pressed) {
+		sleep_ns(BUTTON_HOLD_NS);
+		vm_arch_power_button(vm, false);
+	}
+	vms_put(vm);
+	return pressed;
 }
 
 static void count_busy(const struct vms_info *info, void *ctx)
@@ -386,7 +404,7 @@ const char *vms_restart(uint64_t id)
 		const char *why = vms_stop(id);
 		if (why)
 			return why;
-		if (!wait_stopped(id))
+		if (!vms_wait_stopped(id, 10000))
 			return "it did not stop within 10 s";
 	}
 	return vms_start(id);
@@ -405,7 +423,7 @@ const char *vms_delete(uint64_t id, bool force, long long *diff)
 		const char *why = vms_stop(id);
 		if (why)
 			return why;
-		if (!wait_stopped(id))
+		if (!vms_wait_stopped(id, 10000))
 			return "it did not stop within 10 s";
 	}
 	spin_lock(&vms_lock);

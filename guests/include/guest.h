@@ -62,6 +62,15 @@ void guest_ipi_send(unsigned cpu, unsigned ipi);
  * vCPU 'cpu'; returns the number the handler will see for it. */
 unsigned guest_irq_enable_line(unsigned line, unsigned cpu);
 
+/* The VM's power button, which cvisor's "vm stop" presses
+ * (docs/shell.md): guest_power_button_init() makes a press interrupt
+ * vCPU 'cpu' and returns the number the handler will see for it, or
+ * GUEST_NO_BUTTON where the arch's VMs have none; the handler calls
+ * guest_power_button_ack(). */
+#define GUEST_NO_BUTTON (~0u)
+unsigned guest_power_button_init(unsigned cpu);
+void guest_power_button_ack(void);
+
 /* Synchronous exceptions once guest_trap_install() has run: each is
  * counted, its cause recorded in guest_trap (struct guest_trap of
  * <guest_arch.h>), and the guest goes on after the faulting instruction. */

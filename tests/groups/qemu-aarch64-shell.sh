@@ -88,8 +88,8 @@ type vm reset 5\r
 waitn 2 ticker: start
 type vm restart 5\r
 waitn 3 ticker: start
-type vm stop 5\r
-wait VM 5 (ticker) stopped from the shell
+type vm stop 5 --force\r
+wait VM 5 stopping (--force)
 type vm stop 5\r
 wait vm stop 5: it is stopped already
 type vm start 5\r
@@ -103,6 +103,35 @@ wait vm show: no VM 5
 type shutdown\r
 " "VM 5 suspended" "VM 5 resumed" "(held for " "VM 5 reset" \
   "VM 5 restarted" "VM 5 started" "memory: all that the VMs took is back" \
+  "all VMs have shut down; powering off" "!PANIC"
+
+# vm stop asks first: it presses the VM's power button (a PL061 GPIO line
+# and a gpio-keys node in the guest DTB, as on QEMU's virt machine) and
+# stops the VM at once only if it has not powered off within 10 s; ticker
+# powers off when pressed, echo ignores it. --force stops at once.
+qemu_console aarch64/shell-stop 120 \
+  "ARCH=$A STAY=1 VM_CONFIGS=$TICKER:configs/vms/echo-a-aarch64.toml" "
+wait [vm5] ticker: 3
+type \001\001\001
+wait console input now goes to vm11
+type \001\001\001
+wait console input now goes to cvisor
+type vm stop 11\r
+wait VM 11: power button pressed; it has 10 s to power off
+wait VM 11 stopping (it did not power off in time)
+type vm stop 5\r
+wait ticker: power button pressed: powering off
+wait VM 5 powered off when asked
+type vm start 5\r
+waitn 2 ticker: start
+type vm stop 5 --force\r
+wait VM 5 stopping (--force)
+type vm stop 5\r
+wait vm stop 5: it is stopped already
+type shutdown\r
+" "VM 11 (echo-a) stopped from the shell" "VM 5 (ticker) powered off" \
+  "VM 5 (ticker) stopped from the shell" \
+  "memory: all that the VMs took is back" \
   "all VMs have shut down; powering off" "!PANIC"
 
 # Configs from the disk: at boot every /guest/vm_default/*.toml (a bad one

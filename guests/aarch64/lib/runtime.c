@@ -129,3 +129,28 @@ uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 			 : "memory");
 	return r0;
 }
+
+/* The power button: line 3 of the PL061 at 0x0903_0000 (QEMU virt's),
+ * interrupting on its rising edge through SPI 7. */
+#define GPIO_REG(off) (*(volatile uint32_t *)(0x09030000ul + (off)))
+#define GPIO_IS        0x404
+#define GPIO_IBE       0x408
+#define GPIO_IEV       0x40c
+#define GPIO_IE        0x410
+#define GPIO_IC        0x41c
+#define BUTTON_BIT     (1u << 3)
+
+unsigned guest_power_button_init(unsigned cpu)
+{
+	GPIO_REG(GPIO_IS) &= ~BUTTON_BIT;
+	GPIO_REG(GPIO_IBE) &= ~BUTTON_BIT;
+	GPIO_REG(GPIO_IEV) |= BUTTON_BIT;
+	GPIO_REG(GPIO_IC) = BUTTON_BIT;
+	GPIO_REG(GPIO_IE) |= BUTTON_BIT;
+	return guest_irq_enable_line(32 + 7, cpu);
+}
+
+void guest_power_button_ack(void)
+{
+	GPIO_REG(GPIO_IC) = BUTTON_BIT;
+}

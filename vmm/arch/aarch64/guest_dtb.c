@@ -8,6 +8,7 @@
 #define GIC_PPI          1u
 #define IRQ_LEVEL_HIGH   4u
 #define PHANDLE_APB_PCLK GUEST_DTB_PHANDLE_ARCH
+#define PHANDLE_GPIO     (GUEST_DTB_PHANDLE_ARCH + 1)
 
 /* Bytes of a string list ("a\0b\0"), terminating NUL included. */
 #define STRLIST(s) s, sizeof(s)
@@ -122,12 +123,43 @@ static const struct ptdev_irq_format gic_irq_format = {
 	.encode = gic_irq_encode,
 };
 
+/* The power button as QEMU's virt machine describes it: a gpio-keys
+ * KEY_POWER on line 3 of the PL061 (which shares the UART's APB clock). */
+static void aarch64_power_button(struct fdtw *w)
+{
+	uint64_t reg[2] = { VIRT_GPIO_BASE, VIRT_GPIO_SIZE };
+	uint32_t irq[3] = { GIC_SPI, VIRT_GPIO_SPI, IRQ_LEVEL_HIGH };
+	uint32_t gpios[3] = { PHANDLE_GPIO, VIRT_GPIO_POWER, 0 };
+
+	fdtw_begin_node_at(w, "pl061", VIRT_GPIO_BASE);
+	fdtw_prop(w, "compatible", STRLIST("arm,pl061\0arm,primecell"));
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_cells(w, "interrupts", irq, 3);
+	fdtw_prop_empty(w, "gpio-controller");
+	fdtw_prop_u32(w, "#gpio-cells", 2);
+	fdtw_prop_u32(w, "clocks", PHANDLE_APB_PCLK);
+	fdtw_prop_string(w, "clock-names", "apb_pclk");
+	fdtw_prop_u32(w, "phandle", PHANDLE_GPIO);
+	fdtw_end_node(w);
+
+	fdtw_begin_node(w, "gpio-keys");
+	fdtw_prop_string(w, "compatible", "gpio-keys");
+	fdtw_begin_node(w, "poweroff");
+	fdtw_prop_string(w, "label", "GPIO Key Poweroff");
+	fdtw_prop_u32(w, "linux,code", KEY_POWER);
+	fdtw_prop_cells(w, "gpios", gpios, 3);
+	fdtw_end_node(w);
+	fdtw_end_node(w);
+}
+
 static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	aarch64_psci(w);
 	aarch64_gic(w, in);
 	aarch64_timer(w, in);
 	aarch64_uart(w);
+	if (virt_has_power_button(in->cfg))
+		aarch64_power_button(w);
 }
 
 const struct guest_dtb_platform guest_dtb_aarch64 = {

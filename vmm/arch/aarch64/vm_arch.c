@@ -127,11 +127,28 @@ void vm_arch_destroy(struct vm *vm)
 	vgic_destroy(vm);
 }
 
+bool vm_arch_power_button(struct vm *vm, bool pressed)
+{
+	if (!vm->arch.gpio)
+		return false;
+	vgpio_pl061_set_input(vm->arch.gpio, VIRT_GPIO_POWER, pressed);
+	return true;
+}
+
 int vm_arch_create_devices(struct vm *vm)
 {
 	if (vuart_pl011_create(vm, VIRT_UART_BASE, 32 + VIRT_UART_SPI)) {
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
+	}
+	if (virt_has_power_button(vm->cfg)) {
+		vm->arch.gpio = vgpio_pl061_create(vm, VIRT_GPIO_BASE,
+						   32 + VIRT_GPIO_SPI);
+		if (!vm->arch.gpio) {
+			pr_error("VM %s: cannot create its power button",
+				 vm->name);
+			return -1;
+		}
 	}
 	if (vgic_dist_create(vm) ||
 	    (hal_gic_version() == 3 ? vgic_redist_create(vm) :

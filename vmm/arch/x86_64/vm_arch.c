@@ -160,6 +160,15 @@ unsigned vm_arch_ivc_irq(const struct vm *vm)
 	return 23;
 }
 
+/* Not yet the ACPI power button (PM1 status PWRBTN_STS and the SCI):
+ * vm stop stops the VM at once (docs/shell.md). */
+bool vm_arch_power_button(struct vm *vm, bool pressed)
+{
+	(void)vm;
+	(void)pressed;
+	return false;
+}
+
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 {
 	/* As on a PC, an ISA line goes to both the IOAPIC's pin of its

@@ -22,4 +22,11 @@ struct vuart16550 *vuart16550_create(struct vm *vm, struct io_bus *bus,
  * console reads take it past the UART's registers). */
 int vuart16550_getchar(struct vuart16550 *u);
 
+/* A PL061 GPIO at 'base' (vmm/vgpio_pl061.c) whose 8 lines are inputs
+ * cvisor drives (a power button), its interrupt output on the VM's line
+ * 'irq'. NULL without memory or room on the bus. */
+struct vgpio;
+struct vgpio *vgpio_pl061_create(struct vm *vm, gpaddr_t base, unsigned irq);
+void vgpio_pl061_set_input(struct vgpio *g, unsigned line, bool level);
+
 #endif

@@ -30,5 +30,9 @@ void vm_arch_reset(struct vm *vm);
 /* The interrupt line an IVC notify raises in 'vm' when its config names
  * none (docs/hypercalls.md lists each arch's). */
 unsigned vm_arch_ivc_irq(const struct vm *vm);
+/* Presses ('pressed') or releases the VM's power button, the request to
+ * power off that its guest can see; false when the VM has none. Called
+ * by the shell's task with a reference to the VM held (vms.c). */
+bool vm_arch_power_button(struct vm *vm, bool pressed);
 
 #endif

@@ -75,6 +75,7 @@ struct vm_arch {
 	uint64_t vttbr; /* stage-2 root with the VMID */
 	uint16_t vmid;
 	struct vgic *vgic;
+	struct vgpio *gpio; /* the power button's, or NULL */
 };
 
 #endif

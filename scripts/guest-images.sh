@@ -48,6 +48,16 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
+# The VM's power button (docs/shell.md), where the kernel's modules for
+# it came along: a press powers off, as a desktop's logind would.
+for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
+for ev in /sys/class/input/event*; do
+  grep -qx gpio-keys "$ev/device/name" 2>/dev/null || continue
+  (dd if=/dev/input/${ev##*/} bs=24 count=1 >/dev/null 2>&1
+   echo "cvisor-linux: power button pressed, powering off"
+   poweroff -f) &
+  echo "cvisor-linux: power button watched"
+done
 n=$(grep -c '^processor' /proc/cpuinfo)
 echo "cvisor-linux: $n CPUs up (online $(cat /sys/devices/system/cpu/online))"
 # With cvisor.shell on the command line, commands typed on the console
@@ -85,13 +95,15 @@ EOF
   chmod 755 "$1"
 }
 
-# Builds initramfs.cpio.gz in OUT from the busybox-static .deb in DEBS.
+# Builds initramfs.cpio.gz in OUT from the busybox-static .deb in DEBS,
+# with the kernel modules in MODDIR (if any) in /lib/modules.
 build_initramfs() {
-  local debs=$1 out=$2 root
+  local debs=$1 out=$2 moddir=${3:-} root
   root=$(mktemp -d)
   dpkg-deb -x "$debs"/busybox-static_*_arm64.deb "$root/pkg"
-  mkdir -p "$root/fs"/{bin,dev,proc,sys,tmp}
+  mkdir -p "$root/fs"/{bin,dev,proc,sys,tmp,lib/modules}
   cp "$root/pkg/bin/busybox" "$root/fs/bin/busybox"
+  [ -n "$moddir" ] && cp "$moddir"/*.ko "$root/fs/lib/modules/"
   write_init "$root/fs/init"
   # newc with every file owned by root; no device nodes are needed
   # (devtmpfs provides /dev).
@@ -128,8 +140,13 @@ linux_aarch64() {
   fi
   mv "$out/Image.tmp" "$out/Image"
   cp "$kroot"/boot/config-* "$out/config"
+  # The power button's driver and the input events it sends, modules in
+  # Debian's kernel (neither depends on another).
+  mkdir -p "$kroot/mods"
+  cp "$kroot"/lib/modules/*/kernel/drivers/input/evdev.ko \
+     "$kroot"/lib/modules/*/kernel/drivers/input/keyboard/gpio_keys.ko "$kroot/mods/"
+  build_initramfs "$debs" "$out/initramfs.cpio.gz" "$kroot/mods"
   rm -rf "$kroot"
-  build_initramfs "$debs" "$out/initramfs.cpio.gz"
   echo "guest-images.sh: $out/Image ($kpkg) and initramfs.cpio.gz ready"
 }
 

@@ -134,6 +134,27 @@ type shutdown\r
   "memory: all that the VMs took is back" \
   "all VMs have shut down; powering off" "!PANIC"
 
+# Debian's Linux obeys the button too: its gpio_keys driver (a module in
+# the initramfs) reports KEY_POWER, which the test /init's watcher turns
+# into a power-off, as logind would.
+if make -s images >"$LOGDIR/shell-images.log" 2>&1; then
+  qemu_console aarch64/shell-stop-linux 180 \
+    "ARCH=$A STAY=1 VM_CONFIGS=tests/config/runtime/linux-shell-aarch64.toml" "
+wait cvisor-linux: power button watched
+wait cvisor-linux: commands on the console
+type \001\001\001
+wait console input now goes to cvisor
+type vm stop 10\r
+wait cvisor-linux: power button pressed, powering off
+wait VM 10 powered off when asked
+type shutdown\r
+" "input: gpio-keys as" "VM 10 (linux) powered off" \
+    "memory: all that the VMs took is back" \
+    "all VMs have shut down; powering off" "!PANIC"
+else
+  fail aarch64/shell-stop-linux "see $LOGDIR/shell-images.log"
+fi
+
 # Configs from the disk: at boot every /guest/vm_default/*.toml (a bad one
 # refused with its file and line, the others run); vm create reads any
 # path, and prints a config's errors as cvisor-config check does. A VM

@@ -32,9 +32,9 @@ all: host-tools cvisor
 deps:
 	@bash scripts/deps.sh
 
-# Real guests from Debian's packages into build/images/ (fast when built).
+# Real guests from Debian's packages into build/images/linux-$(ARCH)/ (fast when built).
 images:
-	@bash scripts/guest-images.sh linux-aarch64
+	@bash scripts/guest-images.sh linux-$(ARCH)
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.

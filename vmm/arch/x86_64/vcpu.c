@@ -190,7 +190,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	memset(s, 0, sizeof(*s));
 	if (arg == X86_ARG_SIPI)
 		reset_sipi(s, entry);
-	else
+	else if (!v->vm->arch.bzimage)
 		reset_multiboot(v, s, entry);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	seg(&s->gdtr, 0, 0, 0xffff, 0);
@@ -202,6 +202,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_DEFAULT;
+	if (arg != X86_ARG_SIPI && v->vm->arch.bzimage)
+		linux_reset_vcpu(v, s, entry);
 	fpu_reset(a);
 	a->tsc_aux = 0;
 	memset(a->dr, 0, sizeof(a->dr));

@@ -13,7 +13,9 @@
  *   0x4000 PML4, 0x5000 PDPT, 0x6000-0x9fff four PDs: 0-4 GiB in 2 MiB pages
  *   0xe0000 the ACPI tables, RSDP first (where a BIOS leaves them too);
  *           0xa0000-0xfffff is reserved in the e820 map, as on a PC. */
+#include <hal/hal.h>
 #include <kernel/log.h>
+#include <stdio.h>
 #include <string.h>
 #include <vmm/kernel_image.h>
 #include "svm.h"
@@ -162,6 +164,39 @@ static unsigned e820_build(const struct vm_config *c, uint8_t *table)
 	return n;
 }
 
+/* Whether the command line has a parameter starting with 'key'. */
+static bool cmdline_has(const char *cmd, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = cmd; *p; p++)
+		if ((p == cmd || p[-1] == ' ') && !strncmp(p, key, n))
+			return true;
+	return false;
+}
+
+/* The command line as the kernel gets it: the config's, and, unless it
+ * sets it, tsc_early_khz= with the rate of the TSC the VM reads (the
+ * host's). Linux cannot measure it under cvisor on QEMU: its PIT and PM
+ * timer loops want a port read every few microseconds, and each is an
+ * exit of tens (docs/guests/linux-x86_64.md); without it Linux marks the
+ * TSC unstable and reads its clock from the PM timer, an exit each time.
+ * Returns its length. */
+static size_t cmdline_write(const struct vm_config *c, char *out, size_t n)
+{
+	size_t len = strnlen(c->cmdline, VMCFG_MAX_CMDLINE - 1);
+
+	memset(out, 0, n);
+	memcpy(out, c->cmdline, len);
+	if (!cmdline_has(out, "tsc_early_khz=")) {
+		int w = snprintf(out + len, n - len, "%stsc_early_khz=%llu",
+				 len ? " " : "",
+				 (unsigned long long)(hal_timer_freq() / 1000));
+		len += w > 0 ? (size_t)w : 0;
+	}
+	return len;
+}
+
 /* The header's limits on what cvisor hands the kernel; NULL when met. */
 static const char *hdr_problem(struct vm *vm, const uint8_t *bp, size_t cmdlen)
 {
@@ -204,7 +239,8 @@ int linux_boot_info(struct vm *vm)
 		return -1;
 	}
 	uint8_t *bp = addrspace_gpa_to_host(&vm->as, LX_PARAMS, PAGE_SIZE);
-	size_t cmdlen = strnlen(c->cmdline, VMCFG_MAX_CMDLINE - 1);
+	char *cmd = addrspace_gpa_to_host(&vm->as, LX_CMDLINE, PAGE_SIZE);
+	size_t cmdlen = cmdline_write(c, cmd, PAGE_SIZE);
 	memset(bp, 0, PAGE_SIZE);
 	memcpy(bp + BP_HDR, vm->arch.linux_hdr, vm->arch.linux_hdr_len);
 	why = hdr_problem(vm, bp, cmdlen);
@@ -223,9 +259,6 @@ int linux_boot_info(struct vm *vm)
 	memcpy(bp + BP_ACPI_RSDP, &rsdp, 8);
 	bp[BP_E820_ENTRIES] = (uint8_t)e820_build(c, bp + BP_E820_TABLE);
 
-	char *cmd = addrspace_gpa_to_host(&vm->as, LX_CMDLINE, PAGE_SIZE);
-	memset(cmd, 0, PAGE_SIZE);
-	memcpy(cmd, c->cmdline, cmdlen);
 	vm_write_guest(vm, LX_GDT, boot_gdt, sizeof(boot_gdt));
 	write_page_tables(vm);
 	acpi_tables_write(addrspace_gpa_to_host(&vm->as, LX_ACPI,

@@ -45,8 +45,11 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
   # Two vCPUs on two CPUs: Linux starts the second by INIT and SIPIs
   # through its LAPIC (the MADT names both); with the invariant TSC in
   # CPUID it takes the boot CPU's delay-loop rate rather than measuring.
-  qemu_scenario x86_64/linux-smp2 120 \
-    "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/linux-smp2-x86_64.toml" \
+  # On -cpu max: Linux's XSAVE with AVX and PKRU (the other scenarios
+  # run on qemu64, with FXSAVE).
+  qemu_scenario x86_64/linux-smp2-cpu-max 120 \
+    "ARCH=$X SMP=2 QEMU_CPU=max VM_CONFIGS=configs/vms/linux-smp2-x86_64.toml" \
+    "x86/fpu: Supporting XSAVE feature 0x004: 'AVX registers'" \
     "smpboot: Allowing 2 CPUs, 0 hotplug CPUs" "smp: Brought up 1 node, 2 CPUs" \
     "cvisor-linux: 2 CPUs up (online 0-1)" "cvisor-linux: work done, checksums agree" \
     "VM 31 (linux-smp2) powered off" "all VMs have shut down" \
@@ -57,6 +60,21 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
     "[vm30] cvisor-linux: 1 CPUs up" "[vm30] cvisor-linux: work done, checksums agree" \
     "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 30 (linux) powered off" \
     "all VMs have shut down" "!Call Trace"
+  # Commands typed on the console reach Linux's ttyS0 (COM1's receive
+  # interrupt on IOAPIC pin 4); "reboot -f" writes the FADT's reset
+  # register (6 to port 0xcf9): the VM reboots alone, boot_params and the
+  # ACPI tables written again, and Linux comes up a second time.
+  qemu_console x86_64/linux-console-reboot 150 \
+    "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/linux-shell-x86_64.toml" \
+    'wait cvisor-linux: commands on the console
+type echo typed-$((6*7)) irq-$(grep -q "^ *4: *[1-9][0-9]* .*IO-APIC.*ttyS0" /proc/interrupts && echo taken || echo none)\n
+wait typed-42
+type reboot -f\n
+wait VM 34 (linux-shell) is rebooting
+waitn 2 cvisor-linux: commands on the console
+type exit\n' \
+    "typed-42 irq-taken" "reboot: Restarting system" "cvisor-linux: commands done" \
+    "VM 34 (linux-shell) powered off" "all VMs have shut down" "!Call Trace"
 else
   fail x86_64/linux-images "see $LOGDIR/x86_64-images.log"
 fi

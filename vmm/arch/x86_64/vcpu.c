@@ -4,6 +4,7 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
+#include <stdio.h>
 #include <string.h>
 #include <vmm/vcpu.h>
 #include <vmm/vm.h>
@@ -549,6 +550,15 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 	e->mmio.data = in ? 0 : vmcb->s.rax & ((1ull << 8 * width) - 1);
 }
 
+static void msr_refused(struct vcpu *v, const char *what, uint32_t msr)
+{
+	char why[64];
+
+	snprintf(why, sizeof(why), "%s of MSR %#x, which the VM does not have",
+		 what, msr);
+	refuse(v, why, EXC_GP);
+}
+
 static void exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -561,14 +571,12 @@ static void exit_msr(struct vcpu *v)
 		val = (v->arch.gprs.r[GPR_RDX] & 0xffffffff) << 32 |
 		      (vmcb->s.rax & 0xffffffff);
 		if (!msr_write(v, msr, val)) {
-			refuse(v, "WRMSR of an MSR the VM does not have",
-			       EXC_GP);
+			msr_refused(v, "WRMSR", msr);
 			return;
 		}
 	} else {
 		if (!msr_read(v, msr, &val)) {
-			refuse(v, "RDMSR of an MSR the VM does not have",
-			       EXC_GP);
+			msr_refused(v, "RDMSR", msr);
 			return;
 		}
 		vmcb->s.rax = (uint32_t)val;

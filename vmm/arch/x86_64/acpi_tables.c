@@ -9,7 +9,7 @@
  * register and power-off only through ACPI, and an MP table would be a
  * second description of the same CPUs to keep in step. */
 #include <string.h>
-#include "svm.h"
+#include "acpi_tables.h"
 
 #define HDR_LEN      36
 #define RSDP_LEN     36
@@ -34,7 +34,8 @@
 #define GAS_IO       1
 #define RESET_VALUE  0x06 /* full reset, as PIIX/ICH take it at 0xcf9 */
 
-_Static_assert(OFF_MADT + HDR_LEN + 8 + VMCFG_MAX_CPUS * 8 + 12 + 2 * 10 + 6 <=
+_Static_assert(OFF_MADT + HDR_LEN + 8 + ACPI_TABLES_MAX_CPUS * 8 + 12 + 2 * 10 +
+			       6 <=
 		       ACPI_TABLES_SIZE,
 	       "ACPI area");
 
@@ -99,31 +100,33 @@ static void gas_io(uint8_t *g, uint16_t port, uint8_t width)
 	put64(g + 4, port);
 }
 
-static void write_fadt(uint8_t *t, uint64_t base)
+static void write_fadt(uint8_t *t, uint64_t base, const struct acpi_machine *m)
 {
+	uint16_t pm = m->pm_base;
+
 	header(t, "FACP", FADT_LEN, 6);
 	put32(t + 36, (uint32_t)(base + OFF_FACS));
 	put32(t + 40, (uint32_t)(base + OFF_DSDT));
 	put16(t + 46, SCI_IRQ);
 	/* SMI_CMD 0: always in ACPI mode, nothing to switch. */
-	put32(t + 56, X86_PM_BASE);      /* PM1a event */
-	put32(t + 64, X86_PM1_CNT);      /* PM1a control */
-	put32(t + 76, X86_PM_BASE + 8);  /* PM timer */
+	put32(t + 56, pm);     /* PM1a event */
+	put32(t + 64, pm + 4); /* PM1a control */
+	put32(t + 76, pm + 8); /* PM timer */
 	t[88] = 4;
 	t[89] = 2;
 	t[91] = 4;
-	put16(t + 96, 101);   /* no C2 */
-	put16(t + 98, 1001);  /* no C3 */
+	put16(t + 96, 101);  /* no C2 */
+	put16(t + 98, 1001); /* no C3 */
 	put16(t + 109, BOOT_LEGACY | BOOT_NO_VGA | BOOT_NO_MSI);
 	put32(t + 112, FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BTN |
 			       FADT_SLP_BTN | FADT_RESET);
-	gas_io(t + 116, X86_RESET_PORT, 8);
+	gas_io(t + 116, m->reset_port, 8);
 	t[128] = RESET_VALUE;
 	put64(t + 132, base + OFF_FACS);
 	put64(t + 140, base + OFF_DSDT);
-	gas_io(t + 148, X86_PM_BASE, 32);
-	gas_io(t + 172, X86_PM1_CNT, 16);
-	gas_io(t + 208, X86_PM_BASE + 8, 32);
+	gas_io(t + 148, pm, 32);
+	gas_io(t + 172, (uint16_t)(pm + 4), 16);
+	gas_io(t + 208, (uint16_t)(pm + 8), 32);
 	seal(t);
 }
 
@@ -144,32 +147,48 @@ static void write_dsdt(uint8_t *t)
 /* One LAPIC per vCPU (APIC ids 0..n-1), the IOAPIC with GSIs from 0,
  * ISA IRQ 0 on GSI 2 and the SCI level-triggered, as on a PC, and the
  * NMI on every LAPIC's LINT1. */
-static void write_madt(uint8_t *t, unsigned cpus)
+/* A MADT entry of 'type' and 'len' bytes at 'p', its two bytes after
+ * the header 'b2' and 'b3'; returns the next entry's place. */
+static uint8_t *madt_entry(uint8_t *p, uint8_t type, uint8_t len, uint8_t b2,
+			   uint8_t b3)
 {
-	uint8_t *p = t + HDR_LEN + 8;
+	p[0] = type;
+	p[1] = len;
+	p[2] = b2;
+	p[3] = b3;
+	return p + len;
+}
 
-	put32(t + HDR_LEN, VLAPIC_BASE);
+static void write_madt(uint8_t *t, const struct acpi_machine *m)
+{
+	uint8_t *p = t + HDR_LEN + 8, *e;
+	unsigned cpus = m->cpus;
+
+	if (cpus > ACPI_TABLES_MAX_CPUS)
+		cpus = ACPI_TABLES_MAX_CPUS;
+	put32(t + HDR_LEN, (uint32_t)m->lapic);
 	put32(t + HDR_LEN + 4, MADT_PCAT);
-	for (unsigned i = 0; i < cpus; i++, p += 8) {
-		p[0] = 0, p[1] = 8, p[2] = (uint8_t)i, p[3] = (uint8_t)i;
-		put32(p + 4, 1); /* enabled */
+	for (unsigned i = 0; i < cpus; i++) {
+		e = p;
+		p = madt_entry(e, 0, 8, (uint8_t)i, (uint8_t)i); /* APIC id i */
+		put32(e + 4, 1);                                 /* enabled */
 	}
-	p[0] = 1, p[1] = 12, p[2] = 0, p[3] = 0; /* IOAPIC id 0 */
-	put32(p + 4, VIOAPIC_BASE);
-	put32(p + 8, 0);
-	p += 12;
-	p[0] = 2, p[1] = 10, p[2] = 0, p[3] = PIT_IRQ;
-	put32(p + 4, VPIT_IOAPIC_PIN);
-	put16(p + 8, 0); /* as the bus says: ISA, edge, high */
-	p += 10;
-	p[0] = 2, p[1] = 10, p[2] = 0, p[3] = SCI_IRQ;
-	put32(p + 4, SCI_IRQ);
-	put16(p + 8, 0xd); /* active high, level */
-	p += 10;
-	p[0] = 4, p[1] = 6, p[2] = 0xff; /* every processor */
-	put16(p + 3, 0x5);                /* active high, edge */
-	p[5] = 1;                         /* LINT1 */
-	p += 6;
+	e = p;
+	p = madt_entry(e, 1, 12, 0, 0); /* IOAPIC id 0 */
+	put32(e + 4, (uint32_t)m->ioapic);
+	put32(e + 8, 0); /* GSI base */
+	e = p;
+	p = madt_entry(e, 2, 10, 0, PIT_IRQ);
+	put32(e + 4, m->pit_gsi);
+	put16(e + 8, 0); /* as the bus says: ISA, edge, high */
+	e = p;
+	p = madt_entry(e, 2, 10, 0, SCI_IRQ);
+	put32(e + 4, SCI_IRQ);
+	put16(e + 8, 0xd); /* active high, level */
+	e = p;
+	p = madt_entry(e, 4, 6, 0xff, 0); /* every processor's */
+	put16(e + 3, 0x5);                /* active high, edge */
+	e[5] = 1;                         /* LINT1 */
 	header(t, "APIC", (uint32_t)(p - t), 5);
 	seal(t);
 }
@@ -193,13 +212,14 @@ static void write_rsdp(uint8_t *t, uint64_t base)
 	t[32] = checksum(t, RSDP_LEN);
 }
 
-void acpi_tables_write(uint8_t *area, uint64_t base, unsigned cpus)
+void acpi_tables_write(uint8_t *area, uint64_t base,
+		       const struct acpi_machine *m)
 {
 	memset(area, 0, ACPI_TABLES_SIZE);
 	write_dsdt(area + OFF_DSDT);
 	write_facs(area + OFF_FACS);
-	write_fadt(area + OFF_FADT, base);
-	write_madt(area + OFF_MADT, cpus);
+	write_fadt(area + OFF_FADT, base, m);
+	write_madt(area + OFF_MADT, m);
 	write_xsdt(area + OFF_XSDT, base);
 	write_rsdp(area, base);
 }

@@ -18,25 +18,26 @@
 #include <stdio.h>
 #include <string.h>
 #include <vmm/kernel_image.h>
+#include "acpi_tables.h"
 #include "svm.h"
 
-#define LX_GDT        0x1000ull
-#define LX_PARAMS     0x2000ull
-#define LX_CMDLINE    0x3000ull
-#define LX_PML4       0x4000ull
-#define LX_PDPT       0x5000ull
-#define LX_PD         0x6000ull /* four pages */
-#define LX_LOW_END    0xa000ull
-#define LX_ACPI       0xe0000ull
-#define LEGACY_START  0xa0000ull /* VGA, option ROMs, BIOS: not RAM */
-#define LEGACY_END    0x100000ull
-#define BOOT_CS       0x10
-#define BOOT_DS       0x18
-#define SEG_CODE64    0xa9bu /* G, L, P, S, execute/read, accessed */
-#define SEG_DATA      0xc93u /* G, D/B, P, S, read/write, accessed */
-#define PTE_P_RW      0x3ull
-#define PTE_PS        0x80ull
-#define CR0_NE        (1ull << 5)
+#define LX_GDT       0x1000ull
+#define LX_PARAMS    0x2000ull
+#define LX_CMDLINE   0x3000ull
+#define LX_PML4      0x4000ull
+#define LX_PDPT      0x5000ull
+#define LX_PD        0x6000ull /* four pages */
+#define LX_LOW_END   0xa000ull
+#define LX_ACPI      0xe0000ull
+#define LEGACY_START 0xa0000ull /* VGA, option ROMs, BIOS: not RAM */
+#define LEGACY_END   0x100000ull
+#define BOOT_CS      0x10
+#define BOOT_DS      0x18
+#define SEG_CODE64   0xa9bu /* G, L, P, S, execute/read, accessed */
+#define SEG_DATA     0xc93u /* G, D/B, P, S, read/write, accessed */
+#define PTE_P_RW     0x3ull
+#define PTE_PS       0x80ull
+#define CR0_NE       (1ull << 5)
 
 /* boot_params (zero-page.rst) and its setup header (boot.rst). */
 #define BP_ACPI_RSDP    0x070
@@ -60,7 +61,9 @@
 #define LOADER_UNKNOWN  0xff
 
 static const uint64_t boot_gdt[] = {
-	0, 0, 0x00af9b000000ffffull /* 0x10: 64-bit code */,
+	0,
+	0,
+	0x00af9b000000ffffull /* 0x10: 64-bit code */,
 	0x00cf93000000ffffull /* 0x18: flat data */,
 };
 
@@ -77,9 +80,8 @@ static void wr32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-int linux_kernel_loaded(struct vm *vm, const char *path,
-			const struct kimage *k, const uint8_t *file,
-			uint64_t size)
+int linux_kernel_loaded(struct vm *vm, const char *path, const struct kimage *k,
+			const uint8_t *file, uint64_t size)
 {
 	struct vm_arch *a = &vm->arch;
 
@@ -261,9 +263,17 @@ int linux_boot_info(struct vm *vm)
 
 	vm_write_guest(vm, LX_GDT, boot_gdt, sizeof(boot_gdt));
 	write_page_tables(vm);
+	const struct acpi_machine pc = {
+		.cpus = c->cpu_num,
+		.lapic = VLAPIC_BASE,
+		.ioapic = VIOAPIC_BASE,
+		.pm_base = X86_PM_BASE,
+		.reset_port = X86_RESET_PORT,
+		.pit_gsi = VPIT_IOAPIC_PIN,
+	};
 	acpi_tables_write(addrspace_gpa_to_host(&vm->as, LX_ACPI,
 						ACPI_TABLES_SIZE),
-			  LX_ACPI, vm->vcpu_count ? vm->vcpu_count : c->cpu_num);
+			  LX_ACPI, &pc);
 	pr_info("VM %s: Linux boot_params at %#llx, %u e820 entries, ACPI "
 		"tables at %#llx",
 		vm->name, (unsigned long long)LX_PARAMS, bp[BP_E820_ENTRIES],

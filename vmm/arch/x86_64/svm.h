@@ -332,17 +332,10 @@ void vcmos_host_clock(void);
  * Its guest-physical address, or 0 when there is no room. */
 uint32_t multiboot_write_info(struct vm *vm);
 
-/* acpi_tables.c: the RSDP, XSDT, FADT, FACS, DSDT and MADT of a VM with
- * 'cpus' vCPUs, written into 'area' (ACPI_TABLES_SIZE bytes, host view)
- * for guest-physical 'base' (16-byte aligned), the RSDP first. */
-#define ACPI_TABLES_SIZE 0x1000u
-void acpi_tables_write(uint8_t *area, uint64_t base, unsigned cpus);
-
 /* linux_boot.c: the Linux 64-bit boot protocol for a bzImage (the
  * vm_arch_boot hooks, and vCPU 0's registers at power-on). */
-int linux_kernel_loaded(struct vm *vm, const char *path,
-			const struct kimage *k, const uint8_t *file,
-			uint64_t size);
+int linux_kernel_loaded(struct vm *vm, const char *path, const struct kimage *k,
+			const uint8_t *file, uint64_t size);
 int linux_boot_info(struct vm *vm);
 void linux_reset_vcpu(struct vcpu *v, struct vmcb_save *s, gpaddr_t entry);
 

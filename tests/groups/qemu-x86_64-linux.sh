@@ -56,10 +56,13 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
     "VM 31 (linux-smp2) powered off" "all VMs have shut down" \
     "!calibrate_delay_direct() failed" \
     "!unchecked MSR access" "!Marking TSC unstable" "!Call Trace" "!work FAILED"
-  # Linux beside hello, both on CPU 0 (time-sliced).
-  qemu_scenario x86_64/linux-and-hello 120 "ARCH=$X SMP=1 VM_CONFIGS=$XLNX:$XHELLO" \
-    "[vm30] cvisor-linux: 1 CPUs up" "[vm30] cvisor-linux: work done, checksums agree" \
-    "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 30 (linux) powered off" \
+  # Linux's two vCPUs and hello, all three on CPU 0 (time-sliced): the
+  # SIPI's sender gives way to its target, IPIs wake vCPUs that wait.
+  qemu_scenario x86_64/linux-shared-and-hello 120 \
+    "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/linux-shared-x86_64.toml:$XHELLO" \
+    "[vm35] cvisor-linux: 2 CPUs up (online 0-1)" \
+    "[vm35] cvisor-linux: work done, checksums agree" \
+    "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 35 (linux-shared) powered off" \
     "all VMs have shut down" "!Call Trace"
   # Commands typed on the console reach Linux's ttyS0 (COM1's receive
   # interrupt on IOAPIC pin 4); "reboot -f" writes the FADT's reset

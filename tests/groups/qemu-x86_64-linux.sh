@@ -35,7 +35,7 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
     "BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable" \
     "ACPI: RSDP 0x00000000000E0000 000024 (v02 CVISOR)" \
     "IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23" \
-    "tsc: Detected 2" "clocksource: Switched to clocksource tsc" \
+    "tsc: Detected " "clocksource: Switched to clocksource tsc" \
     "serial8250: ttyS0 at I/O 0x3f8 (irq = 4" \
     "cvisor-linux: 1 CPUs up (online 0)" "cvisor-linux: work done, checksums agree" \
     "ACPI: PM: Preparing to enter system sleep state S5" \

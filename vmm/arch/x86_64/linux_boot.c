@@ -178,23 +178,29 @@ static bool cmdline_has(const char *cmd, const char *key)
 }
 
 /* The command line as the kernel gets it: the config's, and, unless it
- * sets it, tsc_early_khz= with the rate of the TSC the VM reads (the
- * host's). Linux cannot measure it under cvisor on QEMU: its PIT and PM
- * timer loops want a port read every few microseconds, and each is an
- * exit of tens (docs/guests/linux-x86_64.md); without it Linux marks the
- * TSC unstable and reads its clock from the PM timer, an exit each time.
+ * sets it (or the header's cmdline_size, 'max', has no room for it),
+ * tsc_early_khz= with the rate of the TSC the VM reads (the host's).
+ * Linux cannot measure it under cvisor on QEMU: its PIT and PM timer
+ * loops want a port read every few microseconds, and each is an exit of
+ * tens (docs/guests/linux-x86_64.md); without it Linux marks the TSC
+ * unstable and reads its clock from the PM timer, an exit each time.
  * Returns its length. */
-static size_t cmdline_write(const struct vm_config *c, char *out, size_t n)
+static size_t cmdline_write(const struct vm_config *c, char *out, size_t n,
+			    size_t max)
 {
 	size_t len = strnlen(c->cmdline, VMCFG_MAX_CMDLINE - 1);
+	char tsc[48];
 
 	memset(out, 0, n);
 	memcpy(out, c->cmdline, len);
-	if (!cmdline_has(out, "tsc_early_khz=")) {
-		int w = snprintf(out + len, n - len, "%stsc_early_khz=%llu",
-				 len ? " " : "",
-				 (unsigned long long)(hal_timer_freq() / 1000));
-		len += w > 0 ? (size_t)w : 0;
+	if (cmdline_has(out, "tsc_early_khz="))
+		return len;
+	int w = snprintf(tsc, sizeof(tsc), "%stsc_early_khz=%llu",
+			 len ? " " : "",
+			 (unsigned long long)(hal_timer_freq() / 1000));
+	if (w > 0 && len + (size_t)w <= max && len + (size_t)w < n) {
+		memcpy(out + len, tsc, (size_t)w);
+		len += (size_t)w;
 	}
 	return len;
 }
@@ -242,10 +248,10 @@ int linux_boot_info(struct vm *vm)
 	}
 	uint8_t *bp = addrspace_gpa_to_host(&vm->as, LX_PARAMS, PAGE_SIZE);
 	char *cmd = addrspace_gpa_to_host(&vm->as, LX_CMDLINE, PAGE_SIZE);
-	size_t cmdlen = cmdline_write(c, cmd, PAGE_SIZE);
 	memset(bp, 0, PAGE_SIZE);
 	memcpy(bp + BP_HDR, vm->arch.linux_hdr, vm->arch.linux_hdr_len);
-	why = hdr_problem(vm, bp, cmdlen);
+	why = hdr_problem(vm, bp, strnlen(c->cmdline, VMCFG_MAX_CMDLINE - 1));
+	cmdline_write(c, cmd, PAGE_SIZE, rd32(bp + BP_CMDLINE_SIZE));
 	if (why) {
 		pr_error("VM %s: kernel %s: %s; VM refused", vm->name,
 			 c->kernel_path, why);

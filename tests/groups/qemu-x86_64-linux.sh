@@ -1,7 +1,8 @@
 # QEMU scenarios on x86_64 with Linux: Debian's stock amd64 kernel (a
 # bzImage, scripts/guest-images.sh linux-x86_64) booted by cvisor with
 # Linux's 64-bit boot protocol, boot_params, e820 and ACPI tables
-# (docs/guests/linux-x86_64.md). Each boot takes 15-20 s on an idle host.
+# (docs/guests/linux-x86_64.md). Each boot takes 15-25 s on an idle host;
+# the timeouts leave room for a host busy with other work.
 X=x86_64
 XLNX=configs/vms/linux-x86_64.toml
 XHELLO=configs/vms/hello-x86_64.toml
@@ -29,7 +30,7 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
   # in the ACPI tables, knows the TSC's rate (tsc_early_khz, added by
   # cvisor), reaches the initramfs marker and powers off through PM1a
   # control (the DSDT's \_S5).
-  qemu_scenario x86_64/linux 120 "ARCH=$X SMP=1 VM_CONFIGS=$XLNX" \
+  qemu_scenario x86_64/linux 180 "ARCH=$X SMP=1 VM_CONFIGS=$XLNX" \
     "VM linux: Linux bzImage build/images/linux-x86_64/bzImage at 0x1000000" \
     "Linux version 6." \
     "BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable" \
@@ -48,7 +49,7 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
   # CPUID it takes the boot CPU's delay-loop rate rather than measuring.
   # On -cpu max: Linux's XSAVE with AVX and PKRU (the other scenarios
   # run on qemu64, with FXSAVE).
-  qemu_scenario x86_64/linux-smp2-cpu-max 120 \
+  qemu_scenario x86_64/linux-smp2-cpu-max 180 \
     "ARCH=$X SMP=2 QEMU_CPU=max VM_CONFIGS=configs/vms/linux-smp2-x86_64.toml" \
     "x86/fpu: Supporting XSAVE feature 0x004: 'AVX registers'" \
     "smpboot: Allowing 2 CPUs, 0 hotplug CPUs" "smp: Brought up 1 node, 2 CPUs" \
@@ -58,7 +59,7 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
     "!unchecked MSR access" "!Marking TSC unstable" "!Call Trace" "!work FAILED"
   # Linux's two vCPUs and hello, all three on CPU 0 (time-sliced): the
   # SIPI's sender gives way to its target, IPIs wake vCPUs that wait.
-  qemu_scenario x86_64/linux-shared-and-hello 120 \
+  qemu_scenario x86_64/linux-shared-and-hello 180 \
     "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/linux-shared-x86_64.toml:$XHELLO" \
     "[vm35] cvisor-linux: 2 CPUs up (online 0-1)" \
     "[vm35] cvisor-linux: work done, checksums agree" \
@@ -68,7 +69,7 @@ if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
   # interrupt on IOAPIC pin 4); "reboot -f" writes the FADT's reset
   # register (6 to port 0xcf9): the VM reboots alone, boot_params and the
   # ACPI tables written again, and Linux comes up a second time.
-  qemu_console x86_64/linux-console-reboot 150 \
+  qemu_console x86_64/linux-console-reboot 240 \
     "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/linux-shell-x86_64.toml" \
     'wait cvisor-linux: commands on the console
 type echo typed-$((6*7)) irq-$(grep -q "^ *4: *[1-9][0-9]* .*IO-APIC.*ttyS0" /proc/interrupts && echo taken || echo none)\n

@@ -9,7 +9,8 @@ XHELLO=configs/vms/hello-x86_64.toml
 
 # bzImage headers cvisor must refuse (boot protocol 2.15, one setup
 # sector, 3 KiB of protected-mode code, relocatable): one without the
-# 64-bit entry, one whose cmdline_size is 16 bytes.
+# 64-bit entry, one whose cmdline_size is 16 bytes; and a VM with no RAM
+# below 1 MiB for boot_params and the ACPI tables.
 mkdir -p build/test-images
 bzimage() {
   python3 -c 'import struct,sys; xlf,cmdsize=int(sys.argv[1]),int(sys.argv[2]); b=bytearray(4096); b[0x1f1]=1; struct.pack_into("<I",b,0x1f4,192); struct.pack_into("<H",b,0x1fe,0xaa55); b[0x201]=0x6a; b[0x202:0x206]=b"HdrS"; struct.pack_into("<H",b,0x206,0x20f); b[0x211]=1; struct.pack_into("<I",b,0x214,0x100000); struct.pack_into("<I",b,0x22c,0x7fffffff); struct.pack_into("<IBxH",b,0x230,0x200000,1,xlf); struct.pack_into("<I",b,0x238,cmdsize); struct.pack_into("<QI",b,0x258,0x1000000,0x10000); sys.stdout.buffer.write(b)' "$@"
@@ -17,11 +18,12 @@ bzimage() {
 bzimage 2 2047 >build/test-images/bzImage32
 bzimage 3 16 >build/test-images/bzImage-short-cmdline
 qemu_scenario x86_64/bzimage-refused 60 \
-  "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/bzimage32-x86_64.toml:tests/config/runtime/bzimage-cmdline-x86_64.toml:$XHELLO" \
+  "ARCH=$X SMP=1 VM_CONFIGS=tests/config/runtime/bzimage32-x86_64.toml:tests/config/runtime/bzimage-cmdline-x86_64.toml:tests/config/runtime/bzimage-no-low-ram-x86_64.toml:$XHELLO" \
   "VM bzimage32: kernel build/test-images/bzImage32: bad x86 bzImage header: xloadflags lack XLF_KERNEL_64: a 32-bit kernel" \
   "VM bzimage-cmdline: kernel build/test-images/bzImage-short-cmdline: its command line is longer than the header's cmdline_size; VM refused" \
   "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" \
-  "!VM 32 (" "!VM 33 ("
+  "VM bzimage-no-low-ram: kernel build/test-images/bzImage-short-cmdline needs RAM at 0x1000-0x9fff for its GDT, boot_params, command line and page tables; VM refused" \
+  "!VM 32 (" "!VM 33 (" "!VM 36 ("
 
 if make -s ARCH=$X images >"$LOGDIR/x86_64-images.log" 2>&1; then
   pass x86_64/linux-images

@@ -32,9 +32,9 @@ all: host-tools cvisor
 deps:
 	@bash scripts/deps.sh
 
-# Real guests from Debian's packages into build/images/ (fast when built).
+# Real guests from Debian's packages into build/images/linux-$(ARCH)/ (fast when built).
 images:
-	@bash scripts/guest-images.sh linux-aarch64
+	@bash scripts/guest-images.sh linux-$(ARCH)
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.
@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wvla \
 HOST_LIB_SRCS := $(wildcard config/*.c) lib/fdt.c lib/fdt_write.c lib/utf8.c vmm/linux_image.c \
                  vmm/kernel_image.c \
                  vmm/guest_dtb.c vmm/guest_dtb_passthrough.c vmm/ptdev.c vmm/ptdev_dma.c \
-                 vmm/arch/aarch64/guest_dtb.c
+                 vmm/arch/aarch64/guest_dtb.c vmm/arch/x86_64/acpi_tables.c
 HOST_FS_SRCS := $(wildcard fs/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # FAT32 images the unit tests read (mkfs.fat + mtools, sparse files).

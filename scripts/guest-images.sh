@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Prepares real guest images from Debian's packages into build/images/.
 #
-#   scripts/guest-images.sh linux-aarch64
+#   scripts/guest-images.sh linux-aarch64 | linux-x86_64
 #
 # linux-aarch64: Debian's stock arm64 kernel, decompressed to the raw
 # `Image` the arm64 boot protocol wants, and a busybox initramfs whose /init
 # prints "cvisor-linux: N CPUs up", does a little work and powers off.
+# linux-x86_64: Debian's stock amd64 kernel (vmlinuz is a bzImage, booted
+# as it is) and the same initramfs with amd64's busybox.
 # Nothing is built or patched. Idempotent: returns at once when the images
 # are there and newer than this script.
 set -euo pipefail
@@ -36,6 +38,19 @@ fetch_arm64_deb() {
 arm64_kernel_package() {
   apt-cache depends linux-image-arm64:arm64 2>/dev/null |
     sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-arm64\).*/\1/p' | head -n1
+}
+
+# The same for amd64, the native architecture: no dpkg setup needed.
+fetch_amd64_deb() {
+  local dir=$1 pkg=$2
+  ls "$dir/${pkg}"_*_amd64.deb >/dev/null 2>&1 && return 0
+  mkdir -p "$dir"
+  (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg:amd64")
+}
+
+amd64_kernel_package() {
+  apt-cache depends linux-image-amd64:amd64 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-amd64\).*/\1/p' | head -n1
 }
 
 # Writes the initramfs /init (busybox sh) to FILE.
@@ -82,8 +97,9 @@ else
   echo "cvisor-linux: work FAILED: $(cat /tmp/sum*)"
 fi
 # A passthrough RTC (configs/vms/linux-pt-aarch64.toml): its driver bound
-# from the guest DTB, and its alarm interrupt taken.
-if [ -e /sys/class/rtc/rtc0/wakealarm ]; then
+# from the guest DTB, and its alarm interrupt taken. (x86's emulated CMOS
+# RTC has no alarm interrupt.)
+if grep -qs pl031 /sys/class/rtc/rtc0/name; then
   echo "cvisor-linux: rtc0 is $(cat /sys/class/rtc/rtc0/name), $(cat /sys/class/rtc/rtc0/since_epoch) s since 1970"
   echo +1 >/sys/class/rtc/rtc0/wakealarm
   sleep 2
@@ -95,12 +111,13 @@ EOF
   chmod 755 "$1"
 }
 
-# Builds initramfs.cpio.gz in OUT from the busybox-static .deb in DEBS,
-# with the kernel modules in MODDIR (if any) in /lib/modules.
+# Builds initramfs.cpio.gz in OUT from the busybox-static .deb of ARCH
+# (arm64, amd64) in DEBS, with the kernel modules in MODDIR (if any) in
+# /lib/modules.
 build_initramfs() {
-  local debs=$1 out=$2 moddir=${3:-} root
+  local debs=$1 out=$2 arch=$3 moddir=${4:-} root
   root=$(mktemp -d)
-  dpkg-deb -x "$debs"/busybox-static_*_arm64.deb "$root/pkg"
+  dpkg-deb -x "$debs"/busybox-static_*_"$arch".deb "$root/pkg"
   mkdir -p "$root/fs"/{bin,dev,proc,sys,tmp,lib/modules}
   cp "$root/pkg/bin/busybox" "$root/fs/bin/busybox"
   [ -n "$moddir" ] && cp "$moddir"/*.ko "$root/fs/lib/modules/"
@@ -145,12 +162,38 @@ linux_aarch64() {
   mkdir -p "$kroot/mods"
   cp "$kroot"/lib/modules/*/kernel/drivers/input/evdev.ko \
      "$kroot"/lib/modules/*/kernel/drivers/input/keyboard/gpio_keys.ko "$kroot/mods/"
-  build_initramfs "$debs" "$out/initramfs.cpio.gz" "$kroot/mods"
+  build_initramfs "$debs" "$out/initramfs.cpio.gz" arm64 "$kroot/mods"
   rm -rf "$kroot"
   echo "guest-images.sh: $out/Image ($kpkg) and initramfs.cpio.gz ready"
 }
 
+linux_x86_64() {
+  local out=build/images/linux-x86_64 debs=build/images/debs/amd64
+  if [ -s "$out/bzImage" ] && [ -s "$out/initramfs.cpio.gz" ] &&
+     [ "$out/bzImage" -nt "$self" ] && [ "$out/initramfs.cpio.gz" -nt "$self" ]; then
+    return 0
+  fi
+  mkdir -p "$out"
+  local kpkg
+  kpkg=$(amd64_kernel_package)
+  [ -n "$kpkg" ] || { echo "guest-images.sh: no linux-image-*-amd64 in apt" >&2; exit 1; }
+  fetch_amd64_deb "$debs" "$kpkg"
+  fetch_amd64_deb "$debs" busybox-static
+
+  local kroot
+  kroot=$(mktemp -d)
+  dpkg-deb -x "$(ls "$debs"/"$kpkg"_*_amd64.deb | head -n1)" "$kroot"
+  local vmlinuz=("$kroot"/boot/vmlinuz-*)
+  cp "${vmlinuz[0]}" "$out/bzImage.tmp"
+  mv "$out/bzImage.tmp" "$out/bzImage"
+  cp "$kroot"/boot/config-* "$out/config"
+  rm -rf "$kroot"
+  build_initramfs "$debs" "$out/initramfs.cpio.gz" amd64
+  echo "guest-images.sh: $out/bzImage ($kpkg) and initramfs.cpio.gz ready"
+}
+
 case ${1:-} in
   linux-aarch64) linux_aarch64 ;;
-  *) echo "usage: $0 linux-aarch64" >&2; exit 2 ;;
+  linux-x86_64) linux_x86_64 ;;
+  *) echo "usage: $0 linux-aarch64|linux-x86_64" >&2; exit 2 ;;
 esac

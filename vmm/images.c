@@ -100,5 +100,7 @@ int images_load(struct vm *vm)
 		return -1;
 	err = images_write_dtb(vm, c->dtb_path, dtb.data, dtb.size);
 	image_put(&dtb);
+	if (!err && vm_arch_boot.boot_info)
+		err = vm_arch_boot.boot_info(vm);
 	return err;
 }

@@ -218,9 +218,12 @@ int images_load_kernel(struct vm *vm, const char *path, const uint8_t *data,
 {
 	struct kimage k;
 
-	if (kernel_identify(vm, path, data, size, &k))
+	if (kernel_identify(vm, path, data, size, &k) ||
+	    kernel_place(vm, path, data, &k))
 		return -1;
-	return kernel_place(vm, path, data, &k);
+	if (vm_arch_boot.kernel_loaded)
+		return vm_arch_boot.kernel_loaded(vm, path, &k, data, size);
+	return 0;
 }
 
 int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,

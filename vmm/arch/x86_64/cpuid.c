@@ -90,8 +90,12 @@ static void leaf_ext(struct vcpu *v, uint32_t leaf, uint32_t r[4])
 		r[2] &= ~E1_ECX_HIDE;
 		break;
 	case 0x80000007u:
+		/* The invariant TSC, whatever the host says: a vCPU reads its
+		 * CPU's TSC, whose rate cvisor itself takes as constant (it
+		 * measures it once, for its own clock). Linux then trusts
+		 * it across CPUs (sched_clock, each CPU's delay loop). */
 		r[0] = r[1] = r[2] = 0;
-		r[3] &= 1u << 8; /* invariant TSC only */
+		r[3] = 1u << 8;
 		break;
 	case 0x80000008u:
 		r[1] = 0;

@@ -1,6 +1,6 @@
 /* The MSRs a VM has beyond those it reaches without an exit (svm.c):
  * EFER (SVME hidden), the APIC base, TSC-deadline, PAT, the TSC (reads),
- * TSC_AUX (per vCPU) and the patch level. Any other is #GP, as on a CPU without it. */
+ * TSC_AUX (per vCPU), the patch level and AMD's C1E control (off). Any other is #GP, as on a CPU without it. */
 #include <kernel/log.h>
 #include "svm.h"
 #include "x86_insn.h"
@@ -10,6 +10,7 @@
 #define MSR_PATCH_LEVEL  0x8bu
 #define MSR_PAT          0x277u
 #define MSR_TSC_DEADLINE 0x6e0u
+#define MSR_K8_INT_PEND  0xc0010055u /* AMD's C1E control */
 #define APIC_BASE_BSP    (1ull << 8)
 #define APIC_BASE_EXTD   (1ull << 10)
 #define APIC_BASE_EN     (1ull << 11)
@@ -42,6 +43,7 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = vmcb->s.g_pat;
 		return true;
 	case MSR_PATCH_LEVEL:
+	case MSR_K8_INT_PEND: /* no C1E: a HLT is a HLT */
 		*val = 0;
 		return true;
 	case MSR_TSC_AUX:
@@ -107,6 +109,8 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 			return false;
 		v->arch.tsc_aux = val;
 		x86_wrmsr(MSR_TSC_AUX, val);
+		return true;
+	case MSR_K8_INT_PEND:
 		return true;
 	case MSR_TSC:
 		pr_debug("VM %llu vCPU %u: TSC write ignored",

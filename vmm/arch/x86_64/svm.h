@@ -7,6 +7,8 @@
 #include <kernel/types.h>
 #include <vmm/vm.h>
 
+struct kimage;
+
 struct vmcb_seg {
 	uint16_t sel;
 	uint16_t attr; /* type, S, DPL, P, AVL, L, D/B, G: descriptor bits 40-47, 52-55 */
@@ -329,6 +331,13 @@ void vcmos_host_clock(void);
 /* multiboot.c: the information structure, written for the boot vCPU.
  * Its guest-physical address, or 0 when there is no room. */
 uint32_t multiboot_write_info(struct vm *vm);
+
+/* linux_boot.c: the Linux 64-bit boot protocol for a bzImage (the
+ * vm_arch_boot hooks, and vCPU 0's registers at power-on). */
+int linux_kernel_loaded(struct vm *vm, const char *path, const struct kimage *k,
+			const uint8_t *file, uint64_t size);
+int linux_boot_info(struct vm *vm);
+void linux_reset_vcpu(struct vcpu *v, struct vmcb_save *s, gpaddr_t entry);
 
 /* The vCPU loaded on this CPU, or NULL. */
 struct vcpu *vcpu_loaded(void);

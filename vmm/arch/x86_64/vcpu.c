@@ -4,6 +4,7 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
+#include <stdio.h>
 #include <string.h>
 #include <vmm/vcpu.h>
 #include <vmm/vm.h>
@@ -190,7 +191,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	memset(s, 0, sizeof(*s));
 	if (arg == X86_ARG_SIPI)
 		reset_sipi(s, entry);
-	else
+	else if (!v->vm->arch.bzimage)
 		reset_multiboot(v, s, entry);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	seg(&s->gdtr, 0, 0, 0xffff, 0);
@@ -202,6 +203,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_DEFAULT;
+	if (arg != X86_ARG_SIPI && v->vm->arch.bzimage)
+		linux_reset_vcpu(v, s, entry);
 	fpu_reset(a);
 	a->tsc_aux = 0;
 	memset(a->dr, 0, sizeof(a->dr));
@@ -547,6 +550,15 @@ static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 	e->mmio.data = in ? 0 : vmcb->s.rax & ((1ull << 8 * width) - 1);
 }
 
+static void msr_refused(struct vcpu *v, const char *what, uint32_t msr)
+{
+	char why[64];
+
+	snprintf(why, sizeof(why), "%s of MSR %#x, which the VM does not have",
+		 what, msr);
+	refuse(v, why, EXC_GP);
+}
+
 static void exit_msr(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -559,14 +571,12 @@ static void exit_msr(struct vcpu *v)
 		val = (v->arch.gprs.r[GPR_RDX] & 0xffffffff) << 32 |
 		      (vmcb->s.rax & 0xffffffff);
 		if (!msr_write(v, msr, val)) {
-			refuse(v, "WRMSR of an MSR the VM does not have",
-			       EXC_GP);
+			msr_refused(v, "WRMSR", msr);
 			return;
 		}
 	} else {
 		if (!msr_read(v, msr, &val)) {
-			refuse(v, "RDMSR of an MSR the VM does not have",
-			       EXC_GP);
+			msr_refused(v, "RDMSR", msr);
 			return;
 		}
 		vmcb->s.rax = (uint32_t)val;

@@ -53,7 +53,8 @@ static int vm_arch_check_config(const struct vm *vm)
 
 	if (proto == VMCFG_BOOT_UEFI || c->bios_path[0]) {
 		pr_error("VM %s: boot_protocol \"%s\"%s%s: x86_64 boots Multiboot "
-			 "kernels itself, with no firmware, so far; VM refused",
+			 "kernels and bzImages itself, with no firmware, so "
+			 "far; VM refused",
 			 vm->name, vmcfg_boot_protocol_name(proto),
 			 c->bios_path[0] ? ", bios_path " : "", c->bios_path);
 		return -1;
@@ -198,5 +199,7 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 
 const struct vm_arch_boot vm_arch_boot = {
 	.arch = "x86_64",
-	.kernel_formats = 1u << KIMAGE_MULTIBOOT,
+	.kernel_formats = 1u << KIMAGE_MULTIBOOT | 1u << KIMAGE_BZIMAGE,
+	.kernel_loaded = linux_kernel_loaded,
+	.boot_info = linux_boot_info,
 };

@@ -10,6 +10,7 @@
 struct vm;
 struct vcpu;
 struct vcpu_exit;
+struct kimage;
 
 struct guest_dtb_platform;
 /* The machine this arch's VMs see, for the guest DTB, and the version of
@@ -25,6 +26,18 @@ vm_arch_dtb_platform(unsigned *irqchip_version);
 struct vm_arch_boot {
 	const char *arch; /* "aarch64" */
 	unsigned kernel_formats;
+	/* Optional (NULL: nothing to do). images_load() calls kernel_loaded
+	 * once the kernel is placed, with its file's bytes (valid only
+	 * during the call), for what the arch keeps from its header; and
+	 * boot_info once every image is in guest memory, to write what the
+	 * boot protocol hands the kernel besides (x86: boot_params, ACPI
+	 * tables). Both run at VM creation and at each reset, on the CPU
+	 * that loads the images; -1 (after logging why, naming the VM and
+	 * the file) refuses the VM. */
+	int (*kernel_loaded)(struct vm *vm, const char *path,
+			     const struct kimage *k, const uint8_t *file,
+			     uint64_t size);
+	int (*boot_info)(struct vm *vm);
 };
 extern const struct vm_arch_boot vm_arch_boot;
 

@@ -81,6 +81,11 @@ struct vm_arch {
 	struct vioapic *ioapic;
 	struct vpit *pit;
 	struct vpic *pic;
+	/* A bzImage (linux_boot.c): its setup header, from file offset
+	 * 0x1f1, for boot_params. */
+	bool bzimage;
+	uint16_t linux_hdr_len;
+	uint8_t linux_hdr[0x290 - 0x1f1];
 };
 
 #endif

@@ -81,10 +81,11 @@ static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v,
 
 	if (!t)
 		return VCPU_ON_NO_SUCH_CPU;
-	/* An entry point outside the VM's RAM could only fault forever. */
+	/* An entry point outside the VM's executable RAM could only fault
+	 * forever. */
 	if ((e->cpu_on.entry & (VCPU_ENTRY_ALIGN - 1)) ||
-	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry,
-				   VCPU_ENTRY_ALIGN)) {
+	    !addrspace_gpa_to_host_perm(&v->vm->as, e->cpu_on.entry,
+					VCPU_ENTRY_ALIGN, VMCFG_MEM_EXEC)) {
 		pr_debug("VM %llu vCPU %u: CPU_ON entry %#llx is not in its RAM",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)e->cpu_on.entry);

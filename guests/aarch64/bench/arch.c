@@ -112,3 +112,16 @@ uint64_t bench_arch_trap_code(void)
 {
 	return guest_trap.esr;
 }
+
+/* cvisor answers the Debug hypercall with 0 (and logs it); QEMU booting
+ * the guest directly answers every HVC as a PSCI call, so with
+ * NOT_SUPPORTED (-1) for this number. */
+bool bench_arch_under_cvisor(void)
+{
+	return guest_hypercall(HC_DEBUG, 0xbe7c, 0, 0) == 0;
+}
+
+uint64_t bench_arch_counter_hz(void)
+{
+	return guest_counter_freq();
+}

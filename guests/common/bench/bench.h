@@ -25,6 +25,10 @@ extern const unsigned bench_op_count;
 /* Interrupts ready on the boot CPU, the second CPU started if an op
  * needs one; false if it did not start. */
 bool bench_arch_init(void);
+/* Whether cvisor runs the guest (else the ops that need it are skipped). */
+bool bench_arch_under_cvisor(void);
+/* The counter's ticks per second (guest_counter()). */
+uint64_t bench_arch_counter_hz(void);
 /* The last trap's syndrome (ESR, scause), printed for an op that traps. */
 uint64_t bench_arch_trap_code(void);
 

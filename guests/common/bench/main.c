@@ -1,7 +1,7 @@
 /* bench: instructions per operation, under cvisor or natively.
  *
  * Run under QEMU with -icount shift=0 (one instruction = 1 ns of virtual
- * time), the counter CNTVCT_EL0 advances cntfrq ticks per 10^9
+ * time), the counter (guest_counter()) advances cntfrq ticks per 10^9
  * instructions. For each operation the guest times N repetitions and an
  * empty loop of N, and prints the raw tick counts; scripts/bench.sh turns
  * them into instructions per operation. Lines are
@@ -12,8 +12,8 @@
  *   bench: op NAME n/a nocpu        (the second CPU did not start)
  *   bench: compute iters N ticks T checksum C
  *   bench: done
- * Natively (the firmware answers the hypercall; see under_hypervisor())
- * every op that means something there runs too, for comparison. The
+ * Natively (bench_arch_under_cvisor() says so) every op that means
+ * something there runs too, for comparison. The
  * operations and their interrupts are the arch's (guests/<arch>/bench/). */
 #include "bench.h"
 
@@ -96,20 +96,12 @@ static void bench_compute_run(void)
 	guest_puts("\n");
 }
 
-/* cvisor answers the Debug hypercall with 0 (and logs it); without it
- * the firmware answers: QEMU's PSCI (aarch64) with NOT_SUPPORTED (-1),
- * OpenSBI (riscv64) with SBI_ERR_NOT_SUPPORTED (-2). */
-static bool under_hypervisor(void)
-{
-	return guest_hypercall(HC_DEBUG, 0xbe7c, 0, 0) == 0;
-}
-
 int main(void)
 {
 	guest_trap_install();
-	bool hv = under_hypervisor();
+	bool hv = bench_arch_under_cvisor();
 	guest_puts(hv ? "bench: mode cvisor" : "bench: mode native");
-	print_kv(" cntfrq ", guest_counter_freq());
+	print_kv(" cntfrq ", bench_arch_counter_hz());
 	guest_puts("\n");
 	bool cpu1 = bench_arch_init();
 	for (unsigned i = 0; i < bench_op_count; i++)

@@ -96,3 +96,15 @@ uint64_t bench_arch_trap_code(void)
 {
 	return guest_trap.scause;
 }
+
+/* cvisor answers the Debug hypercall with 0 (and logs it); OpenSBI
+ * answers the unknown extension with SBI_ERR_NOT_SUPPORTED. */
+bool bench_arch_under_cvisor(void)
+{
+	return guest_hypercall(HC_DEBUG, 0xbe7c, 0, 0) == 0;
+}
+
+uint64_t bench_arch_counter_hz(void)
+{
+	return guest_counter_freq();
+}

@@ -1,6 +1,7 @@
 # make bench on x86_64: the bench guest runs under cvisor and natively
-# (the q35 PC through QEMU's Multiboot loader), and the report is complete and well-formed.
-# Numbers are not asserted (docs/bench.md); only that each op was
+# (the q35 PC through QEMU's Multiboot loader), and the report is
+# complete and well-formed. Numbers are not asserted (docs/bench.md);
+# only that each op was
 # measured (the IPI round trip under cvisor only) and that the compute
 # loop agrees natively and under cvisor.
 # The interrupt ops hang (and the run times out) if cvisor loses an IPI

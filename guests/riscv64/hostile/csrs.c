@@ -32,7 +32,8 @@ static uint32_t csrr(unsigned csr)
 
 static uint32_t csrw(unsigned csr)
 {
-	return csr << 20 | RS1_A1 | 1u << 12 | OP_SYSTEM; /* csrrw x0, csr, a1 */
+	return csr << 20 | RS1_A1 | 1u << 12 |
+	       OP_SYSTEM; /* csrrw x0, csr, a1 */
 }
 
 /* Hypervisor (0x600-0x6ff, 0xa00-0xaff, 0xe00-0xeff) and VS
@@ -43,8 +44,8 @@ static bool forbidden(unsigned csr)
 {
 	unsigned hi = csr >> 8;
 
-	return hi == 0x2 || hi == 0x3 || hi == 0x6 || hi == 0x7 ||
-	       hi == 0xa || hi == 0xb || hi == 0xe || hi == 0xf;
+	return hi == 0x2 || hi == 0x3 || hi == 0x6 || hi == 0x7 || hi == 0xa ||
+	       hi == 0xb || hi == 0xe || hi == 0xf;
 }
 
 static bool illegal(uint64_t before, uint32_t insn)
@@ -114,7 +115,8 @@ static void h_instructions(void)
 		run(insn, (uint64_t)&target, junk());
 		bad += !illegal(n, insn) || guest_trap.stval != insn;
 	}
-	for (unsigned f7 = 0x11; f7 <= 0x31; f7 += 0x20) { /* HFENCE.VVMA/GVMA */
+	for (unsigned f7 = 0x11; f7 <= 0x31;
+	     f7 += 0x20) { /* HFENCE.VVMA/GVMA */
 		uint32_t insn = f7 << 25 | RS1_A0 | OP_SYSTEM;
 		uint64_t n = guest_trap.count;
 		run(insn, 0, 0);
@@ -130,8 +132,8 @@ static void storm(void)
 	uint64_t n = guest_trap.count;
 
 	for (unsigned i = 0; i < STORM; i++) {
-		run(csrr(0x600), 0, 0);       /* hstatus: cvisor's */
-		run(0xc0001073u, 0, 0);       /* unimp: illegal at the hart */
+		run(csrr(0x600), 0, 0); /* hstatus: cvisor's */
+		run(0xc0001073u, 0, 0); /* unimp: illegal at the hart */
 	}
 	verdict("virtual- and illegal-instruction storm: every one an "
 		"illegal instruction",

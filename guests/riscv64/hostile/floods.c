@@ -43,12 +43,13 @@ void hostile_floods(void)
 	for (unsigned i = 0; i < FLOOD; i++) {
 		/* Every hart (ourselves too: only pending, SIE is off). */
 		ok_ipi += guest_sbi(SBI_EXT_IPI, 0, 0, ~0ul, 0).error == 0;
-		ok_fence += guest_sbi(SBI_EXT_RFENCE, i % 3, 3, 0, 0).error == 0;
+		ok_fence += guest_sbi(SBI_EXT_RFENCE, i % 3, 3, 0, 0).error ==
+			    0;
 		refused += guest_sbi(SBI_EXT_IPI, 0, junk() | 4, 0, 0).error ==
 			   SBI_ERR_INVALID_PARAM;
-		refused += guest_sbi(SBI_EXT_RFENCE, i % 3, junk(),
-				     junk() | 2, 0)
-				   .error == SBI_ERR_INVALID_PARAM;
+		refused +=
+			guest_sbi(SBI_EXT_RFENCE, i % 3, junk(), junk() | 2, 0)
+				.error == SBI_ERR_INVALID_PARAM;
 		if (i % 100 == 0)
 			guest_ipi_send(1, 0);
 	}

@@ -93,8 +93,13 @@ static void low_space(void)
 static void high_space(void)
 {
 	static const uint64_t beyond[] = {
-		1ull << 41, 1ull << 42, 1ull << 47, 1ull << 55, 1ull << 63,
-		0xfffffffffffff000ull, 0xfffffffffffffff8ull,
+		1ull << 41,
+		1ull << 42,
+		1ull << 47,
+		1ull << 55,
+		1ull << 63,
+		0xfffffffffffff000ull,
+		0xfffffffffffffff8ull,
 	};
 	unsigned bad = 0;
 
@@ -135,8 +140,8 @@ static void every_width(void)
 static void fetches(void)
 {
 	static const uint64_t where[] = {
-		0, 0x1000, HOLE, PLIC_BASE, PLIC_BASE + 0x200004, UART_BASE,
-		RO_PAGE, RAM_END, 1ull << 40, 1ull << 41,
+		0,         0x1000,  HOLE,    PLIC_BASE,  PLIC_BASE + 0x200004,
+		UART_BASE, RO_PAGE, RAM_END, 1ull << 40, 1ull << 41,
 	};
 	unsigned bad = 0;
 

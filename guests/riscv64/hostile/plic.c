@@ -7,18 +7,18 @@
  * come through it. */
 #include "hostile.h"
 
-#define REG(off)        (*(volatile uint32_t *)(PLIC_BASE + (off)))
-#define PRIORITY(s)     (4ul * (s))
-#define PENDING         0x1000ul
-#define ENABLE(c)       (0x2000ul + 0x80ul * (c))
-#define THRESHOLD(c)    (0x200000ul + 0x1000ul * (c))
-#define CLAIM(c)        (THRESHOLD(c) + 4)
-#define SOURCES         96
-#define UART_IRQ        10
-#define UART_IER        (*(volatile uint8_t *)(UART_BASE + 1))
-#define IER_THRE        2u
-#define CAUSE_LOAD      5
-#define CAUSE_STORE     7
+#define REG(off)     (*(volatile uint32_t *)(PLIC_BASE + (off)))
+#define PRIORITY(s)  (4ul * (s))
+#define PENDING      0x1000ul
+#define ENABLE(c)    (0x2000ul + 0x80ul * (c))
+#define THRESHOLD(c) (0x200000ul + 0x1000ul * (c))
+#define CLAIM(c)     (THRESHOLD(c) + 4)
+#define SOURCES      96
+#define UART_IRQ     10
+#define UART_IER     (*(volatile uint8_t *)(UART_BASE + 1))
+#define IER_THRE     2u
+#define CAUSE_LOAD   5
+#define CAUSE_STORE  7
 
 static unsigned poke(uint64_t off)
 {
@@ -58,7 +58,7 @@ static void junk_everywhere(void)
  * faults (the PLIC's registers are 32-bit). */
 static void bad_widths(void)
 {
-	static const uint64_t regs[] = { PRIORITY(10), PENDING, ENABLE(0),
+	static const uint64_t regs[] = { PRIORITY(10), PENDING,  ENABLE(0),
 					 THRESHOLD(0), CLAIM(0), CLAIM(1) };
 	unsigned bad = 0;
 

@@ -24,10 +24,20 @@ static bool known(unsigned long ext)
 static void unknown_extensions(void)
 {
 	static const unsigned long named[] = {
-		0x11, 0x100, 0x504d55 /* PMU */, 0x43505043 /* CPPC */,
-		0x535553 /* SUSP */, 0x4e41434c /* NACL */, 0x535345 /* SSE */,
-		0x08000000, 0x08ffffff, 0x09000000, 0x0a000000, 0x0affffff,
-		0xffffffff, ~0ul,
+		0x11,
+		0x100,
+		0x504d55 /* PMU */,
+		0x43505043 /* CPPC */,
+		0x535553 /* SUSP */,
+		0x4e41434c /* NACL */,
+		0x535345 /* SSE */,
+		0x08000000,
+		0x08ffffff,
+		0x09000000,
+		0x0a000000,
+		0x0affffff,
+		0xffffffff,
+		~0ul,
 	};
 	bool ok = true;
 
@@ -43,7 +53,8 @@ static void unknown_extensions(void)
 		if (i & 1)
 			ext &= 0xffffffff;
 		if (!known(ext))
-			ok &= expect_eq("random extension", err(ext, junk(), 0, 0, 0),
+			ok &= expect_eq("random extension",
+					err(ext, junk(), 0, 0, 0),
 					SBI_ERR_NOT_SUPPORTED);
 	}
 	/* The legacy numbers cvisor has no call for: the error in a0. */
@@ -60,14 +71,15 @@ static void unknown_functions(void)
 	static const struct {
 		unsigned long ext, first;
 	} exts[] = {
-		{ SBI_EXT_BASE, 7 }, { SBI_EXT_TIME, 1 }, { SBI_EXT_IPI, 1 },
-		{ SBI_EXT_HSM, 4 },  { SBI_EXT_SRST, 1 }, { SBI_EXT_DBCN, 3 },
+		{ SBI_EXT_BASE, 7 },   { SBI_EXT_TIME, 1 }, { SBI_EXT_IPI, 1 },
+		{ SBI_EXT_HSM, 4 },    { SBI_EXT_SRST, 1 }, { SBI_EXT_DBCN, 3 },
 		{ SBI_EXT_RFENCE, 7 },
 	};
 	bool ok = true;
 
 	for (unsigned i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		for (unsigned long f = exts[i].first; f < exts[i].first + 64; f++)
+		for (unsigned long f = exts[i].first; f < exts[i].first + 64;
+		     f++)
 			ok &= expect_eq("unknown function",
 					err(exts[i].ext, f, 0, 0, 0),
 					SBI_ERR_NOT_SUPPORTED);
@@ -87,9 +99,9 @@ static void unknown_functions(void)
 static const struct {
 	unsigned long mask, base;
 } bad_masks[] = {
-	{ 1ul << 2, 0 },   { ~0ul, 0 },     { 1, 2 },	     { 1, 1000 },
-	{ 3, ~0ul - 1 },   { 1ul << 63, 0 }, { 0x10, ~0ul >> 1 },
-	{ ~0ul, ~0ul - 64 },
+	{ 1ul << 2, 0 },     { ~0ul, 0 },         { 1, 2 },
+	{ 1, 1000 },         { 3, ~0ul - 1 },     { 1ul << 63, 0 },
+	{ 0x10, ~0ul >> 1 }, { ~0ul, ~0ul - 64 },
 };
 
 static void hart_masks(void)
@@ -118,8 +130,17 @@ static void hart_masks(void)
 static void hsm(void)
 {
 	static const unsigned long bad_entries[] = {
-		0, 0x1000, HOLE, PLIC_BASE, UART_BASE, RO_PAGE,
-		RAM_START + 0x200001, RAM_END, RAM_END - 1, 1ull << 41, ~0ul,
+		0,
+		0x1000,
+		HOLE,
+		PLIC_BASE,
+		UART_BASE,
+		RO_PAGE,
+		RAM_START + 0x200001,
+		RAM_END,
+		RAM_END - 1,
+		1ull << 41,
+		~0ul,
 	};
 	static const unsigned long no_harts[] = { 2, 3, 64, 1000, ~0ul };
 	bool ok = true;
@@ -147,7 +168,8 @@ static void hsm(void)
 	for (unsigned i = 0; i < sizeof(bad_entries) / sizeof(bad_entries[0]);
 	     i++) {
 		ok &= expect_eq("hart_start at a bad address",
-				err(SBI_EXT_HSM, HSM_START, 1, bad_entries[i], 0),
+				err(SBI_EXT_HSM, HSM_START, 1, bad_entries[i],
+				    0),
 				SBI_ERR_INVALID_ADDRESS);
 		ok &= expect_eq("non-retentive suspend resuming at a bad "
 				"address",
@@ -185,14 +207,15 @@ static void srst_dbcn_legacy(void)
 
 	ok &= expect_eq("SRST reserved type", err(SBI_EXT_SRST, 0, 3, 0, 0),
 			SBI_ERR_INVALID_PARAM);
-	ok &= expect_eq("SRST vendor type", err(SBI_EXT_SRST, 0, 0xf0000000ul, 0, 0),
+	ok &= expect_eq("SRST vendor type",
+			err(SBI_EXT_SRST, 0, 0xf0000000ul, 0, 0),
 			SBI_ERR_NOT_SUPPORTED);
 	ok &= expect_eq("SRST reserved reason", err(SBI_EXT_SRST, 0, 0, 2, 0),
 			SBI_ERR_INVALID_PARAM);
 	verdict("SRST: reserved types and reasons refused", ok);
 
-	ok = expect_eq("DBCN write outside RAM", err(SBI_EXT_DBCN, 0, 8, HOLE, 0),
-		       SBI_ERR_INVALID_PARAM);
+	ok = expect_eq("DBCN write outside RAM",
+		       err(SBI_EXT_DBCN, 0, 8, HOLE, 0), SBI_ERR_INVALID_PARAM);
 	ok &= expect_eq("DBCN write from a device",
 			err(SBI_EXT_DBCN, 0, 8, UART_BASE, 0),
 			SBI_ERR_INVALID_PARAM);
@@ -222,7 +245,8 @@ static void srst_dbcn_legacy(void)
 			SBI_ERR_INVALID_PARAM);
 	for (unsigned long ext = 5; ext <= 7; ext++)
 		ok &= expect_eq("legacy remote fence, mask in a hole",
-				err(ext, 0, HOLE, 0, 0), SBI_ERR_INVALID_ADDRESS);
+				err(ext, 0, HOLE, 0, 0),
+				SBI_ERR_INVALID_ADDRESS);
 	ok &= expect_eq("legacy console_getchar with nothing typed",
 			err(2, 0, 0, 0, 0), -1);
 	verdict("legacy calls: bad mask pointers INVALID_ADDRESS, absent "
@@ -232,8 +256,8 @@ static void srst_dbcn_legacy(void)
 
 static void hypercalls(void)
 {
-	static const uint64_t nrs[] = { 0, 1, 7, 8, 11, 15, 17, 255, 1ul << 32,
-					~0ul };
+	static const uint64_t nrs[] = { 0,  1,  7,   8,         11,
+					15, 17, 255, 1ul << 32, ~0ul };
 	bool ok = true;
 
 	for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
@@ -243,14 +267,16 @@ static void hypercalls(void)
 				-1);
 	/* IVC with pointers where nothing is, and peers that do not exist. */
 	ok &= expect_eq("IVC publish, pointers in a hole",
-			(long)guest_hypercall(HC_IVC_PUBLISH, 1, HOLE, HOLE), -1);
+			(long)guest_hypercall(HC_IVC_PUBLISH, 1, HOLE, HOLE),
+			-1);
 	ok &= expect_eq("IVC subscribe to an absent VM",
 			(long)guest_hypercall4(HC_IVC_SUBSCRIBE, 999, 1,
 					       RAM_START + 0x300000,
 					       RAM_START + 0x300008),
 			-1);
 	ok &= expect_eq("IVC unpublish of nothing",
-			(long)guest_hypercall(HC_IVC_UNPUBLISH, 12345, 0, 0), -1);
+			(long)guest_hypercall(HC_IVC_UNPUBLISH, 12345, 0, 0),
+			-1);
 	ok &= expect_eq("IVC unsubscribe of nothing",
 			(long)guest_hypercall(HC_IVC_UNSUBSCRIBE, 5, 1, 0), -1);
 	ok &= expect_eq("IVC notify of nothing",

@@ -3,11 +3,11 @@
  * (both waiting in HLT), and the LAPIC timer, one-shot. */
 #include "bench.h"
 
-#define REG_LVT_TIMER 0x320
+#define REG_LVT_TIMER  0x320
 #define REG_TIMER_INIT 0x380
-#define REG_DCR       0x3e0
-#define IPI_PING      1
-#define IPI_PONG      2
+#define REG_DCR        0x3e0
+#define IPI_PING       1
+#define IPI_PONG       2
 
 uint64_t bench_null_hypercall(uint64_t n);
 uint64_t bench_uart_pio_write(uint64_t n);
@@ -81,7 +81,7 @@ bool bench_arch_init(void)
 
 	guest_irq_init(on_irq);
 	guest_irq_cpu_init(0);
-	LAPIC_REG(REG_DCR) = 0xb; /* divide by 1 */
+	LAPIC_REG(REG_DCR) = 0xb;                      /* divide by 1 */
 	LAPIC_REG(REG_LVT_TIMER) = GUEST_TIMER_VECTOR; /* one-shot */
 	irq_disable();
 	/* Natively the runtime does not start a second CPU (it waits for

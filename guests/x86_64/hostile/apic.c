@@ -5,20 +5,20 @@
  * its page. After that both must still work: a self-IPI arrives. */
 #include "hostile.h"
 
-#define REG_ID        0x020
-#define REG_TPR       0x080
-#define REG_EOI       0x0b0
-#define REG_SVR       0x0f0
-#define REG_ICR_LO    0x300
-#define REG_ICR_HI    0x310
-#define REG_LVT_FIRST 0x2f0 /* CMCI */
-#define REG_LVT_LAST  0x370 /* error */
+#define REG_ID         0x020
+#define REG_TPR        0x080
+#define REG_EOI        0x0b0
+#define REG_SVR        0x0f0
+#define REG_ICR_LO     0x300
+#define REG_ICR_HI     0x310
+#define REG_LVT_FIRST  0x2f0 /* CMCI */
+#define REG_LVT_LAST   0x370 /* error */
 #define REG_TIMER_INIT 0x380
-#define REG_DCR       0x3e0
-#define LVT_MASKED    0x10000u
-#define IOAPIC_SEL    (*(volatile uint32_t *)IOAPIC_BASE)
-#define IOAPIC_WIN    (*(volatile uint32_t *)(IOAPIC_BASE + 0x10))
-#define IOAPIC_PINS   24
+#define REG_DCR        0x3e0
+#define LVT_MASKED     0x10000u
+#define IOAPIC_SEL     (*(volatile uint32_t *)IOAPIC_BASE)
+#define IOAPIC_WIN     (*(volatile uint32_t *)(IOAPIC_BASE + 0x10))
+#define IOAPIC_PINS    24
 
 static volatile unsigned self_ipis;
 
@@ -82,7 +82,9 @@ void hostile_lapic(void)
 		volatile uint8_t *b = (volatile uint8_t *)(LAPIC_BASE + off);
 		GUARDED("movb (%[p]), %%al\n\tmovw 2(%[p]), %%ax\n\t"
 			"movq (%[p]), %%rax",
-			: : [p] "r"(b), RESUME_OFF : "rax", "r11", "memory");
+			:
+			: [p] "r"(b), RESUME_OFF
+			: "rax", "r11", "memory");
 	}
 	lapic_calm();
 	verdict("LAPIC: byte, word and quadword reads: survived",
@@ -121,6 +123,8 @@ void hostile_ioapic(void)
 	IOAPIC_SEL = 1;
 	verdict("IOAPIC: junk at every register and offset, no exception; "
 		"its version register read-only",
-		guest_trap.count == n && IOAPIC_WIN == ver && (id & ~0x0f000000u) == 0);
-	verdict("IOAPIC: after the junk, a self-IPI arrives", self_ipi_arrives());
+		guest_trap.count == n && IOAPIC_WIN == ver &&
+			(id & ~0x0f000000u) == 0);
+	verdict("IOAPIC: after the junk, a self-IPI arrives",
+		self_ipi_arrives());
 }

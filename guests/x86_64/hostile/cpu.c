@@ -5,18 +5,20 @@
  * the hypervisor leaf there), the SVM instructions (#UD: SVM is hidden). */
 #include "hostile.h"
 
-#define MSR_VM_CR      0xc0010114u
-#define MSR_VM_HSAVE   0xc0010117u
-#define MSR_EFER       0xc0000080u
-#define EFER_SVME      (1ull << 12)
-#define CPUID_SVM_ECX  (1u << 2)
+#define MSR_VM_CR     0xc0010114u
+#define MSR_VM_HSAVE  0xc0010117u
+#define MSR_EFER      0xc0000080u
+#define EFER_SVME     (1ull << 12)
+#define CPUID_SVM_ECX (1u << 2)
 
 static bool rdmsr_faults(uint32_t msr, uint64_t *val)
 {
 	uint64_t n = guest_trap.count;
 	uint32_t lo = 0, hi = 0;
 
-	GUARDED("rdmsr", : "+a"(lo), "+d"(hi) : "c"(msr), RESUME_OFF
+	GUARDED("rdmsr",
+		: "+a"(lo), "+d"(hi)
+		: "c"(msr), RESUME_OFF
 		: "r11", "memory");
 	*val = (uint64_t)hi << 32 | lo;
 	return guest_trap.count != n && trapped(n, VEC_GP);
@@ -26,15 +28,18 @@ static bool wrmsr_faults(uint32_t msr, uint64_t val)
 {
 	uint64_t n = guest_trap.count;
 
-	GUARDED("wrmsr", : : "c"(msr), "a"((uint32_t)val),
-		"d"((uint32_t)(val >> 32)), RESUME_OFF : "r11", "memory");
+	GUARDED("wrmsr",
+		:
+		: "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)),
+		  RESUME_OFF
+		: "r11", "memory");
 	return trapped(n, VEC_GP);
 }
 
 static void hypercalls(void)
 {
-	static const uint64_t nrs[] = { 0, 1, 7, 8, 11, 15, 17, 255,
-					1ull << 32, ~0ull };
+	static const uint64_t nrs[] = { 0,  1,  7,   8,          11,
+					15, 17, 255, 1ull << 32, ~0ull };
 	bool ok = true;
 
 	for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
@@ -46,7 +51,8 @@ static void hypercalls(void)
 					0xf0000008ul),
 			~0ull);
 	ok &= expect_eq("IVC publish, pointers past RAM's end",
-			guest_hypercall(HC_IVC_PUBLISH, 1, RAM_END - 4, RAM_END),
+			guest_hypercall(HC_IVC_PUBLISH, 1, RAM_END - 4,
+					RAM_END),
 			~0ull);
 	ok &= expect_eq("IVC subscribe to an absent VM",
 			guest_hypercall4(HC_IVC_SUBSCRIBE, 999, 1, 0x300000,
@@ -65,9 +71,9 @@ static void msrs(void)
 	static const struct {
 		uint32_t first, count;
 	} ranges[] = {
-		{ 0, 0x2000 },		{ 0x40000000u, 0x200 },
+		{ 0, 0x2000 },           { 0x40000000u, 0x200 },
 		{ 0xc0000000u, 0x2000 }, { 0xc0010000u, 0x2000 },
-		{ 0x80000000u, 0x10 },	{ 0xffffff00u, 0x100 },
+		{ 0x80000000u, 0x10 },   { 0xffffff00u, 0x100 },
 	};
 	unsigned faulted = 0, readable = 0, bad = 0;
 	uint64_t v;
@@ -123,21 +129,29 @@ static void cpuid_all(void)
 		ok);
 }
 
-#define SVM_INSN(bytes) \
-	GUARDED(".byte " bytes, : : "a"(0x1000ul), RESUME_OFF : "r11", "memory")
+/* Whether the SVM instruction of these bytes is #UD (rax, its address
+ * operand, a page of our RAM). */
+#define SVM_INSN_UD(bytes)                          \
+	({                                          \
+		uint64_t n_ = guest_trap.count;     \
+		GUARDED(".byte " bytes,             \
+			:                           \
+			: "a"(0x1000ul), RESUME_OFF \
+			: "r11", "memory");         \
+		trapped(n_, VEC_UD);                \
+	})
 
 static void svm_instructions(void)
 {
 	unsigned ud = 0;
-	uint64_t n;
 
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xd8"); ud += trapped(n, VEC_UD); /* VMRUN */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xda"); ud += trapped(n, VEC_UD); /* VMLOAD */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xdb"); ud += trapped(n, VEC_UD); /* VMSAVE */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xdc"); ud += trapped(n, VEC_UD); /* STGI */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xdd"); ud += trapped(n, VEC_UD); /* CLGI */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xde"); ud += trapped(n, VEC_UD); /* SKINIT */
-	n = guest_trap.count; SVM_INSN("0x0f, 0x01, 0xdf"); ud += trapped(n, VEC_UD); /* INVLPGA */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xd8"); /* VMRUN */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xda"); /* VMLOAD */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xdb"); /* VMSAVE */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xdc"); /* STGI */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xdd"); /* CLGI */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xde"); /* SKINIT */
+	ud += SVM_INSN_UD("0x0f, 0x01, 0xdf"); /* INVLPGA */
 	verdict("VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: #UD",
 		ud == 7);
 }

@@ -21,13 +21,12 @@ uint64_t junk(void);
 
 /* The instruction 'insn' (a string of asm) run with the trap handler set
  * to go on after it; the registers as named. The trap count tells. */
-#define GUARDED(insn, ...)                                               \
-	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"                      \
-			 "movq %%r11, guest_trap+%c[resume_off](%%rip)\n\t" \
-			 insn "\n"                                        \
-			 "1:\n\t"                                         \
-			 "movq $0, guest_trap+%c[resume_off](%%rip)"      \
-			 __VA_ARGS__)
+#define GUARDED(insn, ...)                                                   \
+	__asm__ volatile(                                                    \
+		"leaq 1f(%%rip), %%r11\n\t"                                  \
+		"movq %%r11, guest_trap+%c[resume_off](%%rip)\n\t" insn "\n" \
+		"1:\n\t"                                                     \
+		"movq $0, guest_trap+%c[resume_off](%%rip)" __VA_ARGS__)
 #define RESUME_OFF [resume_off] "i"(offsetof(struct guest_trap, resume))
 
 /* Whether one trap, 'vector', came since the count was 'before'. */

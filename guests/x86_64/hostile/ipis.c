@@ -5,20 +5,20 @@
  * After it all, vCPU 1 is started again and answers a ping. */
 #include "hostile.h"
 
-#define REG_ICR_LO 0x300
-#define REG_ICR_HI 0x310
-#define ICR_FIXED  0x0000u
-#define ICR_LOWEST 0x0100u
-#define ICR_NMI    0x0400u
-#define ICR_INIT   0x4500u
-#define ICR_SIPI   0x4600u
+#define REG_ICR_LO  0x300
+#define REG_ICR_HI  0x310
+#define ICR_FIXED   0x0000u
+#define ICR_LOWEST  0x0100u
+#define ICR_NMI     0x0400u
+#define ICR_INIT    0x4500u
+#define ICR_SIPI    0x4600u
 #define ICR_LOGICAL 0x0800u
-#define ICR_SELF   0x40000u
-#define ICR_ALL    0x80000u
-#define ICR_OTHERS 0xc0000u
-#define FLOOD      20000
-#define PING       3
-#define NMI_FLOOD  1000
+#define ICR_SELF    0x40000u
+#define ICR_ALL     0x80000u
+#define ICR_OTHERS  0xc0000u
+#define FLOOD       20000
+#define PING        3
+#define NMI_FLOOD   1000
 
 volatile unsigned second_ipis;
 static volatile unsigned pongs, self_ipis;
@@ -68,9 +68,12 @@ static bool ping(void)
 static void flood(void)
 {
 	static const uint32_t modes[] = {
-		ICR_FIXED | 0x41, ICR_FIXED | ICR_ALL | 0x42,
-		ICR_FIXED | ICR_OTHERS | 0x43, ICR_FIXED | ICR_SELF | 0x44,
-		ICR_LOWEST | 0x45, ICR_LOGICAL | ICR_FIXED | 0x46,
+		ICR_FIXED | 0x41,
+		ICR_FIXED | ICR_ALL | 0x42,
+		ICR_FIXED | ICR_OTHERS | 0x43,
+		ICR_FIXED | ICR_SELF | 0x44,
+		ICR_LOWEST | 0x45,
+		ICR_LOGICAL | ICR_FIXED | 0x46,
 	};
 	uint64_t nmis = guest_trap.nmis;
 

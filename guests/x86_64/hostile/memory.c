@@ -5,11 +5,11 @@
  * width, the page-table entry is reserved: a #PF with RSVD. */
 #include "hostile.h"
 
-#define WINDOW_VA  0x100000000ul /* PDPT[4]: free in the boot tables */
-#define PDE_2M     0x9bul        /* P, W, PWT, PCD, PS */
+#define WINDOW_VA 0x100000000ul /* PDPT[4]: free in the boot tables */
+#define PDE_2M    0x9bul        /* P, W, PWT, PCD, PS */
 /* QEMU 7.2 leaves P (bit 0) clear in a reserved-bit fault's error code;
  * the SDM and the APM set it: only RSVD is checked. */
-#define PF_RSVD    0x8ul
+#define PF_RSVD 0x8ul
 
 static uint64_t window_pd[512] __attribute__((aligned(4096)));
 
@@ -63,7 +63,9 @@ static void high_space(void)
 		bad == 0);
 	volatile uint64_t *p = window_map(1ull << width);
 	uint64_t n = guest_trap.count, v = 0;
-	GUARDED("movq (%[p]), %[v]", : [v] "+r"(v) : [p] "r"(p), RESUME_OFF
+	GUARDED("movq (%[p]), %[v]",
+		: [v] "+r"(v)
+		: [p] "r"(p), RESUME_OFF
 		: "r11", "memory");
 	verdict("a page-table entry past the physical address width: #PF "
 		"with RSVD",

@@ -13,7 +13,7 @@ void victim_timer_init(void (*handler)(unsigned irq))
 {
 	guest_irq_init(handler);
 	guest_irq_cpu_init(0);
-	LAPIC_REG(REG_DCR) = 0xb; /* divide by 1 */
+	LAPIC_REG(REG_DCR) = 0xb;                      /* divide by 1 */
 	LAPIC_REG(REG_LVT_TIMER) = GUEST_TIMER_VECTOR; /* one-shot */
 }
 

@@ -313,9 +313,9 @@ static void sbi_dbcn(struct vcpu *v, unsigned long fid)
 	/* console_read writes the guest's buffer: it must be writable to
 	 * the guest (a read-only page stays read-only). */
 	buf = x[12] ? NULL :
-		      addrspace_gpa_to_host_perm(
-			      &vm->as, x[11], n ? n : 1,
-			      fid ? VMCFG_MEM_WRITE : VMCFG_MEM_READ);
+		      addrspace_gpa_to_host_perm(&vm->as, x[11], n ? n : 1,
+						 fid ? VMCFG_MEM_WRITE :
+						       VMCFG_MEM_READ);
 	if (!buf) {
 		ret(v, SBI_ERR_INVALID_PARAM, 0);
 		return;

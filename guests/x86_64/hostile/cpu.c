@@ -21,7 +21,7 @@ static bool rdmsr_faults(uint32_t msr, uint64_t *val)
 		: "c"(msr), RESUME_OFF
 		: "r11", "memory");
 	*val = (uint64_t)hi << 32 | lo;
-	return guest_trap.count != n && trapped(n, VEC_GP);
+	return trapped(n, VEC_GP);
 }
 
 static bool wrmsr_faults(uint32_t msr, uint64_t val)

@@ -57,7 +57,7 @@ void hostile_floods(void)
 	verdict("IPI and RFENCE flood (every hart, and bogus masks): each "
 		"answered",
 		ok_ipi == FLOOD && ok_fence == FLOOD && refused == 2 * FLOOD);
-	uint64_t end = guest_counter() + guest_counter_freq();
+	uint64_t end = guest_counter() + PATIENCE_S * guest_counter_freq();
 	unsigned before = pongs;
 	guest_ipi_send(1, PING_IPI);
 	while (pongs == before && guest_counter() < end)

@@ -14,6 +14,11 @@
 #define UART_BASE     0x10000000ul
 #define HOLE          0x20000000ul /* nothing there */
 
+/* How long to wait for an interrupt that must come: the waits end when it
+ * does, and on two harts without -icount a busy host may hold a hart's
+ * thread back for a while. */
+#define PATIENCE_S 10
+
 #define SBI_SUCCESS               0
 #define SBI_ERR_NOT_SUPPORTED     (-2)
 #define SBI_ERR_INVALID_PARAM     (-3)

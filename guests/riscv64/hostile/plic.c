@@ -141,7 +141,7 @@ static void uart_irq_after(void)
 	guest_irq_enable_line(UART_IRQ, 0);
 	irq_disable();
 	UART_IER = IER_THRE;
-	uint64_t end = guest_counter() + guest_counter_freq();
+	uint64_t end = guest_counter() + PATIENCE_S * guest_counter_freq();
 	while (!uart_irqs && guest_counter() < end)
 		wait_irq_masked();
 	csr_clear(sie, SIE_SEIE);

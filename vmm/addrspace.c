@@ -120,10 +120,16 @@ void addrspace_destroy(struct addrspace *as)
 
 void *addrspace_gpa_to_host(struct addrspace *as, gpaddr_t gpa, uint64_t size)
 {
+	return addrspace_gpa_to_host_perm(as, gpa, size, 0);
+}
+
+void *addrspace_gpa_to_host_perm(struct addrspace *as, gpaddr_t gpa,
+				 uint64_t size, uint32_t need)
+{
 	for (unsigned i = 0; i < as->count; i++) {
 		struct as_region *r = &as->regions[i];
 		if (r->map_type == VMCFG_MAP_RESERVED ||
-		    (r->flags & VMCFG_MEM_DEVICE))
+		    (r->flags & VMCFG_MEM_DEVICE) || (r->flags & need) != need)
 			continue;
 		if (gpa - r->gpa < r->size && size <= r->size - (gpa - r->gpa))
 			return pa_to_ptr(r->hpa + (gpa - r->gpa));

@@ -166,9 +166,13 @@ static void pages_free(paddr_t hpa, uint64_t size)
 
 /* ---- the guest's pointers ---- */
 
+/* The calls write their answers there: writable to the guest. */
 static bool guest_u64_ok(struct vm *vm, gpaddr_t gpa)
 {
-	return addrspace_gpa_to_host(&vm->as, gpa, 8) != NULL;
+	void *p = addrspace_gpa_to_host_perm(&vm->as, gpa, 8,
+					     VMCFG_MEM_READ | VMCFG_MEM_WRITE);
+
+	return p != NULL;
 }
 
 static uint64_t guest_u64_read(struct vm *vm, gpaddr_t gpa)

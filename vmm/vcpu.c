@@ -96,10 +96,11 @@ static enum vcpu_on_result vcpu_cpu_on(struct vcpu *v,
 
 	if (!t)
 		return VCPU_ON_NO_SUCH_CPU;
-	/* An entry point outside the VM's RAM could only fault forever. */
+	/* An entry point outside the VM's executable RAM could only fault
+	 * forever. */
 	if ((e->cpu_on.entry & (VCPU_ENTRY_ALIGN - 1)) ||
-	    !addrspace_gpa_to_host(&v->vm->as, e->cpu_on.entry,
-				   VCPU_ENTRY_ALIGN)) {
+	    !addrspace_gpa_to_host_perm(&v->vm->as, e->cpu_on.entry,
+					VCPU_ENTRY_ALIGN, VMCFG_MEM_EXEC)) {
 		pr_debug("VM %llu vCPU %u: CPU_ON entry %#llx is not in its RAM",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)e->cpu_on.entry);
@@ -125,12 +126,23 @@ static bool vcpu_park(struct vcpu *v)
 	return v->state == VCPU_ON || v->state == VCPU_PAUSED;
 }
 
+/* The last vCPU of a VM to go off leaves nobody to turn one on again
+ * (SBI HSM hart_stop, PSCI CPU_OFF on its last CPU): the VM is done, as
+ * if it had powered off, rather than kept forever with every vCPU parked. */
 static void vcpu_cpu_off(struct vcpu *v)
 {
-	spin_lock(&v->vm->lock);
+	struct vm *vm = v->vm;
+	bool last = true;
+
+	spin_lock(&vm->lock);
 	if (v->state == VCPU_ON || v->state == VCPU_PAUSED)
 		v->state = VCPU_OFF;
-	spin_unlock(&v->vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i]->state != VCPU_OFF)
+			last = false;
+	spin_unlock(&vm->lock);
+	if (last)
+		vm_shutdown(vm, "stopped its last vCPU");
 }
 
 /* Lets the other tasks of this pCPU run. The vCPU's state leaves the CPU

@@ -31,14 +31,21 @@ static inline uint64_t pattern_mismatches(uint64_t tag, uint64_t start,
 	return bad;
 }
 
-/* Words in [start, end) carrying 'tag' in their upper half. */
+/* Words in [start, end) that are words of a 'tag' pattern: the tag in
+ * their upper half, an 8-aligned address of [start, end) in the lower
+ * (an instruction that holds the tag as a constant is not one: x86's
+ * victim has a CMP with it at an 8-aligned offset). */
 static inline uint64_t pattern_count_tag(uint64_t tag, uint64_t start,
 					 uint64_t end)
 {
+	uint32_t lo = (uint32_t)start, hi = (uint32_t)(end - 8);
 	uint64_t n = 0;
 
-	for (uint64_t a = start; a < end; a += 8)
-		n += *(volatile uint64_t *)a >> 32 == tag;
+	for (uint64_t a = start; a < end; a += 8) {
+		uint64_t w = *(volatile uint64_t *)a;
+		uint32_t at = (uint32_t)w;
+		n += w >> 32 == tag && !(at & 7) && at >= lo && at <= hi;
+	}
 	return n;
 }
 

@@ -1,5 +1,5 @@
-/* The vCPU loop on scripted exits: CPU_ON's arguments, MMIO and port
- * accesses that nothing answers, a guest fault. */
+/* The vCPU loop on scripted exits: CPU_ON's arguments, the last vCPU
+ * going off, MMIO and port accesses that nothing answers, a guest fault. */
 #include "sim_test.h"
 
 static const struct embedded_file one_vm[] = {
@@ -43,6 +43,27 @@ SIM_TEST(vmm_cpu_on_refuses_each_bad_argument)
 	CHECK(sim_test_run(2, one_vm, guests, 20000));
 	CHECK_EQ_INT(guests[0].mismatches, 0);
 	CHECK_EQ_INT(guests[1].runs, 2);
+	CHECK(sim_console_has("memory: all that the VMs took is back"));
+}
+
+/* Nobody is left to turn a vCPU on again: the VM ends, and its memory
+ * comes back (it was kept forever with both vCPUs parked). */
+SIM_TEST(vmm_last_vcpu_off_ends_the_vm)
+{
+	static struct sim_guest guests[] = {
+		{ .vm = "a", .vcpu = 0, .steps = {
+			STEP(SIM_CPU_ON, .a = 1, .b = SIM_GUEST_PC, EXPECT(VCPU_ON_OK)),
+			STEP(SIM_CPU_OFF),
+		} },
+		{ .vm = "a", .vcpu = 1, .steps = {
+			STEP(SIM_SPIN, .a = 5),
+			STEP(SIM_CPU_OFF),
+		} },
+		{ 0 },
+	};
+
+	CHECK(sim_test_run(2, one_vm, guests, 20000));
+	CHECK(sim_console_has("VM 1 (a) stopped its last vCPU"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }
 

@@ -180,7 +180,8 @@ static bool hsm_suspend_non_retentive(struct vcpu *v, uint64_t resume,
 	struct guest_regs *r = &v->arch.regs;
 
 	if ((resume & (VCPU_ENTRY_ALIGN - 1)) ||
-	    !addrspace_gpa_to_host(&v->vm->as, resume, VCPU_ENTRY_ALIGN))
+	    !addrspace_gpa_to_host_perm(&v->vm->as, resume, VCPU_ENTRY_ALIGN,
+					VMCFG_MEM_EXEC))
 		return false;
 	r->sepc = resume;
 	r->x[10] = v->hwid;
@@ -309,7 +310,12 @@ static void sbi_dbcn(struct vcpu *v, unsigned long fid)
 		ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 		return;
 	}
-	buf = x[12] ? NULL : addrspace_gpa_to_host(&vm->as, x[11], n ? n : 1);
+	/* console_read writes the guest's buffer: it must be writable to
+	 * the guest (a read-only page stays read-only). */
+	buf = x[12] ? NULL :
+		      addrspace_gpa_to_host_perm(&vm->as, x[11], n ? n : 1,
+						 fid ? VMCFG_MEM_WRITE :
+						       VMCFG_MEM_READ);
 	if (!buf) {
 		ret(v, SBI_ERR_INVALID_PARAM, 0);
 		return;

@@ -30,5 +30,11 @@ void addrspace_destroy(struct addrspace *as);
 /* Host pointer for [gpa, gpa+size) when it lies in one RAM region, else
  * NULL. */
 void *addrspace_gpa_to_host(struct addrspace *as, gpaddr_t gpa, uint64_t size);
+/* The same, when the region also gives the guest the access 'need'
+ * (VMCFG_MEM_READ, _WRITE, _EXEC): what cvisor does for a guest (SBI's
+ * and IVC's buffers, a vCPU's entry point) it may do only where the
+ * guest itself could. */
+void *addrspace_gpa_to_host_perm(struct addrspace *as, gpaddr_t gpa,
+				 uint64_t size, uint32_t need);
 
 #endif

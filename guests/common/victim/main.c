@@ -1,27 +1,29 @@
 /* victim: the well-behaved VM beside the hostile one, on the pCPU the
- * hostile VM's first vCPU shares. First, while the hostile VM floods its
- * vGIC with SGIs, it takes a timer interrupt every 5 ms for 2 s and
- * measures how late each comes: cvisor must keep time-slicing the pCPU
- * (a starved victim would wait out the whole flood). Then it fills the
- * upper 12 MiB of its RAM with its pattern and checks it several times
- * while the hostile VM runs, giving its pCPU away in between (WFE, which
- * cvisor traps; a WFI would wait for an interrupt that never comes), and
- * checks that no word of the hostile VM's pattern ever shows up in its
- * RAM. */
-#include <guest.h>
+ * hostile VM's first vCPU shares. First, while the hostile VM floods
+ * cvisor (interrupt controller, IPIs, traps), it takes a timer interrupt
+ * every 5 ms for 2 s and measures how late each comes: cvisor must keep
+ * time-slicing the pCPU (a starved victim would wait out the whole
+ * flood). Then it fills the upper 12 MiB of its RAM with its pattern and
+ * checks it several times while the hostile VM runs, giving its pCPU away
+ * in between (victim_yield), and checks that no word of the hostile VM's
+ * pattern ever shows up in its RAM. */
 #include <pattern.h>
+#include "victim.h"
 
-#define RAM_START     0x40000000ull
-#define PATTERN_START 0x40400000ull
-#define RAM_END       0x41000000ull
+#define RAM_START GUEST_RAM_BASE
+/* Searched for the hostile VM's words from its second page: x86's RAM
+ * starts at 0, a null pointer to C. */
+#define SEARCH_START  (RAM_START + 0x1000ull)
+#define PATTERN_START (RAM_START + 0x400000ull)
+#define RAM_END       (RAM_START + 0x1000000ull)
 #define ROUNDS        8
-#define VTIMER        27
 #define TICK_MS       5
 #define TIMER_MS      2000
 #define MAX_LATE_MS \
 	250 /* a loaded emulator; a starved victim
 				   waits out the flood (over 1 s) */
 
+static volatile bool timing;
 static volatile unsigned ticks;
 static volatile uint64_t deadline, max_late, early;
 static uint64_t period;
@@ -29,18 +31,19 @@ static uint64_t period;
 static void arm(uint64_t cval)
 {
 	deadline = cval;
-	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 :
-			 : "r"(cval), "r"(1ull)
-			 : "memory");
+	victim_timer_arm(cval);
 }
 
-static void on_irq(unsigned intid)
+static void on_irq(unsigned irq)
 {
 	uint64_t now = guest_counter();
 
-	if (intid != VTIMER)
+	if (irq != victim_timer_irq)
 		return;
+	if (!timing) { /* a victim_yield()'s tick */
+		victim_timer_stop();
+		return;
+	}
 	if (now < deadline)
 		early++;
 	else if (now - deadline > max_late)
@@ -54,15 +57,15 @@ static void timer_phase(void)
 	uint64_t freq = guest_counter_freq(), end;
 
 	period = freq * TICK_MS / 1000;
-	gic_init(on_irq);
-	gic_cpu_init(0);
-	gic_enable_private(0, VTIMER);
 	irq_disable();
+	victim_timer_init(on_irq);
 	end = guest_counter() + freq * TIMER_MS / 1000;
+	timing = true;
 	arm(guest_counter() + period);
 	while (guest_counter() < end)
 		wait_irq_masked();
-	__asm__ volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
+	timing = false;
+	victim_timer_stop();
 	uint64_t late_ms = max_late * 1000 / freq;
 	bool ok = ticks >= TIMER_MS / TICK_MS / 10 && !early &&
 		  late_ms < MAX_LATE_MS;
@@ -85,9 +88,10 @@ int main(void)
 	pattern_fill(VICTIM_TAG, PATTERN_START, RAM_END);
 	guest_puts("victim: pattern written\n");
 	for (int r = 0; r < ROUNDS; r++) {
-		__asm__ volatile("wfe");
+		victim_yield();
 		bad += pattern_mismatches(VICTIM_TAG, PATTERN_START, RAM_END);
-		foreign += pattern_count_tag(HOSTILE_TAG, RAM_START, RAM_END);
+		foreign +=
+			pattern_count_tag(HOSTILE_TAG, SEARCH_START, RAM_END);
 	}
 	guest_puts(bad || foreign ? "victim: FAIL, " : "victim: PASS, ");
 	guest_put_dec(bad);

@@ -1,0 +1,29 @@
+# make bench on riscv64: the bench guest runs under cvisor and natively
+# (S-mode under OpenSBI), and the report is complete and well-formed.
+# Numbers are not asserted (docs/bench.md); only that each op was
+# measured and that the compute loop agrees natively and under cvisor.
+# The interrupt ops hang (and the run times out) if cvisor loses an IPI
+# or a timer interrupt.
+riscv64_bench_json_ok() {
+  python3 - build/bench/riscv64.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ops = d["ops"]
+for name in ("null_hypercall", "sbi_spec_version", "plic_read", "uart_write",
+             "ipi_to_self", "timer_irq", "sbi_timer_irq"):
+    v = ops[name]["cvisor"]
+    assert isinstance(v, (int, float)) and v > 0, (name, v)
+    if name != "null_hypercall":
+        assert ops[name]["native"] is not None, (name, ops[name])
+assert abs(d["empty_loop_instructions"] - 2) < 0.1, d["empty_loop_instructions"]
+c = d["compute"]
+assert c["cvisor_instructions"] > 0 and c["native_instructions"] > 0
+assert isinstance(c["ratio"], float)
+assert d["elf"]["text"] > 0 and d["vm_memory_beyond_ram_kib"] > 0
+PY
+}
+riscv64_bench_run_ok() {
+  rm -f build/bench/riscv64.json
+  timeout --kill-after=5 300 make -s ARCH=riscv64 bench && riscv64_bench_json_ok
+}
+expect riscv64/bench riscv64_bench_run_ok

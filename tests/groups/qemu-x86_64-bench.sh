@@ -1,0 +1,31 @@
+# make bench on x86_64: the bench guest runs under cvisor and natively
+# (the q35 PC through QEMU's Multiboot loader), and the report is
+# complete and well-formed. Numbers are not asserted (docs/bench.md);
+# only that each op was
+# measured (the IPI round trip under cvisor only) and that the compute
+# loop agrees natively and under cvisor.
+# The interrupt ops hang (and the run times out) if cvisor loses an IPI
+# or a timer interrupt.
+x86_64_bench_json_ok() {
+  python3 - build/bench/x86_64.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ops = d["ops"]
+for name in ("null_hypercall", "uart_pio_write", "lapic_read",
+             "ipi_round_trip", "lapic_timer_irq"):
+    v = ops[name]["cvisor"]
+    assert isinstance(v, (int, float)) and v > 0, (name, v)
+    if name not in ("null_hypercall", "ipi_round_trip"):
+        assert ops[name]["native"] is not None, (name, ops[name])
+assert abs(d["empty_loop_instructions"] - 2) < 0.1, d["empty_loop_instructions"]
+c = d["compute"]
+assert c["cvisor_instructions"] > 0 and c["native_instructions"] > 0
+assert isinstance(c["ratio"], float)
+assert d["elf"]["text"] > 0 and d["vm_memory_beyond_ram_kib"] > 0
+PY
+}
+x86_64_bench_run_ok() {
+  rm -f build/bench/x86_64.json
+  timeout --kill-after=5 300 make -s ARCH=x86_64 bench && x86_64_bench_json_ok
+}
+expect x86_64/bench x86_64_bench_run_ok

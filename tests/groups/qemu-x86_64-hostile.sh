@@ -1,0 +1,42 @@
+# The x86_64 hostile guest (guests/x86_64/hostile) misbehaves on purpose
+# beside the well-behaved victim VM (guests/common/victim), which shares
+# CPU 0 with its vCPU 0. Each class of probe must get the answer a PC
+# without SVM gives (checked by the guest, one verdict line per class);
+# the victim's memory pattern and its timer must stay intact; cvisor must
+# not panic, and both VMs must power off before it does. ICOUNT=2: the
+# victim's timer latency bound and the guest's waits then hold however
+# busy the host is.
+HOSTILE=configs/vms/hostile-x86_64.toml
+VICTIM=configs/vms/victim-x86_64.toml
+
+qemu_scenario x86_64/hostile 120 \
+  "ARCH=x86_64 SMP=2 LOG=info ICOUNT=2 VM_CONFIGS=$HOSTILE:$VICTIM" \
+  "hostile: fresh RAM reads zero: PASS" \
+  "hostile: second vCPU started: PASS" \
+  "hostile: every MiB of the low 4 GiB that is not ours: reads all ones, writes dropped: PASS" \
+  "hostile: through our own page tables, every GiB from 4 GiB to the physical address width: reads all ones, writes dropped: PASS" \
+  "hostile: a page-table entry past the physical address width: #PF with RSVD: PASS" \
+  "hostile: VMMCALL: undefined numbers, disable and bad IVC arguments: -1: PASS" \
+  "hostile: unknown MSRs (every one of AMD's ranges): #GP on read and on a junk write: PASS" \
+  "hostile: SVM's MSRs: no host state shown, EFER.SVME not settable: PASS" \
+  "hostile: CPUID of every leaf and 2000 random ones: answered, SVM hidden: PASS" \
+  "hostile: VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: #UD: PASS" \
+  "hostile: LAPIC: junk read and written at every offset, no exception: PASS" \
+  "hostile: LAPIC: byte, word and quadword reads: survived: PASS" \
+  "hostile: LAPIC: after the junk, a self-IPI arrives: PASS" \
+  "hostile: IOAPIC: junk at every register and offset, no exception; its version register read-only: PASS" \
+  "hostile: IOAPIC: after the junk, a self-IPI arrives: PASS" \
+  "hostile: every port read and written at every width: no exception, all ones but at the VM's devices: PASS" \
+  "hostile: after the port junk, a self-IPI arrives: PASS" \
+  "hostile: IPI flood (fixed, lowest priority, logical, shorthands, absent ids) and an NMI flood to ourselves: taken: PASS" \
+  "hostile: after the flood: vCPU 1 took IPIs and answers a ping: PASS" \
+  "hostile: INIT and SIPI to absent APIC ids, a SIPI to ourselves: ignored: PASS" \
+  "hostile: INIT to a running vCPU: it waits for SIPI, then starts again: PASS" \
+  "hostile: INIT from a vCPU to itself: it waits for SIPI, then starts again: PASS" \
+  "hostile: no word of the victim VM in our RAM: PASS" \
+  "hostile: done, 0 failed" \
+  "victim: timer PASS" \
+  "victim: PASS, 0 words changed, 0 words of the hostile VM seen" \
+  "VM 4 (hostile) powered off" "VM 5 (victim) powered off" \
+  "all VMs have shut down; powering off" \
+  "!: FAIL" "!W0] VM 5" "!W1] VM 5"

@@ -32,9 +32,11 @@ all: host-tools cvisor
 deps:
 	@bash scripts/deps.sh
 
-# Real guests from Debian's packages into build/images/ (fast when built).
+# Real guests from Debian's packages into build/images/ (fast when built):
+# the arch's Linux (aarch64's also when the arch has none).
+IMAGES_riscv64 := linux-riscv64
 images:
-	@bash scripts/guest-images.sh linux-aarch64
+	@bash scripts/guest-images.sh $(or $(IMAGES_$(ARCH)),linux-aarch64)
 
 # ---------------------------------------------------------------- host side
 # Everything that can run on the host does, under ASan and UBSan.

@@ -21,7 +21,7 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
   # One vCPU: the kernel's banner, the machine cvisor describes, the
   # console and the interrupt controller it found, the initramfs's
   # marker and work, and the power-off through SBI SRST.
-  qemu_scenario riscv64/linux 180 "ARCH=$R SMP=1 VM_CONFIGS=$RLNX" \
+  qemu_scenario riscv64/linux 120 "ARCH=$R SMP=1 VM_CONFIGS=$RLNX" \
     "Linux version 6.1" "Machine model: cvisor virtual machine" \
     "SBI specification v2.0 detected" \
     "riscv-intc: 64 local interrupts mapped" "plic: plic@c000000: mapped 95 interrupts with 1 handlers for 1 contexts." \
@@ -29,13 +29,13 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
     "cvisor-linux: 1 CPUs up (online 0)" "cvisor-linux: work done, checksums agree" \
     "VM 20 (linux) powered off" "all VMs have shut down" "!work FAILED"
   # Two vCPUs on two harts: the second hart started through SBI HSM.
-  qemu_scenario riscv64/linux-smp2 180 \
+  qemu_scenario riscv64/linux-smp2 120 \
     "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/linux-smp2-riscv64.toml" \
     "smp: Brought up 1 node, 2 CPUs" "cvisor-linux: 2 CPUs up (online 0-1)" \
     "cvisor-linux: work done, checksums agree" \
     "VM 21 (linux-smp2) powered off" "all VMs have shut down" "!work FAILED"
   # Linux beside hello, each on its own hart.
-  qemu_scenario riscv64/linux-and-hello 180 "ARCH=$R SMP=2 VM_CONFIGS=$RLNX:$RHELLO" \
+  qemu_scenario riscv64/linux-and-hello 120 "ARCH=$R SMP=2 VM_CONFIGS=$RLNX:$RHELLO" \
     "[vm20] cvisor-linux: 1 CPUs up" "[vm20] cvisor-linux: work done, checksums agree" \
     "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 20 (linux) powered off" \
     "all VMs have shut down" "!work FAILED"

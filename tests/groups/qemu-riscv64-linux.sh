@@ -39,6 +39,20 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
     "[vm20] cvisor-linux: 1 CPUs up" "[vm20] cvisor-linux: work done, checksums agree" \
     "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 20 (linux) powered off" \
     "all VMs have shut down" "!work FAILED"
+  # Both vCPUs time-sliced on one hart: IPIs and remote fences to a
+  # vCPU that is out, timer interrupts while it waits.
+  qemu_scenario riscv64/linux-smp2-one-hart 120 \
+    "ARCH=$R SMP=1 VM_CONFIGS=tests/config/runtime/linux-shared-riscv64.toml" \
+    "smp: Brought up 1 node, 2 CPUs" "cvisor-linux: 2 CPUs up (online 0-1)" \
+    "cvisor-linux: work done, checksums agree" \
+    "VM 23 (linux-shared) powered off" "all VMs have shut down" "!work FAILED"
+  # Harts without Sstc: Linux's timer through SBI set_timer, VSTIP from
+  # cvisor.
+  qemu_scenario riscv64/linux-smp2-no-sstc 120 \
+    "ARCH=$R SMP=2 QEMU_CPU=rv64,sstc=off VM_CONFIGS=configs/vms/linux-smp2-riscv64.toml" \
+    "no Sstc: guest timers through SBI" "cvisor-linux: 2 CPUs up (online 0-1)" \
+    "cvisor-linux: work done, checksums agree" "all VMs have shut down" \
+    "!work FAILED" "!Timer interrupt in S-mode is available via sstc extension"
 else
   fail riscv64/linux-images "see $LOGDIR/riscv64-images.log"
 fi

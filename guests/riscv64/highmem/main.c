@@ -46,7 +46,8 @@ int main(void)
 		}
 	}
 	if (!bad)
-		guest_puts("highmem: RAM at 2 TiB and below 512 TiB written and "
-			   "read back: PASS\n");
+		guest_puts(
+			"highmem: RAM at 2 TiB and below 512 TiB written and "
+			"read back: PASS\n");
 	return bad != 0;
 }

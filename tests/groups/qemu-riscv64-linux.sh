@@ -53,6 +53,16 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
     "no Sstc: guest timers through SBI" "cvisor-linux: 2 CPUs up (online 0-1)" \
     "cvisor-linux: work done, checksums agree" "all VMs have shut down" \
     "!work FAILED" "!Timer interrupt in S-mode is available via sstc extension"
+  # The same kernel and initramfs read from the FAT32 disk.
+  if make -s ARCH=$R disk_img DISK_IMG=build/test-disk/linux-riscv64.img >"$LOGDIR/riscv64-linux-disk.log" 2>&1; then
+    qemu_scenario riscv64/linux-from-disk 120 \
+      "ARCH=$R SMP=1 DISK=build/test-disk/linux-riscv64.img VM_CONFIGS=configs/vms/linux-fs-riscv64.toml" \
+      "disk: FAT32" "cvisor-linux: 1 CPUs up (online 0)" \
+      "cvisor-linux: work done, checksums agree" "VM 24 (linux-fs) powered off" \
+      "all VMs have shut down"
+  else
+    fail riscv64/linux-from-disk "make disk_img failed, see $LOGDIR/riscv64-linux-disk.log"
+  fi
 else
   fail riscv64/linux-images "see $LOGDIR/riscv64-images.log"
 fi

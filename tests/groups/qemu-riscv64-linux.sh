@@ -68,12 +68,13 @@ else
 fi
 
 # ---- U-Boot (Debian's u-boot-qemu, qemu-riscv64_smode): its autoboot
-# stopped by a key, then `version` and `sbi` typed at its prompt, and
-# `poweroff` (SBI SRST) ends the VM.
+# finds nothing to boot (the second "No ethernet found." is its last
+# try) and it gives its prompt; `version` and `sbi` are typed at it, and
+# `poweroff` (SBI SRST) ends the VM. The prompt "=> " has no newline, so
+# cvisor's line-buffered console shows it only with the line typed.
 qemu_console riscv64/uboot 120 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/uboot-riscv64.toml" \
-  'wait Hit any key to stop autoboot
-type \n
-wait =>
+  'waitn 2 No ethernet found.
+sleep 1
 type version\n
 wait riscv64-linux-gnu-gcc
 type sbi\n

@@ -68,12 +68,12 @@ else
 fi
 
 # ---- U-Boot (Debian's u-boot-qemu, qemu-riscv64_smode): its autoboot
-# finds nothing to boot (the second "No ethernet found." is its last
-# try) and it gives its prompt; `version` and `sbi` are typed at it, and
+# finds nothing to boot (the third "No ethernet found.", counting the
+# one of its banner, is its last try) and it gives its prompt; `version` and `sbi` are typed at it, and
 # `poweroff` (SBI SRST) ends the VM. The prompt "=> " has no newline, so
 # cvisor's line-buffered console shows it only with the line typed.
 qemu_console riscv64/uboot 120 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/uboot-riscv64.toml" \
-  'waitn 2 No ethernet found.
+  'waitn 3 No ethernet found.
 sleep 1
 type version\n
 wait riscv64-linux-gnu-gcc

@@ -77,6 +77,7 @@ static void riscv64_uart(struct fdtw *w)
 	fdtw_prop_reg64(w, "reg", reg, 1);
 	fdtw_prop_u32(w, "clock-frequency", VIRT_UART_CLOCK);
 	fdtw_prop_u32(w, "interrupts", VIRT_UART_IRQ);
+	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
 	fdtw_end_node(w);
 }
 
@@ -113,6 +114,7 @@ const struct guest_dtb_platform guest_dtb_riscv64 = {
 	.arch = "riscv64",
 	.compatible = "riscv-virtio",
 	.stdout_path = "/serial@10000000",
+	.irq_parent_per_node = true,
 	.cpu_props = riscv64_cpu_props,
 	.cpu_nodes = riscv64_cpu_nodes,
 	.cpus_props = riscv64_cpus_props,

@@ -5,6 +5,7 @@
 #include <vmm/devices.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/kernel_image.h>
+#include <vmm/stage2.h>
 #include "gstage.h"
 #include "virt_platform.h"
 #include "vmm_riscv64.h"
@@ -52,6 +53,18 @@ static unsigned vmid_bits(void)
 	return n;
 }
 
+/* Whether hgatp keeps MODE 'mode' (WARL: a write of a mode the hart
+ * lacks leaves the register as it was). */
+static bool hgatp_keeps_mode(uint64_t mode)
+{
+	uint64_t saved = csrr(CSR_HGATP), v;
+
+	csrw(CSR_HGATP, mode << HGATP_MODE_SHIFT);
+	v = csrr(CSR_HGATP) >> HGATP_MODE_SHIFT;
+	csrw(CSR_HGATP, saved);
+	return v == mode;
+}
+
 /* Whether the harts have the H extension (vmm_arch_init). */
 static bool riscv_h;
 
@@ -68,8 +81,16 @@ int vmm_arch_init(void)
 	bits = vmid_bits();
 
 	vmid_count = bits >= 8 ? VMID_MAX : 1u << bits;
+	/* The deepest G stage the hart has: guests' addresses reach
+	 * further, at one more level a walk. Sv39x4 comes with H. */
+	gstage_set_mode(hgatp_keeps_mode(HGATP_MODE_SV48X4) ?
+				HGATP_MODE_SV48X4 :
+				HGATP_MODE_SV39X4);
 	riscv_sstc = arch_probe_vstimecmp();
-	pr_info("riscv64 VMM: H extension, %u VMID bits, %s", bits,
+	pr_info("riscv64 VMM: H extension, %u VMID bits, G stage %s (%llu TiB "
+		"of guest-physical addresses), %s",
+		bits, gstage_mode_name(),
+		(unsigned long long)(stage2_limit() >> 40),
 		riscv_sstc ? "Sstc for guests (henvcfg.STCE)" :
 			     "no Sstc: guest timers through SBI");
 	return 0;
@@ -134,7 +155,7 @@ int vm_arch_init(struct vm *vm)
 		return -1;
 	}
 	vm->arch.vmid = (uint16_t)vmid;
-	vm->arch.hgatp = HGATP_MODE_SV39X4 |
+	vm->arch.hgatp = gstage_mode() << HGATP_MODE_SHIFT |
 			 (uint64_t)vmid << HGATP_VMID_SHIFT |
 			 vm->as.s2.root >> PAGE_SHIFT;
 	return 0;

@@ -282,6 +282,15 @@ linux_riscv64() {
   echo "guest-images.sh: $out/Image and initramfs.cpio.gz ready"
 }
 
+# One build of a target at a time: a second caller (make test's early
+# start of the riscv64 kernel, then its group) waits for the first and
+# then finds the images ready.
+if [ -n "${1:-}" ]; then
+  mkdir -p build/images
+  exec 9>"build/images/.${1//\//_}.lock"
+  flock 9
+fi
+
 case ${1:-} in
   linux-aarch64) linux_aarch64 ;;
   linux-x86_64) linux_x86_64 ;;

@@ -53,7 +53,7 @@ wait VM 7 (hello7) powered off
 type vm delete 7\r
 wait VM 7 deleted; memory in use is as before it was created
 type shutdown\r
-" "/guest/vm_default/bad.toml:4:11: error:" "[vm1] Hello, world!" \
+" "/guest/vm_default/bad.toml:4:11: error:" "Hello, world!" \
   "[vm7] Hello, world!" "memory: all that the VMs took is back" "!PANIC"
 
 # The file commands on a writable disk (DISK_RO=off): the write path

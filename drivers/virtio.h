@@ -27,8 +27,8 @@ struct virtio_transport {
 	 * the device's queue is smaller. */
 	int (*queue_setup)(void *ctx, unsigned size, paddr_t desc,
 			   paddr_t avail, paddr_t used);
-	void (*notify)(void *ctx);   /* queue 0 has new buffers */
-	void (*ack_irq)(void *ctx);  /* the interrupt status read and cleared */
+	void (*notify)(void *ctx);  /* queue 0 has new buffers */
+	void (*ack_irq)(void *ctx); /* the interrupt status read and cleared */
 	/* 8 bytes of the device's config space at 'off', read whole (no
 	 * config change between the halves). */
 	uint64_t (*config_read64)(void *ctx, unsigned off);

@@ -311,13 +311,14 @@ struct blockdev *virtio_blk_init(const struct virtio_transport *t,
 		vb_free(vb);
 		return NULL;
 	}
-	t->set_status(t->ctx, (uint8_t)(t->get_status(t->ctx) | STATUS_DRIVER_OK));
+	t->set_status(t->ctx,
+		      (uint8_t)(t->get_status(t->ctx) | STATUS_DRIVER_OK));
 	vb->bd.name = name;
 	vb->bd.sectors = t->config_read64(t->ctx, 0); /* capacity */
 	vb->bd.read = vb_read_sectors;
 	vb->bd.read_only = vb->features & F_RO;
 	vb->bd.write = vb->bd.read_only ? NULL : vb_write_sectors;
-	vb->bd.flush = vb->features & F_FLUSH ? vb_flush : NULL;
+	vb->bd.flush = (vb->features & F_FLUSH) ? vb_flush : NULL;
 	vb->bd.priv = vb;
 	pr_info("%s: virtio-blk at %#llx (%s), %llu KiB, %s", name,
 		(unsigned long long)t->where, t->kind,

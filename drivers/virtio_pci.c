@@ -201,7 +201,8 @@ static struct blockdev *pci_blk_init(unsigned bus, unsigned dev,
 	paddr_t common_pa = 0;
 
 	if (!v) {
-		pr_error("virtio-blk at PCI %02x:%02x: out of memory", bus, dev);
+		pr_error("virtio-blk at PCI %02x:%02x: out of memory", bus,
+			 dev);
 		return NULL;
 	}
 	if (!find_caps(bus, dev, v, &common_pa)) {

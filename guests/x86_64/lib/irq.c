@@ -33,7 +33,7 @@ void guest_ipi_send(unsigned cpu, unsigned ipi)
 #define IOAPIC            0xfec00000ul
 #define GUEST_LINE_VECTOR 0x60u /* + the IOAPIC pin */
 
-#define RTE_LEVEL         (1u << 15)
+#define RTE_LEVEL (1u << 15)
 
 /* IOAPIC pin 'line' to vCPU 'cpu', fixed, active high, unmasked. */
 static unsigned route_line(unsigned line, unsigned cpu, uint32_t trigger)

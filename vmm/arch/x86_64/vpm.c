@@ -70,8 +70,8 @@ static bool pm_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	spin_lock(&p->lock);
 	if (off == OFF_STS)
 		p->sts &= (uint16_t)~val; /* write one to clear */
-	else if (off == OFF_EN)
-		p->en = (uint16_t)val; /* kept as written: ACPICA reads it back */
+	else if (off == OFF_EN) /* kept as written: ACPICA reads it back */
+		p->en = (uint16_t)val;
 	else if (off == OFF_CNT)
 		p->cnt = (uint16_t)((val & ~X86_PM1_SLP_EN) | SCI_EN);
 	sci_update(p);

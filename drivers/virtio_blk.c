@@ -288,6 +288,8 @@ struct blockdev *virtio_blk_init(const struct virtio_transport *t,
 {
 	struct virtio_blk *vb = kzalloc(sizeof(*vb));
 
+	if (vb)
+		vb->t = *t; /* vb_free() releases it from here on */
 	if (!vb || !vb_alloc(vb)) {
 		pr_error("virtio-blk at %#llx: out of memory",
 			 (unsigned long long)t->where);
@@ -297,7 +299,6 @@ struct blockdev *virtio_blk_init(const struct virtio_transport *t,
 			t->release(t->ctx);
 		return NULL;
 	}
-	vb->t = *t;
 	vb->lock = (spinlock_t)SPINLOCK_INIT;
 	t->set_status(t->ctx, 0);
 	t->set_status(t->ctx, STATUS_ACKNOWLEDGE);

@@ -72,10 +72,12 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 # The VM's power button (docs/shell.md), where the kernel's modules for
-# it came along: a press powers off, as a desktop's logind would.
+# it came along: a press powers off, as a desktop's logind would. It is
+# gpio-keys on aarch64, ACPI's "Power Button" on x86_64.
 for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
 for ev in /sys/class/input/event*; do
-  grep -qx gpio-keys "$ev/device/name" 2>/dev/null || continue
+  grep -qx -e gpio-keys -e "Power Button" "$ev/device/name" 2>/dev/null ||
+    continue
   (dd if=/dev/input/${ev##*/} bs=24 count=1 >/dev/null 2>&1
    echo "cvisor-linux: power button pressed, powering off"
    poweroff -f) &
@@ -94,7 +96,9 @@ case " $(cat /proc/cmdline) " in
     while read -r line && [ "$line" != exit ]; do eval "$line"; done
     echo "cvisor-linux: commands done" ;;
 esac
-# A little work on every CPU: four processes checksum 4 MiB each.
+# A little work on every CPU: four processes checksum 4 MiB each. Their
+# own pids are waited for: the power button's watcher is a child too.
+pids=
 for i in 1 2 3 4; do
   (dd if=/dev/zero bs=64k count=64 2>/dev/null | sha256sum >/tmp/sum$i) &
   workers="$workers $!"
@@ -197,8 +201,13 @@ linux_x86_64() {
   cp "${vmlinuz[0]}" "$out/bzImage.tmp"
   mv "$out/bzImage.tmp" "$out/bzImage"
   cp "$kroot"/boot/config-* "$out/config"
+  # The ACPI power button's driver and the input events it sends, modules
+  # in Debian's kernel (neither depends on another).
+  mkdir -p "$kroot/mods"
+  cp "$kroot"/lib/modules/*/kernel/drivers/acpi/button.ko \
+     "$kroot"/lib/modules/*/kernel/drivers/input/evdev.ko "$kroot/mods/"
+  build_initramfs "$debs" "$out/initramfs.cpio.gz" amd64 "$kroot/mods"
   rm -rf "$kroot"
-  build_initramfs "$debs" "$out/initramfs.cpio.gz" amd64
   echo "guest-images.sh: $out/bzImage ($kpkg) and initramfs.cpio.gz ready"
 }
 

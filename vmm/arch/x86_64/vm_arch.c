@@ -1,6 +1,6 @@
 /* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC and
  * the 8259 pair, COM1's 16550 on the port bus and their line 4, the PIT, the CMOS RTC, the
- * ACPI PM block, QEMU's isa-debug-exit port), and the kernel formats an
+ * ACPI PM block with its power button, QEMU's isa-debug-exit port), and the kernel formats an
  * x86_64 VM boots. */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
@@ -161,13 +161,14 @@ unsigned vm_arch_ivc_irq(const struct vm *vm)
 	return 23;
 }
 
-/* Not yet the ACPI power button (PM1 status PWRBTN_STS and the SCI):
- * vm stop stops the VM at once (docs/shell.md). */
+/* ACPI's fixed-feature power button, in the PM block (vpm.c): every
+ * x86_64 VM has one. */
 bool vm_arch_power_button(struct vm *vm, bool pressed)
 {
-	(void)vm;
-	(void)pressed;
-	return false;
+	if (!vm->arch.pm)
+		return false;
+	vpm_power_button(vm, pressed);
+	return true;
 }
 
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)

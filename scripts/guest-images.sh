@@ -98,12 +98,11 @@ case " $(cat /proc/cmdline) " in
 esac
 # A little work on every CPU: four processes checksum 4 MiB each. Their
 # own pids are waited for: the power button's watcher is a child too.
-pids=
+workers=
 for i in 1 2 3 4; do
   (dd if=/dev/zero bs=64k count=64 2>/dev/null | sha256sum >/tmp/sum$i) &
   workers="$workers $!"
 done
-# These four only: the power button's watcher runs on.
 wait $workers
 if [ "$(cat /tmp/sum* | sort -u)" = "bb9f8df61474d25e71fa00722318cd387396ca1736605e1248821cc0de3d3af8  -" ]; then
   echo "cvisor-linux: work done, checksums agree"

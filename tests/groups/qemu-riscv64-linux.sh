@@ -68,13 +68,11 @@ else
 fi
 
 # ---- U-Boot (Debian's u-boot-qemu, qemu-riscv64_smode): its autoboot
-# finds nothing to boot (the third "No ethernet found.", counting the
-# one of its banner, is its last try) and it gives its prompt; `version` and `sbi` are typed at it, and
-# `poweroff` (SBI SRST) ends the VM. The prompt "=> " has no newline, so
-# cvisor's line-buffered console shows it only with the line typed.
+# finds nothing to boot and it gives its prompt, "=> " with no newline
+# (shown at once: the VM has the console's focus); `version` and `sbi`
+# are typed at it, and `poweroff` (SBI SRST) ends the VM.
 qemu_console riscv64/uboot 120 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/uboot-riscv64.toml" \
-  'waitn 3 No ethernet found.
-sleep 1
+  'wait => 
 type version\n
 wait riscv64-linux-gnu-gcc
 type sbi\n

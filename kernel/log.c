@@ -72,15 +72,16 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 	spin_unlock(&console_lock);
 }
 
-void console_write_part(const void *owner, const char *prefix, const char *s,
-			size_t n, bool ends)
+void console_write_part(const void *owner, const char *prefix,
+			const char *line, size_t sent, size_t len, bool ends)
 {
 	spin_lock(&console_lock);
-	if (open_line != owner) {
+	if (open_line != owner || !sent) {
 		end_open_line(owner);
 		console_write(prefix, strlen(prefix));
+		sent = 0;
 	}
-	console_write(s, n);
+	console_write(line + sent, len - sent);
 	open_line = ends ? NULL : owner;
 	spin_unlock(&console_lock);
 }

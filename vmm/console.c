@@ -21,8 +21,7 @@ static void line_print(const struct vm *vm, struct vm_console *c, bool ends)
 	if (prefix_lines)
 		snprintf(prefix, sizeof(prefix), "[vm%llu] ",
 			 (unsigned long long)vm->id);
-	console_write_part(vm, prefix, c->buf + c->sent, c->len - c->sent,
-			   ends);
+	console_write_part(vm, prefix, c->buf, c->sent, c->len, ends);
 	if (ends)
 		c->len = 0;
 	c->sent = c->len;

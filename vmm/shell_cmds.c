@@ -465,11 +465,13 @@ static void cmd_vm_delete(int argc, char **argv)
 
 const struct shell_cmd shell_vm_cmds[] = {
 	{ "list", "[--format json]", "every VM and its state", cmd_vm_list },
-	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs and exits", cmd_vm_show },
+	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs and exits",
+	  cmd_vm_show },
 	{ "create", "FILE.toml ...", "a VM from a config on the disk",
 	  cmd_vm_create },
 	{ "start", "ID", "boot a created or stopped VM", cmd_vm_start },
-	{ "stop", "ID [--force]", "ask it to power off, stop it after 10 s (--force: at once)",
+	{ "stop", "ID [--force]",
+	  "ask it to power off, stop it after 10 s (--force: at once)",
 	  cmd_vm_stop },
 	{ "suspend", "ID", "hold its vCPUs out of the guest", cmd_vm_suspend },
 	{ "resume", "ID", "let a suspended VM run on", cmd_vm_resume },

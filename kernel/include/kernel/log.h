@@ -18,12 +18,13 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 /* Raw text on the console, no prefix (banner, panics). */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
-/* The n bytes of 's' for 'owner': a line's end when 'ends', else a part
- * of it left open on the terminal. After 'prefix', unless they go on
- * the line 'owner' left open. Anyone else's output first ends an open
- * line, so that lines never interleave mid-line. */
-void console_write_part(const void *owner, const char *prefix, const char *s,
-			size_t n, bool ends);
+/* The line 'owner' has written so far, line[0, len): whole when 'ends',
+ * else left open on the terminal. If 'owner' left it open, line[0, sent)
+ * is there already and only the rest is written; otherwise (someone
+ * else's output came between, and ended it) all of it is written again
+ * after 'prefix', so that every line shows whole at least once. */
+void console_write_part(const void *owner, const char *prefix,
+			const char *line, size_t sent, size_t len, bool ends);
 
 #define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

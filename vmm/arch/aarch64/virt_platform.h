@@ -16,11 +16,11 @@
 #define VIRT_UART_SPI      1u /* INTID 33 */
 #define VIRT_UART_CLOCK_HZ 24000000u
 /* The power button: line 3 of a PL061, as QEMU's virt machine has it. */
-#define VIRT_GPIO_BASE     0x09030000ull
-#define VIRT_GPIO_SIZE     0x00001000ull
-#define VIRT_GPIO_SPI      7u /* INTID 39 */
-#define VIRT_GPIO_POWER    3u
-#define KEY_POWER          116u /* Linux's input event code */
+#define VIRT_GPIO_BASE  0x09030000ull
+#define VIRT_GPIO_SIZE  0x00001000ull
+#define VIRT_GPIO_SPI   7u /* INTID 39 */
+#define VIRT_GPIO_POWER 3u
+#define KEY_POWER       116u /* Linux's input event code */
 
 /* Timer PPIs (INTID - 16), in the order the arm,armv8-timer binding
  * lists them: secure physical, non-secure physical, virtual, hypervisor. */

@@ -2,7 +2,8 @@
  * and printed whole, prefixed "[vmN] " while several VMs run, so that
  * lines of different VMs never interleave mid-line. The VM the user
  * types to (its console input has the focus) is printed as it writes,
- * so that its prompts show; output of others ends its open line first. */
+ * so that its prompts show; output of others ends its open line first,
+ * and the line is then written again whole when it goes on. */
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
 

@@ -2,10 +2,10 @@
  * role of AxVisor's axvm-bios. cvisor enters it in real mode at its first
  * byte (CS = load address >> 4, IP = 0), with ebx the Multiboot
  * information structure it wrote and esi the kernel's entry. It says on
- * COM1 where it runs and that CR0.PE is clear, enters flat 32-bit
- * protected mode and jumps to the kernel as a Multiboot loader does (eax
- * the magic, ebx the information). Linked at 0x8000 (bios16.ld): load it
- * there (AxVisor's bios_load_addr). */
+ * COM1 where it runs, that CR0.PE is clear and what it was handed, enters
+ * flat 32-bit protected mode and jumps to the kernel as a Multiboot
+ * loader does (eax the magic, ebx the information). Linked at 0x8000
+ * (image.ld): load it there (AxVisor's bios_load_addr). */
 #define COM1     0x3f8
 #define MB_MAGIC 0x2badb002
 
@@ -32,6 +32,14 @@ _start:
 	and	$1, %al
 	add	$'0', %al
 	call	putc
+	mov	$msg_mbi, %si
+	call	puts
+	mov	%ebx, %eax
+	call	puthex32
+	mov	$msg_entry, %si
+	call	puts
+	mov	%edi, %eax
+	call	puthex32
 	mov	$msg_nl, %si
 	call	puts
 
@@ -65,6 +73,14 @@ putc:
 	pop	%dx
 	ret
 
+/* Writes eax as eight hex digits. Clobbers ax, cx. */
+puthex32:
+	push	%eax
+	shr	$16, %eax
+	call	puthex16
+	pop	%eax
+	/* fall through for the low half */
+
 /* Writes ax as four hex digits. Clobbers ax, cx. */
 puthex16:
 	mov	$4, %cx
@@ -96,6 +112,10 @@ msg_mode:
 	.asciz	"bios16: real mode, CS="
 msg_pe:
 	.asciz	", CR0.PE="
+msg_mbi:
+	.asciz	"\nbios16: Multiboot info at "
+msg_entry:
+	.asciz	", kernel entry "
 msg_nl:
 	.asciz	"\n"
 	.balign	8

@@ -205,9 +205,7 @@ qemu_scenario x86_64/bios-first-stage 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/b
 
 # First stages that cannot run are refused, naming the VM and the file:
 # above 1 MiB, into the kernel, past the end of RAM, and with
-# enable_bios = false; hello beside them runs. (A missing file stops the
-# build, embed.sh naming the config and the file; on a disk, images_load
-# names it as for a kernel.)
+# enable_bios = false; hello beside them runs.
 B=tests/config/bios
 qemu_scenario x86_64/bios-refused 60 \
   "ARCH=$X SMP=1 VM_CONFIGS=$B/bios-high-x86_64.toml:$B/bios-kernel-x86_64.toml:$B/bios-noram-x86_64.toml:$B/bios-direct-x86_64.toml:$XHELLO" \
@@ -218,3 +216,14 @@ qemu_scenario x86_64/bios-refused 60 \
   "VM bios-noram: bios build/guests/x86_64/bios16.bin (" "does not fit in guest RAM at 0x8ff80" \
   "VM bios-direct: kernel.bios_path build/guests/x86_64/bios16.bin needs kernel.enable_bios = true (boot_protocol \"multiboot\") to be run; VM refused" \
   "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" "!bios16:"
+
+# A first stage that does not exist stops the build (image_location
+# "memory"), naming the config and the file. (On a disk, image_file_open
+# names the VM and the file, as for a kernel.)
+log="$LOGDIR/x86_64_bios-missing.log"
+if ! make -s ARCH=$X VM_CONFIGS=$B/bios-missing-x86_64.toml cvisor >"$log" 2>&1 &&
+  grep -qF "embed.sh: $B/bios-missing-x86_64.toml names build/guests/x86_64/nope16.bin, which does not exist" "$log"; then
+  pass x86_64/bios-missing
+else
+  fail x86_64/bios-missing "see $log"
+fi

@@ -49,7 +49,8 @@ static bool page_free_for_mbi(struct vm *vm, uint64_t at)
 	       addrspace_gpa_to_host(&vm->as, at, PAGE_SIZE) &&
 	       !overlaps(at, PAGE_SIZE, vm->boot.kernel,
 			 vm->boot.kernel_size) &&
-	       !overlaps(at, PAGE_SIZE, vm->boot.initrd, vm->boot.initrd_size) &&
+	       !overlaps(at, PAGE_SIZE, vm->boot.initrd,
+			 vm->boot.initrd_size) &&
 	       !overlaps(at, PAGE_SIZE, vm->boot.bios, vm->boot.bios_size);
 }
 

@@ -43,20 +43,26 @@ static void asid_free(uint32_t id)
 }
 
 /* boot_protocol "multiboot" (which AxVisor's configs pair with
- * enable_bios) is cvisor's own loader when no bios_path is given: it does
- * what the firmware would. A firmware image itself, or UEFI, is not run
- * yet: refused rather than ignored. */
+ * enable_bios) runs the bios_path image first when one is given (entered
+ * in real mode, vcpu.c), else cvisor is the loader and does what that
+ * firmware would. UEFI is not run yet, and a first stage in a "direct"
+ * boot would be loaded and never entered: both refused, not ignored. */
 static int vm_arch_check_config(const struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
 	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
 
-	if (proto == VMCFG_BOOT_UEFI || c->bios_path[0]) {
-		pr_error("VM %s: boot_protocol \"%s\"%s%s: x86_64 boots Multiboot "
-			 "kernels and bzImages itself, with no firmware, so "
-			 "far; VM refused",
-			 vm->name, vmcfg_boot_protocol_name(proto),
-			 c->bios_path[0] ? ", bios_path " : "", c->bios_path);
+	if (proto == VMCFG_BOOT_UEFI) {
+		pr_error("VM %s: boot_protocol \"uefi\": x86_64 runs no UEFI "
+			 "firmware yet; VM refused",
+			 vm->name);
+		return -1;
+	}
+	if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
+		pr_error("VM %s: kernel.bios_path %s needs kernel.enable_bios = "
+			 "true (boot_protocol \"multiboot\") to be run; VM "
+			 "refused",
+			 vm->name, c->bios_path);
 		return -1;
 	}
 	if (c->pt_port_count) {
@@ -201,6 +207,7 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 const struct vm_arch_boot vm_arch_boot = {
 	.arch = "x86_64",
 	.kernel_formats = 1u << KIMAGE_MULTIBOOT | 1u << KIMAGE_BZIMAGE,
+	.bios_end = 1ull << 20, /* real mode's reach */
 	.kernel_loaded = linux_kernel_loaded,
 	.boot_info = linux_boot_info,
 };

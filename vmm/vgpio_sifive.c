@@ -42,9 +42,9 @@ struct vgpio_sifive {
 	unsigned irq_base;
 	uint32_t mask; /* the lines there are */
 	spinlock_t lock;
-	uint32_t in;            /* what cvisor drives onto the pins */
+	uint32_t in;              /* what cvisor drives onto the pins */
 	uint32_t reg[GPIO_NREGS]; /* by offset / 4; input_val is computed */
-	uint32_t lines;         /* the interrupt outputs, as last driven */
+	uint32_t lines;           /* the interrupt outputs, as last driven */
 };
 
 #define REG(g, off) ((g)->reg[(off) / 4])

@@ -261,12 +261,12 @@ uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 
 /* The VM's power button (docs/shell.md): line 0 of its SiFive GPIO at
  * 0x1006_0000, on PLIC source 12. A press is a rising edge of the line. */
-#define GPIO_REG(off)  (*(volatile uint32_t *)(0x10060000ul + (off)))
-#define GPIO_INPUT_EN  0x04
-#define GPIO_RISE_IE   0x18
-#define GPIO_RISE_IP   0x1c
-#define BUTTON_BIT     (1u << 0)
-#define BUTTON_SOURCE  12u
+#define GPIO_REG(off) (*(volatile uint32_t *)(0x10060000ul + (off)))
+#define GPIO_INPUT_EN 0x04
+#define GPIO_RISE_IE  0x18
+#define GPIO_RISE_IP  0x1c
+#define BUTTON_BIT    (1u << 0)
+#define BUTTON_SOURCE 12u
 
 unsigned guest_power_button_init(unsigned cpu)
 {

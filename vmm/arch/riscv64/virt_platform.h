@@ -16,12 +16,12 @@
  * free in QEMU virt's map (between virtio-mmio and fw_cfg), its one line
  * on the first source QEMU virt leaves free (after the RTC's 11). One
  * line only: each takes a PLIC source, and nothing else is wired. */
-#define VIRT_GPIO_BASE    0x10060000ull
-#define VIRT_GPIO_SIZE    0x00001000ull
-#define VIRT_GPIO_IRQ     12u
-#define VIRT_GPIO_LINES   1u
-#define VIRT_GPIO_POWER   0u
-#define KEY_POWER         116u /* Linux's input event code */
+#define VIRT_GPIO_BASE  0x10060000ull
+#define VIRT_GPIO_SIZE  0x00001000ull
+#define VIRT_GPIO_IRQ   12u
+#define VIRT_GPIO_LINES 1u
+#define VIRT_GPIO_POWER 0u
+#define KEY_POWER       116u /* Linux's input event code */
 
 /* The button's GPIO is there unless the config puts memory or a
  * passthrough range at its address. A VM given any passthrough device

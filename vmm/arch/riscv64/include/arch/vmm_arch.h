@@ -70,7 +70,7 @@ struct vm_arch {
 	uint64_t hgatp; /* G-stage root with mode and VMID */
 	uint16_t vmid;
 	struct vplic *vplic;
-	struct vuart16550 *uart; /* for SBI console reads */
+	struct vuart16550 *uart;   /* for SBI console reads */
 	struct vgpio_sifive *gpio; /* the power button's, or NULL */
 };
 

@@ -104,3 +104,26 @@ type shutdown\r
   "VM 5 (ticker) stopped from the shell" \
   "memory: all that the VMs took is back" \
   "all VMs have shut down; powering off" "!PANIC"
+
+# Linux obeys the button too: gpio-sifive and gpio-keys (built in)
+# report KEY_POWER, which the test /init's watcher turns into a
+# power-off, as logind would. With cvisor.stay the /init stays up after
+# its work: only the button powers it off.
+if make -s ARCH=$R images >"$LOGDIR/riscv64-shell-images.log" 2>&1; then
+  qemu_console riscv64/shell-stop-linux 180 \
+    "ARCH=$R SMP=1 STAY=1 VM_CONFIGS=tests/config/runtime/linux-shell-riscv64.toml" "
+wait cvisor-linux: power button watched
+wait cvisor-linux: staying up, until the power button
+type \001\001\001
+wait console input now goes to cvisor
+type vm stop 20\r
+wait cvisor-linux: power button pressed, powering off
+wait VM 20 powered off when asked
+type shutdown\r
+" "input: gpio-keys as /devices/platform/gpio-keys" \
+    "VM 20 (linux-shell) powered off" \
+    "memory: all that the VMs took is back" \
+    "all VMs have shut down; powering off" "!PANIC"
+else
+  fail riscv64/shell-stop-linux "see $LOGDIR/riscv64-shell-images.log"
+fi

@@ -1,5 +1,6 @@
 /* riscv64 VM-wide state: the VMID and the G-stage root in hgatp, the
- * VM's PLIC and 16550, and what the harts offer guests (Sstc, VMIDs). */
+ * VM's PLIC, 16550 and power button, and what the harts offer guests
+ * (Sstc, VMIDs). */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
@@ -199,6 +200,16 @@ int vm_arch_create_devices(struct vm *vm)
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
 	}
+	if (virt_has_power_button(vm->cfg)) {
+		vm->arch.gpio = vgpio_sifive_create(vm, VIRT_GPIO_BASE,
+						    VIRT_GPIO_IRQ,
+						    VIRT_GPIO_LINES);
+		if (!vm->arch.gpio) {
+			pr_error("VM %s: cannot create its power button",
+				 vm->name);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -219,13 +230,13 @@ unsigned vm_arch_ivc_irq(const struct vm *vm)
 	return VIRT_PLIC_SOURCES - 1;
 }
 
-/* QEMU's riscv64 virt machine has no power button to copy yet (docs/shell.md):
- * vm stop stops the VM at once. */
+/* Line 0 of the VM's SiFive GPIO (virt_platform.h), where it has one. */
 bool vm_arch_power_button(struct vm *vm, bool pressed)
 {
-	(void)vm;
-	(void)pressed;
-	return false;
+	if (!vm->arch.gpio)
+		return false;
+	vgpio_sifive_set_input(vm->arch.gpio, VIRT_GPIO_POWER, pressed);
+	return true;
 }
 
 void vm_arch_reset(struct vm *vm)

@@ -23,24 +23,11 @@
 #define VIRT_GPIO_POWER 0u
 #define KEY_POWER       116u /* Linux's input event code */
 
-/* The button's GPIO is there unless the config puts memory or a
- * passthrough range at its address. A VM given any passthrough device
- * gets none: a device named by its DTB path is known only once the host
- * DTB is read, and its range or interrupt may be the GPIO's. */
+/* The button goes where the layout puts it, unless the config claims
+ * that range (vmcfg_range_unclaimed). */
 static inline bool virt_has_power_button(const struct vm_config *c)
 {
-	if (c->pt_device_count)
-		return false;
-	for (unsigned i = 0; i < c->region_count; i++)
-		if (c->regions[i].gpa < VIRT_GPIO_BASE + VIRT_GPIO_SIZE &&
-		    VIRT_GPIO_BASE < c->regions[i].gpa + c->regions[i].size)
-			return false;
-	for (unsigned i = 0; i < c->pt_address_count; i++)
-		if (c->pt_addresses[i].gpa < VIRT_GPIO_BASE + VIRT_GPIO_SIZE &&
-		    VIRT_GPIO_BASE <
-			    c->pt_addresses[i].gpa + c->pt_addresses[i].length)
-			return false;
-	return true;
+	return vmcfg_range_unclaimed(c, VIRT_GPIO_BASE, VIRT_GPIO_SIZE);
 }
 
 #endif

@@ -72,8 +72,8 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 	spin_unlock(&console_lock);
 }
 
-void console_write_part(const void *owner, const char *prefix,
-			const char *line, size_t sent, size_t len, bool ends)
+void console_write_part(const void *owner, const char *prefix, const char *line,
+			size_t sent, size_t len, bool ends)
 {
 	spin_lock(&console_lock);
 	if (open_line != owner || !sent) {

@@ -23,8 +23,8 @@ void console_write(const char *s, size_t n);
  * is there already and only the rest is written; otherwise (someone
  * else's output came between, and ended it) all of it is written again
  * after 'prefix', so that every line shows whole at least once. */
-void console_write_part(const void *owner, const char *prefix,
-			const char *line, size_t sent, size_t len, bool ends);
+void console_write_part(const void *owner, const char *prefix, const char *line,
+			size_t sent, size_t len, bool ends);
 
 #define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

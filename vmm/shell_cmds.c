@@ -406,7 +406,6 @@ static void cmd_vm_restart(int argc, char **argv)
 static void cmd_vm_stop(int argc, char **argv)
 {
 	uint64_t id;
-
 	struct vms_info info;
 	const char *at_once = "--force";
 
@@ -419,13 +418,18 @@ static void cmd_vm_stop(int argc, char **argv)
 			at_once = "it is suspended and cannot see a button";
 		else if (info.state != VMS_RUNNING)
 			at_once = vms_state_name(info.state);
-		else if (!vms_press_power_button(id))
+		else if (!vms_power_button(id, true))
 			at_once = "it has no power button";
 		else {
 			shell_printf("VM %llu: power button pressed; it has %u s "
 				     "to power off\n",
 				     (unsigned long long)id, STOP_GRACE_S);
-			if (vms_wait_stopped(id, STOP_GRACE_S * 1000)) {
+			/* Held down the whole time: a driver that reads the
+			 * line some time after its interrupt (gpio-keys'
+			 * debounce) sees it pressed however slow the host. */
+			bool obeyed = vms_wait_stopped(id, STOP_GRACE_S * 1000);
+			vms_power_button(id, false);
+			if (obeyed) {
 				shell_printf("VM %llu powered off when asked\n",
 					     (unsigned long long)id);
 				return;

@@ -279,8 +279,11 @@ static void show_vcpus(uint64_t id)
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = vm->vcpus[i];
-		shell_printf("vCPU %u: pCPU %u, %s, preempted %llu times\n", i,
-			     v->pcpu, vcpu_states[READ_ONCE(v->state)],
+		shell_printf("vCPU %u: pCPU %u (hw id %#llx), %s, "
+			     "preempted %llu times\n",
+			     i, v->pcpu,
+			     (unsigned long long)percpu_data[v->pcpu].hwid,
+			     vcpu_states[READ_ONCE(v->state)],
 			     (unsigned long long)v->preempted);
 		show_exits(v);
 	}

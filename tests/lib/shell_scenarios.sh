@@ -56,7 +56,7 @@ wait VM 5 suspended
 type vm list\r
 wait ticker           suspended
 type vm show 5 -s\r
-wait vCPU 0: pCPU 1, paused
+wait (hw id 0x1), paused
 wait  $exitkind 
 sleep 1
 type vm resume 5\r

@@ -112,12 +112,20 @@ config_project_ok() {
   "$CVCFG" check "${files[@]}"
 }
 expect config/project-configs config_project_ok
-expect fuzz/config make -s fuzz-config FUZZ_SECONDS=20
-expect fuzz/fat32 make -s fuzz-fat32 FUZZ_SECONDS=20
-expect fuzz/fat32_write make -s fuzz-fat32_write FUZZ_SECONDS=20
-expect fuzz/fdt make -s fuzz-fdt FUZZ_SECONDS=20
-expect fuzz/linux_image make -s fuzz-linux_image FUZZ_SECONDS=15
-expect fuzz/guest_dtb make -s fuzz-guest_dtb FUZZ_SECONDS=20
+# Every fuzz target (fuzz/fuzz_*.c), built first, then run two at a
+# time: each is one single-threaded process and the machine has two cores.
+fuzz_targets=$(ls fuzz/fuzz_*.c | sed 's#fuzz/fuzz_\(.*\)\.c#\1#')
+if make -s -j2 $(printf 'build/fuzz/%s ' $fuzz_targets) \
+  >"$LOGDIR/fuzz-build.log" 2>&1; then
+  printf '%s\n' $fuzz_targets | LOGDIR=$LOGDIR xargs -P2 -I{} sh -c \
+    'make -s fuzz-{} FUZZ_SECONDS=20 >"$LOGDIR/fuzz_{}.log" 2>&1; echo $? >"$LOGDIR/fuzz_{}.rc"'
+  for t in $fuzz_targets; do
+    if [ "$(cat "$LOGDIR/fuzz_$t.rc")" = 0 ]; then pass "fuzz/$t"
+    else fail "fuzz/$t" "see $LOGDIR/fuzz_$t.log"; fi
+  done
+else
+  fail fuzz/build "see $LOGDIR/fuzz-build.log"
+fi
 
 # ---- guest DTBs: `cvisor-config dtb` runs the hypervisor's generator;
 # dtc must read the result without a warning, and the nodes must be there.

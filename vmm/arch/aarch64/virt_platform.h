@@ -5,6 +5,9 @@
 
 #include <config/vm_config.h>
 
+/* Two 64 MiB flash banks, where QEMU puts firmware (U-Boot, EDK2). */
+#define VIRT_FLASH_BASE    0x00000000ull
+#define VIRT_FLASH_SIZE    0x08000000ull
 #define VIRT_GICD_BASE     0x08000000ull
 #define VIRT_GICD_SIZE     0x00010000ull
 #define VIRT_GICC_BASE     0x08010000ull /* GICv2 CPU interface */

@@ -152,6 +152,20 @@ static void aarch64_power_button(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/* A disk_path's virtio-blk where virt has its first virtio-mmio. */
+static void aarch64_virtio_disk(struct fdtw *w)
+{
+	uint64_t reg[2] = { VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE };
+	uint32_t irq[3] = { GIC_SPI, VIRT_VIRTIO_SPI, IRQ_LEVEL_HIGH };
+
+	fdtw_begin_node_at(w, "virtio_mmio", VIRT_VIRTIO_BASE);
+	fdtw_prop_string(w, "compatible", "virtio,mmio");
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_cells(w, "interrupts", irq, 3);
+	fdtw_prop_empty(w, "dma-coherent");
+	fdtw_end_node(w);
+}
+
 static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	aarch64_psci(w);
@@ -160,6 +174,8 @@ static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 	aarch64_uart(w);
 	if (virt_has_power_button(in->cfg))
 		aarch64_power_button(w);
+	if (in->cfg->disk_path[0])
+		aarch64_virtio_disk(w);
 }
 
 const struct guest_dtb_platform guest_dtb_aarch64 = {

@@ -150,6 +150,13 @@ int vm_arch_create_devices(struct vm *vm)
 			return -1;
 		}
 	}
+	if (vm->cfg->disk_path[0] &&
+	    vvirtio_blk_create(vm, VIRT_VIRTIO_BASE, 32 + VIRT_VIRTIO_SPI,
+			       vm->cfg->disk_path)) {
+		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
+			 VIRT_VIRTIO_BASE);
+		return -1;
+	}
 	if (vgic_dist_create(vm) ||
 	    (hal_gic_version() == 3 ? vgic_redist_create(vm) :
 				      vgic_v2_map_cpu_interface(vm))) {

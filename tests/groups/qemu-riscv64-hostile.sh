@@ -67,3 +67,7 @@ qemu_scenario riscv64/hostile-2harts 120 \
   "VM 4 (hostile) stopped its last vCPU" "VM 5 (victim) powered off" \
   "all VMs have shut down; powering off" \
   "!: FAIL" "!VM 5 vCPU"
+
+# The virtio-blk disk attacked by its own VM (tests/lib/vdisk.sh).
+. tests/lib/vdisk.sh
+vdisk_scenario riscv64

@@ -43,6 +43,7 @@ expect config/axvisor-configs "$CVCFG" check tests/config/axvisor/*.toml
 # says why for each. Warnings are matched where the file earns one.
 TGOS=tests/config/axvisor/tgoskits
 declare -A tgos_refused=(
+  [qemu-loongarch64-linux-rootfs-smp1.toml]="$TGOS/qemu-loongarch64-linux-rootfs-smp1.toml:67:3: error: devices.emu_devices[0] \"fw_cfg\": emu_type 0x3 (fw_cfg): cvisor does not emulate fw_cfg; delete the entry (a guest that needs it cannot run here)"
   [qemu-x86_64-linux-smp1.toml]="$TGOS/qemu-x86_64-linux-smp1.toml:44:3: error: kernel.memory_regions[1] [0x0, 0x100000) (alloc) overlaps memory_regions[0] [0x0, 0x8000000) (identical): a guest address has one backing; split memory_regions[0] around this entry, or delete this entry"
 )
 declare -A tgos_warned=(

@@ -75,17 +75,20 @@ qemu_scenario aarch64/passthrough-dma 60 \
 # it): GICv2 VMs on the default GICv3 host, their GICC emulated over the
 # list registers (vgic_v2_soft.c). The timer guest: both timers' PPIs,
 # level-sensitive, an SGI below the priority mask. Beside it, entries
-# cvisor cannot honour on aarch64 are refused by name.
+# cvisor cannot honour on aarch64 are refused by name, and AxVisor's GIC
+# partial passthrough entries get the emulated GICv3, with warnings.
 G2=tests/config/runtime
 qemu_scenario aarch64/gicv2-on-gicv3-timer 60 \
-  "ARCH=$A SMP=1 ICOUNT=2 VM_CONFIGS=$G2/gicv2-timer-aarch64.toml:$G2/emu-plic-aarch64.toml:$G2/emu-gic-base-aarch64.toml" \
+  "ARCH=$A SMP=1 ICOUNT=2 VM_CONFIGS=$G2/gicv2-timer-aarch64.toml:$G2/emu-plic-aarch64.toml:$G2/emu-gic-base-aarch64.toml:$G2/gppt-hello-aarch64.toml" \
   "host GICv3" "VM timer-v2: GICv2 (GICD 0x8000000, GICC 0x8010000) on the host's GICv3, its CPU interface emulated" \
   "timer: GICv2" "virtual timer (PPI 27): 50 ticks" \
   "physical timer (PPI 30): 50 ticks" "then the SGI taken" \
   "timer: level-sensitive PPIs 27 and 30: 12 of 12 cases passed" "timer: PASS" \
   'VM emu-plic: devices.emu_devices[0] "plic" (line 17): emu_type 0x30 (riscv64 PLIC) is not a device of aarch64 VMs; VM refused' \
   "VM emu-gic-base: devices.emu_devices[0] \"gicd\" (line 17): cvisor puts the VM's GIC at 0x8000000, not at 0xc000000; VM refused" \
-  "all VMs have shut down" "!FAIL"
+  "VM gppt: devices.emu_devices[0] \"gppt-gicd\": GIC partial passthrough is served by cvisor's emulated GICv3 (GICD 0x8000000, GICR 0x80a0000)" \
+  "VM gppt: devices.emu_devices[2] \"gppt-gits\": GIC ITS passthrough: cvisor's emulated GICv3 has no ITS" \
+  "[vm2] Hello, world!" "all VMs have shut down" "!FAIL"
 # SGIs between 2 vCPUs, a forwarded host SPI (PL031's alarm) and the
 # virtual PL011's receive interrupt, each VM with its GICv2.
 qemu_console aarch64/gicv2-on-gicv3 60 \

@@ -391,8 +391,8 @@ static void test_gic_v3(void)
 /* ---- GICv2: the distributor; and the CPU interface when cvisor emulates
  * it (a GICv2 VM on a GICv3 host), not when it is the host's GICV frame */
 
-#define GICC_SIZE       0x2000ull
-#define GICC_IIDR_SOFT  0x0202143bu /* cvisor's GICC answers as a GIC-400 */
+#define GICC_SIZE      0x2000ull
+#define GICC_IIDR_SOFT 0x0202143bu /* cvisor's GICC answers as a GIC-400 */
 
 /* Puts the CPU interface back in order after junk: no active priority,
  * every interrupt (an SGI from each source) deactivated, binary points
@@ -421,7 +421,6 @@ static void test_gicc_junk(unsigned n)
 	      traps == 0, "exceptions", traps);
 	gicc_restore(n);
 }
-
 
 static void test_gic_v2(void)
 {

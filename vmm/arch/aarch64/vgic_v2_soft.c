@@ -52,15 +52,15 @@
 #define VMCR_VBPR0_S 21
 #define VMCR_VPMR_S  24
 
-#define ICH_VMCR   S3_4_C12_C11_7
-#define ICH_AP1R0  S3_4_C12_C9_0
+#define ICH_VMCR        S3_4_C12_C11_7
+#define ICH_AP1R0       S3_4_C12_C9_0
 #define ich_read(r)     read_sysreg(r)
 #define ich_write(r, v) write_sysreg(r, v)
 
 #define SPURIOUS 1023u
 /* A list register's vINTID as a GICv2 IAR gives it: the INTID, and for
  * an SGI the source CPU in bits 12:10 (vgic.c keeps it there). */
-#define LR_V2ID(lr) ((uint32_t)((lr) & ((lr) & LR_HW ? 0x3ffu : 0x1fffu)))
+#define LR_V2ID(lr) ((uint32_t)((lr) & ((lr)&LR_HW ? 0x3ffu : 0x1fffu)))
 
 struct gicc_soft {
 	struct vm *vm;
@@ -117,8 +117,7 @@ static uint32_t gicc_iar(struct vcpu *v)
 	    lr_prio(lr) >= running_prio())
 		return SPURIOUS;
 	vgic_hw->write_lr((unsigned)i, (lr & ~LR_STATE_MASK) | LR_STATE_ACTIVE);
-	ich_write(ICH_AP1R0,
-		  ich_read(ICH_AP1R0) | 1ull << (lr_prio(lr) >> 3));
+	ich_write(ICH_AP1R0, ich_read(ICH_AP1R0) | 1ull << (lr_prio(lr) >> 3));
 	return LR_V2ID(lr);
 }
 
@@ -140,9 +139,9 @@ static void gicc_deactivate(struct vcpu *v, uint32_t id)
 			continue;
 		vgic_hw->write_lr(i, lr & ~LR_STATE_ACTIVE);
 		if (lr & LR_HW)
-			gic_set_active_local(
-				(unsigned)(lr >> LR_PINTID_SHIFT) & 0x3ff,
-				false);
+			gic_set_active_local((unsigned)(lr >> LR_PINTID_SHIFT) &
+						     0x3ff,
+					     false);
 		break;
 	}
 	vgic_sync(v);
@@ -203,7 +202,7 @@ static bool gicc_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 	struct vcpu *v = gicc_vcpu(s);
 	uint64_t vmcr;
 
-	if (width != 4 || !v)
+	if (width != 4 || (off & 3) || !v)
 		return vgic_odd_access(s->vm, "GICC", off, width, false, val);
 	vmcr = ich_read(ICH_VMCR);
 	switch (off) {
@@ -249,7 +248,7 @@ static bool gicc_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	struct gicc_soft *s = ctx;
 	struct vcpu *v = gicc_vcpu(s);
 
-	if (width != 4 || !v)
+	if (width != 4 || (off & 3) || !v)
 		return vgic_odd_access(s->vm, "GICC", off, width, true, &val);
 	switch (off) {
 	case GICC_CTLR:

@@ -72,7 +72,7 @@ static int vm_arch_check_config(const struct vm *vm)
 	return 0;
 }
 
-#define GPPT_WARN                                                        \
+#define GPPT_WARN                                                       \
 	"GIC partial passthrough is served by cvisor's emulated GICv3 " \
 	"(GICD 0x8000000, GICR 0x80a0000)"
 
@@ -200,9 +200,9 @@ int vm_arch_create_devices(struct vm *vm)
 	struct vgic *g = vm->arch.vgic;
 
 	if (vgic_dist_create(vm) ||
-	    (g->version == 3	  ? vgic_redist_create(vm) :
-	     g->cpuif_soft ? vgic_v2_soft_create(vm) :
-			     vgic_v2_map_cpu_interface(vm))) {
+	    (g->version == 3 ? vgic_redist_create(vm) :
+	     g->cpuif_soft   ? vgic_v2_soft_create(vm) :
+			       vgic_v2_map_cpu_interface(vm))) {
 		pr_error("VM %s: cannot create its GIC", vm->name);
 		return -1;
 	}

@@ -9,11 +9,11 @@
 
 /* One emu_devices type an architecture honours. */
 struct emu_support {
-	uint32_t type;     /* enum vmcfg_emu_type */
-	uint64_t base;     /* the only base cvisor can give it, or 0: any */
-	const char *what;  /* the device that serves it */
-	const char *warn;  /* logged when honoured, or NULL */
-	unsigned gic;      /* aarch64: only with this GIC version (0: any) */
+	uint32_t type;    /* enum vmcfg_emu_type */
+	uint64_t base;    /* the only base cvisor can give it, or 0: any */
+	const char *what; /* the device that serves it */
+	const char *warn; /* logged when honoured, or NULL */
+	unsigned gic;     /* aarch64: only with this GIC version (0: any) */
 };
 
 /* Checks every entry of vm's config against 'tab' (arch 'arch', the VM's

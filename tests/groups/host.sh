@@ -160,6 +160,11 @@ dtb_has dtb/generated-gicv2 configs/vms/hello-aarch64.toml "--gic 2" \
   'compatible = "arm,cortex-a15-gic"' \
   'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x2000>;' \
   'interrupts = <0x01 0x0d 0x104 0x01 0x0e 0x104' '!arm,gic-v3'
+# A VM whose emu_devices choose a GICv2 gets one on the GICv3 host.
+dtb_has dtb/chosen-gicv2 tests/config/runtime/gicv2-smp-aarch64.toml "--gic 3" \
+  'compatible = "arm,cortex-a15-gic"' \
+  'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x2000>;' \
+  'interrupts = <0x01 0x0d 0x304 0x01 0x0e 0x304' '!arm,gic-v3'
 dtb_has dtb/generated-smp4 tests/config/dtb/smp4-aarch64.toml "" \
   'bootargs = "console=ttyAMA0 quiet";' \
   'linux,initrd-start = <0x00 0x44000000>;' \

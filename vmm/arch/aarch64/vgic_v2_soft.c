@@ -60,7 +60,10 @@
 #define SPURIOUS 1023u
 /* A list register's vINTID as a GICv2 IAR gives it: the INTID, and for
  * an SGI the source CPU in bits 12:10 (vgic.c keeps it there). */
-#define LR_V2ID(lr) ((uint32_t)((lr) & ((lr)&LR_HW ? 0x3ffu : 0x1fffu)))
+static inline uint32_t lr_v2id(uint64_t lr)
+{
+	return (uint32_t)lr & ((lr & LR_HW) ? 0x3ffu : 0x1fffu);
+}
 
 struct gicc_soft {
 	struct vm *vm;
@@ -118,7 +121,7 @@ static uint32_t gicc_iar(struct vcpu *v)
 		return SPURIOUS;
 	vgic_hw->write_lr((unsigned)i, (lr & ~LR_STATE_MASK) | LR_STATE_ACTIVE);
 	ich_write(ICH_AP1R0, ich_read(ICH_AP1R0) | 1ull << (lr_prio(lr) >> 3));
-	return LR_V2ID(lr);
+	return lr_v2id(lr);
 }
 
 /* Deactivates interrupt 'id' (with its SGI source): its list register
@@ -135,7 +138,7 @@ static void gicc_deactivate(struct vcpu *v, uint32_t id)
 		unsigned i = (unsigned)__builtin_ctz(used);
 		uint64_t lr = vgic_hw->read_lr(i);
 
-		if (!(lr & LR_STATE_ACTIVE) || LR_V2ID(lr) != id)
+		if (!(lr & LR_STATE_ACTIVE) || lr_v2id(lr) != id)
 			continue;
 		vgic_hw->write_lr(i, lr & ~LR_STATE_ACTIVE);
 		if (lr & LR_HW)
@@ -161,7 +164,7 @@ static uint32_t gicc_hppir(struct vcpu *v)
 {
 	int i = lr_best_pending(&v->arch.vgic);
 
-	return i < 0 ? SPURIOUS : LR_V2ID(vgic_hw->read_lr((unsigned)i));
+	return i < 0 ? SPURIOUS : lr_v2id(vgic_hw->read_lr((unsigned)i));
 }
 
 static void vmcr_set(uint64_t mask, uint64_t val)

@@ -25,7 +25,7 @@ static void aarch64_cpu_props(struct fdtw *w, const struct guest_dtb_input *in,
 static void aarch64_gic(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	fdtw_begin_node_at(w, "intc", VIRT_GICD_BASE);
-	if (in->irqchip_version == 2) {
+	if (virt_gic_version(in->cfg, in->irqchip_version) == 2) {
 		uint64_t reg[4] = { VIRT_GICD_BASE, VIRT_GICD_SIZE,
 				    VIRT_GICC_BASE, VIRT_GICC_SIZE };
 		fdtw_prop_string(w, "compatible", "arm,cortex-a15-gic");
@@ -52,7 +52,7 @@ static void aarch64_timer(struct fdtw *w, const struct guest_dtb_input *in)
 	uint32_t flags = IRQ_LEVEL_HIGH, cells[12];
 
 	/* GICv2 bindings name the CPUs a PPI goes to. */
-	if (in->irqchip_version == 2)
+	if (virt_gic_version(in->cfg, in->irqchip_version) == 2)
 		flags |= ((1u << in->cfg->cpu_num) - 1) << 8 & 0xff00;
 	for (int i = 0; i < 4; i++) {
 		cells[3 * i] = GIC_PPI;

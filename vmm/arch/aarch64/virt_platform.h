@@ -37,6 +37,16 @@
 #define VIRT_PPI_VIRT     11u /* INTID 27 */
 #define VIRT_PPI_HYP      10u
 
+/* The VM's GIC version: what its emu_devices ask for, else the host's
+ * ('host', 2 or 3). */
+static inline unsigned virt_gic_version(const struct vm_config *c,
+					unsigned host)
+{
+	unsigned v = vmcfg_gic_version(c);
+
+	return v ? v : host;
+}
+
 /* The button goes where the layout puts it, unless the config claims
  * that range (vmcfg_range_unclaimed). */
 static inline bool virt_has_power_button(const struct vm_config *c)

@@ -4,6 +4,7 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/emu_devices.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/kernel_image.h>
 #include <vmm/stage2.h>
@@ -115,6 +116,15 @@ static int vmid_alloc(void)
 	return id;
 }
 
+/* AxVisor's emu_devices types a riscv64 VM can have, at QEMU virt's
+ * addresses (docs/config.md, "Emulated devices"). */
+static const struct emu_support emu_riscv64[] = {
+	{ VMCFG_EMU_INTC, VIRT_PLIC_BASE, "PLIC", NULL, 0 },
+	{ VMCFG_EMU_CONSOLE, VIRT_UART_BASE, "16550 UART", NULL, 0 },
+	{ VMCFG_EMU_IVC, 0, "IVC window", NULL, 0 },
+	{ VMCFG_EMU_PLIC, VIRT_PLIC_BASE, "PLIC", NULL, 0 },
+};
+
 /* What AxVisor's x86 configs ask for and riscv64 has not: a firmware boot
  * flow and I/O ports. Refused rather than ignored. */
 static int vm_arch_check_config(const struct vm *vm)
@@ -130,6 +140,9 @@ static int vm_arch_check_config(const struct vm *vm)
 			 vmcfg_boot_protocol_name(proto));
 		return -1;
 	}
+	if (emu_devices_check(vm, "riscv64", emu_riscv64,
+			      sizeof(emu_riscv64) / sizeof(emu_riscv64[0]), 0))
+		return -1;
 	if (c->pt_port_count) {
 		pr_error("VM %s: devices.passthrough_ports: riscv64 has no I/O "
 			 "ports; VM refused",

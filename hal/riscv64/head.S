@@ -13,9 +13,16 @@ _start:
 	csrci	sstatus, 2              /* SIE */
 	/* QEMU 7.2's OpenSBI (1.1) now and then sends a second hart here
 	 * as well (docs/riscv64.md): a hart cvisor has started whose start
-	 * address the firmware lost, or one it had not started at all. The
-	 * first to arrive boots; any other must not touch memory (it would
-	 * clear .bss under the first): see late_hart. */
+	 * address the firmware lost, or one it had not started at all.
+	 * OpenSBI 1.1's sbi_hsm_hart_start (lib/sbi/sbi_hsm.c, lines
+	 * 271-286) sets the hart's state to START_PENDING before it writes
+	 * next_addr/next_arg1/next_mode; the hart polls that state in
+	 * sbi_hsm_hart_wait (a wfi loop, lines 120-121, which the MSIP left
+	 * pending by the cold-boot release keeps from sleeping) and may leave
+	 * with the old next_addr: the -kernel entry, _start, with the DTB in
+	 * a1. OpenSBI 1.3 writes them first (commit e8e9ed37). The first to
+	 * arrive boots; any other must not touch memory (it would clear
+	 * .bss under the first): see late_hart. */
 	lla	t0, boot_lottery
 	li	t1, 1
 	amoswap.w t1, t1, (t0)

@@ -97,6 +97,12 @@ unsigned hal_irqchip_ack(void)
 		return HAL_IPI_IRQ;
 	}
 	if (pending & SIE_STIE) {
+		/* STIP is pending and enabled, so this WFI returns at once; in
+		 * QEMU 7.2 with -icount it ends this hart's turn, so that a
+		 * hart after it in QEMU's round robin runs while a VM spins
+		 * here without trapping (see hal_cpu_relax, cpu.c). */
+		if (__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED))
+			__asm__ volatile("wfi" ::: "memory");
 		csr_clear(sie, SIE_STIE);
 		return HAL_TIMER_IRQ;
 	}

@@ -60,7 +60,11 @@ bool arch_smp_yield;
  * WFI with interrupts masked. The WFI returns at once on any hart, real
  * or emulated, as an enabled interrupt is pending; SSIP is left pending
  * (clearing it could lose an IPI that came meanwhile) and is taken as a
- * spurious kick once unmasked, which sched_kicked() allows. Before that,
+ * spurious kick once unmasked, which sched_kicked() allows. Not covered:
+ * a spin in the firmware. OpenSBI 1.1's remote fence waits in M-mode for
+ * the other harts (lib/sbi/sbi_tlb.c, tlb_sync, lines 263-269), so hart
+ * 0's SBI RFENCE to all harts (vm_arch_flush_stage2, at a VM's end)
+ * still starves hart 1 there under -icount. Before that,
  * and on one hart, Zihintpause's PAUSE (a FENCE with pred = W, succ = 0):
  * a hint, and a harmless fence on harts without the extension. */
 void hal_cpu_relax(void)

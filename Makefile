@@ -199,9 +199,12 @@ $(ARCH_BUILD)/obj/%.S.o: %.S $(FLAGS_STAMP)
 # part, on every arch with a runtime) and guests/<ARCH>/<name>/ (its arch
 # part, or all of it), with guests/common/lib/ and the arch's runtime
 # guests/<ARCH>/lib/.
-GUEST_NAMES := $(if $(wildcard guests/$(ARCH)/lib/),$(sort $(filter-out lib,$(notdir \
+# A folder with its own image.ld (x86_64's bios16, a real-mode first
+# stage) is a standalone image: its .S files linked alone, no runtime.
+GUEST_ALONE := $(patsubst guests/$(ARCH)/%/image.ld,%,$(wildcard guests/$(ARCH)/*/image.ld))
+GUEST_NAMES := $(if $(wildcard guests/$(ARCH)/lib/),$(sort $(filter-out lib $(GUEST_ALONE),$(notdir \
                  $(patsubst %/,%,$(wildcard guests/common/*/ guests/$(ARCH)/*/))))))
-GUESTS := $(patsubst %,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_NAMES))
+GUESTS := $(patsubst %,$(BUILD)/guests/$(ARCH)/%.bin,$(GUEST_NAMES) $(GUEST_ALONE))
 GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                 -fno-stack-protector -fno-pie -Wall -Wextra -Werror \
                 -Wl,--no-warn-rwx-segments -Wl,--build-id=none $(ARCH_CFLAGS_$(ARCH)) \
@@ -225,6 +228,12 @@ $(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Iguests/common/$* -T guests/$(ARCH)/guest.ld -o $@ \
 	    $(GUEST_LIB_SRCS) $(call guest_srcs,$*)
+
+$(patsubst %,$(BUILD)/guests/$(ARCH)/%.elf,$(GUEST_ALONE)): $(BUILD)/guests/$(ARCH)/%.elf: \
+		$$(wildcard guests/$(ARCH)/$$*/*.S) guests/$(ARCH)/%/image.ld
+	@mkdir -p $(@D)
+	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -T guests/$(ARCH)/$*/image.ld -o $@ \
+	    $(wildcard guests/$(ARCH)/$*/*.S)
 
 # ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
 DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml

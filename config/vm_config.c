@@ -96,6 +96,27 @@ const char *vmcfg_boot_protocol_name(enum vmcfg_boot_protocol proto)
 	return "unknown";
 }
 
+static bool ranges_meet(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+bool vmcfg_range_unclaimed(const struct vm_config *cfg, uint64_t base,
+			   uint64_t size)
+{
+	if (cfg->pt_device_count)
+		return false;
+	for (uint32_t i = 0; i < cfg->region_count; i++)
+		if (ranges_meet(cfg->regions[i].gpa, cfg->regions[i].size, base,
+				size))
+			return false;
+	for (uint32_t i = 0; i < cfg->pt_address_count; i++)
+		if (ranges_meet(cfg->pt_addresses[i].gpa,
+				cfg->pt_addresses[i].length, base, size))
+			return false;
+	return true;
+}
+
 enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg)
 {
 	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)

@@ -201,6 +201,13 @@ const char *vmcfg_image_location_name(enum vmcfg_image_location loc);
 const char *vmcfg_map_type_name(enum vmcfg_map_type type);
 const char *vmcfg_boot_protocol_name(enum vmcfg_boot_protocol proto);
 
+/* Whether the config leaves guest-physical [base, base + size) to cvisor:
+ * no memory region and no passthrough address there, and no passthrough
+ * device by DTB path (whose ranges and interrupts are known only once
+ * the host DTB is read). Where cvisor may put a device of its own. */
+bool vmcfg_range_unclaimed(const struct vm_config *cfg, uint64_t base,
+			   uint64_t size);
+
 /* The boot protocol in effect: kernel.boot_protocol, or AxVisor's default
  * when it is absent (multiboot if enable_bios, else direct). */
 enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg);

@@ -1,6 +1,5 @@
-/* virtio-blk over virtio-mmio, version 2 ("modern") and version 1
- * (legacy, what QEMU's virt machine offers unless told
- * -global virtio-mmio.force-legacy=false).
+/* virtio-blk over any virtio transport (drivers/virtio.h): virtio-mmio
+ * (virtio_mmio.c) or virtio-pci (virtio_pci.c), modern or legacy.
  *
  * One virtqueue, one request at a time, polled: reads and writes go
  * through a bounce buffer in cvisor's memory, so callers may pass any
@@ -14,41 +13,11 @@
  * all that is needed, no cache maintenance. */
 #include <drivers/virtio_blk.h>
 #include <hal/hal.h>
-#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/spinlock.h>
-#include <lib/fdt.h>
 #include <string.h>
-
-/* virtio-mmio registers */
-#define VMMIO_MAGIC           0x000
-#define VMMIO_VERSION         0x004
-#define VMMIO_DEVICE_ID       0x008
-#define VMMIO_DEVICE_FEATURES 0x010
-#define VMMIO_DEVICE_FEAT_SEL 0x014
-#define VMMIO_DRIVER_FEATURES 0x020
-#define VMMIO_DRIVER_FEAT_SEL 0x024
-#define VMMIO_GUEST_PAGE_SIZE 0x028 /* legacy */
-#define VMMIO_QUEUE_SEL       0x030
-#define VMMIO_QUEUE_NUM_MAX   0x034
-#define VMMIO_QUEUE_NUM       0x038
-#define VMMIO_QUEUE_ALIGN     0x03c /* legacy */
-#define VMMIO_QUEUE_PFN       0x040 /* legacy */
-#define VMMIO_QUEUE_READY     0x044
-#define VMMIO_QUEUE_NOTIFY    0x050
-#define VMMIO_INT_STATUS      0x060
-#define VMMIO_INT_ACK         0x064
-#define VMMIO_STATUS          0x070
-#define VMMIO_QUEUE_DESC      0x080 /* low, high at +4 */
-#define VMMIO_QUEUE_DRIVER    0x090
-#define VMMIO_QUEUE_DEVICE    0x0a0
-#define VMMIO_CONFIG_GEN      0x0fc
-#define VMMIO_CONFIG          0x100
-#define VMMIO_REGS_SIZE       0x200 /* registers and the block config */
-
-#define VMMIO_MAGIC_VALUE 0x74726976u /* "virt" */
-#define VIRTIO_ID_BLOCK   2
+#include "virtio.h"
 
 #define STATUS_ACKNOWLEDGE 1u
 #define STATUS_DRIVER      2u
@@ -112,8 +81,7 @@ struct vq_pages {
 
 struct virtio_blk {
 	struct blockdev bd;
-	volatile uint8_t *regs;
-	uint32_t version;
+	struct virtio_transport t;
 	struct vq_pages *vq;
 	struct blk_req *req;
 	uint8_t *bounce;
@@ -122,78 +90,31 @@ struct virtio_blk {
 	spinlock_t lock;
 };
 
-static uint32_t vb_read(const struct virtio_blk *vb, unsigned reg)
-{
-	return hal_mmio_read32(vb->regs + reg);
-}
-
-static void vb_write(struct virtio_blk *vb, unsigned reg, uint32_t value)
-{
-	hal_mmio_write32(vb->regs + reg, value);
-}
-
-static void vb_write64(struct virtio_blk *vb, unsigned reg, uint64_t value)
-{
-	vb_write(vb, reg, (uint32_t)value);
-	vb_write(vb, reg + 4, (uint32_t)(value >> 32));
-}
-
 /* Feature negotiation: RO and FLUSH when offered, and VERSION_1 on a
  * modern device (which refuses a driver that does not take it). */
 static int vb_features(struct virtio_blk *vb)
 {
-	vb_write(vb, VMMIO_DEVICE_FEAT_SEL, 0);
-	vb->features = vb_read(vb, VMMIO_DEVICE_FEATURES) & (F_RO | F_FLUSH);
-	if (vb->version == 1) {
-		vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
-		vb_write(vb, VMMIO_DRIVER_FEATURES, vb->features);
+	struct virtio_transport *t = &vb->t;
+
+	vb->features = t->device_features(t->ctx, 0) & (F_RO | F_FLUSH);
+	if (t->legacy) {
+		t->driver_features(t->ctx, 0, vb->features);
 		return 0;
 	}
-	vb_write(vb, VMMIO_DEVICE_FEAT_SEL, 1);
-	if (!(vb_read(vb, VMMIO_DEVICE_FEATURES) & F_VERSION_1_HI))
+	if (!(t->device_features(t->ctx, 1) & F_VERSION_1_HI))
 		return -1;
-	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 1);
-	vb_write(vb, VMMIO_DRIVER_FEATURES, F_VERSION_1_HI);
-	vb_write(vb, VMMIO_DRIVER_FEAT_SEL, 0);
-	vb_write(vb, VMMIO_DRIVER_FEATURES, vb->features);
-	vb_write(vb, VMMIO_STATUS,
-		 STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
-	return vb_read(vb, VMMIO_STATUS) & STATUS_FEATURES_OK ? 0 : -1;
+	t->driver_features(t->ctx, 1, F_VERSION_1_HI);
+	t->driver_features(t->ctx, 0, vb->features);
+	t->set_status(t->ctx,
+		      STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+	return t->get_status(t->ctx) & STATUS_FEATURES_OK ? 0 : -1;
 }
 
 static int vb_setup_queue(struct virtio_blk *vb)
 {
-	paddr_t pa = ptr_to_pa(vb->vq);
-
-	vb_write(vb, VMMIO_QUEUE_SEL, 0);
-	if (vb_read(vb, VMMIO_QUEUE_NUM_MAX) < QUEUE_SIZE)
-		return -1;
-	vb_write(vb, VMMIO_QUEUE_NUM, QUEUE_SIZE);
-	if (vb->version == 1) {
-		vb_write(vb, VMMIO_GUEST_PAGE_SIZE, PAGE_SIZE);
-		vb_write(vb, VMMIO_QUEUE_ALIGN, PAGE_SIZE);
-		vb_write(vb, VMMIO_QUEUE_PFN, (uint32_t)(pa >> PAGE_SHIFT));
-		return 0;
-	}
-	vb_write64(vb, VMMIO_QUEUE_DESC, ptr_to_pa(vb->vq->desc));
-	vb_write64(vb, VMMIO_QUEUE_DRIVER, ptr_to_pa(&vb->vq->avail));
-	vb_write64(vb, VMMIO_QUEUE_DEVICE, ptr_to_pa(&vb->vq->used));
-	vb_write(vb, VMMIO_QUEUE_READY, 1);
-	return 0;
-}
-
-/* The capacity in 512-byte sectors (config offset 0), read until the
- * config generation is stable (version 2). */
-static uint64_t vb_capacity(struct virtio_blk *vb)
-{
-	uint32_t gen, lo, hi;
-
-	do {
-		gen = vb->version == 1 ? 0 : vb_read(vb, VMMIO_CONFIG_GEN);
-		lo = vb_read(vb, VMMIO_CONFIG);
-		hi = vb_read(vb, VMMIO_CONFIG + 4);
-	} while (vb->version != 1 && gen != vb_read(vb, VMMIO_CONFIG_GEN));
-	return (uint64_t)hi << 32 | lo;
+	return vb->t.queue_setup(vb->t.ctx, QUEUE_SIZE, ptr_to_pa(vb->vq->desc),
+				 ptr_to_pa(&vb->vq->avail),
+				 ptr_to_pa(&vb->vq->used));
 }
 
 static const char *const vb_kind[] = {
@@ -230,7 +151,7 @@ static int vb_request(struct virtio_blk *vb, uint32_t type, uint64_t lba,
 	hal_dma_mb();
 	WRITE_ONCE(q->avail.idx, (uint16_t)(q->avail.idx + 1));
 	hal_dma_mb();
-	vb_write(vb, VMMIO_QUEUE_NOTIFY, 0);
+	vb->t.notify(vb->t.ctx);
 	while (READ_ONCE(q->used.idx) == vb->last_used) {
 		if (hal_timer_now() > deadline) {
 			pr_error("%s: %s of %u sectors at %llu timed out",
@@ -242,7 +163,7 @@ static int vb_request(struct virtio_blk *vb, uint32_t type, uint64_t lba,
 	}
 	hal_dma_mb();
 	vb->last_used++;
-	vb_write(vb, VMMIO_INT_ACK, vb_read(vb, VMMIO_INT_STATUS));
+	vb->t.ack_irq(vb->t.ctx);
 	if (READ_ONCE(vb->req->status) != BLK_S_OK) {
 		pr_error("%s: %s of %u sectors at %llu failed (status %u)",
 			 vb->bd.name, vb_kind[type], count,
@@ -343,6 +264,8 @@ static void vb_check_writes(struct virtio_blk *vb)
 
 static void vb_free(struct virtio_blk *vb)
 {
+	if (vb->t.release)
+		vb->t.release(vb->t.ctx);
 	if (vb->vq)
 		page_free(ptr_to_pa(vb->vq), VQ_PAGES);
 	if (vb->req)
@@ -360,46 +283,46 @@ static bool vb_alloc(struct virtio_blk *vb)
 	return vb->vq && vb->req && vb->bounce;
 }
 
-/* Brings up the device at 'base' (its magic and id already checked). */
-static struct blockdev *vb_init(paddr_t base, uint32_t version,
-				const char *name)
+struct blockdev *virtio_blk_init(const struct virtio_transport *t,
+				 const char *name)
 {
 	struct virtio_blk *vb = kzalloc(sizeof(*vb));
 
+	if (vb)
+		vb->t = *t; /* vb_free() releases it from here on */
 	if (!vb || !vb_alloc(vb)) {
 		pr_error("virtio-blk at %#llx: out of memory",
-			 (unsigned long long)base);
+			 (unsigned long long)t->where);
 		if (vb)
 			vb_free(vb);
+		else if (t->release)
+			t->release(t->ctx);
 		return NULL;
 	}
-	vb->regs = pa_to_ptr(base);
-	vb->version = version;
 	vb->lock = (spinlock_t)SPINLOCK_INIT;
-	vb_write(vb, VMMIO_STATUS, 0);
-	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE);
-	vb_write(vb, VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+	t->set_status(t->ctx, 0);
+	t->set_status(t->ctx, STATUS_ACKNOWLEDGE);
+	t->set_status(t->ctx, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
 	if (vb_features(vb) || vb_setup_queue(vb)) {
-		vb_write(vb, VMMIO_STATUS, STATUS_FAILED);
+		t->set_status(t->ctx, STATUS_FAILED);
 		pr_error("virtio-blk at %#llx: the device refused the driver's "
 			 "features or queue",
-			 (unsigned long long)base);
-		vb_write(vb, VMMIO_STATUS,
-			 0); /* reset: it lets go of the ring */
+			 (unsigned long long)t->where);
+		t->set_status(t->ctx, 0); /* reset: it lets go of the ring */
 		vb_free(vb);
 		return NULL;
 	}
-	vb_write(vb, VMMIO_STATUS,
-		 vb_read(vb, VMMIO_STATUS) | STATUS_DRIVER_OK);
+	t->set_status(t->ctx,
+		      (uint8_t)(t->get_status(t->ctx) | STATUS_DRIVER_OK));
 	vb->bd.name = name;
-	vb->bd.sectors = vb_capacity(vb);
+	vb->bd.sectors = t->config_read64(t->ctx, 0); /* capacity */
 	vb->bd.read = vb_read_sectors;
 	vb->bd.read_only = vb->features & F_RO;
 	vb->bd.write = vb->bd.read_only ? NULL : vb_write_sectors;
-	vb->bd.flush = vb->features & F_FLUSH ? vb_flush : NULL;
+	vb->bd.flush = (vb->features & F_FLUSH) ? vb_flush : NULL;
 	vb->bd.priv = vb;
-	pr_info("%s: virtio-blk at %#llx (virtio-mmio v%u), %llu KiB, %s", name,
-		(unsigned long long)base, version,
+	pr_info("%s: virtio-blk at %#llx (%s), %llu KiB, %s", name,
+		(unsigned long long)t->where, t->kind,
 		(unsigned long long)vb->bd.sectors / 2,
 		vb->bd.read_only       ? "read-only" :
 		vb->features & F_FLUSH ? "writable, write cache flushed" :
@@ -411,39 +334,7 @@ static struct blockdev *vb_init(paddr_t base, uint32_t version,
 
 struct blockdev *virtio_blk_probe(const char *name)
 {
-	const void *blob = hal_host_dtb();
-	struct fdt f;
-	struct fdt_prop p;
-	uint64_t base;
-	int depth = 0;
+	struct blockdev *bd = virtio_mmio_blk_probe(name);
 
-	if (!blob || fdt_open(&f, blob, 1 << 20) != FDT_OK)
-		return NULL;
-	/* One walk from the root (fdt_find_compatible() does not go on
-	 * past the subtree of the node it is given). */
-	for (int node = fdt_next_node(&f, 0, &depth); node >= 0;
-	     node = fdt_next_node(&f, node, &depth)) {
-		if (fdt_get_prop(&f, node, "compatible", &p) != FDT_OK ||
-		    !fdt_prop_has_string(&p, "virtio,mmio") ||
-		    fdt_get_prop(&f, node, "reg", &p) != FDT_OK ||
-		    !fdt_prop_cells(&p, 0, 2, &base))
-			continue;
-		const volatile uint8_t *regs = pa_to_ptr(base);
-		uint32_t version = hal_mmio_read32(regs + VMMIO_VERSION);
-		if (hal_mmio_read32(regs + VMMIO_MAGIC) != VMMIO_MAGIC_VALUE ||
-		    hal_mmio_read32(regs + VMMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
-			continue;
-		if (version != 1 && version != 2) {
-			pr_warn("virtio-blk at %#llx: virtio-mmio version %u is "
-				"not supported",
-				(unsigned long long)base, version);
-			continue;
-		}
-		/* A VM given this device keeps it. */
-		if (hostres_claim(base, VMMIO_REGS_SIZE, HOSTRES_CVISOR,
-				  "cvisor's disk", NULL))
-			continue;
-		return vb_init(base, version, name);
-	}
-	return NULL;
+	return bd ? bd : virtio_pci_blk_probe(name);
 }

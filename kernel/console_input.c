@@ -74,6 +74,11 @@ static void focus_set(struct console_input *in)
 }
 
 /* The hot key: cvisor -> each input in turn -> cvisor. */
+bool console_input_focused(const struct console_input *in)
+{
+	return READ_ONCE(focus) == in;
+}
+
 static void focus_next(void)
 {
 	focus_set(focus ? focus->next : inputs);

@@ -9,6 +9,18 @@
 enum log_level log_max_level = LOG_INFO;
 
 static spinlock_t console_lock = SPINLOCK_INIT;
+/* Whose line is open on the terminal (written without its end), or
+ * NULL. Under console_lock. */
+static const void *open_line;
+
+/* Before output of someone else's: the open line ends. */
+static void end_open_line(const void *owner)
+{
+	if (open_line && open_line != owner)
+		console_write("\n", 1);
+	open_line = NULL;
+}
+
 void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -32,6 +44,7 @@ void console_printf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	spin_lock(&console_lock);
+	end_open_line(NULL);
 	console_vprintf_locked(fmt, ap);
 	spin_unlock(&console_lock);
 	va_end(ap);
@@ -54,15 +67,22 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
 	spin_lock(&console_lock);
+	end_open_line(NULL);
 	console_write(buf, (size_t)n);
 	spin_unlock(&console_lock);
 }
 
-void console_write_line(const char *prefix, const char *s, size_t n)
+void console_write_part(const void *owner, const char *prefix, const char *line,
+			size_t sent, size_t len, bool ends)
 {
 	spin_lock(&console_lock);
-	console_write(prefix, strlen(prefix));
-	console_write(s, n);
+	if (open_line != owner || !sent) {
+		end_open_line(owner);
+		console_write(prefix, strlen(prefix));
+		sent = 0;
+	}
+	console_write(line + sent, len - sent);
+	open_line = ends ? NULL : owner;
 	spin_unlock(&console_lock);
 }
 

@@ -7,6 +7,8 @@ packages=(
   make gcc clang clang-format lld llvm libclang-rt-14-dev cppcheck
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
+  # the riscv64 Linux guest (scripts/guest-images.sh): its /init, the kernel build
+  libc6-dev-riscv64-cross flex bison bc
   qemu-system-arm qemu-system-misc qemu-system-x86 opensbi
   mtools dosfstools device-tree-compiler u-boot-qemu
   python3 cpio xz-utils zstd gdb-multiarch

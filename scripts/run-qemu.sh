@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots cvisor under QEMU: run-qemu.sh ARCH ELF SMP MEM "EXTRA QEMU ARGS"
-# DISK=file attaches that raw image as a virtio-blk disk, read-only unless
+# DISK=file attaches that raw image as a virtio-blk disk (virtio-mmio on
+# aarch64 and riscv64, PCI on x86_64's q35), read-only unless
 # DISK_RO=off (then cvisor may write to it: the shell's file commands).
 # ICOUNT=N runs with -icount shift=N: virtual time then follows executed
 # instructions (2^N ns each), so what a guest measures does not depend on
@@ -29,7 +30,9 @@ if [ -n "${DISK:-}" ]; then
     aarch64|riscv64)
       qemu+=(-drive "if=none,file=$DISK,format=raw,id=hd0,readonly=${DISK_RO:-on}"
              -device virtio-blk-device,drive=hd0) ;;
-    *) echo "run-qemu.sh: DISK is not supported on $arch yet" >&2; exit 2 ;;
+    x86_64)
+      qemu+=(-drive "if=none,file=$DISK,format=raw,id=hd0,readonly=${DISK_RO:-on}"
+             -device virtio-blk-pci,drive=hd0) ;;
   esac
 fi
 [ -n "${ICOUNT:-}" ] && qemu+=(-icount "shift=$ICOUNT,align=off,sleep=off")

@@ -1,4 +1,6 @@
-/* The VMs' console output, a line at a time (vmm/console.h). */
+/* The VMs' console output, a line at a time, or as it comes for the VM
+ * the user types to (vmm/console.h). */
+#include <kernel/console_input.h>
 #include <kernel/log.h>
 #include <stdio.h>
 #include <vmm/console.h>
@@ -11,14 +13,18 @@ void vm_console_set_prefix(bool on)
 	prefix_lines = on;
 }
 
-static void line_print(const struct vm *vm, const struct vm_console *c)
+/* What of the line is not printed yet; 'ends' when it is whole. */
+static void line_print(const struct vm *vm, struct vm_console *c, bool ends)
 {
 	char prefix[32] = "";
 
 	if (prefix_lines)
 		snprintf(prefix, sizeof(prefix), "[vm%llu] ",
 			 (unsigned long long)vm->id);
-	console_write_line(prefix, c->buf, c->len);
+	console_write_part(vm, prefix, c->buf, c->sent, c->len, ends);
+	if (ends)
+		c->len = 0;
+	c->sent = c->len;
 }
 
 void vm_console_putc(struct vm *vm, char c)
@@ -30,10 +36,11 @@ void vm_console_putc(struct vm *vm, char c)
 		con->buf[con->len++] = c;
 	if (c != '\n' && con->len == VM_CONSOLE_LINE_MAX - 1)
 		con->buf[con->len++] = '\n'; /* an overlong line is broken */
-	if (con->len && con->buf[con->len - 1] == '\n') {
-		line_print(vm, con);
-		con->len = 0;
-	}
+	if (con->len && con->buf[con->len - 1] == '\n')
+		line_print(vm, con, true);
+	else if (con->len > con->sent && con->input &&
+		 console_input_focused(con->input))
+		line_print(vm, con, false);
 	spin_unlock(&con->lock);
 }
 
@@ -44,8 +51,7 @@ void vm_console_flush(struct vm *vm)
 	spin_lock(&con->lock);
 	if (con->len) {
 		con->buf[con->len++] = '\n';
-		line_print(vm, con);
-		con->len = 0;
+		line_print(vm, con, true);
 	}
 	spin_unlock(&con->lock);
 }

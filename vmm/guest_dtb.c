@@ -1,6 +1,6 @@
 /* The guest's device tree; see vmm/guest_dtb.h.
  *
- * Written: / (cells, compatible, interrupt-parent), /chosen, one /memory
+ * Written: / (cells, compatible, interrupt-parent, unless the arch gives one per node), /chosen, one /memory
  * node per RAM region, /cpus, the arch's devices, then the passthrough
  * devices the host DTB describes.
  * Rewritten (dtb_path): the user's tree is copied node by node, except its
@@ -234,7 +234,8 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_input *in)
 	fdtw_prop_u32(w, "#size-cells", 2);
 	fdtw_prop_string(w, "compatible", in->plat->compatible);
 	fdtw_prop_string(w, "model", "cvisor virtual machine");
-	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
+	if (!in->plat->irq_parent_per_node)
+		fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
 	write_chosen(w, in, NULL);
 	write_memory(w, in->cfg);
 	write_cpus(w, in, NULL);

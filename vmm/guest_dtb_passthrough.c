@@ -161,6 +161,9 @@ static void write_device(struct fdtw *w, const struct guest_dtb_input *in,
 				    &irqs[i * fmt->cells]);
 		fdtw_prop_cells(w, "interrupts", irqs,
 				d->irq_count * fmt->cells);
+		if (in->plat->irq_parent_per_node)
+			fdtw_prop_u32(w, "interrupt-parent",
+				      GUEST_DTB_PHANDLE_IRQCHIP);
 	}
 	if (nclocks) {
 		fdtw_prop_cells(w, "clocks", clocks, nclocks);

@@ -60,16 +60,20 @@ static void image_put(struct image_bytes *b)
 		page_free(b->pages, b->npages);
 }
 
-static int image_load_one(struct vm *vm, const char *what, const char *path,
-			  gpaddr_t addr)
+/* The first stage (kernel.bios_path) at bios_load_addr, where the arch
+ * starts the boot vCPU (vm_arch_boot.bios_end). */
+static int bios_load(struct vm *vm, const char *path)
 {
+	gpaddr_t at = vm->cfg->bios_load_addr;
 	struct image_file f;
 
-	if (image_file_open(vm, what, path, &f) ||
-	    image_file_load(vm, &f, addr))
+	if (image_file_open(vm, "bios", path, &f) ||
+	    images_check_bios(vm, path, f.size) || image_file_load(vm, &f, at))
 		return -1;
-	pr_debug("VM %s: %s %s loaded at %#llx (%llu bytes)", vm->name, what,
-		 path, (unsigned long long)addr, (unsigned long long)f.size);
+	vm->boot.bios = at;
+	vm->boot.bios_size = f.size;
+	pr_info("VM %s: bios %s at %#llx (%llu bytes), entered first", vm->name,
+		path, (unsigned long long)at, (unsigned long long)f.size);
 	return 0;
 }
 
@@ -93,8 +97,8 @@ int images_load(struct vm *vm)
 		if (err)
 			return -1;
 	}
-	if (c->bios_path[0] &&
-	    image_load_one(vm, "bios", c->bios_path, c->bios_load_addr))
+	vm->boot.bios = vm->boot.bios_size = 0;
+	if (c->bios_path[0] && bios_load(vm, c->bios_path))
 		return -1;
 	if (c->dtb_path[0] && image_get(vm, "dtb", c->dtb_path, &dtb))
 		return -1;

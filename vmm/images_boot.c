@@ -252,6 +252,47 @@ int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
 	return 0;
 }
 
+/* A clash of the first stage at 'at' with an image already placed. */
+static bool bios_clashes(struct vm *vm, const char *path, uint64_t at,
+			 uint64_t size, const char *what, gpaddr_t with,
+			 uint64_t with_size)
+{
+	if (!ranges_overlap(at, size, with, with_size))
+		return false;
+	pr_error("VM %s: bios %s at %#llx+%#llx overlaps the %s at "
+		 "%#llx+%#llx; VM refused",
+		 vm->name, path, (unsigned long long)at,
+		 (unsigned long long)size, what, (unsigned long long)with,
+		 (unsigned long long)with_size);
+	return true;
+}
+
+int images_check_bios(struct vm *vm, const char *path, uint64_t size)
+{
+	uint64_t at = vm->cfg->bios_load_addr, end = vm_arch_boot.bios_end;
+
+	if (!end) {
+		pr_error("VM %s: kernel.bios_path %s: %s runs no first-stage "
+			 "firmware; VM refused",
+			 vm->name, path, vm_arch_boot.arch);
+		return -1;
+	}
+	if (bios_clashes(vm, path, at, size, "kernel", vm->boot.kernel,
+			 vm->boot.kernel_size) ||
+	    bios_clashes(vm, path, at, size, "ramdisk", vm->boot.initrd,
+			 vm->boot.initrd_size))
+		return -1;
+	if (!size || at >= end || size > end - at) {
+		pr_error("VM %s: bios %s at %#llx+%#llx does not fit below "
+			 "%#llx, where %s enters a first stage; VM refused",
+			 vm->name, path, (unsigned long long)at,
+			 (unsigned long long)size, (unsigned long long)end,
+			 vm_arch_boot.arch);
+		return -1;
+	}
+	return 0;
+}
+
 /* dtb_load_addr, or else the last 2 MiB-aligned 2 MiB of the first RAM
  * region that has them, or else the top of the first RAM region. */
 static gpaddr_t dtb_address(const struct vm_config *c, uint64_t size)

@@ -279,8 +279,11 @@ static void show_vcpus(uint64_t id)
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = vm->vcpus[i];
-		shell_printf("vCPU %u: pCPU %u, %s, preempted %llu times\n", i,
-			     v->pcpu, vcpu_states[READ_ONCE(v->state)],
+		shell_printf("vCPU %u: pCPU %u (hw id %#llx), %s, "
+			     "preempted %llu times\n",
+			     i, v->pcpu,
+			     (unsigned long long)percpu_data[v->pcpu].hwid,
+			     vcpu_states[READ_ONCE(v->state)],
 			     (unsigned long long)v->preempted);
 		show_exits(v);
 	}
@@ -406,7 +409,6 @@ static void cmd_vm_restart(int argc, char **argv)
 static void cmd_vm_stop(int argc, char **argv)
 {
 	uint64_t id;
-
 	struct vms_info info;
 	const char *at_once = "--force";
 
@@ -419,13 +421,18 @@ static void cmd_vm_stop(int argc, char **argv)
 			at_once = "it is suspended and cannot see a button";
 		else if (info.state != VMS_RUNNING)
 			at_once = vms_state_name(info.state);
-		else if (!vms_press_power_button(id))
+		else if (!vms_power_button(id, true))
 			at_once = "it has no power button";
 		else {
 			shell_printf("VM %llu: power button pressed; it has %u s "
 				     "to power off\n",
 				     (unsigned long long)id, STOP_GRACE_S);
-			if (vms_wait_stopped(id, STOP_GRACE_S * 1000)) {
+			/* Held down the whole time: a driver that reads the
+			 * line some time after its interrupt (gpio-keys'
+			 * debounce) sees it pressed however slow the host. */
+			bool obeyed = vms_wait_stopped(id, STOP_GRACE_S * 1000);
+			vms_power_button(id, false);
+			if (obeyed) {
 				shell_printf("VM %llu powered off when asked\n",
 					     (unsigned long long)id);
 				return;
@@ -465,11 +472,13 @@ static void cmd_vm_delete(int argc, char **argv)
 
 const struct shell_cmd shell_vm_cmds[] = {
 	{ "list", "[--format json]", "every VM and its state", cmd_vm_list },
-	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs and exits", cmd_vm_show },
+	{ "show", "ID [-f|-c|-s]", "one VM: all, config, vCPUs and exits",
+	  cmd_vm_show },
 	{ "create", "FILE.toml ...", "a VM from a config on the disk",
 	  cmd_vm_create },
 	{ "start", "ID", "boot a created or stopped VM", cmd_vm_start },
-	{ "stop", "ID [--force]", "ask it to power off, stop it after 10 s (--force: at once)",
+	{ "stop", "ID [--force]",
+	  "ask it to power off, stop it after 10 s (--force: at once)",
 	  cmd_vm_stop },
 	{ "suspend", "ID", "hold its vCPUs out of the guest", cmd_vm_suspend },
 	{ "resume", "ID", "let a suspended VM run on", cmd_vm_resume },

@@ -43,14 +43,14 @@ struct vgpio {
 	uint8_t in;  /* what cvisor drives onto the lines */
 	uint8_t out; /* GPIODATA as written, for output lines */
 	uint8_t dir, is, ibe, iev, ie, ris, afsel;
-	bool line;   /* the interrupt output, as last driven */
+	bool line; /* the interrupt output, as last driven */
 };
 
 /* Level-sensitive lines' status follows their inputs; the output is
  * driven again when it changes. Called with the lock held. */
 static void vgpio_update(struct vgpio *g)
 {
-	uint8_t level_hit = (uint8_t)~(g->in ^ g->iev);
+	uint8_t level_hit = (uint8_t) ~(g->in ^ g->iev);
 
 	g->ris = (uint8_t)((g->ris & ~g->is) | (level_hit & g->is));
 	bool level = (g->ris & g->ie) != 0;
@@ -76,15 +76,33 @@ static bool vgpio_read(void *ctx, uint64_t off, unsigned width, uint64_t *val)
 		v = pl061_id[(off - GPIO_ID) / 4];
 	} else {
 		switch (off) {
-		case GPIO_DIR: v = g->dir; break;
-		case GPIO_IS: v = g->is; break;
-		case GPIO_IBE: v = g->ibe; break;
-		case GPIO_IEV: v = g->iev; break;
-		case GPIO_IE: v = g->ie; break;
-		case GPIO_RIS: v = g->ris; break;
-		case GPIO_MIS: v = g->ris & g->ie; break;
-		case GPIO_AFSEL: v = g->afsel; break;
-		default: v = 0; break; /* GPIOIC and the reserved words */
+		case GPIO_DIR:
+			v = g->dir;
+			break;
+		case GPIO_IS:
+			v = g->is;
+			break;
+		case GPIO_IBE:
+			v = g->ibe;
+			break;
+		case GPIO_IEV:
+			v = g->iev;
+			break;
+		case GPIO_IE:
+			v = g->ie;
+			break;
+		case GPIO_RIS:
+			v = g->ris;
+			break;
+		case GPIO_MIS:
+			v = g->ris & g->ie;
+			break;
+		case GPIO_AFSEL:
+			v = g->afsel;
+			break;
+		default:
+			v = 0;
+			break; /* GPIOIC and the reserved words */
 		}
 	}
 	spin_unlock(&g->lock);
@@ -106,14 +124,29 @@ static bool vgpio_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 		g->out = (uint8_t)((g->out & ~mask) | (v & mask));
 	} else {
 		switch (off) {
-		case GPIO_DIR: g->dir = v; break;
-		case GPIO_IS: g->is = v; break;
-		case GPIO_IBE: g->ibe = v; break;
-		case GPIO_IEV: g->iev = v; break;
-		case GPIO_IE: g->ie = v; break;
-		case GPIO_IC: g->ris &= (uint8_t)~v; break;
-		case GPIO_AFSEL: g->afsel = v; break;
-		default: break; /* read-only and reserved: ignored */
+		case GPIO_DIR:
+			g->dir = v;
+			break;
+		case GPIO_IS:
+			g->is = v;
+			break;
+		case GPIO_IBE:
+			g->ibe = v;
+			break;
+		case GPIO_IEV:
+			g->iev = v;
+			break;
+		case GPIO_IE:
+			g->ie = v;
+			break;
+		case GPIO_IC:
+			g->ris &= (uint8_t)~v;
+			break;
+		case GPIO_AFSEL:
+			g->afsel = v;
+			break;
+		default:
+			break; /* read-only and reserved: ignored */
 		}
 	}
 	vgpio_update(g);

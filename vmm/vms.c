@@ -357,23 +357,15 @@ bool vms_wait_stopped(uint64_t id, unsigned ms)
 	return false;
 }
 
-/* Held down as long as QEMU's gpio-key holds its button: long enough for
- * a driver that reads the line after the interrupt to see it pressed. */
-#define BUTTON_HOLD_NS (100ull * 1000 * 1000)
-
-bool vms_press_power_button(uint64_t id)
+bool vms_power_button(uint64_t id, bool pressed)
 {
 	struct vm *vm = vms_get(id);
 
 	if (!vm)
 		return false;
-	bool pressed = vm_arch_power_button(vm, true);
-	if (pressed) {
-		sleep_ns(BUTTON_HOLD_NS);
-		vm_arch_power_button(vm, false);
-	}
+	bool has = vm_arch_power_button(vm, pressed);
 	vms_put(vm);
-	return pressed;
+	return has;
 }
 
 static void count_busy(const struct vms_info *info, void *ctx)

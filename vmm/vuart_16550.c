@@ -307,6 +307,7 @@ static void vuart_destroy(void *ctx)
 	struct vuart16550 *u = ctx;
 
 	console_input_remove(&u->input);
+	u->vm->console.input = NULL;
 	kfree(u);
 }
 
@@ -339,5 +340,6 @@ struct vuart16550 *vuart16550_create(struct vm *vm, struct io_bus *bus,
 	u->input.receive = vuart_receive;
 	u->input.lost = vuart_lost;
 	console_input_add(&u->input);
+	vm->console.input = &u->input;
 	return u;
 }

@@ -293,6 +293,7 @@ static void vuart_destroy(void *ctx)
 	struct vuart *u = ctx;
 
 	console_input_remove(&u->input);
+	u->vm->console.input = NULL;
 	kfree(u);
 }
 
@@ -324,5 +325,6 @@ int vuart_pl011_create(struct vm *vm, gpaddr_t base, unsigned irq)
 	u->input.receive = vuart_receive;
 	u->input.lost = vuart_lost;
 	console_input_add(&u->input);
+	vm->console.input = &u->input;
 	return 0;
 }

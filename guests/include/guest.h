@@ -79,5 +79,9 @@ void guest_trap_install(void);
  * nothing backs (aarch64: a synchronous external abort; riscv64: an access
  * fault). */
 bool guest_trap_is_access_fault(uint64_t addr, bool write);
+/* Reads 64 bits at 'addr' (guest_trap_install() must have run): true
+ * when nothing backs it, by the arch's answer: an access fault, or all
+ * ones on x86_64, whose bus answers every address. */
+bool guest_read_unbacked(uint64_t addr);
 
 #endif

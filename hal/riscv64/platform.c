@@ -162,3 +162,17 @@ void hal_early_init(struct hal_boot_info *info)
 		(unsigned long long)arch_boot_hartid,
 		(unsigned long long)hal_timer_freq(), blob);
 }
+
+/* No PCI host is used on this platform yet: reads as from an absent
+ * device (hal.h). */
+uint32_t hal_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off)
+{
+	(void)bus, (void)dev, (void)fn, (void)off;
+	return ~0u;
+}
+
+void hal_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off,
+		     uint32_t value)
+{
+	(void)bus, (void)dev, (void)fn, (void)off, (void)value;
+}

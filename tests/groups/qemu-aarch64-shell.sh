@@ -78,7 +78,7 @@ wait VM 5 suspended
 type vm list\r
 wait ticker           suspended
 type vm show 5 -s\r
-wait vCPU 0: pCPU 1, paused
+wait (hw id 0x1), paused
 wait  mmio 
 wait  irq 
 sleep 1

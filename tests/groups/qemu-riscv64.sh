@@ -259,3 +259,11 @@ qemu_scenario riscv64/rfence-meets-reset 60 \
   "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/rfreset-riscv64.toml" \
   "rfreset: vCPU 1 asks for a reboot" "VM 16 (rfreset) is rebooting" \
   "rfreset: second boot: PASS" "all VMs have shut down" "!FAIL"
+
+# The G stage is Sv48x4 where the hart has it (QEMU's does): RAM at
+# 2 TiB and just below 512 TiB, out of Sv39x4's reach, written and read
+# back by the guest.
+qemu_scenario riscv64/gstage-sv48x4 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/highmem-riscv64.toml" \
+  "G stage Sv48x4 (1024 TiB of guest-physical addresses)" \
+  "highmem: RAM at 2 TiB and below 512 TiB written and read back: PASS" \
+  "VM 17 (highmem) powered off" "all VMs have shut down" "!highmem: FAIL"

@@ -191,3 +191,39 @@ qemu_scenario x86_64/pic 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/pic-x
   "pic: ok: ICW1-4 on both chips, the masks read back" \
   "pic: ok: ten IRQ 0s at vector 0x20, each in service until its EOI" \
   "pic: ok: IRQ 0 masked: no more" "pic: PASS" "all VMs have shut down" "!FAIL"
+
+# AxVisor's legacy flow with a first stage (kernel.bios_path): bios16 at
+# bios_load_addr 0x8000, entered in real mode at its first byte (CS 0800,
+# CR0.PE clear), handed the Multiboot information and hello's entry; it
+# enters protected mode and starts hello, which runs to its end.
+qemu_scenario x86_64/bios-first-stage 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/bios-x86_64.toml" \
+  "VM bios: bios build/guests/x86_64/bios16.bin at 0x8000" \
+  "bios16: real mode, CS=0800, CR0.PE=0" \
+  "bios16: Multiboot info at 0009f000, kernel entry 00100020" \
+  "Hello, world!" "hello: done, powering off" "VM 15 (bios) powered off" \
+  "all VMs have shut down" "!exception" "!VM stopped"
+
+# First stages that cannot run are refused, naming the VM and the file:
+# above 1 MiB, into the kernel, past the end of RAM, and with
+# enable_bios = false; hello beside them runs.
+B=tests/config/bios
+qemu_scenario x86_64/bios-refused 60 \
+  "ARCH=$X SMP=1 VM_CONFIGS=$B/bios-high-x86_64.toml:$B/bios-kernel-x86_64.toml:$B/bios-noram-x86_64.toml:$B/bios-direct-x86_64.toml:$XHELLO" \
+  "VM bios-high: bios build/guests/x86_64/bios16.bin at 0x800000+" \
+  "does not fit below 0x100000, where x86_64 enters a first stage; VM refused" \
+  "VM bios-kernel: bios build/guests/x86_64/bios16.bin at 0xfff80+" \
+  "overlaps the kernel at 0x100000+" \
+  "VM bios-noram: bios build/guests/x86_64/bios16.bin (" "does not fit in guest RAM at 0x8ff80" \
+  "VM bios-direct: kernel.bios_path build/guests/x86_64/bios16.bin needs kernel.enable_bios = true (boot_protocol \"multiboot\") to be run; VM refused" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" "!bios16:"
+
+# A first stage that does not exist stops the build (image_location
+# "memory"), naming the config and the file. (On a disk, image_file_open
+# names the VM and the file, as for a kernel.)
+log="$LOGDIR/x86_64_bios-missing.log"
+if ! make -s ARCH=$X VM_CONFIGS=$B/bios-missing-x86_64.toml cvisor >"$log" 2>&1 &&
+  grep -qF "embed.sh: $B/bios-missing-x86_64.toml names build/guests/x86_64/nope16.bin, which does not exist" "$log"; then
+  pass x86_64/bios-missing
+else
+  fail x86_64/bios-missing "see $log"
+fi

@@ -89,14 +89,15 @@ UNIT_TEST(acpi_fadt_pm_block_reset_and_dsdt_s5)
 	CHECK(f != NULL);
 	if (!f)
 		return;
-	CHECK_EQ_INT(get(f + 46, 2), 9);     /* SCI */
-	CHECK_EQ_INT(get(f + 48, 4), 0);     /* no SMI command port */
-	CHECK_EQ_INT(get(f + 56, 4), 0x600); /* PM1a event */
-	CHECK_EQ_INT(get(f + 64, 4), 0x604); /* PM1a control */
-	CHECK_EQ_INT(get(f + 76, 4), 0x608); /* PM timer */
-	CHECK_EQ_INT(f[89], 2);              /* PM1 control length */
-	CHECK(get(f + 112, 4) & (1u << 10)); /* RESET_REG_SUP */
-	CHECK_EQ_INT(f[116], 1);             /* reset register: I/O */
+	CHECK_EQ_INT(get(f + 46, 2), 9);       /* SCI */
+	CHECK_EQ_INT(get(f + 48, 4), 0);       /* no SMI command port */
+	CHECK_EQ_INT(get(f + 56, 4), 0x600);   /* PM1a event */
+	CHECK_EQ_INT(get(f + 64, 4), 0x604);   /* PM1a control */
+	CHECK_EQ_INT(get(f + 76, 4), 0x608);   /* PM timer */
+	CHECK_EQ_INT(f[89], 2);                /* PM1 control length */
+	CHECK(get(f + 112, 4) & (1u << 10));   /* RESET_REG_SUP */
+	CHECK(!(get(f + 112, 4) & (1u << 4))); /* a fixed power button */
+	CHECK_EQ_INT(f[116], 1);               /* reset register: I/O */
 	CHECK_EQ_INT(get(f + 120, 8), 0xcf9);
 	CHECK_EQ_INT(f[128], 6);
 	CHECK_EQ_INT(get(f + 172 + 4, 8), 0x604); /* X_PM1a control */

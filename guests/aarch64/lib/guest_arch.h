@@ -13,6 +13,8 @@
 /* The interrupt an IVC notify raises when the config names none: the
  * VM's last SPI on QEMU virt's GIC (docs/hypercalls.md). */
 #define GUEST_IVC_LINE 255u
+/* The IVC line configs/vms/ivccons-aarch64.toml names (an SPI). */
+#define GUEST_IVC_NAMED_LINE 60u
 
 /* A PSCI call over HVC. */
 uint64_t guest_psci(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);

@@ -133,12 +133,12 @@ uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 /* The power button: line 3 of the PL061 at 0x0903_0000 (QEMU virt's),
  * interrupting on its rising edge through SPI 7. */
 #define GPIO_REG(off) (*(volatile uint32_t *)(0x09030000ul + (off)))
-#define GPIO_IS        0x404
-#define GPIO_IBE       0x408
-#define GPIO_IEV       0x40c
-#define GPIO_IE        0x410
-#define GPIO_IC        0x41c
-#define BUTTON_BIT     (1u << 3)
+#define GPIO_IS       0x404
+#define GPIO_IBE      0x408
+#define GPIO_IEV      0x40c
+#define GPIO_IE       0x410
+#define GPIO_IC       0x41c
+#define BUTTON_BIT    (1u << 3)
 
 unsigned guest_power_button_init(unsigned cpu)
 {

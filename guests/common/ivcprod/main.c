@@ -50,7 +50,7 @@ static bool misuse(uint64_t base, uint64_t size)
 	}
 	s = 4096;
 	ok &= check("publishing with a pointer outside its RAM",
-		    guest_hypercall(HC_IVC_PUBLISH, IVC_KEY + 1, 0x10,
+		    guest_hypercall(HC_IVC_PUBLISH, IVC_KEY + 1, 1ull << 40,
 				    (uint64_t)&s),
 		    ~0ull);
 	ok &= check("subscribing to an unknown key",
@@ -127,10 +127,9 @@ int main(void)
 		    guest_hypercall(HC_IVC_UNPUBLISH, IVC_KEY, 0, 0), 0);
 	ok &= check("unpublishing twice",
 		    guest_hypercall(HC_IVC_UNPUBLISH, IVC_KEY, 0, 0), ~0ull);
-	/* Its view is gone: an access there is an abort now. */
-	(void)*(volatile uint64_t *)base;
-	ok &= check("reading the unpublished channel (an abort)",
-		    guest_trap_is_access_fault(base, false), 1);
+	/* Its view is gone: nothing backs it now. */
+	ok &= check("reading the unpublished channel (nothing there)",
+		    guest_read_unbacked(base), 1);
 	guest_puts(ok ? "ivcprod: PASS\n" : "ivcprod: FAIL\n");
 	return 0;
 }

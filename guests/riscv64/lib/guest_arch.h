@@ -13,6 +13,8 @@
 /* The interrupt an IVC notify raises when the config names none: the
  * vPLIC's last source (docs/hypercalls.md). */
 #define GUEST_IVC_LINE 95u
+/* The IVC line configs/vms/ivccons-riscv64.toml names (a PLIC source). */
+#define GUEST_IVC_NAMED_LINE 60u
 
 struct sbiret {
 	long error;

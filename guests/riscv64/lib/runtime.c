@@ -1,6 +1,6 @@
 /* The riscv64 runtime of the test guests: console (the VM's 16550 at
- * 0x1000_0000), SBI calls (hypercalls, HSM, IPI, SRST), traps, and the
- * counter's frequency from the DTB. */
+ * 0x1000_0000), SBI calls (hypercalls, HSM, IPI, SRST), traps, the
+ * counter's frequency from the DTB, and the power button. */
 #include <guest.h>
 #include <stddef.h>
 
@@ -259,13 +259,26 @@ uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	return r0;
 }
 
-/* cvisor gives this arch's VMs no power button yet (docs/shell.md). */
+/* The VM's power button (docs/shell.md): line 0 of its SiFive GPIO at
+ * 0x1006_0000, on PLIC source 12. A press is a rising edge of the line. */
+#define GPIO_REG(off) (*(volatile uint32_t *)(0x10060000ul + (off)))
+#define GPIO_INPUT_EN 0x04
+#define GPIO_RISE_IE  0x18
+#define GPIO_RISE_IP  0x1c
+#define BUTTON_BIT    (1u << 0)
+#define BUTTON_SOURCE 12u
+
 unsigned guest_power_button_init(unsigned cpu)
 {
-	(void)cpu;
-	return GUEST_NO_BUTTON;
+	GPIO_REG(GPIO_INPUT_EN) |= BUTTON_BIT;
+	GPIO_REG(GPIO_RISE_IP) = BUTTON_BIT; /* write 1 to clear */
+	GPIO_REG(GPIO_RISE_IE) |= BUTTON_BIT;
+	return guest_irq_enable_line(BUTTON_SOURCE, cpu);
 }
 
+/* Before the PLIC completion (guest_irq): the line is down by then, so
+ * the source is not pending again. */
 void guest_power_button_ack(void)
 {
+	GPIO_REG(GPIO_RISE_IP) = BUTTON_BIT;
 }

@@ -14,6 +14,8 @@
 /* The interrupt an IVC notify raises when the config names none: the
  * IOAPIC's last pin (docs/hypercalls.md). */
 #define GUEST_IVC_LINE 23u
+/* The IVC line configs/vms/ivccons-x86_64.toml names (an IOAPIC pin). */
+#define GUEST_IVC_NAMED_LINE 22u
 
 /* A PC's bus answers every address: where nothing is, reads get all
  * ones and writes go nowhere (guests/common/abort). */

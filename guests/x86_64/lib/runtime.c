@@ -295,14 +295,3 @@ uint64_t guest_hypercall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 			 : "memory");
 	return ret;
 }
-
-/* cvisor gives this arch's VMs no power button yet (docs/shell.md). */
-unsigned guest_power_button_init(unsigned cpu)
-{
-	(void)cpu;
-	return GUEST_NO_BUTTON;
-}
-
-void guest_power_button_ack(void)
-{
-}

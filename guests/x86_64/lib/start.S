@@ -21,7 +21,9 @@ _start:
 	cli
 	mov	%ebx, %esi
 	mov	$__stack_top, %esp
-	/* Page tables: PML4[0] -> PDPT, PDPT[0..3] -> four directories. */
+	/* Page tables: PML4[0] -> PDPT, PDPT[0..7] -> eight directories:
+	 * the low 8 GiB one to one in 2 MiB pages (IVC windows sit at
+	 * 4 GiB and above: docs/hypercalls.md). */
 	mov	$boot_pdpt + 3, %eax
 	mov	%eax, boot_pml4
 	mov	$boot_pd + 3, %eax
@@ -29,7 +31,7 @@ _start:
 1:	mov	%eax, boot_pdpt(, %ecx, 8)
 	add	$4096, %eax
 	inc	%ecx
-	cmp	$4, %ecx
+	cmp	$8, %ecx
 	jb	1b
 	xor	%ecx, %ecx
 2:	mov	%ecx, %eax
@@ -37,10 +39,15 @@ _start:
 	or	$0x83, %eax             /* P, W, PS */
 	cmp	$1536, %ecx
 	jb	3f
+	cmp	$2048, %ecx
+	jae	3f
 	or	$0x18, %eax             /* PCD, PWT: 3-4 GiB */
 3:	mov	%eax, boot_pd(, %ecx, 8)
+	mov	%ecx, %edx
+	shr	$11, %edx               /* the address's bits 32 and up */
+	mov	%edx, boot_pd + 4(, %ecx, 8)
 	inc	%ecx
-	cmp	$2048, %ecx
+	cmp	$4096, %ecx
 	jb	2b
 	xor	%ebp, %ebp              /* boot vCPU */
 	jmp	enter_long
@@ -129,4 +136,4 @@ gdt_ptr:
 	.balign 4096
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
-boot_pd:	.skip 4 * 4096
+boot_pd:	.skip 8 * 4096

@@ -59,11 +59,19 @@ void hal_wait_for_interrupt(void);
 void hal_cpu_relax(void);
 
 /* ---- device access ----
- * hal_mmio_read32/write32 (inline, in <arch/hal_arch.h>): one 32-bit
- * access to a device register. hal_dma_mb() (inline too): every memory
+ * hal_mmio_read32/write32, read16/write16, read8/write8 (inline, in
+ * <arch/hal_arch.h>): one access of that width to a device register. hal_dma_mb() (inline too): every memory
  * access before it (RAM or device) is visible to devices before any
  * after it; drivers put it between filling a DMA ring and notifying the
  * device, and between seeing the device's answer and reading its data. */
+
+/* The host's PCI configuration space: the 32-bit register at 'off' (a
+ * multiple of 4) of bus 'bus', device 'dev', function 'fn'. Where the
+ * HAL knows no PCI host (aarch64, riscv64 so far) reads give all ones,
+ * as an absent device's do, and writes go nowhere. Boot CPU, at set-up. */
+uint32_t hal_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
+void hal_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off,
+		     uint32_t value);
 
 /* ---- console (the host's UART) ---- */
 

@@ -53,6 +53,8 @@ void console_input_remove(struct console_input *in);
 /* 'in' takes what is typed while the focus is on cvisor itself (its
  * shell); its receive() must take every character. Once, at boot. */
 void console_input_set_cvisor(struct console_input *in);
+/* Whether what is typed goes to 'in' now. */
+bool console_input_focused(const struct console_input *in);
 /* 'in' has room again: waiting characters go on to it. Call without
  * holding a lock that receive() takes. Any CPU. */
 void console_input_ready(const struct console_input *in);

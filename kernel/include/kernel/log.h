@@ -2,7 +2,8 @@
  *
  * cvisor's own lines are marked "[cvisor]" with a level letter; others
  * (the VMs' output, gathered into lines by vmm/console.c) are written
- * whole with console_write_line(). */
+ * with console_write_part(), whole or, for the VM a user types to, as
+ * it comes (its prompt must show before its line ends). */
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
 
@@ -17,9 +18,13 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 /* Raw text on the console, no prefix (banner, panics). */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
-/* 'prefix' then the n bytes of 's' (a line), not interleaved with any
- * other output. */
-void console_write_line(const char *prefix, const char *s, size_t n);
+/* The line 'owner' has written so far, line[0, len): whole when 'ends',
+ * else left open on the terminal. If 'owner' left it open, line[0, sent)
+ * is there already and only the rest is written; otherwise (someone
+ * else's output came between, and ended it) all of it is written again
+ * after 'prefix', so that every line shows whole at least once. */
+void console_write_part(const void *owner, const char *prefix, const char *line,
+			size_t sent, size_t len, bool ends);
 
 #define pr_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

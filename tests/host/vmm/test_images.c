@@ -175,3 +175,24 @@ SIM_TEST(vmm_boot_protocol_chooses_the_loader)
 	CHECK_EQ_INT(uefi.boot.kernel_size, 4096);
 	CHECK_EQ_INT(uefi.boot.entry, 0x40100000);
 }
+
+/* An arch that runs no first stage (vm_arch_boot.bios_end 0, as on
+ * aarch64 and riscv64) refuses a bios_path rather than load it unused. */
+SIM_TEST(vmm_bios_path_refused_without_a_first_stage)
+{
+	static const struct embedded_file none[] = { { NULL, NULL, 0 } };
+	struct create_case fw = {
+		.toml = "[base]\nid = 9\nname = \"fw\"\ncpu_num = 1\n"
+			"[kernel]\nentry_point = 0x4008_0000\n"
+			"image_location = \"memory\"\nkernel_path = \"sim.bin\"\n"
+			"kernel_load_addr = 0x4008_0000\n"
+			"bios_path = \"sim.bin\"\nbios_load_addr = 0x4010_0000\n"
+			"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n",
+	};
+
+	sim_boot(1, 64, none, sim_test_images);
+	sim_on_cpu(0, create_one, &fw);
+	CHECK(!fw.created);
+	CHECK(sim_console_has("VM fw: kernel.bios_path sim.bin: sim runs no "
+			      "first-stage firmware; VM refused"));
+}

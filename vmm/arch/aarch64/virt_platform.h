@@ -16,11 +16,11 @@
 #define VIRT_UART_SPI      1u /* INTID 33 */
 #define VIRT_UART_CLOCK_HZ 24000000u
 /* The power button: line 3 of a PL061, as QEMU's virt machine has it. */
-#define VIRT_GPIO_BASE     0x09030000ull
-#define VIRT_GPIO_SIZE     0x00001000ull
-#define VIRT_GPIO_SPI      7u /* INTID 39 */
-#define VIRT_GPIO_POWER    3u
-#define KEY_POWER          116u /* Linux's input event code */
+#define VIRT_GPIO_BASE  0x09030000ull
+#define VIRT_GPIO_SIZE  0x00001000ull
+#define VIRT_GPIO_SPI   7u /* INTID 39 */
+#define VIRT_GPIO_POWER 3u
+#define KEY_POWER       116u /* Linux's input event code */
 
 /* Timer PPIs (INTID - 16), in the order the arm,armv8-timer binding
  * lists them: secure physical, non-secure physical, virtual, hypervisor. */
@@ -29,24 +29,11 @@
 #define VIRT_PPI_VIRT     11u /* INTID 27 */
 #define VIRT_PPI_HYP      10u
 
-/* The button's GPIO goes where QEMU's virt machine has it, unless the
- * config puts memory or a passthrough range there. A VM given host
- * devices by their DTB path gets none: which host nodes those are is
- * known only once the host DTB is read, and its GPIO may be one of them. */
+/* The button goes where the layout puts it, unless the config claims
+ * that range (vmcfg_range_unclaimed). */
 static inline bool virt_has_power_button(const struct vm_config *c)
 {
-	if (c->pt_device_count)
-		return false;
-	for (unsigned i = 0; i < c->region_count; i++)
-		if (c->regions[i].gpa < VIRT_GPIO_BASE + VIRT_GPIO_SIZE &&
-		    VIRT_GPIO_BASE < c->regions[i].gpa + c->regions[i].size)
-			return false;
-	for (unsigned i = 0; i < c->pt_address_count; i++)
-		if (c->pt_addresses[i].gpa < VIRT_GPIO_BASE + VIRT_GPIO_SIZE &&
-		    VIRT_GPIO_BASE <
-			    c->pt_addresses[i].gpa + c->pt_addresses[i].length)
-			return false;
-	return true;
+	return vmcfg_range_unclaimed(c, VIRT_GPIO_BASE, VIRT_GPIO_SIZE);
 }
 
 #endif

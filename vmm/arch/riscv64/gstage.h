@@ -2,9 +2,12 @@
 #ifndef VMM_RISCV64_GSTAGE_H
 #define VMM_RISCV64_GSTAGE_H
 
-#define GSTAGE_GPA_BITS   41 /* Sv39x4 */
-#define GSTAGE_ROOT_PAGES 4  /* 16 KiB, 16 KiB aligned */
-#define HGATP_MODE_SV39X4 (8ull << 60)
+#include <stdint.h>
+
+#define GSTAGE_ROOT_PAGES 4 /* 16 KiB, 16 KiB aligned, in every mode */
+#define HGATP_MODE_SHIFT  60
+#define HGATP_MODE_SV39X4 8ull
+#define HGATP_MODE_SV48X4 9ull
 #define HGATP_VMID_SHIFT  44
 
 #define PTE_V         (1ull << 0)
@@ -15,5 +18,12 @@
 #define PTE_A         (1ull << 6)
 #define PTE_D         (1ull << 7)
 #define PTE_PPN_SHIFT 10
+
+/* The G-stage format every VM gets, chosen once before the first VM
+ * (vmm_arch_init): HGATP_MODE_SV48X4 (4 levels, 50-bit guest-physical
+ * addresses) or HGATP_MODE_SV39X4 (3 levels, 41 bits). */
+void gstage_set_mode(uint64_t hgatp_mode);
+uint64_t gstage_mode(void);
+const char *gstage_mode_name(void);
 
 #endif

@@ -1,14 +1,17 @@
 /* The riscv64 VM's machine for the guest DTB: harts with what the guest
  * may use of the ISA, each with its local interrupt controller, QEMU
- * virt's PLIC (one S-mode context per vCPU) and its 16550. */
+ * virt's PLIC (one S-mode context per vCPU), its 16550, and the power
+ * button on a SiFive GPIO. */
 #include <hal/hal.h>
 #include <vmm/guest_dtb.h>
 #include "virt_platform.h"
 #include "vmm_riscv64.h"
 
 /* A cpu's interrupt-controller node; the PLIC's is
- * GUEST_DTB_PHANDLE_IRQCHIP. */
+ * GUEST_DTB_PHANDLE_IRQCHIP. The power button's GPIO comes after the
+ * last cpu's. */
 #define PHANDLE_CPU_INTC(i) (GUEST_DTB_PHANDLE_ARCH + (i))
+#define PHANDLE_GPIO        PHANDLE_CPU_INTC(VMCFG_MAX_CPUS)
 #define IRQ_S_EXT           9u /* scause's supervisor external */
 
 #define STRLIST(s) s, sizeof(s)
@@ -77,6 +80,42 @@ static void riscv64_uart(struct fdtw *w)
 	fdtw_prop_reg64(w, "reg", reg, 1);
 	fdtw_prop_u32(w, "clock-frequency", VIRT_UART_CLOCK);
 	fdtw_prop_u32(w, "interrupts", VIRT_UART_IRQ);
+	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
+	fdtw_end_node(w);
+}
+
+/* The power button: a gpio-keys KEY_POWER on line 0 of the SiFive GPIO
+ * (its binding, sifive,gpio.yaml: one PLIC source per line, in order;
+ * an interrupt controller for its lines, two cells as GPIO specifiers
+ * have). Active high: a press drives the line up. */
+static void riscv64_power_button(struct fdtw *w)
+{
+	uint64_t reg[2] = { VIRT_GPIO_BASE, VIRT_GPIO_SIZE };
+	uint32_t irqs[VIRT_GPIO_LINES];
+	uint32_t gpios[3] = { PHANDLE_GPIO, VIRT_GPIO_POWER, 0 };
+
+	for (unsigned i = 0; i < VIRT_GPIO_LINES; i++)
+		irqs[i] = VIRT_GPIO_IRQ + i;
+	fdtw_begin_node_at(w, "gpio", VIRT_GPIO_BASE);
+	fdtw_prop_string(w, "compatible", "sifive,gpio0");
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
+	fdtw_prop_cells(w, "interrupts", irqs, VIRT_GPIO_LINES);
+	fdtw_prop_empty(w, "gpio-controller");
+	fdtw_prop_u32(w, "#gpio-cells", 2);
+	fdtw_prop_u32(w, "ngpios", VIRT_GPIO_LINES);
+	fdtw_prop_empty(w, "interrupt-controller");
+	fdtw_prop_u32(w, "#interrupt-cells", 2);
+	fdtw_prop_u32(w, "phandle", PHANDLE_GPIO);
+	fdtw_end_node(w);
+
+	fdtw_begin_node(w, "gpio-keys");
+	fdtw_prop_string(w, "compatible", "gpio-keys");
+	fdtw_begin_node(w, "poweroff");
+	fdtw_prop_string(w, "label", "GPIO Key Poweroff");
+	fdtw_prop_u32(w, "linux,code", KEY_POWER);
+	fdtw_prop_cells(w, "gpios", gpios, 3);
+	fdtw_end_node(w);
 	fdtw_end_node(w);
 }
 
@@ -84,6 +123,8 @@ static void riscv64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	riscv64_plic(w, in);
 	riscv64_uart(w);
+	if (virt_has_power_button(in->cfg))
+		riscv64_power_button(w);
 }
 
 /* PLIC specifiers: one cell, the source id. */
@@ -113,6 +154,7 @@ const struct guest_dtb_platform guest_dtb_riscv64 = {
 	.arch = "riscv64",
 	.compatible = "riscv-virtio",
 	.stdout_path = "/serial@10000000",
+	.irq_parent_per_node = true,
 	.cpu_props = riscv64_cpu_props,
 	.cpu_nodes = riscv64_cpu_nodes,
 	.cpus_props = riscv64_cpus_props,

@@ -1,7 +1,8 @@
-/* riscv64 G-stage tables: Sv39x4 (41-bit guest-physical addresses, a
- * 16 KiB root of 2048 entries, then two levels of 512), 2 MiB megapages
- * where both addresses and the remaining size allow, 4 KiB pages
- * elsewhere. Every leaf has U set: the G stage treats every guest access
+/* riscv64 G-stage tables: Sv48x4 (50-bit guest-physical addresses, a
+ * 16 KiB root of 2048 entries, then three levels of 512) when the harts
+ * have it, else Sv39x4 (41 bits, the same root, then two levels); 2 MiB
+ * megapages where both addresses and the remaining size allow, 4 KiB
+ * pages elsewhere. Every leaf has U set: the G stage treats every guest access
  * as a user-mode one (privileged spec, "Two-Stage Address Translation"). */
 #include <kernel/log.h>
 #include <kernel/mm.h>
@@ -11,9 +12,38 @@
 #define ROOT_ENTRIES 2048
 #define MEGA         (2ul << 20)
 
+/* Levels of the tables, the root's included: 3 (Sv39x4) or 4 (Sv48x4).
+ * Set before the first VM and never changed while one exists. */
+static unsigned gs_levels = 3;
+
+void gstage_set_mode(uint64_t hgatp_mode)
+{
+	gs_levels = hgatp_mode == HGATP_MODE_SV48X4 ? 4 : 3;
+}
+
+uint64_t gstage_mode(void)
+{
+	return gs_levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
+}
+
+const char *gstage_mode_name(void)
+{
+	return gs_levels == 4 ? "Sv48x4" : "Sv39x4";
+}
+
+/* 9 bits a level, 2 more at the root (its 2048 entries). */
 uint64_t stage2_limit(void)
 {
-	return 1ull << GSTAGE_GPA_BITS;
+	return 1ull << (PAGE_SHIFT + 9 * gs_levels + 2);
+}
+
+/* The index of gpa's entry in a table at 'level' (0: the root; the
+ * last, gs_levels - 1, maps 4 KiB pages; the one above it 2 MiB). */
+static unsigned gs_index(gpaddr_t gpa, unsigned level)
+{
+	unsigned shift = PAGE_SHIFT + 9 * (gs_levels - 1 - level);
+
+	return (unsigned)(gpa >> shift) & (level ? 511 : ROOT_ENTRIES - 1);
 }
 
 int stage2_init(struct stage2 *s2)
@@ -72,19 +102,22 @@ static uint64_t *gs_next(struct stage2 *s2, uint64_t *pte, int *err)
  * says which. */
 static uint64_t *gs_leaf(const struct stage2 *s2, gpaddr_t gpa, bool *mega)
 {
-	uint64_t *root = pa_to_ptr(s2->root);
-	uint64_t pte1 = root[gpa >> 30 & (ROOT_ENTRIES - 1)];
+	uint64_t *t = pa_to_ptr(s2->root);
+	unsigned l = 0;
 
-	if (!pte_is_table(pte1))
-		return NULL;
-	uint64_t *pte2 =
-		(uint64_t *)pa_to_ptr(pte_addr(pte1)) + (gpa >> 21 & 511);
+	for (; l < gs_levels - 2; l++) {
+		uint64_t pte = t[gs_index(gpa, l)];
+		if (!pte_is_table(pte))
+			return NULL;
+		t = pa_to_ptr(pte_addr(pte));
+	}
+	uint64_t *pte2 = &t[gs_index(gpa, l)];
 	*mega = (*pte2 & PTE_V) && !pte_is_table(*pte2);
 	if (*mega)
 		return pte2;
 	if (!pte_is_table(*pte2))
 		return NULL;
-	return (uint64_t *)pa_to_ptr(pte_addr(*pte2)) + (gpa >> 12 & 511);
+	return (uint64_t *)pa_to_ptr(pte_addr(*pte2)) + gs_index(gpa, l + 1);
 }
 
 int stage2_unmap(struct stage2 *s2, gpaddr_t gpa, uint64_t size)
@@ -122,13 +155,13 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 	if (gpa + size > stage2_limit() || gpa + size < gpa)
 		return -1;
 	while (size && !err) {
-		uint64_t *root = pa_to_ptr(s2->root);
-		uint64_t *l2 = gs_next(s2,
-				       &root[gpa >> 30 & (ROOT_ENTRIES - 1)],
-				       &err);
-		if (!l2)
+		uint64_t *t = pa_to_ptr(s2->root);
+		unsigned l = 0;
+		for (; t && l < gs_levels - 2; l++)
+			t = gs_next(s2, &t[gs_index(gpa, l)], &err);
+		if (!t)
 			break;
-		uint64_t *pte2 = &l2[gpa >> 21 & 511];
+		uint64_t *pte2 = &t[gs_index(gpa, l)];
 		if (IS_ALIGNED(gpa | hpa, MEGA) && size >= MEGA) {
 			if (*pte2 & PTE_V) {
 				err = -2;
@@ -141,11 +174,12 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 		uint64_t *l3 = gs_next(s2, pte2, &err);
 		if (!l3)
 			break;
-		if (l3[gpa >> 12 & 511] & PTE_V) {
+		uint64_t *pte = &l3[gs_index(gpa, l + 1)];
+		if (*pte & PTE_V) {
 			err = -2;
 			break;
 		}
-		l3[gpa >> 12 & 511] = pte_leaf(hpa, perms);
+		*pte = pte_leaf(hpa, perms);
 		gpa += PAGE_SIZE, hpa += PAGE_SIZE, size -= PAGE_SIZE;
 	}
 	/* All or nothing: what this call mapped goes again (tables made
@@ -157,9 +191,9 @@ int stage2_map(struct stage2 *s2, gpaddr_t gpa, paddr_t hpa, uint64_t size,
 	return err;
 }
 
-static void gs_free_level(uint64_t *table, unsigned entries, int level)
+static void gs_free_level(uint64_t *table, unsigned entries, unsigned level)
 {
-	for (unsigned i = 0; level < 3 && i < entries; i++)
+	for (unsigned i = 0; level < gs_levels - 1 && i < entries; i++)
 		if (pte_is_table(table[i]))
 			gs_free_level(pa_to_ptr(pte_addr(table[i])), 512,
 				      level + 1);
@@ -170,7 +204,7 @@ void stage2_destroy(struct stage2 *s2)
 {
 	if (!s2->root)
 		return;
-	gs_free_level(pa_to_ptr(s2->root), ROOT_ENTRIES, 1);
+	gs_free_level(pa_to_ptr(s2->root), ROOT_ENTRIES, 0);
 	s2->root = 0;
 	s2->table_pages = 0;
 }

@@ -1,10 +1,12 @@
 /* riscv64 VM-wide state: the VMID and the G-stage root in hgatp, the
- * VM's PLIC and 16550, and what the harts offer guests (Sstc, VMIDs). */
+ * VM's PLIC, 16550 and power button, and what the harts offer guests
+ * (Sstc, VMIDs). */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/kernel_image.h>
+#include <vmm/stage2.h>
 #include "gstage.h"
 #include "virt_platform.h"
 #include "vmm_riscv64.h"
@@ -52,6 +54,18 @@ static unsigned vmid_bits(void)
 	return n;
 }
 
+/* Whether hgatp keeps MODE 'mode' (WARL: a write of a mode the hart
+ * lacks leaves the register as it was). */
+static bool hgatp_keeps_mode(uint64_t mode)
+{
+	uint64_t saved = csrr(CSR_HGATP), v;
+
+	csrw(CSR_HGATP, mode << HGATP_MODE_SHIFT);
+	v = csrr(CSR_HGATP) >> HGATP_MODE_SHIFT;
+	csrw(CSR_HGATP, saved);
+	return v == mode;
+}
+
 /* Whether the harts have the H extension (vmm_arch_init). */
 static bool riscv_h;
 
@@ -68,8 +82,16 @@ int vmm_arch_init(void)
 	bits = vmid_bits();
 
 	vmid_count = bits >= 8 ? VMID_MAX : 1u << bits;
+	/* The deepest G stage the hart has: guests' addresses reach
+	 * further, at one more level a walk. Sv39x4 comes with H. */
+	gstage_set_mode(hgatp_keeps_mode(HGATP_MODE_SV48X4) ?
+				HGATP_MODE_SV48X4 :
+				HGATP_MODE_SV39X4);
 	riscv_sstc = arch_probe_vstimecmp();
-	pr_info("riscv64 VMM: H extension, %u VMID bits, %s", bits,
+	pr_info("riscv64 VMM: H extension, %u VMID bits, G stage %s (%llu TiB "
+		"of guest-physical addresses), %s",
+		bits, gstage_mode_name(),
+		(unsigned long long)(stage2_limit() >> 40),
 		riscv_sstc ? "Sstc for guests (henvcfg.STCE)" :
 			     "no Sstc: guest timers through SBI");
 	return 0;
@@ -134,7 +156,7 @@ int vm_arch_init(struct vm *vm)
 		return -1;
 	}
 	vm->arch.vmid = (uint16_t)vmid;
-	vm->arch.hgatp = HGATP_MODE_SV39X4 |
+	vm->arch.hgatp = gstage_mode() << HGATP_MODE_SHIFT |
 			 (uint64_t)vmid << HGATP_VMID_SHIFT |
 			 vm->as.s2.root >> PAGE_SHIFT;
 	return 0;
@@ -178,6 +200,16 @@ int vm_arch_create_devices(struct vm *vm)
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
 	}
+	if (virt_has_power_button(vm->cfg)) {
+		vm->arch.gpio = vgpio_sifive_create(vm, VIRT_GPIO_BASE,
+						    VIRT_GPIO_IRQ,
+						    VIRT_GPIO_LINES);
+		if (!vm->arch.gpio) {
+			pr_error("VM %s: cannot create its power button",
+				 vm->name);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -198,13 +230,13 @@ unsigned vm_arch_ivc_irq(const struct vm *vm)
 	return VIRT_PLIC_SOURCES - 1;
 }
 
-/* QEMU's riscv64 virt machine has no power button to copy yet (docs/shell.md):
- * vm stop stops the VM at once. */
+/* Line 0 of the VM's SiFive GPIO (virt_platform.h), where it has one. */
 bool vm_arch_power_button(struct vm *vm, bool pressed)
 {
-	(void)vm;
-	(void)pressed;
-	return false;
+	if (!vm->arch.gpio)
+		return false;
+	vgpio_sifive_set_input(vm->arch.gpio, VIRT_GPIO_POWER, pressed);
+	return true;
 }
 
 void vm_arch_reset(struct vm *vm)

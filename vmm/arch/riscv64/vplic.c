@@ -2,8 +2,9 @@
  * priorities 0-7, a pending bit per source, and one context per vCPU
  * (its S-mode: context i is vCPU i) with its enable bits, priority
  * threshold and claim/complete register. A source is pending while its
- * line is high and it is not claimed (level-triggered, as QEMU's virt
- * devices are; a line that drops takes its pending bit with it); a claim
+ * line rises while it is not claimed, until a claim (the PLIC spec's
+ * gateway: a line that drops leaves the request pending; one still high
+ * at the completion asks again); a claim
  * takes the highest-priority pending source enabled for the context
  * above its threshold (the lowest id among equals) and clears its pending
  * bit until it is completed. A context's output (such a source exists)
@@ -99,7 +100,12 @@ void vplic_set_line(struct vm *vm, unsigned irq, bool level)
 		return;
 	spin_lock(&p->lock);
 	set_bit(p->line, irq, level);
-	set_bit(p->pending, irq, level && !bit(p->claimed, irq));
+	/* The gateway (PLIC spec, "Interrupt Gateways"): a request, once
+	 * made, stays pending until it is claimed, even if the line drops
+	 * (a pulse, such as an IVC notify, is not lost); a line still high
+	 * at the completion asks again (vplic_complete). */
+	if (level && !bit(p->claimed, irq))
+		set_bit(p->pending, irq, true);
 	vplic_update(p);
 	spin_unlock(&p->lock);
 }

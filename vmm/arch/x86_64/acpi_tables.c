@@ -2,7 +2,8 @@
  * power-off in, written from the VM's config (ACPI 6.x): an RSDP (v2)
  * pointing at an XSDT, which lists a FADT and a MADT; the FADT names the
  * FACS, a DSDT and cvisor's ACPI PM block (vpm.c, q35's ports) with the
- * reset register at 0xcf9. The DSDT holds only \_S5, which Linux needs to
+ * reset register at 0xcf9 and the fixed-feature power button on the SCI
+ * (IRQ 9). The DSDT holds only \_S5, which Linux needs to
  * power off through PM1a control (SLP_TYP 0, as QEMU's q35).
  *
  * ACPI rather than an MP table: Linux finds the PM block, the reset
@@ -25,7 +26,6 @@
 #define MADT_PCAT    1u /* 8259s present too */
 #define FADT_WBINVD  (1u << 0)
 #define FADT_PROC_C1 (1u << 2)
-#define FADT_PWR_BTN (1u << 4) /* no fixed power button */
 #define FADT_SLP_BTN (1u << 5) /* no fixed sleep button */
 #define FADT_RESET   (1u << 10)
 #define BOOT_LEGACY  (1u << 0) /* ISA devices: COM1, PIT, CMOS */
@@ -118,8 +118,9 @@ static void write_fadt(uint8_t *t, uint64_t base, const struct acpi_machine *m)
 	put16(t + 96, 101);  /* no C2 */
 	put16(t + 98, 1001); /* no C3 */
 	put16(t + 109, BOOT_LEGACY | BOOT_NO_VGA | BOOT_NO_MSI);
-	put32(t + 112, FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BTN |
-			       FADT_SLP_BTN | FADT_RESET);
+	/* PWR_BUTTON clear: the fixed-feature power button (PM1 PWRBTN_STS
+	 * and the SCI, vpm.c), which vm stop presses. */
+	put32(t + 112, FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BTN | FADT_RESET);
 	gas_io(t + 116, m->reset_port, 8);
 	t[128] = RESET_VALUE;
 	put64(t + 132, base + OFF_FACS);

@@ -2,8 +2,8 @@
  * Specification 0.6.96, section 3.3): the memory sizes and map from the
  * VM's RAM regions, the command line, and the ramdisk as the one module.
  * It goes in one page: 0x9f000, the top of conventional memory, when that
- * is RAM clear of the kernel and ramdisk, else the last page of the first
- * RAM region that is. */
+ * is RAM clear of the kernel, ramdisk and first stage (bios_path), else
+ * the last page of the first RAM region that is. */
 #include <string.h>
 #include "svm.h"
 
@@ -49,7 +49,9 @@ static bool page_free_for_mbi(struct vm *vm, uint64_t at)
 	       addrspace_gpa_to_host(&vm->as, at, PAGE_SIZE) &&
 	       !overlaps(at, PAGE_SIZE, vm->boot.kernel,
 			 vm->boot.kernel_size) &&
-	       !overlaps(at, PAGE_SIZE, vm->boot.initrd, vm->boot.initrd_size);
+	       !overlaps(at, PAGE_SIZE, vm->boot.initrd,
+			 vm->boot.initrd_size) &&
+	       !overlaps(at, PAGE_SIZE, vm->boot.bios, vm->boot.bios_size);
 }
 
 static uint64_t mbi_page(struct vm *vm)

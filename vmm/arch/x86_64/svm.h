@@ -325,6 +325,9 @@ void vpit_cpu_stop(struct vm *vm);
 #define VPIT_IOAPIC_PIN 2
 int vcmos_create(struct vm *vm);
 int vpm_create(struct vm *vm);
+/* Presses or releases the power button: a press sets PWRBTN_STS, which
+ * stays until the guest clears it. The shell's task, any CPU. */
+void vpm_power_button(struct vm *vm, bool pressed);
 void vcmos_host_clock(void);
 #define X86_RESET_CPU 0x4
 

@@ -181,6 +181,24 @@ static void reset_multiboot(struct vcpu *v, struct vmcb_save *s, gpaddr_t entry)
 	v->arch.gprs.r[GPR_RBX] = multiboot_write_info(v->vm);
 }
 
+/* A first stage (kernel.bios_path) is entered as a CPU leaves reset,
+ * but at the image's first byte instead of 0xffff0: real mode, CS =
+ * load address >> 4 and IP its low 4 bits (any address below 1 MiB works,
+ * as with a SIPI; the image addresses itself from offset 0 of CS). cvisor
+ * is still the Multiboot loader underneath: ebx the information
+ * structure, esi the kernel's entry, for the first stage to hand on. */
+static void reset_bios(struct vcpu *v, struct vmcb_save *s, gpaddr_t entry)
+{
+	gpaddr_t at = v->vm->boot.bios;
+
+	seg(&s->cs, (uint16_t)(at >> 4), at & ~0xfull, 0xffff, SEG_CODE16);
+	seg(&s->ds, 0, 0, 0xffff, SEG_DATA16);
+	s->cr0 = 0x60000010; /* CD, NW, ET: PE and PG clear */
+	s->rip = at & 0xf;
+	v->arch.gprs.r[GPR_RBX] = multiboot_write_info(v->vm);
+	v->arch.gprs.r[GPR_RSI] = (uint32_t)entry;
+}
+
 void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -191,6 +209,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	memset(s, 0, sizeof(*s));
 	if (arg == X86_ARG_SIPI)
 		reset_sipi(s, entry);
+	else if (v->vm->boot.bios_size)
+		reset_bios(v, s, entry);
 	else if (!v->vm->arch.bzimage)
 		reset_multiboot(v, s, entry);
 	s->es = s->ss = s->fs = s->gs = s->ds;

@@ -1,6 +1,6 @@
 /* x86_64 VM-wide state: the VM's ASID, its PC devices (the IOAPIC and
  * the 8259 pair, COM1's 16550 on the port bus and their line 4, the PIT, the CMOS RTC, the
- * ACPI PM block, QEMU's isa-debug-exit port), and the kernel formats an
+ * ACPI PM block with its power button, QEMU's isa-debug-exit port), and the kernel formats an
  * x86_64 VM boots. */
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
@@ -43,20 +43,26 @@ static void asid_free(uint32_t id)
 }
 
 /* boot_protocol "multiboot" (which AxVisor's configs pair with
- * enable_bios) is cvisor's own loader when no bios_path is given: it does
- * what the firmware would. A firmware image itself, or UEFI, is not run
- * yet: refused rather than ignored. */
+ * enable_bios) runs the bios_path image first when one is given (entered
+ * in real mode, vcpu.c), else cvisor is the loader and does what that
+ * firmware would. UEFI is not run yet, and a first stage in a "direct"
+ * boot would be loaded and never entered: both refused, not ignored. */
 static int vm_arch_check_config(const struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
 	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
 
-	if (proto == VMCFG_BOOT_UEFI || c->bios_path[0]) {
-		pr_error("VM %s: boot_protocol \"%s\"%s%s: x86_64 boots Multiboot "
-			 "kernels and bzImages itself, with no firmware, so "
-			 "far; VM refused",
-			 vm->name, vmcfg_boot_protocol_name(proto),
-			 c->bios_path[0] ? ", bios_path " : "", c->bios_path);
+	if (proto == VMCFG_BOOT_UEFI) {
+		pr_error("VM %s: boot_protocol \"uefi\": x86_64 runs no UEFI "
+			 "firmware yet; VM refused",
+			 vm->name);
+		return -1;
+	}
+	if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
+		pr_error("VM %s: kernel.bios_path %s needs kernel.enable_bios = "
+			 "true (boot_protocol \"multiboot\") to be run; VM "
+			 "refused",
+			 vm->name, c->bios_path);
 		return -1;
 	}
 	if (c->pt_port_count) {
@@ -161,13 +167,14 @@ unsigned vm_arch_ivc_irq(const struct vm *vm)
 	return 23;
 }
 
-/* Not yet the ACPI power button (PM1 status PWRBTN_STS and the SCI):
- * vm stop stops the VM at once (docs/shell.md). */
+/* ACPI's fixed-feature power button, in the PM block (vpm.c): every
+ * x86_64 VM has one. */
 bool vm_arch_power_button(struct vm *vm, bool pressed)
 {
-	(void)vm;
-	(void)pressed;
-	return false;
+	if (!vm->arch.pm)
+		return false;
+	vpm_power_button(vm, pressed);
+	return true;
 }
 
 void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
@@ -200,6 +207,7 @@ const struct guest_dtb_platform *vm_arch_dtb_platform(unsigned *irqchip_version)
 const struct vm_arch_boot vm_arch_boot = {
 	.arch = "x86_64",
 	.kernel_formats = 1u << KIMAGE_MULTIBOOT | 1u << KIMAGE_BZIMAGE,
+	.bios_end = 1ull << 20, /* real mode's reach */
 	.kernel_loaded = linux_kernel_loaded,
 	.boot_info = linux_boot_info,
 };

@@ -1,6 +1,9 @@
 /* The VMs' console output: each VM's characters are gathered into a line
  * and printed whole, prefixed "[vmN] " while several VMs run, so that
- * lines of different VMs never interleave mid-line. */
+ * lines of different VMs never interleave mid-line. The VM the user
+ * types to (its console input has the focus) is printed as it writes,
+ * so that its prompts show; output of others ends its open line first,
+ * and the line is then written again whole when it goes on. */
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
 
@@ -9,10 +12,14 @@
 
 #define VM_CONSOLE_LINE_MAX 160
 
+struct console_input;
 struct vm_console {
 	spinlock_t lock;
-	size_t len;
+	size_t len;  /* of the line so far */
+	size_t sent; /* of it printed already (while the VM had the focus) */
 	char buf[VM_CONSOLE_LINE_MAX];
+	/* The VM's console input (its UART's), set when it is created. */
+	const struct console_input *input;
 };
 
 struct vm;

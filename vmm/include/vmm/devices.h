@@ -29,4 +29,13 @@ struct vgpio;
 struct vgpio *vgpio_pl061_create(struct vm *vm, gpaddr_t base, unsigned irq);
 void vgpio_pl061_set_input(struct vgpio *g, unsigned line, bool level);
 
+/* A SiFive GPIO at 'base' (vmm/vgpio_sifive.c) with 'nlines' (1-32)
+ * lines, inputs cvisor drives (a power button); line i's interrupt
+ * output is the VM's line 'irq_base' + i. NULL without memory or room on
+ * the bus, or for a count out of range. */
+struct vgpio_sifive;
+struct vgpio_sifive *vgpio_sifive_create(struct vm *vm, gpaddr_t base,
+					 unsigned irq_base, unsigned nlines);
+void vgpio_sifive_set_input(struct vgpio_sifive *g, unsigned line, bool level);
+
 #endif

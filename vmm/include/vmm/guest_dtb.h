@@ -29,6 +29,12 @@ struct guest_dtb_platform {
 	const char *arch;        /* "aarch64" */
 	const char *compatible;  /* of the root: "linux,dummy-virt" */
 	const char *stdout_path; /* the console node: "/pl011@9000000" */
+	/* No default interrupt-parent at the root: each node with
+	 * "interrupts" names its own. riscv64's: the harts' local
+	 * interrupt controllers are the roots of its interrupt tree, and
+	 * would otherwise inherit the PLIC as their parent (Linux then
+	 * finds no root controller and panics). */
+	bool irq_parent_per_node;
 	/* Writes the properties of cpu node 'vcpu' besides device_type and
 	 * reg (compatible, enable-method). */
 	void (*cpu_props)(struct fdtw *w, const struct guest_dtb_input *in,

@@ -36,6 +36,10 @@ int images_load_kernel(struct vm *vm, const char *path, const uint8_t *data,
 /* The initrd at ramdisk_load_addr, clear of the kernel. */
 int images_load_initrd(struct vm *vm, const char *path, const uint8_t *data,
 		       uint64_t size);
+/* Whether a first stage of 'size' bytes fits at bios_load_addr: below
+ * the arch's vm_arch_boot.bios_end, clear of the kernel and initrd. Call
+ * after both are placed. */
+int images_check_bios(struct vm *vm, const char *path, uint64_t size);
 /* The guest DTB: written from the config, or the user's ('user' non-NULL)
  * rewritten; placed at dtb_load_addr or its default. Call last. */
 int images_write_dtb(struct vm *vm, const char *user_path, const uint8_t *user,

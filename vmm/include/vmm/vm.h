@@ -49,8 +49,8 @@ struct vcpu {
 struct vm_boot {
 	gpaddr_t entry;
 	uint64_t arg;
-	gpaddr_t kernel, initrd;
-	uint64_t kernel_size, initrd_size;
+	gpaddr_t kernel, initrd, bios;
+	uint64_t kernel_size, initrd_size, bios_size; /* 0: none */
 };
 
 struct vm {

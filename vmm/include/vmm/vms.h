@@ -66,9 +66,10 @@ const char *vms_restart(uint64_t id);
  * else changed meanwhile). */
 const char *vms_delete(uint64_t id, bool force, long long *diff);
 
-/* Presses VM 'id''s power button for a moment (vm_arch_power_button):
- * its guest is asked to power off. False when the VM has none. */
-bool vms_press_power_button(uint64_t id);
+/* Presses or releases VM 'id''s power button (vm_arch_power_button):
+ * pressed, its guest is asked to power off. False when the VM has none
+ * (or is gone). */
+bool vms_power_button(uint64_t id, bool pressed);
 /* Waits until VM 'id' is torn down (or gone); false after 'ms'. */
 bool vms_wait_stopped(uint64_t id, unsigned ms);
 /* Waits until no VM runs or is stopping; false after 10 s. */

@@ -46,6 +46,26 @@ static inline void hal_mmio_write32(volatile void *addr, uint32_t value)
 	*(volatile uint32_t *)addr = value;
 }
 
+static inline uint16_t hal_mmio_read16(const volatile void *addr)
+{
+	return *(const volatile uint16_t *)addr;
+}
+
+static inline void hal_mmio_write16(volatile void *addr, uint16_t value)
+{
+	*(volatile uint16_t *)addr = value;
+}
+
+static inline uint8_t hal_mmio_read8(const volatile void *addr)
+{
+	return *(const volatile uint8_t *)addr;
+}
+
+static inline void hal_mmio_write8(volatile void *addr, uint8_t value)
+{
+	*(volatile uint8_t *)addr = value;
+}
+
 static inline void hal_dma_mb(void)
 {
 	__asm__ volatile("fence iorw, iorw" ::: "memory");

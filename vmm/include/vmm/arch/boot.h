@@ -26,6 +26,10 @@ vm_arch_dtb_platform(unsigned *irqchip_version);
 struct vm_arch_boot {
 	const char *arch; /* "aarch64" */
 	unsigned kernel_formats;
+	/* Where a first-stage image (kernel.bios_path) must end: x86 1 MiB,
+	 * as it is entered in real mode. 0: the arch runs none, and a
+	 * bios_path refuses the VM (images_check_bios()). */
+	uint64_t bios_end;
 	/* Optional (NULL: nothing to do). images_load() calls kernel_loaded
 	 * once the kernel is placed, with its file's bytes (valid only
 	 * during the call), for what the arch keeps from its header; and

@@ -64,12 +64,14 @@ struct vcpu_arch {
 
 struct vplic;
 struct vuart16550;
+struct vgpio_sifive;
 
 struct vm_arch {
 	uint64_t hgatp; /* G-stage root with mode and VMID */
 	uint16_t vmid;
 	struct vplic *vplic;
-	struct vuart16550 *uart; /* for SBI console reads */
+	struct vuart16550 *uart;   /* for SBI console reads */
+	struct vgpio_sifive *gpio; /* the power button's, or NULL */
 };
 
 #endif

@@ -73,6 +73,7 @@ struct vuart16550;
 struct vioapic;
 struct vpit;
 struct vpic;
+struct vpm;
 
 struct vm_arch {
 	uint32_t asid;
@@ -81,6 +82,7 @@ struct vm_arch {
 	struct vioapic *ioapic;
 	struct vpit *pit;
 	struct vpic *pic;
+	struct vpm *pm;
 	/* A bzImage (linux_boot.c): its setup header, from file offset
 	 * 0x1f1, for boot_params. */
 	bool bzimage;

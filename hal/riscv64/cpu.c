@@ -1,4 +1,5 @@
 /* riscv64 CPU set-up in HS-mode, task contexts, and fault reports. */
+#include <arch/hart_call.h>
 #include <hal/hal.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
@@ -60,13 +61,13 @@ bool arch_smp_yield;
  * WFI with interrupts masked. The WFI returns at once on any hart, real
  * or emulated, as an enabled interrupt is pending; SSIP is left pending
  * (clearing it could lose an IPI that came meanwhile) and is taken as a
- * spurious kick once unmasked, which sched_kicked() allows. Not covered:
- * a spin in the firmware. OpenSBI 1.1's remote fence waits in M-mode for
- * the other harts (lib/sbi/sbi_tlb.c, tlb_sync, lines 263-269), so hart
- * 0's SBI RFENCE to all harts (vm_arch_flush_stage2, at a VM's end)
- * still starves hart 1 there under -icount. Before that,
- * and on one hart, Zihintpause's PAUSE (a FENCE with pred = W, succ = 0):
- * a hint, and a harmless fence on harts without the extension. */
+ * spurious kick once unmasked, which sched_kicked() allows. A spin in
+ * the firmware cannot be broken so: cvisor asks it for nothing that
+ * waits on another hart (hart_call.h). A spinning hart also runs the
+ * call another hart waits for (hart_call_service), which may be what
+ * it waits for in turn. Before a second hart, Zihintpause's PAUSE (a
+ * FENCE with pred = W, succ = 0): a hint, and a harmless fence on harts
+ * without the extension. */
 void hal_cpu_relax(void)
 {
 	if (!__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED) ||
@@ -74,6 +75,7 @@ void hal_cpu_relax(void)
 		__asm__ volatile(".word 0x0100000f" ::: "memory");
 		return;
 	}
+	hart_call_service();
 	uint64_t s = csr_read(sstatus) & SSTATUS_SIE;
 	csr_clear(sstatus, SSTATUS_SIE);
 	csr_set(sip, SIE_SSIE);

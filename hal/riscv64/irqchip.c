@@ -4,6 +4,7 @@
  * supervisor timer interrupt; PLIC source n is HAL_PLIC_IRQ_BASE + n,
  * claimed from the hart's S-mode context (2 * hart + 1, QEMU virt's
  * numbering) on a supervisor external interrupt and completed at EOI. */
+#include <arch/hart_call.h>
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
@@ -94,6 +95,7 @@ unsigned hal_irqchip_ack(void)
 	}
 	if (pending & SIE_SSIE) {
 		csr_clear(sip, SIE_SSIE);
+		hart_call_service();
 		return HAL_IPI_IRQ;
 	}
 	if (pending & SIE_STIE) {

@@ -76,6 +76,9 @@ static inline uint64_t guest_counter(void)
 uint64_t guest_counter_freq(void);
 /* /chosen/bootargs of that DTB, or "". */
 const char *guest_bootargs(void);
+/* The hart id of vCPU 'index' (0: the boot hart), which SBI calls
+ * name: under OpenSBI alone the boot hart may be any. */
+uint64_t guest_cpu_hwid(unsigned index);
 
 static inline void irq_enable(void)
 {

@@ -132,13 +132,4 @@ int vplic_forward(struct vm *vm, unsigned host, unsigned guest);
 /* Frees the PLIC, its forwarded host interrupts first (drained). */
 void vplic_destroy(struct vm *vm);
 
-/* Sends an SBI call to the firmware with up to five arguments. */
-struct sbi_result {
-	long error, value;
-};
-struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
-			      unsigned long a0, unsigned long a1,
-			      unsigned long a2, unsigned long a3,
-			      unsigned long a4);
-
 #endif

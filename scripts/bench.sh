@@ -2,8 +2,13 @@
 # make bench: runs the bench guest under cvisor and, for comparison, booted
 # directly by QEMU at EL1, both with -icount shift=0 (one instruction per
 # nanosecond of virtual time), and reports instructions per operation as a
-# table on stdout and build/bench/<ARCH>.json (docs/bench.md).
+# table on stdout and build/bench/<ARCH>.json (docs/bench.md). On aarch64
+# it then measures the timer latency of a real-time guest alone and beside
+# a noisy neighbour (below). It compares with the figures last committed,
+# docs/bench/<ARCH>.json, and draws build/bench/<ARCH>.svg.
 #   bench.sh ARCH
+# BENCH_QUICK=1 (make test's bench groups): the latency guest takes 1000
+# periods rather than 10000.
 set -euo pipefail
 arch=${1:-aarch64}
 case $arch in
@@ -56,10 +61,60 @@ if [ "$rc" -ne 0 ] && ! { [ "$arch" = x86_64 ] && [ "$rc" -eq 1 ]; }; then
   echo "bench.sh: the native run failed, see $out/$arch-native.log" >&2; exit 1
 fi
 
+# Timer latency (docs/bench.md): the latency guest alone on pCPU 0, with
+# the noisy guest on pCPU 1, and with it on pCPU 0 too. The noisy guest
+# never stops: each run ends once the latency guest is done.
+periods=10000
+[ "${BENCH_QUICK:-0}" = 1 ] && periods=1000
+latency_config() { # NAME: the config with this run's number of periods
+  sed "s/latency\.periods=[0-9]*/latency.periods=$periods/" \
+    "configs/vms/$1-$arch.toml" >"$out/$1-$arch.toml"
+  echo "$out/$1-$arch.toml"
+}
+latency_run() { # SETUP CONFIGS
+  local log=$out/$arch-latency-$1.log pid rc=0
+  make -s ARCH="$arch" LOG=info VM_CONFIGS="$2" cvisor >>"$out/$arch-build.log" 2>&1 ||
+    { cat "$out/$arch-build.log" >&2; exit 1; }
+  setsid timeout --kill-after=5 600 make -s ARCH="$arch" LOG=info SMP=2 VM_CONFIGS="$2" \
+    QEMU_ARGS="$icount" run </dev/null >"$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null && ! grep -q 'latency: done' "$log"; do
+    sleep 0.5
+  done
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  wait "$pid" || rc=$?
+  grep -q 'latency: done' "$log" ||
+    { echo "bench.sh: the latency run '$1' failed (status $rc), see $log" >&2; exit 1; }
+  latency_args+=(--latency "$1=$log")
+}
+latency_args=()
+if [ "$arch" = aarch64 ]; then
+  lat=$(latency_config latency)
+  latency_run alone "$lat"
+  latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
+  latency_run same_pcpu "$(latency_config latency-poll):configs/vms/noisy-shared-$arch.toml"
+  # the bench's own build back, for the sizes below
+  make -s ARCH="$arch" LOG=info VM_CONFIGS="$config" cvisor >>"$out/$arch-build.log" 2>&1
+fi
+slice_us=$(sed -n 's/^#define SCHED_SLICE_US *\([0-9]*\).*/\1/p' kernel/include/kernel/sched.h)
+
 size=$arch-linux-gnu-size
 read -r text data bss _ < <($size "build/$arch/cvisor.elf" | tail -1)
 read -r etext edata ebss _ < <($size "build/$arch/embed.o" | tail -1)
 python3 scripts/bench_report.py --arch "$arch" \
   --cvisor-log "$out/$arch-cvisor.log" --native-log "$out/$arch-native.log" \
   --elf-sizes "$text,$data,$bss" --embedded-bytes $((etext + edata + ebss)) \
-  --qemu "$(qemu-system-"$arch" --version | head -1)" --json "$out/$arch.json"
+  --qemu "$(qemu-system-"$arch" --version | head -1)" --json "$out/$arch.json" \
+  --slice-us "$slice_us" --baseline "docs/bench/$arch.json" "${latency_args[@]}"
+
+# The pictures: Debian's python3-matplotlib (scripts/deps.sh), which a
+# python3 of its own (pyenv, a venv) may not see.
+for py in python3 /usr/bin/python3; do
+  if "$py" -c 'import matplotlib' 2>/dev/null; then
+    "$py" scripts/bench_plot.py "$out/$arch.json" "$out/$arch.svg"
+    echo "(drawn in $out/$arch.svg)"
+    exit 0
+  fi
+done
+echo "bench.sh: no python3 with matplotlib (scripts/deps.sh installs it)" >&2
+exit 1

@@ -18,6 +18,7 @@ case $arch in
 esac
 out=build/bench
 mkdir -p "$out"
+: >"$out/$arch-build.log"
 icount="-icount shift=0,align=off,sleep=off"
 config=configs/vms/bench-$arch.toml
 guest=build/guests/$arch/bench.elf
@@ -26,16 +27,28 @@ guest=build/guests/$arch/bench.elf
 native_image=$guest
 [ "$arch" = x86_64 ] && native_image=build/guests/$arch/bench.bin
 
-make -s ARCH="$arch" LOG=info VM_CONFIGS="$config" cvisor "$guest" "$native_image" >"$out/$arch-build.log" 2>&1 ||
-  { cat "$out/$arch-build.log" >&2; exit 1; }
+# build CONFIGS [TARGETS]: cvisor with these VMs (at LOG=info: the debug
+# lines of a refused hypercall are compiled out).
+build() {
+  make -s ARCH="$arch" LOG=info VM_CONFIGS="$1" cvisor "${@:2}" >>"$out/$arch-build.log" 2>&1 ||
+    { cat "$out/$arch-build.log" >&2; exit 1; }
+}
+# boot SMP: cvisor as built last, under -icount (scripts/run-qemu.sh, as
+# `make run` does, without checking the packages and linking cvisor again,
+# seconds each time).
+boot=(bash scripts/run-qemu.sh "$arch" "build/$arch/cvisor.elf")
+
+build "$config" "$guest" "$native_image"
+size=$arch-linux-gnu-size
+read -r text data bss _ < <($size "build/$arch/cvisor.elf" | tail -1)
+read -r etext edata ebss _ < <($size "build/$arch/embed.o" | tail -1)
 
 # Under cvisor: SMP=2 on aarch64 and x86_64, so the vCPU of the IPI benchmark has a
 # pCPU of its own (the idle pCPU sleeps in WFI and adds no instructions);
 # one hart on riscv64, where QEMU 7.2 under -icount never wakes a second.
 smp=2
 [ "$arch" = riscv64 ] && smp=1
-timeout --kill-after=5 120 make -s ARCH="$arch" LOG=info SMP=$smp \
-  VM_CONFIGS="$config" QEMU_ARGS="$icount" run </dev/null >"$out/$arch-cvisor.log" 2>&1 ||
+timeout --kill-after=5 120 "${boot[@]}" $smp 1G "$icount" </dev/null >"$out/$arch-cvisor.log" 2>&1 ||
   { echo "bench.sh: the run under cvisor failed, see $out/$arch-cvisor.log" >&2; exit 1; }
 
 # Natively: the same binary without a hypervisor: on aarch64 QEMU's virt
@@ -71,18 +84,21 @@ latency_config() { # NAME: the config with this run's number of periods
     "configs/vms/$1-$arch.toml" >"$out/$1-$arch.toml"
   echo "$out/$1-$arch.toml"
 }
+# Its QEMU runs in a process group of its own, ended with it (and if this
+# script is stopped meanwhile, by the trap).
+run_pid=
+trap '[ -z "$run_pid" ] || kill -TERM -- "-$run_pid" 2>/dev/null' EXIT
 latency_run() { # SETUP CONFIGS
-  local log=$out/$arch-latency-$1.log pid rc=0
-  make -s ARCH="$arch" LOG=info VM_CONFIGS="$2" cvisor >>"$out/$arch-build.log" 2>&1 ||
-    { cat "$out/$arch-build.log" >&2; exit 1; }
-  setsid timeout --kill-after=5 600 make -s ARCH="$arch" LOG=info SMP=2 VM_CONFIGS="$2" \
-    QEMU_ARGS="$icount" run </dev/null >"$log" 2>&1 &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null && ! grep -q 'latency: done' "$log"; do
-    sleep 0.5
+  local log=$out/$arch-latency-$1.log rc=0
+  build "$2"
+  setsid timeout --kill-after=5 600 "${boot[@]}" 2 1G "$icount" </dev/null >"$log" 2>&1 &
+  run_pid=$!
+  while kill -0 "$run_pid" 2>/dev/null && ! grep -q 'latency: done' "$log"; do
+    sleep 0.2
   done
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  wait "$pid" || rc=$?
+  kill -TERM -- "-$run_pid" 2>/dev/null || true
+  wait "$run_pid" || rc=$?
+  run_pid=
   grep -q 'latency: done' "$log" ||
     { echo "bench.sh: the latency run '$1' failed (status $rc), see $log" >&2; exit 1; }
   latency_args+=(--latency "$1=$log")
@@ -93,14 +109,9 @@ if [ "$arch" = aarch64 ]; then
   latency_run alone "$lat"
   latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
   latency_run same_pcpu "$(latency_config latency-poll):configs/vms/noisy-shared-$arch.toml"
-  # the bench's own build back, for the sizes below
-  make -s ARCH="$arch" LOG=info VM_CONFIGS="$config" cvisor >>"$out/$arch-build.log" 2>&1
 fi
 slice_us=$(sed -n 's/^#define SCHED_SLICE_US *\([0-9]*\).*/\1/p' kernel/include/kernel/sched.h)
 
-size=$arch-linux-gnu-size
-read -r text data bss _ < <($size "build/$arch/cvisor.elf" | tail -1)
-read -r etext edata ebss _ < <($size "build/$arch/embed.o" | tail -1)
 python3 scripts/bench_report.py --arch "$arch" \
   --cvisor-log "$out/$arch-cvisor.log" --native-log "$out/$arch-native.log" \
   --elf-sizes "$text,$data,$bss" --embedded-bytes $((etext + edata + ebss)) \

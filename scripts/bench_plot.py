@@ -49,7 +49,7 @@ def plot_latency(ax, lat):
     b = lat.get("same_pcpu_bound")
     if b:
         ax.axvline(b["instructions"], color="grey", ls=":", lw=1,
-                   label=f"bound: {b['slice_us']} us slice + alone's max")
+                   label=f"bound: the {b['slice_us']} us slice + the switch back")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("instructions from the timer's deadline to its handler")

@@ -27,6 +27,10 @@ LAT_HIST_RE = re.compile(r"latency: hist ((?:\d+:\d+ ?)+)")
 # Whose worst case the neighbour on another pCPU may exceed by 10% at most
 # (issue 17); measured against, not asserted.
 LATENCY_BESIDE_GOAL = 1.10
+# What the latency on a shared pCPU may exceed the time slice by (in
+# instructions: 20 us): the switch back to the guest and the interrupt's
+# delivery (measured: about 2,600).
+SWITCH_ALLOWANCE = 20000
 # Slower than the committed figures by more than this is reported.
 REGRESSION_THRESHOLD = 0.02
 
@@ -125,16 +129,20 @@ def latency_report(logs, slice_us, ipt):
         lat["other_pcpu_max_over_alone"] = {
             "ratio": round(ratio, 4), "goal": LATENCY_BESIDE_GOAL,
             "met": ratio <= LATENCY_BESIDE_GOAL}
-    if alone and "same_pcpu" in sets:
-        # The neighbour runs at most a slice before the scheduler gives
-        # the pCPU back, then the path of an interrupt alone follows.
-        bound = round(slice_us * 1000) + alone["max"]
+    if "same_pcpu" in sets:
+        # The neighbour runs at most a slice while the guest's deadline
+        # passes; then the exit it is in (the slice's end is an interrupt),
+        # the switch back and the delivery, which SWITCH_ALLOWANCE covers.
+        bound = round(slice_us * 1000) + SWITCH_ALLOWANCE
         worst = sets["same_pcpu"]["max"]
-        lat["same_pcpu_bound"] = {"slice_us": slice_us, "instructions": bound,
-                                  "max": worst, "holds": worst <= bound}
+        lat["same_pcpu_bound"] = {"slice_us": slice_us,
+                                  "switch_allowance": SWITCH_ALLOWANCE,
+                                  "instructions": bound, "max": worst,
+                                  "over_slice": worst - round(slice_us * 1000),
+                                  "holds": worst <= bound}
         if worst > bound:
             fail(f"same-pCPU latency {worst} instructions exceeds the slice's "
-                 f"bound {bound} ({slice_us} us slice + {alone['max']} alone)")
+                 f"bound {bound} ({slice_us} us slice + {SWITCH_ALLOWANCE})")
     return lat
 
 
@@ -272,7 +280,8 @@ def print_latency(lat):
     b = lat.get("same_pcpu_bound")
     if b:
         print(f"worst case sharing the pCPU: {b['max']} <= {b['instructions']} "
-              f"(a {b['slice_us']} us slice + the worst case alone): holds")
+              f"(a {b['slice_us']} us slice + {b['switch_allowance']} for the "
+              f"switch back): holds, {b['over_slice']} over the slice")
 
 
 if __name__ == "__main__":

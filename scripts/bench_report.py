@@ -281,7 +281,9 @@ def print_latency(lat):
     if b:
         print(f"worst case sharing the pCPU: {b['max']} <= {b['instructions']} "
               f"(a {b['slice_us']} us slice + {b['switch_allowance']} for the "
-              f"switch back): holds, {b['over_slice']} over the slice")
+              f"switch back): holds, "
+              + (f"{b['over_slice']} over the slice" if b["over_slice"] > 0
+                 else "within the slice"))
 
 
 if __name__ == "__main__":

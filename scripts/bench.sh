@@ -56,6 +56,7 @@ timeout --kill-after=5 120 "${boot[@]}" $smp 1G "$icount" </dev/null >"$out/$arc
 # starts the second), on riscv64 in S-mode under OpenSBI, on x86_64 the
 # q35 PC through QEMU's Multiboot loader (2 CPUs; isa-debug-exit at 0xf4,
 # where the guests power off).
+# shellcheck disable=SC2054
 case $arch in
   aarch64)
     native=(qemu-system-aarch64 -M virt,gic-version=3 -cpu max,pauth-impdef=on -smp 2) ;;
@@ -65,9 +66,9 @@ case $arch in
     native=(qemu-system-x86_64 -M q35 -cpu qemu64 -smp 2
             -device isa-debug-exit,iobase=0xf4,iosize=1) ;;
 esac
-# shellcheck disable=SC2086
 # (isa-debug-exit makes QEMU exit with 1 for the guest's 0.)
 rc=0
+# shellcheck disable=SC2086
 timeout --kill-after=5 60 "${native[@]}" -m 128M -nographic -monitor none -serial stdio \
   $icount -kernel "$native_image" </dev/null >"$out/$arch-native.log" 2>&1 || rc=$?
 if [ "$rc" -ne 0 ] && ! { [ "$arch" = x86_64 ] && [ "$rc" -eq 1 ]; }; then

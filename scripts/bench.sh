@@ -8,7 +8,8 @@
 # docs/bench/<ARCH>.json, and draws build/bench/<ARCH>.svg.
 #   bench.sh ARCH
 # BENCH_QUICK=1 (make test's bench groups): the latency guest takes 1000
-# periods rather than 10000.
+# periods rather than 10000. BENCH_LINUX=1 (aarch64) adds Linux's boot
+# time under cvisor against QEMU alone (scripts/bench_linux.sh).
 set -euo pipefail
 arch=${1:-aarch64}
 case $arch in
@@ -118,6 +119,11 @@ python3 scripts/bench_report.py --arch "$arch" \
   --elf-sizes "$text,$data,$bss" --embedded-bytes $((etext + edata + ebss)) \
   --qemu "$(qemu-system-"$arch" --version | head -1)" --json "$out/$arch.json" \
   --slice-us "$slice_us" --baseline "docs/bench/$arch.json" "${latency_args[@]}"
+
+# Linux's boot, opt-in (wall-time based, minutes): BENCH_LINUX=1.
+if [ "${BENCH_LINUX:-0}" = 1 ] && [ "$arch" = aarch64 ]; then
+  bash scripts/bench_linux.sh
+fi
 
 # The pictures: Debian's python3-matplotlib (scripts/deps.sh), which a
 # python3 of its own (pyenv, a venv) may not see.

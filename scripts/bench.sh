@@ -3,7 +3,7 @@
 # directly by QEMU at EL1, both with -icount shift=0 (one instruction per
 # nanosecond of virtual time), and reports instructions per operation as a
 # table on stdout and build/bench/<ARCH>.json (docs/bench.md). On aarch64
-# it then measures the timer latency of a real-time guest alone and beside
+# and riscv64 it then measures the timer latency of a real-time guest alone and beside
 # a noisy neighbour (below). It compares with the figures last committed,
 # docs/bench/<ARCH>.json, and draws build/bench/<ARCH>.svg.
 #   bench.sh ARCH
@@ -77,7 +77,7 @@ if [ "$rc" -ne 0 ] && ! { [ "$arch" = x86_64 ] && [ "$rc" -eq 1 ]; }; then
 fi
 
 # Timer latency (docs/bench.md): the latency guest alone on pCPU 0, with
-# the noisy guest on pCPU 1, and with it on pCPU 0 too. The noisy guest
+# the noisy guest on pCPU 1 (aarch64), and with it on pCPU 0 too. The noisy guest
 # never stops: each run ends once the latency guest is done.
 periods=10000
 [ "${BENCH_QUICK:-0}" = 1 ] && periods=1000
@@ -93,7 +93,7 @@ trap '[ -z "$run_pid" ] || kill -TERM -- "-$run_pid" 2>/dev/null' EXIT
 latency_run() { # SETUP CONFIGS
   local log=$out/$arch-latency-$1.log rc=0
   build "$2"
-  setsid timeout --kill-after=5 600 "${boot[@]}" 2 1G "$icount" </dev/null >"$log" 2>&1 &
+  setsid timeout --kill-after=5 600 "${boot[@]}" "$smp" 1G "$icount" </dev/null >"$log" 2>&1 &
   run_pid=$!
   while kill -0 "$run_pid" 2>/dev/null && ! grep -q 'latency: done' "$log"; do
     sleep 0.2
@@ -106,10 +106,11 @@ latency_run() { # SETUP CONFIGS
   latency_args+=(--latency "$1=$log")
 }
 latency_args=()
-if [ "$arch" = aarch64 ]; then
+if [ "$arch" != x86_64 ]; then
   lat=$(latency_config latency)
   latency_run alone "$lat"
-  latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
+  # riscv64: one hart (above), so no neighbour on another.
+  [ "$arch" = aarch64 ] && latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
   latency_run same_pcpu "$(latency_config latency-poll):configs/vms/noisy-shared-$arch.toml"
 fi
 slice_us=$(sed -n 's/^#define SCHED_SLICE_US *\([0-9]*\).*/\1/p' kernel/include/kernel/sched.h)

@@ -35,6 +35,10 @@ static void on_irq(unsigned irq)
 
 	if (irq != timer_irq)
 		return;
+	if (taken >= want) { /* one raised as it was stopped */
+		latency_arch_stop();
+		return;
+	}
 	uint64_t d = now > deadline ? now - deadline : 0;
 	late[taken] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 	if (taken + 1 == want) {

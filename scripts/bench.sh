@@ -2,8 +2,8 @@
 # make bench: runs the bench guest under cvisor and, for comparison, booted
 # directly by QEMU at EL1, both with -icount shift=0 (one instruction per
 # nanosecond of virtual time), and reports instructions per operation as a
-# table on stdout and build/bench/<ARCH>.json (docs/bench.md). On aarch64
-# and riscv64 it then measures the timer latency of a real-time guest alone and beside
+# table on stdout and build/bench/<ARCH>.json (docs/bench.md). It then
+# measures the timer latency of a real-time guest alone and beside
 # a noisy neighbour (below). It compares with the figures last committed,
 # docs/bench/<ARCH>.json, and draws build/bench/<ARCH>.svg.
 #   bench.sh ARCH
@@ -77,7 +77,7 @@ if [ "$rc" -ne 0 ] && ! { [ "$arch" = x86_64 ] && [ "$rc" -eq 1 ]; }; then
 fi
 
 # Timer latency (docs/bench.md): the latency guest alone on pCPU 0, with
-# the noisy guest on pCPU 1 (aarch64), and with it on pCPU 0 too. The noisy guest
+# the noisy guest on pCPU 1 (not on riscv64), and with it on pCPU 0 too. The noisy guest
 # never stops: each run ends once the latency guest is done.
 periods=10000
 [ "${BENCH_QUICK:-0}" = 1 ] && periods=1000
@@ -106,13 +106,11 @@ latency_run() { # SETUP CONFIGS
   latency_args+=(--latency "$1=$log")
 }
 latency_args=()
-if [ "$arch" != x86_64 ]; then
-  lat=$(latency_config latency)
-  latency_run alone "$lat"
-  # riscv64: one hart (above), so no neighbour on another.
-  [ "$arch" = aarch64 ] && latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
-  latency_run same_pcpu "$(latency_config latency-poll):configs/vms/noisy-shared-$arch.toml"
-fi
+lat=$(latency_config latency)
+latency_run alone "$lat"
+# riscv64: one hart (above), so no neighbour on another.
+[ "$arch" != riscv64 ] && latency_run other_pcpu "$lat:configs/vms/noisy-$arch.toml"
+latency_run same_pcpu "$(latency_config latency-poll):configs/vms/noisy-shared-$arch.toml"
 slice_us=$(sed -n 's/^#define SCHED_SLICE_US *\([0-9]*\).*/\1/p' kernel/include/kernel/sched.h)
 
 python3 scripts/bench_report.py --arch "$arch" \

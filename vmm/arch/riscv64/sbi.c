@@ -23,7 +23,7 @@
 #define EXT_SRST       0x53525354ul
 #define EXT_DBCN       0x4442434eul
 #define EXT_RFENCE     0x52464e43ul
-#define EXT_HYPERCALL  0x485643ul /* "HVC": AxVisor's (DESIGN.md) */
+#define EXT_HYPERCALL  SBI_EXT_HYPERCALL
 
 #define LEGACY_SET_TIMER       0
 #define LEGACY_PUTCHAR         1

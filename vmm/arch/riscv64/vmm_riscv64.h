@@ -5,6 +5,7 @@
 #include <arch/csr.h>
 #include <string.h>
 #include <vmm/vm.h>
+#include "guest_entry.h"
 
 /* Hypervisor and VS CSRs, by number (the assembler's names for them
  * depend on its version). */
@@ -65,7 +66,6 @@
 #define EXC_STORE_MISALIGNED 6
 #define EXC_STORE_ACCESS     7
 #define EXC_ECALL_U          8
-#define EXC_ECALL_VS         10
 #define EXC_INST_PAGE        12
 #define EXC_LOAD_PAGE        13
 #define EXC_STORE_PAGE       15
@@ -75,13 +75,20 @@
 #define EXC_STORE_GUEST_PAGE 23
 
 /* guest_entry.S and hcsr.S. */
-void arch_guest_run(struct guest_regs *r);
-bool arch_hlvx_hu(uint64_t gva, uint16_t *out);
+void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e);
+/* The instruction at guest virtual 'gva' (16 bits if compressed), or
+ * UINT64_MAX when it cannot be read. */
+uint64_t arch_fetch_insn(uint64_t gva);
 bool arch_hlv_d(uint64_t gva, uint64_t *out);
 bool arch_probe_vstimecmp(void);
 bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
+
+/* Every exit from the guest, called by guest_entry.S with its scause
+ * (vcpu.c): returns GUEST_* (guest_entry.h). */
+unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
+			uint64_t cause);
 
 /* Whether the harts have Sstc for their guests (vmm_arch_init). */
 extern bool riscv_sstc;
@@ -96,10 +103,12 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
  * in *len; false when it cannot be read. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
-/* A load or store to emulated MMIO at 'gpa' (a guest-page fault): decodes
- * the instruction into 'e' (EXIT_MMIO) and v->arch.mmio, or answers the
- * guest itself (an access fault) when it is not one cvisor emulates. */
-void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e);
+/* A guest-page fault of a load or store (a store's if 'write'): the
+ * access decoded and emulated on the exit path ('e' EXIT_HANDLED, the
+ * exit counted), or an access fault injected (EXIT_NONE), or EXIT_MMIO
+ * for the generic handler to report when no device answers. Returns
+ * what vcpu_arch_exit() returns (guest_entry.h). */
+unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e);
 
 /* Remote fences (rfence.c): what a vCPU must do before it runs its guest
  * again. */
@@ -114,6 +123,8 @@ void rfence_run_pending(struct vcpu *v);
 /* Every fence a vCPU may owe, done as it is loaded on a hart. */
 void rfence_local_all(void);
 
+/* AxVisor's hypercall extension, "HVC" (DESIGN.md), in a7. */
+#define SBI_EXT_HYPERCALL 0x485643ul
 /* An SBI call (ecall from VS-mode, pc already past it). */
 void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
 /* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */

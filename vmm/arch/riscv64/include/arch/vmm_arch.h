@@ -15,7 +15,8 @@ struct guest_regs {
 	uint64_t x[32];
 	uint64_t sepc;    /* the guest's pc */
 	uint64_t sstatus; /* SPP: VS (1) or VU (0); FS */
-	uint64_t hstatus; /* SPV, SPVP, VTW */
+	uint64_t hstatus; /* SPV, SPVP, VTW: what a full entry writes (exits
+			   * do not save it) */
 	uint64_t host_sp;
 };
 

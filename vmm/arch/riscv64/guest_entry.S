@@ -7,7 +7,8 @@
  * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
  * x1-x31 loaded; sret enters it. Its next trap, exception or host
  * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
- * back into r and calls vcpu_arch_exit(r, e) on the host's stack with
+ * back into r and calls vcpu_arch_ecall(r, e), or for any other exit
+ * vcpu_arch_exit(r, e, scause), on the host's stack with
  * the host's tp (per-CPU pointer). An exit it handles whole (an SBI call,
  * a hypercall, emulated MMIO) re-enters the guest at once, without
  * reloading s0-s11 when it wrote none of them (the C code preserved
@@ -92,26 +93,29 @@ guest_exit:
 	lla	t0, arch_trap_entry
 	csrw	stvec, t0
 	csrr	a2, scause
-	li	t0, EXC_ECALL_VS
-	beq	a2, t0, 1f
-	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-	sd	x\n, \n * 8(a0)
-	.endr
-1:	ld	sp, GREGS_HOST_SP(a0)
+	ld	sp, GREGS_HOST_SP(a0)
 	ld	tp, FRAME_TP(sp)
 	ld	a1, FRAME_E(sp)
+	li	t0, EXC_ECALL_VS
+	bne	a2, t0, 1f
+	call	vcpu_arch_ecall         /* (r, e) */
+	j	2f
+1:	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	sd	x\n, \n * 8(a0)
+	.endr
 	call	vcpu_arch_exit          /* (r, e, scause) */
+2:
 	li	t1, GUEST_RESUME_KEEP
 	mv	t2, a0
 	ld	a0, FRAME_R(sp)
 	beq	t2, t1, guest_resume_keep
 	li	t1, GUEST_RESUME
 	beq	t2, t1, guest_resume
-	beqz	t2, 2f                  /* GUEST_TO_LOOP */
+	beqz	t2, 3f                  /* GUEST_TO_LOOP */
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE */
 	.endr
-2:	ld	ra, 0(sp)
+3:	ld	ra, 0(sp)
 	ld	gp, 8(sp)
 	ld	tp, FRAME_TP(sp)
 	ld	s0, 24(sp)

@@ -10,56 +10,57 @@
 #include "guest_entry.h"
 #include "vmm_riscv64.h"
 
-struct ldst {
-	unsigned width; /* bytes */
-	unsigned reg;   /* rd of a load, rs2 of a store */
-	bool store;
-	bool sign;
-};
+/* A decoded load or store, packed in one word so that it stays in a
+ * register across the device's call: 0 when it is none cvisor emulates. */
+#define OP_WIDTH(op) ((op)&15u) /* bytes: 1, 2, 4, 8 */
+#define OP_STORE     (1u << 4)
+#define OP_SIGN      (1u << 5)         /* a load that sign-extends */
+#define OP_REG(op)   ((op) >> 8 & 31u) /* rd of a load, rs2 of a store */
+#define OP_LEN(op)   ((op) >> 16)      /* of the instruction: 2 or 4 */
+#define OP(width, store, sign, reg)                                    \
+	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0) | \
+	 (reg) << 8)
 
-static bool decode_compressed(uint32_t insn, struct ldst *d)
+static unsigned decode_compressed(uint32_t insn)
 {
 	unsigned f3 = insn >> 13 & 7;
+	unsigned width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
+	bool store = f3 & 4;
 
-	d->sign = true;
-	d->width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
-	d->store = f3 & 4;
-	if (f3 != 2 && f3 != 3 && f3 != 6 && f3 != 7)
-		return false;
+	if ((f3 & 3) < 2)
+		return 0;
 	switch (insn & 3) {
 	case 0: /* C.LW, C.LD rd'; C.SW, C.SD rs2': both in 4:2 */
-		d->reg = (insn >> 2 & 7) + 8;
-		return true;
+		return OP(width, store, true, (insn >> 2 & 7) + 8);
 	case 2: /* C.LWSP, C.LDSP rd in 11:7; C.SWSP, C.SDSP rs2 in 6:2 */
-		d->reg = d->store ? (insn >> 2 & 31) : (insn >> 7 & 31);
-		return true;
+		return OP(width, store, true,
+			  store ? (insn >> 2 & 31) : (insn >> 7 & 31));
 	default:
-		return false;
+		return 0;
 	}
 }
 
-static bool decode_32(uint32_t insn, struct ldst *d)
+/* LOAD's funct3: LB LH LW LD LBU LHU LWU (7: none). */
+static const uint8_t load_ops[8] = {
+	OP(1, false, true, 0),  OP(2, false, true, 0),
+	OP(4, false, true, 0),  OP(8, false, false, 0),
+	OP(1, false, false, 0), OP(2, false, false, 0),
+	OP(4, false, false, 0), 0,
+};
+
+static unsigned decode_32(uint32_t insn)
 {
 	unsigned f3 = insn >> 12 & 7;
 
 	switch (insn & 0x7f) {
-	case 0x03: /* LOAD: LB LH LW LD LBU LHU LWU */
-		if (f3 == 7)
-			return false;
-		d->width = 1u << (f3 & 3);
-		d->sign = !(f3 & 4);
-		d->reg = insn >> 7 & 31;
-		d->store = false;
-		return true;
+	case 0x03: /* LOAD */
+		return load_ops[f3] ? load_ops[f3] | (insn >> 7 & 31) << 8 : 0;
 	case 0x23: /* STORE: SB SH SW SD */
 		if (f3 > 3)
-			return false;
-		d->width = 1u << f3;
-		d->reg = insn >> 20 & 31;
-		d->store = true;
-		return true;
+			return 0;
+		return OP(1u << f3, true, false, insn >> 20 & 31);
 	default:
-		return false;
+		return 0;
 	}
 }
 
@@ -67,18 +68,18 @@ static bool decode_32(uint32_t insn, struct ldst *d)
  * or SC a store/AMO access fault, whatever the guest-page fault said
  * (QEMU 7.2 reports an AMO's as a load guest-page fault); LR a load
  * access fault. */
-static bool fault_is_store(uint32_t insn, unsigned len, bool write)
+static bool fault_is_store(uint32_t insn, bool write)
 {
-	if (len == 4 && (insn & 0x7f) == 0x2f)
+	if ((insn & 0x7f) == 0x2f)
 		return (insn >> 27) != 0x02; /* LR: funct5 00010 */
 	return write;
 }
 
 /* Not a load or store cvisor emulates (or not the access the fault
  * said): an access fault, out of line. */
-static void __attribute__((noinline))
+static unsigned __attribute__((noinline))
 mmio_undecodable(struct vcpu *v, gpaddr_t gpa, bool write, uint32_t insn,
-		 unsigned len, struct vcpu_exit *e)
+		 struct vcpu_exit *e)
 {
 	pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc %#llx) "
 		 "is not a load or store cvisor emulates; access fault "
@@ -86,8 +87,28 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, bool write, uint32_t insn,
 		 (unsigned long long)v->vm->id, v->id, write ? "write" : "read",
 		 (unsigned long long)gpa, insn,
 		 (unsigned long long)v->arch.regs.sepc);
-	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, len, write));
-	e->kind = EXIT_NONE;
+	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, write));
+	v->exits[EXIT_NONE]++;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+}
+
+/* No device answers: the generic handler reports it (EXIT_MMIO). */
+static unsigned __attribute__((noinline))
+mmio_unanswered(struct vcpu *v, unsigned op, uint64_t val, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
+	a->mmio.len = OP_LEN(op);
+	a->mmio.sign = op & OP_SIGN;
+	e->kind = EXIT_MMIO;
+	e->mmio.addr = a->exit.htval << 2 | (a->exit.stval & 3);
+	e->mmio.width = OP_WIDTH(op);
+	e->mmio.write = op & OP_STORE;
+	e->mmio.data = val;
+	if (!vcpu_handle_exit_inline(v, e))
+		return GUEST_TO_LOOP;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
 /* s0-s1 and s2-s11: registers guest_entry.S reloads only when asked. */
@@ -99,53 +120,53 @@ static bool callee_saved(unsigned reg)
 unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
-	uint32_t insn = 0;
-	unsigned len = 0;
-	struct ldst d = { 0 };
-	uint64_t val = 0;
-	gpaddr_t gpa;
+	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
+	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
+	gpaddr_t gpa = htval << 2 | (stval & 3);
 
-	a->exit.stval = csr_read(stval);
-	a->exit.htval = csrr(CSR_HTVAL);
-	a->exit.htinst = csrr(CSR_HTINST);
-	gpa = a->exit.htval << 2 | (a->exit.stval & 3);
-	if (unlikely(!vcpu_fetch_insn(v, &insn, &len)) ||
-	    unlikely(!(len == 2 ? decode_compressed(insn, &d) :
-				  decode_32(insn, &d))) ||
-	    unlikely(d.store != write)) {
-		mmio_undecodable(v, gpa, write, insn, len, e);
-		return GUEST_RESUME;
+	a->exit.stval = stval;
+	a->exit.htval = htval;
+	a->exit.htinst = htinst;
+	/* A transformed instruction (bit 0 set): a 32-bit load or store
+	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
+	if (unlikely(htinst & 1)) {
+		insn = (uint32_t)htinst | 3u;
+		len = (htinst & 2) ? 4 : 2;
+	} else {
+		insn = arch_fetch_insn(a->regs.sepc); /* ~0: decodes as none */
+		len = (insn & 3) == 3 ? 4 : 2;
 	}
-	if (write && d.reg) {
-		val = a->regs.x[d.reg];
-		if (d.width < 8)
-			val &= (1ull << (d.width * 8)) - 1;
+	op = (insn & 3) == 3 ? decode_32((uint32_t)insn) :
+			       decode_compressed((uint32_t)insn);
+	if (unlikely(!op) || unlikely(!(op & OP_STORE) != !write))
+		return mmio_undecodable(v, gpa, write, (uint32_t)insn, e);
+	op |= len << 16;
+	if (write && OP_REG(op)) {
+		val = a->regs.x[OP_REG(op)];
+		if (OP_WIDTH(op) < 8)
+			val &= (1ull << (OP_WIDTH(op) * 8)) - 1;
 	}
-	/* The generic inline handler's steps, with the decode at hand. */
-	if (likely(io_access(&v->vm->mmio, gpa, d.width, write, &val))) {
-		if (!write && d.reg) {
-			unsigned shift = 64 - d.width * 8;
-			if (shift)
-				val = d.sign ? (uint64_t)((int64_t)(val
-								    << shift) >>
-							  shift) :
-					       val << shift >> shift;
-			a->regs.x[d.reg] = val;
-		}
-		a->regs.sepc += len;
-		v->exits[EXIT_MMIO]++;
-		e->kind = EXIT_HANDLED;
-		return !write && callee_saved(d.reg) ? GUEST_RESUME :
-						       GUEST_RESUME_KEEP;
-	}
-	/* No device answers: the generic handler reports it. */
-	a->mmio.rd = d.store ? 0 : d.reg;
-	a->mmio.len = len;
-	a->mmio.sign = d.sign;
-	e->kind = EXIT_MMIO;
-	e->mmio.addr = gpa;
-	e->mmio.width = d.width;
-	e->mmio.write = d.store;
+	/* The generic inline handler's steps, with the decode at hand; the
+	 * value in e (not a local, whose address would keep the compiler
+	 * from ending in a tail call). */
 	e->mmio.data = val;
-	return GUEST_RESUME;
+	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
+				&e->mmio.data)))
+		return mmio_unanswered(v, (unsigned)op, e->mmio.data, e);
+	a->regs.sepc += OP_LEN(op);
+	v->exits[EXIT_MMIO]++;
+	if (write || !OP_REG(op))
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP);
+	val = e->mmio.data;
+	if (OP_WIDTH(op) < 8) {
+		unsigned shift = 64 - OP_WIDTH(op) * 8;
+		val <<= shift;
+		val = (op & OP_SIGN) ? (uint64_t)((int64_t)val >> shift) :
+				       val >> shift;
+	}
+	a->regs.x[OP_REG(op)] = val;
+	return exit_resume(v, e,
+			   callee_saved(OP_REG(op)) ? GUEST_RESUME :
+						      GUEST_RESUME_KEEP,
+			   GUEST_TO_LOOP);
 }

@@ -402,6 +402,12 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t *x = v->arch.regs.x;
 	unsigned long ext = x[17], fid = x[16];
 
+	/* The most frequent first (the hypercall extension is the exit
+	 * path's, vcpu.c). */
+	if (likely(ext == EXT_BASE)) {
+		sbi_base(v, fid);
+		return;
+	}
 	switch (ext) {
 	case EXT_HYPERCALL:
 		e->kind = EXIT_HYPERCALL;

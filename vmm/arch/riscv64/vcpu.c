@@ -307,23 +307,6 @@ static void exit_decode(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
 	}
 }
 
-/* What the guest is to see pending as it enters: the SSIP it left and
- * others raised, the vPLIC's output, and without Sstc the SBI timer. */
-static inline void guest_irqs_load(struct vcpu *v)
-{
-	struct vcpu_arch *a = &v->arch;
-	uint64_t hvip;
-
-	if (unlikely(READ_ONCE(a->inject)))
-		a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
-	hvip = a->hvip & HIP_VSSIP;
-	if (READ_ONCE(a->eip))
-		hvip |= HIP_VSEIP;
-	if (!riscv_sstc && vtimer_due(v))
-		hvip |= HIP_VSTIP;
-	csrw(CSR_HVIP, hvip);
-}
-
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -334,30 +317,25 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	arch_guest_run(&a->regs, e);
 }
 
-/* Back into the guest at once, the exit handled and counted, unless the
- * vCPU was turned off or its hart must reschedule. */
-static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
-				   unsigned how)
+unsigned exit_resume_slow(struct vcpu *v, unsigned how)
 {
-	e->kind = EXIT_HANDLED;
-	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
-	    unlikely(sched_need_resched()))
-		return GUEST_TO_LOOP;
-	if (unlikely(READ_ONCE(v->arch.fences)))
-		rfence_run_pending(v);
+	rfence_run_pending(v);
 	guest_irqs_load(v);
 	return how;
 }
 
-/* An ecall from VS-mode: AxVisor's hypercall, or an SBI call answered in
- * place (EXIT_NONE) or handed to the loop (CPU_ON, HALT, ...). The
- * guest's s0-s11 are not saved yet (guest_entry.S). */
-static unsigned __attribute__((noinline))
-exit_ecall(struct vcpu *v, struct vcpu_exit *e)
+/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
+ * or an SBI call answered in place (EXIT_NONE) or handed to the loop
+ * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
+ * gets GUEST_TO_LOOP_SAVE. */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
 {
-	uint64_t *x = v->arch.regs.x;
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	uint64_t *x = r->x;
 
-	v->arch.regs.sepc += 4;
+	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
+	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
+	r->sepc += 4;
 	if (likely(x[17] == SBI_EXT_HYPERCALL)) {
 		v->exits[EXIT_HYPERCALL]++;
 		x[10] = hypercall_handle(v, x[16], &x[10]);
@@ -368,21 +346,7 @@ exit_ecall(struct vcpu *v, struct vcpu_exit *e)
 			return GUEST_TO_LOOP_SAVE;
 		v->exits[EXIT_NONE]++;
 	}
-	return exit_resume(v, e, GUEST_RESUME_KEEP) ?: GUEST_TO_LOOP_SAVE;
-}
-
-/* A load or store at a guest-physical address with no RAM: emulated MMIO
- * (mmio.c), or an access fault. */
-static unsigned __attribute__((noinline))
-exit_mmio(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
-{
-	unsigned how = mmio_exit(v, cause == EXC_STORE_GUEST_PAGE, e);
-
-	if (likely(e->kind == EXIT_HANDLED))
-		return exit_resume(v, e, how);
-	if (!vcpu_handle_exit_inline(v, e))
-		return GUEST_TO_LOOP;
-	return exit_resume(v, e, how);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
 /* The other exits, out of line: host interrupts, virtual instructions,
@@ -398,30 +362,27 @@ exit_rare(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
 	exit_decode(v, cause, e);
 	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))
 		return GUEST_TO_LOOP;
-	return exit_resume(v, e, GUEST_RESUME);
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
-/* Every exit from the guest comes here first (guest_entry.S), with the
- * guest's registers saved in 'r' and its trap's scause: it is decoded
- * into 'e'. The exits the vCPU loop has no part in (SBI calls answered
- * in place, hypercalls, emulated MMIO) are handled and counted here with
- * the generic inline handler's steps, as on aarch64, and the guest goes
- * straight back in (GUEST_RESUME, or GUEST_RESUME_KEEP when its s0-s11
- * were not written) unless the loop has something to do: GUEST_TO_LOOP
- * returns 'e' to the loop. */
+/* Every exit from the guest but an ecall comes here first
+ * (guest_entry.S), with the guest's registers saved in 'r' and its trap's
+ * scause: it is decoded into 'e'. The exits the vCPU loop has no part in
+ * (SBI calls answered in place, hypercalls: vcpu_arch_ecall(); emulated
+ * MMIO) are handled and counted on this path with the generic inline
+ * handler's steps, as on aarch64, and the guest goes straight back in
+ * (GUEST_RESUME, or GUEST_RESUME_KEEP when its s0-s11 were not written)
+ * unless the loop has something to do: GUEST_TO_LOOP returns 'e' to the
+ * loop. */
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 			uint64_t cause)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
-	struct vcpu_arch *a = &v->arch;
 
 	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
-	a->hvip = csrr(CSR_HVIP) & HIP_VSSIP;
-	a->exit.scause = cause;
-	/* The most frequent exits first: SBI calls, then MMIO. */
-	if (likely(cause == EXC_ECALL_VS))
-		return exit_ecall(v, e);
-	if (cause == EXC_LOAD_GUEST_PAGE || cause == EXC_STORE_GUEST_PAGE)
-		return exit_mmio(v, cause, e);
+	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
+	if (likely(cause == EXC_LOAD_GUEST_PAGE ||
+		   cause == EXC_STORE_GUEST_PAGE))
+		return mmio_exit(v, cause == EXC_STORE_GUEST_PAGE, e);
 	return exit_rare(v, cause, e);
 }

@@ -3,6 +3,7 @@
 #define VMM_RISCV64_H
 
 #include <arch/csr.h>
+#include <kernel/percpu.h>
 #include <string.h>
 #include <vmm/vm.h>
 #include "guest_entry.h"
@@ -85,8 +86,10 @@ bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
-/* Every exit from the guest, called by guest_entry.S with its scause
- * (vcpu.c): returns GUEST_* (guest_entry.h). */
+/* Every exit from the guest, called by guest_entry.S (vcpu.c): an ecall
+ * from VS-mode, or any other with its scause. They return GUEST_*
+ * (guest_entry.h). */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e);
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 			uint64_t cause);
 
@@ -104,12 +107,10 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
 /* A guest-page fault of a load or store (a store's if 'write'): the
- * access decoded and emulated on the exit path ('e' EXIT_HANDLED, the
- * exit counted), or an access fault injected (EXIT_NONE), or EXIT_MMIO
- * for the generic handler to report when no device answers. Returns
- * what vcpu_arch_exit() returns (guest_entry.h). */
+ * access decoded and emulated on the exit path and counted, or an access
+ * fault injected (counted in-arch), or no device answers it (the generic
+ * handler reports it). Returns what vcpu_arch_exit() returns. */
 unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e);
-
 /* Remote fences (rfence.c): what a vCPU must do before it runs its guest
  * again. */
 #define RFENCE_I   1u /* fence.i */
@@ -151,5 +152,49 @@ struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
 			      unsigned long a0, unsigned long a1,
 			      unsigned long a2, unsigned long a3,
 			      unsigned long a4);
+
+/* What the guest is to see pending as it enters: the SSIP it left and
+ * others raised, the vPLIC's output, and without Sstc the SBI timer. */
+static inline void guest_irqs_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t hvip;
+
+	if (unlikely(READ_ONCE(a->inject)))
+		a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
+	hvip = a->hvip & HIP_VSSIP;
+	if (READ_ONCE(a->eip))
+		hvip |= HIP_VSEIP;
+	if (!riscv_sstc && vtimer_due(v))
+		hvip |= HIP_VSTIP;
+	csrw(CSR_HVIP, hvip);
+}
+
+/* exit_resume()'s rare half (vcpu.c): fences others asked for,
+ * interrupts others raised, the SBI timer without Sstc. */
+unsigned exit_resume_slow(struct vcpu *v, unsigned how);
+
+/* The end of an exit handled on the exit path: 'how' (GUEST_RESUME or
+ * GUEST_RESUME_KEEP) after what the loop does before it enters the guest
+ * (vcpu_arch_run()), or 'to_loop' when the vCPU was turned off or its
+ * hart must reschedule: the loop then has the exit as EXIT_HANDLED. */
+static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
+				   unsigned how, unsigned to_loop)
+{
+	const struct vcpu_arch *a = &v->arch;
+
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		e->kind = EXIT_HANDLED;
+		return to_loop;
+	}
+	if (unlikely(READ_ONCE(a->fences)) || unlikely(READ_ONCE(a->inject)) ||
+	    unlikely(!riscv_sstc))
+		return exit_resume_slow(v, how);
+	/* guest_irqs_load(), with nothing raised by others: a->hvip holds
+	 * VSSIP only. */
+	csrw(CSR_HVIP, a->hvip | (READ_ONCE(a->eip) ? HIP_VSEIP : 0));
+	return how;
+}
 
 #endif

@@ -38,7 +38,7 @@ struct vs_csrs {
 
 /* What the last exit's trap CSRs said (read before anything can trap). */
 struct exit_info {
-	uint64_t scause, stval, htval, htinst;
+	uint64_t stval, htval, htinst;
 };
 
 /* An MMIO load in flight: where its value goes (vcpu_arch_mmio_done). */

@@ -2,8 +2,9 @@
  *
  * void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e): the
  * host's callee-saved registers (ra, gp, tp, s0-s11), r and e go on its
- * stack and the stack pointer into r->host_sp; sscratch holds r and
- * stvec points at guest_exit while the guest runs; the guest's sepc,
+ * stack and the stack pointer into r->host_sp; sscratch holds r while
+ * the guest runs, and stvec points at guest_exit until the exit goes
+ * back to the loop; the guest's sepc,
  * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
  * x1-x31 loaded; sret enters it. Its next trap, exception or host
  * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
@@ -48,6 +49,8 @@ arch_guest_run:
 	sd	sp, GREGS_HOST_SP(a0)
 	ld	t0, GREGS_HSTATUS(a0)  /* as vcpu_arch_reset() set it */
 	csrw	0x600, t0              /* hstatus */
+	lla	t0, guest_exit
+	csrw	stvec, t0
 /* a0 = r: every register the guest's. */
 guest_resume:
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
@@ -57,8 +60,6 @@ guest_resume:
  * last trap left it (SPV set; cvisor's HLV faults restore it). */
 guest_resume_keep:
 	csrw	sscratch, a0
-	lla	t0, guest_exit
-	csrw	stvec, t0
 	ld	t0, GREGS_SEPC(a0)
 	csrw	sepc, t0
 	ld	t0, GREGS_SSTATUS(a0)
@@ -77,6 +78,7 @@ guest_resume_keep:
 	.balign 4
 guest_exit:
 	csrrw	a0, sscratch, a0        /* a0 = r, sscratch = the guest's a0 */
+	beqz	a0, host_trap
 	.irp	n, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, \
 		   30, 31
 	sd	x\n, \n * 8(a0)
@@ -87,11 +89,10 @@ guest_exit:
 	sd	t0, GREGS_SEPC(a0)
 	csrr	t0, sstatus
 	sd	t0, GREGS_SSTATUS(a0)
-	/* cvisor's own traps (a fault of HLV in hcsr.S excepted) go to its
-	 * vector again. */
+	/* stvec stays here while the exit is handled: a trap of cvisor's
+	 * own (none is expected but an HLV's in hcsr.S, which has its own
+	 * landing) finds sscratch 0 and goes on to cvisor's vector. */
 	csrw	sscratch, zero
-	lla	t0, arch_trap_entry
-	csrw	stvec, t0
 	csrr	a2, scause
 	ld	sp, GREGS_HOST_SP(a0)
 	ld	tp, FRAME_TP(sp)
@@ -115,7 +116,9 @@ guest_exit:
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE */
 	.endr
-3:	ld	ra, 0(sp)
+3:	lla	t0, arch_trap_entry
+	csrw	stvec, t0
+	ld	ra, 0(sp)
 	ld	gp, 8(sp)
 	ld	tp, FRAME_TP(sp)
 	ld	s0, 24(sp)
@@ -132,3 +135,9 @@ guest_exit:
 	ld	s11, 112(sp)
 	addi	sp, sp, HOST_FRAME
 	ret
+
+/* A trap taken by cvisor itself while stvec points here (sscratch 0):
+ * a0 back as it was, then cvisor's own vector. */
+host_trap:
+	csrrw	a0, sscratch, a0
+	j	arch_trap_entry

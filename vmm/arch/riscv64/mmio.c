@@ -78,9 +78,10 @@ static bool fault_is_store(uint32_t insn, bool write)
 /* Not a load or store cvisor emulates (or not the access the fault
  * said): an access fault, out of line. */
 static unsigned __attribute__((noinline))
-mmio_undecodable(struct vcpu *v, gpaddr_t gpa, bool write, uint32_t insn,
-		 struct vcpu_exit *e)
+mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
+		 uint32_t insn, struct vcpu_exit *e)
 {
+	v->arch.exit.stval = stval; /* the access fault's tval */
 	pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc %#llx) "
 		 "is not a load or store cvisor emulates; access fault "
 		 "injected",
@@ -94,18 +95,19 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, bool write, uint32_t insn,
 
 /* No device answers: the generic handler reports it (EXIT_MMIO). */
 static unsigned __attribute__((noinline))
-mmio_unanswered(struct vcpu *v, unsigned op, uint64_t val, struct vcpu_exit *e)
+mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
+		struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	a->exit.stval = stval; /* the access fault's tval */
 	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
 	a->mmio.len = OP_LEN(op);
 	a->mmio.sign = op & OP_SIGN;
 	e->kind = EXIT_MMIO;
-	e->mmio.addr = a->exit.htval << 2 | (a->exit.stval & 3);
+	e->mmio.addr = gpa;
 	e->mmio.width = OP_WIDTH(op);
 	e->mmio.write = op & OP_STORE;
-	e->mmio.data = val;
 	if (!vcpu_handle_exit_inline(v, e))
 		return GUEST_TO_LOOP;
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
@@ -124,9 +126,6 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
 	gpaddr_t gpa = htval << 2 | (stval & 3);
 
-	a->exit.stval = stval;
-	a->exit.htval = htval;
-	a->exit.htinst = htinst;
 	/* A transformed instruction (bit 0 set): a 32-bit load or store
 	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
 	if (unlikely(htinst & 1)) {
@@ -139,7 +138,8 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	op = (insn & 3) == 3 ? decode_32((uint32_t)insn) :
 			       decode_compressed((uint32_t)insn);
 	if (unlikely(!op) || unlikely(!(op & OP_STORE) != !write))
-		return mmio_undecodable(v, gpa, write, (uint32_t)insn, e);
+		return mmio_undecodable(v, gpa, stval, write, (uint32_t)insn,
+					e);
 	op |= len << 16;
 	if (write && OP_REG(op)) {
 		val = a->regs.x[OP_REG(op)];
@@ -152,7 +152,7 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	e->mmio.data = val;
 	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
 				&e->mmio.data)))
-		return mmio_unanswered(v, (unsigned)op, e->mmio.data, e);
+		return mmio_unanswered(v, gpa, stval, (unsigned)op, e);
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
 	if (write || !OP_REG(op))

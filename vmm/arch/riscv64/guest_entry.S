@@ -51,12 +51,13 @@ arch_guest_run:
 	csrw	0x600, t0              /* hstatus */
 	lla	t0, guest_exit
 	csrw	stvec, t0
-/* a0 = r: every register the guest's. */
+/* a0 = r: every register but gp the guest's. */
+	ld	gp, 3 * 8(a0)
 guest_resume:
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	ld	x\n, \n * 8(a0)
 	.endr
-/* a0 = r: s0-s11 hold the guest's already. hstatus is as the guest's
+/* a0 = r: s0-s11 and gp hold the guest's already. hstatus is as the guest's
  * last trap left it (SPV set; cvisor's HLV faults restore it). */
 guest_resume_keep:
 	csrw	sscratch, a0
@@ -64,23 +65,25 @@ guest_resume_keep:
 	csrw	sepc, t0
 	ld	t0, GREGS_SSTATUS(a0)
 	csrw	sstatus, t0
-	.irp	n, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, \
-		   30, 31
+	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	x\n, \n * 8(a0)
 	.endr
 	ld	a0, 10 * 8(a0)
 	sret
 
-/* s0-s11 are saved only when the exit is not an ecall: no SBI call or
- * hypercall reads them, and C preserves them, so an ecall answered in
- * place leaves them in the registers; one the loop takes saves them
- * afterwards (GUEST_TO_LOOP_SAVE). */
+/* s0-s11 are saved only when the exit is neither an ecall nor a load's
+ * guest-page fault: no SBI call, hypercall or load reads them, and C
+ * preserves them, so such an exit answered in place leaves them in the
+ * registers. A load into one of them has them saved first and then
+ * completed in C (GUEST_SAVE_LOAD); an exit the loop takes saves them
+ * afterwards (GUEST_TO_LOOP_SAVE). gp likewise: cvisor's C never uses it
+ * (no __global_pointer$), so the guest's stays in the register until
+ * the loop takes the exit. */
 	.balign 4
 guest_exit:
 	csrrw	a0, sscratch, a0        /* a0 = r, sscratch = the guest's a0 */
 	beqz	a0, host_trap
-	.irp	n, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, \
-		   30, 31
+	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	sd	x\n, \n * 8(a0)
 	.endr
 	csrr	t0, sscratch
@@ -101,12 +104,13 @@ guest_exit:
 	bne	a2, t0, 1f
 	call	vcpu_arch_ecall         /* (r, e) */
 	j	2f
-1:	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+1:	li	t0, EXC_LOAD_GUEST_PAGE
+	beq	a2, t0, 4f
+	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	sd	x\n, \n * 8(a0)
 	.endr
-	call	vcpu_arch_exit          /* (r, e, scause) */
-2:
-	li	t1, GUEST_RESUME_KEEP
+4:	call	vcpu_arch_exit          /* (r, e, scause) */
+2:	li	t1, GUEST_RESUME_KEEP
 	mv	t2, a0
 	ld	a0, FRAME_R(sp)
 	beq	t2, t1, guest_resume_keep
@@ -114,9 +118,15 @@ guest_exit:
 	beq	t2, t1, guest_resume
 	beqz	t2, 3f                  /* GUEST_TO_LOOP */
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE */
+	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE, GUEST_SAVE_LOAD */
 	.endr
-3:	lla	t0, arch_trap_entry
+	li	t1, GUEST_SAVE_LOAD
+	bne	t2, t1, 3f
+	ld	a1, FRAME_E(sp)
+	call	vcpu_arch_load_done     /* (r, e) */
+	j	2b
+3:	sd	gp, 3 * 8(a0)
+	lla	t0, arch_trap_entry
 	csrw	stvec, t0
 	ld	ra, 0(sp)
 	ld	gp, 8(sp)

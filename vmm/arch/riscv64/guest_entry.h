@@ -15,11 +15,16 @@
 #define GUEST_TO_LOOP     0
 #define GUEST_RESUME      1
 #define GUEST_RESUME_KEEP 2
-/* Back to the loop from an ecall exit, whose s0-s11 are still to be
- * saved. */
+/* Back to the loop from an exit whose s0-s11 are still to be saved (an
+ * ecall, a load). */
 #define GUEST_TO_LOOP_SAVE 3
+/* A load into one of s0-s11: they are saved, then vcpu_arch_load_done()
+ * writes the value and says what next. */
+#define GUEST_SAVE_LOAD 4
 
-/* scause of an ecall from VS-mode (also in vmm_riscv64.h's list). */
-#define EXC_ECALL_VS 10
+/* scause of an ecall from VS-mode and of a load's guest-page fault (in
+ * vmm_riscv64.h's list too): the exits that leave s0-s11 unsaved. */
+#define EXC_ECALL_VS        10
+#define EXC_LOAD_GUEST_PAGE 21
 
 #endif

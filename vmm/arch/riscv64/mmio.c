@@ -90,10 +90,12 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
 		 (unsigned long long)v->arch.regs.sepc);
 	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, write));
 	v->exits[EXIT_NONE]++;
-	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+	return exit_resume(v, e, GUEST_RESUME_KEEP,
+			   write ? GUEST_TO_LOOP : GUEST_TO_LOOP_SAVE);
 }
 
-/* No device answers: the generic handler reports it (EXIT_MMIO). */
+/* No device answers: reported as the generic handler does, and an
+ * access fault for the guest. */
 static unsigned __attribute__((noinline))
 mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
 		struct vcpu_exit *e)
@@ -108,15 +110,25 @@ mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
 	e->mmio.addr = gpa;
 	e->mmio.width = OP_WIDTH(op);
 	e->mmio.write = op & OP_STORE;
-	if (!vcpu_handle_exit_inline(v, e))
-		return GUEST_TO_LOOP;
-	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+	vcpu_mmio_unanswered(v, e);
+	v->exits[EXIT_MMIO]++;
+	return exit_resume(v, e, GUEST_RESUME_KEEP,
+			   (op & OP_STORE) ? GUEST_TO_LOOP :
+					     GUEST_TO_LOOP_SAVE);
 }
 
-/* s0-s1 and s2-s11: registers guest_entry.S reloads only when asked. */
+/* s0-s1 and s2-s11: registers a load's exit leaves unsaved. */
 static bool callee_saved(unsigned reg)
 {
 	return reg - 8 < 2 || reg - 18 < 10;
+}
+
+unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+
+	r->x[v->arch.mmio.rd] = e->mmio.data;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
 unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
@@ -155,8 +167,11 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 		return mmio_unanswered(v, gpa, stval, (unsigned)op, e);
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
-	if (write || !OP_REG(op))
+	if (write)
 		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP);
+	/* A load's exit has not saved s0-s11 (guest_entry.S). */
+	if (!OP_REG(op))
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 	val = e->mmio.data;
 	if (OP_WIDTH(op) < 8) {
 		unsigned shift = 64 - OP_WIDTH(op) * 8;
@@ -164,9 +179,11 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 		val = (op & OP_SIGN) ? (uint64_t)((int64_t)val >> shift) :
 				       val >> shift;
 	}
+	if (unlikely(callee_saved(OP_REG(op)))) {
+		a->mmio.rd = OP_REG(op);
+		e->mmio.data = val;
+		return GUEST_SAVE_LOAD;
+	}
 	a->regs.x[OP_REG(op)] = val;
-	return exit_resume(v, e,
-			   callee_saved(OP_REG(op)) ? GUEST_RESUME :
-						      GUEST_RESUME_KEEP,
-			   GUEST_TO_LOOP);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }

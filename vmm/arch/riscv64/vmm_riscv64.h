@@ -71,7 +71,6 @@
 #define EXC_LOAD_PAGE        13
 #define EXC_STORE_PAGE       15
 #define EXC_INST_GUEST_PAGE  20
-#define EXC_LOAD_GUEST_PAGE  21
 #define EXC_VIRTUAL_INST     22
 #define EXC_STORE_GUEST_PAGE 23
 
@@ -108,9 +107,14 @@ bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
 /* A guest-page fault of a load or store (a store's if 'write'): the
  * access decoded and emulated on the exit path and counted, or an access
- * fault injected (counted in-arch), or no device answers it (the generic
- * handler reports it). Returns what vcpu_arch_exit() returns. */
+ * fault injected (counted in-arch), or no device answers it (reported,
+ * an access fault). Returns what vcpu_arch_exit() returns; a load's,
+ * whose exit left s0-s11 unsaved, GUEST_TO_LOOP_SAVE for the loop. */
 unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e);
+/* A load into one of s0-s11 (GUEST_SAVE_LOAD), once guest_entry.S has
+ * saved them: the value (in e) written, the exit ended as exit_resume()
+ * ends it. */
+unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e);
 /* Remote fences (rfence.c): what a vCPU must do before it runs its guest
  * again. */
 #define RFENCE_I   1u /* fence.i */

@@ -1,8 +1,6 @@
 /* Sub-word atomics that GCC 12 leaves to libatomic on riscv64 (the A
  * extension has word and doubleword AMOs only; GCC inlines sub-word ones
- * from version 13 on). The kernel's ticket spinlocks used it for their
- * 16-bit counters; they now take one 32-bit AMO (kernel/spinlock.h), and
- * this stays for any other halfword atomic.
+ * from version 13 on). The kernel's ticket spinlocks use 16-bit counters.
  *
  * uint16_t __atomic_fetch_add_2(volatile void *p, uint16_t v, int order)
  * An LR/SC loop on the aligned word that holds the halfword, fully

@@ -75,6 +75,10 @@ qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-
   "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
   "VM 7 vCPU 0: read of 2 bytes at 0xc002004" "VM 7 vCPU 0: write of 8 bytes at 0xc002004" \
   "mmio: AMOADD.W: access fault: ok" \
+  "mmio: LW into s2: ok" "mmio: C.LW into s1: ok" "mmio: SW from s3: ok" \
+  "mmio: s4-s11 kept across MMIO, SBI and hypercall exits: ok" \
+  "mmio: LW crossing a page at a 2-byte aligned pc: ok" \
+  "mmio: C.LW at a 4-byte aligned pc: ok" \
   "mmio: paged: SB then LB at a virtual address: ok" "mmio: paged: C.LW at a virtual address: ok" \
   "VM 7 vCPU 0: read of 4 bytes at 0xa000000 (pc 0xc02" \
   "mmio: paged: an access where nothing is faults at its virtual address: ok" \

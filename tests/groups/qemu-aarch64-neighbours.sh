@@ -55,3 +55,15 @@ few_debug_lines() {
   [ "$n" -ge 1 ] && [ "$n" -le 40 ]
 }
 expect aarch64/debug-hypercalls-few-lines few_debug_lines
+
+# A vCPU waits in the guest's own WFI, untrapped, only while no other task
+# waits for its pCPU (docs/design.md). Beside the bystander, sgiflood's
+# vCPU 0 must trap each WFI and give pCPU 0 away at once: never be
+# preempted at a slice's end while it waits. Its vCPU 1, alone on pCPU 1,
+# waits untrapped and is kicked by IPI. Under -icount the run does not
+# depend on how busy the host is.
+qemu_scenario aarch64/wfi-trapped-beside-a-neighbour 120 \
+  "ARCH=aarch64 SMP=2 ICOUNT=2 VM_CONFIGS=$BYSTANDER_UP:$SGIFLOOD" \
+  "bystander: done" "sgiflood: " "VM 32 (sgiflood) powered off" \
+  "memory: all that the VMs took is back" \
+  "!VM 32 (sgiflood) vCPU 0: preempted" "!FAIL"

@@ -1,5 +1,6 @@
 /* aarch64 vCPUs: EL1 state switching, entering the guest, and decoding
  * its exits (ESR_EL2) into struct vcpu_exit. */
+#include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <kernel/irq.h>
 #include <kernel/log.h>
@@ -97,10 +98,19 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 
 static bool cpu_has_sme, cpu_has_ras;
 
+/* Whether a vCPU with its pCPU to itself may wait in the guest's own WFI
+ * (wfx_trap_update): on a GICv3 host. On QEMU's GICv2 a Linux guest
+ * waited there for ever, its timer's host PPI pending, enabled and not
+ * active yet not signalled (HPPIR 1023) after the guest had deactivated
+ * it through the list register's link; a trapped WFI's put and load
+ * write the GIC, and it is signalled. */
+static bool wfi_untrapped;
+
 void vcpu_features_init(void)
 {
 	cpu_has_sme = read_sysreg(S3_0_C0_C4_1) >> 24 & 0xf; /* PFR1.SME */
 	cpu_has_ras = read_sysreg(id_aa64pfr0_el1) >> 28 & 0xf;
+	wfi_untrapped = hal_gic_version() == 3;
 }
 
 static void el1_optional_save(struct vcpu_arch *a)
@@ -730,7 +740,7 @@ static void vgic_flush_queued(struct vcpu *v)
  * look for it. */
 static void wfx_trap_update(struct vcpu_arch *a)
 {
-	uint64_t hcr = !sched_others_runnable() ?
+	uint64_t hcr = wfi_untrapped && !sched_others_runnable() ?
 			       a->hcr & ~(HCR_TWI | HCR_TWE) :
 			       a->hcr | HCR_TWI | HCR_TWE;
 

@@ -655,7 +655,10 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 			vgic_hw_unmask(v, q);
 		if (intid >= VGIC_NR_PRIVATE)
 			vgic_route_spi(v->vm, intid);
-		vgic_update(v->vm, v, intid);
+		/* Nothing to queue or take off a queue (the common case:
+		 * an interrupt raised once, done with): no update. */
+		if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
+			vgic_update(v->vm, v, intid);
 	}
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)

@@ -150,6 +150,19 @@ static uint64_t rip_linear(const struct vcpu *v)
 	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
 }
 
+/* 15 bytes at guest-physical 'pa' when they lie in one page of RAM (the
+ * common case, copied at once), else 0. */
+static unsigned fetch_in_page(struct vcpu *v, uint64_t pa, uint8_t *buf)
+{
+	const void *p;
+
+	if ((pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 15 ||
+	    !(p = addrspace_gpa_to_host(&v->vm->as, pa, 15)))
+		return 0;
+	__builtin_memcpy(buf, p, 15);
+	return 15;
+}
+
 /* The page of the instruction's first byte: one that straddles into a
  * page without RAM is not seen as a fetch here, and its decode, short of
  * bytes, stops the VM instead. The walk that finds it also serves the
@@ -158,7 +171,7 @@ unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
 			 bool *hits)
 {
 	uint64_t pa;
-	const void *p;
+	unsigned n;
 
 	*hits = false;
 	if (!translate(v, rip_linear(v), &pa))
@@ -167,19 +180,19 @@ unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
 		*hits = true;
 		return 0;
 	}
-	if ((pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 15 ||
-	    !(p = addrspace_gpa_to_host(&v->vm->as, pa, 15)))
-		return guest_fetch(v, buf);
-	__builtin_memcpy(buf, p, 15);
-	return 15;
+	n = fetch_in_page(v, pa, buf);
+	return n ? n : guest_fetch(v, buf);
 }
 
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
 {
-	uint64_t la = rip_linear(v);
+	uint64_t la = rip_linear(v), pa;
 	unsigned n = 15;
 
-	/* Up to the end of the page if the next one is not there. */
+	if (translate(v, la, &pa) && fetch_in_page(v, pa, buf))
+		return n;
+	/* Across two pages; up to the end of the first if the next one is
+	 * not there. */
 	if (guest_read_linear(v, la, buf, n))
 		return n;
 	n = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));

@@ -102,8 +102,13 @@ unsigned hal_irqchip_ack(void)
 		/* STIP is pending and enabled, so this WFI returns at once; in
 		 * QEMU 7.2 with -icount it ends this hart's turn, so that a
 		 * hart after it in QEMU's round robin runs while a VM spins
-		 * here without trapping (see hal_cpu_relax, cpu.c). */
-		if (__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED))
+		 * here without trapping (see hal_cpu_relax, cpu.c). Only the
+		 * yield tick does so: at a deadline that was asked for (a
+		 * vCPU's timer) the other hart would run on until its own
+		 * next deadline, as much as a millisecond, with this one's
+		 * interrupt waiting (docs/bench.md, riscv64). */
+		if (__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED) &&
+		    arch_timer_yield_tick())
 			__asm__ volatile("wfi" ::: "memory");
 		csr_clear(sie, SIE_STIE);
 		return HAL_TIMER_IRQ;

@@ -167,8 +167,7 @@ static unsigned fetch_in_page(struct vcpu *v, uint64_t pa, uint8_t *buf)
  * page without RAM is not seen as a fetch here, and its decode, short of
  * bytes, stops the VM instead. The walk that finds it also serves the
  * fetch: 15 bytes that lie in that page are read there at once. */
-unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
-			 bool *hits)
+unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
 {
 	uint64_t pa;
 	unsigned n;

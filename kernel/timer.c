@@ -1,4 +1,13 @@
-/* One hardware deadline per CPU, shared by the slice tick and the events. */
+/* One hardware deadline per CPU, shared by the slice tick and the events.
+ *
+ * The hardware is written only when the deadline it should hold changes
+ * (a task switch, which re-evaluates the slice, usually changes nothing).
+ * Besides the instructions, a write costs latency under QEMU's -icount
+ * round robin: a timer that becomes the earliest makes QEMU end the
+ * writing CPU's turn (qemu_timer_notify_cb() kicks it), and the other
+ * CPU then runs until that deadline. A CPU about to halt that writes its
+ * deadline again meets it on resuming, already passed, and halts with the
+ * interrupt pending (docs/bench.md, "x86_64"). */
 #include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
@@ -8,6 +17,9 @@ struct cpu_timer {
 	struct timer_event *events; /* sorted by deadline */
 	uint64_t slice_deadline;    /* 0 when no slicing */
 	uint64_t slice_start;       /* of the last slice */
+	uint64_t programmed;        /* the deadline the hardware holds, or
+				       UINT64_MAX: stopped */
+	bool known;                 /* false once it fired (maybe early) */
 };
 
 static struct cpu_timer cpu_timers[MAX_CPUS];
@@ -39,6 +51,10 @@ static void timer_program(struct cpu_timer *ct)
 		next = ct->events->deadline;
 	if (ct->slice_deadline && ct->slice_deadline < next)
 		next = ct->slice_deadline;
+	if (ct->known && next == ct->programmed)
+		return;
+	ct->programmed = next;
+	ct->known = true;
 	if (next == UINT64_MAX)
 		hal_timer_stop();
 	else
@@ -115,6 +131,10 @@ void timer_handle_irq(void)
 	struct cpu_timer *ct = &cpu_timers[this_cpu_id()];
 	uint64_t now = hal_timer_now();
 
+	/* Fired, or early (a clamped one-shot count, riscv64's yield tick):
+	 * whatever comes next is written, a level-triggered timer's stop
+	 * included. */
+	ct->known = false;
 	while (ct->events && ct->events->deadline <= now) {
 		struct timer_event *ev = ct->events;
 		ct->events = ev->next;
@@ -130,5 +150,5 @@ void timer_handle_irq(void)
 
 void timer_init_cpu(void)
 {
-	hal_timer_stop();
+	hal_timer_stop(); /* known: false, as at boot */
 }

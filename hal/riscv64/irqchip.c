@@ -84,6 +84,9 @@ void hal_irqchip_disable(unsigned irq)
  * timer's STIP can only be cleared by a new deadline, so its interrupt is
  * masked here and hal_timer_set_deadline() unmasks it again. Either way
  * an interrupt without a handler cannot fire forever. */
+/* The timer interrupt being handled is the yield tick (below). */
+static bool yield_tick[MAX_CPUS];
+
 unsigned hal_irqchip_ack(void)
 {
 	uint64_t pending = csr_read(sip) & csr_read(sie);
@@ -99,12 +102,22 @@ unsigned hal_irqchip_ack(void)
 		return HAL_IPI_IRQ;
 	}
 	if (pending & SIE_STIE) {
-		/* STIP is pending and enabled, so this WFI returns at once; in
-		 * QEMU 7.2 with -icount it ends this hart's turn, so that a
-		 * hart after it in QEMU's round robin runs while a VM spins
-		 * here without trapping (see hal_cpu_relax, cpu.c). */
-		if (__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED))
-			__asm__ volatile("wfi" ::: "memory");
+		/* The yield tick (timer.c) ends this hart's turn in QEMU
+		 * 7.2's -icount round robin, so that a hart after it runs
+		 * while a VM spins here without trapping: at its end
+		 * (hal_irqchip_eoi), as a spin-wait does (hal_cpu_relax,
+		 * cpu.c). Only the yield tick: at a deadline that was asked
+		 * for (a vCPU's timer) the other hart would run on until its
+		 * own next deadline, as much as a millisecond, with this
+		 * one's interrupt waiting. And at the end, once the handler
+		 * has written the next deadline: yielding before, the other
+		 * hart could meet this one's next deadline written as the
+		 * earliest of all, which makes QEMU end the turn of the hart
+		 * that wrote it, and run on until it (docs/bench.md,
+		 * riscv64). */
+		yield_tick[this_cpu_id()] =
+			__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED) &&
+			arch_timer_yield_tick();
 		csr_clear(sie, SIE_STIE);
 		return HAL_TIMER_IRQ;
 	}
@@ -113,6 +126,12 @@ unsigned hal_irqchip_ack(void)
 
 void hal_irqchip_eoi(unsigned irq)
 {
+	/* The timer's own interrupt needs no EOI. */
+	if (irq == HAL_TIMER_IRQ && yield_tick[this_cpu_id()]) {
+		yield_tick[this_cpu_id()] = false;
+		hal_cpu_relax();
+		return;
+	}
 	if (plic && irq >= HAL_PLIC_IRQ_BASE)
 		*plic_reg(PLIC_CLAIM(plic_context(this_cpu_id()))) =
 			irq - HAL_PLIC_IRQ_BASE;

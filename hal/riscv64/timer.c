@@ -2,6 +2,7 @@
  * through the SBI TIME extension (supervisor timer interrupt, scause 5).
  * The frequency is /cpus/timebase-frequency from the DTB. */
 #include <hal/hal.h>
+#include <kernel/percpu.h>
 #include "riscv64.h"
 
 static uint64_t timer_hz = 10000000; /* QEMU virt's, until the DTB says */
@@ -29,12 +30,23 @@ uint64_t hal_timer_freq(void)
  * cpu.c). The kernel takes an early interrupt as one with nothing due. */
 #define SMP_YIELD_US 1000
 
+/* The deadline each hart was asked for, before the clamp. */
+static uint64_t requested[MAX_CPUS];
+
 static uint64_t smp_yield_clamp(uint64_t deadline)
 {
+	requested[this_cpu_id()] = deadline;
 	if (!__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED))
 		return deadline;
 	uint64_t latest = hal_timer_now() + timer_hz / (1000000 / SMP_YIELD_US);
 	return deadline < latest ? deadline : latest;
+}
+
+/* Whether the timer interrupt being taken is the clamp's (the yield
+ * tick): nothing that was asked for is due yet. */
+bool arch_timer_yield_tick(void)
+{
+	return hal_timer_now() < requested[this_cpu_id()];
 }
 
 /* Programming a new deadline also clears a pending STIP; the interrupt

@@ -88,9 +88,20 @@ void hal_irq_disable(void)
 /* 'hlt' with interrupts masked would never wake up; sti's one-instruction
  * shadow makes "unmask and halt" atomic, so a wake-up that is already
  * pending is taken at once and none is lost. The interrupt is handled
- * here, in the caller's context, and we return with interrupts masked. */
+ * here, in the caller's context, and we return with interrupts masked.
+ *
+ * One that is already pending (in the LAPIC's IRR) is taken without the
+ * halt: QEMU 7.2 runs the HLT in sti's shadow without looking at it, so
+ * its CPU halts with the interrupt pending, and under -icount's round
+ * robin it is looked at again only once the other CPUs' turn ends, which
+ * can be tens of milliseconds later (docs/bench.md, "x86_64"). On
+ * hardware the halt would end at once. */
 void hal_wait_for_interrupt(void)
 {
+	if (x86_lapic_irr_pending()) {
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+		return;
+	}
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 

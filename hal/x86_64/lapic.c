@@ -12,6 +12,7 @@
 #define LAPIC_EOI        0x0b0
 #define LAPIC_SVR        0x0f0
 #define LAPIC_ISR        0x100 /* 8 registers, 0x10 apart */
+#define LAPIC_IRR        0x200 /* the same */
 #define LAPIC_ESR        0x280
 #define LAPIC_ICR_LO     0x300
 #define LAPIC_ICR_HI     0x310
@@ -161,6 +162,14 @@ unsigned hal_irqchip_ack(void)
 			       (unsigned)__builtin_clz(isr);
 	}
 	return HAL_IRQ_NONE;
+}
+
+bool x86_lapic_irr_pending(void)
+{
+	for (uint32_t i = 0; i < 8; i++)
+		if (lapic_read(LAPIC_IRR + 0x10 * i))
+			return true;
+	return false;
 }
 
 void hal_irqchip_eoi(unsigned irq)

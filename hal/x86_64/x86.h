@@ -123,6 +123,8 @@ uint32_t x86_lapic_id(void);
 void x86_lapic_cpu_setup(void);
 /* Sends an IPI: ICR low word 'icr' (vector and delivery mode) to 'apic_id'. */
 void x86_lapic_send(uint32_t apic_id, uint32_t icr);
+/* Whether an interrupt waits in this CPU's IRR (accepted, not yet taken). */
+bool x86_lapic_irr_pending(void);
 void x86_lapic_timer_write_init(uint32_t count);
 uint32_t x86_lapic_timer_read_current(void);
 void x86_lapic_timer_lvt(uint32_t lvt);

@@ -8,7 +8,9 @@
 # make bench); each of its three set-ups must have finished and been
 # reported, and on a shared pCPU its worst case must stay within the time
 # slice's bound (bench_report.py fails otherwise): under -icount that is
-# a count of instructions, not a wall-clock time. The comparison with the
+# a count of instructions, not a wall-clock time. Beside the noisy guest
+# on the other pCPU the worst case must stay within 10% of the worst case
+# alone (issue 17's goal). The comparison with the
 # committed figures and the SVG must be there too.
 bench_json_ok() {
   python3 - build/bench/aarch64.json build/bench/aarch64.svg <<'PY'
@@ -36,6 +38,7 @@ for name, s in lat["setups"].items():
 assert lat["setups"]["same_pcpu"]["wait"] == "poll"
 assert lat["same_pcpu_bound"]["holds"] is True, lat["same_pcpu_bound"]
 assert isinstance(lat["other_pcpu_max_over_alone"]["ratio"], float)
+assert lat["other_pcpu_max_over_alone"]["met"] is True, lat["other_pcpu_max_over_alone"]
 assert isinstance(d["slower_than_committed"], list)
 svg = ET.parse(sys.argv[2]).getroot()
 text = "".join(svg.itertext())

@@ -8,7 +8,10 @@
 # SVG must be there too. BENCH_QUICK=1: the timer latency guest takes
 # 1000 periods, alone, with the noisy guest on the other hart and on its
 # own, and the time slice's bound must hold
-# (docs/bench.md).
+# (docs/bench.md). Beside the noisy guest on the other hart the worst
+# case must stay within 10% of the worst case alone (issue 17's goal,
+# met since the yield tick no longer gives the turn away at a vCPU's
+# deadline: it was 2.9 ms late, most periods missed).
 riscv64_bench_json_ok() {
   python3 - build/bench/riscv64.json build/bench/riscv64.svg <<'PY'
 import json, sys
@@ -34,6 +37,8 @@ for name, s in lat["setups"].items():
     assert 0 <= s["min"] <= s["median"] <= s["p99"] <= s["p999"] <= s["max"], (name, s)
     assert sum(n for _, n in s["histogram"]) == 1000, name
 assert lat["same_pcpu_bound"]["holds"] is True, lat["same_pcpu_bound"]
+assert lat["setups"]["other_pcpu"]["missed_periods"] == 0, lat["setups"]["other_pcpu"]
+assert lat["other_pcpu_max_over_alone"]["met"] is True, lat["other_pcpu_max_over_alone"]
 text = "".join(ET.parse(sys.argv[2]).getroot().itertext())
 for want in ("null_hypercall", "timer latency", "same_pcpu"):
     assert want in text, want

@@ -8,7 +8,13 @@
 # or a timer interrupt. The comparison with the committed figures and the
 # SVG must be there too. BENCH_QUICK=1: the timer latency guest takes
 # 1000 periods alone, beside the noisy guest and sharing its CPU, and
-# the time slice's bound must hold (docs/bench.md).
+# the time slice's bound must hold (docs/bench.md). Beside the noisy guest
+# on the other CPU no period may be missed nor any handler come a whole
+# period late: one came 42.6 ms late (QEMU left the victim's CPU halted
+# with its timer interrupt pending). Issue 17's goal (within 10% of the
+# worst case alone) is not met on x86_64 and not asserted: QEMU's
+# round robin gives the other CPU the turn at every host timer write
+# (docs/bench.md, "x86_64").
 x86_64_bench_json_ok() {
   python3 - build/bench/x86_64.json build/bench/x86_64.svg <<'PY'
 import json, sys
@@ -35,6 +41,8 @@ for name, s in lat["setups"].items():
     assert sum(n for _, n in s["histogram"]) == 1000, name
 assert lat["setups"]["same_pcpu"]["wait"] == "poll"
 assert lat["same_pcpu_bound"]["holds"] is True, lat["same_pcpu_bound"]
+o = lat["setups"]["other_pcpu"]
+assert o["missed_periods"] == 0 and o["max"] < o["period_instructions"], o
 text = "".join(ET.parse(sys.argv[2]).getroot().itertext())
 for want in ("null_hypercall", "timer latency", "same_pcpu"):
     assert want in text, want

@@ -32,10 +32,18 @@ static bool read_phys(struct vcpu *v, uint64_t pa, void *buf, unsigned n)
 	return true;
 }
 
+/* One load of the entry where it lies (entries are aligned to their
+ * size): the page walk is on the path of every emulated MMIO access. */
 static bool read_entry(struct vcpu *v, uint64_t pa, unsigned size, uint64_t *e)
 {
-	*e = 0;
-	return read_phys(v, pa, e, size) && (*e & PTE_P);
+	const void *p = addrspace_gpa_to_host(&v->vm->as, pa, size);
+
+	if (!p) {
+		*e = 0;
+		return false;
+	}
+	*e = size == 8 ? *(const uint64_t *)p : *(const uint32_t *)p;
+	return *e & PTE_P;
 }
 
 /* The guest-physical address of linear 'la', or false when it does not
@@ -142,23 +150,48 @@ static uint64_t rip_linear(const struct vcpu *v)
 	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
 }
 
+/* 15 bytes at guest-physical 'pa' when they lie in one page of RAM (the
+ * common case, copied at once), else 0. */
+static unsigned fetch_in_page(struct vcpu *v, uint64_t pa, uint8_t *buf)
+{
+	const void *p;
+
+	if ((pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 15 ||
+	    !(p = addrspace_gpa_to_host(&v->vm->as, pa, 15)))
+		return 0;
+	__builtin_memcpy(buf, p, 15);
+	return 15;
+}
+
 /* The page of the instruction's first byte: one that straddles into a
  * page without RAM is not seen as a fetch here, and its decode, short of
- * bytes, stops the VM instead. */
-bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa)
+ * bytes, stops the VM instead. The walk that finds it also serves the
+ * fetch: 15 bytes that lie in that page are read there at once. */
+unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
 {
 	uint64_t pa;
+	unsigned n;
 
-	return translate(v, rip_linear(v), &pa) &&
-	       (pa >> PAGE_SHIFT) == (gpa >> PAGE_SHIFT);
+	*hits = false;
+	if (!translate(v, rip_linear(v), &pa))
+		return guest_fetch(v, buf);
+	if ((pa >> PAGE_SHIFT) == (gpa >> PAGE_SHIFT)) {
+		*hits = true;
+		return 0;
+	}
+	n = fetch_in_page(v, pa, buf);
+	return n ? n : guest_fetch(v, buf);
 }
 
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
 {
-	uint64_t la = rip_linear(v);
+	uint64_t la = rip_linear(v), pa;
 	unsigned n = 15;
 
-	/* Up to the end of the page if the next one is not there. */
+	if (translate(v, la, &pa) && fetch_in_page(v, pa, buf))
+		return n;
+	/* Across two pages; up to the end of the first if the next one is
+	 * not there. */
 	if (guest_read_linear(v, la, buf, n))
 		return n;
 	n = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
@@ -247,18 +280,17 @@ static uint64_t reg_value(struct vcpu *v, const struct decode *d, int reg,
 	return width >= 8 ? val : val & ((1ull << (8 * width)) - 1);
 }
 
-bool insn_decode_mmio(struct vcpu *v, struct vcpu_exit *e)
+bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
+		      struct vcpu_exit *e)
 {
 	const struct vmcb_save *s = &v->arch.vmcb->s;
-	uint8_t buf[15];
-	struct decode d = { .b = buf, .lm = guest_long_mode(v) };
+	struct decode d = { .b = buf, .n = n, .lm = guest_long_mode(v) };
 	struct mmio_op *op = &v->arch.mmio;
 	bool code32 = d.lm || (s->cs.attr & SEG_DB);
 	unsigned osz, acc = 0;
 	int reg = GPR_RAX;
 	bool store = false, sign = false, has_imm = false;
 
-	d.n = guest_fetch(v, buf);
 	d.i = insn_prefixes(buf, d.n);
 	for (unsigned k = 0; k < d.i; k++) {
 		d.opsize |= buf[k] == 0x66;

@@ -240,16 +240,21 @@ bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
 			unsigned n);
 /* string_io.c: INS/OUTS (with REP) on the VM's port bus, at the exit. */
 void string_io(struct vcpu *v, unsigned port, unsigned width, bool in);
-/* Whether the instruction at cs:rip starts in the page of guest-physical
- * 'gpa' (a nested fault on the fetch itself). */
-bool guest_fetch_hits(struct vcpu *v, gpaddr_t gpa);
+/* At a nested fault at guest-physical 'gpa': *hits says whether the
+ * instruction at cs:rip starts in gpa's page (the fault is the fetch
+ * itself; then nothing is fetched), else up to 15 bytes at cs:rip are
+ * fetched into buf and their number returned, as guest_fetch() does. */
+unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
+			 bool *hits);
 /* Fetches up to 15 bytes at cs:rip; returns how many could be read. */
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf);
 /* Prefix bytes at the start of 'b' (n bytes fetched). */
 unsigned insn_prefixes(const uint8_t *b, unsigned n);
-/* Decodes the MMIO access at rip: fills e (width, write, data for a write)
- * and v->arch.mmio; false when it is not an instruction cvisor emulates. */
-bool insn_decode_mmio(struct vcpu *v, struct vcpu_exit *e);
+/* Decodes the MMIO access at rip, its 'n' bytes fetched in 'buf': fills
+ * e (width, write, data for a write) and v->arch.mmio; false when it is
+ * not an instruction cvisor emulates. */
+bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
+		      struct vcpu_exit *e);
 /* Whether the guest runs 64-bit code (CS.L with EFER.LMA). */
 bool guest_long_mode(const struct vcpu *v);
 

@@ -633,6 +633,9 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	gpaddr_t gpa = vmcb->c.exit_info2;
+	uint8_t b[15];
+	bool fetch;
+	unsigned n;
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
@@ -649,7 +652,8 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
 	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only
 	 * with NXE). */
-	if (guest_fetch_hits(v, gpa)) {
+	n = guest_fetch_npf(v, gpa, b, &fetch);
+	if (fetch) {
 		pr_debug("VM %llu vCPU %u: instruction fetch at rip %#llx "
 			 "(guest-physical %#llx): no executable RAM there; #UD",
 			 (unsigned long long)v->vm->id, v->id,
@@ -658,7 +662,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_inject_ud(v);
 		return;
 	}
-	if (!insn_decode_mmio(v, e)) {
+	if (!insn_decode_mmio(v, b, n, e)) {
 		pr_warn("VM %llu vCPU %u: access to %#llx by an instruction at "
 			"rip %#llx that cvisor does not emulate",
 			(unsigned long long)v->vm->id, v->id,

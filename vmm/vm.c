@@ -285,9 +285,13 @@ void vm_shutdown(struct vm *vm, const char *why)
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING ||
 	    vm->state == VM_SUSPENDED) {
+		/* Said, so that a stop that lands in a reboot shows. */
+		const char *when = vm->state == VM_RESETTING ?
+					   ", in the middle of a reboot" :
+					   "";
 		vm->state = VM_STOPPING;
-		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name,
-			why);
+		pr_info("VM %llu (%s) %s%s", (unsigned long long)vm->id,
+			vm->name, why, when);
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i]->state = VCPU_STOPPED;

@@ -52,6 +52,9 @@ void task_exit(void) __attribute__((noreturn));
 void task_free(struct task *t);
 /* The bytes the calling task holds (its stack and descriptor) when
  * task_free() has been asked to free it as it ends; 0 otherwise. */
+/* How many tasks freed as they ran (task_free of the caller) have not
+ * yet made their last switch, which frees them. */
+unsigned task_reaping(void);
 size_t task_freed_at_exit(void);
 
 /* Gives the CPU to the next runnable task, if there is one. */

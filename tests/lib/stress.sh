@@ -94,7 +94,14 @@ STEPS
 # or repeated, 0 early, 0 words changed, at least 'min' of them, and under
 # ICOUNT none more than STRESS_LATE_US late.
 stress_survivor_ok() {
-  local log=$1 icount=$2 min=$3
+  local log=$1 icount=$2 min=$3 all good
+  # A line whose words are missing means its RAM (its strings) changed.
+  all=$(grep -o 'metronome: line' "$log" | wc -l)
+  good=$(grep -o 'metronome: line [0-9]*, worst [0-9]* us late, [0-9]* early, [0-9]* words changed' "$log" | wc -l)
+  if [ "$all" != "$good" ]; then
+    echo "$((all - good)) of $all lines garbled"
+    return 1
+  fi
   grep -o 'metronome: line [0-9]*, worst [0-9]* us late, [0-9]* early, [0-9]* words changed' "$log" |
     awk -v icount="$icount" -v bound="$STRESS_LATE_US" -v min="$min" '
       { n = $3 + 0; late = $5 + 0 }
@@ -123,7 +130,7 @@ shell_stress() {
     "!it is still stopping" "!it is not suspended" "!no VM with this id" \
     "!FAIL" "!PANIC"
   local log="$LOGDIR/${name//\//_}.log"
-  if stress_survivor_ok "$log" $icount 5 >"$LOGDIR/${name//\//_}-survivor.log" 2>&1; then
+  if stress_survivor_ok "$log" $icount 20 >"$LOGDIR/${name//\//_}-survivor.log" 2>&1; then
     pass "$name-survivor"
   else
     fail "$name-survivor" "see $LOGDIR/${name//\//_}-survivor.log"

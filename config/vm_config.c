@@ -52,6 +52,7 @@ static const char *const vc_messages[VMCFG_ERR_END - VMCFG_ERR_BASE] = {
 	[VMCFG_ERR_BOOT_PROTOCOL - VMCFG_ERR_BASE] = "unknown boot_protocol",
 	[VMCFG_ERR_BOOT_CONFLICT - VMCFG_ERR_BASE] =
 		"boot_protocol contradicts enable_bios",
+	[VMCFG_ERR_EMU_TYPE - VMCFG_ERR_BASE] = "emulated device refused",
 	[VMCFG_WARN_UNKNOWN_KEY - VMCFG_ERR_BASE] = "unknown key",
 	[VMCFG_WARN_UNKNOWN_TABLE - VMCFG_ERR_BASE] = "unknown table",
 	[VMCFG_WARN_REGION_REDUNDANT - VMCFG_ERR_BASE] =
@@ -926,6 +927,33 @@ static bool vc_emu_cfg(struct vc *c, const struct toml_node *arr,
 	return true;
 }
 
+/* Each type is honoured or refused by name, never ignored: what no
+ * architecture has is refused here; the arch's VMM checks the rest when
+ * the VM is created (docs/config.md, "Emulated devices"). */
+static bool vc_emu_type(struct vc *c, const struct toml_node *e,
+			const char *where, const struct vmcfg_emu_device *d)
+{
+	const char *name = vmcfg_emu_type_name(d->emu_type);
+	const char *why = vmcfg_emu_type_refusal(d->emu_type);
+
+	if (!name)
+		return vc_err(c, VMCFG_ERR_EMU_TYPE, e,
+			      "%s \"%s\": emu_type 0x%x is not one of "
+			      "AxVisor's device types",
+			      where, d->name, (unsigned)d->emu_type);
+	if (why)
+		return vc_err(c, VMCFG_ERR_EMU_TYPE, e,
+			      "%s \"%s\": emu_type 0x%x (%s): %s", where,
+			      d->name, (unsigned)d->emu_type, name, why);
+	if (d->emu_type == VMCFG_EMU_INTC && d->cfg_count > 1 &&
+	    d->cfg[1] != 2 && d->cfg[1] != 3)
+		return vc_err(c, VMCFG_ERR_EMU_TYPE, e,
+			      "%s \"%s\": config[1], the GIC version, is "
+			      "%llu: expected 2 or 3",
+			      where, d->name, (unsigned long long)d->cfg[1]);
+	return true;
+}
+
 /* [name, base_gpa, length, irq, emu_type, [config...]]; config optional. */
 static bool vc_emu_device(struct vc *c, const struct toml_node *e,
 			  const char *where, struct vmcfg_emu_device *d)
@@ -954,10 +982,14 @@ static bool vc_emu_device(struct vc *c, const struct toml_node *e,
 	d->length = v[1];
 	d->irq = (uint32_t)v[2];
 	d->emu_type = (uint32_t)v[3];
+	d->line = e->line;
+	d->col = e->col;
 	f = toml_next(f);
 	if (f && !vc_emu_cfg(c, f, where, d))
 		return false;
-	return vc_dev_range(c, e, where, d->base_gpa, d->length);
+	if (!vc_dev_range(c, e, where, d->base_gpa, d->length))
+		return false;
+	return vc_emu_type(c, e, where, d);
 }
 
 /* ["/dt/path"] or [name, base_gpa, base_hpa, length, irq]. */
@@ -1080,6 +1112,41 @@ static void vc_dma_passthrough(struct vc *c, const struct vc_sec *s)
 	}
 }
 
+/* One interrupt controller per VM: two entries for it, or a GICv2
+ * beside GICv3 parts, cannot both be had. */
+static void vc_emu_conflicts(struct vc *c)
+{
+	const struct vm_config *cfg = c->cfg;
+	const struct vmcfg_emu_device *intc = NULL, *v3 = NULL;
+
+	for (uint32_t i = 0; i < cfg->emu_device_count; i++) {
+		const struct vmcfg_emu_device *d = &cfg->emu_devices[i];
+		struct toml_node at = { .line = d->line, .col = d->col };
+		bool is_v3 = d->emu_type >= VMCFG_EMU_GPPT_GICR &&
+			     d->emu_type <= VMCFG_EMU_GPPT_ITS;
+
+		if (d->emu_type == VMCFG_EMU_INTC && intc) {
+			vc_err(c, VMCFG_ERR_EMU_TYPE, &at,
+			       "devices.emu_devices: \"%s\" and \"%s\" are "
+			       "both the VM's interrupt controller (0x1); "
+			       "keep one",
+			       intc->name, d->name);
+			return;
+		}
+		if (d->emu_type == VMCFG_EMU_INTC)
+			intc = d;
+		if (is_v3 && !v3)
+			v3 = d;
+		if (intc && v3 && (intc->cfg_count < 2 || intc->cfg[1] == 2)) {
+			vc_err(c, VMCFG_ERR_EMU_TYPE, &at,
+			       "devices.emu_devices: \"%s\" asks for a GICv2 "
+			       "and \"%s\" for GICv3 parts; a VM has one GIC",
+			       intc->name, v3->name);
+			return;
+		}
+	}
+}
+
 static void vc_devices(struct vc *c, const struct vc_sec *s)
 {
 	static const char *const known[] = {
@@ -1115,6 +1182,7 @@ static void vc_devices(struct vc *c, const struct vc_sec *s)
 	VC_LIST("passthrough_ports", cfg->pt_port_count, vc_pt_port,
 		&cfg->pt_ports[cfg->pt_port_count]);
 #undef VC_LIST
+	vc_emu_conflicts(c);
 	vc_dma_passthrough(c, s);
 	vc_unknown_keys(c, s, known);
 }

@@ -57,6 +57,7 @@ enum vmcfg_err {
 	VMCFG_ERR_DEVICE,        /* malformed device entry */
 	VMCFG_ERR_BOOT_PROTOCOL, /* unknown kernel.boot_protocol */
 	VMCFG_ERR_BOOT_CONFLICT, /* boot_protocol against enable_bios */
+	VMCFG_ERR_EMU_TYPE,      /* an emu_devices type cvisor refuses */
 	VMCFG_WARN_UNKNOWN_KEY,
 	VMCFG_WARN_UNKNOWN_TABLE,
 	VMCFG_WARN_REGION_REDUNDANT, /* inside an earlier region, same kind */
@@ -115,6 +116,25 @@ struct vmcfg_emu_device {
 	uint32_t irq, emu_type;
 	uint32_t cfg_count;
 	uint64_t cfg[VMCFG_MAX_EMU_CFG];
+	uint32_t line, col; /* of the entry in its file, for later messages */
+};
+
+/* AxVisor's emu_devices types (axvmconfig's EmulatedDeviceType). */
+enum vmcfg_emu_type {
+	VMCFG_EMU_INTC = 0x1,    /* the VM's interrupt controller */
+	VMCFG_EMU_CONSOLE = 0x2, /* a console UART */
+	VMCFG_EMU_FW_CFG = 0x3,
+	VMCFG_EMU_IVC = 0xa, /* an IVC channel region */
+	VMCFG_EMU_GPPT_GICR = 0x20,
+	VMCFG_EMU_GPPT_GICD = 0x21,
+	VMCFG_EMU_GPPT_ITS = 0x22,
+	VMCFG_EMU_IOAPIC = 0x23,
+	VMCFG_EMU_PIT = 0x24,
+	VMCFG_EMU_PCH_PIC = 0x25, /* loongarch64 */
+	VMCFG_EMU_PLIC = 0x30,
+	VMCFG_EMU_VIRTIO_BLK = 0xe1,
+	VMCFG_EMU_VIRTIO_NET = 0xe2,
+	VMCFG_EMU_VIRTIO_CONSOLE = 0xe3,
 };
 
 /* Either a range (is_dt_path false) or a host device-tree node path held
@@ -212,6 +232,19 @@ bool vmcfg_range_unclaimed(const struct vm_config *cfg, uint64_t base,
  * when it is absent (multiboot if enable_bios, else direct). */
 enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg);
 const char *vmcfg_irq_mode_name(enum vmcfg_irq_mode mode);
+
+/* What emu_devices type 'type' is ("console UART"), or NULL if it is
+ * not one of AxVisor's. */
+const char *vmcfg_emu_type_name(uint32_t type);
+/* Why cvisor refuses type 'type' on every architecture, or NULL if some
+ * architecture's VMM may honour it (each checks its own when the VM is
+ * created). */
+const char *vmcfg_emu_type_refusal(uint32_t type);
+/* The GIC version the VM's emu_devices ask for: 2 or 3, or 0 when they
+ * name none (the host's choice). An interrupt-controller entry (0x1) is
+ * a GICv2, as AxVisor's (its "vgicd-v2"), unless its config[1] says 3;
+ * the GIC partial-passthrough entries (0x20-0x22) ask for a GICv3. */
+unsigned vmcfg_gic_version(const struct vm_config *cfg);
 
 /* Renders cfg as TOML that parses back to the same config. out receives
  * the text in pieces of at most 127 bytes, each a whole line when lines

@@ -2,7 +2,7 @@
  *
  * Besides "never crash", it checks one property: a config that parses is
  * printed by vmcfg_print, and that text must parse back to the very same
- * struct vm_config. */
+ * struct vm_config (but for the positions of entries it keeps). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +33,14 @@ static void count_diag(void *ctx, const struct vmcfg_diag *d)
 	++*(int *)ctx;
 }
 
+/* Where each emu_devices entry was written is not part of the config:
+ * the printed text puts it elsewhere. */
+static void forget_positions(struct vm_config *c)
+{
+	for (uint32_t i = 0; i < c->emu_device_count; i++)
+		c->emu_devices[i].line = c->emu_devices[i].col = 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char arena[64 * 1024];
@@ -49,8 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out.len = 0;
 	vmcfg_print(&a, sink_put, &out);
 	if (vmcfg_parse("printed", out.buf, out.len, arena, sizeof(arena), &b,
-			NULL, NULL) != 0 ||
-	    memcmp(&a, &b, sizeof(a)))
+			NULL, NULL) != 0)
+		abort();
+	forget_positions(&a);
+	forget_positions(&b);
+	if (memcmp(&a, &b, sizeof(a)))
 		abort();
 	return 0;
 }

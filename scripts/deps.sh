@@ -12,6 +12,8 @@ packages=(
   qemu-system-arm qemu-system-misc qemu-system-x86 opensbi
   mtools dosfstools device-tree-compiler u-boot-qemu
   python3 cpio xz-utils zstd gdb-multiarch
+  # make bench's pictures (scripts/bench_plot.py)
+  python3-matplotlib
 )
 
 missing=()

@@ -115,7 +115,7 @@ static int cmd_show(int argc, char **argv)
 static int cmd_paths(int argc, char **argv)
 {
 	static struct vm_config cfg;
-	const char *extra[4];
+	const char *extra[5];
 	int rc;
 
 	if (argc != 1)
@@ -128,7 +128,8 @@ static int cmd_paths(int argc, char **argv)
 	extra[1] = cfg.ramdisk_path;
 	extra[2] = cfg.bios_path;
 	extra[3] = cfg.uefi_firmware_path;
-	for (int i = 0; i < 4; i++)
+	extra[4] = cfg.disk_path;
+	for (int i = 0; i < 5; i++)
 		if (extra[i][0])
 			puts(extra[i]);
 	return 0;

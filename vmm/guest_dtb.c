@@ -61,12 +61,22 @@ static void write_chosen(struct fdtw *w, const struct guest_dtb_input *in,
 	fdtw_end_node(w);
 }
 
-static void write_memory(struct fdtw *w, const struct vm_config *c)
+static bool in_flash(const struct guest_dtb_platform *plat,
+		     const struct vmcfg_region *r)
 {
+	return plat->flash_size && r->gpa >= plat->flash_base &&
+	       r->gpa - plat->flash_base < plat->flash_size &&
+	       r->size <= plat->flash_size - (r->gpa - plat->flash_base);
+}
+
+static void write_memory(struct fdtw *w, const struct guest_dtb_input *in)
+{
+	const struct vm_config *c = in->cfg;
+
 	for (uint32_t i = 0; i < c->region_count; i++) {
 		const struct vmcfg_region *r = &c->regions[i];
 		uint64_t reg[2] = { r->gpa, r->size };
-		if (r->flags & VMCFG_MEM_DEVICE)
+		if ((r->flags & VMCFG_MEM_DEVICE) || in_flash(in->plat, r))
 			continue;
 		fdtw_begin_node_at(w, "memory", r->gpa);
 		fdtw_prop_string(w, "device_type", "memory");
@@ -221,7 +231,7 @@ static int rewrite_base(struct fdtw *w, const struct guest_dtb_input *in)
 	if ((err = check_base_cells(&f)) || (err = copy_base(w, &f)))
 		return err;
 	write_chosen(w, in, &f);
-	write_memory(w, in->cfg);
+	write_memory(w, in);
 	write_cpus(w, in, &f);
 	fdtw_end_node(w);
 	return 0;
@@ -237,7 +247,7 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_input *in)
 	if (!in->plat->irq_parent_per_node)
 		fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
 	write_chosen(w, in, NULL);
-	write_memory(w, in->cfg);
+	write_memory(w, in);
 	write_cpus(w, in, NULL);
 	in->plat->devices(w, in);
 	guest_dtb_write_passthrough(w, in);

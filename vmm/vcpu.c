@@ -67,16 +67,20 @@ void vcpu_kick(struct vcpu *v)
 
 	if (!t || t == sched_current())
 		return; /* it will look before it enters */
-	sched_wake(t);  /* if it waits for an interrupt */
-	if (v->pcpu == this_cpu_id())
-		return; /* not running: we are */
-	/* In the guest on another pCPU, an IPI makes it exit and look.
-	 * Loaded there but out of the guest, it looks before it enters
-	 * (this fence pairs with vcpu_arch_load's); not loaded, it looks
-	 * when it is. No IPI otherwise: whatever runs there is left alone. */
+	/* Loaded on another pCPU: in the guest (maybe waiting in the
+	 * guest's own WFI, which an arch may leave untrapped), an IPI makes
+	 * it exit and look; out of the guest, it looks before it enters.
+	 * Either way it is not blocked: no wake-up, and no lock of its run
+	 * queue. This fence pairs with vcpu_arch_load's and the one after
+	 * vcpu_arch_put in vcpu_wait_for_irq. No IPI otherwise: whatever
+	 * runs there is left alone. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (READ_ONCE(percpu_data[v->pcpu].vmm) == v)
+	if (v->pcpu != this_cpu_id() &&
+	    READ_ONCE(percpu_data[v->pcpu].vmm) == v) {
 		hal_irqchip_send_ipi(v->pcpu);
+		return;
+	}
+	sched_wake(t); /* if it waits for an interrupt (or is about to) */
 }
 
 /* WFI: out of the guest until an interrupt is pending for the vCPU (its
@@ -84,6 +88,9 @@ void vcpu_kick(struct vcpu *v)
 static void vcpu_wait_for_irq(struct vcpu *v)
 {
 	vcpu_arch_put(v);
+	/* Seen unloaded before it looks: a kick that found it loaded sent
+	 * an IPI only, and queued its interrupt first (vcpu_kick). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (READ_ONCE(v->state) == VCPU_ON && !vcpu_arch_irq_pending(v))
 		sched_block();
 	vcpu_arch_load(v);

@@ -1,4 +1,5 @@
 /* riscv64 CPU set-up in HS-mode, task contexts, and fault reports. */
+#include <arch/hart_call.h>
 #include <hal/hal.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
@@ -32,11 +33,54 @@ void hal_wait_for_interrupt(void)
 	__asm__ volatile("fence iorw, iorw\n\twfi" ::: "memory");
 }
 
-/* Zihintpause's PAUSE (a FENCE with pred = W, succ = 0): a hint, and a
- * harmless fence on harts without the extension. */
+/* Set by hal_cpu_start once a second hart is asked for: from then on a
+ * spin-wait gives the emulated hart's turn away (below). */
+bool arch_smp_yield;
+
+/* Gives QEMU's single-threaded round-robin loop a turn's end, for QEMU
+ * 7.2 with -icount and more than one hart (-icount forces the one TCG
+ * thread). There each hart is run in turn with a budget of all the
+ * instructions up to the next QEMU_CLOCK_VIRTUAL deadline
+ * (accel/tcg/tcg-accel-ops-icount.c, icount_prepare_for_run:
+ * "cpu->icount_budget = icount_get_limit();"). A hart that never halts
+ * spends all of it, so the virtual clock stands at that deadline when
+ * the next hart's turn comes: its budget is 0, cpu_exec() leaves at once
+ * (accel/tcg/cpu-exec.c, cpu_handle_interrupt: exit when
+ * "icount_decr.u16.low + cpu->icount_extra == 0"), and the round-robin
+ * loop (tcg-accel-ops-rr.c, rr_cpu_thread_fn) starts over at first_cpu.
+ * A hart after a spinning one never runs another instruction: hart 1
+ * stays in OpenSBI's cold-boot WFI while hart 0 spins in smp_boot for
+ * it, or could never release a lock or answer a remote fence hart 0
+ * spins on. Only a WFI ends a turn early (target/riscv/op_helper.c,
+ * helper_wfi: halted = 1, EXCP_HLT, even with an interrupt pending), and
+ * the next hart then gets what is left of the budget. Later QEMU splits
+ * the budget between the harts (rr_cpu_count, icount_percpu_budget).
+ *
+ * So, once there are other harts: raise our own SSIP (a software
+ * interrupt, enabled in sie on every hart by hal_irqchip_cpu_init) and
+ * WFI with interrupts masked. The WFI returns at once on any hart, real
+ * or emulated, as an enabled interrupt is pending; SSIP is left pending
+ * (clearing it could lose an IPI that came meanwhile) and is taken as a
+ * spurious kick once unmasked, which sched_kicked() allows. A spin in
+ * the firmware cannot be broken so: cvisor asks it for nothing that
+ * waits on another hart (hart_call.h). A spinning hart also runs the
+ * call another hart waits for (hart_call_service), which may be what
+ * it waits for in turn. Before a second hart, Zihintpause's PAUSE (a
+ * FENCE with pred = W, succ = 0): a hint, and a harmless fence on harts
+ * without the extension. */
 void hal_cpu_relax(void)
 {
-	__asm__ volatile(".word 0x0100000f" ::: "memory");
+	if (!__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED) ||
+	    !(csr_read(sie) & SIE_SSIE)) {
+		__asm__ volatile(".word 0x0100000f" ::: "memory");
+		return;
+	}
+	hart_call_service();
+	uint64_t s = csr_read(sstatus) & SSTATUS_SIE;
+	csr_clear(sstatus, SSTATUS_SIE);
+	csr_set(sip, SIE_SSIE);
+	__asm__ volatile("wfi" ::: "memory");
+	csr_set(sstatus, s);
 }
 
 void hal_context_init(struct hal_context *ctx, void *stack_top,

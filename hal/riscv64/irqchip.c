@@ -4,6 +4,7 @@
  * supervisor timer interrupt; PLIC source n is HAL_PLIC_IRQ_BASE + n,
  * claimed from the hart's S-mode context (2 * hart + 1, QEMU virt's
  * numbering) on a supervisor external interrupt and completed at EOI. */
+#include <arch/hart_call.h>
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
@@ -94,9 +95,16 @@ unsigned hal_irqchip_ack(void)
 	}
 	if (pending & SIE_SSIE) {
 		csr_clear(sip, SIE_SSIE);
+		hart_call_service();
 		return HAL_IPI_IRQ;
 	}
 	if (pending & SIE_STIE) {
+		/* STIP is pending and enabled, so this WFI returns at once; in
+		 * QEMU 7.2 with -icount it ends this hart's turn, so that a
+		 * hart after it in QEMU's round robin runs while a VM spins
+		 * here without trapping (see hal_cpu_relax, cpu.c). */
+		if (__atomic_load_n(&arch_smp_yield, __ATOMIC_RELAXED))
+			__asm__ volatile("wfi" ::: "memory");
 		csr_clear(sie, SIE_STIE);
 		return HAL_TIMER_IRQ;
 	}

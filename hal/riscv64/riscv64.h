@@ -29,6 +29,9 @@ void sbi_set_timer(uint64_t stime);
 int sbi_send_ipi(uint64_t hartid);
 
 /* ---- boot and platform ---- */
+/* Another hart was started: spin-waits end the hart's emulated turn
+ * (hal_cpu_relax, cpu.c, for QEMU 7.2's -icount). */
+extern bool arch_smp_yield;
 extern uint64_t arch_boot_dtb;
 extern uint64_t arch_boot_hartid;
 

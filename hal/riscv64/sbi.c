@@ -65,6 +65,7 @@ int hal_cpu_start(unsigned cpu, uint64_t hwid)
 	long err = SBI_ERR_ALREADY_AVAILABLE;
 	uint64_t until = hal_timer_now() + hal_timer_freq();
 
+	__atomic_store_n(&arch_smp_yield, true, __ATOMIC_RELAXED);
 	if (hwid < ARCH_HART_TABLE) {
 		arch_hart_start_cpu[hwid] = cpu + 1;
 		__asm__ volatile("fence rw, rw" ::: "memory");

@@ -43,6 +43,7 @@ expect config/axvisor-configs "$CVCFG" check tests/config/axvisor/*.toml
 # says why for each. Warnings are matched where the file earns one.
 TGOS=tests/config/axvisor/tgoskits
 declare -A tgos_refused=(
+  [qemu-loongarch64-linux-rootfs-smp1.toml]="$TGOS/qemu-loongarch64-linux-rootfs-smp1.toml:67:3: error: devices.emu_devices[0] \"fw_cfg\": emu_type 0x3 (fw_cfg): cvisor does not emulate fw_cfg; delete the entry (a guest that needs it cannot run here)"
   [qemu-x86_64-linux-smp1.toml]="$TGOS/qemu-x86_64-linux-smp1.toml:44:3: error: kernel.memory_regions[1] [0x0, 0x100000) (alloc) overlaps memory_regions[0] [0x0, 0x8000000) (identical): a guest address has one backing; split memory_regions[0] around this entry, or delete this entry"
 )
 declare -A tgos_warned=(
@@ -112,12 +113,20 @@ config_project_ok() {
   "$CVCFG" check "${files[@]}"
 }
 expect config/project-configs config_project_ok
-expect fuzz/config make -s fuzz-config FUZZ_SECONDS=20
-expect fuzz/fat32 make -s fuzz-fat32 FUZZ_SECONDS=20
-expect fuzz/fat32_write make -s fuzz-fat32_write FUZZ_SECONDS=20
-expect fuzz/fdt make -s fuzz-fdt FUZZ_SECONDS=20
-expect fuzz/linux_image make -s fuzz-linux_image FUZZ_SECONDS=15
-expect fuzz/guest_dtb make -s fuzz-guest_dtb FUZZ_SECONDS=20
+# Every fuzz target (fuzz/fuzz_*.c), built first, then run two at a
+# time: each is one single-threaded process and the machine has two cores.
+fuzz_targets=$(ls fuzz/fuzz_*.c | sed 's#fuzz/fuzz_\(.*\)\.c#\1#')
+if make -s -j2 $(printf 'build/fuzz/%s ' $fuzz_targets) \
+  >"$LOGDIR/fuzz-build.log" 2>&1; then
+  printf '%s\n' $fuzz_targets | LOGDIR=$LOGDIR xargs -P2 -I{} sh -c \
+    'make -s fuzz-{} FUZZ_SECONDS=20 >"$LOGDIR/fuzz_{}.log" 2>&1; echo $? >"$LOGDIR/fuzz_{}.rc"'
+  for t in $fuzz_targets; do
+    if [ "$(cat "$LOGDIR/fuzz_$t.rc")" = 0 ]; then pass "fuzz/$t"
+    else fail "fuzz/$t" "see $LOGDIR/fuzz_$t.log"; fi
+  done
+else
+  fail fuzz/build "see $LOGDIR/fuzz-build.log"
+fi
 
 # ---- guest DTBs: `cvisor-config dtb` runs the hypervisor's generator;
 # dtc must read the result without a warning, and the nodes must be there.
@@ -159,6 +168,11 @@ dtb_has dtb/generated-gicv2 configs/vms/hello-aarch64.toml "--gic 2" \
   'compatible = "arm,cortex-a15-gic"' \
   'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x2000>;' \
   'interrupts = <0x01 0x0d 0x104 0x01 0x0e 0x104' '!arm,gic-v3'
+# A VM whose emu_devices choose a GICv2 gets one on the GICv3 host.
+dtb_has dtb/chosen-gicv2 tests/config/runtime/gicv2-smp-aarch64.toml "--gic 3" \
+  'compatible = "arm,cortex-a15-gic"' \
+  'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x2000>;' \
+  'interrupts = <0x01 0x0d 0x304 0x01 0x0e 0x304' '!arm,gic-v3'
 dtb_has dtb/generated-smp4 tests/config/dtb/smp4-aarch64.toml "" \
   'bootargs = "console=ttyAMA0 quiet";' \
   'linux,initrd-start = <0x00 0x44000000>;' \

@@ -157,3 +157,50 @@ qemu_scenario aarch64-disk/file-too-large 60 \
 
 # Booting Linux from the disk (/images/linux-aarch64/) follows once Linux
 # boots under cvisor from memory.
+
+# U-Boot with a disk (docs/guests/u-boot.md): kernel.disk_path names a
+# FAT32 image file on cvisor's disk, seen by the VM as a read-only
+# virtio-blk. U-Boot lists it, loads Debian's kernel and the initramfs
+# from it and boots them with booti, as a user types it.
+uboot_disks() {
+  local lnx=build/images/linux-aarch64
+  [ -e $lnx/Image ] || bash scripts/guest-images.sh linux-aarch64 || return 1
+  rm -f $DDIR/uboot-inner.img $DDIR/uboot.img $DDIR/uboot-nodisk.img
+  truncate -s 40M $DDIR/uboot-inner.img && truncate -s 80M $DDIR/uboot.img &&
+    mkfs.fat -F 32 -n LINUX $DDIR/uboot-inner.img >/dev/null &&
+    mcopy -i $DDIR/uboot-inner.img $lnx/Image $lnx/initramfs.cpio.gz ::/ &&
+    mkfs.fat -F 32 -n CVISOR $DDIR/uboot.img >/dev/null &&
+    mmd -i $DDIR/uboot.img ::/u-boot &&
+    mcopy -i $DDIR/uboot.img /usr/lib/u-boot/qemu_arm64/u-boot.bin ::/u-boot/qemu_arm64.bin &&
+    cp $DDIR/uboot.img $DDIR/uboot-nodisk.img &&
+    mcopy -i $DDIR/uboot.img $DDIR/uboot-inner.img ::/u-boot/linux-disk.img
+}
+UBOOT_LNX=configs/vms/uboot-linux-aarch64.toml
+if uboot_disks >"$LOGDIR/uboot-disks.log" 2>&1; then
+  qemu_console aarch64-disk/uboot-linux 180 \
+    "ARCH=$A SMP=1 DISK=$DDIR/uboot.img VM_CONFIGS=$UBOOT_LNX" '
+wait => 
+type virtio info\r
+wait Capacity: 40.0 MB
+type ls virtio 0\r
+wait initramfs.cpio.gz
+type load virtio 0 ${kernel_addr_r} Image\r
+wait bytes read
+type load virtio 0 ${ramdisk_addr_r} initramfs.cpio.gz\r
+waitn 2 bytes read
+type booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\r' \
+    "disk /u-boot/linux-disk.img (81920 sectors, read-only) as virtio-blk at 0xa000000" \
+    "Device 0: CVIS VirtIO Block Device" "32956352   Image" \
+    "Starting kernel" "cvisor-linux: 1 CPUs up" \
+    "cvisor-linux: work done, checksums agree" "VM 24 (uboot-linux) powered off" \
+    "all VMs have shut down" "!PANIC"
+  # The disk file is not there: that VM is refused, saying which file;
+  # hello beside it runs.
+  qemu_scenario aarch64-disk/uboot-missing-disk 60 \
+    "ARCH=$A SMP=1 DISK=$DDIR/uboot-nodisk.img VM_CONFIGS=$UBOOT_LNX:$HELLO" \
+    "VM uboot-linux: kernel.disk_path: disk: /u-boot/linux-disk.img: no \"linux-disk.img\" in its directory" \
+    "VM uboot-linux: cannot create its disk at 0xa000000" \
+    "Hello, world!" "all VMs have shut down" "!PANIC"
+else
+  fail aarch64-disk/uboot-linux "see $LOGDIR/uboot-disks.log"
+fi

@@ -108,3 +108,7 @@ qemu_scenario aarch64/regleak 120 \
   "VM 21 (regleak-a) powered off" "VM 22 (regleak-b) powered off" \
   "all VMs have shut down; powering off" \
   "!: FAIL"
+
+# The virtio-blk disk attacked by its own VM (tests/lib/vdisk.sh).
+. tests/lib/vdisk.sh
+vdisk_scenario aarch64

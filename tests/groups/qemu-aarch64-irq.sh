@@ -70,3 +70,34 @@ qemu_scenario aarch64/passthrough-dma 60 \
   "VM pt-fwcfg-dma: passthrough fw-cfg: host 0x9020000+0x1000 at guest 0xc000000" \
   "[vm30] Hello, world!" "[vm1] Hello, world!" "all VMs have shut down" \
   "!VM 27 (pt-fwcfg)" "!VM 28 (pt-its)" "!VM 29 (pt-virtio-addr)" "!FAIL"
+
+# A VM's GIC is its own choice (emu_devices type 0x1, as AxVisor writes
+# it): GICv2 VMs on the default GICv3 host, their GICC emulated over the
+# list registers (vgic_v2_soft.c). The timer guest: both timers' PPIs,
+# level-sensitive, an SGI below the priority mask. Beside it, entries
+# cvisor cannot honour on aarch64 are refused by name, and AxVisor's GIC
+# partial passthrough entries get the emulated GICv3, with warnings.
+G2=tests/config/runtime
+qemu_scenario aarch64/gicv2-on-gicv3-timer 60 \
+  "ARCH=$A SMP=1 ICOUNT=2 VM_CONFIGS=$G2/gicv2-timer-aarch64.toml:$G2/emu-plic-aarch64.toml:$G2/emu-gic-base-aarch64.toml:$G2/gppt-hello-aarch64.toml" \
+  "host GICv3" "VM timer-v2: GICv2 (GICD 0x8000000, GICC 0x8010000) on the host's GICv3, its CPU interface emulated" \
+  "timer: GICv2" "virtual timer (PPI 27): 50 ticks" \
+  "physical timer (PPI 30): 50 ticks" "then the SGI taken" \
+  "timer: level-sensitive PPIs 27 and 30: 12 of 12 cases passed" "timer: PASS" \
+  'VM emu-plic: devices.emu_devices[0] "plic" (line 17): emu_type 0x30 (riscv64 PLIC) is not a device of aarch64 VMs; VM refused' \
+  "VM emu-gic-base: devices.emu_devices[0] \"gicd\" (line 17): cvisor puts the VM's GIC at 0x8000000, not at 0xc000000; VM refused" \
+  "VM gppt: devices.emu_devices[0] \"gppt-gicd\": GIC partial passthrough is served by cvisor's emulated GICv3 (GICD 0x8000000, GICR 0x80a0000)" \
+  "VM gppt: devices.emu_devices[2] \"gppt-gits\": GIC ITS passthrough: cvisor's emulated GICv3 has no ITS" \
+  "[vm2] Hello, world!" "all VMs have shut down" "!FAIL"
+# SGIs between 2 vCPUs, a forwarded host SPI (PL031's alarm) and the
+# virtual PL011's receive interrupt, each VM with its GICv2.
+qemu_console aarch64/gicv2-on-gicv3 60 \
+  "ARCH=$A SMP=2 VM_CONFIGS=$G2/gicv2-echo-aarch64.toml:$G2/gicv2-smp-aarch64.toml:$G2/gicv2-ptdev-aarch64.toml" \
+  'wait echo: GICv2
+type apple crumble\n
+wait [vm12] echo: apple crumble
+type quit\n' \
+  "[vm12] echo: GICv2" "[vm12] echo: apple crumble" "[vm12] echo: PASS" \
+  "[vm6] smp: GICv2, 2 vCPUs checked in" "[vm6] 2 IPIs answered across 2 ordered pairs" \
+  "[vm6] smp: PASS" "[vm7] ptdev: GICv2" "[vm7] ptdev: alarm 2 arrived as INTID 34" \
+  "[vm7] ptdev: PASS" "!interrupts: receive 0," "all VMs have shut down" "!FAIL"

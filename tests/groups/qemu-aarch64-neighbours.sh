@@ -55,3 +55,18 @@ few_debug_lines() {
   [ "$n" -ge 1 ] && [ "$n" -le 40 ]
 }
 expect aarch64/debug-hypercalls-few-lines few_debug_lines
+
+# A vCPU waits in the guest's own WFI, untrapped, only while no other task
+# waits for its pCPU (docs/design.md). Beside the busy bystander,
+# sgiflood's vCPU 0 must trap each WFI and give pCPU 0 back at once: a
+# vCPU left waiting untrapped there holds the pCPU to its slice's end
+# each time, and the bystander's timer then ticks 2 times in its 400 ms,
+# below the 5 it needs (seen with the trap never set); with the trap it
+# ticks 6 times, as before the untrapped WFI existed. Its vCPU 1, alone
+# on pCPU 1, waits untrapped. Under -icount the run does not depend on
+# how busy the host is.
+qemu_scenario aarch64/wfi-trapped-beside-a-neighbour 120 \
+  "ARCH=aarch64 SMP=2 ICOUNT=2 VM_CONFIGS=$BYSTANDER_UP:$SGIFLOOD" \
+  "bystander: vCPU 0: " "bystander: done" "sgiflood: " \
+  "VM 32 (sgiflood) powered off" "memory: all that the VMs took is back" \
+  "!FAIL"

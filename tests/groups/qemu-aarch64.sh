@@ -181,6 +181,20 @@ else
   fail aarch64/linux-images "see $LOGDIR/images.log"
 fi
 
+# U-Boot (Debian's qemu_arm64, unmodified) entered as QEMU enters its
+# firmware; its DRAM is the VM's RAM at 0x4000_0000, not the flash at 0
+# (docs/guests/u-boot.md). `poweroff` is PSCI SYSTEM_OFF.
+qemu_console aarch64/uboot 120 "ARCH=$A SMP=1 VM_CONFIGS=configs/vms/uboot-aarch64.toml" '
+wait => 
+type version\r
+wait aarch64-linux-gnu-gcc
+type bdinfo\r
+wait relocaddr
+type poweroff\r' \
+  "U-Boot 2023.01" "DRAM:  128 MiB" "In:    pl011@9000000" \
+  "-> start    = 0x0000000040000000" "VM 23 (uboot) powered off" \
+  "all VMs have shut down" "!PANIC"
+
 # make debug: QEMU halted with its gdb stub, gdb-multiarch attached with
 # cvisor's symbols and a guest's; a breakpoint in each is hit.
 make_debug_session() {

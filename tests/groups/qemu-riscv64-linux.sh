@@ -81,3 +81,35 @@ type poweroff\n' \
   "U-Boot 2023.01" "Model: cvisor virtual machine" "DRAM:  64 MiB" \
   "In:    serial@10000000" "=> version" "SBI 2.0" "Hart State Management Extension" \
   "VM 22 (uboot) powered off" "all VMs have shut down"
+
+# The same U-Boot with a disk (kernel.disk_path, docs/guests/u-boot.md):
+# a FAT image embedded in the build, a read-only virtio-blk at
+# 0x1000_1000 on PLIC source 1. U-Boot lists it and loads a file whose
+# CRC-32 must be the file's (at 0x8100_0000: its default kernel_addr_r,
+# 0x8400_0000, is past the VM's 64 MiB).
+UB_INNER=build/test-disk/uboot-riscv64-inner.img
+uboot_riscv_disk() {
+  mkdir -p build/test-disk && rm -f $UB_INNER &&
+    truncate -s 4M $UB_INNER && mkfs.fat -n UBDISK $UB_INNER >/dev/null &&
+    MTOOLS_SKIP_CHECK=1 mcopy -i $UB_INNER /usr/lib/u-boot/qemu_arm64/u-boot.bin ::/payload.bin
+}
+if uboot_riscv_disk >"$LOGDIR/uboot-riscv64-disk.log" 2>&1; then
+  crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' \
+    /usr/lib/u-boot/qemu_arm64/u-boot.bin)
+  qemu_console riscv64/uboot-disk 120 \
+    "ARCH=$R SMP=1 VM_CONFIGS=tests/config/runtime/uboot-disk-riscv64.toml" '
+wait => 
+type virtio info\n
+wait Capacity: 4.0 MB
+type ls virtio 0\n
+wait payload.bin
+type load virtio 0 0x81000000 payload.bin\n
+wait bytes read
+type crc32 0x81000000 ${filesize}\n
+wait ==> 
+type poweroff\n' \
+    "as virtio-blk at 0x10001000" "Device 0: CVIS VirtIO Block Device" \
+    "==> $crc" "VM 25 (uboot-disk) powered off" "all VMs have shut down" "!PANIC"
+else
+  fail riscv64/uboot-disk "see $LOGDIR/uboot-riscv64-disk.log"
+fi

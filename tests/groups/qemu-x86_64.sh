@@ -32,6 +32,13 @@ qemu_scenario x86_64/hello 60 "ARCH=$X SMP=1 VM_CONFIGS=$XHELLO" \
   "VM 1 (hello) powered off" "all VMs have shut down; powering off" \
   "!hypercall FAILED" "![vm1]" "!exception"
 
+# A kernel.disk_path: x86_64 VMs have no virtual disk yet, so that VM is
+# refused by name; hello beside it runs.
+qemu_scenario x86_64/disk-path-refused 60 \
+  "ARCH=$X SMP=1 VM_CONFIGS=$XHELLO:tests/config/runtime/disk-x86_64.toml" \
+  "VM hello2: kernel.disk_path build/guests/x86_64/hello.bin: x86_64 VMs have no virtual disk yet" \
+  "Hello, world!" "VM 1 (hello) powered off" "all VMs have shut down" "!PANIC"
+
 # Two VMs share CPU 0 (time-sliced: VMCB, FPU state and ASID switched);
 # each line is prefixed with its VM. The default demo is the same pair.
 qemu_scenario x86_64/two-vms 60 "ARCH=$X SMP=2 VM_CONFIGS=$XHELLO:$XHELLO2" \

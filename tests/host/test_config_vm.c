@@ -110,6 +110,13 @@ static void append(void *ctx, const char *s)
 	}
 }
 
+/* Where emu_devices entries were written is not part of the config. */
+static void forget_positions(struct vm_config *c)
+{
+	for (uint32_t i = 0; i < c->emu_device_count; i++)
+		c->emu_devices[i].line = c->emu_devices[i].col = 0;
+}
+
 /* cfg, printed and parsed again, must be the same struct. */
 static void round_trip(void)
 {
@@ -121,6 +128,8 @@ static void round_trip(void)
 	vmcfg_print(&first, append, &out);
 	CHECK_EQ_INT(run(out.buf), 0);
 	CHECK_EQ_INT(diags.n, 0);
+	forget_positions(&first);
+	forget_positions(&cfg);
 	CHECK(!memcmp(&first, &cfg, sizeof(cfg)));
 }
 
@@ -178,7 +187,7 @@ UNIT_TEST(vmcfg_full)
 		"interrupt_mode = \"pt\"\n"
 		"emu_devices = [[\"gicd\", 0x800_0000, 0x1_0000, 0, 0x21, []],\n"
 		"  [\"gicr\", 0x80a_0000, 0x2_0000, 0, 0x20, [1, 0x2_0000, 0]],\n"
-		"  [\"noconf\", 0x1000, 0x1000, 3, 1]]\n"
+		"  [\"noconf\", 0x1000, 0x1000, 3, 0xa]]\n"
 		"passthrough_devices = [[\"/\",], [\"uart\", 0x1000_0000, "
 		"0x2000_0000, 0x1000, 33]]\n"
 		"passthrough_addresses = [[0x2800_0000, 0x100_0000]]\n"
@@ -613,6 +622,110 @@ UNIT_TEST(vmcfg_err_device)
 		snprintf(dev, sizeof(dev), "%s\n", cases[i].dev);
 		only_error(run3(BASE, KERNEL, dev), VMCFG_ERR_DEVICE, 12,
 			   cases[i].col, cases[i].what);
+	}
+}
+
+/* emu_devices types: AxVisor's numbers, each kept or refused by name. */
+UNIT_TEST(vmcfg_emu_types_kept)
+{
+	static const unsigned kept[] = { 0x1,  0x2,  0xa,  0x20, 0x21,
+					 0x22, 0x23, 0x24, 0x30 };
+	char dev[160];
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(dev, sizeof(dev),
+			 "emu_devices = [[\"d\", 0x800_0000, 0x1_0000, 0, "
+			 "0x%x, []]]\n",
+			 kept[i]);
+		CHECK_EQ_INT(run3(BASE, KERNEL, dev), 0);
+		CHECK_EQ_INT(cfg.emu_device_count, 1);
+		CHECK_EQ_INT(cfg.emu_devices[0].line, 12);
+		CHECK(vmcfg_emu_type_name(kept[i]) != NULL);
+	}
+}
+
+UNIT_TEST(vmcfg_emu_types_refused)
+{
+	static const struct {
+		const char *dev;
+		const char *what;
+	} cases[] = {
+		{ "emu_devices = [[\"x\", 0x1000, 0x1000, 0, 0x7]]",
+		  "devices.emu_devices[0] \"x\": emu_type 0x7 is not one of "
+		  "AxVisor's device types" },
+		{ "emu_devices = [[\"fw_cfg\", 0x1000, 0x18, 0, 0x3, []]]",
+		  "emu_type 0x3 (fw_cfg): cvisor does not emulate fw_cfg" },
+		{ "emu_devices = [[\"pch\", 0x1000, 0x18, 0, 0x25, []]]",
+		  "(loongarch64 7A PCH-PIC): cvisor has no loongarch64 VMM" },
+		{ "emu_devices = [[\"blk\", 0xa00_0000, 0x200, 16, 0xe1]]",
+		  "\"blk\": emu_type 0xe1 (virtio-blk): emulated virtio devices "
+		  "are not yet supported" },
+		{ "emu_devices = [[\"net\", 0xa00_0000, 0x200, 16, 0xe2]]",
+		  "emu_type 0xe2 (virtio-net)" },
+		{ "emu_devices = [[\"con\", 0xa00_0000, 0x200, 16, 0xe3]]",
+		  "emu_type 0xe3 (virtio-console)" },
+		{ "emu_devices = [[\"gic\", 0x800_0000, 0x1_0000, 0, 1, [1, 4]]]",
+		  "config[1], the GIC version, is 4: expected 2 or 3" },
+	};
+	char dev[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dev, sizeof(dev), "%s\n", cases[i].dev);
+		only_error(run3(BASE, KERNEL, dev), VMCFG_ERR_EMU_TYPE, 12, 16,
+			   cases[i].what);
+	}
+	CHECK(vmcfg_emu_type_name(0x7) == NULL);
+	CHECK(vmcfg_emu_type_refusal(0xe1) != NULL);
+	CHECK(vmcfg_emu_type_refusal(0x1) == NULL);
+}
+
+/* One interrupt controller: a second, or a GICv2 beside GICv3 parts, is
+ * an error at the later entry. */
+UNIT_TEST(vmcfg_emu_gic_conflicts)
+{
+	only_error(run3(BASE, KERNEL,
+			"emu_devices = [\n"
+			"  [\"a\", 0x800_0000, 0x1_0000, 0, 1],\n"
+			"  [\"b\", 0x800_0000, 0x1_0000, 0, 1]]\n"),
+		   VMCFG_ERR_EMU_TYPE, 14, 3,
+		   "\"a\" and \"b\" are both the VM's interrupt controller");
+	only_error(run3(BASE, KERNEL,
+			"emu_devices = [\n"
+			"  [\"gicd\", 0x800_0000, 0x1_0000, 0, 0x21],\n"
+			"  [\"v2\", 0x800_0000, 0x1_0000, 0, 1, [1]]]\n"),
+		   VMCFG_ERR_EMU_TYPE, 14, 3,
+		   "\"v2\" asks for a GICv2 and \"gicd\" for GICv3 parts");
+	/* An interrupt controller that says v3 goes with GICv3 parts. */
+	CHECK_EQ_INT(run3(BASE, KERNEL,
+			  "emu_devices = [\n"
+			  "  [\"gicd\", 0x800_0000, 0x1_0000, 0, 0x21],\n"
+			  "  [\"v3\", 0x800_0000, 0x1_0000, 0, 1, [1, 3]]]\n"),
+		     0);
+}
+
+UNIT_TEST(vmcfg_gic_version_asked)
+{
+	static const struct {
+		const char *dev;
+		unsigned version;
+	} cases[] = {
+		{ "emu_devices = []", 0 },
+		{ "emu_devices = [[\"ivc\", 0x1000_0000, 0x1000, 0, 0xa]]", 0 },
+		{ "emu_devices = [[\"vgicd-v2\", 0x800_0000, 0x1_0000, 25, 1, "
+		  "[2]]]",
+		  2 },
+		{ "emu_devices = [[\"g\", 0x800_0000, 0x1_0000, 0, 1, [1, 3]]]",
+		  3 },
+		{ "emu_devices = [[\"gicr\", 0x80a_0000, 0x2_0000, 0, 0x20, "
+		  "[1, 0x2_0000, 0]]]",
+		  3 },
+	};
+	char dev[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dev, sizeof(dev), "%s\n", cases[i].dev);
+		CHECK_EQ_INT(run3(BASE, KERNEL, dev), 0);
+		CHECK_EQ_INT(vmcfg_gic_version(&cfg), cases[i].version);
 	}
 }
 

@@ -388,7 +388,39 @@ static void test_gic_v3(void)
 	v3_after_junk();
 }
 
-/* ---- GICv2: the distributor only (the GICC is the host's GICV frame) */
+/* ---- GICv2: the distributor; and the CPU interface when cvisor emulates
+ * it (a GICv2 VM on a GICv3 host), not when it is the host's GICV frame */
+
+#define GICC_SIZE      0x2000ull
+#define GICC_IIDR_SOFT 0x0202143bu /* cvisor's GICC answers as a GIC-400 */
+
+/* Puts the CPU interface back in order after junk: no active priority,
+ * every interrupt (an SGI from each source) deactivated, binary points
+ * at their least. */
+static void gicc_restore(unsigned n)
+{
+	w32(GICC + 0xd0, 0); /* APR0 */
+	w32(GICC + 0x8, 0);  /* BPR */
+	w32(GICC + 0x1c, 0); /* ABPR */
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned src = 0; src < (i < 16 ? 8u : 1u); src++)
+			w32(GICC + 0x1000, src << 10 | i); /* DIR */
+}
+
+/* The emulated GICC: junk at every offset and width of its 8 KiB (the
+ * rest of the 64 KiB frame is unbacked), then order restored. */
+static void test_gicc_junk(unsigned n)
+{
+	uint64_t traps;
+
+	if (r32(GICC + 0xfc) != GICC_IIDR_SOFT)
+		return;
+	traps = junk_frame(GICC, GICC_SIZE, FRAME);
+	check("GICC (emulated): junk at every offset and width, no "
+	      "exception",
+	      traps == 0, "exceptions", traps);
+	gicc_restore(n);
+}
 
 static void test_gic_v2(void)
 {
@@ -417,6 +449,7 @@ static void test_gic_v2(void)
 	}
 	check("GICD reserved offsets and INTIDs past the last read as zero",
 	      bad == 0, "nonzero", bad);
+	test_gicc_junk(n);
 
 	w32(GICD, 0);
 	for (unsigned i = 0; i < n; i += 32) {

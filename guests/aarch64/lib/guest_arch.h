@@ -10,6 +10,9 @@
 #define GUEST_DTB_REG "x0"
 /* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
 #define GUEST_RAM_BASE 0x40000000ul
+/* The virtio-blk a kernel.disk_path gives the VM (QEMU virt's first
+ * virtio-mmio transport). */
+#define GUEST_VIRTIO_BASE 0x0a000000ul
 /* The interrupt an IVC notify raises when the config names none: the
  * VM's last SPI on QEMU virt's GIC (docs/hypercalls.md). */
 #define GUEST_IVC_LINE 255u

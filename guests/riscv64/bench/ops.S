@@ -75,6 +75,14 @@ LOOP_ENTRY ipi_to_self
 	bnez	s1, 1b
 LOOP_EXIT
 
+/* An SBI IPI to vCPU 1 and its answer back (arch.c:
+ * bench_ipi_round_trip_once). */
+LOOP_ENTRY ipi_round_trip
+1:	call	bench_ipi_round_trip_once
+	addi	s1, s1, -1
+	bnez	s1, 1b
+LOOP_EXIT
+
 /* A timer interrupt through Sstc's stimecmp (arch.c: bench_stimecmp_once). */
 LOOP_ENTRY timer_irq
 1:	call	bench_stimecmp_once

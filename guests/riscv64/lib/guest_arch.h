@@ -10,6 +10,9 @@
 #define GUEST_DTB_REG "a1"
 /* The VM's RAM starts here (QEMU virt's layout; the configs say so). */
 #define GUEST_RAM_BASE 0x80000000ul
+/* The virtio-blk a kernel.disk_path gives the VM (QEMU virt's first
+ * virtio-mmio transport). */
+#define GUEST_VIRTIO_BASE 0x10001000ul
 /* The interrupt an IVC notify raises when the config names none: the
  * vPLIC's last source (docs/hypercalls.md). */
 #define GUEST_IVC_LINE 95u
@@ -73,6 +76,9 @@ static inline uint64_t guest_counter(void)
 uint64_t guest_counter_freq(void);
 /* /chosen/bootargs of that DTB, or "". */
 const char *guest_bootargs(void);
+/* The hart id of vCPU 'index' (0: the boot hart), which SBI calls
+ * name: under OpenSBI alone the boot hart may be any. */
+uint64_t guest_cpu_hwid(unsigned index);
 
 static inline void irq_enable(void)
 {

@@ -28,7 +28,7 @@ void guest_irq_cpu_init(unsigned cpu)
 void guest_ipi_send(unsigned cpu, unsigned ipi)
 {
 	__atomic_fetch_or(&mailbox[cpu], 1u << ipi, __ATOMIC_SEQ_CST);
-	guest_sbi(SBI_EXT_IPI, 0, 1, cpu, 0); /* hart 'cpu' */
+	guest_sbi(SBI_EXT_IPI, 0, 1, guest_cpu_hwid(cpu), 0);
 }
 
 static void dispatch(unsigned irq)

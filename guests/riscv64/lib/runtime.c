@@ -134,11 +134,22 @@ void guest_exception(struct trap_frame *f)
 extern char _secondary_start[];
 static void (*volatile secondary_fn[GUEST_MAX_CPUS])(unsigned);
 
+/* The hart id of each vCPU index: the boot hart's from start.S (under
+ * OpenSBI alone its lottery may pick any), the others' as started;
+ * before that, the index. */
+uint64_t guest_hart_id[GUEST_MAX_CPUS] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+uint64_t guest_cpu_hwid(unsigned index)
+{
+	return index < GUEST_MAX_CPUS ? guest_hart_id[index] : index;
+}
+
 uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned))
 {
 	if (index >= GUEST_MAX_CPUS)
 		return (uint64_t)-3;
 	secondary_fn[index] = fn;
+	guest_hart_id[index] = hwid;
 	full_barrier();
 	return (uint64_t)guest_sbi(SBI_EXT_HSM, 0, hwid,
 				   (unsigned long)_secondary_start, index)

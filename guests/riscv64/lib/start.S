@@ -18,7 +18,9 @@ _start:
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
 	j	1b
-2:	lla	t0, guest_trap_entry
+2:	lla	t0, guest_hart_id	/* vCPU index 0's: a0, the boot hart */
+	sd	a0, 0(t0)
+	lla	t0, guest_trap_entry
 	csrw	stvec, t0
 	mv	a0, s0
 	call	guest_runtime_init

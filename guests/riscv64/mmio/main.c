@@ -4,8 +4,14 @@
  * the compressed C.LW/C.SW/C.LWSP/C.SWSP on a PLIC enable word (sign and
  * zero extension, a store of x0), and the widths the PLIC refuses (LH,
  * SH, LD, SD, C.LD, C.SD) and an AMO, which must come back as access
- * faults at the address used. Then the same through the guest's own
- * Sv39 page tables, run from an alias of its RAM. */
+ * faults at the address used. Then what cvisor's exit path must keep
+ * apart: loads into and stores from callee-saved registers (s0-s11,
+ * which it reloads only when an exit wrote one), the others left
+ * untouched across an MMIO access, an SBI call and a hypercall, a 32-bit
+ * load at a 2-byte aligned pc that crosses a page (fetched by halves)
+ * and a compressed one at a 4-byte aligned pc (fetched with the next).
+ * Then the same through the guest's own Sv39 page tables, run from an
+ * alias of its RAM. */
 #include <guest.h>
 
 #define UART_SCR    0x10000007ul
@@ -167,6 +173,77 @@ static void paging_off(void)
 }
 
 /* Runs from the RAM alias (called through a pointer moved there). */
+/* lw a0, 0(a0) as the last 4 bytes of one page and the first 2 of the
+ * next (a 2-byte aligned pc); c.lw a0, 0(a0) at a 4-byte aligned pc. */
+uint64_t cross_page_lw(uint64_t addr);
+uint64_t aligned_c_lw(uint64_t addr);
+__asm__(".pushsection .text.cross, \"ax\"\n"
+	".balign 4096\n"
+	"cross_page_lw:\n"
+	".rept 2047\n"
+	".2byte 0x0001\n" /* c.nop */
+	".endr\n"
+	".option push\n"
+	".option norvc\n"
+	"lw a0, 0(a0)\n"
+	"ret\n"
+	".option pop\n"
+	".balign 4\n"
+	"aligned_c_lw:\n"
+	"c.lw a0, 0(a0)\n"
+	"c.jr ra\n"
+	".popsection\n");
+
+#define EXT_HVC 0x485643ul /* AxVisor's hypercall extension */
+
+static void exit_paths(void)
+{
+	uint64_t r, a = PLIC_ENABLE, v = 0x8badf00d;
+	/* cppcheck-suppress constVariable ; the asm writes it through its address */
+	uint64_t s[8];
+
+	__asm__ volatile("sw %1, 0(%2)\n\tlw s2, 0(%2)\n\tmv %0, s2"
+			 : "=r"(r)
+			 : "r"(v), "r"(a)
+			 : "s2", "memory");
+	check("LW into s2", r, 0xffffffff8badf00dull);
+	__asm__ volatile("mv a0, %1\n\tc.lw s1, 0(a0)\n\tmv %0, s1"
+			 : "=r"(r)
+			 : "r"(a)
+			 : "a0", "s1", "memory");
+	check("C.LW into s1", r, 0xffffffff8badf00dull);
+	__asm__ volatile("li s3, 0x1234abcd\n\tsw s3, 0(%1)\n\t"
+			 "lwu %0, 0(%1)"
+			 : "=r"(r)
+			 : "r"(a)
+			 : "s3", "memory");
+	check("SW from s3", r, 0x1234abcd);
+	/* s4-s11 across a load into t0, an SBI call (BASE
+	 * get_spec_version) and a hypercall cvisor refuses. */
+	__asm__ volatile("li s4, 0x44\n\tli s5, 0x55\n\tli s6, 0x66\n\t"
+			 "li s7, 0x77\n\tli s8, 0x88\n\tli s9, 0x99\n\t"
+			 "li s10, 0xaa\n\tli s11, 0xbb\n\t"
+			 "lw t0, 0(%1)\n\t"
+			 "li a7, 0x10\n\tli a6, 0\n\tecall\n\t"
+			 "li a7, %2\n\tli a6, 0x7ff\n\tecall\n\t"
+			 "sd s4, 0(%0)\n\tsd s5, 8(%0)\n\tsd s6, 16(%0)\n\t"
+			 "sd s7, 24(%0)\n\tsd s8, 32(%0)\n\tsd s9, 40(%0)\n\t"
+			 "sd s10, 48(%0)\n\tsd s11, 56(%0)"
+			 :
+			 : "r"(s), "r"(a), "i"(EXT_HVC)
+			 : "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+			   "t0", "a0", "a1", "a6", "a7", "memory");
+	r = 0;
+	for (unsigned i = 0; i < 8; i++)
+		r |= (s[i] != 0x44 + 0x11 * i) << i;
+	check("s4-s11 kept across MMIO, SBI and hypercall exits", r, 0);
+	*(volatile uint32_t *)a = (uint32_t)v;
+	check("LW crossing a page at a 2-byte aligned pc", cross_page_lw(a),
+	      0xffffffff8badf00dull);
+	check("C.LW at a 4-byte aligned pc", aligned_c_lw(a),
+	      0xffffffff8badf00dull);
+}
+
 static void __attribute__((noinline)) paged_forms(void)
 {
 	uint64_t r, pc, a = DEV_ALIAS + UART_SCR, v = 0x9c, n;
@@ -245,6 +322,7 @@ int main(void)
 	word_forms();
 	compressed_forms();
 	refused_forms();
+	exit_paths();
 	paged();
 	junk();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");

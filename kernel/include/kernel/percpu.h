@@ -38,6 +38,13 @@ static inline bool sched_need_resched(void)
 	return READ_ONCE(this_cpu()->rq.need_resched);
 }
 
+/* True when another task waits for this CPU (on its run queue). One
+ * queued from another CPU comes with an IPI (sched_wake). */
+static inline bool sched_others_runnable(void)
+{
+	return READ_ONCE(this_cpu()->rq.nr_running) != 0;
+}
+
 /* The logical CPU whose hardware id is 'hwid', or -1. */
 int percpu_find_hwid(uint64_t hwid);
 

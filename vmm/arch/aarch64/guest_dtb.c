@@ -25,7 +25,7 @@ static void aarch64_cpu_props(struct fdtw *w, const struct guest_dtb_input *in,
 static void aarch64_gic(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	fdtw_begin_node_at(w, "intc", VIRT_GICD_BASE);
-	if (in->irqchip_version == 2) {
+	if (virt_gic_version(in->cfg, in->irqchip_version) == 2) {
 		uint64_t reg[4] = { VIRT_GICD_BASE, VIRT_GICD_SIZE,
 				    VIRT_GICC_BASE, VIRT_GICC_SIZE };
 		fdtw_prop_string(w, "compatible", "arm,cortex-a15-gic");
@@ -52,7 +52,7 @@ static void aarch64_timer(struct fdtw *w, const struct guest_dtb_input *in)
 	uint32_t flags = IRQ_LEVEL_HIGH, cells[12];
 
 	/* GICv2 bindings name the CPUs a PPI goes to. */
-	if (in->irqchip_version == 2)
+	if (virt_gic_version(in->cfg, in->irqchip_version) == 2)
 		flags |= ((1u << in->cfg->cpu_num) - 1) << 8 & 0xff00;
 	for (int i = 0; i < 4; i++) {
 		cells[3 * i] = GIC_PPI;
@@ -152,6 +152,20 @@ static void aarch64_power_button(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/* A disk_path's virtio-blk where virt has its first virtio-mmio. */
+static void aarch64_virtio_disk(struct fdtw *w)
+{
+	uint64_t reg[2] = { VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE };
+	uint32_t irq[3] = { GIC_SPI, VIRT_VIRTIO_SPI, IRQ_LEVEL_HIGH };
+
+	fdtw_begin_node_at(w, "virtio_mmio", VIRT_VIRTIO_BASE);
+	fdtw_prop_string(w, "compatible", "virtio,mmio");
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_cells(w, "interrupts", irq, 3);
+	fdtw_prop_empty(w, "dma-coherent");
+	fdtw_end_node(w);
+}
+
 static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	aarch64_psci(w);
@@ -160,12 +174,16 @@ static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 	aarch64_uart(w);
 	if (virt_has_power_button(in->cfg))
 		aarch64_power_button(w);
+	if (in->cfg->disk_path[0])
+		aarch64_virtio_disk(w);
 }
 
 const struct guest_dtb_platform guest_dtb_aarch64 = {
 	.arch = "aarch64",
 	.compatible = "linux,dummy-virt",
 	.stdout_path = "/pl011@9000000",
+	.flash_base = VIRT_FLASH_BASE,
+	.flash_size = VIRT_FLASH_SIZE,
 	.cpu_props = aarch64_cpu_props,
 	.devices = aarch64_devices,
 	.irq_format = &gic_irq_format,

@@ -1,6 +1,8 @@
 /* aarch64 vCPUs: EL1 state switching, entering the guest, and decoding
  * its exits (ESR_EL2) into struct vcpu_exit. */
+#include <arch/gic.h>
 #include <arch/sysreg.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include <vmm/vcpu.h>
@@ -96,10 +98,19 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 
 static bool cpu_has_sme, cpu_has_ras;
 
+/* Whether a vCPU with its pCPU to itself may wait in the guest's own WFI
+ * (wfx_trap_update): on a GICv3 host. On QEMU's GICv2 a Linux guest
+ * waited there for ever, its timer's host PPI pending, enabled and not
+ * active yet not signalled (HPPIR 1023) after the guest had deactivated
+ * it through the list register's link; a trapped WFI's put and load
+ * write the GIC, and it is signalled. */
+static bool wfi_untrapped;
+
 void vcpu_features_init(void)
 {
 	cpu_has_sme = read_sysreg(S3_0_C0_C4_1) >> 24 & 0xf; /* PFR1.SME */
 	cpu_has_ras = read_sysreg(id_aa64pfr0_el1) >> 28 & 0xf;
+	wfi_untrapped = hal_gic_version() == 3;
 }
 
 static void el1_optional_save(struct vcpu_arch *a)
@@ -716,8 +727,32 @@ static void vgic_flush_queued(struct vcpu *v)
 		vgic_flush(v);
 }
 
+/* A vCPU with its pCPU to itself (no other task waits for it) waits
+ * for interrupts in the guest's own WFI (and WFE): the pCPU sleeps there,
+ * a list register's interrupt ends the wait without an exit, and a kick
+ * from another pCPU is an IPI that makes it exit (vcpu_kick). While
+ * another task waits for the pCPU they trap, so that it goes to that
+ * task meanwhile. A task queued from another pCPU comes with an IPI,
+ * whose exit goes to the loop, here (vcpu_arch_exit). One queued by an
+ * exit handled on this pCPU (an SGI to a vCPU pinned beside, say) starts
+ * the slice timer (sched_kicked): it runs at the slice's end at the
+ * latest, as beside a guest that never waits; the fast exits do not
+ * look for it. */
+static void wfx_trap_update(struct vcpu_arch *a)
+{
+	uint64_t hcr = wfi_untrapped && !sched_others_runnable() ?
+			       a->hcr & ~(HCR_TWI | HCR_TWE) :
+			       a->hcr | HCR_TWI | HCR_TWE;
+
+	if (hcr != a->hcr) {
+		a->hcr = hcr;
+		write_sysreg(hcr_el2, hcr); /* the ERET synchronises it */
+	}
+}
+
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
+	wfx_trap_update(&v->arch);
 	vgic_flush_queued(v);
 	arch_guest_run(&v->arch.regs, e);
 }
@@ -741,8 +776,18 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 	if (likely(kind == GUEST_EXIT_SYNC)) {
 		wrote_callee_saved = handle_sync(v, e);
 	} else if (kind == GUEST_EXIT_IRQ) {
-		e->kind = EXIT_IRQ;
-		return GUEST_TO_LOOP;
+		/* Handled here, as the loop would (a kick, a timer's PPI
+		 * straight into a list register), and back into the guest
+		 * unless the loop has something to do. */
+		v->exits[EXIT_IRQ]++;
+		irq_dispatch();
+		e->kind = EXIT_HANDLED;
+		wrote_callee_saved = false;
+		/* A task queued from another pCPU (its IPI, maybe this
+		 * one): the guest's WFI must trap again, in the loop. */
+		if (unlikely(!(v->arch.hcr & HCR_TWI)) &&
+		    sched_others_runnable())
+			return GUEST_TO_LOOP;
 	} else {
 		e->kind = EXIT_FAULT;
 		e->fault.what = "SError from the guest";

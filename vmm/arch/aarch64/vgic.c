@@ -110,7 +110,7 @@ void vgic_reset(struct vm *vm)
 	}
 }
 
-int vgic_create(struct vm *vm)
+int vgic_create(struct vm *vm, unsigned version)
 {
 	struct vgic *g = kzalloc(sizeof(*g));
 
@@ -118,7 +118,8 @@ int vgic_create(struct vm *vm)
 		return -1;
 	g->lock = (spinlock_t)SPINLOCK_INIT;
 	g->ack_lock = (spinlock_t)SPINLOCK_INIT;
-	g->version = hal_gic_version();
+	g->version = version;
+	g->cpuif_soft = version == 2 && hal_gic_version() == 3;
 	g->nr_irqs = MIN(hal_gic_nr_irqs(), (unsigned)VGIC_MAX_IRQS) & ~31u;
 	vm->arch.vgic = g;
 	vgic_reset(vm);
@@ -562,6 +563,10 @@ static void lr_fill(struct vcpu *v, struct virq *q, unsigned intid)
 	unsigned i = (unsigned)__builtin_ctz(~c->lr_used);
 	uint64_t lr = lr_encode(q, intid);
 
+	/* vgic_v2_soft.c: a v3 list register's group 0 would be an FIQ. */
+	if (vgic_of(v->vm)->cpuif_soft)
+		lr |= LR_GROUP1;
+
 	q->in_lr = true;
 	q->recall = q->unpend = false;
 	q->vcpu = (uint8_t)v->id;
@@ -650,7 +655,10 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 			vgic_hw_unmask(v, q);
 		if (intid >= VGIC_NR_PRIVATE)
 			vgic_route_spi(v->vm, intid);
-		vgic_update(v->vm, v, intid);
+		/* Nothing to queue or take off a queue (the common case:
+		 * an interrupt raised once, done with): no update. */
+		if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
+			vgic_update(v->vm, v, intid);
 	}
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)

@@ -5,6 +5,9 @@
 
 #include <config/vm_config.h>
 
+/* Two 64 MiB flash banks, where QEMU puts firmware (U-Boot, EDK2). */
+#define VIRT_FLASH_BASE    0x00000000ull
+#define VIRT_FLASH_SIZE    0x08000000ull
 #define VIRT_GICD_BASE     0x08000000ull
 #define VIRT_GICD_SIZE     0x00010000ull
 #define VIRT_GICC_BASE     0x08010000ull /* GICv2 CPU interface */
@@ -22,12 +25,27 @@
 #define VIRT_GPIO_POWER 3u
 #define KEY_POWER       116u /* Linux's input event code */
 
+/* The first of virt's virtio-mmio transports: a disk_path's virtio-blk. */
+#define VIRT_VIRTIO_BASE 0x0a000000ull
+#define VIRT_VIRTIO_SIZE 0x00000200ull
+#define VIRT_VIRTIO_SPI  16u /* INTID 48 */
+
 /* Timer PPIs (INTID - 16), in the order the arm,armv8-timer binding
  * lists them: secure physical, non-secure physical, virtual, hypervisor. */
 #define VIRT_PPI_SEC_PHYS 13u
 #define VIRT_PPI_PHYS     14u /* INTID 30 */
 #define VIRT_PPI_VIRT     11u /* INTID 27 */
 #define VIRT_PPI_HYP      10u
+
+/* The VM's GIC version: what its emu_devices ask for, else the host's
+ * ('host', 2 or 3). */
+static inline unsigned virt_gic_version(const struct vm_config *c,
+					unsigned host)
+{
+	unsigned v = vmcfg_gic_version(c);
+
+	return v ? v : host;
+}
 
 /* The button goes where the layout puts it, unless the config claims
  * that range (vmcfg_range_unclaimed). */

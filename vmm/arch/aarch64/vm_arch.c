@@ -4,6 +4,7 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/emu_devices.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/kernel_image.h>
 #include "virt_platform.h"
@@ -71,8 +72,57 @@ static int vm_arch_check_config(const struct vm *vm)
 	return 0;
 }
 
+#define GPPT_WARN                                                       \
+	"GIC partial passthrough is served by cvisor's emulated GICv3 " \
+	"(GICD 0x8000000, GICR 0x80a0000)"
+
+/* AxVisor's emu_devices types an aarch64 VM can have, at QEMU virt's
+ * addresses (docs/config.md, "Emulated devices"). */
+static const struct emu_support emu_aarch64[] = {
+	{ VMCFG_EMU_INTC, VIRT_GICD_BASE, "GIC", NULL, 0 },
+	{ VMCFG_EMU_CONSOLE, VIRT_UART_BASE, "PL011 UART", NULL, 0 },
+	{ VMCFG_EMU_IVC, 0, "IVC window", NULL, 0 },
+	{ VMCFG_EMU_GPPT_GICR, VIRT_GICR_BASE, "GICv3 redistributors",
+	  GPPT_WARN, 3 },
+	{ VMCFG_EMU_GPPT_GICD, VIRT_GICD_BASE, "GICv3 distributor", GPPT_WARN,
+	  3 },
+	{ VMCFG_EMU_GPPT_ITS, 0, "GICv3 ITS",
+	  "GIC ITS passthrough: cvisor's emulated GICv3 has no ITS, so the "
+	  "guest has no LPIs or MSIs",
+	  3 },
+};
+
+/* The VM's GIC: its own choice (emu_devices), or the host's. A GICv2
+ * host cannot give a GICv3 (no system-register CPU interface to
+ * virtualise); a GICv3 host gives a GICv2 with its CPU interface
+ * emulated (vgic_v2_soft.c). */
+static int vm_arch_check_gic(const struct vm *vm, unsigned gic)
+{
+	if (emu_devices_check(vm, "aarch64", emu_aarch64,
+			      sizeof(emu_aarch64) / sizeof(emu_aarch64[0]),
+			      gic))
+		return -1;
+	if (gic == 3 && hal_gic_version() == 2) {
+		pr_error("VM %s: devices.emu_devices ask for a GICv3, but the "
+			 "host's GIC is a GICv2; VM refused",
+			 vm->name);
+		return -1;
+	}
+	if (gic == 2 && vm->cfg->cpu_num > 8) {
+		pr_error("VM %s: %u vCPUs, but a GICv2 reaches at most 8",
+			 vm->name, vm->cfg->cpu_num);
+		return -1;
+	}
+	if (gic == 2 && hal_gic_version() == 3)
+		pr_info("VM %s: GICv2 (GICD %#llx, GICC %#llx) on the host's "
+			"GICv3, its CPU interface emulated",
+			vm->name, VIRT_GICD_BASE, VIRT_GICC_BASE);
+	return 0;
+}
+
 int vm_arch_init(struct vm *vm)
 {
+	unsigned gic = virt_gic_version(vm->cfg, hal_gic_version());
 	int vmid;
 
 	if (vm_arch_check_config(vm))
@@ -81,12 +131,9 @@ int vm_arch_init(struct vm *vm)
 		pr_error("VM %s: the host GIC cannot be virtualised", vm->name);
 		return -1;
 	}
-	if (hal_gic_version() == 2 && vm->cfg->cpu_num > 8) {
-		pr_error("VM %s: %u vCPUs, but a GICv2 reaches at most 8",
-			 vm->name, vm->cfg->cpu_num);
+	if (vm_arch_check_gic(vm, gic))
 		return -1;
-	}
-	if (vgic_create(vm)) {
+	if (vgic_create(vm, gic)) {
 		pr_error("VM %s: out of memory for its GIC", vm->name);
 		return -1;
 	}
@@ -150,9 +197,19 @@ int vm_arch_create_devices(struct vm *vm)
 			return -1;
 		}
 	}
+	if (vm->cfg->disk_path[0] &&
+	    vvirtio_blk_create(vm, VIRT_VIRTIO_BASE, 32 + VIRT_VIRTIO_SPI,
+			       vm->cfg->disk_path)) {
+		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
+			 VIRT_VIRTIO_BASE);
+		return -1;
+	}
+	struct vgic *g = vm->arch.vgic;
+
 	if (vgic_dist_create(vm) ||
-	    (hal_gic_version() == 3 ? vgic_redist_create(vm) :
-				      vgic_v2_map_cpu_interface(vm))) {
+	    (g->version == 3 ? vgic_redist_create(vm) :
+	     g->cpuif_soft   ? vgic_v2_soft_create(vm) :
+			       vgic_v2_map_cpu_interface(vm))) {
 		pr_error("VM %s: cannot create its GIC", vm->name);
 		return -1;
 	}

@@ -119,12 +119,27 @@ static void riscv64_power_button(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/* A disk_path's virtio-blk where virt has its first virtio-mmio. */
+static void riscv64_virtio_disk(struct fdtw *w)
+{
+	uint64_t reg[2] = { VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE };
+
+	fdtw_begin_node_at(w, "virtio_mmio", VIRT_VIRTIO_BASE);
+	fdtw_prop_string(w, "compatible", "virtio,mmio");
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_u32(w, "interrupts", VIRT_VIRTIO_IRQ);
+	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
+	fdtw_end_node(w);
+}
+
 static void riscv64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	riscv64_plic(w, in);
 	riscv64_uart(w);
 	if (virt_has_power_button(in->cfg))
 		riscv64_power_button(w);
+	if (in->cfg->disk_path[0])
+		riscv64_virtio_disk(w);
 }
 
 /* PLIC specifiers: one cell, the source id. */

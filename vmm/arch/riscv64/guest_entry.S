@@ -1,17 +1,29 @@
 /* Entering a guest and coming back (riscv64, HS-mode).
  *
- * void arch_guest_run(struct guest_regs *r): the host's callee-saved
- * registers (ra, gp, tp, s0-s11) go on its stack and the stack pointer
- * into r->host_sp; sscratch holds r and stvec points at guest_exit while
- * the guest runs; the guest's sepc, sstatus (SPP: VS or VU) and hstatus
- * (SPV set) are written and its x1-x31 loaded; sret enters it. Its next
- * trap, exception or host interrupt, lands at guest_exit, which saves
- * x1-x31 and the three CSRs back into r, restores the host and returns.
- * The caller keeps interrupts masked (sstatus.SIE = 0) throughout; while
- * V = 1 HS-level interrupts are taken whatever SIE says. */
+ * void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e): the
+ * host's callee-saved registers (ra, gp, tp, s0-s11), r and e go on its
+ * stack and the stack pointer into r->host_sp; sscratch holds r while
+ * the guest runs, and stvec points at guest_exit until the exit goes
+ * back to the loop; the guest's sepc,
+ * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
+ * x1-x31 loaded; sret enters it. Its next trap, exception or host
+ * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
+ * back into r and calls vcpu_arch_ecall(r, e), or for any other exit
+ * vcpu_arch_exit(r, e, scause), on the host's stack with
+ * the host's tp (per-CPU pointer). An exit it handles whole (an SBI call,
+ * a hypercall, emulated MMIO) re-enters the guest at once, without
+ * reloading s0-s11 when it wrote none of them (the C code preserved
+ * them); the others return from arch_guest_run to the vCPU loop, as if it
+ * had been an ordinary call. The VS CSRs are not touched here: they stay
+ * in the hart while the vCPU is loaded. The caller keeps interrupts masked
+ * (sstatus.SIE = 0) throughout; while V = 1 HS-level interrupts are taken
+ * whatever SIE says. */
 #include "guest_entry.h"
 
-#define HOST_FRAME (16 * 8)
+#define HOST_FRAME (18 * 8)
+#define FRAME_TP   16
+#define FRAME_R    (15 * 8)
+#define FRAME_E    (16 * 8)
 
 	.text
 	.global arch_guest_run
@@ -19,7 +31,7 @@ arch_guest_run:
 	addi	sp, sp, -HOST_FRAME
 	sd	ra, 0(sp)
 	sd	gp, 8(sp)
-	sd	tp, 16(sp)
+	sd	tp, FRAME_TP(sp)
 	sd	s0, 24(sp)
 	sd	s1, 32(sp)
 	sd	s2, 40(sp)
@@ -32,28 +44,46 @@ arch_guest_run:
 	sd	s9, 96(sp)
 	sd	s10, 104(sp)
 	sd	s11, 112(sp)
+	sd	a0, FRAME_R(sp)
+	sd	a1, FRAME_E(sp)
 	sd	sp, GREGS_HOST_SP(a0)
-	csrw	sscratch, a0
+	ld	t0, GREGS_HSTATUS(a0)  /* as vcpu_arch_reset() set it */
+	csrw	0x600, t0              /* hstatus */
 	lla	t0, guest_exit
 	csrw	stvec, t0
+/* a0 = r: every register but gp the guest's. */
+	ld	gp, 3 * 8(a0)
+guest_resume:
+	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	ld	x\n, \n * 8(a0)
+	.endr
+/* a0 = r: s0-s11 and gp hold the guest's already. hstatus is as the guest's
+ * last trap left it (SPV set; cvisor's HLV faults restore it). */
+guest_resume_keep:
+	csrw	sscratch, a0
 	ld	t0, GREGS_SEPC(a0)
 	csrw	sepc, t0
 	ld	t0, GREGS_SSTATUS(a0)
 	csrw	sstatus, t0
-	ld	t0, GREGS_HSTATUS(a0)
-	csrw	0x600, t0              /* hstatus */
-	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, \
-		   19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	x\n, \n * 8(a0)
 	.endr
 	ld	a0, 10 * 8(a0)
 	sret
 
+/* s0-s11 are saved only when the exit is neither an ecall nor a load's
+ * guest-page fault: no SBI call, hypercall or load reads them, and C
+ * preserves them, so such an exit answered in place leaves them in the
+ * registers. A load into one of them has them saved first and then
+ * completed in C (GUEST_SAVE_LOAD); an exit the loop takes saves them
+ * afterwards (GUEST_TO_LOOP_SAVE). gp likewise: cvisor's C never uses it
+ * (no __global_pointer$), so the guest's stays in the register until
+ * the loop takes the exit. */
 	.balign 4
 guest_exit:
 	csrrw	a0, sscratch, a0        /* a0 = r, sscratch = the guest's a0 */
-	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, \
-		   19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	beqz	a0, host_trap
+	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	sd	x\n, \n * 8(a0)
 	.endr
 	csrr	t0, sscratch
@@ -62,15 +92,45 @@ guest_exit:
 	sd	t0, GREGS_SEPC(a0)
 	csrr	t0, sstatus
 	sd	t0, GREGS_SSTATUS(a0)
-	csrr	t0, 0x600              /* hstatus */
-	sd	t0, GREGS_HSTATUS(a0)
+	/* stvec stays here while the exit is handled: a trap of cvisor's
+	 * own (none is expected but an HLV's in hcsr.S, which has its own
+	 * landing) finds sscratch 0 and goes on to cvisor's vector. */
 	csrw	sscratch, zero
+	csrr	a2, scause
+	ld	sp, GREGS_HOST_SP(a0)
+	ld	tp, FRAME_TP(sp)
+	ld	a1, FRAME_E(sp)
+	li	t0, EXC_ECALL_VS
+	bne	a2, t0, 1f
+	call	vcpu_arch_ecall         /* (r, e) */
+	j	2f
+1:	li	t0, EXC_LOAD_GUEST_PAGE
+	beq	a2, t0, 4f
+	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	sd	x\n, \n * 8(a0)
+	.endr
+4:	call	vcpu_arch_exit          /* (r, e, scause) */
+2:	li	t1, GUEST_RESUME_KEEP
+	mv	t2, a0
+	ld	a0, FRAME_R(sp)
+	beq	t2, t1, guest_resume_keep
+	li	t1, GUEST_RESUME
+	beq	t2, t1, guest_resume
+	beqz	t2, 3f                  /* GUEST_TO_LOOP */
+	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE, GUEST_SAVE_LOAD */
+	.endr
+	li	t1, GUEST_SAVE_LOAD
+	bne	t2, t1, 3f
+	ld	a1, FRAME_E(sp)
+	call	vcpu_arch_load_done     /* (r, e) */
+	j	2b
+3:	sd	gp, 3 * 8(a0)
 	lla	t0, arch_trap_entry
 	csrw	stvec, t0
-	ld	sp, GREGS_HOST_SP(a0)
 	ld	ra, 0(sp)
 	ld	gp, 8(sp)
-	ld	tp, 16(sp)
+	ld	tp, FRAME_TP(sp)
 	ld	s0, 24(sp)
 	ld	s1, 32(sp)
 	ld	s2, 40(sp)
@@ -85,3 +145,9 @@ guest_exit:
 	ld	s11, 112(sp)
 	addi	sp, sp, HOST_FRAME
 	ret
+
+/* A trap taken by cvisor itself while stvec points here (sscratch 0):
+ * a0 back as it was, then cvisor's own vector. */
+host_trap:
+	csrrw	a0, sscratch, a0
+	j	arch_trap_entry

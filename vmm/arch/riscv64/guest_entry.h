@@ -1,4 +1,5 @@
-/* Offsets into struct guest_regs for guest_entry.S (checked by vcpu.c). */
+/* Offsets into struct guest_regs for guest_entry.S (checked by vcpu.c),
+ * and what vcpu_arch_exit() tells it. */
 #ifndef VMM_RISCV64_GUEST_ENTRY_H
 #define VMM_RISCV64_GUEST_ENTRY_H
 
@@ -7,5 +8,23 @@
 #define GREGS_SSTATUS (33 * 8)
 #define GREGS_HSTATUS (34 * 8)
 #define GREGS_HOST_SP (35 * 8)
+
+/* vcpu_arch_exit(): back to the vCPU loop (arch_guest_run returns), or
+ * straight back into the guest, s0-s11 reloaded from its saved registers
+ * or kept as they are (the exit wrote none of them). */
+#define GUEST_TO_LOOP     0
+#define GUEST_RESUME      1
+#define GUEST_RESUME_KEEP 2
+/* Back to the loop from an exit whose s0-s11 are still to be saved (an
+ * ecall, a load). */
+#define GUEST_TO_LOOP_SAVE 3
+/* A load into one of s0-s11: they are saved, then vcpu_arch_load_done()
+ * writes the value and says what next. */
+#define GUEST_SAVE_LOAD 4
+
+/* scause of an ecall from VS-mode and of a load's guest-page fault (in
+ * vmm_riscv64.h's list too): the exits that leave s0-s11 unsaved. */
+#define EXC_ECALL_VS        10
+#define EXC_LOAD_GUEST_PAGE 21
 
 #endif

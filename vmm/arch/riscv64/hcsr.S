@@ -3,26 +3,52 @@
  * and reports whether it did. Interrupts are masked (sstatus.SIE = 0)
  * whenever these run, so only that instruction's exception lands there.
  * The trap CSRs (scause, stval, sepc, htval) are overwritten by a fault:
- * callers read the exit's before. */
+ * callers read the exit's before. A fault from HS-mode also clears
+ * hstatus.SPV, which the exit path's re-entry into the guest relies on
+ * (guest_entry.S): the HLV ones put hstatus back as it was. */
 	.option push
 	.option arch, +d
 	.text
 
-/* bool arch_hlvx_hu(uint64_t gva, uint16_t *out): HLVX.HU, the guest's
- * instruction halfword at 'gva' as its VS stage and G stage translate it
- * for execution (hstatus.SPVP: the privilege it ran at). */
-	.global arch_hlvx_hu
-arch_hlvx_hu:
+/* uint64_t arch_fetch_insn(uint64_t gva): the guest's instruction at
+ * 'gva' as HLVX reads it (its VS stage and G stage, for execution), its
+ * low 16 bits only when it is compressed; ~0 when it cannot be read. At
+ * a 4-byte aligned pc one HLVX.WU reads it, whatever its length (four
+ * aligned bytes never cross a page); otherwise halfword by halfword, the
+ * second only for a 32-bit instruction (it may be on the next page). */
+	.global arch_fetch_insn
+arch_fetch_insn:
+	csrr	t3, 0x600                      /* hstatus */
 	csrr	t1, stvec
-	lla	t0, 1f
+	lla	t0, 9f
 	csrw	stvec, t0
-	.insn	r 0x73, 4, 0x32, t2, a0, x3    /* hlvx.hu t2, (a0) */
-	sh	t2, 0(a1)
-	li	a0, 1
+	andi	t0, a0, 3
+	bnez	t0, 2f
+	.insn	r 0x73, 4, 0x34, a0, a0, x3    /* hlvx.wu a0, (a0) */
+	csrw	stvec, t1
+	andi	t0, a0, 3
+	li	t2, 3
+	bne	t0, t2, 3f
+	ret
+2:	.insn	r 0x73, 4, 0x32, t2, a0, x3    /* hlvx.hu t2, (a0) */
+	andi	t0, t2, 3
+	li	a1, 3
+	bne	t0, a1, 4f
+	addi	a0, a0, 2
+	.insn	r 0x73, 4, 0x32, a0, a0, x3    /* hlvx.hu a0, (a0) */
+	csrw	stvec, t1
+	slli	a0, a0, 16
+	or	a0, a0, t2
+	ret
+3:	slli	a0, a0, 48                     /* compressed: its 16 bits */
+	srli	a0, a0, 48
+	ret
+4:	mv	a0, t2
 	csrw	stvec, t1
 	ret
 	.balign 4
-1:	li	a0, 0
+9:	li	a0, -1
+	csrw	0x600, t3
 	csrw	stvec, t1
 	ret
 
@@ -30,6 +56,7 @@ arch_hlvx_hu:
  * guest's memory at 'gva' as its translation for a load gives it. */
 	.global arch_hlv_d
 arch_hlv_d:
+	csrr	t3, 0x600                      /* hstatus */
 	csrr	t1, stvec
 	lla	t0, 1f
 	csrw	stvec, t0
@@ -40,6 +67,7 @@ arch_hlv_d:
 	ret
 	.balign 4
 1:	li	a0, 0
+	csrw	0x600, t3
 	csrw	stvec, t1
 	ret
 

@@ -1,63 +1,66 @@
-/* Loads and stores to emulated MMIO: QEMU 7.2 leaves htinst zero on
- * guest-page faults, so the trapping instruction is fetched from the
- * guest (HLVX) and decoded here: LB/LH/LW/LD/LBU/LHU/LWU, SB/SH/SW/SD and
+/* Loads and stores to emulated MMIO, emulated on the exit path: QEMU 7.2
+ * leaves htinst zero on guest-page faults, so the trapping instruction is
+ * fetched from the guest (HLVX) and decoded here: LB/LH/LW/LD/LBU/LHU/LWU, SB/SH/SW/SD and
  * the compressed C.LW/C.LD/C.SW/C.SD and their SP-relative forms. What
  * is not one of them (an AMO, LR/SC, a floating-point load or store) at
  * an emulated address is answered with an access fault, as where nothing
  * is. */
 #include <kernel/log.h>
+#include <vmm/vcpu.h>
+#include "guest_entry.h"
 #include "vmm_riscv64.h"
 
-struct ldst {
-	unsigned width; /* bytes */
-	unsigned reg;   /* rd of a load, rs2 of a store */
-	bool store;
-	bool sign;
-};
+/* A decoded load or store, packed in one word so that it stays in a
+ * register across the device's call: 0 when it is none cvisor emulates. */
+#define OP_WIDTH(op) ((op)&15u) /* bytes: 1, 2, 4, 8 */
+#define OP_STORE     (1u << 4)
+#define OP_SIGN      (1u << 5)         /* a load that sign-extends */
+#define OP_REG(op)   ((op) >> 8 & 31u) /* rd of a load, rs2 of a store */
+#define OP_LEN(op)   ((op) >> 16)      /* of the instruction: 2 or 4 */
+#define OP(width, store, sign, reg)                                    \
+	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0) | \
+	 (reg) << 8)
 
-static bool decode_compressed(uint32_t insn, struct ldst *d)
+static unsigned decode_compressed(uint32_t insn)
 {
 	unsigned f3 = insn >> 13 & 7;
+	unsigned width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
+	bool store = f3 & 4;
 
-	d->sign = true;
-	d->width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
-	d->store = f3 & 4;
-	if (f3 != 2 && f3 != 3 && f3 != 6 && f3 != 7)
-		return false;
+	if ((f3 & 3) < 2)
+		return 0;
 	switch (insn & 3) {
 	case 0: /* C.LW, C.LD rd'; C.SW, C.SD rs2': both in 4:2 */
-		d->reg = (insn >> 2 & 7) + 8;
-		return true;
+		return OP(width, store, true, (insn >> 2 & 7) + 8);
 	case 2: /* C.LWSP, C.LDSP rd in 11:7; C.SWSP, C.SDSP rs2 in 6:2 */
-		d->reg = d->store ? (insn >> 2 & 31) : (insn >> 7 & 31);
-		return true;
+		return OP(width, store, true,
+			  store ? (insn >> 2 & 31) : (insn >> 7 & 31));
 	default:
-		return false;
+		return 0;
 	}
 }
 
-static bool decode_32(uint32_t insn, struct ldst *d)
+/* LOAD's funct3: LB LH LW LD LBU LHU LWU (7: none). */
+static const uint8_t load_ops[8] = {
+	OP(1, false, true, 0),  OP(2, false, true, 0),
+	OP(4, false, true, 0),  OP(8, false, false, 0),
+	OP(1, false, false, 0), OP(2, false, false, 0),
+	OP(4, false, false, 0), 0,
+};
+
+static unsigned decode_32(uint32_t insn)
 {
 	unsigned f3 = insn >> 12 & 7;
 
 	switch (insn & 0x7f) {
-	case 0x03: /* LOAD: LB LH LW LD LBU LHU LWU */
-		if (f3 == 7)
-			return false;
-		d->width = 1u << (f3 & 3);
-		d->sign = !(f3 & 4);
-		d->reg = insn >> 7 & 31;
-		d->store = false;
-		return true;
+	case 0x03: /* LOAD */
+		return load_ops[f3] ? load_ops[f3] | (insn >> 7 & 31) << 8 : 0;
 	case 0x23: /* STORE: SB SH SW SD */
 		if (f3 > 3)
-			return false;
-		d->width = 1u << f3;
-		d->reg = insn >> 20 & 31;
-		d->store = true;
-		return true;
+			return 0;
+		return OP(1u << f3, true, false, insn >> 20 & 31);
 	default:
-		return false;
+		return 0;
 	}
 }
 
@@ -65,45 +68,122 @@ static bool decode_32(uint32_t insn, struct ldst *d)
  * or SC a store/AMO access fault, whatever the guest-page fault said
  * (QEMU 7.2 reports an AMO's as a load guest-page fault); LR a load
  * access fault. */
-static bool fault_is_store(uint32_t insn, unsigned len, bool write)
+static bool fault_is_store(uint32_t insn, bool write)
 {
-	if (len == 4 && (insn & 0x7f) == 0x2f)
+	if ((insn & 0x7f) == 0x2f)
 		return (insn >> 27) != 0x02; /* LR: funct5 00010 */
 	return write;
 }
 
-void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e)
+/* Not a load or store cvisor emulates (or not the access the fault
+ * said): an access fault, out of line. */
+static unsigned __attribute__((noinline))
+mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
+		 uint32_t insn, struct vcpu_exit *e)
+{
+	v->arch.exit.stval = stval; /* the access fault's tval */
+	pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc %#llx) "
+		 "is not a load or store cvisor emulates; access fault "
+		 "injected",
+		 (unsigned long long)v->vm->id, v->id, write ? "write" : "read",
+		 (unsigned long long)gpa, insn,
+		 (unsigned long long)v->arch.regs.sepc);
+	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, write));
+	v->exits[EXIT_NONE]++;
+	return exit_resume(v, e, GUEST_RESUME_KEEP,
+			   write ? GUEST_TO_LOOP : GUEST_TO_LOOP_SAVE);
+}
+
+/* No device answers: reported as the generic handler does, and an
+ * access fault for the guest. */
+static unsigned __attribute__((noinline))
+mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
+		struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
-	uint32_t insn = 0;
-	unsigned len = 0;
-	struct ldst d = { 0 };
 
-	e->kind = EXIT_NONE;
-	if (!vcpu_fetch_insn(v, &insn, &len) ||
-	    !(len == 2 ? decode_compressed(insn, &d) : decode_32(insn, &d)) ||
-	    d.store != write) {
-		pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc "
-			 "%#llx) is not a load or store cvisor emulates; "
-			 "access fault injected",
-			 (unsigned long long)v->vm->id, v->id,
-			 write ? "write" : "read", (unsigned long long)gpa,
-			 insn, (unsigned long long)a->regs.sepc);
-		vcpu_arch_inject_abort(v, gpa,
-				       fault_is_store(insn, len, write));
-		return;
-	}
-	a->mmio.rd = d.store ? 0 : d.reg;
-	a->mmio.len = len;
-	a->mmio.sign = d.sign;
+	a->exit.stval = stval; /* the access fault's tval */
+	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
+	a->mmio.len = OP_LEN(op);
+	a->mmio.sign = op & OP_SIGN;
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
-	e->mmio.width = d.width;
-	e->mmio.write = d.store;
-	e->mmio.data = 0;
-	if (d.store && d.reg) {
-		e->mmio.data = a->regs.x[d.reg];
-		if (d.width < 8)
-			e->mmio.data &= (1ull << (d.width * 8)) - 1;
+	e->mmio.width = OP_WIDTH(op);
+	e->mmio.write = op & OP_STORE;
+	vcpu_mmio_unanswered(v, e);
+	v->exits[EXIT_MMIO]++;
+	return exit_resume(v, e, GUEST_RESUME_KEEP,
+			   (op & OP_STORE) ? GUEST_TO_LOOP :
+					     GUEST_TO_LOOP_SAVE);
+}
+
+/* s0-s1 and s2-s11: registers a load's exit leaves unsaved. */
+static bool callee_saved(unsigned reg)
+{
+	return reg - 8 < 2 || reg - 18 < 10;
+}
+
+unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+
+	r->x[v->arch.mmio.rd] = e->mmio.data;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+}
+
+unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
+	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
+	gpaddr_t gpa = htval << 2 | (stval & 3);
+
+	/* A transformed instruction (bit 0 set): a 32-bit load or store
+	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
+	if (unlikely(htinst & 1)) {
+		insn = (uint32_t)htinst | 3u;
+		len = (htinst & 2) ? 4 : 2;
+	} else {
+		insn = arch_fetch_insn(a->regs.sepc); /* ~0: decodes as none */
+		len = (insn & 3) == 3 ? 4 : 2;
 	}
+	op = (insn & 3) == 3 ? decode_32((uint32_t)insn) :
+			       decode_compressed((uint32_t)insn);
+	if (unlikely(!op) || unlikely(!(op & OP_STORE) != !write))
+		return mmio_undecodable(v, gpa, stval, write, (uint32_t)insn,
+					e);
+	op |= len << 16;
+	if (write && OP_REG(op)) {
+		val = a->regs.x[OP_REG(op)];
+		if (OP_WIDTH(op) < 8)
+			val &= (1ull << (OP_WIDTH(op) * 8)) - 1;
+	}
+	/* The generic inline handler's steps, with the decode at hand; the
+	 * value in e (not a local, whose address would keep the compiler
+	 * from ending in a tail call). */
+	e->mmio.data = val;
+	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
+				&e->mmio.data)))
+		return mmio_unanswered(v, gpa, stval, (unsigned)op, e);
+	a->regs.sepc += OP_LEN(op);
+	v->exits[EXIT_MMIO]++;
+	if (write)
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP);
+	/* A load's exit has not saved s0-s11 (guest_entry.S). */
+	if (!OP_REG(op))
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+	val = e->mmio.data;
+	if (OP_WIDTH(op) < 8) {
+		unsigned shift = 64 - OP_WIDTH(op) * 8;
+		val <<= shift;
+		val = (op & OP_SIGN) ? (uint64_t)((int64_t)val >> shift) :
+				       val >> shift;
+	}
+	if (unlikely(callee_saved(OP_REG(op)))) {
+		a->mmio.rd = OP_REG(op);
+		e->mmio.data = val;
+		return GUEST_SAVE_LOAD;
+	}
+	a->regs.x[OP_REG(op)] = val;
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }

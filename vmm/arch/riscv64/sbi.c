@@ -23,7 +23,7 @@
 #define EXT_SRST       0x53525354ul
 #define EXT_DBCN       0x4442434eul
 #define EXT_RFENCE     0x52464e43ul
-#define EXT_HYPERCALL  0x485643ul /* "HVC": AxVisor's (DESIGN.md) */
+#define EXT_HYPERCALL  SBI_EXT_HYPERCALL
 
 #define LEGACY_SET_TIMER       0
 #define LEGACY_PUTCHAR         1
@@ -402,6 +402,12 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t *x = v->arch.regs.x;
 	unsigned long ext = x[17], fid = x[16];
 
+	/* The most frequent first (the hypercall extension is the exit
+	 * path's, vcpu.c). */
+	if (likely(ext == EXT_BASE)) {
+		sbi_base(v, fid);
+		return;
+	}
 	switch (ext) {
 	case EXT_HYPERCALL:
 		e->kind = EXIT_HYPERCALL;

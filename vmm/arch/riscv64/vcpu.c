@@ -209,26 +209,20 @@ void vcpu_arch_inject_abort(struct vcpu *v, gpaddr_t gpa, bool write)
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len)
 {
 	const struct vcpu_arch *a = &v->arch;
-	uint16_t lo, hi;
+	uint64_t i;
 
 	/* A transformed instruction (bit 0 set): a 32-bit load or store
 	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
-	if (a->exit.htinst & 1) {
+	if (unlikely(a->exit.htinst & 1)) {
 		*insn = (uint32_t)a->exit.htinst | 3u;
 		*len = (a->exit.htinst & 2) ? 4 : 2;
 		return true;
 	}
-	if (!arch_hlvx_hu(a->regs.sepc, &lo))
+	i = arch_fetch_insn(a->regs.sepc);
+	if (unlikely(i == UINT64_MAX))
 		return false;
-	if ((lo & 3) != 3) {
-		*insn = lo;
-		*len = 2;
-		return true;
-	}
-	if (!arch_hlvx_hu(a->regs.sepc + 2, &hi))
-		return false;
-	*insn = (uint32_t)hi << 16 | lo;
-	*len = 4;
+	*insn = (uint32_t)i;
+	*len = (i & 3) == 3 ? 4 : 2;
 	return true;
 }
 
@@ -276,10 +270,10 @@ static void virtual_insn(struct vcpu *v, struct vcpu_exit *e)
 	vcpu_inject_exception(v, EXC_ILLEGAL, insn);
 }
 
-static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
+/* An exit neither an SBI call nor a guest-page fault of a load or store. */
+static void exit_decode(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
-	uint64_t cause = a->exit.scause;
 
 	e->kind = EXIT_NONE;
 	if (cause >> 63) { /* an interrupt */
@@ -287,15 +281,6 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	}
 	switch (cause) {
-	case EXC_ECALL_VS:
-		a->regs.sepc += 4;
-		sbi_handle(v, e);
-		return;
-	case EXC_LOAD_GUEST_PAGE:
-	case EXC_STORE_GUEST_PAGE:
-		mmio_decode(v, a->exit.htval << 2 | (a->exit.stval & 3),
-			    cause == EXC_STORE_GUEST_PAGE, e);
-		return;
 	case EXC_VIRTUAL_INST:
 		virtual_insn(v, e);
 		return;
@@ -325,23 +310,79 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
-	uint64_t hvip;
 
 	a->suspended = false;
 	rfence_run_pending(v);
-	a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
-	hvip = a->hvip & HIP_VSSIP;
-	if (READ_ONCE(a->eip))
-		hvip |= HIP_VSEIP;
-	if (!riscv_sstc && vtimer_due(v))
-		hvip |= HIP_VSTIP;
-	csrw(CSR_HVIP, hvip);
-	arch_guest_run(&a->regs);
+	guest_irqs_load(v);
+	arch_guest_run(&a->regs, e);
+}
+
+unsigned exit_resume_slow(struct vcpu *v, unsigned how)
+{
+	rfence_run_pending(v);
+	guest_irqs_load(v);
+	return how;
+}
+
+/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
+ * or an SBI call answered in place (EXIT_NONE) or handed to the loop
+ * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
+ * gets GUEST_TO_LOOP_SAVE. */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	uint64_t *x = r->x;
+
 	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
-	a->hvip = csrr(CSR_HVIP) & HIP_VSSIP;
-	a->exit.scause = csr_read(scause);
+	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
+	r->sepc += 4;
+	if (likely(x[17] == SBI_EXT_HYPERCALL)) {
+		v->exits[EXIT_HYPERCALL]++;
+		x[10] = hypercall_handle(v, x[16], &x[10]);
+	} else {
+		e->kind = EXIT_NONE;
+		sbi_handle(v, e);
+		if (unlikely(e->kind != EXIT_NONE))
+			return GUEST_TO_LOOP_SAVE;
+		v->exits[EXIT_NONE]++;
+	}
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+}
+
+/* The other exits, out of line: host interrupts, virtual instructions,
+ * faults the guest gets back. */
+static unsigned __attribute__((noinline))
+exit_rare(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+
 	a->exit.stval = csr_read(stval);
 	a->exit.htval = csrr(CSR_HTVAL);
 	a->exit.htinst = csrr(CSR_HTINST);
-	exit_decode(v, e);
+	exit_decode(v, cause, e);
+	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))
+		return GUEST_TO_LOOP;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+}
+
+/* Every exit from the guest but an ecall comes here first
+ * (guest_entry.S), with the guest's registers saved in 'r' and its trap's
+ * scause: it is decoded into 'e'. The exits the vCPU loop has no part in
+ * (SBI calls answered in place, hypercalls: vcpu_arch_ecall(); emulated
+ * MMIO) are handled and counted on this path with the generic inline
+ * handler's steps, as on aarch64, and the guest goes straight back in
+ * (GUEST_RESUME, or GUEST_RESUME_KEEP when its s0-s11 were not written)
+ * unless the loop has something to do: GUEST_TO_LOOP returns 'e' to the
+ * loop. */
+unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
+			uint64_t cause)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+
+	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
+	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
+	if (likely(cause == EXC_LOAD_GUEST_PAGE ||
+		   cause == EXC_STORE_GUEST_PAGE))
+		return mmio_exit(v, cause == EXC_STORE_GUEST_PAGE, e);
+	return exit_rare(v, cause, e);
 }

@@ -1,9 +1,11 @@
 /* riscv64 VM-wide state: the VMID and the G-stage root in hgatp, the
  * VM's PLIC, 16550 and power button, and what the harts offer guests
  * (Sstc, VMIDs). */
+#include <arch/hart_call.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/emu_devices.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/kernel_image.h>
 #include <vmm/stage2.h>
@@ -13,32 +15,9 @@
 
 #define VMID_MAX 256 /* of the up to 2^14 the hart may have */
 
-#define SBI_EXT_RFENCE              0x52464e43ul
-#define SBI_RFENCE_HFENCE_GVMA_VMID 3
-
 static uint64_t vmid_used[VMID_MAX / 64];
 static unsigned vmid_count; /* the hart's, capped at VMID_MAX */
 static spinlock_t vmid_lock = SPINLOCK_INIT;
-
-struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
-			      unsigned long a0, unsigned long a1,
-			      unsigned long a2, unsigned long a3,
-			      unsigned long a4)
-{
-	register unsigned long r0 __asm__("a0") = a0;
-	register unsigned long r1 __asm__("a1") = a1;
-	register unsigned long r2 __asm__("a2") = a2;
-	register unsigned long r3 __asm__("a3") = a3;
-	register unsigned long r4 __asm__("a4") = a4;
-	register unsigned long r6 __asm__("a6") = fid;
-	register unsigned long r7 __asm__("a7") = ext;
-
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
-			 : "memory");
-	return (struct sbi_result){ .error = (long)r0, .value = (long)r1 };
-}
 
 /* VMIDLEN: the VMID bits of hgatp that keep what is written. */
 static unsigned vmid_bits(void)
@@ -115,6 +94,15 @@ static int vmid_alloc(void)
 	return id;
 }
 
+/* AxVisor's emu_devices types a riscv64 VM can have, at QEMU virt's
+ * addresses (docs/config.md, "Emulated devices"). */
+static const struct emu_support emu_riscv64[] = {
+	{ VMCFG_EMU_INTC, VIRT_PLIC_BASE, "PLIC", NULL, 0 },
+	{ VMCFG_EMU_CONSOLE, VIRT_UART_BASE, "16550 UART", NULL, 0 },
+	{ VMCFG_EMU_IVC, 0, "IVC window", NULL, 0 },
+	{ VMCFG_EMU_PLIC, VIRT_PLIC_BASE, "PLIC", NULL, 0 },
+};
+
 /* What AxVisor's x86 configs ask for and riscv64 has not: a firmware boot
  * flow and I/O ports. Refused rather than ignored. */
 static int vm_arch_check_config(const struct vm *vm)
@@ -130,6 +118,9 @@ static int vm_arch_check_config(const struct vm *vm)
 			 vmcfg_boot_protocol_name(proto));
 		return -1;
 	}
+	if (emu_devices_check(vm, "riscv64", emu_riscv64,
+			      sizeof(emu_riscv64) / sizeof(emu_riscv64[0]), 0))
+		return -1;
 	if (c->pt_port_count) {
 		pr_error("VM %s: devices.passthrough_ports: riscv64 has no I/O "
 			 "ports; VM refused",
@@ -162,18 +153,21 @@ int vm_arch_init(struct vm *vm)
 	return 0;
 }
 
+/* hfence.gvma x0, vmid: this hart forgets the VMID's G-stage (and
+ * combined VS-stage) translations. */
+static void gvma_flush_vmid(uint64_t vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" ::"r"(vmid)
+			 : "memory");
+}
+
+/* On every hart, with cvisor's IPIs, not SBI RFENCE's
+ * remote_hfence_gvma_vmid: OpenSBI waits for the other harts in M-mode,
+ * where under QEMU 7.2's -icount they never get to run
+ * (arch/hart_call.h). */
 void vm_arch_flush_stage2(struct vm *vm)
 {
-	/* Every hart forgets the VMID's G-stage (and VS-stage)
-	 * translations: hfence.gvma by VMID on each, through the firmware
-	 * (hart_mask_base -1: all harts; size -1: the whole space). */
-	struct sbi_result r = sbi_fw_call(SBI_EXT_RFENCE,
-					  SBI_RFENCE_HFENCE_GVMA_VMID, 0,
-					  (unsigned long)-1, 0,
-					  (unsigned long)-1, vm->arch.vmid);
-
-	if (r.error)
-		panic("SBI remote hfence.gvma failed (%ld)", r.error);
+	hart_call_all(gvma_flush_vmid, vm->arch.vmid);
 }
 
 void vm_arch_destroy(struct vm *vm)
@@ -198,6 +192,13 @@ int vm_arch_create_devices(struct vm *vm)
 		vuart16550_create(vm, &vm->mmio, VIRT_UART_BASE, VIRT_UART_IRQ);
 	if (!vm->arch.uart) {
 		pr_error("VM %s: cannot create its UART", vm->name);
+		return -1;
+	}
+	if (vm->cfg->disk_path[0] &&
+	    vvirtio_blk_create(vm, VIRT_VIRTIO_BASE, VIRT_VIRTIO_IRQ,
+			       vm->cfg->disk_path)) {
+		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
+			 VIRT_VIRTIO_BASE);
 		return -1;
 	}
 	if (virt_has_power_button(vm->cfg)) {

@@ -3,8 +3,10 @@
 #define VMM_RISCV64_H
 
 #include <arch/csr.h>
+#include <kernel/percpu.h>
 #include <string.h>
 #include <vmm/vm.h>
+#include "guest_entry.h"
 
 /* Hypervisor and VS CSRs, by number (the assembler's names for them
  * depend on its version). */
@@ -65,23 +67,30 @@
 #define EXC_STORE_MISALIGNED 6
 #define EXC_STORE_ACCESS     7
 #define EXC_ECALL_U          8
-#define EXC_ECALL_VS         10
 #define EXC_INST_PAGE        12
 #define EXC_LOAD_PAGE        13
 #define EXC_STORE_PAGE       15
 #define EXC_INST_GUEST_PAGE  20
-#define EXC_LOAD_GUEST_PAGE  21
 #define EXC_VIRTUAL_INST     22
 #define EXC_STORE_GUEST_PAGE 23
 
 /* guest_entry.S and hcsr.S. */
-void arch_guest_run(struct guest_regs *r);
-bool arch_hlvx_hu(uint64_t gva, uint16_t *out);
+void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e);
+/* The instruction at guest virtual 'gva' (16 bits if compressed), or
+ * UINT64_MAX when it cannot be read. */
+uint64_t arch_fetch_insn(uint64_t gva);
 bool arch_hlv_d(uint64_t gva, uint64_t *out);
 bool arch_probe_vstimecmp(void);
 bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
+
+/* Every exit from the guest, called by guest_entry.S (vcpu.c): an ecall
+ * from VS-mode, or any other with its scause. They return GUEST_*
+ * (guest_entry.h). */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e);
+unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
+			uint64_t cause);
 
 /* Whether the harts have Sstc for their guests (vmm_arch_init). */
 extern bool riscv_sstc;
@@ -96,11 +105,16 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
  * in *len; false when it cannot be read. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
-/* A load or store to emulated MMIO at 'gpa' (a guest-page fault): decodes
- * the instruction into 'e' (EXIT_MMIO) and v->arch.mmio, or answers the
- * guest itself (an access fault) when it is not one cvisor emulates. */
-void mmio_decode(struct vcpu *v, gpaddr_t gpa, bool write, struct vcpu_exit *e);
-
+/* A guest-page fault of a load or store (a store's if 'write'): the
+ * access decoded and emulated on the exit path and counted, or an access
+ * fault injected (counted in-arch), or no device answers it (reported,
+ * an access fault). Returns what vcpu_arch_exit() returns; a load's,
+ * whose exit left s0-s11 unsaved, GUEST_TO_LOOP_SAVE for the loop. */
+unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e);
+/* A load into one of s0-s11 (GUEST_SAVE_LOAD), once guest_entry.S has
+ * saved them: the value (in e) written, the exit ended as exit_resume()
+ * ends it. */
+unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e);
 /* Remote fences (rfence.c): what a vCPU must do before it runs its guest
  * again. */
 #define RFENCE_I   1u /* fence.i */
@@ -114,6 +128,8 @@ void rfence_run_pending(struct vcpu *v);
 /* Every fence a vCPU may owe, done as it is loaded on a hart. */
 void rfence_local_all(void);
 
+/* AxVisor's hypercall extension, "HVC" (DESIGN.md), in a7. */
+#define SBI_EXT_HYPERCALL 0x485643ul
 /* An SBI call (ecall from VS-mode, pc already past it). */
 void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
 /* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */
@@ -132,13 +148,48 @@ int vplic_forward(struct vm *vm, unsigned host, unsigned guest);
 /* Frees the PLIC, its forwarded host interrupts first (drained). */
 void vplic_destroy(struct vm *vm);
 
-/* Sends an SBI call to the firmware with up to five arguments. */
-struct sbi_result {
-	long error, value;
-};
-struct sbi_result sbi_fw_call(unsigned long ext, unsigned long fid,
-			      unsigned long a0, unsigned long a1,
-			      unsigned long a2, unsigned long a3,
-			      unsigned long a4);
+/* What the guest is to see pending as it enters: the SSIP it left and
+ * others raised, the vPLIC's output, and without Sstc the SBI timer. */
+static inline void guest_irqs_load(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint64_t hvip;
+
+	if (unlikely(READ_ONCE(a->inject)))
+		a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
+	hvip = a->hvip & HIP_VSSIP;
+	if (READ_ONCE(a->eip))
+		hvip |= HIP_VSEIP;
+	if (!riscv_sstc && vtimer_due(v))
+		hvip |= HIP_VSTIP;
+	csrw(CSR_HVIP, hvip);
+}
+
+/* exit_resume()'s rare half (vcpu.c): fences others asked for,
+ * interrupts others raised, the SBI timer without Sstc. */
+unsigned exit_resume_slow(struct vcpu *v, unsigned how);
+
+/* The end of an exit handled on the exit path: 'how' (GUEST_RESUME or
+ * GUEST_RESUME_KEEP) after what the loop does before it enters the guest
+ * (vcpu_arch_run()), or 'to_loop' when the vCPU was turned off or its
+ * hart must reschedule: the loop then has the exit as EXIT_HANDLED. */
+static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
+				   unsigned how, unsigned to_loop)
+{
+	const struct vcpu_arch *a = &v->arch;
+
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		e->kind = EXIT_HANDLED;
+		return to_loop;
+	}
+	if (unlikely(READ_ONCE(a->fences)) || unlikely(READ_ONCE(a->inject)) ||
+	    unlikely(!riscv_sstc))
+		return exit_resume_slow(v, how);
+	/* guest_irqs_load(), with nothing raised by others: a->hvip holds
+	 * VSSIP only. */
+	csrw(CSR_HVIP, a->hvip | (READ_ONCE(a->eip) ? HIP_VSEIP : 0));
+	return how;
+}
 
 #endif

@@ -5,6 +5,7 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <vmm/devices.h>
+#include <vmm/emu_devices.h>
 #include <vmm/kernel_image.h>
 #include <vmm/vcpu.h>
 #include "svm.h"
@@ -47,6 +48,16 @@ static void asid_free(uint32_t id)
  * in real mode, vcpu.c), else cvisor is the loader and does what that
  * firmware would. UEFI is not run yet, and a first stage in a "direct"
  * boot would be loaded and never entered: both refused, not ignored. */
+/* AxVisor's emu_devices types an x86_64 VM can have, where the PC has
+ * them (docs/config.md, "Emulated devices"). */
+static const struct emu_support emu_x86_64[] = {
+	{ VMCFG_EMU_INTC, VLAPIC_BASE, "local APIC", NULL, 0 },
+	{ VMCFG_EMU_CONSOLE, COM1_PORT, "COM1 16550 (I/O ports)", NULL, 0 },
+	{ VMCFG_EMU_IVC, 0, "IVC window", NULL, 0 },
+	{ VMCFG_EMU_IOAPIC, VIOAPIC_BASE, "IOAPIC", NULL, 0 },
+	{ VMCFG_EMU_PIT, 0x40, "8254 PIT (I/O ports)", NULL, 0 },
+};
+
 static int vm_arch_check_config(const struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
@@ -71,7 +82,8 @@ static int vm_arch_check_config(const struct vm *vm)
 			 vm->name);
 		return -1;
 	}
-	return 0;
+	return emu_devices_check(vm, "x86_64", emu_x86_64,
+				 sizeof(emu_x86_64) / sizeof(emu_x86_64[0]), 0);
 }
 
 int vm_arch_init(struct vm *vm)
@@ -144,6 +156,14 @@ int vm_arch_create_devices(struct vm *vm)
 		.read = debug_exit_read,
 	};
 
+	/* A PC's disk would be a virtio-blk PCI function: not yet. */
+	if (vm->cfg->disk_path[0]) {
+		pr_error("VM %s: kernel.disk_path %s: x86_64 VMs have no "
+			 "virtual disk yet (aarch64 and riscv64 VMs do); VM "
+			 "refused",
+			 vm->name, vm->cfg->disk_path);
+		return -1;
+	}
 	if (vioapic_create(vm) || vpic_create(vm)) {
 		pr_error("VM %s: cannot create its IOAPIC and PICs", vm->name);
 		return -1;

@@ -38,4 +38,10 @@ struct vgpio_sifive *vgpio_sifive_create(struct vm *vm, gpaddr_t base,
 					 unsigned irq_base, unsigned nlines);
 void vgpio_sifive_set_input(struct vgpio_sifive *g, unsigned line, bool level);
 
+/* A read-only virtio-mmio block device at 'base' (0x200 bytes) whose
+ * disk is the image file 'path' (vmm/vvirtio_blk.c), its interrupt on the
+ * VM's line 'irq'. -1 (said why) if the file or memory is missing. */
+int vvirtio_blk_create(struct vm *vm, gpaddr_t base, unsigned irq,
+		       const char *path);
+
 #endif

@@ -29,6 +29,10 @@ struct guest_dtb_platform {
 	const char *arch;        /* "aarch64" */
 	const char *compatible;  /* of the root: "linux,dummy-virt" */
 	const char *stdout_path; /* the console node: "/pl011@9000000" */
+	/* The machine's flash window, where firmware sits: memory regions
+	 * inside it are the VM's flash, not RAM, and stay out of /memory
+	 * (U-Boot takes the first /memory node for its DRAM). Size 0: none. */
+	uint64_t flash_base, flash_size;
 	/* No default interrupt-parent at the root: each node with
 	 * "interrupts" names its own. riscv64's: the harts' local
 	 * interrupt controllers are the roots of its interrupt tree, and

@@ -91,7 +91,8 @@ struct vgic_cpu {
 
 struct vgic {
 	spinlock_t lock;
-	unsigned version;      /* 2 or 3, as the host */
+	unsigned version;      /* 2 or 3: the VM's (virt_gic_version) */
+	bool cpuif_soft;       /* a GICv2 on a v3 host (vgic_v2_soft.c) */
 	unsigned nr_irqs;      /* INTIDs, a multiple of 32 */
 	bool grp0_on, grp1_on; /* GICD_CTLR enables */
 	unsigned reports;      /* guest mistakes logged (vgic_report) */
@@ -142,7 +143,9 @@ struct vgic_hw {
 extern const struct vgic_hw *vgic_hw;
 
 /* vgic.c: the state model. */
-int vgic_create(struct vm *vm);
+/* 'version' is the VM's GIC (virt_gic_version): a GICv2 on a GICv3
+ * host has its CPU interface emulated (vgic_v2_soft_create). */
+int vgic_create(struct vm *vm, unsigned version);
 void vgic_destroy(struct vm *vm);
 void vgic_reset(struct vm *vm);
 void vgic_vcpu_reset(struct vcpu *v);
@@ -195,6 +198,8 @@ int vgic_init(void);
 int vgic_v3_probe(void);
 int vgic_v2_probe(void);
 int vgic_v2_map_cpu_interface(struct vm *vm);
+/* vgic_v2_soft.c: the GICC of a GICv2 VM on a GICv3 host. */
+int vgic_v2_soft_create(struct vm *vm);
 
 /* vgic_dist.c / vgic_redist.c: the emulated registers. */
 /* The per-interrupt registers (GICD 0x080-0xcff layout) of INTIDs

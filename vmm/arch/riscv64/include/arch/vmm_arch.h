@@ -15,7 +15,8 @@ struct guest_regs {
 	uint64_t x[32];
 	uint64_t sepc;    /* the guest's pc */
 	uint64_t sstatus; /* SPP: VS (1) or VU (0); FS */
-	uint64_t hstatus; /* SPV, SPVP, VTW */
+	uint64_t hstatus; /* SPV, SPVP, VTW: what a full entry writes (exits
+			   * do not save it) */
 	uint64_t host_sp;
 };
 
@@ -37,7 +38,7 @@ struct vs_csrs {
 
 /* What the last exit's trap CSRs said (read before anything can trap). */
 struct exit_info {
-	uint64_t scause, stval, htval, htinst;
+	uint64_t stval, htval, htinst;
 };
 
 /* An MMIO load in flight: where its value goes (vcpu_arch_mmio_done). */

@@ -42,12 +42,12 @@ static void task_release(struct task *t)
 	kfree(t);
 }
 
-/* The end of every switch, in the task switched to, with the run queue
- * lock that the switch holds: the task that ended before it is now off
- * the CPU for good, its stack no longer in use. */
 /* Tasks that asked to be freed as they end and are not yet. */
 static unsigned reaping;
 
+/* The end of every switch, in the task switched to, with the run queue
+ * lock that the switch holds: the task that ended before it is now off
+ * the CPU for good, its stack no longer in use. */
 static void sched_finish_switch(struct runqueue *rq)
 {
 	struct task *dead = rq->dead;

@@ -237,6 +237,43 @@ static int rewrite_base(struct fdtw *w, const struct guest_dtb_input *in)
 	return 0;
 }
 
+#define KEY_POWER 116u /* Linux's input event code */
+
+void guest_dtb_power_key(struct fdtw *w, uint32_t gpio_phandle, unsigned line)
+{
+	uint32_t gpios[3] = { gpio_phandle, line, 0 };
+
+	fdtw_begin_node(w, "gpio-keys");
+	fdtw_prop_string(w, "compatible", "gpio-keys");
+	fdtw_begin_node(w, "poweroff");
+	fdtw_prop_string(w, "label", "GPIO Key Poweroff");
+	fdtw_prop_u32(w, "linux,code", KEY_POWER);
+	fdtw_prop_cells(w, "gpios", gpios, 3);
+	fdtw_end_node(w);
+	fdtw_end_node(w);
+}
+
+/* A disk_path's virtio-blk where the machine has its virtio-mmio. */
+static void write_virtio_disk(struct fdtw *w, const struct guest_dtb_input *in)
+{
+	const struct guest_dtb_platform *plat = in->plat;
+	uint64_t reg[2] = { plat->virtio_base, 0x200 };
+	uint32_t irq[4];
+
+	if (!in->cfg->disk_path[0] || !plat->virtio_base ||
+	    plat->irq_format->cells > 4)
+		return;
+	plat->irq_format->encode(plat->virtio_irq, 0, irq);
+	fdtw_begin_node_at(w, "virtio_mmio", plat->virtio_base);
+	fdtw_prop_string(w, "compatible", "virtio,mmio");
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	fdtw_prop_cells(w, "interrupts", irq, plat->irq_format->cells);
+	if (plat->irq_parent_per_node)
+		fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
+	fdtw_prop_empty(w, "dma-coherent");
+	fdtw_end_node(w);
+}
+
 static void write_tree(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	fdtw_begin_node(w, "");
@@ -250,6 +287,7 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_input *in)
 	write_memory(w, in);
 	write_cpus(w, in, NULL);
 	in->plat->devices(w, in);
+	write_virtio_disk(w, in);
 	guest_dtb_write_passthrough(w, in);
 	fdtw_end_node(w);
 }

@@ -3,6 +3,9 @@
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
 #include <string.h>
+#include <vmm/arch/boot.h>
+#include <vmm/devices.h>
+#include <vmm/guest_dtb.h>
 #include <vmm/images.h>
 #include <vmm/passthrough.h>
 #include <vmm/vcpu.h>
@@ -22,6 +25,30 @@ static int vm_pick_pcpu(const struct vm_config *c, unsigned i)
 		return -1;
 	}
 	return (int)(i % cpu_count);
+}
+
+/* kernel.disk_path: a virtio-blk where the arch's machine has its
+ * virtio-mmio (guest_dtb_platform; the DTB describes it there). */
+static int vm_create_disk(struct vm *vm)
+{
+	const char *path = vm->cfg->disk_path;
+	unsigned irqchip;
+	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
+
+	if (!path[0])
+		return 0;
+	if (!plat || !plat->virtio_base) {
+		pr_error("VM %s: kernel.disk_path %s: %s VMs have no virtual "
+			 "disk yet; VM refused",
+			 vm->name, path, vm_arch_boot.arch);
+		return -1;
+	}
+	if (vvirtio_blk_create(vm, plat->virtio_base, plat->virtio_irq, path)) {
+		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
+			 (unsigned long long)plat->virtio_base);
+		return -1;
+	}
+	return 0;
 }
 
 static int vm_create_vcpus(struct vm *vm)
@@ -92,8 +119,9 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->console.lock = (spinlock_t)SPINLOCK_INIT;
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
-	    vm_arch_init(vm) || vm_arch_create_devices(vm) || images_load(vm) ||
-	    vm_create_vcpus(vm) || passthrough_init(vm)) {
+	    vm_arch_init(vm) || vm_arch_create_devices(vm) ||
+	    vm_create_disk(vm) || images_load(vm) || vm_create_vcpus(vm) ||
+	    passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;
 	}

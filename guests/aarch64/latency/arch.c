@@ -4,7 +4,6 @@
 #include "latency.h"
 
 #define VTIMER_PPI 27
-#define FDT_MAGIC  0xd00dfeedu
 
 unsigned latency_arch_timer_init(void)
 {
@@ -25,21 +24,7 @@ void latency_arch_stop(void)
 	__asm__ volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The whole tree is searched: the options are unlikely anywhere but in
- * /chosen/bootargs, and a search needs no walker. */
 const char *latency_arch_args(uint64_t boot_arg, size_t *len)
 {
-	const uint8_t *fdt = (const uint8_t *)boot_arg;
-
-	if (boot_arg < GUEST_RAM_BASE || (boot_arg & 7) ||
-	    be32(fdt) != FDT_MAGIC)
-		return 0;
-	*len = be32(fdt + 4);
-	return (const char *)fdt;
+	return latency_fdt_bytes(boot_arg, len);
 }

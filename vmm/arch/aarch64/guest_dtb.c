@@ -129,7 +129,6 @@ static void aarch64_power_button(struct fdtw *w)
 {
 	uint64_t reg[2] = { VIRT_GPIO_BASE, VIRT_GPIO_SIZE };
 	uint32_t irq[3] = { GIC_SPI, VIRT_GPIO_SPI, IRQ_LEVEL_HIGH };
-	uint32_t gpios[3] = { PHANDLE_GPIO, VIRT_GPIO_POWER, 0 };
 
 	fdtw_begin_node_at(w, "pl061", VIRT_GPIO_BASE);
 	fdtw_prop(w, "compatible", STRLIST("arm,pl061\0arm,primecell"));
@@ -142,28 +141,7 @@ static void aarch64_power_button(struct fdtw *w)
 	fdtw_prop_u32(w, "phandle", PHANDLE_GPIO);
 	fdtw_end_node(w);
 
-	fdtw_begin_node(w, "gpio-keys");
-	fdtw_prop_string(w, "compatible", "gpio-keys");
-	fdtw_begin_node(w, "poweroff");
-	fdtw_prop_string(w, "label", "GPIO Key Poweroff");
-	fdtw_prop_u32(w, "linux,code", KEY_POWER);
-	fdtw_prop_cells(w, "gpios", gpios, 3);
-	fdtw_end_node(w);
-	fdtw_end_node(w);
-}
-
-/* A disk_path's virtio-blk where virt has its first virtio-mmio. */
-static void aarch64_virtio_disk(struct fdtw *w)
-{
-	uint64_t reg[2] = { VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE };
-	uint32_t irq[3] = { GIC_SPI, VIRT_VIRTIO_SPI, IRQ_LEVEL_HIGH };
-
-	fdtw_begin_node_at(w, "virtio_mmio", VIRT_VIRTIO_BASE);
-	fdtw_prop_string(w, "compatible", "virtio,mmio");
-	fdtw_prop_reg64(w, "reg", reg, 1);
-	fdtw_prop_cells(w, "interrupts", irq, 3);
-	fdtw_prop_empty(w, "dma-coherent");
-	fdtw_end_node(w);
+	guest_dtb_power_key(w, PHANDLE_GPIO, VIRT_GPIO_POWER);
 }
 
 static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
@@ -174,8 +152,6 @@ static void aarch64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 	aarch64_uart(w);
 	if (virt_has_power_button(in->cfg))
 		aarch64_power_button(w);
-	if (in->cfg->disk_path[0])
-		aarch64_virtio_disk(w);
 }
 
 const struct guest_dtb_platform guest_dtb_aarch64 = {
@@ -184,6 +160,8 @@ const struct guest_dtb_platform guest_dtb_aarch64 = {
 	.stdout_path = "/pl011@9000000",
 	.flash_base = VIRT_FLASH_BASE,
 	.flash_size = VIRT_FLASH_SIZE,
+	.virtio_base = VIRT_VIRTIO_BASE,
+	.virtio_irq = 32 + VIRT_VIRTIO_SPI,
 	.cpu_props = aarch64_cpu_props,
 	.devices = aarch64_devices,
 	.irq_format = &gic_irq_format,

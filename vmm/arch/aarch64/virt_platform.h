@@ -23,11 +23,9 @@
 #define VIRT_GPIO_SIZE  0x00001000ull
 #define VIRT_GPIO_SPI   7u /* INTID 39 */
 #define VIRT_GPIO_POWER 3u
-#define KEY_POWER       116u /* Linux's input event code */
 
 /* The first of virt's virtio-mmio transports: a disk_path's virtio-blk. */
 #define VIRT_VIRTIO_BASE 0x0a000000ull
-#define VIRT_VIRTIO_SIZE 0x00000200ull
 #define VIRT_VIRTIO_SPI  16u /* INTID 48 */
 
 /* Timer PPIs (INTID - 16), in the order the arm,armv8-timer binding

@@ -197,13 +197,6 @@ int vm_arch_create_devices(struct vm *vm)
 			return -1;
 		}
 	}
-	if (vm->cfg->disk_path[0] &&
-	    vvirtio_blk_create(vm, VIRT_VIRTIO_BASE, 32 + VIRT_VIRTIO_SPI,
-			       vm->cfg->disk_path)) {
-		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
-			 VIRT_VIRTIO_BASE);
-		return -1;
-	}
 	struct vgic *g = vm->arch.vgic;
 
 	if (vgic_dist_create(vm) ||

@@ -92,7 +92,6 @@ static void riscv64_power_button(struct fdtw *w)
 {
 	uint64_t reg[2] = { VIRT_GPIO_BASE, VIRT_GPIO_SIZE };
 	uint32_t irqs[VIRT_GPIO_LINES];
-	uint32_t gpios[3] = { PHANDLE_GPIO, VIRT_GPIO_POWER, 0 };
 
 	for (unsigned i = 0; i < VIRT_GPIO_LINES; i++)
 		irqs[i] = VIRT_GPIO_IRQ + i;
@@ -109,27 +108,7 @@ static void riscv64_power_button(struct fdtw *w)
 	fdtw_prop_u32(w, "phandle", PHANDLE_GPIO);
 	fdtw_end_node(w);
 
-	fdtw_begin_node(w, "gpio-keys");
-	fdtw_prop_string(w, "compatible", "gpio-keys");
-	fdtw_begin_node(w, "poweroff");
-	fdtw_prop_string(w, "label", "GPIO Key Poweroff");
-	fdtw_prop_u32(w, "linux,code", KEY_POWER);
-	fdtw_prop_cells(w, "gpios", gpios, 3);
-	fdtw_end_node(w);
-	fdtw_end_node(w);
-}
-
-/* A disk_path's virtio-blk where virt has its first virtio-mmio. */
-static void riscv64_virtio_disk(struct fdtw *w)
-{
-	uint64_t reg[2] = { VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE };
-
-	fdtw_begin_node_at(w, "virtio_mmio", VIRT_VIRTIO_BASE);
-	fdtw_prop_string(w, "compatible", "virtio,mmio");
-	fdtw_prop_reg64(w, "reg", reg, 1);
-	fdtw_prop_u32(w, "interrupts", VIRT_VIRTIO_IRQ);
-	fdtw_prop_u32(w, "interrupt-parent", GUEST_DTB_PHANDLE_IRQCHIP);
-	fdtw_end_node(w);
+	guest_dtb_power_key(w, PHANDLE_GPIO, VIRT_GPIO_POWER);
 }
 
 static void riscv64_devices(struct fdtw *w, const struct guest_dtb_input *in)
@@ -138,8 +117,6 @@ static void riscv64_devices(struct fdtw *w, const struct guest_dtb_input *in)
 	riscv64_uart(w);
 	if (virt_has_power_button(in->cfg))
 		riscv64_power_button(w);
-	if (in->cfg->disk_path[0])
-		riscv64_virtio_disk(w);
 }
 
 /* PLIC specifiers: one cell, the source id. */
@@ -169,6 +146,8 @@ const struct guest_dtb_platform guest_dtb_riscv64 = {
 	.arch = "riscv64",
 	.compatible = "riscv-virtio",
 	.stdout_path = "/serial@10000000",
+	.virtio_base = VIRT_VIRTIO_BASE,
+	.virtio_irq = VIRT_VIRTIO_IRQ,
 	.irq_parent_per_node = true,
 	.cpu_props = riscv64_cpu_props,
 	.cpu_nodes = riscv64_cpu_nodes,

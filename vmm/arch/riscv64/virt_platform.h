@@ -18,14 +18,12 @@
  * line only: each takes a PLIC source, and nothing else is wired. */
 /* The first of virt's virtio-mmio transports: a disk_path's virtio-blk. */
 #define VIRT_VIRTIO_BASE 0x10001000ull
-#define VIRT_VIRTIO_SIZE 0x00000200ull
 #define VIRT_VIRTIO_IRQ  1u
 #define VIRT_GPIO_BASE   0x10060000ull
 #define VIRT_GPIO_SIZE   0x00001000ull
 #define VIRT_GPIO_IRQ    12u
 #define VIRT_GPIO_LINES  1u
 #define VIRT_GPIO_POWER  0u
-#define KEY_POWER        116u /* Linux's input event code */
 
 /* The button goes where the layout puts it, unless the config claims
  * that range (vmcfg_range_unclaimed). */

@@ -194,13 +194,6 @@ int vm_arch_create_devices(struct vm *vm)
 		pr_error("VM %s: cannot create its UART", vm->name);
 		return -1;
 	}
-	if (vm->cfg->disk_path[0] &&
-	    vvirtio_blk_create(vm, VIRT_VIRTIO_BASE, VIRT_VIRTIO_IRQ,
-			       vm->cfg->disk_path)) {
-		pr_error("VM %s: cannot create its disk at %#llx", vm->name,
-			 VIRT_VIRTIO_BASE);
-		return -1;
-	}
 	if (virt_has_power_button(vm->cfg)) {
 		vm->arch.gpio = vgpio_sifive_create(vm, VIRT_GPIO_BASE,
 						    VIRT_GPIO_IRQ,

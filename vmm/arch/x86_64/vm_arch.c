@@ -156,14 +156,6 @@ int vm_arch_create_devices(struct vm *vm)
 		.read = debug_exit_read,
 	};
 
-	/* A PC's disk would be a virtio-blk PCI function: not yet. */
-	if (vm->cfg->disk_path[0]) {
-		pr_error("VM %s: kernel.disk_path %s: x86_64 VMs have no "
-			 "virtual disk yet (aarch64 and riscv64 VMs do); VM "
-			 "refused",
-			 vm->name, vm->cfg->disk_path);
-		return -1;
-	}
 	if (vioapic_create(vm) || vpic_create(vm)) {
 		pr_error("VM %s: cannot create its IOAPIC and PICs", vm->name);
 		return -1;

@@ -33,6 +33,10 @@ struct guest_dtb_platform {
 	 * inside it are the VM's flash, not RAM, and stay out of /memory
 	 * (U-Boot takes the first /memory node for its DRAM). Size 0: none. */
 	uint64_t flash_base, flash_size;
+	/* Where a kernel.disk_path's virtio-blk goes (virtio-mmio, 0x200
+	 * bytes) and its VM interrupt line; base 0: the machine has none. */
+	uint64_t virtio_base;
+	unsigned virtio_irq;
 	/* No default interrupt-parent at the root: each node with
 	 * "interrupts" names its own. riscv64's: the harts' local
 	 * interrupt controllers are the roots of its interrupt tree, and
@@ -57,6 +61,11 @@ struct guest_dtb_platform {
 	/* How the interrupt controller names interrupts in a DTB. */
 	const struct ptdev_irq_format *irq_format;
 };
+
+/* The gpio-keys node of a power button on line 'line' of the GPIO
+ * controller 'gpio_phandle' (two-cell specifiers, active high), which
+ * Linux reports as KEY_POWER. */
+void guest_dtb_power_key(struct fdtw *w, uint32_t gpio_phandle, unsigned line);
 
 /* Each arch's machine (vmm/arch/<arch>/guest_dtb.c). */
 extern const struct guest_dtb_platform guest_dtb_aarch64;

@@ -144,6 +144,10 @@ static void sched_switch_locked(struct runqueue *rq)
 	rq->current = next;
 	if (prev->state == TASK_DEAD)
 		rq->dead = prev;
+	/* A vCPU's state (its stage 2, its EL1 or supervisor registers)
+	 * leaves the CPU before its task does: the next task may be another
+	 * VM's vCPU, which must not run with it nor leave its own behind. */
+	BUG_ON(this_cpu()->vmm);
 	timer_slice_update(rq->nr_running > 0);
 	hal_context_switch(&prev->ctx, &next->ctx);
 	/* Back in 'prev', possibly much later; a dead task's switch never

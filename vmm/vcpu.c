@@ -218,10 +218,16 @@ static bool vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vm_shutdown(v->vm, "powered off");
 		return false;
 	case EXIT_SYSTEM_RESET:
-		/* Asked as its VM was being suspended: done once resumed. */
+		/* vm_reset() lets this pCPU's other tasks run while it waits
+		 * for the VM's other vCPUs: this one's state leaves the CPU
+		 * first, as in vcpu_give_way(). Asked as its VM was being
+		 * suspended: done once resumed. */
+		vcpu_arch_put(v);
 		while (!vm_reset(v->vm, v) &&
 		       READ_ONCE(v->state) == VCPU_PAUSED)
-			vcpu_paused(v);
+			while (READ_ONCE(v->state) == VCPU_PAUSED)
+				sched_block();
+		vcpu_arch_load(v);
 		return false;
 	case EXIT_FAULT:
 		pr_warn("VM %llu vCPU %u: %s (%#llx) at pc %#llx; VM stopped",

@@ -263,6 +263,8 @@ static void el1_load(struct vcpu *v)
 		RESTORE(R_CNTP_CTL, cntp_ctl_el0);
 		return;
 	}
+	/* The CPU holds nobody's saved copy until this vCPU's put. */
+	el1_owner[this_cpu_id()] = NULL;
 	el1_restore(a);
 	if (a->hcr & HCR_API)
 		pauth_restore(a->pauth_keys);

@@ -16,6 +16,10 @@
 #define PATTERN_START (GUEST_RAM_BASE + 0x400000ull)
 #define PATTERN_END   (GUEST_RAM_BASE + 0x1000000ull)
 #define SLICE         ((PATTERN_END - PATTERN_START) / LINE_TICKS & ~7ull)
+/* A copy of the loaded image (code, constants, data) to compare with. */
+#define IMAGE_COPY (GUEST_RAM_BASE + 0x200000ull)
+
+extern char _start[], __bss_start[];
 
 static volatile unsigned ticks;
 static volatile uint64_t deadline, worst, early;
@@ -39,6 +43,9 @@ static void on_irq(unsigned irq)
 int main(void)
 {
 	uint64_t freq = guest_counter_freq(), changed = 0;
+	uint64_t image_words = (uint64_t)(__bss_start - _start) / 8;
+	volatile uint64_t *image = (volatile uint64_t *)_start;
+	volatile uint64_t *copy = (volatile uint64_t *)IMAGE_COPY;
 	unsigned seen = 0;
 
 	pattern_fill(PATTERN_TAG, PATTERN_START, PATTERN_END);
@@ -47,6 +54,8 @@ int main(void)
 	guest_irq_cpu_init(0);
 	guest_timer_enable(0);
 	irq_disable();
+	for (uint64_t i = 0; i < image_words; i++)
+		copy[i] = image[i];
 	guest_puts("metronome: start\n");
 	deadline = guest_counter() + period;
 	guest_timer_arm(deadline);
@@ -56,6 +65,16 @@ int main(void)
 		seen = ticks;
 		uint64_t from = PATTERN_START + seen % LINE_TICKS * SLICE;
 		changed += pattern_mismatches(PATTERN_TAG, from, from + SLICE);
+		for (uint64_t i = 0; i < image_words; i++)
+			if (image[i] != copy[i]) {
+				guest_puts("metronome: image word at ");
+				guest_put_hex((uint64_t)&image[i]);
+				guest_puts(" changed to ");
+				guest_put_hex(image[i]);
+				guest_puts("\n");
+				changed++;
+				copy[i] = image[i];
+			}
 		if (seen % LINE_TICKS)
 			continue;
 		guest_puts("metronome: line ");

@@ -128,8 +128,22 @@ struct vm *vm_create(struct vm_config *cfg)
 	return vm;
 }
 
+/* Every vCPU's task is made as its VM boots, parked until its CPU_ON:
+ * the guest's CPU_ON then takes no memory, and what a VM holds is fixed
+ * from its start (a task that cannot be made now is tried again at the
+ * CPU_ON, vm_vcpu_on). Tasks live across reboots. */
 void vm_boot(struct vm *vm)
 {
+	spin_lock(&vm->lock);
+	for (unsigned i = 1; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (v->task)
+			continue;
+		v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
+		if (v->task)
+			vm->vcpus_running++;
+	}
+	spin_unlock(&vm->lock);
 	vm_vcpu_on(vm, vm->vcpus[0], vm->boot.entry, vm->boot.arg);
 }
 

@@ -42,6 +42,9 @@ static void task_release(struct task *t)
 	kfree(t);
 }
 
+/* Tasks that asked to be freed as they end and are not yet. */
+static unsigned reaping;
+
 /* The end of every switch, in the task switched to, with the run queue
  * lock that the switch holds: the task that ended before it is now off
  * the CPU for good, its stack no longer in use. */
@@ -55,13 +58,22 @@ static void sched_finish_switch(struct runqueue *rq)
 		dead = NULL;
 	}
 	spin_unlock(&rq->lock);
-	if (dead)
+	if (dead) {
 		task_release(dead);
+		__atomic_fetch_sub(&reaping, 1u, __ATOMIC_RELEASE);
+	}
+}
+
+unsigned task_reaping(void)
+{
+	return __atomic_load_n(&reaping, __ATOMIC_ACQUIRE);
 }
 
 void task_free(struct task *t)
 {
 	if (t == sched_current()) {
+		if (!t->reap)
+			__atomic_fetch_add(&reaping, 1u, __ATOMIC_RELAXED);
 		t->reap = true;
 		return;
 	}

@@ -72,11 +72,13 @@ qemu_scenario() {
 # "wait TEXT" waits until the console has shown TEXT (a fixed string),
 # "waitn N TEXT" until it has shown it on N lines, "type TEXT" types TEXT
 # (printf %b: \n, \001 for Ctrl-A), "sleep S" lets at least S seconds
-# pass (for a state that must last: only ever a lower bound). A wait that
-# ends with QEMU or the timeout fails the scenario.
+# pass (for a state that must last: only ever a lower bound). "mark"
+# notes how far the console has got; "waitmark TEXT" waits until it has
+# shown TEXT since the last mark. A wait that ends with QEMU or the
+# timeout fails the scenario.
 qemu_console() {
   local name=$1 secs=$2 vars=$3 steps=$4; shift 4
-  local log="$LOGDIR/${name//\//_}.log" fifo tty pid step arg missing=""
+  local log="$LOGDIR/${name//\//_}.log" fifo tty pid step arg missing="" mark=0
   fifo=$(mktemp -u "${TMPDIR:-/tmp}/cvisor-console.XXXXXX")
   mkfifo "$fifo" || { fail "$name" "mkfifo $fifo"; return; }
   : >"$log"
@@ -100,6 +102,14 @@ qemu_console() {
         until [ "$(grep -cF -- "$arg" "$log")" -ge "$n" ]; do
           if ! kill -0 "$pid" 2>/dev/null; then
             missing+=" never:${n}x'$arg'"; break 2
+          fi
+          sleep 0.1
+        done ;;
+      mark) mark=$(stat -c %s "$log") ;;
+      waitmark\ *)
+        until tail -c +$((mark + 1)) "$log" | grep -qF -- "$arg"; do
+          if ! kill -0 "$pid" 2>/dev/null; then
+            missing+=" never:'$arg'"; break 2
           fi
           sleep 0.1
         done ;;

@@ -441,11 +441,17 @@ static void cmd_vm_stop(int argc, char **argv)
 		}
 	}
 	const char *why = vms_stop(id);
-	if (why)
+	if (why) {
 		shell_printf("vm stop %llu: %s\n", (unsigned long long)id, why);
-	else
-		shell_printf("VM %llu stopping (%s)\n", (unsigned long long)id,
-			     at_once);
+		return;
+	}
+	shell_printf("VM %llu stopping (%s)\n", (unsigned long long)id,
+		     at_once);
+	/* Done when its vCPUs have left: a "vm start" typed next finds it
+	 * stopped, and a vCPU that never leaves is said. */
+	if (!vms_wait_stopped(id, STOP_GRACE_S * 1000))
+		shell_printf("vm stop %llu: it did not stop within %u s\n",
+			     (unsigned long long)id, STOP_GRACE_S);
 }
 
 static void cmd_vm_delete(int argc, char **argv)

@@ -245,9 +245,10 @@ void vcpu_task_main(void *arg)
 	struct vcpu *v = arg;
 	struct vcpu_exit e;
 
-	/* Each pass is one power-on of the vCPU: reset, run until it goes
-	 * off (CPU_OFF, a reboot) or the VM stops. */
-	do {
+	/* Each pass is one power-on of the vCPU, from its CPU_ON (or the
+	 * VM's boot): reset, run until it goes off (CPU_OFF, a reboot) or
+	 * the VM stops. */
+	while (vcpu_park(v)) {
 		vcpu_arch_reset(v, v->boot_entry, v->boot_arg);
 		vcpu_arch_load(v);
 		for (;;) {
@@ -263,7 +264,7 @@ void vcpu_task_main(void *arg)
 			vcpu_paused(v);
 		}
 		vcpu_arch_put(v);
-	} while (vcpu_park(v));
+	}
 	vcpu_arch_stop(v);
 	vm_vcpu_exited(v->vm);
 }

@@ -128,8 +128,22 @@ struct vm *vm_create(struct vm_config *cfg)
 	return vm;
 }
 
+/* Every vCPU's task is made as its VM boots, parked until its CPU_ON:
+ * the guest's CPU_ON then takes no memory, and what a VM holds is fixed
+ * from its start (a task that cannot be made now is tried again at the
+ * CPU_ON, vm_vcpu_on). Tasks live across reboots. */
 void vm_boot(struct vm *vm)
 {
+	spin_lock(&vm->lock);
+	for (unsigned i = 1; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (v->task)
+			continue;
+		v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
+		if (v->task)
+			vm->vcpus_running++;
+	}
+	spin_unlock(&vm->lock);
 	vm_vcpu_on(vm, vm->vcpus[0], vm->boot.entry, vm->boot.arg);
 }
 
@@ -274,6 +288,7 @@ bool vm_reset(struct vm *vm, struct vcpu *caller)
 		return false;
 	}
 	vm->state = VM_RESETTING;
+	vm->rebooting = true;
 	if (caller)
 		caller->state = VCPU_OFF;
 	vm_park_others(vm, caller);
@@ -286,25 +301,29 @@ bool vm_reset(struct vm *vm, struct vcpu *caller)
 	 * other pCPUs only time (the relax is a spin-wait hint). */
 	while (!vm_others_parked(vm, caller)) {
 		if (READ_ONCE(vm->state) != VM_RESETTING)
-			return true; /* shut down meanwhile */
+			break; /* shut down meanwhile */
 		sched_yield();
 		hal_cpu_relax();
 	}
-	io_bus_reset(&vm->mmio);
-	io_bus_reset(&vm->pio);
-	vm_arch_reset(vm);
-	if (images_load(vm)) {
-		spin_lock(&vm->lock);
-		vm->state = VM_RUNNING;
-		spin_unlock(&vm->lock);
-		vm_shutdown(vm, "stopped: its images could not be reloaded");
-		return true;
+	/* A shutdown from here on leaves the parked vCPUs to this reboot
+	 * (vm_shutdown), so nothing of the VM runs while it is reset. */
+	bool loaded = false;
+	if (READ_ONCE(vm->state) == VM_RESETTING) {
+		io_bus_reset(&vm->mmio);
+		io_bus_reset(&vm->pio);
+		vm_arch_reset(vm);
+		loaded = images_load(vm) == 0;
 	}
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RESETTING)
+	vm->rebooting = false;
+	bool rebooted = vm->state == VM_RESETTING;
+	if (rebooted)
 		vm->state = VM_RUNNING;
 	spin_unlock(&vm->lock);
-	vm_boot(vm);
+	if (rebooted && loaded)
+		vm_boot(vm);
+	else /* stopped meanwhile (the vCPUs left to us), or cannot boot */
+		vm_shutdown(vm, "stopped: its images could not be reloaded");
 	return true;
 }
 
@@ -313,11 +332,18 @@ void vm_shutdown(struct vm *vm, const char *why)
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING || vm->state == VM_RESETTING ||
 	    vm->state == VM_SUSPENDED) {
+		/* Said, so that a stop that lands in a reboot shows. */
+		const char *when = vm->state == VM_RESETTING ?
+					   ", in the middle of a reboot" :
+					   "";
 		vm->state = VM_STOPPING;
-		pr_info("VM %llu (%s) %s", (unsigned long long)vm->id, vm->name,
-			why);
+		pr_info("VM %llu (%s) %s%s", (unsigned long long)vm->id,
+			vm->name, why, when);
 	}
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+	/* A reboot under way resets the devices and the vGIC while the
+	 * other vCPUs are parked: they must stay so, not leave (and tear the
+	 * VM down) under it. vm_reset() stops them when it is done. */
+	for (unsigned i = 0; i < vm->vcpu_count && !vm->rebooting; i++) {
 		vm->vcpus[i]->state = VCPU_STOPPED;
 		vm_kick_vcpu(vm->vcpus[i]);
 	}

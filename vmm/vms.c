@@ -264,7 +264,8 @@ const char *vms_start(uint64_t id)
 	if (!s)
 		why = "no VM with this id";
 	else if (s->vm && s->started)
-		why = "it is running already";
+		why = slot_state(s) == VMS_STOPPING ? "it is still stopping" :
+						      "it is running already";
 	else if (s->vm)
 		slot_boot(s);
 	else
@@ -434,10 +435,14 @@ const char *vms_delete(uint64_t id, bool force, long long *diff)
 		vms_put(vm);
 	kfree(cfg);
 	/* The last vCPU task's stack goes at its last switch, on its own
-	 * pCPU: a moment after the VM. */
-	for (unsigned i = 0; i < 100; i++) {
+	 * pCPU: after the VM, by as long as that pCPU is held up (a busy
+	 * host may not run its thread for a while), so the wait is for
+	 * that switch, not for a time; 10 s bound a switch that never
+	 * comes. */
+	for (unsigned i = 0; i < 10000; i++) {
+		unsigned reaping = task_reaping(); /* before the count */
 		*diff = (long long)(mm_used_bytes() - before);
-		if (!*diff)
+		if (!*diff || !reaping)
 			break;
 		sleep_ns(1000 * 1000);
 	}

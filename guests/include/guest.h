@@ -62,6 +62,15 @@ void guest_ipi_send(unsigned cpu, unsigned ipi);
  * vCPU 'cpu'; returns the number the handler will see for it. */
 unsigned guest_irq_enable_line(unsigned line, unsigned cpu);
 
+/* A one-shot timer of the calling vCPU, armed for a counter value: its
+ * interrupt reaches the handler as guest_timer_irq once the counter is
+ * there. guest_timer_enable() on each vCPU that uses it, after
+ * guest_irq_cpu_init(). */
+extern const unsigned guest_timer_irq;
+void guest_timer_enable(unsigned cpu);
+void guest_timer_arm(uint64_t cval);
+void guest_timer_stop(void);
+
 /* The VM's power button, which cvisor's "vm stop" presses
  * (docs/shell.md): guest_power_button_init() makes a press interrupt
  * vCPU 'cpu' and returns the number the handler will see for it, or

@@ -285,43 +285,21 @@ else
   fail aarch64/shell-power-cut "see $LOGDIR/aarch64_shell-power-cut.log"
 fi
 
-# Lifecycle under stress: a VM created from the disk, started, stopped
-# (while it runs in the guest, every third time just after a reset), and deleted,
-# 60 times, beside ticker, which keeps running on its own pCPU. Every
-# delete gives back all the memory the VM took; the survivor is still
-# running at the end, and cvisor powers off with everything back.
-stress_disk() {
-  cp $SDIR/disk.img $SDIR/stress.img &&
-    sed -e 's/^id = 5/id = 6/' -e 's/"ticker"/"churn"/' -e 's/\[0x1\]/[0x0]/' \
-      -e 's/"memory"/"fs"/' -e 's#build/guests/aarch64/#/guests/aarch64/#' \
-      $TICKER >$SDIR/churn.toml &&
-    mcopy -o -i $SDIR/stress.img $SDIR/churn.toml ::/guest/extra/churn.toml
-}
-STRESS_CYCLES=60
-stress_steps() {
-  echo "wait [vm5] ticker: 3"
-  echo 'type \001\001\001'
-  echo "wait console input now goes to cvisor"
-  for i in $(seq $STRESS_CYCLES); do
-    echo 'type vm create /guest/extra/churn.toml\r'
-    echo "waitn $i VM 6 created from"
-    echo 'type vm start 6\r'
-    echo "waitn $i VM 6 started"
-    if [ $((i % 3)) = 0 ]; then
-      echo 'type vm reset 6\r'   # stopped just after its reboot
-    fi
-    echo 'type vm delete 6 --force\r'
-    echo "waitn $i VM 6 deleted; memory in use is as before it was created"
-  done
-  echo 'type vm show 5 -s\r'
-  echo "wait VM 5 (ticker): running"
-  echo 'type shutdown\r'
-}
-if [ -e $SDIR/disk.img ] && stress_disk >"$LOGDIR/shell-stress-build.log" 2>&1; then
-  qemu_console aarch64/shell-lifecycle-stress 300 \
-    "ARCH=$A STAY=1 VM_CONFIGS=$TICKER DISK=$SDIR/stress.img" "$(stress_steps)" \
-    "memory: all that the VMs took is back" "!PANIC" "!memory in use is -" \
-    "!bytes off what it was"
+# Lifecycle under stress (tests/lib/stress.sh): VMs created from the
+# disk, started, suspended, reset, restarted, stopped and deleted in a
+# loop, with Debian's Linux (two vCPUs) stopped, restarted and reset at
+# whatever point of its boot it has reached, beside the metronome VM,
+# which must not notice: its timer keeps ticking, its RAM unchanged.
+. tests/lib/stress.sh
+if [ -e $SDIR/disk.img ] && [ -e build/images/linux-aarch64/Image ]; then
+  cp $SDIR/disk.img $SDIR/stress.img
+  sed -e 's/^id = 5/id = 7/' -e 's/"ticker"/"spinner"/' -e 's/\[0x1\]/[0x0]/' \
+    -e 's/"memory"/"fs"/' -e 's#build/guests/aarch64/#/guests/aarch64/#' \
+    $TICKER >$SDIR/spinner.toml
+  mcopy -o -i $SDIR/stress.img $SDIR/spinner.toml ::/guest/extra/spinner.toml
+  shell_stress $A "STAY=1 DISK=$SDIR/stress.img \
+VM_CONFIGS=configs/vms/metronome-$A.toml:tests/config/runtime/linux-stress-$A.toml" \
+    /configs/churn-$A.toml /guest/extra/spinner.toml 100
 else
-  fail aarch64/shell-lifecycle-stress "see $LOGDIR/shell-stress-build.log"
+  fail aarch64/shell-lifecycle-stress "no disk image or no Linux image"
 fi

@@ -31,17 +31,17 @@ static uint64_t period;
 static void arm(uint64_t cval)
 {
 	deadline = cval;
-	victim_timer_arm(cval);
+	guest_timer_arm(cval);
 }
 
 static void on_irq(unsigned irq)
 {
 	uint64_t now = guest_counter();
 
-	if (irq != victim_timer_irq)
+	if (irq != guest_timer_irq)
 		return;
 	if (!timing) { /* a victim_yield()'s tick */
-		victim_timer_stop();
+		guest_timer_stop();
 		return;
 	}
 	if (now < deadline)
@@ -58,14 +58,16 @@ static void timer_phase(void)
 
 	period = freq * TICK_MS / 1000;
 	irq_disable();
-	victim_timer_init(on_irq);
+	guest_irq_init(on_irq);
+	guest_irq_cpu_init(0);
+	guest_timer_enable(0);
 	end = guest_counter() + freq * TIMER_MS / 1000;
 	timing = true;
 	arm(guest_counter() + period);
 	while (guest_counter() < end)
 		wait_irq_masked();
 	timing = false;
-	victim_timer_stop();
+	guest_timer_stop();
 	uint64_t late_ms = max_late * 1000 / freq;
 	bool ok = ticks >= TIMER_MS / TICK_MS / 10 && !early &&
 		  late_ms < MAX_LATE_MS;

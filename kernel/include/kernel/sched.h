@@ -50,6 +50,9 @@ void task_exit(void) __attribute__((noreturn));
  * about to end (then it is freed once it has switched away for the last
  * time). Waits, on another CPU, until 't' is off its CPU. Any CPU. */
 void task_free(struct task *t);
+/* How many tasks freed as they ran (task_free of the caller) have not
+ * yet made their last switch, which frees them. */
+unsigned task_reaping(void);
 /* The bytes the calling task holds (its stack and descriptor) when
  * task_free() has been asked to free it as it ends; 0 otherwise. */
 size_t task_freed_at_exit(void);

@@ -62,6 +62,9 @@ struct vm {
 	struct io_bus pio; /* ports: x86's, empty elsewhere */
 	enum vm_state state;
 	spinlock_t lock;
+	/* vm_reset() is resetting it: a shutdown leaves the vCPUs to it
+	 * (under the lock). */
+	bool rebooting;
 	unsigned vcpu_count;
 	unsigned vcpus_running; /* tasks not yet finished */
 	struct vcpu *vcpus[VMCFG_MAX_CPUS];

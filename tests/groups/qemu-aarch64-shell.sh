@@ -299,7 +299,7 @@ if [ -e $SDIR/disk.img ] && [ -e build/images/linux-aarch64/Image ]; then
   mcopy -o -i $SDIR/stress.img $SDIR/spinner.toml ::/guest/extra/spinner.toml
   shell_stress $A "STAY=1 DISK=$SDIR/stress.img \
 VM_CONFIGS=configs/vms/metronome-$A.toml:tests/config/runtime/linux-stress-$A.toml" \
-    /configs/churn-$A.toml /guest/extra/spinner.toml 100
+    /configs/churn-$A.toml /guest/extra/spinner.toml 300
 else
   fail aarch64/shell-lifecycle-stress "no disk image or no Linux image"
 fi

@@ -120,7 +120,7 @@ shell_stress() {
   local a=$1 vars=$2 churn=$3 spinner=$4 cycles=$5 name=$1/shell-lifecycle-stress
   local icount=0
   case " $vars " in *" ICOUNT="*) icount=1 ;; esac
-  qemu_console "$name" ${STRESS_TIMEOUT:-400} "ARCH=$a $vars" \
+  qemu_console "$name" ${STRESS_TIMEOUT:-900} "ARCH=$a $vars" \
     "$(stress_steps "$churn" "$spinner" "$cycles")" \
     "in the middle of a reboot" "VM 12 (linux) powered off" \
     "memory: all that the VMs took is back" \

@@ -109,6 +109,25 @@ qemu_scenario aarch64/regleak 120 \
   "all VMs have shut down; powering off" \
   "!: FAIL"
 
+# The same two beside a VM that reboots itself every few ms, its
+# rebooting vCPU on their pCPU (churn, its vCPUs' pCPUs swapped): while
+# it waits for its other vCPU to park, the pCPU's other tasks run, and
+# they must find their own registers, not the rebooting VM's (a vCPU that
+# reset its VM once left its EL1 state in the CPU for them).
+sed -e 's/"fs"/"memory"/' -e 's#"/guests/aarch64/#"build/guests/aarch64/#' \
+  -e 's/phys_cpu_ids = \[0x0, 0x1\]/phys_cpu_ids = [0x1, 0x0]/' \
+  configs/vms/churn-aarch64.toml >build/churn-swapped-aarch64.toml
+qemu_console aarch64/regleak-beside-reboots 200 \
+  "ARCH=aarch64 SMP=2 LOG=info ICOUNT=2 VM_CONFIGS=$REGLEAK_A:$REGLEAK_B:build/churn-swapped-aarch64.toml" "
+wait regleak A: done
+wait regleak B: done
+type \001\001\001
+wait input now goes to cvisor
+type shutdown\r
+" "regleak A: done, 0 failed" "regleak B: done, 0 failed" \
+  "VM 6 (churn) is rebooting" "all VMs have shut down; powering off" \
+  "!: FAIL" "!PANIC"
+
 # The virtio-blk disk attacked by its own VM (tests/lib/vdisk.sh).
 . tests/lib/vdisk.sh
 vdisk_scenario aarch64

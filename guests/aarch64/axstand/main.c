@@ -164,9 +164,9 @@ static void dtb_report(uint64_t dtb)
 				put_hex(be64(data));
 				puts_(" size ");
 				put_hex(be64(data + 8));
-				puts_(" (built for ");
+				puts_(", built for ");
 				put_hex(BUILT_RAM);
-				puts_(")\n");
+				puts_(", uses its image and stack only\n");
 			}
 		} else if (tok == 9) { /* END */
 			break;

@@ -170,7 +170,8 @@ static int pt_address_whole(struct vm *vm, const struct fdt *host, unsigned i)
 				"%s (%s), which cvisor keeps; not passed "
 				"through, the VM has its emulated devices there",
 				vm->name, i, (unsigned long long)from,
-				(unsigned long long)(to - from), k.path, k.what);
+				(unsigned long long)(to - from), k.path,
+				k.what);
 		else
 			pr_warn("VM %s: passthrough_addresses[%u]: %#llx+%#llx is "
 				"the VM's emulated %s; not passed through",

@@ -208,7 +208,7 @@ static void whole_consider(const struct vm *vm, struct vm_config *c,
 
 /* Whether the walk looks at the children of the node it is on: those
  * of a simple-bus (whose "ranges" must be empty for them to be given). */
-static bool whole_has_children(const struct fdt *f, int node)
+static bool whole_is_bus(const struct fdt *f, int node)
 {
 	struct fdt_prop p;
 
@@ -235,7 +235,7 @@ int passthrough_whole_expand(struct vm *vm)
 	struct whole_walk w;
 	struct vm_config *c;
 	struct fdt host;
-	int parent_ok = 0;
+	bool bus = false;
 
 	if (!vmcfg_whole_platform(vm->cfg))
 		return 0;
@@ -248,21 +248,13 @@ int passthrough_whole_expand(struct vm *vm)
 	}
 	memcpy(c, vm->cfg, sizeof(*c));
 	whole_walk_init(&w, &host, plat ? plat->irq_format : NULL);
+	/* The root's devices, and those of its simple-buses. A device is
+	 * given (or not) with what is under it: the GIC with its ITS. */
 	while (whole_next(&w)) {
 		if (w.depth == 1)
-			parent_ok = whole_has_children(&host, w.node);
-		else if (!parent_ok)
-			continue;
-		if (w.depth == 2 && !whole_is_device(&host, w.node))
-			continue;
-		/* A device node with registers is given (or not) whole:
-		 * its children go with it (the GIC's ITS with the GIC). */
-		if (w.depth == 1 && whole_is_device(&host, w.node)) {
-			parent_ok = 0;
+			bus = whole_is_bus(&host, w.node);
+		if ((w.depth == 1 || bus) && whole_is_device(&host, w.node))
 			whole_consider(vm, c, &w);
-		} else if (w.depth == 2) {
-			whole_consider(vm, c, &w);
-		}
 	}
 	vm->cfg = c;
 	vm->cfg_whole = c;
@@ -303,52 +295,64 @@ static bool whole_cvisors(const struct whole_walk *w, struct hostres *claim)
 	return false;
 }
 
-bool passthrough_whole_kept(const struct vm *vm, const struct fdt *host,
-			    uint64_t from, uint64_t end,
+/* Keeps [base, top) in *out if it meets [from, end) and lies lower than
+ * what *out holds ('found'). */
+static bool whole_kept_take(struct whole_kept *out, bool found, uint64_t base,
+			    uint64_t top, uint64_t from, uint64_t end)
+{
+	base = ALIGN_DOWN(base, PAGE_SIZE);
+	top = ALIGN_UP(top, PAGE_SIZE);
+	if (base >= top || !overlaps(from, end - from, base, top - base) ||
+	    (found && base >= out->base))
+		return false;
+	out->base = base;
+	out->size = top - base;
+	return true;
+}
+
+/* The lowest of cvisor's host devices (each with its children: the GIC
+ * with its ITS or v2m frames) that meets [from, end). */
+static bool whole_kept_host(const struct fdt *host, uint64_t from, uint64_t end,
 			    struct whole_kept *out)
 {
 	unsigned irqchip;
 	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
 	struct whole_walk w;
 	struct hostres claim;
-	bool found = false, in_kept = false;
-	uint64_t base = 0, top = 0;
+	char path[VMCFG_MAX_DEV_NAME];
+	bool found = false, more;
 
 	whole_walk_init(&w, host, plat ? plat->irq_format : NULL);
-	for (bool more = host && whole_next(&w); more;) {
-		in_kept = w.depth == 1 && whole_cvisors(&w, &claim);
-		if (!in_kept) {
+	more = whole_next(&w);
+	while (more) {
+		if (w.depth != 1 || !whole_cvisors(&w, &claim)) {
 			more = whole_next(&w);
 			continue;
 		}
-		/* The device and its children: one extent. */
-		base = UINT64_MAX;
-		top = 0;
+		uint64_t base = UINT64_MAX, top = 0;
 		whole_extent(&w, &base, &top);
-		char path[VMCFG_MAX_DEV_NAME];
 		memcpy(path, w.path, sizeof(path));
 		while ((more = whole_next(&w)) && w.depth == 2)
 			whole_extent(&w, &base, &top);
-		base = ALIGN_DOWN(base, PAGE_SIZE);
-		top = ALIGN_UP(top, PAGE_SIZE);
-		if (base < top && overlaps(from, end - from, base, top - base) &&
-		    (!found || base < out->base)) {
+		if (whole_kept_take(out, found, base, top, from, end)) {
 			found = true;
-			out->base = base;
-			out->size = top - base;
 			memcpy(out->path, path, sizeof(out->path));
 			out->what = claim.what;
 		}
 	}
+	return found;
+}
+
+bool passthrough_whole_kept(const struct vm *vm, const struct fdt *host,
+			    uint64_t from, uint64_t end, struct whole_kept *out)
+{
+	bool found = host && whole_kept_host(host, from, end, out);
+
 	for (unsigned i = 0; i < vm->mmio.count; i++) {
 		const struct io_device *dev = &vm->mmio.dev[i];
-		base = ALIGN_DOWN(dev->base, PAGE_SIZE);
-		top = ALIGN_UP(dev->base + dev->size, PAGE_SIZE);
-		if (overlaps(from, end - from, base, top - base) &&
-		    (!found || base < out->base)) {
+		if (whole_kept_take(out, found, dev->base,
+				    dev->base + dev->size, from, end)) {
 			found = true;
-			out->base = base;
-			out->size = top - base;
 			out->path[0] = '\0';
 			out->what = dev->name;
 		}

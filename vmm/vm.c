@@ -122,8 +122,7 @@ struct vm *vm_create(struct vm_config *cfg)
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
 	    vm_arch_init(vm) || vm_arch_create_devices(vm) ||
 	    vm_create_disk(vm) || passthrough_whole_expand(vm) ||
-	    images_load(vm) || vm_create_vcpus(vm) ||
-	    passthrough_init(vm)) {
+	    images_load(vm) || vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;
 	}

@@ -205,7 +205,8 @@ void axstand_irq(void)
 		if (ticks < TICKS)
 			timer_arm();
 		else /* stopped: its level goes down */
-			__asm__ volatile("msr cntp_ctl_el0, %0; isb" ::"r"(0ul));
+			__asm__ volatile(
+				"msr cntp_ctl_el0, %0; isb" ::"r"(0ul));
 	}
 	REG32(GICC + 0x10) = iar; /* EOIR */
 }
@@ -223,10 +224,10 @@ static bool gic_init(void)
 		return false;
 	}
 	puts_("axstand: GICv2 at 0x8000000, CPU interface 0x8010000\n");
-	REG32(GICD) = 1;                        /* GICD_CTLR: forwarding on */
-	REG32(GICD + 0x100) = 1u << TIMER_PPI;  /* ISENABLER0 */
-	REG32(GICC + 0x4) = 0xff;               /* PMR */
-	REG32(GICC) = 1;                        /* GICC_CTLR */
+	REG32(GICD) = 1;                       /* GICD_CTLR: forwarding on */
+	REG32(GICD + 0x100) = 1u << TIMER_PPI; /* ISENABLER0 */
+	REG32(GICC + 0x4) = 0xff;              /* PMR */
+	REG32(GICC) = 1;                       /* GICC_CTLR */
 	return true;
 }
 

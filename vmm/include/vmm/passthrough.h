@@ -25,9 +25,9 @@ int passthrough_whole_expand(struct vm *vm);
  * host device of cvisor's (its GIC and the frames under it, its console
  * UART), or one of the VM's own emulated devices. */
 struct whole_kept {
-	uint64_t base, size;               /* page-aligned */
-	char path[VMCFG_MAX_DEV_NAME];     /* the host node, "" for the VM's */
-	const char *what;                  /* cvisor's claim, or the device */
+	uint64_t base, size;           /* page-aligned */
+	char path[VMCFG_MAX_DEV_NAME]; /* the host node, "" for the VM's */
+	const char *what;              /* cvisor's claim, or the device */
 };
 /* The lowest such range that meets host range [from, end) (GPA = HPA). */
 bool passthrough_whole_kept(const struct vm *vm, const struct fdt *host,

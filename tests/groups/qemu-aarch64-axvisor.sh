@@ -61,10 +61,12 @@ whole_markers() {
     "VM $1: whole platform: /virtio_mmio@a000000 (virtio,mmio) can do DMA and cvisor has no IOMMU; left out"
 }
 # What axstand prints when all went as on QEMU (the GICv2, 5 timer
-# interrupts, the passed-through RTC read, PSCI SYSTEM_OFF).
+# interrupts, the passed-through RTC read and its alarm's interrupt
+# forwarded, PSCI SYSTEM_OFF).
 STAND_OK=("axstand: GICv2 at 0x8000000, CPU interface 0x8010000"
   "axstand: 5 EL1 physical timer interrupts (INTID 30) through the GICv2"
   "axstand: dt /pl031@9010000" "axstand: pl031 RTC reads"
+  "axstand: pl031 alarm arrived as INTID 34"
   "axstand: dt /pl061@9030000" "axstand: dt /flash@0"
   "axstand: PSCI SYSTEM_OFF over HVC" "all VMs have shut down" "!FAIL")
 mapfile -t NIMBOS < <(whole_markers nimbos)

@@ -9,8 +9,10 @@
  *   stack, so the 16 MiB NimbOS's config gives it is enough;
  * - it powers off with PSCI SYSTEM_OFF over HVC.
  * Besides, it prints the device tree it was given (the root's nodes,
- * its RAM) and reads the PL031 RTC when that is described, so a test
- * sees what the VM was given. Position-independent (image.ld). */
+ * its RAM), so a test sees what the VM was given, and when the PL031 RTC
+ * is described it waits for its alarm's interrupt (forwarded from the
+ * host with interrupt_mode "passthrough"). Position-independent
+ * (image.ld). */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,7 +31,10 @@ void axstand_main(uint64_t dtb, uint64_t base, uint64_t entry);
 void axstand_irq(void);
 void axstand_fault(uint64_t esr, uint64_t far, uint64_t elr);
 
-static volatile unsigned ticks, spurious;
+#define RTC_SPI  34u /* INTID of QEMU virt's PL031 (SPI 2) */
+#define RTC_WAIT 3u  /* seconds an alarm a second ahead may take */
+
+static volatile unsigned ticks, spurious, alarms;
 static uint64_t tick_interval;
 static bool have_rtc;
 
@@ -208,6 +213,11 @@ void axstand_irq(void)
 			__asm__ volatile(
 				"msr cntp_ctl_el0, %0; isb" ::"r"(0ul));
 	}
+	if (id == RTC_SPI) {
+		alarms++;
+		REG32(RTC + 0x10) = 0; /* RTCIMSC: masked */
+		REG32(RTC + 0x1c) = 1; /* RTCICR: cleared */
+	}
 	REG32(GICC + 0x10) = iar; /* EOIR */
 }
 
@@ -231,6 +241,39 @@ static bool gic_init(void)
 	return true;
 }
 
+static uint64_t counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+/* The passed-through PL031: an alarm a second ahead, its interrupt
+ * forwarded by cvisor to the GICv2's distributor, as QEMU's GIC would. */
+static void rtc_alarm(void)
+{
+	uint32_t now = REG32(RTC); /* RTCDR */
+	uint64_t deadline = counter() + RTC_WAIT * cntfrq();
+
+	puts_("axstand: pl031 RTC reads ");
+	put_dec(now);
+	putc_('\n');
+	*(volatile uint8_t *)(GICD + 0x800 + RTC_SPI) = 1; /* to CPU 0 */
+	REG32(GICD + 0x100 + RTC_SPI / 32 * 4) = 1u << (RTC_SPI % 32);
+	REG32(RTC + 0x1c) = 1;      /* RTCICR */
+	REG32(RTC + 0x4) = now + 1; /* RTCMR */
+	REG32(RTC + 0x10) = 1;      /* RTCIMSC */
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	while (!alarms && counter() < deadline)
+		__asm__ volatile("yield");
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+	if (alarms)
+		puts_("axstand: pl031 alarm arrived as INTID 34\n");
+	else
+		puts_("axstand: FAIL: no pl031 alarm interrupt\n");
+}
+
 void axstand_main(uint64_t dtb, uint64_t base, uint64_t entry)
 {
 	puts_("axstand: entered at ");
@@ -250,11 +293,8 @@ void axstand_main(uint64_t dtb, uint64_t base, uint64_t entry)
 	puts_("axstand: ");
 	put_dec(ticks);
 	puts_(" EL1 physical timer interrupts (INTID 30) through the GICv2\n");
-	if (have_rtc) {
-		puts_("axstand: pl031 RTC reads ");
-		put_dec(REG32(RTC));
-		putc_('\n');
-	}
+	if (have_rtc)
+		rtc_alarm();
 	puts_("axstand: done\n");
 	power_off();
 }

@@ -144,10 +144,10 @@ static int pt_address(struct vm *vm, const struct fdt *host, uint64_t base,
 {
 	struct ptdev_region r = { base, base, size };
 
-	return pt_dma(vm, host, "address", &r, NULL, false) ||
-			       pt_map(vm, "address", &r) ?
-		       -1 :
-		       0;
+	if (pt_dma(vm, host, "address", &r, NULL, false) ||
+	    pt_map(vm, "address", &r))
+		return -1;
+	return 0;
 }
 
 /* passthrough_addresses[i] of a whole-platform VM: what cvisor keeps in
@@ -157,7 +157,7 @@ static int pt_address_whole(struct vm *vm, const struct fdt *host, unsigned i)
 {
 	const struct vmcfg_pt_address *a = &vm->cfg->pt_addresses[i];
 	uint64_t at = a->gpa, end = a->gpa + a->length;
-	struct whole_kept k;
+	struct passthrough_kept k;
 
 	while (at < end) {
 		if (!passthrough_whole_kept(vm, host, at, end, &k))

@@ -21,6 +21,7 @@ struct whole_walk {
 	const struct fdt *host;
 	const struct ptdev_irq_format *fmt;
 	int node, depth;
+	int skip; /* nodes below this depth are skipped (0: none) */
 	char path[VMCFG_MAX_DEV_NAME];
 	size_t len[WHOLE_MAX_DEPTH + 1]; /* of path at each depth */
 };
@@ -31,19 +32,26 @@ static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
 }
 
 /* The next node at depth 1..WHOLE_MAX_DEPTH, its path in w->path; false
- * at the end of the tree or when a path does not fit. */
+ * at the end of the tree (or where it is malformed). A node whose path
+ * does not fit is skipped with what is under it. */
 static bool whole_next(struct whole_walk *w)
 {
 	for (;;) {
 		w->node = fdt_next_node(w->host, w->node, &w->depth);
 		if (w->node < 0 || w->depth < 1)
 			return false;
-		if (w->depth > WHOLE_MAX_DEPTH)
+		if (w->depth > WHOLE_MAX_DEPTH ||
+		    (w->skip && w->depth > w->skip))
 			continue;
+		w->skip = 0;
 		const char *name = fdt_node_name(w->host, w->node);
 		size_t at = w->len[w->depth - 1], n = name ? strlen(name) : 0;
-		if (!n || at + 1 + n >= sizeof(w->path))
+		if (!n)
 			return false;
+		if (at + 1 + n >= sizeof(w->path)) {
+			w->skip = w->depth;
+			continue;
+		}
 		w->path[at] = '/';
 		memcpy(w->path + at + 1, name, n + 1);
 		w->len[w->depth] = at + 1 + n;
@@ -297,8 +305,9 @@ static bool whole_cvisors(const struct whole_walk *w, struct hostres *claim)
 
 /* Keeps [base, top) in *out if it meets [from, end) and lies lower than
  * what *out holds ('found'). */
-static bool whole_kept_take(struct whole_kept *out, bool found, uint64_t base,
-			    uint64_t top, uint64_t from, uint64_t end)
+static bool whole_kept_take(struct passthrough_kept *out, bool found,
+			    uint64_t base, uint64_t top, uint64_t from,
+			    uint64_t end)
 {
 	base = ALIGN_DOWN(base, PAGE_SIZE);
 	top = ALIGN_UP(top, PAGE_SIZE);
@@ -313,7 +322,7 @@ static bool whole_kept_take(struct whole_kept *out, bool found, uint64_t base,
 /* The lowest of cvisor's host devices (each with its children: the GIC
  * with its ITS or v2m frames) that meets [from, end). */
 static bool whole_kept_host(const struct fdt *host, uint64_t from, uint64_t end,
-			    struct whole_kept *out)
+			    struct passthrough_kept *out)
 {
 	unsigned irqchip;
 	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
@@ -344,7 +353,8 @@ static bool whole_kept_host(const struct fdt *host, uint64_t from, uint64_t end,
 }
 
 bool passthrough_whole_kept(const struct vm *vm, const struct fdt *host,
-			    uint64_t from, uint64_t end, struct whole_kept *out)
+			    uint64_t from, uint64_t end,
+			    struct passthrough_kept *out)
 {
 	bool found = host && whole_kept_host(host, from, end, out);
 

@@ -126,6 +126,17 @@ qemu_scenario aarch64/axvisor-tg-zephyr 60 \
   "axstand: entered at 0x00000000400010b4, image at 0x0000000040000000" \
   "${STAND_OK[@]}" "VM 1 (zephyr-qemu) powered off"
 
+# Started again from cvisor's shell, the VM is given the platform again
+# (its own copy of the config, expanded anew, freed with it).
+qemu_console aarch64/axvisor-tg-zephyr-again 60 \
+  "ARCH=$A SMP=1 STAY=1 VM_CONFIGS=$TG/qemu-aarch64-zephyr-smp1.toml" \
+  'wait VM 1 (zephyr-qemu) powered off
+wait cvisor>
+type vm start 1\n
+waitn 2 VM 1 (zephyr-qemu) powered off
+type shutdown\n' \
+  "axstand: pl031 alarm arrived as INTID 34" "memory: all that the VMs took is back" "!FAIL"
+
 # Linux: Debian's kernel, with no initramfs and no command line (the
 # files have neither), boots on the emulated GICv2 (its GICv2 driver's
 # one complaint, docs/aarch64.md), the EL1 timers and the emulated PL011

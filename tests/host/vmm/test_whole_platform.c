@@ -19,6 +19,12 @@
 
 static uint8_t host_dtb[4096];
 
+/* 119 bytes, with "@9050000" a node name of the most a DTB allows
+ * (127): its path, "/" before it, does not fit in 128 bytes with NUL. */
+#define LONG_NAME                                                      \
+	"a-device-whose-name-with-its-address-takes-the-127-bytes-a-d" \
+	"evice-tree-allows-one-byte-more-than-a-path-cvisor-keepsxxx"
+
 static void node(struct fdtw *w, const char *name, uint64_t base,
 		 const char *compat, int spi)
 {
@@ -51,6 +57,14 @@ static void host_dtb_build(void)
 	fdtw_prop_reg64(&w, "reg", mem, 1);
 	fdtw_end_node(&w);
 	fdtw_begin_node(&w, "cpus");
+	fdtw_end_node(&w);
+	/* A path too long to name: skipped with its child, the walk goes on. */
+	fdtw_begin_node_at(&w, LONG_NAME, 0x09050000);
+	uint64_t bus[2] = { 0x09050000, 0x1000 };
+	fdtw_prop_string(&w, "compatible", "simple-bus");
+	fdtw_prop_reg64(&w, "reg", bus, 1);
+	fdtw_prop_empty(&w, "ranges");
+	node(&w, "child", 0x09060000, "x", -1);
 	fdtw_end_node(&w);
 	node(&w, "pl011", 0x09000000, "arm,pl011", 1);
 	node(&w, "pl031", 0x09010000, "arm,pl031", 2);
@@ -116,6 +130,8 @@ SIM_TEST(vmm_whole_platform_gives_the_free_devices)
 	CHECK(sim_console_has("VM whole: passthrough /soc/pl061@9030000: host "
 			      "0x9030000+0x1000 at guest 0x9030000"));
 	CHECK(!strstr(sim_console(), "off@9040000"));
+	CHECK(!strstr(sim_console(), "child@9060000"));
+	CHECK(!strstr(sim_console(), "/a-device-whose-name"));
 	CHECK(!strstr(sim_console(), "memory@40000000"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }

@@ -68,6 +68,13 @@ static void host_dtb_build(void)
 	fdtw_end_node(&w);
 	node(&w, "pl011", 0x09000000, "arm,pl011", 1);
 	node(&w, "pl031", 0x09010000, "arm,pl031", 2);
+	node(&w, "sram", 0x40100000, "mmio-sram", -1);
+	fdtw_begin_node_at(&w, "ppi-dev", 0x09070000);
+	uint64_t ppi_reg[2] = { 0x09070000, 0x1000 };
+	uint32_t ppi[3] = { 1, 9, 4 }; /* a PPI: no VM gets one */
+	fdtw_prop_reg64(&w, "reg", ppi_reg, 1);
+	fdtw_prop_cells(&w, "interrupts", ppi, 3);
+	fdtw_end_node(&w);
 	node(&w, "virtio_mmio", 0x0a000000, "virtio,mmio", 16);
 	fdtw_begin_node_at(&w, "pcie", 0x10000000);
 	fdtw_prop_string(&w, "compatible", "pci-host-ecam-generic");
@@ -91,7 +98,9 @@ static void host_dtb_build(void)
 	sim_set_host_dtb(host_dtb);
 }
 
-static bool run_whole(const struct embedded_file *configs)
+/* Runs the whole-platform VM of 'configs', cvisor's console UART claimed
+ * as hal/aarch64/pl011.c claims it at boot, or not ('claim_uart'). */
+static bool run_whole(const struct embedded_file *configs, bool claim_uart)
 {
 	static struct sim_guest guests[] = {
 		{ .vm = "whole", .vcpu = 0, .steps = {
@@ -101,10 +110,10 @@ static bool run_whole(const struct embedded_file *configs)
 	};
 
 	host_dtb_build();
-	/* What hal/aarch64/pl011.c claims at boot. */
-	CHECK_EQ_INT(hostres_claim(0x09000000, 0x1000, HOSTRES_CVISOR,
-				   "cvisor's console UART", NULL),
-		     0);
+	if (claim_uart)
+		CHECK_EQ_INT(hostres_claim(0x09000000, 0x1000, HOSTRES_CVISOR,
+					   "cvisor's console UART", NULL),
+			     0);
 	return sim_test_run(1, configs, guests, 20000);
 }
 
@@ -115,7 +124,7 @@ SIM_TEST(vmm_whole_platform_gives_the_free_devices)
 		{ NULL, NULL, 0 },
 	};
 
-	CHECK(run_whole(cfgs));
+	CHECK(run_whole(cfgs, true));
 	CHECK(sim_console_has("VM whole: whole platform: /pl011@9000000 is "
 			      "cvisor's console UART, which cvisor keeps; the "
 			      "VM's emulated pl011 is in its place"));
@@ -133,6 +142,10 @@ SIM_TEST(vmm_whole_platform_gives_the_free_devices)
 	CHECK(!strstr(sim_console(), "child@9060000"));
 	CHECK(!strstr(sim_console(), "/a-device-whose-name"));
 	CHECK(!strstr(sim_console(), "memory@40000000"));
+	CHECK(sim_console_has("VM whole: whole platform: /sram@40100000 lies "
+			      "in the VM's memory; left out"));
+	CHECK(sim_console_has("VM whole: whole platform: /ppi-dev@9070000 has "
+			      "an interrupt a VM cannot be given; left out"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }
 
@@ -146,12 +159,32 @@ SIM_TEST(vmm_whole_platform_addresses_less_what_cvisor_keeps)
 		{ NULL, NULL, 0 },
 	};
 
-	CHECK(run_whole(cfgs));
+	CHECK(run_whole(cfgs, true));
 	CHECK(sim_console_has("VM whole: passthrough_addresses[0]: "
 			      "0x9000000+0x1000 is /pl011@9000000 (cvisor's "
 			      "console UART), which cvisor keeps; not passed "
 			      "through"));
 	CHECK(!strstr(sim_console(), "VM whole not created"));
+	CHECK(sim_console_has("memory: all that the VMs took is back"));
+}
+
+/* A device of the host that cvisor does not use, where the VM has an
+ * emulated device: emulated in its place; an address range there too. */
+SIM_TEST(vmm_whole_platform_emulated_in_place)
+{
+	static const struct embedded_file cfgs[] = {
+		SIM_CONFIG("whole.toml",
+			   WHOLE_VM_TOML("passthrough_addresses = "
+					 "[[0x0900_0000, 0x2000]]\n")),
+		{ NULL, NULL, 0 },
+	};
+
+	CHECK(run_whole(cfgs, false));
+	CHECK(sim_console_has("VM whole: whole platform: /pl011@9000000: the "
+			      "VM's emulated pl011 is in its place"));
+	CHECK(sim_console_has("VM whole: passthrough_addresses[0]: "
+			      "0x9000000+0x1000 is the VM's emulated pl011; "
+			      "not passed through"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }
 

@@ -178,6 +178,48 @@ static bool whole_range_left_out(const struct vm *vm, const struct fdt *host,
 	return false;
 }
 
+/* Whether compatible list 'p' has a string containing 'part'. */
+static bool compat_has_part(const struct fdt_prop *p, const char *part)
+{
+	const char *s = p->data;
+	size_t n = strlen(part);
+
+	for (uint32_t i = 0; i + n <= p->len; i++)
+		if (!memcmp(s + i, part, n))
+			return true;
+	return false;
+}
+
+/* Why the device at 'node' can reset or power off the machine, or NULL:
+ * it is the register block a syscon-reboot or syscon-poweroff node
+ * writes (its "regmap"), or a watchdog, which resets the machine when
+ * the VM that has it stops feeding it. */
+static const char *whole_machine_control(const struct fdt *f, int node)
+{
+	static const char *const users[] = { "syscon-reboot",
+					     "syscon-poweroff" };
+	struct fdt_prop p;
+	int depth = 0;
+
+	if (fdt_get_prop(f, node, "compatible", &p) == FDT_OK &&
+	    (compat_has_part(&p, "watchdog") || compat_has_part(&p, "wdt")))
+		return "a watchdog";
+	if (fdt_get_prop(f, node, "phandle", &p) != FDT_OK || p.len != 4)
+		return NULL;
+	uint32_t phandle = fdt_be32(p.data);
+	for (int n = fdt_next_node(f, 0, &depth); n >= 0 && depth > 0;
+	     n = fdt_next_node(f, n, &depth)) {
+		if (fdt_get_prop(f, n, "regmap", &p) != FDT_OK || p.len != 4 ||
+		    fdt_be32(p.data) != phandle ||
+		    fdt_get_prop(f, n, "compatible", &p) != FDT_OK)
+			continue;
+		for (unsigned i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+			if (fdt_prop_has_string(&p, users[i]))
+				return users[i];
+	}
+	return NULL;
+}
+
 /* Adds the device at w->path to 'c' unless it is left out (logged). */
 static void whole_consider(const struct vm *vm, struct vm_config *c,
 			   const struct whole_walk *w)
@@ -199,6 +241,12 @@ static void whole_consider(const struct vm *vm, struct vm_config *c,
 			if (whole_range_left_out(vm, w->host, w->path,
 						 &d.reg[r]))
 				return;
+	if ((why = whole_machine_control(w->host, w->node))) {
+		pr_warn("VM %s: whole platform: %s (%s) can reset or power off "
+			"the machine; left out",
+			vm->name, w->path, why);
+		return;
+	}
 	if (!whole_resolve(w, &d, &e, &why)) {
 		pr_warn("VM %s: whole platform: %s %s; left out", vm->name,
 			w->path, why);

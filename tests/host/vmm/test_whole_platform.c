@@ -69,6 +69,18 @@ static void host_dtb_build(void)
 	node(&w, "pl011", 0x09000000, "arm,pl011", 1);
 	node(&w, "pl031", 0x09010000, "arm,pl031", 2);
 	node(&w, "sram", 0x40100000, "mmio-sram", -1);
+	node(&w, "wdt", 0x09080000, "arm,sbsa-gwdt", -1);
+	/* QEMU riscv64 virt's power-off and reset register, as a syscon. */
+	fdtw_begin_node_at(&w, "test", 0x00100000);
+	uint64_t test_reg[2] = { 0x00100000, 0x1000 };
+	fdtw_prop_string(&w, "compatible", "syscon");
+	fdtw_prop_reg64(&w, "reg", test_reg, 1);
+	fdtw_prop_u32(&w, "phandle", 4);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "reboot");
+	fdtw_prop_string(&w, "compatible", "syscon-reboot");
+	fdtw_prop_u32(&w, "regmap", 4);
+	fdtw_end_node(&w);
 	fdtw_begin_node_at(&w, "ppi-dev", 0x09070000);
 	uint64_t ppi_reg[2] = { 0x09070000, 0x1000 };
 	uint32_t ppi[3] = { 1, 9, 4 }; /* a PPI: no VM gets one */
@@ -144,6 +156,12 @@ SIM_TEST(vmm_whole_platform_gives_the_free_devices)
 	CHECK(!strstr(sim_console(), "memory@40000000"));
 	CHECK(sim_console_has("VM whole: whole platform: /sram@40100000 lies "
 			      "in the VM's memory; left out"));
+	CHECK(sim_console_has("VM whole: whole platform: /wdt@9080000 (a "
+			      "watchdog) can reset or power off the machine; "
+			      "left out"));
+	CHECK(sim_console_has("VM whole: whole platform: /test@100000 "
+			      "(syscon-reboot) can reset or power off the "
+			      "machine; left out"));
 	CHECK(sim_console_has("VM whole: whole platform: /ppi-dev@9070000 has "
 			      "an interrupt a VM cannot be given; left out"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));

@@ -16,13 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART      0x09000000ul
-#define GICD      0x08000000ul
-#define GICC      0x08010000ul
-#define RTC       0x09010000ul
-#define BUILT_RAM 0x08000000ul /* what it was built for: 128 MiB */
-#define TIMER_PPI 30u          /* INTID of the EL1 physical timer */
-#define TICKS     5u
+#define UART         0x09000000ul
+#define GICD         0x08000000ul
+#define GICC         0x08010000ul
+#define RTC          0x09010000ul
+#define BUILT_RAM    0x08000000ul /* what it was built for: 128 MiB */
+#define TIMER_PPI    30u          /* INTID of the EL1 physical timer */
+#define TICKS        5u
+#define TICKS_WAIT   2u  /* seconds: 5 ticks of 10 ms come well before */
+#define WATCHDOG_PPI 27u /* INTID of the EL1 virtual timer */
 
 #define REG32(a) (*(volatile uint32_t *)(a))
 
@@ -35,6 +37,7 @@ void axstand_fault(uint64_t esr, uint64_t far, uint64_t elr);
 #define RTC_WAIT 3u  /* seconds an alarm a second ahead may take */
 
 static volatile unsigned ticks, spurious, alarms;
+static volatile bool watchdog;
 static uint64_t tick_interval;
 static bool have_rtc;
 
@@ -182,6 +185,14 @@ static void dtb_report(uint64_t dtb)
 	}
 }
 
+static uint64_t counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
 static uint64_t cntfrq(void)
 {
 	uint64_t v;
@@ -213,6 +224,10 @@ void axstand_irq(void)
 			__asm__ volatile(
 				"msr cntp_ctl_el0, %0; isb" ::"r"(0ul));
 	}
+	if (id == WATCHDOG_PPI) {
+		watchdog = true;
+		__asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(0ul));
+	}
 	if (id == RTC_SPI) {
 		alarms++;
 		REG32(RTC + 0x10) = 0; /* RTCIMSC: masked */
@@ -241,12 +256,37 @@ static bool gic_init(void)
 	return true;
 }
 
-static uint64_t counter(void)
+/* The virtual timer (INTID 27) as a watchdog of the physical one's
+ * ticks: a lost tick ends in a report, not in a WFI for ever. */
+static void watchdog_arm(void)
 {
-	uint64_t v;
+	uint64_t at = counter() + TICKS_WAIT * cntfrq();
 
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
+	REG32(GICD + 0x100) = 1u << WATCHDOG_PPI; /* ISENABLER0 */
+	__asm__ volatile("msr cntv_cval_el0, %0" ::"r"(at));
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(1ul));
+}
+
+/* What the timer and the GIC say when the ticks stopped coming. */
+static void timer_lost(void)
+{
+	uint64_t ctl;
+
+	__asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(ctl));
+	puts_("axstand: FAIL: ");
+	put_dec(ticks);
+	puts_(" timer interrupts in 2 s; CNTP_CTL ");
+	put_hex(ctl);
+	puts_("\naxstand: ISPENDR0 ");
+	put_hex(REG32(GICD + 0x200));
+	puts_(" ISACTIVER0 ");
+	put_hex(REG32(GICD + 0x300));
+	puts_(" HPPIR ");
+	put_hex(REG32(GICC + 0x18));
+	puts_(" RPR ");
+	put_hex(REG32(GICC + 0x14));
+	putc_('\n');
+	power_off();
 }
 
 /* The passed-through PL031: an alarm a second ahead, its interrupt
@@ -285,11 +325,15 @@ void axstand_main(uint64_t dtb, uint64_t base, uint64_t entry)
 	if (!gic_init())
 		power_off();
 	tick_interval = cntfrq() / 100; /* 10 ms */
+	watchdog_arm();
 	timer_arm();
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
-	while (ticks < TICKS)
+	while (ticks < TICKS && !watchdog)
 		__asm__ volatile("wfi");
 	__asm__ volatile("msr daifset, #2" ::: "memory");
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(0ul));
+	if (ticks < TICKS)
+		timer_lost();
 	puts_("axstand: ");
 	put_dec(ticks);
 	puts_(" EL1 physical timer interrupts (INTID 30) through the GICv2\n");

@@ -229,11 +229,15 @@ $(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common
 	$(CC) $(GUEST_CFLAGS) -Iguests/common/$* -T guests/$(ARCH)/guest.ld -o $@ \
 	    $(GUEST_LIB_SRCS) $(call guest_srcs,$*)
 
+# Their C (aarch64's axstand) is position-independent by the code model:
+# addresses taken PC-relative, no pointer tables.
+GUEST_ALONE_CFLAGS = -std=gnu11 -O2 -ffreestanding -fno-builtin -fno-stack-protector \
+                -fno-pie -Wall -Wextra -Werror $(ARCH_CFLAGS_$(ARCH))
 $(patsubst %,$(BUILD)/guests/$(ARCH)/%.elf,$(GUEST_ALONE)): $(BUILD)/guests/$(ARCH)/%.elf: \
-		$$(wildcard guests/$(ARCH)/$$*/*.S) guests/$(ARCH)/%/image.ld
+		$$(wildcard guests/$(ARCH)/$$*/*.[cS]) guests/$(ARCH)/%/image.ld
 	@mkdir -p $(@D)
-	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -T guests/$(ARCH)/$*/image.ld -o $@ \
-	    $(wildcard guests/$(ARCH)/$*/*.S)
+	$(CC) $(GUEST_ALONE_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	    -T guests/$(ARCH)/$*/image.ld -o $@ $(wildcard guests/$(ARCH)/$*/*.[cS])
 
 # ---- the VMs to embed: VM_CONFIGS (':'-separated); the default demo
 DEFAULT_VMS_aarch64 := configs/vms/hello-aarch64.toml:configs/vms/hello2-aarch64.toml

@@ -118,6 +118,19 @@ bool vmcfg_range_unclaimed(const struct vm_config *cfg, uint64_t base,
 	return true;
 }
 
+bool vmcfg_pt_is_whole(const struct vmcfg_pt_device *d)
+{
+	return d->is_dt_path && !strcmp(d->name, "/");
+}
+
+bool vmcfg_whole_platform(const struct vm_config *cfg)
+{
+	for (uint32_t i = 0; i < cfg->pt_device_count; i++)
+		if (vmcfg_pt_is_whole(&cfg->pt_devices[i]))
+			return true;
+	return false;
+}
+
 enum vmcfg_boot_protocol vmcfg_boot_protocol(const struct vm_config *cfg)
 {
 	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)

@@ -245,6 +245,11 @@ const char *vmcfg_emu_type_refusal(uint32_t type);
  * a GICv2, as AxVisor's (its "vgicd-v2"), unless its config[1] says 3;
  * the GIC partial-passthrough entries (0x20-0x22) ask for a GICv3. */
 unsigned vmcfg_gic_version(const struct vm_config *cfg);
+/* Whether passthrough entry 'd' is ["/"]: the host's whole platform
+ * (docs/config.md, "The whole platform"). */
+bool vmcfg_pt_is_whole(const struct vmcfg_pt_device *d);
+/* Whether the config has such an entry. */
+bool vmcfg_whole_platform(const struct vm_config *cfg);
 
 /* Renders cfg as TOML that parses back to the same config. out receives
  * the text in pieces of at most 127 bytes, each a whole line when lines

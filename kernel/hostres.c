@@ -38,6 +38,22 @@ int hostres_claim(paddr_t base, uint64_t size, const void *owner,
 	return ret;
 }
 
+bool hostres_find(paddr_t base, uint64_t size, struct hostres *out)
+{
+	bool found = false;
+
+	spin_lock(&hostres_lock);
+	for (unsigned i = 0; i < claim_count && !found; i++) {
+		const struct hostres *c = &claims[i];
+		if (base < c->base + c->size && c->base < base + size) {
+			*out = *c;
+			found = true;
+		}
+	}
+	spin_unlock(&hostres_lock);
+	return found;
+}
+
 void hostres_release(const void *owner)
 {
 	spin_lock(&hostres_lock);

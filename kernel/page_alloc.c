@@ -61,6 +61,18 @@ static bool range_to_pages(paddr_t pa, uint64_t size, size_t *first,
 	return *first < ram_pages && *count <= ram_pages - *first;
 }
 
+bool page_alloc_in_ram(paddr_t pa, uint64_t size)
+{
+	size_t first, count;
+
+	return range_to_pages(pa, size, &first, &count);
+}
+
+paddr_t page_alloc_ram_end(void)
+{
+	return ram_base + ((paddr_t)ram_pages << PAGE_SHIFT);
+}
+
 bool page_alloc_claim(paddr_t pa, uint64_t size)
 {
 	size_t first, count;

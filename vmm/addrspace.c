@@ -42,7 +42,14 @@ static bool region_back(struct addrspace *as, struct as_region *r,
 	case VMCFG_MAP_IDENTICAL:
 		r->hpa = r->gpa;
 		r->owned = page_alloc_claim(r->hpa, r->size);
-		if (!r->owned)
+		if (!r->owned && !page_alloc_in_ram(r->hpa, r->size))
+			pr_error("VM %s: identity region %#llx+%#llx: the host "
+				 "has no RAM there (its RAM ends at %#llx); VM "
+				 "refused",
+				 vm_name, (unsigned long long)r->gpa,
+				 (unsigned long long)r->size,
+				 (unsigned long long)page_alloc_ram_end());
+		else if (!r->owned)
 			pr_error("VM %s: identity region %#llx+%#llx is not free host RAM",
 				 vm_name, (unsigned long long)r->gpa,
 				 (unsigned long long)r->size);

@@ -139,6 +139,49 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 	return err ? -1 : 0;
 }
 
+static int pt_address(struct vm *vm, const struct fdt *host, uint64_t base,
+		      uint64_t size)
+{
+	struct ptdev_region r = { base, base, size };
+
+	if (pt_dma(vm, host, "address", &r, NULL, false) ||
+	    pt_map(vm, "address", &r))
+		return -1;
+	return 0;
+}
+
+/* passthrough_addresses[i] of a whole-platform VM: what cvisor keeps in
+ * it (its GIC, its console UART, the VM's own emulated devices) is left
+ * out, one warning line each, and the rest passed through. */
+static int pt_address_whole(struct vm *vm, const struct fdt *host, unsigned i)
+{
+	const struct vmcfg_pt_address *a = &vm->cfg->pt_addresses[i];
+	uint64_t at = a->gpa, end = a->gpa + a->length;
+	struct passthrough_kept k;
+
+	while (at < end) {
+		if (!passthrough_whole_kept(vm, host, at, end, &k))
+			return pt_address(vm, host, at, end - at);
+		if (k.base > at && pt_address(vm, host, at, k.base - at))
+			return -1;
+		uint64_t from = MAX(at, k.base), to = MIN(end, k.base + k.size);
+		if (k.path[0])
+			pr_warn("VM %s: passthrough_addresses[%u]: %#llx+%#llx is "
+				"%s (%s), which cvisor keeps; not passed "
+				"through, the VM has its emulated devices there",
+				vm->name, i, (unsigned long long)from,
+				(unsigned long long)(to - from), k.path,
+				k.what);
+		else
+			pr_warn("VM %s: passthrough_addresses[%u]: %#llx+%#llx is "
+				"the VM's emulated %s; not passed through",
+				vm->name, i, (unsigned long long)from,
+				(unsigned long long)(to - from), k.what);
+		at = to;
+	}
+	return 0;
+}
+
 int passthrough_init(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -151,6 +194,8 @@ int passthrough_init(struct vm *vm)
 	for (unsigned i = 0; i < cfg->pt_device_count; i++) {
 		struct ptdev d;
 		const char *why = "";
+		if (vmcfg_pt_is_whole(&cfg->pt_devices[i]))
+			continue; /* expanded: passthrough_whole_expand() */
 		if (ptdev_resolve(have_host ? &host : NULL,
 				  plat ? plat->irq_format : NULL,
 				  &cfg->pt_devices[i], &d, &why)) {
@@ -181,10 +226,10 @@ int passthrough_init(struct vm *vm)
 	}
 	for (unsigned i = 0; i < cfg->pt_address_count; i++) {
 		const struct vmcfg_pt_address *a = &cfg->pt_addresses[i];
-		struct ptdev_region r = { a->gpa, a->gpa, a->length };
-		if (pt_dma(vm, have_host ? &host : NULL, "address", &r, NULL,
-			   false) ||
-		    pt_map(vm, "address", &r))
+		if (vm->cfg_whole ?
+			    pt_address_whole(vm, have_host ? &host : NULL, i) :
+			    pt_address(vm, have_host ? &host : NULL, a->gpa,
+				       a->length))
 			return -1;
 	}
 	return 0;

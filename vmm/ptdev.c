@@ -152,6 +152,20 @@ static int node_at(const struct fdt *f, uint64_t hpa)
 	return -1;
 }
 
+int ptdev_resolve_regs(const struct fdt *host, const char *path,
+		       struct ptdev *out, const char **why)
+{
+	uint32_t ac, sc;
+
+	memset(out, 0, sizeof(*out));
+	out->name = path;
+	out->host_node = dt_node(host, path, &ac, &sc, why);
+	if (out->host_node < 0 ||
+	    dt_regs(host, out->host_node, ac, sc, out, why))
+		return -1;
+	return 0;
+}
+
 int ptdev_resolve(const struct fdt *host, const struct ptdev_irq_format *fmt,
 		  const struct vmcfg_pt_device *d, struct ptdev *out,
 		  const char **why)

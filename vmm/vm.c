@@ -101,6 +101,7 @@ void vm_destroy(struct vm *vm)
 	}
 	vm_arch_destroy(vm);
 	addrspace_destroy(&vm->as);
+	kfree(vm->cfg_whole);
 	kfree(vm);
 }
 
@@ -120,8 +121,8 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
 	    vm_arch_init(vm) || vm_arch_create_devices(vm) ||
-	    vm_create_disk(vm) || images_load(vm) || vm_create_vcpus(vm) ||
-	    passthrough_init(vm)) {
+	    vm_create_disk(vm) || passthrough_whole_expand(vm) ||
+	    images_load(vm) || vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;
 	}

@@ -193,9 +193,16 @@ void hal_cpu_init(unsigned cpu)
 	(void)cpu;
 }
 
+static const void *host_dtb;
+
+void sim_set_host_dtb(const void *blob)
+{
+	host_dtb = blob;
+}
+
 const void *hal_host_dtb(void)
 {
-	return NULL;
+	return host_dtb;
 }
 
 void hal_set_percpu(void *p)

@@ -39,6 +39,8 @@ bool sim_irq_pending(void);
 void sim_raise_irq_at(uint64_t turn, unsigned irq);
 /* The console output so far (NUL-terminated). */
 const char *sim_console(void);
+/* The host DTB hal_host_dtb() gives from now on (NULL: none, the default). */
+void sim_set_host_dtb(const void *blob);
 /* Makes allocations (page_alloc() and kzalloc() calls from outside the
  * allocators) fail from the 'n'-th on, counting from now (0: never). */
 void sim_fail_page_alloc_after(unsigned long n);

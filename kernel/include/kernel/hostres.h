@@ -23,6 +23,8 @@ struct hostres {
  * or the table is full (conflict->what is then NULL). */
 int hostres_claim(paddr_t base, uint64_t size, const void *owner,
 		  const char *what, struct hostres *conflict);
+/* Whether a claim meets [base, base+size): *out is then the first such. */
+bool hostres_find(paddr_t base, uint64_t size, struct hostres *out);
 /* Gives back every claim of 'owner'. */
 void hostres_release(const void *owner);
 

@@ -13,6 +13,10 @@ void page_alloc_init(paddr_t base, uint64_t size);
 void page_alloc_add_free(paddr_t pa, uint64_t size);
 /* Claims exactly [pa, pa+size); false if any page of it is not free. */
 bool page_alloc_claim(paddr_t pa, uint64_t size);
+/* Whether [pa, pa+size) (page-aligned) lies in the RAM the allocator
+ * manages, used or not; and where that RAM ends. */
+bool page_alloc_in_ram(paddr_t pa, uint64_t size);
+paddr_t page_alloc_ram_end(void);
 /* 'count' contiguous zeroed pages aligned to 'align' bytes, or 0. */
 paddr_t page_alloc(size_t count, size_t align);
 void page_free(paddr_t pa, size_t count);

@@ -36,12 +36,16 @@
 #define VIRT_PPI_HYP      10u
 
 /* The VM's GIC version: what its emu_devices ask for, else the host's
- * ('host', 2 or 3). */
+ * ('host', 2 or 3). A whole-platform VM (passthrough_devices = [["/"]])
+ * that names none has a GICv2, QEMU virt's default (gic-version=2), for
+ * which the guests of such configs are built (docs/aarch64.md). */
 static inline unsigned virt_gic_version(const struct vm_config *c,
 					unsigned host)
 {
 	unsigned v = vmcfg_gic_version(c);
 
+	if (!v && vmcfg_whole_platform(c))
+		return 2;
 	return v ? v : host;
 }
 

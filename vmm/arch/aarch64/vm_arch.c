@@ -113,6 +113,12 @@ static int vm_arch_check_gic(const struct vm *vm, unsigned gic)
 			 vm->name, vm->cfg->cpu_num);
 		return -1;
 	}
+	if (!vmcfg_gic_version(vm->cfg) && vmcfg_whole_platform(vm->cfg))
+		pr_warn("VM %s: whole platform: the host's GIC is cvisor's; the "
+			"VM has an emulated GICv2 (GICD %#llx, GICC %#llx), as "
+			"QEMU virt's default; an emu_devices interrupt "
+			"controller (0x1) chooses otherwise",
+			vm->name, VIRT_GICD_BASE, VIRT_GICC_BASE);
 	if (gic == 2 && hal_gic_version() == 3)
 		pr_info("VM %s: GICv2 (GICD %#llx, GICC %#llx) on the host's "
 			"GICv3, its CPU interface emulated",

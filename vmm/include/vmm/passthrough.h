@@ -6,7 +6,33 @@
 #ifndef VMM_PASSTHROUGH_H
 #define VMM_PASSTHROUGH_H
 
+#include <config/vm_config.h>
+#include <lib/fdt.h>
+
 struct vm;
+
+/* A whole-platform VM (passthrough_devices = [["/"]]): gives it its own
+ * copy of its config (vm->cfg, freed with the VM) in which "/" is followed
+ * by a ["/path"] entry for each host device it is given: devices that no
+ * one else has, that cannot do DMA, that its excluded_devices do not name
+ * and that its own emulated devices and memory leave room for. One
+ * warning line names each device left out, and what the VM has in its
+ * place. Called once the VM's emulated devices exist and before its DTB
+ * is written. 0 (also for any other VM), or -1 logged. */
+int passthrough_whole_expand(struct vm *vm);
+
+/* What cvisor keeps in a whole-platform VM's passthrough_addresses: a
+ * host device of cvisor's (its GIC and the frames under it, its console
+ * UART), or one of the VM's own emulated devices. */
+struct passthrough_kept {
+	uint64_t base, size;           /* page-aligned */
+	char path[VMCFG_MAX_DEV_NAME]; /* the host node, "" for the VM's */
+	const char *what;              /* cvisor's claim, or the device */
+};
+/* The lowest such range that meets host range [from, end) (GPA = HPA). */
+bool passthrough_whole_kept(const struct vm *vm, const struct fdt *host,
+			    uint64_t from, uint64_t end,
+			    struct passthrough_kept *out);
 
 /* 0, or -1 after logging which device of the VM is refused and why. */
 int passthrough_init(struct vm *vm);

@@ -46,6 +46,10 @@ int ptdev_resolve(const struct fdt *host, const struct ptdev_irq_format *fmt,
 		  const struct vmcfg_pt_device *d, struct ptdev *out,
 		  const char **why);
 
+/* The registers of host node 'path' alone (its interrupts not read). */
+int ptdev_resolve_regs(const struct fdt *host, const char *path,
+		       struct ptdev *out, const char **why);
+
 /* A host device that can do DMA (vmm/ptdev_dma.c says how that is told). */
 struct ptdev_dma {
 	char path[VMCFG_MAX_DEV_NAME]; /* its node: "/fw-cfg@9020000" */

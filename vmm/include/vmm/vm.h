@@ -57,6 +57,9 @@ struct vm {
 	uint64_t id;
 	char name[VMCFG_MAX_NAME];
 	struct vm_config *cfg;
+	/* A whole-platform VM's own copy of cfg, "/" expanded (vmm/
+	 * passthrough.h); NULL for the others. */
+	struct vm_config *cfg_whole;
 	struct addrspace as;
 	struct io_bus mmio;
 	struct io_bus pio; /* ports: x86's, empty elsewhere */

@@ -43,7 +43,7 @@ static void on_irq(unsigned irq)
 int main(void)
 {
 	uint64_t freq = guest_counter_freq(), changed = 0;
-	uint64_t image_words = (uint64_t)(__bss_start - _start) / 8;
+	uint64_t image_words = ((uintptr_t)__bss_start - (uintptr_t)_start) / 8;
 	volatile uint64_t *image = (volatile uint64_t *)_start;
 	volatile uint64_t *copy = (volatile uint64_t *)IMAGE_COPY;
 	unsigned seen = 0;

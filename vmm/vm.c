@@ -129,6 +129,19 @@ struct vm *vm_create(struct vm_config *cfg)
 	return vm;
 }
 
+/* Makes the task of vCPU 'v' if it has none; false without memory. Caller
+ * holds the VM's lock. */
+static bool vm_vcpu_task_make(struct vm *vm, struct vcpu *v)
+{
+	if (!v->task) {
+		v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
+		if (!v->task)
+			return false;
+		vm->vcpus_running++;
+	}
+	return true;
+}
+
 /* Every vCPU's task is made as its VM boots, parked until its CPU_ON:
  * the guest's CPU_ON then takes no memory, and what a VM holds is fixed
  * from its start (a task that cannot be made now is tried again at the
@@ -136,14 +149,8 @@ struct vm *vm_create(struct vm_config *cfg)
 void vm_boot(struct vm *vm)
 {
 	spin_lock(&vm->lock);
-	for (unsigned i = 1; i < vm->vcpu_count; i++) {
-		struct vcpu *v = vm->vcpus[i];
-		if (v->task)
-			continue;
-		v->task = task_create(vm->name, v->pcpu, vcpu_task_main, v);
-		if (v->task)
-			vm->vcpus_running++;
-	}
+	for (unsigned i = 1; i < vm->vcpu_count; i++)
+		vm_vcpu_task_make(vm, vm->vcpus[i]);
 	spin_unlock(&vm->lock);
 	vm_vcpu_on(vm, vm->vcpus[0], vm->boot.entry, vm->boot.arg);
 }
@@ -191,18 +198,13 @@ enum vcpu_on_result vm_vcpu_on(struct vm *vm, struct vcpu *v, gpaddr_t entry,
 		v->boot_arg = context;
 		/* Started while its VM is suspended: held like the others. */
 		v->state = vm->state == VM_SUSPENDED ? VCPU_PAUSED : VCPU_ON;
-		if (!v->task) {
-			v->task = task_create(vm->name, v->pcpu, vcpu_task_main,
-					      v);
-			if (v->task) {
-				vm->vcpus_running++;
-				v->parked = false;
-			} else {
-				v->state = VCPU_OFF;
-				r = VCPU_ON_DENIED;
-			}
-		} else {
+		if (v->task) {
 			sched_wake(v->task);
+		} else if (vm_vcpu_task_make(vm, v)) {
+			v->parked = false;
+		} else {
+			v->state = VCPU_OFF;
+			r = VCPU_ON_DENIED;
 		}
 	}
 	spin_unlock(&vm->lock);

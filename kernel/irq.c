@@ -46,24 +46,30 @@ void irq_unregister(unsigned irq)
 		hal_cpu_relax();
 }
 
+void irq_handle(unsigned irq)
+{
+	struct irq_desc *d = irq < IRQ_MAX ? &irq_table[irq] : NULL;
+	irq_handler_t fn = NULL;
+
+	if (d) {
+		__atomic_fetch_add(&d->busy, 1, __ATOMIC_SEQ_CST);
+		fn = __atomic_load_n(&d->fn, __ATOMIC_SEQ_CST);
+	}
+	if (fn)
+		fn(irq, d->arg);
+	else
+		pr_debug("spurious host interrupt %u", irq);
+	if (d)
+		__atomic_fetch_sub(&d->busy, 1, __ATOMIC_SEQ_CST);
+	hal_irqchip_eoi(irq);
+}
+
 void irq_dispatch(void)
 {
 	for (;;) {
 		unsigned irq = hal_irqchip_ack();
 		if (irq == HAL_IRQ_NONE)
 			return;
-		struct irq_desc *d = irq < IRQ_MAX ? &irq_table[irq] : NULL;
-		irq_handler_t fn = NULL;
-		if (d) {
-			__atomic_fetch_add(&d->busy, 1, __ATOMIC_SEQ_CST);
-			fn = __atomic_load_n(&d->fn, __ATOMIC_SEQ_CST);
-		}
-		if (fn)
-			fn(irq, d->arg);
-		else
-			pr_debug("spurious host interrupt %u", irq);
-		if (d)
-			__atomic_fetch_sub(&d->busy, 1, __ATOMIC_SEQ_CST);
-		hal_irqchip_eoi(irq);
+		irq_handle(irq);
 	}
 }

@@ -85,7 +85,9 @@ el2_vectors:
 	el2_fault 7
 	/* lower EL, AArch64: the guest */
 	guest_exit GUEST_EXIT_SYNC
-	guest_exit GUEST_EXIT_IRQ
+	.balign 128                      /* IRQ: the VMM's fast path first */
+	stp	x0, x1, [sp, #-16]!
+	b	arch_guest_irq
 	guest_exit GUEST_EXIT_IRQ        /* FIQ: treated as an interrupt */
 	guest_exit GUEST_EXIT_SERROR
 	/* lower EL, AArch32: EL1 is always AArch64 (HCR_EL2.RW) */

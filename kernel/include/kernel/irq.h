@@ -18,5 +18,8 @@ void irq_unregister(unsigned irq);
 /* Takes every pending host interrupt: called from the arch's IRQ vector
  * and from the vCPU loop after an interrupt exit. */
 void irq_dispatch(void);
+/* Runs the handler of host interrupt 'irq', acknowledged already (by an
+ * exit path that looked at it first), and ends it. */
+void irq_handle(unsigned irq);
 
 #endif

@@ -105,3 +105,142 @@ guest_resume_keep:
 	ldr	x30, [x1, #240]
 	ldp	x0, x1, [x1, #0]
 	eret
+
+/* ---- the virtual timer's fast path (vgic.c: struct vgic_fast) ----
+ * GICv3 registers by their encodings. */
+#define ICC_IAR1  S3_0_C12_C12_0
+#define ICC_EOIR1 S3_0_C12_C12_1
+#define ICH_HCR   S3_4_C12_C11_0
+#define ICH_ELRSR S3_4_C12_C11_5
+#define ICH_VMCR  S3_4_C12_C11_7
+#define ICH_LR0   S3_4_C12_C12_0
+#define HCR_TALL  0x1800 /* TALL0, TALL1 */
+#define CTL_UP    5      /* CNTV_CTL: ENABLE, ISTATUS, not IMASK */
+
+/* An interrupt while the guest runs (from either vector table: guest x0
+ * and x1 pushed). If the vGIC armed it, and the host interrupt is the
+ * virtual timer's with its level up and list register 0 free, it goes
+ * into list register 0 linked to the host PPI, which stays active until
+ * the guest deactivates it; the guest's acknowledge traps unless the
+ * guest takes the interrupt as it enters (vgic.c: lr_taken_at_entry).
+ * Anything else: the usual exit. */
+	.global arch_guest_irq
+arch_guest_irq:
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PERCPU_VMM]
+	ldr	x1, [x0, #(VCPU_FAST + FAST_LR)]
+	cbz	x1, 9f                          /* not armed */
+	stp	x2, x3, [sp, #-16]!
+	mrs	x2, ICH_ELRSR
+	tbz	x2, #0, 8f                      /* list register 0 held */
+	mrs	x2, cntv_ctl_el0
+	and	x2, x2, #7
+	cmp	x2, #CTL_UP
+	b.ne	8f
+	mrs	x2, ICC_IAR1
+	cmp	x2, #FAST_PPI
+	b.ne	7f
+	msr	ICH_LR0, x1
+	mrs	x3, spsr_el2
+	tbnz	x3, #7, 1f                      /* IRQs masked */
+	mrs	x3, ICH_VMCR
+	tbz	x3, #1, 1f                      /* group 1 off */
+	lsr	x3, x3, #24                     /* the priority mask */
+	ubfx	x1, x1, #48, #8                 /* the PPI's priority */
+	cmp	x1, x3
+	b.lo	2f                              /* taken as the guest enters */
+1:	mrs	x3, ICH_HCR                     /* else its acknowledge traps */
+	orr	x3, x3, #HCR_TALL
+	msr	ICH_HCR, x3
+	mov	w3, #1
+	str	w3, [x0, #(VCPU_FAST + FAST_TRAP)]
+2:	mov	w3, #1
+	str	w3, [x0, #(VCPU_FAST + FAST_FILLED)]
+	ldr	x3, [x0, #VCPU_EXITS_IRQ]
+	add	x3, x3, #1
+	str	x3, [x0, #VCPU_EXITS_IRQ]
+	adrp	x3, vgic_fast_vectors           /* until the vGIC catches up */
+	add	x3, x3, :lo12:vgic_fast_vectors
+	msr	vbar_el2, x3
+	msr	ICC_EOIR1, x2                   /* priority drop only */
+	ldp	x2, x3, [sp], #16
+	ldp	x0, x1, [sp], #16
+	eret
+7:	add	w2, w2, #1                      /* another one: the exit's */
+	str	w2, [x0, #(VCPU_FAST + FAST_ACKED)]
+8:	ldp	x2, x3, [sp], #16
+9:	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
+	lsl	w1, w1, #2                      /* GUEST_EXIT_CATCHUP */
+	orr	w1, w1, #GUEST_EXIT_IRQ
+	b	arch_guest_exit
+
+/* A synchronous exit while the vGIC has not caught up with the fast
+ * path. The guest's acknowledge (ICC_IAR1_EL1 read), trapped by the fast
+ * path, with list register 0 still pending and the timer's level up:
+ * the trap is lifted and the acknowledge retried (vgic.c:
+ * vgic_ack_trapped). Anything else: the usual exit, catching up. */
+guest_sync_fast:
+	mrs	x0, esr_el2
+	and	w0, w0, #0xfffffc1f             /* all but Rt */
+	mov	w1, #0x3019                     /* EC 0x18 (MRS), IL, */
+	movk	w1, #0x6230, lsl #16            /* ICC_IAR1_EL1, a read */
+	cmp	w0, w1
+	b.ne	9f
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PERCPU_VMM]
+	ldr	w1, [x0, #(VCPU_FAST + FAST_TRAP)]
+	cbz	w1, 9f                          /* the vGIC's trap */
+	mrs	x1, ICH_LR0
+	lsr	x1, x1, #62
+	cmp	x1, #1                          /* pending */
+	b.ne	9f
+	mrs	x1, cntv_ctl_el0
+	and	x1, x1, #7
+	cmp	x1, #CTL_UP
+	b.ne	9f
+	str	wzr, [x0, #(VCPU_FAST + FAST_TRAP)]
+	mrs	x1, ICH_HCR
+	and	x1, x1, #~HCR_TALL
+	msr	ICH_HCR, x1
+	ldp	x0, x1, [sp], #16
+	eret                                    /* ELR: the MRS again */
+9:	mov	x1, #(GUEST_EXIT_SYNC | GUEST_EXIT_CATCHUP)
+	b	arch_guest_exit
+
+.macro fast_vector_to main_entry
+	.balign 128
+	b	el2_vectors + \main_entry * 128
+.endm
+.macro fast_vector_exit kind
+	.balign 128
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #(\kind | GUEST_EXIT_CATCHUP)
+	b	arch_guest_exit
+.endm
+
+/* The vector table while the vGIC has not caught up with the fast path:
+ * cvisor's own exceptions as in el2_vectors, the guest's exits through
+ * the catch-up (GUEST_EXIT_CATCHUP). */
+	.balign 2048
+	.global vgic_fast_vectors
+vgic_fast_vectors:
+	fast_vector_to 0
+	fast_vector_to 1
+	fast_vector_to 2
+	fast_vector_to 3
+	fast_vector_to 4
+	fast_vector_to 5
+	fast_vector_to 6
+	fast_vector_to 7
+	.balign 128
+	stp	x0, x1, [sp, #-16]!
+	b	guest_sync_fast
+	.balign 128
+	stp	x0, x1, [sp, #-16]!
+	b	arch_guest_irq
+	fast_vector_exit GUEST_EXIT_IRQ         /* FIQ */
+	fast_vector_exit GUEST_EXIT_SERROR
+	fast_vector_to 12
+	fast_vector_to 13
+	fast_vector_to 14
+	fast_vector_to 15

@@ -12,6 +12,22 @@
 #define GUEST_RESUME      1
 #define GUEST_RESUME_KEEP 2
 
+/* vcpu_arch_exit()'s kind, besides the vectors' (asm_offsets.h): the
+ * virtual timer's fast path filled a list register since the last exit
+ * that reached C (vgic.c: struct vgic_fast). */
+#define GUEST_EXIT_CATCHUP 4
+
+/* The virtual timer's fast path: struct percpu's vmm (the loaded vCPU),
+ * the vCPU's struct vgic_fast and its count of interrupt exits. */
+#define PERCPU_VMM     88
+#define VCPU_FAST      1328
+#define FAST_LR        0
+#define FAST_FILLED    8
+#define FAST_TRAP      12
+#define FAST_ACKED     16
+#define VCPU_EXITS_IRQ 96
+#define FAST_PPI       27 /* VTIMER_PPI */
+
 /* struct guest_regs */
 #define GREGS_X0   0
 #define GREGS_ELR  248

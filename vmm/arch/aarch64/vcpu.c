@@ -23,6 +23,21 @@ _Static_assert(__builtin_offsetof(struct guest_regs, elr) == GREGS_ELR,
 _Static_assert(__builtin_offsetof(struct guest_regs, spsr) == GREGS_SPSR,
 	       "GREGS_SPSR");
 
+_Static_assert(__builtin_offsetof(struct percpu, vmm) == PERCPU_VMM,
+	       "PERCPU_VMM");
+_Static_assert(__builtin_offsetof(struct vcpu, arch.vgic.fast) == VCPU_FAST,
+	       "VCPU_FAST: struct vcpu changed; set it in guest_entry.h");
+_Static_assert(__builtin_offsetof(struct vgic_fast, lr) == FAST_LR &&
+		       __builtin_offsetof(struct vgic_fast, filled) ==
+			       FAST_FILLED &&
+		       __builtin_offsetof(struct vgic_fast, trap) == FAST_TRAP &&
+		       __builtin_offsetof(struct vgic_fast, acked) == FAST_ACKED,
+	       "FAST_*");
+_Static_assert(__builtin_offsetof(struct vcpu, exits[EXIT_IRQ]) ==
+		       VCPU_EXITS_IRQ,
+	       "VCPU_EXITS_IRQ");
+_Static_assert(FAST_PPI == VTIMER_PPI, "FAST_PPI");
+
 #define SPSR_EL1H_MASKED 0x3c5ull      /* EL1h, D A I F masked */
 #define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
 
@@ -756,6 +771,7 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	wfx_trap_update(&v->arch);
 	vgic_flush_queued(v);
+	vgic_fast_arm(v);
 	arch_guest_run(&v->arch.regs, e);
 }
 
@@ -772,6 +788,10 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 	bool wrote_callee_saved;
 
+	if (unlikely(kind & GUEST_EXIT_CATCHUP)) {
+		vgic_fast_catch_up(v);
+		kind &= ~(uint64_t)GUEST_EXIT_CATCHUP;
+	}
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
 	e->kind = EXIT_NONE;
@@ -781,7 +801,14 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		/* Handled here, as the loop would (a kick, a timer's PPI
 		 * straight into a list register), and back into the guest
 		 * unless the loop has something to do. */
+		uint32_t acked = v->arch.vgic.fast.acked;
+
 		v->exits[EXIT_IRQ]++;
+		if (unlikely(acked)) { /* by the fast path, not its own */
+			v->arch.vgic.fast.acked = 0;
+			if (acked - 1 < 1020) /* not a special INTID */
+				irq_handle(acked - 1);
+		}
 		irq_dispatch();
 		e->kind = EXIT_HANDLED;
 		wrote_callee_saved = false;

@@ -62,9 +62,13 @@ static void set_ack_trap(struct vcpu *v, bool on, bool loaded)
 
 	if (c->ack_trap == on)
 		return;
+	if (on)
+		vgic_fast_disarm(v);
 	c->ack_trap = on;
 	vgic_hw->trap_ack(v, on, loaded);
 }
+
+static void fast_arm(struct vcpu *v);
 
 void vgic_vcpu_power_on(struct vcpu *v)
 {
@@ -82,6 +86,7 @@ void vgic_vcpu_power_on(struct vcpu *v)
 		vgic_update(v->vm, v, intid);
 	}
 	c->lr_used = c->lr_eoi = c->lr_level = 0;
+	c->fast = (struct vgic_fast){ 0 };
 	set_ack_trap(v, false, false);
 	memset(c->lr, 0, sizeof(c->lr));
 	memset(c->apr0, 0, sizeof(c->apr0));
@@ -120,6 +125,7 @@ int vgic_create(struct vm *vm, unsigned version)
 	g->ack_lock = (spinlock_t)SPINLOCK_INIT;
 	g->version = version;
 	g->cpuif_soft = version == 2 && hal_gic_version() == 3;
+	g->fast_ok = version == 3 && hal_gic_version() == 3;
 	g->nr_irqs = MIN(hal_gic_nr_irqs(), (unsigned)VGIC_MAX_IRQS) & ~31u;
 	vm->arch.vgic = g;
 	vgic_reset(vm);
@@ -147,6 +153,7 @@ static void queue_add(struct vcpu *t, unsigned intid)
 
 	c->queued[intid / 64] |= 1ull << (intid % 64);
 	c->nr_queued++;
+	vgic_fast_disarm(t);
 }
 
 static void queue_del(struct vcpu *t, unsigned intid)
@@ -188,6 +195,7 @@ void vgic_update(struct vm *vm, struct vcpu *owner, unsigned intid)
 		 * mark its list register pending again. One kick until it
 		 * has looked: a flood of SGIs is one kick, not one each. */
 		t->arch.vgic.resync = true;
+		vgic_fast_disarm(t);
 		vcpu_kick(t);
 	}
 }
@@ -319,6 +327,7 @@ void vgic_recall(struct vm *vm, struct virq *q, bool unpend)
 	q->recall = true;
 	q->unpend |= unpend;
 	holder->arch.vgic.resync = true;
+	vgic_fast_disarm(holder);
 	vcpu_kick(holder);
 }
 
@@ -534,6 +543,7 @@ void vgic_ack_trapped(struct vcpu *v)
 
 	level_check(v);
 	set_ack_trap(v, false, true);
+	vgic_fast_arm(v);
 	if (!c->lr_level)
 		return;
 	/* A timer's list register still pending: the acknowledge retried
@@ -567,6 +577,7 @@ static void lr_fill(struct vcpu *v, struct virq *q, unsigned intid)
 	if (vgic_of(v->vm)->cpuif_soft)
 		lr |= LR_GROUP1;
 
+	vgic_fast_disarm(v); /* vgic_flush() arms it again */
 	q->in_lr = true;
 	q->recall = q->unpend = false;
 	q->vcpu = (uint8_t)v->id;
@@ -626,6 +637,7 @@ void vgic_flush(struct vcpu *v)
 		c->hcr = hcr;
 		vgic_hw->write_hcr(hcr);
 	}
+	fast_arm(v);
 	spin_unlock(&g->lock);
 }
 
@@ -663,6 +675,7 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)
 		set_ack_trap(v, false, true);
+	fast_arm(v);
 	spin_unlock(&g->lock);
 }
 
@@ -721,6 +734,104 @@ bool vgic_has_pending(struct vcpu *v)
 	}
 	spin_unlock(&g->lock);
 	return found;
+}
+
+/* ---- the virtual timer's fast path (struct vgic_fast) ----
+ * When the virtual timer's host PPI fires while the guest runs, the exit
+ * vector (guest_entry.S) does what vgic_inject_hw() and lr_fill() would,
+ * in a few dozen instructions rather than some hundreds: it writes the
+ * list register armed here into list register 0, linked to the host PPI
+ * (LR_HW), drops the host PPI's priority and re-enters the guest. It
+ * sets the acknowledge trap when the guest would not take it at once
+ * (as level_filled()), and lifts the trap itself at the guest's
+ * acknowledge while the timer's level is up (as vgic_ack_trapped()).
+ * Every other exit meanwhile comes through vgic_fast_catch_up() first.
+ * Armed only while nothing else is in the list registers or queued, so
+ * list register 0 is free, or holds this PPI, when the guest is done
+ * with it (ICH_ELRSR); the PPI's state, changed by anyone, disarms it. */
+
+static uint64_t fast_lr(const struct virq *q)
+{
+	return LR_STATE_PENDING | LR_HW | LR_GROUP1 |
+	       (uint64_t)VTIMER_PPI << LR_PINTID_SHIFT |
+	       (uint64_t)q->prio << LR_PRIO_SHIFT | VTIMER_PPI;
+}
+
+/* Whether the PPI is as an armed list register shows it: enabled, its
+ * group on, not pending or queued apart from it. */
+static bool fast_ppi_plain(const struct vgic *g, const struct virq *q)
+{
+	return q->enabled && q->group1 && g->grp1_on && !q->pending &&
+	       !q->recall && q->queued_on == VGIC_NO_VCPU &&
+	       q->hwirq == VTIMER_PPI;
+}
+
+void vgic_fast_disarm(struct vcpu *v)
+{
+	WRITE_ONCE(v->arch.vgic.fast.lr, 0);
+}
+
+/* Caller holds the lock. */
+static void fast_arm(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+	const struct virq *q = &c->priv[VTIMER_PPI];
+	bool lrs_ok = c->lr_used == 0 ?
+			      !q->in_lr && !q->hw_masked :
+			      c->lr_used == 1 &&
+				      c->lr_intid[0] == VTIMER_PPI &&
+				      q->in_lr && q->hw_masked;
+
+	WRITE_ONCE(c->fast.lr,
+		   g->fast_ok && lrs_ok && !c->nr_queued && !c->resync &&
+				   !c->ack_trap && fast_ppi_plain(g, q) ?
+			   fast_lr(q) :
+			   0);
+}
+
+void vgic_fast_arm(struct vcpu *v)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (!g->fast_ok)
+		return;
+	spin_lock(&g->lock);
+	fast_arm(v);
+	spin_unlock(&g->lock);
+}
+
+void vgic_fast_catch_up(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+	struct virq *q = &c->priv[VTIMER_PPI];
+	uint64_t armed = READ_ONCE(c->fast.lr);
+	bool trap = c->fast.trap;
+
+	vgic_fast_vectors_off();
+	c->fast.filled = c->fast.trap = 0;
+	spin_lock(&g->lock);
+	/* As lr_fill() would have (list register 0 held this PPI already,
+	 * or was free: fast_arm()). */
+	if (!(c->lr_used & 1u)) {
+		q->in_lr = true;
+		q->hw_masked = true;
+		q->vcpu = (uint8_t)v->id;
+		c->lr_used |= 1u;
+		c->lr_intid[0] = VTIMER_PPI;
+	}
+	c->lr_level |= 1u;
+	if (trap)
+		set_ack_trap(v, true, true);
+	/* Changed (from another vCPU) since it was armed: taken back, as a
+	 * change of an interrupt in a list register is (vgic_recall). */
+	if (armed != fast_lr(q) || !fast_ppi_plain(g, q)) {
+		vgic_update(v->vm, v, VTIMER_PPI);
+		q->recall = true;
+		c->resync = true;
+	}
+	spin_unlock(&g->lock);
 }
 
 /* ---- the maintenance interrupt ---- */

@@ -256,6 +256,8 @@ bool vgic_irq_regs_access(struct vcpu *v, unsigned lo, unsigned hi,
 	    v == vcpu_loaded())
 		vgic_sample_levels(v);
 	spin_lock(&g->lock);
+	if (write && lo == 0)
+		vgic_fast_disarm(v); /* its timer's PPI may change */
 	ok = write ? irq_regs_write(&w, off, width, *val) :
 		     irq_regs_read(&w, off, width, val);
 	spin_unlock(&g->lock);
@@ -456,6 +458,8 @@ static bool gicd_decode_write(struct vm *vm, uint64_t off, unsigned width,
 		spin_lock(&g->lock);
 		g->grp0_on = val & 1;
 		g->grp1_on = val & 2;
+		for (unsigned c = 0; c < vm->vcpu_count; c++)
+			vgic_fast_disarm(vm->vcpus[c]);
 		/* Enabling a group makes its pending interrupts deliverable. */
 		for (unsigned c = 0; c < vm->vcpu_count; c++)
 			for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)

@@ -3,6 +3,7 @@
 #define VMM_AARCH64_H
 
 #include "guest_entry.h"
+#include <arch/sysreg.h>
 #include <string.h>
 #include <vmm/vm.h>
 
@@ -33,6 +34,14 @@ void psci_handle(struct vcpu *v, struct vcpu_exit *e);
 void vcpu_features_init(void);
 /* The vCPU loaded on this pCPU, or NULL. */
 struct vcpu *vcpu_loaded(void);
+/* The EL2 vector table (hal/aarch64/vectors.S) and the one the virtual
+ * timer's fast path switches to until the vGIC has caught up with it
+ * (guest_entry.S, vgic.c: struct vgic_fast). */
+extern char el2_vectors[], vgic_fast_vectors[];
+static inline void vgic_fast_vectors_off(void)
+{
+	write_sysreg(vbar_el2, (uint64_t)el2_vectors);
+}
 /* Emulates a trapped MSR/MRS; false to make it undefined. */
 bool sysreg_handle(struct vcpu *v, uint64_t esr);
 

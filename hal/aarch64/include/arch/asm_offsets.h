@@ -1,5 +1,7 @@
 /* The EL2 vector table's contract with the VMM: the kind of exception
- * from a guest it passes to arch_guest_exit (vmm/arch/aarch64/guest_entry.S). */
+ * from a guest it passes to arch_guest_exit (vmm/arch/aarch64/guest_entry.S),
+ * the guest's x0 and x1 pushed. An IRQ goes to arch_guest_irq first, the
+ * virtual timer's fast path, with x0 and x1 pushed. */
 #ifndef ARCH_ASM_OFFSETS_H
 #define ARCH_ASM_OFFSETS_H
 

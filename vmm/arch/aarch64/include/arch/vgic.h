@@ -71,7 +71,20 @@ static inline bool virq_linked(const struct virq *q)
 
 /* Per-vCPU state: its private interrupts, its queue, its list registers
  * (saved here while the vCPU is not loaded). */
+/* The virtual timer's fast path (guest_entry.S: arch_guest_irq): the
+ * exit vector itself puts the virtual timer's PPI into list register 0
+ * when its host PPI fires, if the vGIC armed it to ('lr'), and leaves
+ * what it did for the vGIC to take in at the next exit that reaches C
+ * (vgic_fast_catch_up). Offsets in guest_entry.h. */
+struct vgic_fast {
+	uint64_t lr;     /* the list register to write; 0: not armed */
+	uint32_t filled; /* the vector filled list register 0 since */
+	uint32_t trap;   /* ... and set the acknowledge trap, still set */
+	uint32_t acked;  /* a host INTID + 1 it acknowledged, to handle */
+};
+
 struct vgic_cpu {
+	struct vgic_fast fast;
 	struct virq priv[VGIC_NR_PRIVATE];
 	uint64_t queued[VGIC_MAX_IRQS / 64];
 	unsigned nr_queued;
@@ -93,6 +106,7 @@ struct vgic {
 	spinlock_t lock;
 	unsigned version;      /* 2 or 3: the VM's (virt_gic_version) */
 	bool cpuif_soft;       /* a GICv2 on a v3 host (vgic_v2_soft.c) */
+	bool fast_ok;          /* GICv3 on GICv3: vgic_fast may be armed */
 	unsigned nr_irqs;      /* INTIDs, a multiple of 32 */
 	bool grp0_on, grp1_on; /* GICD_CTLR enables */
 	unsigned reports;      /* guest mistakes logged (vgic_report) */
@@ -192,6 +206,14 @@ static inline bool vgic_levels_held(const struct vgic_cpu *c)
  * to trap again. */
 void vgic_ack_trapped(struct vcpu *v);
 bool vgic_has_pending(struct vcpu *v);
+/* The virtual timer's fast path (struct vgic_fast). Arms it if the
+ * vCPU's list registers and its timer's PPI allow (the vCPU loaded). */
+void vgic_fast_arm(struct vcpu *v);
+/* Disarms it: the PPI's state or its group's changed (anyone). */
+void vgic_fast_disarm(struct vcpu *v);
+/* The first exit after the vector filled list register 0: the vGIC's
+ * model takes in what it did (the vCPU loaded, the guest out). */
+void vgic_fast_catch_up(struct vcpu *v);
 /* Once at start: the host's virtualisation support; -1 without it. */
 int vgic_init(void);
 /* GIC version specific setup: list-register ops, the CPU interface. */

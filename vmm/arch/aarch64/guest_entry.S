@@ -118,12 +118,14 @@ guest_resume_keep:
 #define CTL_UP    5      /* CNTV_CTL: ENABLE, ISTATUS, not IMASK */
 
 /* An interrupt while the guest runs (from either vector table: guest x0
- * and x1 pushed). If the vGIC armed it, and the host interrupt is the
- * virtual timer's with its level up and list register 0 free, it goes
- * into list register 0 linked to the host PPI, which stays active until
- * the guest deactivates it; the guest's acknowledge traps unless the
- * guest takes the interrupt as it enters (vgic.c: lr_taken_at_entry).
- * Anything else: the usual exit. */
+ * and x1 pushed). If the vGIC armed it, list register 0 is free and the
+ * host interrupt is the virtual timer's, it goes into list register 0
+ * linked to the host PPI, which stays active until the guest deactivates
+ * it; the guest's acknowledge traps unless the guest takes the interrupt
+ * as it enters (vgic.c: lr_taken_at_entry). The PPI acknowledged means
+ * the timer's level is up: level-sensitive, it would have read 1023
+ * otherwise, and only the guest can lower it. Anything else: the usual
+ * exit. */
 	.global arch_guest_irq
 arch_guest_irq:
 	mrs	x0, tpidr_el2
@@ -133,10 +135,6 @@ arch_guest_irq:
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, ICH_ELRSR
 	tbz	x2, #0, 8f                      /* list register 0 held */
-	mrs	x2, cntv_ctl_el0
-	and	x2, x2, #7
-	cmp	x2, #CTL_UP
-	b.ne	8f
 	mrs	x2, ICC_IAR1
 	cmp	x2, #FAST_PPI
 	b.ne	7f
@@ -152,8 +150,6 @@ arch_guest_irq:
 1:	mrs	x3, ICH_HCR                     /* else its acknowledge traps */
 	orr	x3, x3, #HCR_TALL
 	msr	ICH_HCR, x3
-	mov	w3, #1
-	str	w3, [x0, #(VCPU_FAST + FAST_TRAP)]
 2:	mov	w3, #1
 	str	w3, [x0, #(VCPU_FAST + FAST_FILLED)]
 	ldr	x3, [x0, #VCPU_EXITS_IRQ]
@@ -176,9 +172,11 @@ arch_guest_irq:
 
 /* A synchronous exit while the vGIC has not caught up with the fast
  * path. The guest's acknowledge (ICC_IAR1_EL1 read), trapped by the fast
- * path, with list register 0 still pending and the timer's level up:
- * the trap is lifted and the acknowledge retried (vgic.c:
- * vgic_ack_trapped). Anything else: the usual exit, catching up. */
+ * path (no other sets the trap meanwhile: the vGIC arms it only while it
+ * has none), with the timer's level up: the trap is lifted and the
+ * acknowledge retried (vgic.c: vgic_ack_trapped). List register 0 is
+ * still pending: the guest could not acknowledge it. Anything else: the
+ * usual exit, catching up. */
 guest_sync_fast:
 	mrs	x0, esr_el2
 	and	w0, w0, #0xfffffc1f             /* all but Rt */
@@ -186,19 +184,10 @@ guest_sync_fast:
 	movk	w1, #0x6230, lsl #16            /* ICC_IAR1_EL1, a read */
 	cmp	w0, w1
 	b.ne	9f
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #PERCPU_VMM]
-	ldr	w1, [x0, #(VCPU_FAST + FAST_TRAP)]
-	cbz	w1, 9f                          /* the vGIC's trap */
-	mrs	x1, ICH_LR0
-	lsr	x1, x1, #62
-	cmp	x1, #1                          /* pending */
-	b.ne	9f
 	mrs	x1, cntv_ctl_el0
 	and	x1, x1, #7
 	cmp	x1, #CTL_UP
 	b.ne	9f
-	str	wzr, [x0, #(VCPU_FAST + FAST_TRAP)]
 	mrs	x1, ICH_HCR
 	and	x1, x1, #~HCR_TALL
 	msr	ICH_HCR, x1

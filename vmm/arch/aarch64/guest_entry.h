@@ -23,8 +23,7 @@
 #define VCPU_FAST      1328
 #define FAST_LR        0
 #define FAST_FILLED    8
-#define FAST_TRAP      12
-#define FAST_ACKED     16
+#define FAST_ACKED     12
 #define VCPU_EXITS_IRQ 96
 #define FAST_PPI       27 /* VTIMER_PPI */
 

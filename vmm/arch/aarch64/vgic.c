@@ -771,23 +771,30 @@ void vgic_fast_disarm(struct vcpu *v)
 	WRITE_ONCE(v->arch.vgic.fast.lr, 0);
 }
 
-/* Caller holds the lock. */
-static void fast_arm(struct vcpu *v)
+/* The list register to arm with, or 0. Out of line: the common case
+ * (list registers in use, or something queued) stays a few tests. */
+static uint64_t __attribute__((noinline)) fast_arm_lr(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
 	const struct virq *q = &c->priv[VTIMER_PPI];
 	bool lrs_ok = c->lr_used == 0 ?
 			      !q->in_lr && !q->hw_masked :
-			      c->lr_used == 1 &&
-				      c->lr_intid[0] == VTIMER_PPI &&
-				      q->in_lr && q->hw_masked;
+			      c->lr_intid[0] == VTIMER_PPI && q->in_lr &&
+				      q->hw_masked;
 
-	WRITE_ONCE(c->fast.lr,
-		   g->fast_ok && lrs_ok && !c->nr_queued && !c->resync &&
-				   !c->ack_trap && fast_ppi_plain(g, q) ?
-			   fast_lr(q) :
-			   0);
+	return g->fast_ok && lrs_ok && fast_ppi_plain(g, q) ? fast_lr(q) : 0;
+}
+
+/* Caller holds the lock. */
+static void fast_arm(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint64_t lr = 0;
+
+	if (c->lr_used <= 1 && !c->nr_queued && !c->resync && !c->ack_trap)
+		lr = fast_arm_lr(v);
+	WRITE_ONCE(c->fast.lr, lr);
 }
 
 void vgic_fast_arm(struct vcpu *v)
@@ -807,10 +814,11 @@ void vgic_fast_catch_up(struct vcpu *v)
 	struct vgic *g = vgic_of(v->vm);
 	struct virq *q = &c->priv[VTIMER_PPI];
 	uint64_t armed = READ_ONCE(c->fast.lr);
-	bool trap = c->fast.trap;
+	/* Set by the vector, if at all: the vGIC's own is off while armed. */
+	bool trap = vgic_v3_ack_trapping();
 
 	vgic_fast_vectors_off();
-	c->fast.filled = c->fast.trap = 0;
+	c->fast.filled = 0;
 	spin_lock(&g->lock);
 	/* As lr_fill() would have (list register 0 held this PPI already,
 	 * or was free: fast_arm()). */

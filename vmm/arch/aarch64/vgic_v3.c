@@ -68,6 +68,11 @@ static uint32_t v3_read_vmcr(void)
 	return (uint32_t)ich_read(ICH_VMCR);
 }
 
+bool vgic_v3_ack_trapping(void)
+{
+	return ich_read(ICH_HCR) & ICH_HCR_TALL1;
+}
+
 /* Not loaded, the bits wait in c->hcr for v3_load. */
 static void v3_trap_ack(struct vcpu *v, bool on, bool loaded)
 {

@@ -79,7 +79,6 @@ static inline bool virq_linked(const struct virq *q)
 struct vgic_fast {
 	uint64_t lr;     /* the list register to write; 0: not armed */
 	uint32_t filled; /* the vector filled list register 0 since */
-	uint32_t trap;   /* ... and set the acknowledge trap, still set */
 	uint32_t acked;  /* a host INTID + 1 it acknowledged, to handle */
 };
 
@@ -241,6 +240,8 @@ bool vgic_report(struct vm *vm);
  * when unaligned. */
 bool vgic_odd_access(struct vm *vm, const char *frame, uint64_t off,
 		     unsigned width, bool write, uint64_t *val);
+/* Whether ICH_HCR_EL2 traps the guest's acknowledges now. */
+bool vgic_v3_ack_trapping(void);
 /* ICC_SGI1R_EL1 written by the guest (GICv3). */
 void vgic_v3_sgi1r(struct vcpu *v, uint64_t val);
 /* Whether a trapped MRS/MSR (its ISS) is of a register that only

@@ -722,7 +722,7 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		else
 			skip_instruction(v, esr);
 		e->kind = EXIT_NONE;
-		return true; /* an MRS into any register */
+		return esr & 1; /* an MRS (ISS.Direction) into any register */
 	default:
 		pr_debug("VM %llu vCPU %u: unexpected exception class %#llx at "
 			 "pc %#llx",
@@ -801,14 +801,19 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		 * straight into a list register), and back into the guest
 		 * unless the loop has something to do. */
 		uint32_t acked = v->arch.vgic.fast.acked;
+		unsigned irq;
 
 		v->exits[EXIT_IRQ]++;
 		if (unlikely(acked)) { /* by the fast path, not its own */
 			v->arch.vgic.fast.acked = 0;
-			if (acked - 1 < 1020) /* not a special INTID */
-				irq_handle(acked - 1);
+			irq = acked - 1 < 1020 ? acked - 1 : HAL_IRQ_NONE;
+		} else {
+			irq = hal_irqchip_ack();
 		}
-		irq_dispatch();
+		/* One per exit: another pending brings the guest straight
+		 * back out. */
+		if (irq != HAL_IRQ_NONE)
+			irq_handle(irq);
 		e->kind = EXIT_HANDLED;
 		wrote_callee_saved = false;
 		/* A task queued from another pCPU (its IPI, maybe this

@@ -637,7 +637,8 @@ void vgic_flush(struct vcpu *v)
 		c->hcr = hcr;
 		vgic_hw->write_hcr(hcr);
 	}
-	fast_arm(v);
+	if (!c->lr_used || (c->lr_used == 1 && c->lr_intid[0] == VTIMER_PPI))
+		fast_arm(v);
 	spin_unlock(&g->lock);
 }
 
@@ -646,6 +647,7 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
+	bool vtimer_done = false;
 
 	spin_lock(&g->lock);
 	for (; done; done &= done - 1) {
@@ -653,6 +655,7 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		unsigned intid = c->lr_intid[i];
 		struct virq *q = vgic_irq(v, intid);
 
+		vtimer_done |= intid == VTIMER_PPI;
 		/* Invalid already; one with the EOI bit would keep the
 		 * maintenance interrupt up (ICH_EISR) until cleared. */
 		if (c->lr_eoi & 1u << i)
@@ -675,7 +678,10 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)
 		set_ack_trap(v, false, true);
-	fast_arm(v);
+	/* The fast path's own interrupt taken back (disarmed when another
+	 * was filled, it waits for the next of these). */
+	if (vtimer_done)
+		fast_arm(v);
 	spin_unlock(&g->lock);
 }
 

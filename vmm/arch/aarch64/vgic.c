@@ -280,6 +280,11 @@ static unsigned queue_best(const struct vgic_cpu *c, struct vcpu *v)
 {
 	unsigned best = VGIC_MAX_IRQS, best_prio = 0x100;
 
+	if (c->nr_queued == 1) /* the common case: no priorities to compare */
+		for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
+			if (c->queued[w])
+				return w * 64 + (unsigned)__builtin_ctzll(
+							c->queued[w]);
 	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++) {
 		for (uint64_t bits = c->queued[w]; bits; bits &= bits - 1) {
 			unsigned intid =

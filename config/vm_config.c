@@ -482,7 +482,7 @@ static bool vc_region_check(struct vc *c, const struct toml_node *e, uint32_t i,
 	if (flags & ~(uint64_t)VMCFG_MEM_ALL_FLAGS)
 		ok = vc_err(c, VMCFG_ERR_REGION_FLAGS, toml_at(e, 2),
 			    "kernel.memory_regions[%u]: unknown flag bits 0x%llx "
-			    "(known: R=1 W=2 X=4 DEVICE=8 USER=16)",
+			    "(known: R=1 W=2 X=4 USER=8 DEVICE=16)",
 			    (unsigned)i,
 			    (unsigned long long)(flags &
 						 ~(uint64_t)

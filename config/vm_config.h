@@ -27,12 +27,13 @@
  * biggest upstream AxVisor file needs under 8 KiB). */
 #define VMCFG_ARENA_SIZE (64 * 1024)
 
-/* Memory region flags (AxVisor's MappingFlags). */
+/* Memory region flags: AxVisor's MappingFlags, bit for bit (USER is
+ * 1 << 3 and DEVICE 1 << 4 there, so its files' 0xf is R|W|X|USER). */
 #define VMCFG_MEM_READ      0x1
 #define VMCFG_MEM_WRITE     0x2
 #define VMCFG_MEM_EXEC      0x4
-#define VMCFG_MEM_DEVICE    0x8
-#define VMCFG_MEM_USER      0x10
+#define VMCFG_MEM_USER      0x8
+#define VMCFG_MEM_DEVICE    0x10
 #define VMCFG_MEM_ALL_FLAGS 0x1f
 
 /* Codes below VMCFG_ERR_BASE are enum toml_err (syntax errors). */

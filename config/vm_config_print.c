@@ -125,7 +125,7 @@ static void vp_base(struct vp *p, const struct vm_config *cfg)
 
 static void vp_region(struct vp *p, const struct vmcfg_region *r)
 {
-	static const char names[] = "RWXDU";
+	static const char names[] = "RWXUD";
 
 	vp_puts(p, "    [");
 	vp_hex(p, r->gpa);

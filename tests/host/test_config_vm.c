@@ -1051,7 +1051,7 @@ UNIT_TEST(vmcfg_print_round_trip)
 	vmcfg_print(&cfg, append, &out);
 	CHECK(strstr(out.buf, "name = \"q\\\"uote\\\\ \\u0009\"\n") != NULL);
 	CHECK(strstr(out.buf, "image_location = \"fs\"\n") != NULL);
-	CHECK(strstr(out.buf, "[0x4000_0000, 0x1000_0000, 0x1f, 1],  # RWXDU "
+	CHECK(strstr(out.buf, "[0x4000_0000, 0x1000_0000, 0x1f, 1],  # RWXUD "
 			      "identical") != NULL);
 	CHECK(strstr(out.buf, "interrupt_mode = \"no_irq\"") != NULL);
 	CHECK(strstr(out.buf, "ramdisk_load_addr = 0x0") != NULL);

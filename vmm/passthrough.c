@@ -13,14 +13,16 @@ static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
 	return a < b + bsize && b < a + asize;
 }
 
-/* What else of the VM sits at [gpa, gpa+size): its RAM or an emulated
- * device; NULL when nothing. */
+static const char guest_ram[] = "its memory";
+
+/* What else of the VM sits at [gpa, gpa+size): its RAM (guest_ram) or an
+ * emulated device; NULL when nothing. */
 static const char *guest_range_user(struct vm *vm, gpaddr_t gpa, uint64_t size)
 {
 	for (unsigned i = 0; i < vm->as.count; i++)
 		if (overlaps(gpa, size, vm->as.regions[i].gpa,
 			     vm->as.regions[i].size))
-			return "its memory";
+			return guest_ram;
 	for (unsigned i = 0; i < vm->mmio.count; i++)
 		if (overlaps(gpa, size, vm->mmio.dev[i].base,
 			     vm->mmio.dev[i].size))
@@ -70,36 +72,37 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
 	return 0;
 }
 
-/* Says why passthrough 'dev' is refused: the DMA device 'd' in its
- * range; then, on a line of its own (log lines are short), how to accept
+/* Says why passthrough 'dev' is left out: the DMA device 'd' in its
+ * range; then, on a line of its own (log lines are short), how to give
  * it: 'optin' is the name to list, NULL for passthrough_addresses. */
-static void pt_dma_refuse(struct vm *vm, const char *dev,
-			  const struct ptdev_region *r,
-			  const struct ptdev_dma *d, const char *optin)
+static void pt_dma_leave_out(struct vm *vm, const char *dev,
+			     const struct ptdev_region *r,
+			     const struct ptdev_dma *d, const char *optin)
 {
-	pr_error("VM %s: passthrough %s at %#llx+%#llx: %s (%s) %s %#llx+%#llx%s "
-		 "can do DMA and cvisor has no IOMMU; refused",
-		 vm->name, dev, (unsigned long long)r->hpa,
-		 (unsigned long long)r->size, d->path, d->why,
-		 d->window ? "has a window at" : "at",
-		 (unsigned long long)d->base, (unsigned long long)d->size,
-		 d->window ? " onto devices that" : "");
+	pr_warn("VM %s: passthrough %s at %#llx+%#llx: %s (%s) %s %#llx+%#llx%s "
+		"can do DMA and cvisor has no IOMMU; left out",
+		vm->name, dev, (unsigned long long)r->hpa,
+		(unsigned long long)r->size, d->path, d->why,
+		d->window ? "has a window at" : "at",
+		(unsigned long long)d->base, (unsigned long long)d->size,
+		d->window ? " onto devices that" : "");
 	if (optin)
-		pr_error("VM %s: to give it all the same (the VM could then "
-			 "write any memory), list \"%s\" in "
-			 "devices.dma_passthrough",
-			 vm->name, optin);
+		pr_warn("VM %s: to give it all the same (the VM could then "
+			"write any memory), list \"%s\" in "
+			"devices.dma_passthrough",
+			vm->name, optin);
 	else
-		pr_error("VM %s: to give it all the same, make it a "
-			 "passthrough_devices entry and list that in "
-			 "devices.dma_passthrough",
-			 vm->name);
+		pr_warn("VM %s: to give it all the same, make it a "
+			"passthrough_devices entry and list that in "
+			"devices.dma_passthrough",
+			vm->name);
 }
 
 /* A host device that can do DMA in the range of passthrough 'dev' is
- * refused unless the config lists it in devices.dma_passthrough
- * ('allowed'): with no IOMMU, the guest driving it could write any
- * memory. Without a host DTB nothing is known, and nothing refused. */
+ * left out (1, after the warning) unless the config lists it in
+ * devices.dma_passthrough ('allowed'): with no IOMMU, the guest driving
+ * it could write any memory. The VM runs without it, as a whole-platform
+ * VM does. Without a host DTB nothing is known, and nothing left out. */
 static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
 		  const struct ptdev_region *r, const char *optin, bool allowed)
 {
@@ -108,8 +111,8 @@ static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
 	if (!ptdev_dma_find(host, r->hpa, r->size, &d))
 		return 0;
 	if (!allowed) {
-		pt_dma_refuse(vm, dev, r, &d, optin);
-		return -1;
+		pt_dma_leave_out(vm, dev, r, &d, optin);
+		return 1;
 	}
 	pr_warn("VM %s: passthrough %s: %s (%s) can do DMA; given as "
 		"devices.dma_passthrough asks: the VM can write any memory, "
@@ -131,6 +134,12 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 	/* The guest sees the host's number: the guest DTB copies the host
 	 * node's interrupts, and configs name one number. */
 	err = vm_arch_passthrough_irq(vm, irq, irq);
+	if (err == -3) {
+		pr_warn("VM %s: passthrough %s: interrupt %u is not forwarded "
+			"(this arch forwards no host interrupts yet)",
+			vm->name, dev, irq);
+		return 0;
+	}
 	if (err)
 		pr_error("VM %s: passthrough %s: host interrupt %u %s",
 			 vm->name, dev, irq,
@@ -139,21 +148,31 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 	return err ? -1 : 0;
 }
 
+/* Host range [base, base+size) at the same guest address: each device
+ * in it that can do DMA left out (one warning each), the rest mapped. */
 static int pt_address(struct vm *vm, const struct fdt *host, uint64_t base,
 		      uint64_t size)
 {
 	struct ptdev_region r = { base, base, size };
+	struct ptdev_dma d;
 
-	if (pt_dma(vm, host, "address", &r, NULL, false) ||
-	    pt_map(vm, "address", &r))
+	if (!size)
+		return 0;
+	if (!ptdev_dma_find(host, base, size, &d))
+		return pt_map(vm, "address", &r);
+	uint64_t from = MAX(base, ALIGN_DOWN(d.base, PAGE_SIZE));
+	uint64_t to = MIN(base + size, ALIGN_UP(d.base + d.size, PAGE_SIZE));
+	if (pt_address(vm, host, base, from - base))
 		return -1;
-	return 0;
+	r = (struct ptdev_region){ from, from, to - from };
+	pt_dma_leave_out(vm, "address", &r, &d, NULL);
+	return pt_address(vm, host, to, base + size - to);
 }
 
-/* passthrough_addresses[i] of a whole-platform VM: what cvisor keeps in
- * it (its GIC, its console UART, the VM's own emulated devices) is left
+/* passthrough_addresses[i]: what cvisor keeps in it (its interrupt
+ * controller, its console UART, the VM's own emulated devices) is left
  * out, one warning line each, and the rest passed through. */
-static int pt_address_whole(struct vm *vm, const struct fdt *host, unsigned i)
+static int pt_address_range(struct vm *vm, const struct fdt *host, unsigned i)
 {
 	const struct vmcfg_pt_address *a = &vm->cfg->pt_addresses[i];
 	uint64_t at = a->gpa, end = a->gpa + a->length;
@@ -182,6 +201,33 @@ static int pt_address_whole(struct vm *vm, const struct fdt *host, unsigned i)
 	return 0;
 }
 
+/* Whether passthrough device 'd' is one of cvisor's own (its interrupt
+ * controller, its console UART: a range it claimed) with the VM's
+ * emulated device of that kind at the same guest address: then the VM
+ * has that one in its place, as on the whole platform, and the entry is
+ * left out with a warning (AxVisor's files name QEMU's PLIC, UART, IOAPIC
+ * and local APIC this way). Elsewhere in the guest, the claim refuses the
+ * VM (pt_map). */
+static bool pt_kept_in_place(struct vm *vm, const struct ptdev *d)
+{
+	struct hostres other;
+
+	for (unsigned i = 0; i < d->reg_count; i++) {
+		const struct ptdev_region *r = &d->reg[i];
+		const char *emu = guest_range_user(vm, r->gpa, r->size);
+		if (!emu || emu == guest_ram ||
+		    !hostres_find(r->hpa, r->size, &other) ||
+		    other.owner != HOSTRES_CVISOR)
+			continue;
+		pr_warn("VM %s: passthrough %s at %#llx+%#llx is %s, which "
+			"cvisor keeps; the VM's emulated %s is in its place",
+			vm->name, d->name, (unsigned long long)r->hpa,
+			(unsigned long long)r->size, other.what, emu);
+		return true;
+	}
+	return false;
+}
+
 int passthrough_init(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -203,11 +249,15 @@ int passthrough_init(struct vm *vm)
 				 cfg->pt_devices[i].name, why);
 			return -1;
 		}
-		for (unsigned r = 0; r < d.reg_count; r++)
-			if (pt_dma(vm, have_host ? &host : NULL, d.name,
-				   &d.reg[r], d.name,
-				   cfg->pt_devices[i].allow_dma))
-				return -1;
+		if (pt_kept_in_place(vm, &d))
+			continue;
+		int left_out = 0;
+		for (unsigned r = 0; r < d.reg_count && !left_out; r++)
+			left_out = pt_dma(vm, have_host ? &host : NULL, d.name,
+					  &d.reg[r], d.name,
+					  cfg->pt_devices[i].allow_dma);
+		if (left_out)
+			continue;
 		for (unsigned r = 0; r < d.reg_count; r++)
 			if (pt_map(vm, d.name, &d.reg[r]))
 				return -1;
@@ -224,14 +274,9 @@ int passthrough_init(struct vm *vm)
 				", its interrupts forwarded" :
 				"");
 	}
-	for (unsigned i = 0; i < cfg->pt_address_count; i++) {
-		const struct vmcfg_pt_address *a = &cfg->pt_addresses[i];
-		if (vm->cfg_whole ?
-			    pt_address_whole(vm, have_host ? &host : NULL, i) :
-			    pt_address(vm, have_host ? &host : NULL, a->gpa,
-				       a->length))
+	for (unsigned i = 0; i < cfg->pt_address_count; i++)
+		if (pt_address_range(vm, have_host ? &host : NULL, i))
 			return -1;
-	}
 	return 0;
 }
 

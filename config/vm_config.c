@@ -815,6 +815,9 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 						max, &cfg->bios_load_addr);
 	vc_field_bool(c, s, "enable_bios", &cfg->enable_bios);
 	vc_boot_protocol(c, s);
+	cfg->bios_legacy = cfg->bios_path[0] &&
+			   !toml_get(s->t, "enable_bios") &&
+			   cfg->boot_protocol == VMCFG_BOOT_UNSET;
 	vc_field_path(c, s, "uefi_firmware_path", false,
 		      cfg->uefi_firmware_path, sizeof(cfg->uefi_firmware_path));
 	vc_boot_check(c, s);

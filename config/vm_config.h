@@ -185,6 +185,10 @@ struct vm_config {
 	bool has_bios_load_addr;
 	uint64_t bios_load_addr;
 	bool enable_bios; /* AxVisor's firmware boot flow */
+	/* A bios_path with neither enable_bios nor boot_protocol written:
+	 * AxVisor's older files (master c10f8b7), whose first stage runs at
+	 * entry_point (docs/config.md, "Boot flows"). */
+	bool bios_legacy;
 	enum vmcfg_boot_protocol boot_protocol; /* as written */
 	char uefi_firmware_path[VMCFG_MAX_PATH];
 	char cmdline[VMCFG_MAX_CMDLINE];

@@ -157,8 +157,13 @@ static void vp_image(struct vp *p, const char *what, const char *path,
  * print as they always did. */
 static void vp_boot(struct vp *p, const struct vm_config *cfg)
 {
-	if (cfg->enable_bios)
-		vp_puts(p, "enable_bios = true\n");
+	/* false only where it says something: beside a bios_path and no
+	 * boot_protocol, where its absence would mean AxVisor's older
+	 * first-stage flow (docs/config.md, "Boot flows"). */
+	if (cfg->enable_bios || (cfg->bios_path[0] && !cfg->bios_legacy &&
+				 cfg->boot_protocol == VMCFG_BOOT_UNSET))
+		vp_printf(p, "enable_bios = %s\n",
+			  cfg->enable_bios ? "true" : "false");
 	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
 		vp_key_string(p, "boot_protocol",
 			      vmcfg_boot_protocol_name(cfg->boot_protocol));

@@ -69,7 +69,15 @@ static int vm_arch_check_config(const struct vm *vm)
 			 vm->name);
 		return -1;
 	}
-	if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
+	/* AxVisor's older files (master c10f8b7: nimbos-x86_64-qemu-smp1)
+	 * have neither key: their bios_path is the first stage they run,
+	 * at entry_point. */
+	if (c->bios_legacy) {
+		pr_info("VM %s: kernel.bios_path %s with neither enable_bios "
+			"nor boot_protocol (AxVisor's older files): run as the "
+			"first stage",
+			vm->name, c->bios_path);
+	} else if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
 		pr_error("VM %s: kernel.bios_path %s needs kernel.enable_bios = "
 			 "true (boot_protocol \"multiboot\") to be run; VM "
 			 "refused",

@@ -121,6 +121,8 @@ static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
 	return 0;
 }
 
+/* 0 (the interrupt forwarded), 1 (given without it, with a warning), or
+ * -1 after logging why the VM is refused. */
 static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 {
 	int err;
@@ -129,7 +131,7 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 		pr_warn("VM %s: passthrough %s: interrupt %u is not forwarded "
 			"(interrupt_mode is not \"passthrough\")",
 			vm->name, dev, irq);
-		return 0;
+		return 1;
 	}
 	/* The guest sees the host's number: the guest DTB copies the host
 	 * node's interrupts, and configs name one number. */
@@ -138,7 +140,7 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 		pr_warn("VM %s: passthrough %s: interrupt %u is not forwarded "
 			"(this arch forwards no host interrupts yet)",
 			vm->name, dev, irq);
-		return 0;
+		return 1;
 	}
 	if (err)
 		pr_error("VM %s: passthrough %s: host interrupt %u %s",
@@ -261,18 +263,19 @@ int passthrough_init(struct vm *vm)
 		for (unsigned r = 0; r < d.reg_count; r++)
 			if (pt_map(vm, d.name, &d.reg[r]))
 				return -1;
-		for (unsigned k = 0; k < d.irq_count; k++)
-			if (pt_irq(vm, d.name, d.irq[k]))
+		unsigned forwarded = 0;
+		for (unsigned k = 0; k < d.irq_count; k++) {
+			int err = pt_irq(vm, d.name, d.irq[k]);
+			if (err < 0)
 				return -1;
+			forwarded += !err;
+		}
 		pr_info("VM %s: passthrough %s: host %#llx+%#llx at guest %#llx%s%s",
 			vm->name, d.name, (unsigned long long)d.reg[0].hpa,
 			(unsigned long long)d.reg[0].size,
 			(unsigned long long)d.reg[0].gpa,
 			d.reg_count > 1 ? " (and more ranges)" : "",
-			d.irq_count && cfg->interrupt_mode ==
-						VMCFG_IRQ_PASSTHROUGH ?
-				", its interrupts forwarded" :
-				"");
+			forwarded ? ", its interrupts forwarded" : "");
 	}
 	for (unsigned i = 0; i < cfg->pt_address_count; i++)
 		if (pt_address_range(vm, have_host ? &host : NULL, i))

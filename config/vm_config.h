@@ -148,6 +148,10 @@ struct vmcfg_pt_device {
 	/* Named in devices.dma_passthrough: given even if it can do DMA,
 	 * which lets the VM write anywhere (cvisor has no IOMMU). */
 	bool allow_dma;
+	/* Set by the VMM on its own copy of a config (vmm/passthrough.h,
+	 * passthrough_prune): the entry is not given, and its reasons were
+	 * logged. Never by the parser. */
+	bool left_out;
 };
 
 struct vmcfg_pt_address {

@@ -3,6 +3,7 @@
 #include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <string.h>
 #include <vmm/guest_dtb.h>
 #include <vmm/passthrough.h>
 #include <vmm/ptdev.h>
@@ -77,7 +78,8 @@ static int pt_map(struct vm *vm, const char *dev, const struct ptdev_region *r)
  * it: 'optin' is the name to list, NULL for passthrough_addresses. */
 static void pt_dma_leave_out(struct vm *vm, const char *dev,
 			     const struct ptdev_region *r,
-			     const struct ptdev_dma *d, const char *optin)
+			     const struct ptdev_dma *d, const char *optin,
+			     bool *hinted)
 {
 	pr_warn("VM %s: passthrough %s at %#llx+%#llx: %s (%s) %s %#llx+%#llx%s "
 		"can do DMA and cvisor has no IOMMU; left out",
@@ -86,6 +88,9 @@ static void pt_dma_leave_out(struct vm *vm, const char *dev,
 		d->window ? "has a window at" : "at",
 		(unsigned long long)d->base, (unsigned long long)d->size,
 		d->window ? " onto devices that" : "");
+	if (*hinted)
+		return; /* once a VM is enough */
+	*hinted = true;
 	if (optin)
 		pr_warn("VM %s: to give it all the same (the VM could then "
 			"write any memory), list \"%s\" in "
@@ -104,14 +109,15 @@ static void pt_dma_leave_out(struct vm *vm, const char *dev,
  * it could write any memory. The VM runs without it, as a whole-platform
  * VM does. Without a host DTB nothing is known, and nothing left out. */
 static int pt_dma(struct vm *vm, const struct fdt *host, const char *dev,
-		  const struct ptdev_region *r, const char *optin, bool allowed)
+		  const struct ptdev_region *r, const char *optin, bool allowed,
+		  bool *hinted)
 {
 	struct ptdev_dma d;
 
 	if (!ptdev_dma_find(host, r->hpa, r->size, &d))
 		return 0;
 	if (!allowed) {
-		pt_dma_leave_out(vm, dev, r, &d, optin);
+		pt_dma_leave_out(vm, dev, r, &d, optin, hinted);
 		return 1;
 	}
 	pr_warn("VM %s: passthrough %s: %s (%s) can do DMA; given as "
@@ -153,7 +159,7 @@ static int pt_irq(struct vm *vm, const char *dev, unsigned irq)
 /* Host range [base, base+size) at the same guest address: each device
  * in it that can do DMA left out (one warning each), the rest mapped. */
 static int pt_address(struct vm *vm, const struct fdt *host, uint64_t base,
-		      uint64_t size)
+		      uint64_t size, bool *hinted)
 {
 	struct ptdev_region r = { base, base, size };
 	struct ptdev_dma d;
@@ -164,17 +170,18 @@ static int pt_address(struct vm *vm, const struct fdt *host, uint64_t base,
 		return pt_map(vm, "address", &r);
 	uint64_t from = MAX(base, ALIGN_DOWN(d.base, PAGE_SIZE));
 	uint64_t to = MIN(base + size, ALIGN_UP(d.base + d.size, PAGE_SIZE));
-	if (pt_address(vm, host, base, from - base))
+	if (pt_address(vm, host, base, from - base, hinted))
 		return -1;
 	r = (struct ptdev_region){ from, from, to - from };
-	pt_dma_leave_out(vm, "address", &r, &d, NULL);
-	return pt_address(vm, host, to, base + size - to);
+	pt_dma_leave_out(vm, "address", &r, &d, NULL, hinted);
+	return pt_address(vm, host, to, base + size - to, hinted);
 }
 
 /* passthrough_addresses[i]: what cvisor keeps in it (its interrupt
  * controller, its console UART, the VM's own emulated devices) is left
  * out, one warning line each, and the rest passed through. */
-static int pt_address_range(struct vm *vm, const struct fdt *host, unsigned i)
+static int pt_address_range(struct vm *vm, const struct fdt *host, unsigned i,
+			    bool *hinted)
 {
 	const struct vmcfg_pt_address *a = &vm->cfg->pt_addresses[i];
 	uint64_t at = a->gpa, end = a->gpa + a->length;
@@ -182,8 +189,9 @@ static int pt_address_range(struct vm *vm, const struct fdt *host, unsigned i)
 
 	while (at < end) {
 		if (!passthrough_whole_kept(vm, host, at, end, &k))
-			return pt_address(vm, host, at, end - at);
-		if (k.base > at && pt_address(vm, host, at, k.base - at))
+			return pt_address(vm, host, at, end - at, hinted);
+		if (k.base > at &&
+		    pt_address(vm, host, at, k.base - at, hinted))
 			return -1;
 		uint64_t from = MAX(at, k.base), to = MIN(end, k.base + k.size);
 		if (k.path[0])
@@ -230,6 +238,63 @@ static bool pt_kept_in_place(struct vm *vm, const struct ptdev *d)
 	return false;
 }
 
+/* Whether entry 'e' is left out: one of cvisor's devices with the VM's
+ * own in its place, or one that can do DMA and that the config does not
+ * allow to; true after the warnings. An entry that does not resolve is
+ * kept, for passthrough_init() to refuse the VM naming it. */
+static bool pt_left_out(struct vm *vm, const struct fdt *host,
+			const struct ptdev_irq_format *fmt,
+			const struct vmcfg_pt_device *e, bool *hinted)
+{
+	struct ptdev d;
+	const char *why = "";
+
+	if (vmcfg_pt_is_whole(e) || ptdev_resolve(host, fmt, e, &d, &why))
+		return false;
+	if (pt_kept_in_place(vm, &d))
+		return true;
+	for (unsigned r = 0; r < d.reg_count && !e->allow_dma; r++)
+		if (pt_dma(vm, host, d.name, &d.reg[r], d.name, false, hinted))
+			return true;
+	return false;
+}
+
+int passthrough_prune(struct vm *vm)
+{
+	const void *blob = hal_host_dtb();
+	unsigned irqchip;
+	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
+	const struct ptdev_irq_format *fmt = plat ? plat->irq_format : NULL;
+	struct fdt host;
+	bool have_host = blob && fdt_open(&host, blob, 1 << 20) == FDT_OK;
+	bool drop[VMCFG_MAX_DEVICES], hinted = false;
+	unsigned dropped = 0;
+
+	for (unsigned i = 0; i < vm->cfg->pt_device_count; i++) {
+		drop[i] = !vm->cfg->pt_devices[i].left_out &&
+			  pt_left_out(vm, have_host ? &host : NULL, fmt,
+				      &vm->cfg->pt_devices[i], &hinted);
+		dropped += drop[i];
+	}
+	if (!dropped)
+		return 0;
+	struct vm_config *c = vm->cfg_own;
+	if (!c) {
+		c = kzalloc(sizeof(*c));
+		if (!c) {
+			pr_error("VM %s: out of memory", vm->name);
+			return -1;
+		}
+		memcpy(c, vm->cfg, sizeof(*c));
+		vm->cfg = vm->cfg_own = c;
+	}
+	/* Marked, not removed: the count still says the VM has
+	 * passthrough entries, as its devices were made knowing. */
+	for (unsigned i = 0; i < c->pt_device_count; i++)
+		c->pt_devices[i].left_out |= drop[i];
+	return 0;
+}
+
 int passthrough_init(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -238,12 +303,14 @@ int passthrough_init(struct vm *vm)
 	const struct guest_dtb_platform *plat = vm_arch_dtb_platform(&irqchip);
 	struct fdt host;
 	bool have_host = blob && fdt_open(&host, blob, 1 << 20) == FDT_OK;
+	bool hinted = false;
 
 	for (unsigned i = 0; i < cfg->pt_device_count; i++) {
 		struct ptdev d;
 		const char *why = "";
-		if (vmcfg_pt_is_whole(&cfg->pt_devices[i]))
-			continue; /* expanded: passthrough_whole_expand() */
+		if (vmcfg_pt_is_whole(&cfg->pt_devices[i]) ||
+		    cfg->pt_devices[i].left_out)
+			continue; /* expanded, or left out: passthrough_prune() */
 		if (ptdev_resolve(have_host ? &host : NULL,
 				  plat ? plat->irq_format : NULL,
 				  &cfg->pt_devices[i], &d, &why)) {
@@ -251,13 +318,14 @@ int passthrough_init(struct vm *vm)
 				 cfg->pt_devices[i].name, why);
 			return -1;
 		}
-		if (pt_kept_in_place(vm, &d))
-			continue;
+		/* What is not given went in passthrough_prune(); a device
+		 * that can do DMA here is one the config allows. */
 		int left_out = 0;
 		for (unsigned r = 0; r < d.reg_count && !left_out; r++)
 			left_out = pt_dma(vm, have_host ? &host : NULL, d.name,
 					  &d.reg[r], d.name,
-					  cfg->pt_devices[i].allow_dma);
+					  cfg->pt_devices[i].allow_dma,
+					  &hinted);
 		if (left_out)
 			continue;
 		for (unsigned r = 0; r < d.reg_count; r++)
@@ -278,7 +346,7 @@ int passthrough_init(struct vm *vm)
 			forwarded ? ", its interrupts forwarded" : "");
 	}
 	for (unsigned i = 0; i < cfg->pt_address_count; i++)
-		if (pt_address_range(vm, have_host ? &host : NULL, i))
+		if (pt_address_range(vm, have_host ? &host : NULL, i, &hinted))
 			return -1;
 	return 0;
 }

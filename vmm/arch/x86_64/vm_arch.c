@@ -64,9 +64,11 @@ static int vm_arch_check_config(const struct vm *vm)
 	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
 
 	if (proto == VMCFG_BOOT_UEFI) {
-		pr_error("VM %s: boot_protocol \"uefi\": x86_64 runs no UEFI "
-			 "firmware yet; VM refused",
-			 vm->name);
+		pr_error("VM %s: kernel.boot_protocol = \"uefi\" (firmware %s): "
+			 "x86_64 runs no UEFI firmware; VM refused",
+			 vm->name,
+			 c->uefi_firmware_path[0] ? c->uefi_firmware_path :
+						    c->bios_path);
 		return -1;
 	}
 	/* AxVisor's older files (master c10f8b7: nimbos-x86_64-qemu-smp1)

@@ -28,11 +28,7 @@ place_images() {
     fat_disk "$ADIR/nimbos.img" 40 "$STAND:/nimbos-riscv64.bin" &&
     fat_disk "$ADIR/linux.img" 40 "$LINUX_IMAGE:/guest/linux/linux-qemu"
 }
-if place_images >"$LOGDIR/axvisor-$A-images.log" 2>&1; then
-  pass $A/axvisor-images
-else
-  fail $A/axvisor-images "see $LOGDIR/axvisor-$A-images.log"
-fi
+expect $A/axvisor-images place_images
 
 # What axstand prints when all went as on QEMU's virt machine: 5 ticks
 # of SBI's timer, the 16550's interrupt through the PLIC (context 1, as

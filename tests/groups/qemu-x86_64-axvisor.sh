@@ -28,11 +28,7 @@ place_images() {
     fat_disk "$ADIR/guests.img" 40 "$STAND:/guest/nimbos/nimbos-qemu" \
       "$STAND:/path/arceos-helloworld-x86_64.bin"
 }
-if place_images >"$LOGDIR/axvisor-$A-images.log" 2>&1; then
-  pass $A/axvisor-images
-else
-  fail $A/axvisor-images "see $LOGDIR/axvisor-$A-images.log"
-fi
+expect $A/axvisor-images place_images
 
 # What axstand prints when all went as on QEMU's PC: 5 ticks of the
 # local APIC's timer, COM1's interrupt through the IOAPIC, the IOAPIC,

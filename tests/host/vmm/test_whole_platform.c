@@ -238,45 +238,44 @@ SIM_TEST(vmm_whole_platform_without_a_host_dtb_is_refused)
 	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"              \
 	"[devices]\ninterrupt_mode = \"passthrough\"\n" devices
 
+/* Runs NAMED_VM_TOML 'toml' on the host of host_dtb_build(), cvisor's
+ * console UART claimed; checks the VM ran and gave its memory back, or
+ * was not created ('runs'). */
+static void run_named(const char *toml, bool runs)
+{
+	static struct embedded_file cfgs[2];
+
+	cfgs[0] = (struct embedded_file){ "named.toml", (const uint8_t *)toml,
+					  strlen(toml) };
+	CHECK(run_whole(cfgs, true));
+	CHECK(!strstr(sim_console(), "VM whole not created") == runs);
+	if (runs)
+		CHECK(sim_console_has("memory: all that the VMs took is back"));
+}
+
 /* cvisor's console UART named where the VM has its emulated one: that
  * one is in its place, on a warning line, and the VM runs. */
 SIM_TEST(vmm_passthrough_cvisors_device_kept_in_place)
 {
-	static const struct embedded_file cfgs[] = {
-		SIM_CONFIG("named.toml",
-			   NAMED_VM_TOML(
-				   "passthrough_devices = [[\"UART@9000000\", "
-				   "0x0900_0000, 0x0900_0000, 0x1000, "
-				   "1]]\n")),
-		{ NULL, NULL, 0 },
-	};
-
-	CHECK(run_whole(cfgs, true));
+	run_named(NAMED_VM_TOML("passthrough_devices = [[\"UART@9000000\", "
+				"0x0900_0000, 0x0900_0000, 0x1000, 1]]\n"),
+		  true);
 	CHECK(sim_console_has("VM whole: passthrough UART@9000000 at "
 			      "0x9000000+0x1000 is cvisor's console UART, "
 			      "which cvisor keeps; the VM's emulated pl011 is "
 			      "in its place"));
 	CHECK(!strstr(sim_console(), "passthrough UART@9000000: host"));
-	CHECK(!strstr(sim_console(), "VM whole not created"));
-	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }
 
 /* The same host range at another guest address: nothing of the VM's is
  * there to stand in for it, and cvisor's range is not given: refused. */
 SIM_TEST(vmm_passthrough_cvisors_device_elsewhere_refused)
 {
-	static const struct embedded_file cfgs[] = {
-		SIM_CONFIG("named.toml",
-			   NAMED_VM_TOML("passthrough_devices = [[\"uart\", "
-					 "0x0c00_0000, 0x0900_0000, 0x1000, "
-					 "1]]\n")),
-		{ NULL, NULL, 0 },
-	};
-
-	CHECK(run_whole(cfgs, true));
+	run_named(NAMED_VM_TOML("passthrough_devices = [[\"uart\", "
+				"0x0c00_0000, 0x0900_0000, 0x1000, 1]]\n"),
+		  false);
 	CHECK(sim_console_has("VM whole: passthrough uart at 0x9000000+0x1000: "
 			      "the host range is cvisor's console UART"));
-	CHECK(sim_console_has("VM whole not created"));
 }
 
 /* A device that can do DMA, by its node and by an address range over
@@ -284,17 +283,12 @@ SIM_TEST(vmm_passthrough_cvisors_device_elsewhere_refused)
  * give it once; the free page and the RTC are given; the VM runs. */
 SIM_TEST(vmm_passthrough_dma_left_out)
 {
-	static const struct embedded_file cfgs[] = {
-		SIM_CONFIG("named.toml",
-			   NAMED_VM_TOML("passthrough_devices = "
-					 "[[\"/virtio_mmio@a000000\"], "
-					 "[\"/pl031@9010000\"]]\n"
-					 "passthrough_addresses = "
-					 "[[0x0a00_0000, 0x2000]]\n")),
-		{ NULL, NULL, 0 },
-	};
-
-	CHECK(run_whole(cfgs, true));
+	run_named(NAMED_VM_TOML("passthrough_devices = "
+				"[[\"/virtio_mmio@a000000\"], "
+				"[\"/pl031@9010000\"]]\n"
+				"passthrough_addresses = "
+				"[[0x0a00_0000, 0x2000]]\n"),
+		  true);
 	CHECK(sim_console_has(
 		"VM whole: passthrough /virtio_mmio@a000000 at "
 		"0xa000000+0x1000: /virtio_mmio@a000000 "
@@ -311,6 +305,4 @@ SIM_TEST(vmm_passthrough_dma_left_out)
 			      "0x9010000+0x1000 at guest 0x9010000, its "
 			      "interrupts forwarded"));
 	CHECK(!strstr(sim_console(), "passthrough /virtio_mmio@a000000: host"));
-	CHECK(!strstr(sim_console(), "VM whole not created"));
-	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }

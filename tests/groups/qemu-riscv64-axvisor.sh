@@ -48,7 +48,7 @@ NIMBOS_KEPT=("VM nimbos: passthrough PLIC@c000000 at 0xc000000+0x210000 is the P
 # 0x9000_0000 (flags 0xf: R|W|X|USER, AxVisor's numbering); tgoskits'
 # asks for interrupt_mode "passthrough", whose lines go with the entries.
 for nf in nimbos:$AX/nimbos-riscv64-qemu-smp1.toml tg-nimbos:$TG/qemu-riscv64-nimbos-smp1.toml; do
-  qemu_scenario $A/axvisor-${nf%%:*} 30 \
+  qemu_scenario "$A/axvisor-${nf%%:*}" 30 \
     "ARCH=$A SMP=1 VM_CONFIGS=${nf#*:} DISK=$ADIR/nimbos.img" \
     "${NIMBOS_KEPT[@]}" "axstand: entered at 0x0000000090200000" \
     "axstand: RAM 0x0000000090000000 size 0x0000000001000000" \

@@ -48,6 +48,11 @@ static uint32_t ioapic_read(uint32_t reg)
 	return REG32(IOAPIC + 0x10);
 }
 
+static uint32_t hpet_read(uint64_t off)
+{
+	return REG32(HPET + off);
+}
+
 /* The HPET, given to the VM as its configs ask: its capabilities, and
  * its main counter running once enabled (then stopped again). */
 static bool hpet(void)
@@ -61,11 +66,11 @@ static bool hpet(void)
 	}
 	uint32_t conf = REG32(HPET + HPET_CONF);
 	REG32(HPET + HPET_CONF) = conf | 1;
-	uint32_t c0 = REG32(HPET + HPET_COUNT);
+	uint32_t c0 = hpet_read(HPET_COUNT);
 	uint64_t end = guest_counter() + guest_counter_freq() / 100;
 	while (guest_counter() < end)
 		cpu_relax();
-	uint32_t c1 = REG32(HPET + HPET_COUNT);
+	uint32_t c1 = hpet_read(HPET_COUNT);
 	REG32(HPET + HPET_CONF) = conf;
 	bool fsb = REG32(HPET + HPET_T0CAP) >> 15 & 1;
 	guest_puts("axstand: HPET at 0xfed00000: ");

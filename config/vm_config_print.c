@@ -226,7 +226,8 @@ static void vp_pt_device(struct vp *p, const struct vmcfg_pt_device *d)
 		vp_hex(p, d->length);
 		vp_printf(p, ", %u", d->irq);
 	}
-	vp_puts(p, "],\n");
+	/* The VMM's own copy says what it did not give (passthrough.h). */
+	vp_puts(p, d->left_out ? "],  # left out, not given\n" : "],\n");
 }
 
 /* "key = [" and, for a non-empty list, a newline: entries follow. */

@@ -213,6 +213,10 @@ GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 # would wait for a dynamic loader that a guest does not have.
 GUEST_LDFLAGS_riscv64 := -static -no-pie
 GUEST_LDFLAGS_x86_64  := -static -no-pie
+# A guest's own link base, where an arch's guest.ld takes one (GUEST_BASE):
+# x86_64's axstand goes where AxVisor's x86_64 configs load their kernels.
+GUEST_BASE_x86_64_axstand := 0x200000
+comma := ,
 GUEST_LIB_SRCS = $(wildcard guests/common/lib/*.[cS] guests/$(ARCH)/lib/*.[cS])
 guest_srcs = $(wildcard guests/common/$(1)/*.[cS] guests/$(ARCH)/$(1)/*.[cS])
 
@@ -227,6 +231,7 @@ $(BUILD)/guests/$(ARCH)/%.elf: $$(call guest_srcs,$$*) $$(wildcard guests/common
 		guests/$(ARCH)/lib/*) guests/$(ARCH)/guest.ld
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Iguests/common/$* -T guests/$(ARCH)/guest.ld -o $@ \
+	    $(if $(GUEST_BASE_$(ARCH)_$*),-Wl$(comma)--defsym=GUEST_BASE=$(GUEST_BASE_$(ARCH)_$*)) \
 	    $(GUEST_LIB_SRCS) $(call guest_srcs,$*)
 
 # Their C (aarch64's axstand) is position-independent by the code model:

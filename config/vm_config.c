@@ -482,7 +482,7 @@ static bool vc_region_check(struct vc *c, const struct toml_node *e, uint32_t i,
 	if (flags & ~(uint64_t)VMCFG_MEM_ALL_FLAGS)
 		ok = vc_err(c, VMCFG_ERR_REGION_FLAGS, toml_at(e, 2),
 			    "kernel.memory_regions[%u]: unknown flag bits 0x%llx "
-			    "(known: R=1 W=2 X=4 DEVICE=8 USER=16)",
+			    "(known: R=1 W=2 X=4 USER=8 DEVICE=16)",
 			    (unsigned)i,
 			    (unsigned long long)(flags &
 						 ~(uint64_t)
@@ -815,6 +815,9 @@ static void vc_kernel(struct vc *c, const struct vc_sec *s)
 						max, &cfg->bios_load_addr);
 	vc_field_bool(c, s, "enable_bios", &cfg->enable_bios);
 	vc_boot_protocol(c, s);
+	cfg->bios_legacy = cfg->bios_path[0] &&
+			   !toml_get(s->t, "enable_bios") &&
+			   cfg->boot_protocol == VMCFG_BOOT_UNSET;
 	vc_field_path(c, s, "uefi_firmware_path", false,
 		      cfg->uefi_firmware_path, sizeof(cfg->uefi_firmware_path));
 	vc_boot_check(c, s);

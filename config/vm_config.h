@@ -27,12 +27,13 @@
  * biggest upstream AxVisor file needs under 8 KiB). */
 #define VMCFG_ARENA_SIZE (64 * 1024)
 
-/* Memory region flags (AxVisor's MappingFlags). */
+/* Memory region flags: AxVisor's MappingFlags, bit for bit (USER is
+ * 1 << 3 and DEVICE 1 << 4 there, so its files' 0xf is R|W|X|USER). */
 #define VMCFG_MEM_READ      0x1
 #define VMCFG_MEM_WRITE     0x2
 #define VMCFG_MEM_EXEC      0x4
-#define VMCFG_MEM_DEVICE    0x8
-#define VMCFG_MEM_USER      0x10
+#define VMCFG_MEM_USER      0x8
+#define VMCFG_MEM_DEVICE    0x10
 #define VMCFG_MEM_ALL_FLAGS 0x1f
 
 /* Codes below VMCFG_ERR_BASE are enum toml_err (syntax errors). */
@@ -147,6 +148,10 @@ struct vmcfg_pt_device {
 	/* Named in devices.dma_passthrough: given even if it can do DMA,
 	 * which lets the VM write anywhere (cvisor has no IOMMU). */
 	bool allow_dma;
+	/* Set by the VMM on its own copy of a config (vmm/passthrough.h,
+	 * passthrough_prune): the entry is not given, and its reasons were
+	 * logged. Never by the parser. */
+	bool left_out;
 };
 
 struct vmcfg_pt_address {
@@ -184,6 +189,10 @@ struct vm_config {
 	bool has_bios_load_addr;
 	uint64_t bios_load_addr;
 	bool enable_bios; /* AxVisor's firmware boot flow */
+	/* A bios_path with neither enable_bios nor boot_protocol written:
+	 * AxVisor's older files (master c10f8b7), whose first stage runs at
+	 * entry_point (docs/config.md, "Boot flows"). */
+	bool bios_legacy;
 	enum vmcfg_boot_protocol boot_protocol; /* as written */
 	char uefi_firmware_path[VMCFG_MAX_PATH];
 	char cmdline[VMCFG_MAX_CMDLINE];

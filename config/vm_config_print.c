@@ -125,7 +125,7 @@ static void vp_base(struct vp *p, const struct vm_config *cfg)
 
 static void vp_region(struct vp *p, const struct vmcfg_region *r)
 {
-	static const char names[] = "RWXDU";
+	static const char names[] = "RWXUD";
 
 	vp_puts(p, "    [");
 	vp_hex(p, r->gpa);
@@ -157,8 +157,13 @@ static void vp_image(struct vp *p, const char *what, const char *path,
  * print as they always did. */
 static void vp_boot(struct vp *p, const struct vm_config *cfg)
 {
-	if (cfg->enable_bios)
-		vp_puts(p, "enable_bios = true\n");
+	/* false only where it says something: beside a bios_path and no
+	 * boot_protocol, where its absence would mean AxVisor's older
+	 * first-stage flow (docs/config.md, "Boot flows"). */
+	if (cfg->enable_bios || (cfg->bios_path[0] && !cfg->bios_legacy &&
+				 cfg->boot_protocol == VMCFG_BOOT_UNSET))
+		vp_printf(p, "enable_bios = %s\n",
+			  cfg->enable_bios ? "true" : "false");
 	if (cfg->boot_protocol != VMCFG_BOOT_UNSET)
 		vp_key_string(p, "boot_protocol",
 			      vmcfg_boot_protocol_name(cfg->boot_protocol));
@@ -221,7 +226,8 @@ static void vp_pt_device(struct vp *p, const struct vmcfg_pt_device *d)
 		vp_hex(p, d->length);
 		vp_printf(p, ", %u", d->irq);
 	}
-	vp_puts(p, "],\n");
+	/* The VMM's own copy says what it did not give (passthrough.h). */
+	vp_puts(p, d->left_out ? "],  # left out, not given\n" : "],\n");
 }
 
 /* "key = [" and, for a non-empty list, a newline: entries follow. */

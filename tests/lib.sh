@@ -54,6 +54,23 @@ finish() {
   [ "$FAILED" -eq 0 ]
 }
 
+# fat_disk IMG MIB FILE:PATH...: a FAT32 disk (mtools, no root) holding
+# each FILE at PATH (AxVisor's configs' images, tests/groups/*-axvisor.sh).
+fat_disk() {
+  local img=$1 mib=$2 f; shift 2
+  rm -f "$img" && truncate -s "${mib}M" "$img" &&
+    mkfs.fat -F 32 -s 1 -n AXVISOR "$img" >/dev/null || return 1
+  for f in "$@"; do
+    local dir=${f#*:} sub=""
+    dir=${dir%/*}
+    for part in ${dir//\// }; do
+      sub+=/$part
+      mmd -i "$img" "::$sub" 2>/dev/null
+    done
+    mcopy -o -i "$img" "${f%%:*}" "::${f#*:}" || return 1
+  done
+}
+
 # qemu_scenario NAME SECONDS "MAKE VARIABLES" MARKER...: boots cvisor with
 # `make VARIABLES run` under a timeout (QEMU is always killed at the end)
 # and passes when it exits 0, prints every marker (fixed strings, in any

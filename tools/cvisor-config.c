@@ -321,7 +321,7 @@ static void template_kernel(const struct arch_template *t)
 	       "# uefi_firmware_path = \"\"    # with \"uefi\": the "
 	       "firmware image (OVMF_CODE.fd)\n"
 	       "cmdline = \"%s\"\n"
-	       "# [gpa, size, flags (R=1 W=2 X=4 DEVICE=8 USER=16), map_type "
+	       "# [gpa, size, flags (R=1 W=2 X=4 USER=8 DEVICE=16), map_type "
 	       "(0 alloc, 1 identical, 2 reserved)]\n"
 	       "memory_regions = [\n"
 	       "    [%s, %s, 0x7, 0],   # %llu MiB of RAM\n"

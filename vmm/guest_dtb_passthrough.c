@@ -185,6 +185,8 @@ void guest_dtb_write_passthrough(struct fdtw *w,
 	for (uint32_t i = 0; i < in->cfg->pt_device_count; i++) {
 		struct ptdev d;
 		const char *why;
+		if (in->cfg->pt_devices[i].left_out)
+			continue;
 		if (ptdev_resolve(&host, in->plat->irq_format,
 				  &in->cfg->pt_devices[i], &d, &why) == 0 &&
 		    d.host_node >= 0)

@@ -161,7 +161,17 @@ static void kernel_report(struct vm *vm, const char *path,
 			kernel_rule(k, c->kernel_load_addr, rule, sizeof(rule)),
 			(unsigned long long)load);
 	}
-	if (c->entry_point != vm->boot.entry) {
+	if (c->bios_path[0] && c->entry_point == c->bios_load_addr) {
+		/* entered there: the first stage starts the kernel */
+	} else if (c->entry_point != vm->boot.entry &&
+		   vmcfg_boot_protocol(c) == VMCFG_BOOT_MULTIBOOT &&
+		   !c->bios_path[0]) {
+		pr_info("VM %s: entry_point %#llx is where AxVisor's own first "
+			"stage would run (Multiboot with no bios_path); cvisor "
+			"loads the kernel in its place and enters it at %#llx",
+			vm->name, (unsigned long long)c->entry_point,
+			(unsigned long long)vm->boot.entry);
+	} else if (c->entry_point != vm->boot.entry) {
 		char what[64];
 		pr_warn("VM %s: kernel %s is %s: entered at %#llx as its header "
 			"says, not at entry_point %#llx",

@@ -313,7 +313,7 @@ int passthrough_whole_expand(struct vm *vm)
 			whole_consider(vm, c, &w);
 	}
 	vm->cfg = c;
-	vm->cfg_whole = c;
+	vm->cfg_own = c;
 	return 0;
 }
 

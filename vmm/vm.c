@@ -101,7 +101,7 @@ void vm_destroy(struct vm *vm)
 	}
 	vm_arch_destroy(vm);
 	addrspace_destroy(&vm->as);
-	kfree(vm->cfg_whole);
+	kfree(vm->cfg_own);
 	kfree(vm);
 }
 
@@ -122,7 +122,8 @@ struct vm *vm_create(struct vm_config *cfg)
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
 	    vm_arch_init(vm) || vm_arch_create_devices(vm) ||
 	    vm_create_disk(vm) || passthrough_whole_expand(vm) ||
-	    images_load(vm) || vm_create_vcpus(vm) || passthrough_init(vm)) {
+	    passthrough_prune(vm) || images_load(vm) || vm_create_vcpus(vm) ||
+	    passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;
 	}

@@ -2,6 +2,7 @@
  * timebase, the console UART, and what must not be handed out as free
  * memory (the firmware's reserved regions and the DTB itself). */
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <lib/fdt.h>
 #include <string.h>
@@ -66,14 +67,18 @@ static void platform_cpus(const struct fdt *f, struct hal_boot_info *info)
 static void platform_plic(const struct fdt *f)
 {
 	struct fdt_prop p;
-	uint64_t base;
+	uint64_t base, size;
 	int plic = fdt_find_compatible(f, -1, "riscv,plic0");
 
 	if (plic < 0)
 		plic = fdt_find_compatible(f, -1, "sifive,plic-1.0.0");
-	if (plic >= 0 && fdt_get_prop(f, plic, "reg", &p) == FDT_OK &&
-	    fdt_prop_cells(&p, 0, 2, &base))
-		plic_set_base(base);
+	if (plic < 0 || fdt_get_prop(f, plic, "reg", &p) != FDT_OK ||
+	    !fdt_prop_cells(&p, 0, 2, &base))
+		return;
+	plic_set_base(base);
+	/* cvisor's: no VM is given it (a VM's vPLIC sits in its place). */
+	if (fdt_prop_cells(&p, 2, 2, &size))
+		hostres_claim(base, size, HOSTRES_CVISOR, "the PLIC", NULL);
 }
 
 static void platform_console(const struct fdt *f)
@@ -92,6 +97,8 @@ static void platform_console(const struct fdt *f)
 	if (fdt_get_prop(f, uart, "interrupts", &p) == FDT_OK)
 		fdt_prop_cells(&p, 0, 1, &irq);
 	uart16550_init(base, (unsigned)shift, (unsigned)irq);
+	hostres_claim(base, 0x1000, HOSTRES_CVISOR, "cvisor's console UART",
+		      NULL);
 }
 
 /* Keeps [base, base + size) out of the free memory: a range below the

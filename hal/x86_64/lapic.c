@@ -3,6 +3,7 @@
  * input masked: no device interrupts are routed yet, only the LAPIC's own
  * (timer, IPIs). Interrupt ids are vectors. */
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include "x86.h"
@@ -103,6 +104,13 @@ void hal_irqchip_init(void)
 	pic_disable();
 	if (x86_platform.ioapic_base)
 		ioapic_mask_all(x86_platform.ioapic_base);
+	/* cvisor's: no VM is given them (a VM's own local APIC and IOAPIC
+	 * sit in their place). */
+	hostres_claim(x86_platform.lapic_base, 0x1000, HOSTRES_CVISOR,
+		      "the local APIC", NULL);
+	if (x86_platform.ioapic_base)
+		hostres_claim(x86_platform.ioapic_base, 0x1000, HOSTRES_CVISOR,
+			      "the IOAPIC", NULL);
 	x86_lapic_cpu_setup();
 	x86_timer_calibrate();
 }

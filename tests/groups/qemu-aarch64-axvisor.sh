@@ -18,22 +18,6 @@ LINUX_IMAGE=build/images/linux-$A/Image
 mkdir -p "$ADIR"
 export MTOOLS_SKIP_CHECK=1
 
-# fat_disk IMG MIB FILE:PATH...: a FAT32 disk holding each FILE at PATH.
-fat_disk() {
-  local img=$1 mib=$2 f; shift 2
-  rm -f "$img" && truncate -s "${mib}M" "$img" &&
-    mkfs.fat -F 32 -s 1 -n AXVISOR "$img" >/dev/null || return 1
-  for f in "$@"; do
-    local dir=${f#*:} sub=""
-    dir=${dir%/*}
-    for part in ${dir//\// }; do
-      sub+=/$part
-      mmd -i "$img" "::$sub" 2>/dev/null
-    done
-    mcopy -o -i "$img" "${f%%:*}" "::${f#*:}" || return 1
-  done
-}
-
 # The images, where the configs name them. path/... is relative to the
 # repository (as every path of a config is; ignored by git); /path/to/...
 # and /tmp/axvisor/... are absolute.

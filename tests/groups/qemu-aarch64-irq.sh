@@ -57,19 +57,22 @@ qemu_scenario aarch64/passthrough-gicv2 60 \
 
 # Devices that can do DMA (cvisor has no IOMMU): fw_cfg by range, the GIC
 # ITS by its node, spare virtio-mmio transports by a raw address range
-# are refused, naming the device; fw_cfg listed in devices.dma_passthrough
-# is given, with a warning, and that VM runs beside hello.
+# are left out, naming the device, each transport on a line of its own,
+# and their VMs run without them; fw_cfg listed in
+# devices.dma_passthrough is given, with a warning, and that VM runs
+# beside hello.
 qemu_scenario aarch64/passthrough-dma 60 \
   "ARCH=$A SMP=2 VM_CONFIGS=$PT/pt-fwcfg-aarch64.toml:$PT/pt-its-aarch64.toml:$PT/pt-virtio-addr-aarch64.toml:$PT/pt-fwcfg-dma-aarch64.toml:$HELLO" \
-  "VM pt-fwcfg: passthrough fw-cfg at 0x9020000+0x1000: /fw-cfg@9020000 (qemu,fw-cfg-mmio) at 0x9020000+0x18 can do DMA and cvisor has no IOMMU; refused" \
+  "VM pt-fwcfg: passthrough fw-cfg at 0x9020000+0x1000: /fw-cfg@9020000 (qemu,fw-cfg-mmio) at 0x9020000+0x18 can do DMA and cvisor has no IOMMU; left out" \
   "VM pt-fwcfg: to give it all the same (the VM could then write any memory), list \"fw-cfg\" in devices.dma_passthrough" \
-  "VM pt-its: passthrough /intc@8000000/its@8080000 at 0x8080000+0x20000: /intc@8000000/its@8080000 (arm,gic-v3-its) at 0x8080000+0x20000 can do DMA and cvisor has no IOMMU; refused" \
-  "VM pt-virtio-addr: passthrough address at 0xa000000+0x1000: /virtio_mmio@a000000 (virtio,mmio) at 0xa000000+0x200 can do DMA and cvisor has no IOMMU; refused" \
+  "VM pt-its: passthrough /intc@8000000/its@8080000 at 0x8080000+0x20000: /intc@8000000/its@8080000 (arm,gic-v3-its) at 0x8080000+0x20000 can do DMA and cvisor has no IOMMU; left out" \
+  "VM pt-virtio-addr: passthrough address at 0xa000000+0x1000: /virtio_mmio@a000000 (virtio,mmio) at 0xa000000+0x200 can do DMA and cvisor has no IOMMU; left out" \
   "VM pt-virtio-addr: to give it all the same, make it a passthrough_devices entry and list that in devices.dma_passthrough" \
   "VM pt-fwcfg-dma: passthrough fw-cfg: /fw-cfg@9020000 (qemu,fw-cfg-mmio) can do DMA; given as devices.dma_passthrough asks" \
   "VM pt-fwcfg-dma: passthrough fw-cfg: host 0x9020000+0x1000 at guest 0xc000000" \
   "[vm30] Hello, world!" "[vm1] Hello, world!" "all VMs have shut down" \
-  "!VM 27 (pt-fwcfg)" "!VM 28 (pt-its)" "!VM 29 (pt-virtio-addr)" "!FAIL"
+  "VM 27 (pt-fwcfg) powered off" "VM 28 (pt-its) powered off" \
+  "VM 29 (pt-virtio-addr) powered off" "!VM pt-fwcfg: passthrough fw-cfg: host" "!FAIL"
 
 # A VM's GIC is its own choice (emu_devices type 0x1, as AxVisor writes
 # it): GICv2 VMs on the default GICv3 host, their GICC emulated over the

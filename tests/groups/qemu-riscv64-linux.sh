@@ -24,7 +24,7 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
   qemu_scenario riscv64/linux 120 "ARCH=$R SMP=1 VM_CONFIGS=$RLNX" \
     "Linux version 6.1" "Machine model: cvisor virtual machine" \
     "SBI specification v2.0 detected" \
-    "riscv-intc: 64 local interrupts mapped" "plic: plic@c000000: mapped 95 interrupts with 1 handlers for 1 contexts." \
+    "riscv-intc: 64 local interrupts mapped" "plic: plic@c000000: mapped 95 interrupts with 1 handlers for 2 contexts." \
     "printk: console [ttyS0] enabled" \
     "cvisor-linux: 1 CPUs up (online 0)" "cvisor-linux: work done, checksums agree" \
     "VM 20 (linux) powered off" "all VMs have shut down" "!work FAILED"

@@ -73,7 +73,7 @@ qemu_scenario riscv64/smp4-vcpus 60 "ARCH=$R SMP=4 VM_CONFIGS=configs/vms/smp-ri
 qemu_scenario riscv64/mmio-decode 60 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/mmio-riscv64.toml" \
   "mmio: LB sign-extends: ok" "mmio: LWU zero-extends: ok" "mmio: SW of x0: ok" \
   "mmio: C.SW then C.LW sign-extends: ok" "mmio: C.SWSP then C.LWSP: ok" \
-  "VM 7 vCPU 0: read of 2 bytes at 0xc002004" "VM 7 vCPU 0: write of 8 bytes at 0xc002004" \
+  "VM 7 vCPU 0: read of 2 bytes at 0xc002084" "VM 7 vCPU 0: write of 8 bytes at 0xc002084" \
   "mmio: AMOADD.W: access fault: ok" \
   "mmio: LW into s2: ok" "mmio: C.LW into s1: ok" "mmio: SW from s3: ok" \
   "mmio: s4-s11 kept across MMIO, SBI and hypercall exits: ok" \

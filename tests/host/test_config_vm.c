@@ -795,6 +795,36 @@ UNIT_TEST(vmcfg_boot_fields)
 	round_trip();
 }
 
+/* AxVisor's older files (master c10f8b7) have a bios_path and neither
+ * enable_bios nor boot_protocol: that first stage is meant to run
+ * (bios_legacy). enable_bios = false written beside it is kept, and
+ * printed, so that show's output means the same. */
+UNIT_TEST(vmcfg_bios_legacy)
+{
+	static struct text out;
+	static const char bios[] = "bios_path = \"axvm-bios.bin\"\n"
+				   "bios_load_addr = 0x4000_8000\n";
+	char text[256];
+
+	CHECK_EQ_INT(run_boot(bios, ""), 0);
+	CHECK(cfg.bios_legacy);
+	CHECK_EQ_INT(vmcfg_boot_protocol(&cfg), VMCFG_BOOT_DIRECT);
+	round_trip();
+	snprintf(text, sizeof(text), "%senable_bios = false\n", bios);
+	CHECK_EQ_INT(run_boot(text, ""), 0);
+	CHECK(!cfg.bios_legacy);
+	out.len = 0;
+	vmcfg_print(&cfg, append, &out);
+	CHECK(strstr(out.buf, "enable_bios = false\n") != NULL);
+	round_trip();
+	snprintf(text, sizeof(text), "%senable_bios = true\n", bios);
+	CHECK_EQ_INT(run_boot(text, ""), 0);
+	CHECK(!cfg.bios_legacy);
+	CHECK_EQ_INT(vmcfg_boot_protocol(&cfg), VMCFG_BOOT_MULTIBOOT);
+	CHECK_EQ_INT(run_boot("", ""), 0);
+	CHECK(!cfg.bios_legacy);
+}
+
 UNIT_TEST(vmcfg_boot_protocol_aliases)
 {
 	static const struct {
@@ -1051,7 +1081,7 @@ UNIT_TEST(vmcfg_print_round_trip)
 	vmcfg_print(&cfg, append, &out);
 	CHECK(strstr(out.buf, "name = \"q\\\"uote\\\\ \\u0009\"\n") != NULL);
 	CHECK(strstr(out.buf, "image_location = \"fs\"\n") != NULL);
-	CHECK(strstr(out.buf, "[0x4000_0000, 0x1000_0000, 0x1f, 1],  # RWXDU "
+	CHECK(strstr(out.buf, "[0x4000_0000, 0x1000_0000, 0x1f, 1],  # RWXUD "
 			      "identical") != NULL);
 	CHECK(strstr(out.buf, "interrupt_mode = \"no_irq\"") != NULL);
 	CHECK(strstr(out.buf, "ramdisk_load_addr = 0x0") != NULL);

@@ -175,7 +175,10 @@ static void guest_cfg(void)
 	gcfg.cpu_num = 1;
 	gcfg.region_count = 2;
 	gcfg.regions[0] = (struct vmcfg_region){ 0x40000000, 0x10000000, 7, 0 };
-	gcfg.regions[1] = (struct vmcfg_region){ 0x0a000000, 0x1000, 0xb, 2 };
+	gcfg.regions[1] = (struct vmcfg_region){
+		0x0a000000, 0x1000,
+		VMCFG_MEM_READ | VMCFG_MEM_WRITE | VMCFG_MEM_DEVICE, 2
+	};
 }
 
 UNIT_TEST(guest_dtb_memory_skips_device_regions)

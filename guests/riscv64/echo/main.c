@@ -211,8 +211,9 @@ int main(void)
 
 	guest_irq_init(on_irq);
 	guest_irq_cpu_init(me);
-	REG32(PLIC + 4 * UART_IRQ) = 1;                     /* priority */
-	REG32(PLIC + 0x2000 + 0x80 * me) |= 1u << UART_IRQ; /* enable */
+	REG32(PLIC + 4 * UART_IRQ) = 1; /* priority */
+	/* enable, in the vCPU's S-mode context (2 * me + 1) */
+	REG32(PLIC + 0x2000 + 0x80 * (2 * me + 1)) |= 1u << UART_IRQ;
 	UART_FCR = 0x01;
 	UART_IER = IER_RX;
 	irq_disable();

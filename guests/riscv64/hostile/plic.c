@@ -1,6 +1,6 @@
 /* Junk at the vPLIC: every word of the priority, pending and enable
  * ranges (32 contexts' worth) and of the first 16 contexts' pages (the VM
- * has 2), every page of its 6 MiB, in reads and junk writes; the other
+ * has 4: QEMU virt's M-mode and S-mode per vCPU, S-mode the odd ones), every page of its 6 MiB, in reads and junk writes; the other
  * widths and misaligned words at its registers; the rest of QEMU virt's
  * 64 MiB PLIC window, which cvisor's does not fill. Then its registers
  * must read as the PLIC spec says, and the UART's interrupt must still
@@ -58,8 +58,8 @@ static void junk_everywhere(void)
  * faults (the PLIC's registers are 32-bit). */
 static void bad_widths(void)
 {
-	static const uint64_t regs[] = { PRIORITY(10), PENDING,  ENABLE(0),
-					 THRESHOLD(0), CLAIM(0), CLAIM(1) };
+	static const uint64_t regs[] = { PRIORITY(10), PENDING,  ENABLE(1),
+					 THRESHOLD(1), CLAIM(1), CLAIM(3) };
 	unsigned bad = 0;
 
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
@@ -92,12 +92,20 @@ static void registers_after(void)
 	ok &= expect_eq("priority: 3 bits", REG(PRIORITY(5)), 7);
 	REG(PRIORITY(SOURCES)) = 7;
 	ok &= expect_eq("no source past 95", REG(PRIORITY(SOURCES)), 0);
-	REG(ENABLE(0)) = ~0u;
-	ok &= expect_eq("source 0 cannot be enabled", REG(ENABLE(0)) & 1, 0);
-	REG(ENABLE(0) + 12) = ~0u;
-	ok &= expect_eq("no enable word past source 95", REG(ENABLE(0) + 12),
+	REG(ENABLE(1)) = ~0u;
+	ok &= expect_eq("source 0 cannot be enabled", REG(ENABLE(1)) & 1, 0);
+	REG(ENABLE(1) + 12) = ~0u;
+	ok &= expect_eq("no enable word past source 95", REG(ENABLE(1) + 12),
 			0);
-	for (unsigned c = 2; c < 16; c++) {
+	for (unsigned c = 0; c < 16; c += 2) {
+		REG(THRESHOLD(c)) = 5;
+		REG(ENABLE(c)) = ~0u;
+		ok &= expect_eq("an M-mode context: threshold",
+				REG(THRESHOLD(c)), 0);
+		ok &= expect_eq("an M-mode context: enable", REG(ENABLE(c)), 0);
+		ok &= expect_eq("an M-mode context: claim", REG(CLAIM(c)), 0);
+	}
+	for (unsigned c = 5; c < 16; c += 2) {
 		REG(THRESHOLD(c)) = 5;
 		REG(ENABLE(c)) = ~0u;
 		ok &= expect_eq("context of an absent vCPU: threshold",
@@ -107,8 +115,8 @@ static void registers_after(void)
 		ok &= expect_eq("context of an absent vCPU: claim",
 				REG(CLAIM(c)), 0);
 	}
-	REG(THRESHOLD(0)) = ~0u;
-	ok &= expect_eq("threshold: 3 bits", REG(THRESHOLD(0)), 7);
+	REG(THRESHOLD(1)) = ~0u;
+	ok &= expect_eq("threshold: 3 bits", REG(THRESHOLD(1)), 7);
 	REG(PENDING) = ~0u;
 	ok &= expect_eq("pending is read-only", REG(PENDING), 0);
 	verdict("vPLIC: after the junk, registers read as the spec says", ok);
@@ -124,18 +132,19 @@ static void on_irq(unsigned irq)
 	}
 }
 
-/* Everything off, then the UART's THR-empty interrupt on context 0. */
+/* Everything off, then the UART's THR-empty interrupt on context 1
+ * (vCPU 0's S-mode). */
 static void uart_irq_after(void)
 {
 	for (unsigned s = 1; s < SOURCES; s++)
 		REG(PRIORITY(s)) = 0;
-	for (unsigned c = 0; c < 2; c++)
+	for (unsigned c = 1; c < 4; c += 2)
 		for (unsigned w = 0; w < 3; w++)
 			REG(ENABLE(c) + 4 * w) = 0;
-	while (REG(CLAIM(0)) != 0 || REG(CLAIM(1)) != 0)
+	while (REG(CLAIM(1)) != 0 || REG(CLAIM(3)) != 0)
 		;
 	for (unsigned s = 1; s < SOURCES; s++) /* complete them all */
-		REG(CLAIM(0)) = s, REG(CLAIM(1)) = s;
+		REG(CLAIM(1)) = s, REG(CLAIM(3)) = s;
 	guest_irq_init(on_irq);
 	guest_irq_cpu_init(0);
 	guest_irq_enable_line(UART_IRQ, 0);

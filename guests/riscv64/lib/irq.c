@@ -1,10 +1,11 @@
 /* Interrupts of the riscv64 test guests: IPIs through SBI with a mailbox
  * per vCPU (the hart has one software interrupt; the mailbox says which
- * of IPIs 0-7 it carries), the timer, and the VM's PLIC (one S-mode
- * context per vCPU: context i is vCPU i). */
+ * of IPIs 0-7 it carries), the timer, and the VM's PLIC (QEMU virt's
+ * contexts: vCPU i's S-mode is context 2i + 1). */
 #include <guest.h>
 
 #define PLIC_BASE         0x0c000000ul
+#define PLIC_S_CONTEXT(i) (2u * (i) + 1u) /* vCPU i's S-mode */
 #define PLIC_THRESHOLD(c) (PLIC_BASE + 0x200000ul + 0x1000ul * (c))
 #define PLIC_CLAIM(c)     (PLIC_THRESHOLD(c) + 4)
 #define REG32(a)          (*(volatile uint32_t *)(a))
@@ -21,7 +22,7 @@ const char *guest_irq_init(void (*handler)(unsigned irq))
 void guest_irq_cpu_init(unsigned cpu)
 {
 	guest_trap_install();
-	REG32(PLIC_THRESHOLD(cpu)) = 0;
+	REG32(PLIC_THRESHOLD(PLIC_S_CONTEXT(cpu))) = 0;
 	csr_set(sie, SIE_SSIE | SIE_SEIE);
 }
 
@@ -54,9 +55,10 @@ void guest_irq(uint64_t scause)
 		break;
 	}
 	case 9: /* supervisor external: every source the PLIC has for us */
-		for (uint32_t s; (s = REG32(PLIC_CLAIM(me))) != 0;) {
+		for (uint32_t s;
+		     (s = REG32(PLIC_CLAIM(PLIC_S_CONTEXT(me)))) != 0;) {
 			dispatch(GUEST_IRQ_PLIC(s));
-			REG32(PLIC_CLAIM(me)) = s;
+			REG32(PLIC_CLAIM(PLIC_S_CONTEXT(me))) = s;
 		}
 		break;
 	default:
@@ -67,7 +69,7 @@ void guest_irq(uint64_t scause)
 unsigned guest_irq_enable_line(unsigned line, unsigned cpu)
 {
 	REG32(PLIC_BASE + 4ul * line) = 1; /* priority: above threshold 0 */
-	REG32(PLIC_BASE + 0x2000ul + 0x80ul * cpu + line / 32 * 4) |=
-		1u << (line % 32);
+	REG32(PLIC_BASE + 0x2000ul + 0x80ul * PLIC_S_CONTEXT(cpu) +
+	      line / 32 * 4) |= 1u << (line % 32);
 	return GUEST_IRQ_PLIC(line);
 }

@@ -15,7 +15,7 @@
 #include <guest.h>
 
 #define UART_SCR    0x10000007ul
-#define PLIC_ENABLE 0x0c002004ul /* context 0, sources 32-63 */
+#define PLIC_ENABLE 0x0c002084ul /* context 1 (hart 0's S), sources 32-63 */
 
 static int failures;
 

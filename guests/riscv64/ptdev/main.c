@@ -49,7 +49,7 @@ int main(void)
 	guest_irq_init(on_irq);
 	guest_irq_cpu_init(me);
 	REG32(PLIC + 4 * RTC_IRQ) = 1;
-	REG32(PLIC + 0x2000 + 0x80 * me) |= 1u << RTC_IRQ;
+	REG32(PLIC + 0x2000 + 0x80 * (2 * me + 1)) |= 1u << RTC_IRQ;
 	REG32(RTC_BASE + RTC_IRQ_ENABLED) = 1;
 	irq_disable();
 	for (unsigned round = 1; round <= ROUNDS; round++) {

@@ -226,3 +226,83 @@ SIM_TEST(vmm_whole_platform_without_a_host_dtb_is_refused)
 			      "host device tree to give; VM refused"));
 	CHECK(sim_console_has("memory: all that the VMs took is back"));
 }
+
+/* Not the whole platform: entries that name devices, as AxVisor's
+ * riscv64 and x86_64 QEMU files do (their PLIC, UART, IOAPIC, local
+ * APIC), on the same host. */
+#define NAMED_VM_TOML(devices)                                               \
+	"[base]\nid = 1\nname = \"whole\"\nvm_type = 1\n"                    \
+	"cpu_num = 1\nphys_cpu_ids = [0]\n"                                  \
+	"[kernel]\nentry_point = 0x4008_0000\nimage_location = \"memory\"\n" \
+	"kernel_path = \"sim.bin\"\nkernel_load_addr = 0x4008_0000\n"        \
+	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0]]\n"              \
+	"[devices]\ninterrupt_mode = \"passthrough\"\n" devices
+
+/* Runs NAMED_VM_TOML 'toml' on the host of host_dtb_build(), cvisor's
+ * console UART claimed; checks the VM ran and gave its memory back, or
+ * was not created ('runs'). */
+static void run_named(const char *toml, bool runs)
+{
+	static struct embedded_file cfgs[2];
+
+	cfgs[0] = (struct embedded_file){ "named.toml", (const uint8_t *)toml,
+					  strlen(toml) };
+	CHECK(run_whole(cfgs, true));
+	CHECK(!strstr(sim_console(), "VM whole not created") == runs);
+	if (runs)
+		CHECK(sim_console_has("memory: all that the VMs took is back"));
+}
+
+/* cvisor's console UART named where the VM has its emulated one: that
+ * one is in its place, on a warning line, and the VM runs. */
+SIM_TEST(vmm_passthrough_cvisors_device_kept_in_place)
+{
+	run_named(NAMED_VM_TOML("passthrough_devices = [[\"UART@9000000\", "
+				"0x0900_0000, 0x0900_0000, 0x1000, 1]]\n"),
+		  true);
+	CHECK(sim_console_has("VM whole: passthrough UART@9000000 at "
+			      "0x9000000+0x1000 is cvisor's console UART, "
+			      "which cvisor keeps; the VM's emulated pl011 is "
+			      "in its place"));
+	CHECK(!strstr(sim_console(), "passthrough UART@9000000: host"));
+}
+
+/* The same host range at another guest address: nothing of the VM's is
+ * there to stand in for it, and cvisor's range is not given: refused. */
+SIM_TEST(vmm_passthrough_cvisors_device_elsewhere_refused)
+{
+	run_named(NAMED_VM_TOML("passthrough_devices = [[\"uart\", "
+				"0x0c00_0000, 0x0900_0000, 0x1000, 1]]\n"),
+		  false);
+	CHECK(sim_console_has("VM whole: passthrough uart at 0x9000000+0x1000: "
+			      "the host range is cvisor's console UART"));
+}
+
+/* A device that can do DMA, by its node and by an address range over
+ * it and a free page beside it: left out, one warning each and how to
+ * give it once; the free page and the RTC are given; the VM runs. */
+SIM_TEST(vmm_passthrough_dma_left_out)
+{
+	run_named(NAMED_VM_TOML("passthrough_devices = "
+				"[[\"/virtio_mmio@a000000\"], "
+				"[\"/pl031@9010000\"]]\n"
+				"passthrough_addresses = "
+				"[[0x0a00_0000, 0x2000]]\n"),
+		  true);
+	CHECK(sim_console_has(
+		"VM whole: passthrough /virtio_mmio@a000000 at "
+		"0xa000000+0x1000: /virtio_mmio@a000000 "
+		"(virtio,mmio) at 0xa000000+0x1000 can do DMA and "
+		"cvisor has no IOMMU; left out"));
+	CHECK(sim_console_has("list \"/virtio_mmio@a000000\" in "
+			      "devices.dma_passthrough"));
+	CHECK(sim_console_has(
+		"VM whole: passthrough address at "
+		"0xa000000+0x1000: /virtio_mmio@a000000 "
+		"(virtio,mmio) at 0xa000000+0x1000 can do DMA and "
+		"cvisor has no IOMMU; left out"));
+	CHECK(sim_console_has("VM whole: passthrough /pl031@9010000: host "
+			      "0x9010000+0x1000 at guest 0x9010000, its "
+			      "interrupts forwarded"));
+	CHECK(!strstr(sim_console(), "passthrough /virtio_mmio@a000000: host"));
+}

@@ -12,7 +12,8 @@
  * last cpu's. */
 #define PHANDLE_CPU_INTC(i) (GUEST_DTB_PHANDLE_ARCH + (i))
 #define PHANDLE_GPIO        PHANDLE_CPU_INTC(VMCFG_MAX_CPUS)
-#define IRQ_S_EXT           9u /* scause's supervisor external */
+#define IRQ_S_EXT           9u  /* scause's supervisor external */
+#define IRQ_M_EXT           11u /* machine external (an M-mode context) */
 
 #define STRLIST(s) s, sizeof(s)
 
@@ -52,12 +53,15 @@ static void riscv64_cpu_nodes(struct fdtw *w, const struct guest_dtb_input *in,
 static void riscv64_plic(struct fdtw *w, const struct guest_dtb_input *in)
 {
 	uint64_t reg[2] = { VIRT_PLIC_BASE, VIRT_PLIC_SIZE };
-	uint32_t ext[2 * VMCFG_MAX_CPUS];
+	uint32_t ext[4 * VMCFG_MAX_CPUS];
 	unsigned n = in->cfg->cpu_num;
 
+	/* QEMU virt's contexts: each hart's M-mode, then its S-mode. */
 	for (unsigned i = 0; i < n; i++) {
-		ext[2 * i] = PHANDLE_CPU_INTC(i);
-		ext[2 * i + 1] = IRQ_S_EXT;
+		ext[4 * i] = PHANDLE_CPU_INTC(i);
+		ext[4 * i + 1] = IRQ_M_EXT;
+		ext[4 * i + 2] = PHANDLE_CPU_INTC(i);
+		ext[4 * i + 3] = IRQ_S_EXT;
 	}
 	fdtw_begin_node_at(w, "plic", VIRT_PLIC_BASE);
 	fdtw_prop(w, "compatible", STRLIST("sifive,plic-1.0.0\0riscv,plic0"));
@@ -66,7 +70,7 @@ static void riscv64_plic(struct fdtw *w, const struct guest_dtb_input *in)
 	fdtw_prop_u32(w, "#address-cells", 0);
 	fdtw_prop_empty(w, "interrupt-controller");
 	fdtw_prop_u32(w, "riscv,ndev", VIRT_PLIC_SOURCES - 1);
-	fdtw_prop_cells(w, "interrupts-extended", ext, 2 * n);
+	fdtw_prop_cells(w, "interrupts-extended", ext, 4 * n);
 	fdtw_prop_u32(w, "phandle", GUEST_DTB_PHANDLE_IRQCHIP);
 	fdtw_end_node(w);
 }

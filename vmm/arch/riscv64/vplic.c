@@ -1,7 +1,10 @@
 /* An emulated PLIC per VM at QEMU virt's 0x0c00_0000: sources 1-95,
- * priorities 0-7, a pending bit per source, and one context per vCPU
- * (its S-mode: context i is vCPU i) with its enable bits, priority
- * threshold and claim/complete register. A source is pending while its
+ * priorities 0-7, a pending bit per source, and QEMU virt's two contexts
+ * per hart: context 2i is vCPU i's M-mode, which a VM has not (it reads
+ * 0 and ignores writes), context 2i + 1 its S-mode, with its enable
+ * bits, priority threshold and claim/complete register (so guests built
+ * for QEMU's virt machine, which take context 1 for hart 0's S-mode
+ * without reading the DTB, find theirs). A source is pending while its
  * line rises while it is not claimed, until a claim (the PLIC spec's
  * gateway: a line that drops leaves the request pending; one still high
  * at the completion asks again); a claim
@@ -138,13 +141,14 @@ static void vplic_complete(struct vplic *p, unsigned ctx, uint32_t s)
 	set_bit(p->pending, s, bit(p->line, s));
 }
 
-/* The context a register offset belongs to, or -1. */
+/* The vCPU whose S-mode context a register offset belongs to, or -1
+ * (an M-mode context, or a vCPU the VM has not). */
 static int vplic_ctx_of(const struct vplic *p, uint64_t off, uint64_t base,
 			uint64_t stride)
 {
 	uint64_t c = (off - base) / stride;
 
-	return c < p->vm->vcpu_count ? (int)c : -1;
+	return (c & 1) && c / 2 < p->vm->vcpu_count ? (int)(c / 2) : -1;
 }
 
 static bool vplic_read_locked(struct vplic *p, uint64_t off, uint32_t *val)

@@ -64,12 +64,22 @@ static int vm_arch_check_config(const struct vm *vm)
 	enum vmcfg_boot_protocol proto = vmcfg_boot_protocol(c);
 
 	if (proto == VMCFG_BOOT_UEFI) {
-		pr_error("VM %s: boot_protocol \"uefi\": x86_64 runs no UEFI "
-			 "firmware yet; VM refused",
-			 vm->name);
+		pr_error("VM %s: kernel.boot_protocol = \"uefi\" (firmware %s): "
+			 "x86_64 runs no UEFI firmware; VM refused",
+			 vm->name,
+			 c->uefi_firmware_path[0] ? c->uefi_firmware_path :
+						    c->bios_path);
 		return -1;
 	}
-	if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
+	/* AxVisor's older files (master c10f8b7: nimbos-x86_64-qemu-smp1)
+	 * have neither key: their bios_path is the first stage they run,
+	 * at entry_point. */
+	if (c->bios_legacy) {
+		pr_info("VM %s: kernel.bios_path %s with neither enable_bios "
+			"nor boot_protocol (AxVisor's older files): run as the "
+			"first stage",
+			vm->name, c->bios_path);
+	} else if (proto == VMCFG_BOOT_DIRECT && c->bios_path[0]) {
 		pr_error("VM %s: kernel.bios_path %s needs kernel.enable_bios = "
 			 "true (boot_protocol \"multiboot\") to be run; VM "
 			 "refused",
@@ -140,8 +150,34 @@ static bool post_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	return true;
 }
 
+/* The local APIC's page on the VM's MMIO bus: its accesses are the
+ * vCPU's own (vcpu.c answers them before the bus is asked), so these
+ * never run; it is there so that nothing else is placed or passed
+ * through over it, and so that a passthrough entry naming the host's
+ * local APIC finds the VM's own in its place (passthrough.c). */
+static bool lapic_bus_access(void *ctx, uint64_t off, unsigned width,
+			     uint64_t *val)
+{
+	(void)ctx, (void)off, (void)width, (void)val;
+	return false;
+}
+
+static bool lapic_bus_write(void *ctx, uint64_t off, unsigned width,
+			    uint64_t val)
+{
+	(void)ctx, (void)off, (void)width, (void)val;
+	return false;
+}
+
 int vm_arch_create_devices(struct vm *vm)
 {
+	static const struct io_device lapic = {
+		.name = "lapic",
+		.base = VLAPIC_BASE,
+		.size = VLAPIC_SIZE,
+		.read = lapic_bus_access,
+		.write = lapic_bus_write,
+	};
 	static const struct io_device post = {
 		.name = "post",
 		.base = 0x80,
@@ -156,8 +192,10 @@ int vm_arch_create_devices(struct vm *vm)
 		.read = debug_exit_read,
 	};
 
-	if (vioapic_create(vm) || vpic_create(vm)) {
-		pr_error("VM %s: cannot create its IOAPIC and PICs", vm->name);
+	if (!io_register(&vm->mmio, &lapic) || vioapic_create(vm) ||
+	    vpic_create(vm)) {
+		pr_error("VM %s: cannot create its local APIC, IOAPIC and PICs",
+			 vm->name);
 		return -1;
 	}
 	vm->arch.uart = vuart16550_create(vm, &vm->pio, COM1_PORT, COM1_IRQ);
@@ -199,10 +237,8 @@ void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 {
-	pr_error("VM %s: host interrupt %u cannot be passed through on x86_64 "
-		 "yet (as %u)",
-		 vm->name, host, guest);
-	return -1;
+	(void)vm, (void)host, (void)guest;
+	return -3; /* the host's IOAPIC is cvisor's; no line is forwarded yet */
 }
 
 void vm_arch_reset(struct vm *vm)

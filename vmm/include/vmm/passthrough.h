@@ -21,6 +21,18 @@ struct vm;
  * is written. 0 (also for any other VM), or -1 logged. */
 int passthrough_whole_expand(struct vm *vm);
 
+/* Leaves out, before the VM's DTB is written, the passthrough_devices
+ * entries it is not given, one warning line each: one of cvisor's own
+ * devices (its interrupt controller, its console UART) where the VM has
+ * its emulated one (which is then in its place: AxVisor's files name
+ * QEMU's PLIC, UART, IOAPIC and local APIC so), and a device that can do
+ * DMA that devices.dma_passthrough does not name (cvisor has no IOMMU;
+ * the VM runs without it, as a whole-platform VM does). The VM's config
+ * becomes its own copy (vm->cfg_own) when anything is left out, those
+ * entries marked left_out there. After
+ * passthrough_whole_expand(). 0, or -1 logged. */
+int passthrough_prune(struct vm *vm);
+
 /* What cvisor keeps in a whole-platform VM's passthrough_addresses: a
  * host device of cvisor's (its GIC and the frames under it, its console
  * UART), or one of the VM's own emulated devices. */

@@ -57,9 +57,10 @@ struct vm {
 	uint64_t id;
 	char name[VMCFG_MAX_NAME];
 	struct vm_config *cfg;
-	/* A whole-platform VM's own copy of cfg, "/" expanded (vmm/
-	 * passthrough.h); NULL for the others. */
-	struct vm_config *cfg_whole;
+	/* The VM's own copy of cfg, when its passthrough entries were
+	 * changed: "/" expanded, entries left out (vmm/passthrough.h); NULL
+	 * for the others. */
+	struct vm_config *cfg_own;
 	struct addrspace as;
 	struct io_bus mmio;
 	struct io_bus pio; /* ports: x86's, empty elsewhere */

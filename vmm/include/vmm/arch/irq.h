@@ -15,7 +15,9 @@ struct vcpu_exit;
  * interrupt line 'guest' (the number the guest sees: on aarch64 an SPI's
  * INTID, which configs keep equal to the host's). 0, -1 when either is
  * not one that can be given, -2 when the host interrupt is already used
- * (by cvisor or another VM). Its handler runs until vm_arch_destroy(). */
+ * (by cvisor or another VM), -3 when the arch forwards no host
+ * interrupts at all (the device is then given without its interrupt,
+ * with a warning). Its handler runs until vm_arch_destroy(). */
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest);
 /* Sets the level of the VM's interrupt line 'irq' (the number the guest
  * sees: an aarch64 INTID), driven by an emulated device: high while the

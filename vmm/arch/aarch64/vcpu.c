@@ -30,7 +30,8 @@ _Static_assert(__builtin_offsetof(struct vcpu, arch.vgic.fast) == VCPU_FAST,
 _Static_assert(__builtin_offsetof(struct vgic_fast, lr) == FAST_LR &&
 		       __builtin_offsetof(struct vgic_fast, filled) ==
 			       FAST_FILLED &&
-		       __builtin_offsetof(struct vgic_fast, acked) == FAST_ACKED,
+		       __builtin_offsetof(struct vgic_fast, acked) ==
+			       FAST_ACKED,
 	       "FAST_*");
 _Static_assert(__builtin_offsetof(struct vcpu, exits[EXIT_IRQ]) ==
 		       VCPU_EXITS_IRQ,

@@ -283,8 +283,8 @@ static unsigned queue_best(const struct vgic_cpu *c, struct vcpu *v)
 	if (c->nr_queued == 1) /* the common case: no priorities to compare */
 		for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++)
 			if (c->queued[w])
-				return w * 64 + (unsigned)__builtin_ctzll(
-							c->queued[w]);
+				return w * 64 +
+				       (unsigned)__builtin_ctzll(c->queued[w]);
 	for (unsigned w = 0; w < VGIC_MAX_IRQS / 64; w++) {
 		for (uint64_t bits = c->queued[w]; bits; bits &= bits - 1) {
 			unsigned intid =
@@ -789,10 +789,9 @@ static uint64_t __attribute__((noinline)) fast_arm_lr(struct vcpu *v)
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
 	const struct virq *q = &c->priv[VTIMER_PPI];
-	bool lrs_ok = c->lr_used == 0 ?
-			      !q->in_lr && !q->hw_masked :
-			      c->lr_intid[0] == VTIMER_PPI && q->in_lr &&
-				      q->hw_masked;
+	bool lrs_ok = c->lr_used == 0 ? !q->in_lr && !q->hw_masked :
+					c->lr_intid[0] == VTIMER_PPI &&
+						q->in_lr && q->hw_masked;
 
 	return g->fast_ok && lrs_ok && fast_ppi_plain(g, q) ? fast_lr(q) : 0;
 }

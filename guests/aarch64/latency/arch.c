@@ -3,25 +3,21 @@
  * device tree cvisor hands over in x0. */
 #include "latency.h"
 
-#define VTIMER_PPI 27
-
+/* The guest runtime's one-shot timer (guests/aarch64/lib/timer.c). */
 unsigned latency_arch_timer_init(void)
 {
-	gic_enable_private(0, VTIMER_PPI);
-	return VTIMER_PPI;
+	guest_timer_enable(0);
+	return guest_timer_irq;
 }
 
 void latency_arch_arm(uint64_t deadline)
 {
-	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 :
-			 : "r"(deadline), "r"(1ull)
-			 : "memory");
+	guest_timer_arm(deadline);
 }
 
 void latency_arch_stop(void)
 {
-	__asm__ volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
+	guest_timer_stop();
 }
 
 const char *latency_arch_args(uint64_t boot_arg, size_t *len)

@@ -146,6 +146,42 @@ static void fetch_nowhere(void)
 	      "a fetch where nothing is: #UD there");
 }
 
+/* Two stubs, each alone at the start of a page, that store to the TPR at
+ * rdi + 0x80 in different forms (C7 with an immediate, 10 bytes; 89 from
+ * esi, 6 bytes). */
+void remap_stub_a(uint64_t apic, uint64_t val);
+void remap_stub_b(uint64_t apic, uint64_t val);
+__asm__(".pushsection .text\n"
+	".balign 4096\n"
+	"remap_stub_a:\n\tmovl $0x61, 0x80(%rdi)\n\tret\n"
+	".balign 4096\n"
+	"remap_stub_b:\n\tmovl %esi, 0x80(%rdi)\n\tret\n"
+	".balign 4096\n"
+	".popsection");
+
+static uint64_t remap_pt[512] __attribute__((aligned(4096)));
+
+/* One virtual page, within the alias, mapped to one stub then the other
+ * with CR3 unchanged (its entry rewritten, INVLPG): the MMIO store at the
+ * same rip is decoded from the bytes the page holds now, not from an
+ * earlier walk's page. */
+static void remap_same_rip(void)
+{
+	uint64_t va = ALIAS + 510ul * 0x200000ul;
+	void (*stub)(uint64_t, uint64_t) = (void (*)(uint64_t, uint64_t))va;
+
+	remap_pt[0] = (uint64_t)remap_stub_a | 3;
+	alias_pd[510] = (uint64_t)remap_pt | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	stub(0xfee00000ul, 0);
+	check(LAPIC_REG(TPR) == 0x61, "a store at a virtual page (imm32)");
+	remap_pt[0] = (uint64_t)remap_stub_b | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	stub(0xfee00000ul, 0x72);
+	check(LAPIC_REG(TPR) == 0x72,
+	      "the page remapped, same rip: the new instruction decoded");
+}
+
 int main(void)
 {
 	void (*alias_forms)(uint64_t, const char *);
@@ -155,6 +191,7 @@ int main(void)
 	alias_forms =
 		(void (*)(uint64_t, const char *))((uint64_t)forms + ALIAS);
 	alias_forms(ALIAS_APIC, "code and LAPIC at other virtual addresses");
+	remap_same_rip();
 	fetch_nowhere();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
 	guest_puts("mmio: an ADD to MMIO, which cvisor does not emulate\n");

@@ -33,8 +33,10 @@ static bool read_phys(struct vcpu *v, uint64_t pa, void *buf, unsigned n)
 }
 
 /* One load of the entry where it lies (entries are aligned to their
- * size): the page walk is on the path of every emulated MMIO access. */
-static bool read_entry(struct vcpu *v, uint64_t pa, unsigned size, uint64_t *e)
+ * size): the page walk is on the path of every emulated MMIO access.
+ * Recorded in 'w' (when not NULL) for rip_page(). */
+static bool read_entry(struct vcpu *v, uint64_t pa, unsigned size, uint64_t *e,
+		       struct rip_walk *w)
 {
 	const void *p = addrspace_gpa_to_host(&v->vm->as, pa, size);
 
@@ -43,12 +45,19 @@ static bool read_entry(struct vcpu *v, uint64_t pa, unsigned size, uint64_t *e)
 		return false;
 	}
 	*e = size == 8 ? *(const uint64_t *)p : *(const uint32_t *)p;
+	if (w) {
+		w->entry[w->n] = p;
+		w->val[w->n++] = *e;
+		w->wide = size == 8;
+	}
 	return *e & PTE_P;
 }
 
 /* The guest-physical address of linear 'la', or false when it does not
- * translate (not present, or its tables are not RAM). */
-static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa)
+ * translate (not present, or its tables are not RAM). The entries read
+ * are recorded in 'w' when it is not NULL. */
+static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa,
+		      struct rip_walk *w)
 {
 	const struct vmcb_save *s = &v->arch.vmcb->s;
 	uint64_t e;
@@ -61,8 +70,8 @@ static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa)
 		uint64_t t = s->cr3 & PTE_ADDR;
 		for (int level = 3; level >= 0; level--) {
 			unsigned shift = 12 + 9 * (unsigned)level;
-			if (!read_entry(v, t + ((la >> shift) & 511) * 8, 8,
-					&e))
+			if (!read_entry(v, t + ((la >> shift) & 511) * 8, 8, &e,
+					w))
 				return false;
 			if (level == 0 || ((e & PTE_PS) && level <= 2)) {
 				uint64_t off = la & ((1ull << shift) - 1);
@@ -78,29 +87,30 @@ static bool translate(struct vcpu *v, uint64_t la, uint64_t *pa)
 	la = (uint32_t)la;
 	if (s->cr4 & CR4_PAE) { /* 3-level, 4 PDPTEs at CR3 */
 		if (!read_entry(v, (s->cr3 & 0xffffffe0u) + (la >> 30) * 8, 8,
-				&e) ||
+				&e, w) ||
 		    !read_entry(v, (e & PTE_ADDR) + ((la >> 21) & 511) * 8, 8,
-				&e))
+				&e, w))
 			return false;
 		if (e & PTE_PS) {
 			*pa = (e & PTE_ADDR & ~0x1fffffull) | (la & 0x1fffff);
 			return true;
 		}
 		if (!read_entry(v, (e & PTE_ADDR) + ((la >> 12) & 511) * 8, 8,
-				&e))
+				&e, w))
 			return false;
 		*pa = (e & PTE_ADDR) | (la & 0xfff);
 		return true;
 	}
 	/* 2-level, 4-byte entries; 4 MiB pages with CR4.PSE. */
-	if (!read_entry(v, (s->cr3 & 0xfffff000u) + (la >> 22) * 4, 4, &e))
+	if (!read_entry(v, (s->cr3 & 0xfffff000u) + (la >> 22) * 4, 4, &e, w))
 		return false;
 	if ((e & PTE_PS) && (s->cr4 & CR4_PSE)) {
 		*pa = (e & 0xffc00000u) | ((e >> 13 & 0xff) << 32) |
 		      (la & 0x3fffff);
 		return true;
 	}
-	if (!read_entry(v, (e & 0xfffff000u) + ((la >> 12) & 1023) * 4, 4, &e))
+	if (!read_entry(v, (e & 0xfffff000u) + ((la >> 12) & 1023) * 4, 4, &e,
+			w))
 		return false;
 	*pa = (e & 0xfffff000u) | (la & 0xfff);
 	return true;
@@ -116,7 +126,7 @@ bool guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned n)
 		unsigned chunk = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		if (!translate(v, la, &pa) || !read_phys(v, pa, b, chunk))
+		if (!translate(v, la, &pa, NULL) || !read_phys(v, pa, b, chunk))
 			return false;
 		la += chunk, b += chunk, n -= chunk;
 	}
@@ -134,7 +144,7 @@ bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
 		if (chunk > n)
 			chunk = n;
 		void *p;
-		if (!translate(v, la, &pa) ||
+		if (!translate(v, la, &pa, NULL) ||
 		    !(p = addrspace_gpa_to_host(&v->vm->as, pa, chunk)))
 			return false;
 		memcpy(p, b, chunk);
@@ -150,52 +160,101 @@ static uint64_t rip_linear(const struct vcpu *v)
 	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
 }
 
-/* 15 bytes at guest-physical 'pa' when they lie in one page of RAM (the
- * common case, copied at once), else 0. */
-static unsigned fetch_in_page(struct vcpu *v, uint64_t pa, uint8_t *buf)
+static uint64_t paging_mode(const struct vmcb_save *s)
 {
-	const void *p;
-
-	if ((pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 15 ||
-	    !(p = addrspace_gpa_to_host(&v->vm->as, pa, 15)))
-		return 0;
-	__builtin_memcpy(buf, p, 15);
-	return 15;
+	return (s->cr0 & CR0_PG) | (s->efer & EFER_LMA) |
+	       (s->cr4 & (CR4_PAE | CR4_PSE));
 }
 
-/* The page of the instruction's first byte: one that straddles into a
- * page without RAM is not seen as a fetch here, and its decode, short of
- * bytes, stops the VM instead. The walk that finds it also serves the
- * fetch: 15 bytes that lie in that page are read there at once. */
-unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
+/* Whether the entries the walk read still hold what it found. */
+static bool walk_holds(const struct rip_walk *w)
 {
-	uint64_t pa;
-	unsigned n;
-
-	*hits = false;
-	if (!translate(v, rip_linear(v), &pa))
-		return guest_fetch(v, buf);
-	if ((pa >> PAGE_SHIFT) == (gpa >> PAGE_SHIFT)) {
-		*hits = true;
-		return 0;
+	for (unsigned i = 0; i < w->n; i++) {
+		uint64_t e = w->wide ?
+				     READ_ONCE(*(const uint64_t *)w->entry[i]) :
+				     READ_ONCE(*(const uint32_t *)w->entry[i]);
+		if (e != w->val[i])
+			return false;
 	}
-	n = fetch_in_page(v, pa, buf);
-	return n ? n : guest_fetch(v, buf);
+	return true;
 }
 
-unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
+/* The walk of linear page 'la' (rip's): one of the last two again when
+ * CR3, the paging mode, the VM's mappings and every entry it read are as
+ * they were, which makes its translation the same; else a new walk, in
+ * place of the one used less recently. The guest's TLB would keep a
+ * stale translation until INVLPG; this keeps none. NULL when 'la' does
+ * not translate. */
+static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 {
-	uint64_t la = rip_linear(v), pa;
-	unsigned n = 15;
+	struct vcpu_arch *a = &v->arch;
+	const struct vmcb_save *s = &a->vmcb->s;
+	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
+	uint64_t mode = paging_mode(s), pa;
+	struct rip_walk *w;
 
-	if (translate(v, la, &pa) && fetch_in_page(v, pa, buf))
+	la &= ~(uint64_t)(PAGE_SIZE - 1);
+	for (unsigned i = 0; i < 2; i++) {
+		w = &a->walk[a->walk_last ^ i];
+		if (w->valid && w->la == la && w->cr3 == s->cr3 &&
+		    w->mode == mode && w->gen == gen && walk_holds(w)) {
+			a->walk_last ^= (uint8_t)i;
+			return w;
+		}
+	}
+	a->walk_last ^= 1;
+	w = &a->walk[a->walk_last];
+	w->valid = false;
+	w->n = 0;
+	if (!translate(v, la, &pa, w))
+		return NULL;
+	w->la = la;
+	w->cr3 = s->cr3;
+	w->mode = mode;
+	w->gen = gen;
+	w->pa = pa;
+	w->page = addrspace_gpa_to_host(&v->vm->as, pa, PAGE_SIZE);
+	w->valid = true;
+	return w;
+}
+
+/* Up to 15 bytes at 'la', rip's linear address, whose page's walk is 'w'
+ * (NULL: it does not translate). */
+static unsigned fetch_at(struct vcpu *v, const struct rip_walk *w, uint64_t la,
+			 uint8_t *buf)
+{
+	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n = 15;
+
+	/* The common case: 15 bytes in one page of RAM, copied at once. */
+	if (w && w->page && off <= PAGE_SIZE - 15) {
+		__builtin_memcpy(buf, w->page + off, 15);
 		return n;
+	}
 	/* Across two pages; up to the end of the first if the next one is
 	 * not there. */
 	if (guest_read_linear(v, la, buf, n))
 		return n;
-	n = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+	n = PAGE_SIZE - off;
 	return n < 15 && guest_read_linear(v, la, buf, n) ? n : 0;
+}
+
+/* The page of the instruction's first byte: one that straddles into a
+ * page without RAM is not seen as a fetch here, and its decode, short of
+ * bytes, stops the VM instead. */
+unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
+{
+	uint64_t la = rip_linear(v);
+	const struct rip_walk *w = rip_page(v, la);
+
+	*hits = w && w->pa == (gpa & ~(uint64_t)(PAGE_SIZE - 1));
+	return *hits ? 0 : fetch_at(v, w, la, buf);
+}
+
+unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
+{
+	uint64_t la = rip_linear(v);
+
+	return fetch_at(v, rip_page(v, la), la, buf);
 }
 
 static bool is_legacy_prefix(uint8_t b)

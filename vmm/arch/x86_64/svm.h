@@ -86,6 +86,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 
 /* Exit codes. */
 #define SVM_EXIT_CR0_READ  0x000
+#define SVM_EXIT_CR8_WRITE 0x018
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR      0x060
 #define SVM_EXIT_NMI       0x061
@@ -121,8 +122,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define SVM_EXIT_INVALID   ((uint64_t)-1)
 
 /* Intercept bits: vector 3 is exit code - 0x60, vector 4 exit code - 0x80. */
-#define ICPT3(code) (1u << ((code)-0x60))
-#define ICPT4(code) (1u << ((code)-0x80))
+#define ICPT3(code)     (1u << ((code)-0x60))
+#define CR_RW_CR8_WRITE (1u << 24)
+#define ICPT4(code)     (1u << ((code)-0x80))
 
 #define INT_CTL_V_TPR_MASK     0xfull
 #define INT_CTL_V_IRQ          (1ull << 8)
@@ -275,7 +277,9 @@ void vlapic_reset(struct vcpu *v);
 /* An access to the LAPIC page from 'v'. */
 void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 		   uint64_t *val);
-/* The highest vector the LAPIC would deliver now (IRR above PPR), or -1. */
+/* The highest vector the LAPIC would deliver now (IRR above PPR); -1
+ * when the IRR is empty, -2 when what it holds is held back (by the TPR,
+ * one in service or the APIC disabled). */
 int vlapic_pending(struct vcpu *v);
 /* The guest took 'vec': IRR to ISR. */
 void vlapic_accept(struct vcpu *v, int vec);

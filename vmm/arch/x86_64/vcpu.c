@@ -229,6 +229,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->tsc_aux = 0;
 	memset(a->dr, 0, sizeof(a->dr));
 	a->flush = true;
+	a->virq = 0;
+	a->walk[0].valid = a->walk[1].valid = false;
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
 	a->nmi_state = NMI_OPEN;
@@ -412,8 +414,11 @@ static void inject_events(struct vcpu *v)
 	struct vmcb *vmcb = a->vmcb;
 	int vec;
 
-	vmcb->c.int_ctl &= ~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT);
+	vmcb->c.int_ctl &=
+		~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT |
+		  INT_CTL_V_IGN_TPR | 0xffull << INT_CTL_V_VEC_SHIFT);
 	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
+	vmcb->c.cr_rw &= ~CR_RW_CR8_WRITE;
 	if (vmcb->c.event_inj & EVT_VALID)
 		return; /* an exception, or an event to deliver again */
 	if (nmi_open(v) &&
@@ -428,7 +433,35 @@ static void inject_events(struct vcpu *v)
 	 * LAPIC has nothing of its own to deliver. */
 	bool extint = vec < 0 && v->id == 0 && vlapic_extint(v) &&
 		      vpic_output(v->vm);
-	if ((vec < 0 && !extint) || !(vmcb->s.rflags & RFLAGS_IF))
+	if (vec < 0 && !extint) {
+		/* Held back: a CR8 write that lowers the TPR must exit for
+		 * it to be taken at once (an EOI or a TPR write exits
+		 * anyway). */
+		if (vec == -2)
+			vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
+		return;
+	}
+	/* Interrupts masked: the LAPIC's vector is offered through V_IRQ,
+	 * which the guest takes itself, without an exit, once it unmasks
+	 * (QEMU: x86_cpu_exec_interrupt(), CPU_INTERRUPT_VIRQ; V_IRQ is
+	 * cleared as it is taken). The exit after tells whether it was:
+	 * virq_taken(). Its priority was checked here against the PPR, as
+	 * at any injection. A CR8 write meanwhile exits, so that the TPR is
+	 * weighed as the LAPIC weighs it (the class above the TPR's), not
+	 * as V_IRQ is (QEMU 7.2: V_INTR_PRIO >= V_TPR). Not in an interrupt
+	 * shadow, which QEMU does not restore at VMRUN ("sti; hlt",
+	 * below). */
+	if (!(vmcb->s.rflags & RFLAGS_IF) && !extint &&
+	    !(vmcb->c.int_state & INT_STATE_SHADOW)) {
+		vmcb->c.int_ctl |= INT_CTL_V_IRQ |
+				   (uint64_t)(vec >> 4)
+					   << INT_CTL_V_PRIO_SHIFT |
+				   (uint64_t)vec << INT_CTL_V_VEC_SHIFT;
+		vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
+		a->virq = (uint8_t)vec;
+		return;
+	}
+	if (!(vmcb->s.rflags & RFLAGS_IF))
 		goto window;
 	/* QEMU 7.2 does not restore the interrupt shadow at VMRUN
 	 * (docs/x86_64.md): "sti; hlt" with an interrupt pending is done
@@ -448,12 +481,27 @@ static void inject_events(struct vcpu *v)
 	vmcb->c.event_inj = (unsigned)vec | EVT_TYPE_INTR | EVT_VALID;
 	return;
 window:
-	if (vec >= 0 || extint) {
-		vmcb->c.int_ctl |= INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
-				   (uint64_t)(extint ? 0xf : vec >> 4)
-					   << INT_CTL_V_PRIO_SHIFT;
-		vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
-	}
+	vmcb->c.int_ctl |= INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
+			   (uint64_t)(extint ? 0xf : vec >> 4)
+				   << INT_CTL_V_PRIO_SHIFT;
+	vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
+}
+
+/* After an exit: the vector offered through V_IRQ went to the guest when
+ * the CPU cleared V_IRQ, or when the exit cut its delivery short (it is
+ * in EXITINFO's event, to be delivered again); it is then in service, as
+ * if injected. */
+static void virq_taken(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+	const struct vmcb *vmcb = a->vmcb;
+	uint64_t cut = vmcb->c.exit_int_info;
+
+	if (!(vmcb->c.int_ctl & INT_CTL_V_IRQ) ||
+	    (cut & (EVT_VALID | 7ull << 8 | 0xff)) ==
+		    (EVT_VALID | EVT_TYPE_INTR | a->virq))
+		vlapic_accept(v, a->virq);
+	a->virq = 0;
 }
 
 /* The NMI handler's IRET is intercepted before it runs: it is run with
@@ -715,6 +763,36 @@ static void exit_ud(struct vcpu *v, struct vcpu_exit *e)
 	vcpu_inject_ud(v);
 }
 
+/* MOV to CR8 (0F 22 /0 with REX.R, or LOCK MOV to CR0 for CR8 in legacy
+ * modes), intercepted only while an interrupt is offered through V_IRQ:
+ * the TPR takes the value and the next entry decides again. */
+static void exit_cr8_write(struct vcpu *v)
+{
+	uint8_t b[15];
+	unsigned n = guest_fetch(v, b), i = n ? insn_prefixes(b, n) : 0;
+	bool cr8 = false, rex_b = false;
+
+	for (unsigned k = 0; k < i; k++)
+		cr8 |= b[k] == 0xf0;
+	if (i < n && guest_long_mode(v) && (b[i] & 0xf0) == 0x40) {
+		cr8 |= b[i] & 4; /* REX.R */
+		rex_b = b[i] & 1;
+		i++;
+	}
+	if (i + 3 > n || b[i] != 0x0f || b[i + 1] != 0x22 ||
+	    (b[i + 2] & 0xf8) != 0xc0 || !cr8) {
+		refuse(v, "a CR8 write cvisor does not decode", EXC_UD);
+		return;
+	}
+	uint64_t val = vcpu_gpr(v, (b[i + 2] & 7u) | (rex_b ? 8u : 0u));
+	if (val >> 4) {
+		refuse(v, "a CR8 write of reserved bits", EXC_GP);
+		return;
+	}
+	vlapic_set_tpr(v, (uint32_t)val << 4);
+	vcpu_skip(v, i + 3);
+}
+
 static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -733,6 +811,9 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	case SVM_EXIT_EXCP_BASE + EXC_DB:
 		exit_db(v);
+		return;
+	case SVM_EXIT_CR8_WRITE:
+		exit_cr8_write(v);
 		return;
 	case SVM_EXIT_CPUID:
 		cpuid_emulate(v);
@@ -826,15 +907,14 @@ static bool sipi_next(struct vcpu *v, struct vcpu_exit *e)
 	return true;
 }
 
-void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+/* One VMRUN, with the interrupts due injected, and its exit decoded. */
+static void enter(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
 	struct vmcb *vmcb = a->vmcb;
 	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
 	uint64_t vtpr = vlapic_tpr(v) >> 4;
 
-	if (sipi_next(v, e))
-		return;
 	inject_events(v);
 	vmcb->c.int_ctl = (vmcb->c.int_ctl & ~INT_CTL_V_TPR_MASK) | vtpr;
 	if (a->flush || gen != a->npt_gen) {
@@ -846,6 +926,8 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	vmcb->c.clean = 0; /* QEMU caches nothing; hardware would */
 	svm_run(&a->gprs, a->vmcb_pa, svm_host_area());
+	if (a->virq)
+		virq_taken(v);
 	vmcb->c.event_inj = 0;
 	/* An event whose delivery the exit cut short is delivered again. */
 	if (vmcb->c.exit_int_info & EVT_VALID)
@@ -856,4 +938,18 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 			       (uint32_t)(vmcb->c.int_ctl & INT_CTL_V_TPR_MASK)
 				       << 4);
 	exit_decode(v, e);
+}
+
+/* The exits that need nothing of the vCPU's task (hypercalls, emulated
+ * MMIO and port I/O, host interrupts, taken at STGI) are handled here
+ * and the guest entered again at once, as aarch64's and riscv64's exit
+ * paths do; the others, or a vCPU no longer on or a pCPU to reschedule,
+ * go back to the loop. */
+void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	do {
+		if (sipi_next(v, e))
+			return;
+		enter(v, e);
+	} while (vcpu_handle_exit_inline(v, e));
 }

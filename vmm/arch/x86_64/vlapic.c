@@ -62,14 +62,21 @@ static struct vlapic *lapic(struct vcpu *v)
 }
 
 /* The highest vector set in a 256-bit register, or -1. */
-static int highest(const uint32_t *r)
+static int highest(const uint64_t *r)
 {
-	for (int i = 7; i >= 0; i--) {
-		uint32_t w = __atomic_load_n(&r[i], __ATOMIC_ACQUIRE);
+	for (int i = 3; i >= 0; i--) {
+		uint64_t w = __atomic_load_n(&r[i], __ATOMIC_ACQUIRE);
 		if (w)
-			return i * 32 + 31 - __builtin_clz(w);
+			return i * 64 + 63 - __builtin_clzll(w);
 	}
 	return -1;
+}
+
+/* The 32-bit register 'i' (0-7) of a 256-bit one, as the guest reads it. */
+static uint32_t reg32(const uint64_t *r, unsigned i)
+{
+	return (uint32_t)(__atomic_load_n(&r[i / 2], __ATOMIC_RELAXED) >>
+			  32 * (i % 2));
 }
 
 static uint32_t ppr(struct vlapic *l)
@@ -85,29 +92,31 @@ int vlapic_pending(struct vcpu *v)
 	struct vlapic *l = lapic(v);
 	int irr = highest(l->irr);
 
-	if (irr < 0 || !(l->svr & SVR_ENABLE))
+	if (irr < 0)
 		return -1;
-	return ((uint32_t)irr & 0xf0) > (ppr(l) & 0xf0) ? irr : -1;
+	if (!(l->svr & SVR_ENABLE))
+		return -2;
+	return ((uint32_t)irr & 0xf0) > (ppr(l) & 0xf0) ? irr : -2;
 }
 
 void vlapic_accept(struct vcpu *v, int vec)
 {
 	struct vlapic *l = lapic(v);
 
-	__atomic_fetch_and(&l->irr[vec / 32], ~(1u << (vec % 32)),
+	__atomic_fetch_and(&l->irr[vec / 64], ~(1ull << (vec % 64)),
 			   __ATOMIC_ACQ_REL);
-	l->isr[vec / 32] |= 1u << (vec % 32);
+	l->isr[vec / 64] |= 1ull << (vec % 64);
 }
 
 void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level)
 {
-	uint32_t bit = 1u << (vec % 32);
+	uint64_t bit = 1ull << (vec % 64);
 
 	if (level)
-		__atomic_fetch_or(&lapic(v)->tmr[vec / 32], bit,
+		__atomic_fetch_or(&lapic(v)->tmr[vec / 64], bit,
 				  __ATOMIC_RELAXED);
 	else
-		__atomic_fetch_and(&lapic(v)->tmr[vec / 32], ~bit,
+		__atomic_fetch_and(&lapic(v)->tmr[vec / 64], ~bit,
 				   __ATOMIC_RELAXED);
 	vlapic_raise(v, vec);
 }
@@ -118,7 +127,7 @@ void vlapic_raise(struct vcpu *v, unsigned vec)
 		__atomic_fetch_or(&lapic(v)->esr, 1u << 6, __ATOMIC_RELAXED);
 		return;
 	}
-	__atomic_fetch_or(&lapic(v)->irr[vec / 32], 1u << (vec % 32),
+	__atomic_fetch_or(&lapic(v)->irr[vec / 64], 1ull << (vec % 64),
 			  __ATOMIC_RELEASE);
 	vcpu_kick(v);
 }
@@ -348,13 +357,11 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	struct vlapic *l = lapic(v);
 
 	if (off >= REG_ISR && off < REG_ISR + 0x80)
-		return l->isr[(off - REG_ISR) / 16];
+		return reg32(l->isr, (off - REG_ISR) / 16);
 	if (off >= REG_TMR && off < REG_TMR + 0x80)
-		return __atomic_load_n(&l->tmr[(off - REG_TMR) / 16],
-				       __ATOMIC_RELAXED);
+		return reg32(l->tmr, (off - REG_TMR) / 16);
 	if (off >= REG_IRR && off < REG_IRR + 0x80)
-		return __atomic_load_n(&l->irr[(off - REG_IRR) / 16],
-				       __ATOMIC_ACQUIRE);
+		return reg32(l->irr, (off - REG_IRR) / 16);
 	if (off >= REG_LVT0 && off <= REG_LVT_ERR)
 		return l->lvt[1 + (off - REG_LVT0) / 16];
 	switch (off) {
@@ -398,8 +405,8 @@ static void eoi(struct vcpu *v)
 
 	if (vec < 0)
 		return;
-	l->isr[vec / 32] &= ~(1u << (vec % 32));
-	if (__atomic_load_n(&l->tmr[vec / 32], __ATOMIC_RELAXED) >> (vec % 32) &
+	l->isr[vec / 64] &= ~(1ull << (vec % 64));
+	if (__atomic_load_n(&l->tmr[vec / 64], __ATOMIC_RELAXED) >> (vec % 64) &
 	    1)
 		vioapic_eoi(v->vm, (unsigned)vec);
 }
@@ -507,7 +514,7 @@ void vlapic_reset(struct vcpu *v)
 	struct vlapic *l = lapic(v);
 
 	timer_stop(l);
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		__atomic_store_n(&l->irr[i], 0, __ATOMIC_RELAXED);
 		l->isr[i] = l->tmr[i] = 0;
 	}

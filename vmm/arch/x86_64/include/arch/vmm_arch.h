@@ -34,7 +34,7 @@ struct mmio_op {
  * atomics; everything else belongs to the vCPU's own task (and its timer
  * event, on the same pCPU). */
 struct vlapic {
-	uint32_t irr[8], isr[8], tmr[8];
+	uint64_t irr[4], isr[4], tmr[4]; /* 64 vectors a word */
 	uint32_t id, tpr, ldr, dfr, svr, esr, icr_lo, icr_hi;
 	uint32_t lvt[7]; /* CMCI, timer, thermal, perf, LINT0, LINT1, error */
 	uint32_t timer_init, dcr;
@@ -46,6 +46,24 @@ struct vlapic {
 };
 
 enum { NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN };
+
+/* A guest's page walk of an instruction fetched (insn.c): where in host
+ * memory the entries it read lie and what they held, so that the next
+ * fetch in that page (a loop of exits at one rip) reads them again rather
+ * than walking. */
+struct rip_walk {
+	bool valid;
+	uint8_t n;     /* entries read */
+	uint8_t wide;  /* 8-byte entries (4-byte ones in 2-level paging) */
+	uint32_t gen;  /* the VM's npt_gen */
+	uint64_t mode; /* CR0.PG | EFER.LMA | CR4.PAE | CR4.PSE */
+	uint64_t cr3;
+	uint64_t la;         /* the linear page */
+	uint64_t pa;         /* its guest-physical page */
+	const uint8_t *page; /* its bytes in host memory, NULL: not RAM */
+	const void *entry[4];
+	uint64_t val[4];
+};
 
 struct vcpu_arch {
 	struct guest_gprs gprs;
@@ -65,7 +83,11 @@ struct vcpu_arch {
 	bool nmi_singlestep;   /* that IRET runs with TF: the #DB is ours */
 	uint64_t sipi_targets; /* vCPUs this one's SIPI starts (bit = index) */
 	uint32_t sipi_vector;
+	uint8_t virq; /* the vector offered through V_IRQ at entry, 0: none */
 	struct mmio_op mmio;
+	struct rip_walk walk[2]; /* the last two pages' (an interrupt's
+				  * handler, the code it interrupts) */
+	uint8_t walk_last;       /* the one used last */
 	struct vlapic lapic;
 };
 

@@ -8,7 +8,8 @@
  * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
  * x1-x31 loaded; sret enters it. Its next trap, exception or host
  * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
- * back into r and calls vcpu_arch_ecall(r, e), or for any other exit
+ * back into r and calls vcpu_arch_ecall(r, e), for a load's or store's
+ * guest-page fault vcpu_arch_mmio(r, e, write), or for any other exit
  * vcpu_arch_exit(r, e, scause), on the host's stack with
  * the host's tp (per-CPU pointer). An exit it handles whole (an SBI call,
  * a hypercall, emulated MMIO) re-enters the guest at once, without
@@ -60,11 +61,13 @@ guest_resume:
 /* a0 = r: s0-s11 and gp hold the guest's already. hstatus is as the guest's
  * last trap left it (SPV set; cvisor's HLV faults restore it). */
 guest_resume_keep:
-	csrw	sscratch, a0
 	ld	t0, GREGS_SEPC(a0)
 	csrw	sepc, t0
 	ld	t0, GREGS_SSTATUS(a0)
 	csrw	sstatus, t0
+/* a0 = r, and the hart's sepc and sstatus the guest's (GUEST_RESUME_ECALL). */
+guest_resume_ecall:
+	csrw	sscratch, a0
 	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	x\n, \n * 8(a0)
 	.endr
@@ -88,8 +91,6 @@ guest_exit:
 	.endr
 	csrr	t0, sscratch
 	sd	t0, 10 * 8(a0)
-	csrr	t0, sepc
-	sd	t0, GREGS_SEPC(a0)
 	csrr	t0, sstatus
 	sd	t0, GREGS_SSTATUS(a0)
 	/* stvec stays here while the exit is handled: a trap of cvisor's
@@ -97,22 +98,40 @@ guest_exit:
 	 * landing) finds sscratch 0 and goes on to cvisor's vector. */
 	csrw	sscratch, zero
 	csrr	a2, scause
+	csrr	t0, sepc
 	ld	sp, GREGS_HOST_SP(a0)
 	ld	tp, FRAME_TP(sp)
 	ld	a1, FRAME_E(sp)
-	li	t0, EXC_ECALL_VS
-	bne	a2, t0, 1f
+	li	t1, EXC_ECALL_VS
+	bne	a2, t1, 1f
+	/* Past the ecall, in the hart too (GUEST_RESUME_ECALL). */
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sd	t0, GREGS_SEPC(a0)
 	call	vcpu_arch_ecall         /* (r, e) */
-	j	2f
-1:	li	t0, EXC_LOAD_GUEST_PAGE
-	beq	a2, t0, 4f
+	mv	t2, a0
+	ld	a0, FRAME_R(sp)
+	li	t1, GUEST_RESUME_ECALL
+	beq	t2, t1, guest_resume_ecall
+	j	5f
+1:	sd	t0, GREGS_SEPC(a0)
+	li	t0, EXC_LOAD_GUEST_PAGE
+	beq	a2, t0, 6f
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	sd	x\n, \n * 8(a0)
 	.endr
+	li	t0, EXC_STORE_GUEST_PAGE
+	bne	a2, t0, 4f
+	li	a2, 1
+	call	vcpu_arch_mmio          /* (r, e, write) */
+	j	2f
+6:	li	a2, 0
+	call	vcpu_arch_mmio
+	j	2f
 4:	call	vcpu_arch_exit          /* (r, e, scause) */
-2:	li	t1, GUEST_RESUME_KEEP
-	mv	t2, a0
+2:	mv	t2, a0
 	ld	a0, FRAME_R(sp)
+5:	li	t1, GUEST_RESUME_KEEP
 	beq	t2, t1, guest_resume_keep
 	li	t1, GUEST_RESUME
 	beq	t2, t1, guest_resume
@@ -126,6 +145,9 @@ guest_exit:
 	call	vcpu_arch_load_done     /* (r, e) */
 	j	2b
 3:	sd	gp, 3 * 8(a0)
+	csrr	t0, 0x645               /* hvip: the guest's VSSIP, for the loop */
+	andi	t0, t0, 4
+	sd	t0, VARCH_HVIP(a0)
 	lla	t0, arch_trap_entry
 	csrw	stvec, t0
 	ld	ra, 0(sp)

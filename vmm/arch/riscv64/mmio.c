@@ -21,7 +21,7 @@
 	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0) | \
 	 (reg) << 8)
 
-static unsigned decode_compressed(uint32_t insn)
+static uint64_t decode_compressed(uint32_t insn)
 {
 	unsigned f3 = insn >> 13 & 7;
 	unsigned width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
@@ -48,7 +48,7 @@ static const uint8_t load_ops[8] = {
 	OP(4, false, false, 0), 0,
 };
 
-static unsigned decode_32(uint32_t insn)
+static uint64_t decode_32(uint32_t insn)
 {
 	unsigned f3 = insn >> 12 & 7;
 
@@ -97,7 +97,7 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
 /* No device answers: reported as the generic handler does, and an
  * access fault for the guest. */
 static unsigned __attribute__((noinline))
-mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
+mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, uint64_t op,
 		struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -131,7 +131,10 @@ unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e)
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
-unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
+/* Out of line, on 'v': with 'r' and 'v' both at hand the compiler would
+ * keep both in saved registers. */
+static unsigned __attribute__((noinline))
+mmio_exit(struct vcpu *v, struct vcpu_exit *e, bool write)
 {
 	struct vcpu_arch *a = &v->arch;
 	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
@@ -164,7 +167,7 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	e->mmio.data = val;
 	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
 				&e->mmio.data)))
-		return mmio_unanswered(v, gpa, stval, (unsigned)op, e);
+		return mmio_unanswered(v, gpa, stval, op, e);
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
 	if (write)
@@ -186,4 +189,9 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	}
 	a->regs.x[OP_REG(op)] = val;
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+}
+
+unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e, bool write)
+{
+	return mmio_exit(container_of(r, struct vcpu, arch.regs), e, write);
 }

@@ -329,17 +329,12 @@ unsigned exit_resume_slow(struct vcpu *v, unsigned how)
 	return how;
 }
 
-/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
- * or an SBI call answered in place (EXIT_NONE) or handed to the loop
- * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
- * gets GUEST_TO_LOOP_SAVE. Its pc is past the ecall already, in 'r' and
- * in the hart's sepc, which with sstatus is left there for the guest's
- * re-entry: GUEST_RESUME_ECALL (an in-place call that changed either
- * goes to the loop, and arch_hlv_d's fault puts both back). */
-unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
+/* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
+ * saved registers). */
+static unsigned __attribute__((noinline))
+ecall(struct vcpu *v, struct vcpu_exit *e)
 {
-	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
-	uint64_t *x = r->x;
+	uint64_t *x = v->arch.regs.x;
 
 	if (likely(x[17] == SBI_EXT_HYPERCALL)) {
 		v->exits[EXIT_HYPERCALL]++;
@@ -352,6 +347,18 @@ unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
 		v->exits[EXIT_NONE]++;
 	}
 	return exit_resume(v, e, GUEST_RESUME_ECALL, GUEST_TO_LOOP_SAVE);
+}
+
+/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
+ * or an SBI call answered in place (EXIT_NONE) or handed to the loop
+ * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
+ * gets GUEST_TO_LOOP_SAVE. Its pc is past the ecall already, in 'r' and
+ * in the hart's sepc, which with sstatus is left there for the guest's
+ * re-entry: GUEST_RESUME_ECALL (an in-place call that changed either
+ * goes to the loop, and arch_hlv_d's fault puts both back). */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
+{
+	return ecall(container_of(r, struct vcpu, arch.regs), e);
 }
 
 /* Every exit from the guest but an ecall or a load's or store's

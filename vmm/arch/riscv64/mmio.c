@@ -11,15 +11,19 @@
 #include "vmm_riscv64.h"
 
 /* A decoded load or store, packed in one word so that it stays in a
- * register across the device's call: 0 when it is none cvisor emulates. */
+ * register across the device's call: 0 when it is none cvisor emulates.
+ * The register is in the top five bits, where one shift of the
+ * instruction puts it (the bits it shifts in under it are not looked
+ * at). */
 #define OP_WIDTH(op) ((op)&15u) /* bytes: 1, 2, 4, 8 */
 #define OP_STORE     (1u << 4)
 #define OP_SIGN      (1u << 5)         /* a load that sign-extends */
-#define OP_REG(op)   ((op) >> 8 & 31u) /* rd of a load, rs2 of a store */
-#define OP_LEN(op)   ((op) >> 16)      /* of the instruction: 2 or 4 */
-#define OP(width, store, sign, reg)                                    \
-	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0) | \
-	 (reg) << 8)
+#define OP_LEN(op)   ((op) >> 16 & 7u) /* of the instruction: 2 or 4 */
+/* rd of a load, rs2 of a store; and put there from bits bit..bit+4. */
+#define OP_REG(op)           ((unsigned)((op) >> 59))
+#define OP_REG_AT(insn, bit) ((uint64_t)(insn) << (59 - (bit)))
+#define OP(width, store, sign) \
+	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0))
 
 static uint64_t decode_compressed(uint32_t insn)
 {
@@ -31,10 +35,11 @@ static uint64_t decode_compressed(uint32_t insn)
 		return 0;
 	switch (insn & 3) {
 	case 0: /* C.LW, C.LD rd'; C.SW, C.SD rs2': both in 4:2 */
-		return OP(width, store, true, (insn >> 2 & 7) + 8);
+		return OP(width, store, true) | (uint64_t)((insn >> 2 & 7) + 8)
+							<< 59;
 	case 2: /* C.LWSP, C.LDSP rd in 11:7; C.SWSP, C.SDSP rs2 in 6:2 */
-		return OP(width, store, true,
-			  store ? (insn >> 2 & 31) : (insn >> 7 & 31));
+		return OP(width, store, true) |
+		       (store ? OP_REG_AT(insn, 2) : OP_REG_AT(insn, 7));
 	default:
 		return 0;
 	}
@@ -42,10 +47,10 @@ static uint64_t decode_compressed(uint32_t insn)
 
 /* LOAD's funct3: LB LH LW LD LBU LHU LWU (7: none). */
 static const uint8_t load_ops[8] = {
-	OP(1, false, true, 0),  OP(2, false, true, 0),
-	OP(4, false, true, 0),  OP(8, false, false, 0),
-	OP(1, false, false, 0), OP(2, false, false, 0),
-	OP(4, false, false, 0), 0,
+	OP(1, false, true),  OP(2, false, true),
+	OP(4, false, true),  OP(8, false, false),
+	OP(1, false, false), OP(2, false, false),
+	OP(4, false, false), 0,
 };
 
 static uint64_t decode_32(uint32_t insn)
@@ -53,12 +58,12 @@ static uint64_t decode_32(uint32_t insn)
 	unsigned f3 = insn >> 12 & 7;
 
 	switch (insn & 0x7f) {
-	case 0x03: /* LOAD */
-		return load_ops[f3] ? load_ops[f3] | (insn >> 7 & 31) << 8 : 0;
-	case 0x23: /* STORE: SB SH SW SD */
+	case 0x03: /* LOAD: rd in 11:7 */
+		return load_ops[f3] ? load_ops[f3] | OP_REG_AT(insn, 7) : 0;
+	case 0x23: /* STORE: SB SH SW SD, rs2 in 24:20 */
 		if (f3 > 3)
 			return 0;
-		return OP(1u << f3, true, false, insn >> 20 & 31);
+		return OP(1u << f3, true, false) | OP_REG_AT(insn, 20);
 	default:
 		return 0;
 	}

@@ -95,8 +95,7 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
 		 (unsigned long long)v->arch.regs.sepc);
 	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, write));
 	v->exits[EXIT_NONE]++;
-	return exit_resume(v, e, GUEST_RESUME_KEEP,
-			   write ? GUEST_TO_LOOP : GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
 /* No device answers: reported as the generic handler does, and an
@@ -117,12 +116,10 @@ mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, uint64_t op,
 	e->mmio.write = op & OP_STORE;
 	vcpu_mmio_unanswered(v, e);
 	v->exits[EXIT_MMIO]++;
-	return exit_resume(v, e, GUEST_RESUME_KEEP,
-			   (op & OP_STORE) ? GUEST_TO_LOOP :
-					     GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
-/* s0-s1 and s2-s11: registers a load's exit leaves unsaved. */
+/* s0-s1 and s2-s11: registers a load's or store's exit leaves unsaved. */
 static bool callee_saved(unsigned reg)
 {
 	return reg - 8 < 2 || reg - 18 < 10;
@@ -139,9 +136,10 @@ unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e)
 /* Out of line, on 'v': with 'r' and 'v' both at hand the compiler would
  * keep both in saved registers. */
 static unsigned __attribute__((noinline))
-mmio_exit(struct vcpu *v, struct vcpu_exit *e, bool write)
+mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 {
 	struct vcpu_arch *a = &v->arch;
+	bool write = kind != MMIO_LOAD;
 	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
 	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
 	gpaddr_t gpa = htval << 2 | (stval & 3);
@@ -162,6 +160,10 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, bool write)
 					e);
 	op |= len << 16;
 	if (write && OP_REG(op)) {
+		/* A store's exit has not saved s0-s11 either: saved, it
+		 * comes again (MMIO_STORE_SAVED). */
+		if (unlikely(callee_saved(OP_REG(op))) && kind == MMIO_STORE)
+			return GUEST_SAVE_STORE;
 		val = a->regs.x[OP_REG(op)];
 		if (OP_WIDTH(op) < 8)
 			val &= (1ull << (OP_WIDTH(op) * 8)) - 1;
@@ -173,13 +175,14 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, bool write)
 	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
 				&e->mmio.data)))
 		return mmio_unanswered(v, gpa, stval, op, e);
+	/* The fetch did not fault: sstatus is the guest's still. */
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
+	/* A load's or store's exit has not saved s0-s11 (guest_entry.S). */
 	if (write)
-		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP);
-	/* A load's exit has not saved s0-s11 (guest_entry.S). */
+		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 	if (!OP_REG(op))
-		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 	val = e->mmio.data;
 	if (OP_WIDTH(op) < 8) {
 		unsigned shift = 64 - OP_WIDTH(op) * 8;
@@ -193,10 +196,11 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, bool write)
 		return GUEST_SAVE_LOAD;
 	}
 	a->regs.x[OP_REG(op)] = val;
-	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 }
 
-unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e, bool write)
+unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e,
+			unsigned kind)
 {
-	return mmio_exit(container_of(r, struct vcpu, arch.regs), e, write);
+	return mmio_exit(container_of(r, struct vcpu, arch.regs), e, kind);
 }

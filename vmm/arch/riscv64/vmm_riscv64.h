@@ -105,13 +105,15 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
  * in *len; false when it cannot be read. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
-/* A guest-page fault of a load or store (a store's if 'write'), called
+/* A guest-page fault of a load or store (MMIO_*: guest_entry.h), called
  * by guest_entry.S (mmio.c): the access decoded and emulated on the exit
  * path and counted, or an access fault injected (counted in-arch), or no
  * device answers it (reported, an access fault). Returns GUEST_* as
- * vcpu_arch_exit() does; a load's, whose exit left s0-s11 unsaved,
- * GUEST_TO_LOOP_SAVE for the loop. */
-unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e, bool write);
+ * vcpu_arch_exit() does; the exit left s0-s11 unsaved, so
+ * GUEST_TO_LOOP_SAVE for the loop, and GUEST_SAVE_STORE for a store from
+ * one of them. */
+unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e,
+			unsigned kind);
 /* A load into one of s0-s11 (GUEST_SAVE_LOAD), once guest_entry.S has
  * saved them: the value (in e) written, the exit ended as exit_resume()
  * ends it. */

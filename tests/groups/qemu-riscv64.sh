@@ -138,7 +138,9 @@ qemu_scenario riscv64/reset-shared-hart 60 \
 
 # Console input (kernel/console_input.c through the host PLIC) to two echo
 # VMs (vm11 on hart 0, vm12 on hart 1), each reading its 16550 from the
-# receive interrupt on its vPLIC and answering from the THR-empty one.
+# receive interrupt on its vPLIC and answering from the THR-empty one,
+# which each takes first as the store that enables it returns (the exit
+# path's update of VSEIP).
 # Input reaches the VM with the focus
 # only; Ctrl-A three times moves the focus vm11 -> vm12 -> cvisor -> vm11;
 # a single Ctrl-A is ordinary input; when vm11 powers off, the focus
@@ -181,6 +183,8 @@ type quit\n' \
   "[vm12] echo: banana split!" "![vm11] echo: banana" \
   "[vm12] echo: overrun: kept 272, a line-status interrupt for each overrun (" \
   "!echo: cherry" "![vm12] echo: a^Ab" \
+  "[vm11] echo: THR-empty interrupt at the store that enabled it: PASS" \
+  "[vm12] echo: THR-empty interrupt at the store that enabled it: PASS" \
   "[vm11] echo: PASS" "[vm12] echo: PASS" "!transmit 0" "all VMs have shut down" "!FAIL"
 
 # The DTB cvisor writes reaches the guest in a1: /chosen (bootargs, the

@@ -8,7 +8,8 @@
  * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
  * x1-x31 loaded; sret enters it. Its next trap, exception or host
  * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
- * back into r and calls vcpu_arch_ecall(r, e), or for any other exit
+ * back into r and calls vcpu_arch_ecall(r, e), for a load's or store's
+ * guest-page fault vcpu_arch_mmio(r, e, write), or for any other exit
  * vcpu_arch_exit(r, e, scause), on the host's stack with
  * the host's tp (per-CPU pointer). An exit it handles whole (an SBI call,
  * a hypercall, emulated MMIO) re-enters the guest at once, without
@@ -60,11 +61,15 @@ guest_resume:
 /* a0 = r: s0-s11 and gp hold the guest's already. hstatus is as the guest's
  * last trap left it (SPV set; cvisor's HLV faults restore it). */
 guest_resume_keep:
-	csrw	sscratch, a0
-	ld	t0, GREGS_SEPC(a0)
-	csrw	sepc, t0
 	ld	t0, GREGS_SSTATUS(a0)
 	csrw	sstatus, t0
+/* The same with the hart's sstatus the guest's (GUEST_RESUME_MMIO). */
+guest_resume_mmio:
+	ld	t0, GREGS_SEPC(a0)
+	csrw	sepc, t0
+/* a0 = r, and the hart's sepc and sstatus the guest's (GUEST_RESUME_ECALL). */
+guest_resume_ecall:
+	csrw	sscratch, a0
 	.irp	n, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	ld	x\n, \n * 8(a0)
 	.endr
@@ -72,10 +77,12 @@ guest_resume_keep:
 	sret
 
 /* s0-s11 are saved only when the exit is neither an ecall nor a load's
- * guest-page fault: no SBI call, hypercall or load reads them, and C
- * preserves them, so such an exit answered in place leaves them in the
- * registers. A load into one of them has them saved first and then
- * completed in C (GUEST_SAVE_LOAD); an exit the loop takes saves them
+ * or store's guest-page fault: no SBI call, hypercall or load reads them,
+ * nor a store from another register, and C preserves them, so such an
+ * exit answered in place leaves them in the registers. A load into one
+ * of them has them saved first and then completed in C
+ * (GUEST_SAVE_LOAD), a store from one is decoded again once they are
+ * saved (GUEST_SAVE_STORE); an exit the loop takes saves them
  * afterwards (GUEST_TO_LOOP_SAVE). gp likewise: cvisor's C never uses it
  * (no __global_pointer$), so the guest's stays in the register until
  * the loop takes the exit. */
@@ -88,8 +95,6 @@ guest_exit:
 	.endr
 	csrr	t0, sscratch
 	sd	t0, 10 * 8(a0)
-	csrr	t0, sepc
-	sd	t0, GREGS_SEPC(a0)
 	csrr	t0, sstatus
 	sd	t0, GREGS_SSTATUS(a0)
 	/* stvec stays here while the exit is handled: a trap of cvisor's
@@ -97,35 +102,63 @@ guest_exit:
 	 * landing) finds sscratch 0 and goes on to cvisor's vector. */
 	csrw	sscratch, zero
 	csrr	a2, scause
+	csrr	t0, sepc
 	ld	sp, GREGS_HOST_SP(a0)
 	ld	tp, FRAME_TP(sp)
 	ld	a1, FRAME_E(sp)
-	li	t0, EXC_ECALL_VS
-	bne	a2, t0, 1f
+	li	t1, EXC_ECALL_VS
+	bne	a2, t1, 1f
+	/* Past the ecall, in the hart too (GUEST_RESUME_ECALL). */
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sd	t0, GREGS_SEPC(a0)
 	call	vcpu_arch_ecall         /* (r, e) */
-	j	2f
-1:	li	t0, EXC_LOAD_GUEST_PAGE
-	beq	a2, t0, 4f
+	mv	t2, a0
+	ld	a0, FRAME_R(sp)
+	li	t1, GUEST_RESUME_ECALL
+	beq	t2, t1, guest_resume_ecall
+	j	5f
+1:	sd	t0, GREGS_SEPC(a0)
+	li	t0, EXC_LOAD_GUEST_PAGE
+	beq	a2, t0, 6f
+	li	t0, EXC_STORE_GUEST_PAGE
+	beq	a2, t0, 7f
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 	sd	x\n, \n * 8(a0)
 	.endr
-4:	call	vcpu_arch_exit          /* (r, e, scause) */
-2:	li	t1, GUEST_RESUME_KEEP
-	mv	t2, a0
+	call	vcpu_arch_exit          /* (r, e, scause) */
+	j	2f
+7:	li	a2, MMIO_STORE
+	call	vcpu_arch_mmio          /* (r, e, kind) */
+	j	2f
+6:	li	a2, MMIO_LOAD
+	call	vcpu_arch_mmio
+2:	mv	t2, a0
 	ld	a0, FRAME_R(sp)
+5:	li	t1, GUEST_RESUME_MMIO
+	beq	t2, t1, guest_resume_mmio
+	li	t1, GUEST_RESUME_KEEP
 	beq	t2, t1, guest_resume_keep
 	li	t1, GUEST_RESUME
 	beq	t2, t1, guest_resume
 	beqz	t2, 3f                  /* GUEST_TO_LOOP */
 	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE, GUEST_SAVE_LOAD */
+	sd	x\n, \n * 8(a0)        /* GUEST_TO_LOOP_SAVE, GUEST_SAVE_* */
 	.endr
+	ld	a1, FRAME_E(sp)
+	li	t1, GUEST_SAVE_STORE
+	beq	t2, t1, 8f
 	li	t1, GUEST_SAVE_LOAD
 	bne	t2, t1, 3f
-	ld	a1, FRAME_E(sp)
 	call	vcpu_arch_load_done     /* (r, e) */
 	j	2b
+8:	li	a2, MMIO_STORE_SAVED
+	call	vcpu_arch_mmio
+	j	2b
 3:	sd	gp, 3 * 8(a0)
+	csrr	t0, 0x645               /* hvip: the guest's VSSIP, for the loop */
+	andi	t0, t0, 4
+	sd	t0, VARCH_HVIP(a0)
 	lla	t0, arch_trap_entry
 	csrw	stvec, t0
 	ld	ra, 0(sp)

@@ -21,10 +21,30 @@
 /* A load into one of s0-s11: they are saved, then vcpu_arch_load_done()
  * writes the value and says what next. */
 #define GUEST_SAVE_LOAD 4
+/* As GUEST_RESUME_KEEP after an ecall answered in place: the hart's sepc
+ * (already past the ecall) and sstatus are still the guest's, and the
+ * guest's registers say so too (nothing on the way wrote either). */
+#define GUEST_RESUME_ECALL 5
+/* As GUEST_RESUME_KEEP after emulated MMIO: the hart's sstatus is still
+ * the guest's (the instruction's fetch did not fault), only sepc is
+ * written. */
+#define GUEST_RESUME_MMIO 6
+/* A store from one of s0-s11, whose exit left them unsaved: they are
+ * saved, then vcpu_arch_mmio() called again with MMIO_STORE_SAVED. */
+#define GUEST_SAVE_STORE 7
 
-/* scause of an ecall from VS-mode and of a load's guest-page fault (in
- * vmm_riscv64.h's list too): the exits that leave s0-s11 unsaved. */
-#define EXC_ECALL_VS        10
-#define EXC_LOAD_GUEST_PAGE 21
+/* vcpu_arch_mmio()'s kind of access. */
+#define MMIO_LOAD        0
+#define MMIO_STORE       1 /* s0-s11 not saved */
+#define MMIO_STORE_SAVED 2
+
+/* struct vcpu_arch's hvip, from its regs (checked by vcpu.c). */
+#define VARCH_HVIP 664
+
+/* scause of an ecall from VS-mode and of a load's or store's guest-page
+ * fault: the exits that leave s0-s11 unsaved. */
+#define EXC_ECALL_VS         10
+#define EXC_LOAD_GUEST_PAGE  21
+#define EXC_STORE_GUEST_PAGE 23
 
 #endif

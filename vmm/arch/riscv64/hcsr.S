@@ -53,10 +53,14 @@ arch_fetch_insn:
 	ret
 
 /* bool arch_hlv_d(uint64_t gva, uint64_t *out): HLV.D, a doubleword of the
- * guest's memory at 'gva' as its translation for a load gives it. */
+ * guest's memory at 'gva' as its translation for a load gives it. An
+ * ecall's exit leaves the guest's sepc and sstatus in the hart for its
+ * re-entry (guest_entry.S, GUEST_RESUME_ECALL): a fault puts them back. */
 	.global arch_hlv_d
 arch_hlv_d:
 	csrr	t3, 0x600                      /* hstatus */
+	csrr	t4, sepc
+	csrr	t5, sstatus
 	csrr	t1, stvec
 	lla	t0, 1f
 	csrw	stvec, t0
@@ -68,6 +72,8 @@ arch_hlv_d:
 	.balign 4
 1:	li	a0, 0
 	csrw	0x600, t3
+	csrw	sepc, t4
+	csrw	sstatus, t5
 	csrw	stvec, t1
 	ret
 

@@ -11,17 +11,21 @@
 #include "vmm_riscv64.h"
 
 /* A decoded load or store, packed in one word so that it stays in a
- * register across the device's call: 0 when it is none cvisor emulates. */
+ * register across the device's call: 0 when it is none cvisor emulates.
+ * The register is in the top five bits, where one shift of the
+ * instruction puts it (the bits it shifts in under it are not looked
+ * at). */
 #define OP_WIDTH(op) ((op)&15u) /* bytes: 1, 2, 4, 8 */
 #define OP_STORE     (1u << 4)
 #define OP_SIGN      (1u << 5)         /* a load that sign-extends */
-#define OP_REG(op)   ((op) >> 8 & 31u) /* rd of a load, rs2 of a store */
-#define OP_LEN(op)   ((op) >> 16)      /* of the instruction: 2 or 4 */
-#define OP(width, store, sign, reg)                                    \
-	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0) | \
-	 (reg) << 8)
+#define OP_LEN(op)   ((op) >> 16 & 7u) /* of the instruction: 2 or 4 */
+/* rd of a load, rs2 of a store; and put there from bits bit..bit+4. */
+#define OP_REG(op)           ((unsigned)((op) >> 59))
+#define OP_REG_AT(insn, bit) ((uint64_t)(insn) << (59 - (bit)))
+#define OP(width, store, sign) \
+	((width) | ((store) ? OP_STORE : 0) | ((sign) ? OP_SIGN : 0))
 
-static unsigned decode_compressed(uint32_t insn)
+static uint64_t decode_compressed(uint32_t insn)
 {
 	unsigned f3 = insn >> 13 & 7;
 	unsigned width = (f3 & 1) ? 8 : 4; /* *W: 010, 110; *D: 011, 111 */
@@ -31,10 +35,11 @@ static unsigned decode_compressed(uint32_t insn)
 		return 0;
 	switch (insn & 3) {
 	case 0: /* C.LW, C.LD rd'; C.SW, C.SD rs2': both in 4:2 */
-		return OP(width, store, true, (insn >> 2 & 7) + 8);
+		return OP(width, store, true) | (uint64_t)((insn >> 2 & 7) + 8)
+							<< 59;
 	case 2: /* C.LWSP, C.LDSP rd in 11:7; C.SWSP, C.SDSP rs2 in 6:2 */
-		return OP(width, store, true,
-			  store ? (insn >> 2 & 31) : (insn >> 7 & 31));
+		return OP(width, store, true) |
+		       (store ? OP_REG_AT(insn, 2) : OP_REG_AT(insn, 7));
 	default:
 		return 0;
 	}
@@ -42,23 +47,23 @@ static unsigned decode_compressed(uint32_t insn)
 
 /* LOAD's funct3: LB LH LW LD LBU LHU LWU (7: none). */
 static const uint8_t load_ops[8] = {
-	OP(1, false, true, 0),  OP(2, false, true, 0),
-	OP(4, false, true, 0),  OP(8, false, false, 0),
-	OP(1, false, false, 0), OP(2, false, false, 0),
-	OP(4, false, false, 0), 0,
+	OP(1, false, true),  OP(2, false, true),
+	OP(4, false, true),  OP(8, false, false),
+	OP(1, false, false), OP(2, false, false),
+	OP(4, false, false), 0,
 };
 
-static unsigned decode_32(uint32_t insn)
+static uint64_t decode_32(uint32_t insn)
 {
 	unsigned f3 = insn >> 12 & 7;
 
 	switch (insn & 0x7f) {
-	case 0x03: /* LOAD */
-		return load_ops[f3] ? load_ops[f3] | (insn >> 7 & 31) << 8 : 0;
-	case 0x23: /* STORE: SB SH SW SD */
+	case 0x03: /* LOAD: rd in 11:7 */
+		return load_ops[f3] ? load_ops[f3] | OP_REG_AT(insn, 7) : 0;
+	case 0x23: /* STORE: SB SH SW SD, rs2 in 24:20 */
 		if (f3 > 3)
 			return 0;
-		return OP(1u << f3, true, false, insn >> 20 & 31);
+		return OP(1u << f3, true, false) | OP_REG_AT(insn, 20);
 	default:
 		return 0;
 	}
@@ -90,14 +95,13 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
 		 (unsigned long long)v->arch.regs.sepc);
 	vcpu_arch_inject_abort(v, gpa, fault_is_store(insn, write));
 	v->exits[EXIT_NONE]++;
-	return exit_resume(v, e, GUEST_RESUME_KEEP,
-			   write ? GUEST_TO_LOOP : GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
 /* No device answers: reported as the generic handler does, and an
  * access fault for the guest. */
 static unsigned __attribute__((noinline))
-mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
+mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, uint64_t op,
 		struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -112,12 +116,10 @@ mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, unsigned op,
 	e->mmio.write = op & OP_STORE;
 	vcpu_mmio_unanswered(v, e);
 	v->exits[EXIT_MMIO]++;
-	return exit_resume(v, e, GUEST_RESUME_KEEP,
-			   (op & OP_STORE) ? GUEST_TO_LOOP :
-					     GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
-/* s0-s1 and s2-s11: registers a load's exit leaves unsaved. */
+/* s0-s1 and s2-s11: registers a load's or store's exit leaves unsaved. */
 static bool callee_saved(unsigned reg)
 {
 	return reg - 8 < 2 || reg - 18 < 10;
@@ -131,9 +133,13 @@ unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e)
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
-unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
+/* Out of line, on 'v': with 'r' and 'v' both at hand the compiler would
+ * keep both in saved registers. */
+static unsigned __attribute__((noinline))
+mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 {
 	struct vcpu_arch *a = &v->arch;
+	bool write = kind != MMIO_LOAD;
 	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
 	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
 	gpaddr_t gpa = htval << 2 | (stval & 3);
@@ -154,6 +160,10 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 					e);
 	op |= len << 16;
 	if (write && OP_REG(op)) {
+		/* A store's exit has not saved s0-s11 either: saved, it
+		 * comes again (MMIO_STORE_SAVED). */
+		if (unlikely(callee_saved(OP_REG(op))) && kind == MMIO_STORE)
+			return GUEST_SAVE_STORE;
 		val = a->regs.x[OP_REG(op)];
 		if (OP_WIDTH(op) < 8)
 			val &= (1ull << (OP_WIDTH(op) * 8)) - 1;
@@ -164,14 +174,15 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 	e->mmio.data = val;
 	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
 				&e->mmio.data)))
-		return mmio_unanswered(v, gpa, stval, (unsigned)op, e);
+		return mmio_unanswered(v, gpa, stval, op, e);
+	/* The fetch did not fault: sstatus is the guest's still. */
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
+	/* A load's or store's exit has not saved s0-s11 (guest_entry.S). */
 	if (write)
-		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP);
-	/* A load's exit has not saved s0-s11 (guest_entry.S). */
+		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 	if (!OP_REG(op))
-		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 	val = e->mmio.data;
 	if (OP_WIDTH(op) < 8) {
 		unsigned shift = 64 - OP_WIDTH(op) * 8;
@@ -185,5 +196,11 @@ unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e)
 		return GUEST_SAVE_LOAD;
 	}
 	a->regs.x[OP_REG(op)] = val;
-	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
+}
+
+unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e,
+			unsigned kind)
+{
+	return mmio_exit(container_of(r, struct vcpu, arch.regs), e, kind);
 }

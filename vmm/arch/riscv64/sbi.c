@@ -355,7 +355,7 @@ static void sbi_legacy(struct vcpu *v, unsigned long ext, struct vcpu_exit *e)
 		x[10] = (uint64_t)(long)c;
 		return;
 	case LEGACY_CLEAR_IPI:
-		v->arch.hvip &= ~HIP_VSSIP;
+		csrc(CSR_HVIP, HIP_VSSIP); /* the hart holds it (vmm_arch.h) */
 		__atomic_fetch_and(&v->arch.inject, ~HIP_VSSIP,
 				   __ATOMIC_RELAXED);
 		x[10] = 0;

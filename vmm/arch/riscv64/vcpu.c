@@ -15,6 +15,10 @@ _Static_assert(__builtin_offsetof(struct guest_regs, hstatus) == GREGS_HSTATUS,
 	       "GREGS_HSTATUS");
 _Static_assert(__builtin_offsetof(struct guest_regs, host_sp) == GREGS_HOST_SP,
 	       "GREGS_HOST_SP");
+_Static_assert(__builtin_offsetof(struct vcpu_arch, hvip) -
+			       __builtin_offsetof(struct vcpu_arch, regs) ==
+		       VARCH_HVIP,
+	       "VARCH_HVIP");
 
 /* The exceptions a guest takes itself (its own page faults, system
  * calls of its user mode, breakpoints, misaligned and illegal
@@ -319,23 +323,19 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 
 unsigned exit_resume_slow(struct vcpu *v, unsigned how)
 {
+	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
 	rfence_run_pending(v);
 	guest_irqs_load(v);
 	return how;
 }
 
-/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
- * or an SBI call answered in place (EXIT_NONE) or handed to the loop
- * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
- * gets GUEST_TO_LOOP_SAVE. */
-unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
+/* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
+ * saved registers). */
+static unsigned __attribute__((noinline))
+ecall(struct vcpu *v, struct vcpu_exit *e)
 {
-	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
-	uint64_t *x = r->x;
+	uint64_t *x = v->arch.regs.x;
 
-	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
-	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
-	r->sepc += 4;
 	if (likely(x[17] == SBI_EXT_HYPERCALL)) {
 		v->exits[EXIT_HYPERCALL]++;
 		x[10] = hypercall_handle(v, x[16], &x[10]);
@@ -346,14 +346,32 @@ unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
 			return GUEST_TO_LOOP_SAVE;
 		v->exits[EXIT_NONE]++;
 	}
-	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+	return exit_resume(v, e, GUEST_RESUME_ECALL, GUEST_TO_LOOP_SAVE);
 }
 
-/* The other exits, out of line: host interrupts, virtual instructions,
- * faults the guest gets back. */
-static unsigned __attribute__((noinline))
-exit_rare(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
+/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
+ * or an SBI call answered in place (EXIT_NONE) or handed to the loop
+ * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
+ * gets GUEST_TO_LOOP_SAVE. Its pc is past the ecall already, in 'r' and
+ * in the hart's sepc, which with sstatus is left there for the guest's
+ * re-entry: GUEST_RESUME_ECALL (an in-place call that changed either
+ * goes to the loop, and arch_hlv_d's fault puts both back). */
+unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
 {
+	return ecall(container_of(r, struct vcpu, arch.regs), e);
+}
+
+/* Every exit from the guest but an ecall or a load's or store's
+ * guest-page fault (vcpu_arch_ecall(), vcpu_arch_mmio()), called by
+ * guest_entry.S with the guest's registers saved in 'r' and its trap's
+ * scause: host interrupts, virtual instructions, faults the guest gets
+ * back. It is decoded into 'e'; the guest goes straight back in
+ * (GUEST_RESUME) when the generic inline handler's steps answer it whole,
+ * else GUEST_TO_LOOP returns 'e' to the loop. */
+unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
+			uint64_t cause)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 	struct vcpu_arch *a = &v->arch;
 
 	a->exit.stval = csr_read(stval);
@@ -363,26 +381,4 @@ exit_rare(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
 	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))
 		return GUEST_TO_LOOP;
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
-}
-
-/* Every exit from the guest but an ecall comes here first
- * (guest_entry.S), with the guest's registers saved in 'r' and its trap's
- * scause: it is decoded into 'e'. The exits the vCPU loop has no part in
- * (SBI calls answered in place, hypercalls: vcpu_arch_ecall(); emulated
- * MMIO) are handled and counted on this path with the generic inline
- * handler's steps, as on aarch64, and the guest goes straight back in
- * (GUEST_RESUME, or GUEST_RESUME_KEEP when its s0-s11 were not written)
- * unless the loop has something to do: GUEST_TO_LOOP returns 'e' to the
- * loop. */
-unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
-			uint64_t cause)
-{
-	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
-
-	/* The guest may have cleared its SSIP (an alias of hvip.VSSIP). */
-	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
-	if (likely(cause == EXC_LOAD_GUEST_PAGE ||
-		   cause == EXC_STORE_GUEST_PAGE))
-		return mmio_exit(v, cause == EXC_STORE_GUEST_PAGE, e);
-	return exit_rare(v, cause, e);
 }

@@ -37,6 +37,7 @@
 
 #define csrr(n)    csr_read(n)
 #define csrw(n, v) csr_write(n, v)
+#define csrc(n, v) csr_clear(n, v)
 
 #define HSTATUS_SPV  (1ull << 7)
 #define HSTATUS_SPVP (1ull << 8)
@@ -72,7 +73,6 @@
 #define EXC_STORE_PAGE       15
 #define EXC_INST_GUEST_PAGE  20
 #define EXC_VIRTUAL_INST     22
-#define EXC_STORE_GUEST_PAGE 23
 
 /* guest_entry.S and hcsr.S. */
 void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e);
@@ -105,12 +105,15 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
  * in *len; false when it cannot be read. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn, unsigned *len);
 
-/* A guest-page fault of a load or store (a store's if 'write'): the
- * access decoded and emulated on the exit path and counted, or an access
- * fault injected (counted in-arch), or no device answers it (reported,
- * an access fault). Returns what vcpu_arch_exit() returns; a load's,
- * whose exit left s0-s11 unsaved, GUEST_TO_LOOP_SAVE for the loop. */
-unsigned mmio_exit(struct vcpu *v, bool write, struct vcpu_exit *e);
+/* A guest-page fault of a load or store (MMIO_*: guest_entry.h), called
+ * by guest_entry.S (mmio.c): the access decoded and emulated on the exit
+ * path and counted, or an access fault injected (counted in-arch), or no
+ * device answers it (reported, an access fault). Returns GUEST_* as
+ * vcpu_arch_exit() does; the exit left s0-s11 unsaved, so
+ * GUEST_TO_LOOP_SAVE for the loop, and GUEST_SAVE_STORE for a store from
+ * one of them. */
+unsigned vcpu_arch_mmio(struct guest_regs *r, struct vcpu_exit *e,
+			unsigned kind);
 /* A load into one of s0-s11 (GUEST_SAVE_LOAD), once guest_entry.S has
  * saved them: the value (in e) written, the exit ended as exit_resume()
  * ends it. */
@@ -162,6 +165,7 @@ static inline void guest_irqs_load(struct vcpu *v)
 		hvip |= HIP_VSEIP;
 	if (!riscv_sstc && vtimer_due(v))
 		hvip |= HIP_VSTIP;
+	a->hvip_eip = hvip & HIP_VSEIP;
 	csrw(CSR_HVIP, hvip);
 }
 
@@ -183,12 +187,14 @@ static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
 		e->kind = EXIT_HANDLED;
 		return to_loop;
 	}
+	/* henvcfg.STCE (bit 63) clear: no Sstc, the SBI timer's VSTIP is
+	 * cvisor's to raise. */
 	if (unlikely(READ_ONCE(a->fences)) || unlikely(READ_ONCE(a->inject)) ||
-	    unlikely(!riscv_sstc))
+	    unlikely((int64_t)a->vs.henvcfg >= 0) ||
+	    unlikely(READ_ONCE(a->eip) != a->hvip_eip))
 		return exit_resume_slow(v, how);
-	/* guest_irqs_load(), with nothing raised by others: a->hvip holds
-	 * VSSIP only. */
-	csrw(CSR_HVIP, a->hvip | (READ_ONCE(a->eip) ? HIP_VSEIP : 0));
+	/* guest_irqs_load() has nothing to change: the hart's hvip holds the
+	 * guest's VSSIP and the vPLIC's line as it was. */
 	return how;
 }
 

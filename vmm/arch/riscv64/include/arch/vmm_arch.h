@@ -52,9 +52,13 @@ struct vcpu_arch {
 	struct guest_regs regs;
 	struct vs_csrs vs;
 	struct fp_regs fp;
-	uint64_t hvip;      /* VSSIP as the guest left it */
+	/* VSSIP as the guest left it; while an exit is handled on the exit
+	 * path, the hart's hvip holds it instead (guest_entry.S copies it
+	 * here when the exit goes to the loop). */
+	uint64_t hvip;
 	uint64_t inject;    /* hvip bits others raise (atomic) */
 	bool eip;           /* the vPLIC's output for this vCPU's context */
+	bool hvip_eip;      /* VSEIP in the hart's hvip since the last entry */
 	uint32_t fences;    /* RFENCE_* others asked of it (atomic) */
 	uint64_t sbi_timer; /* without Sstc: the SBI deadline, or ~0 */
 	bool suspended;     /* in SBI HSM hart_suspend */

@@ -169,53 +169,71 @@ static uint64_t paging_mode(const struct vmcb_save *s)
 /* Whether the entries the walk read still hold what it found. */
 static bool walk_holds(const struct rip_walk *w)
 {
-	for (unsigned i = 0; i < w->n; i++) {
-		uint64_t e = w->wide ?
-				     READ_ONCE(*(const uint64_t *)w->entry[i]) :
-				     READ_ONCE(*(const uint32_t *)w->entry[i]);
-		if (e != w->val[i])
-			return false;
+	if (likely(w->wide)) {
+		for (unsigned i = 0; i < w->n; i++)
+			if (READ_ONCE(*(const uint64_t *)w->entry[i]) !=
+			    w->val[i])
+				return false;
+		return true;
 	}
+	for (unsigned i = 0; i < w->n; i++)
+		if (READ_ONCE(*(const uint32_t *)w->entry[i]) != w->val[i])
+			return false;
 	return true;
 }
 
-/* The walk of linear page 'la' (rip's): one of the last two again when
- * CR3, the paging mode, the VM's mappings and every entry it read are as
- * they were, which makes its translation the same; else a new walk, in
- * place of the one used less recently. The guest's TLB would keep a
- * stale translation until INVLPG; this keeps none. NULL when 'la' does
- * not translate. */
-static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
+static bool walk_fits(const struct rip_walk *w, uint64_t la,
+		      const struct vmcb_save *s, uint32_t gen)
+{
+	return w->la == la && w->valid && w->cr3 == s->cr3 &&
+	       w->mode == paging_mode(s) && w->gen == gen && walk_holds(w);
+}
+
+/* A new walk of linear page 'la', in place of the one used less
+ * recently. */
+static const struct rip_walk *__attribute__((noinline))
+rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 {
 	struct vcpu_arch *a = &v->arch;
 	const struct vmcb_save *s = &a->vmcb->s;
-	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
-	uint64_t mode = paging_mode(s), pa;
-	struct rip_walk *w;
+	struct rip_walk *w = &a->walk[a->walk_last ^= 1];
+	uint64_t pa;
 
-	la &= ~(uint64_t)(PAGE_SIZE - 1);
-	for (unsigned i = 0; i < 2; i++) {
-		w = &a->walk[a->walk_last ^ i];
-		if (w->valid && w->la == la && w->cr3 == s->cr3 &&
-		    w->mode == mode && w->gen == gen && walk_holds(w)) {
-			a->walk_last ^= (uint8_t)i;
-			return w;
-		}
-	}
-	a->walk_last ^= 1;
-	w = &a->walk[a->walk_last];
 	w->valid = false;
 	w->n = 0;
 	if (!translate(v, la, &pa, w))
 		return NULL;
 	w->la = la;
 	w->cr3 = s->cr3;
-	w->mode = mode;
+	w->mode = paging_mode(s);
 	w->gen = gen;
 	w->pa = pa;
 	w->page = addrspace_gpa_to_host(&v->vm->as, pa, PAGE_SIZE);
 	w->valid = true;
 	return w;
+}
+
+/* The walk of linear page 'la' (rip's): one of the last two again when
+ * CR3, the paging mode, the VM's mappings and every entry it read are as
+ * they were, which makes its translation the same; else a new walk. The
+ * guest's TLB would keep a stale translation until INVLPG; this keeps
+ * none. NULL when 'la' does not translate. */
+static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
+{
+	struct vcpu_arch *a = &v->arch;
+	const struct vmcb_save *s = &a->vmcb->s;
+	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
+	const struct rip_walk *w = &a->walk[a->walk_last];
+
+	la &= ~(uint64_t)(PAGE_SIZE - 1);
+	if (walk_fits(w, la, s, gen))
+		return w;
+	w = &a->walk[a->walk_last ^ 1];
+	if (walk_fits(w, la, s, gen)) {
+		a->walk_last ^= 1;
+		return w;
+	}
+	return rip_walk_new(v, la, gen);
 }
 
 /* Up to 15 bytes at 'la', rip's linear address, whose page's walk is 'w'

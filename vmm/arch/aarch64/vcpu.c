@@ -661,6 +661,12 @@ static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
 	inject_undef(v);
 }
 
+/* ESR_EL2 of a trapped MSR to ICC_SGI1R_EL1 (EC 0x18, op0 3, op2 5, op1
+ * 0, CRn 12, CRm 11, a write), Rt and IL aside. */
+#define ESR_SGI1R_MASK (0x3fu << 26 | 0x3ffc1fu)
+#define ESR_SGI1R_WRITE \
+	(0x18u << 26 | 3u << 20 | 5u << 17 | 12u << 10 | 11u << 1)
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -682,6 +688,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
 		return false; /* ELR already points past HVC */
+	}
+	/* A vGICv3 guest's SGI, the IPI round trip's exit: one test. */
+	if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE) {
+		unsigned rt = esr >> 5 & 0x1f;
+		vgic_v3_sgi1r(v, rt == 31 ? 0 : r->x[rt]);
+		r->elr += 4; /* A64 only */
+		return false;
 	}
 	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
 		skip_instruction(v, esr);
@@ -813,8 +826,14 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		}
 		/* One per exit: another pending brings the guest straight
 		 * back out. */
-		if (irq != HAL_IRQ_NONE)
+		if (irq == HAL_IPI_IRQ) {
+			/* A kick: its handler's work (kernel/main.c:
+			 * ipi_handler) without the table's lookup. */
+			sched_kicked();
+			gic_eoi_ipi();
+		} else if (irq != HAL_IRQ_NONE) {
 			irq_handle(irq);
+		}
 		e->kind = EXIT_HANDLED;
 		wrote_callee_saved = false;
 		/* A task queued from another pCPU (its IPI, maybe this

@@ -230,7 +230,22 @@ void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 	if (g->version == 2)
 		q->sgi_sources |= (uint8_t)(1u << source->id);
 	q->pending = true;
-	vgic_update(target->vm, target, sgi & 15);
+	/* vgic_update()'s two common cases without its general look-up:
+	 * queued, or raised again while a list register holds it. */
+	if (q->queued_on == VGIC_NO_VCPU && q->enabled &&
+	    (q->group1 ? g->grp1_on : g->grp0_on)) {
+		if (!q->in_lr) {
+			queue_add(target, sgi & 15);
+			q->queued_on = (uint8_t)target->id;
+			vcpu_kick(target);
+		} else if (!target->arch.vgic.resync) {
+			target->arch.vgic.resync = true;
+			vgic_fast_disarm(target);
+			vcpu_kick(target);
+		}
+	} else {
+		vgic_update(target->vm, target, sgi & 15);
+	}
 	spin_unlock(&g->lock);
 }
 
@@ -392,13 +407,15 @@ static void vgic_resync(struct vcpu *v)
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
 		unsigned i = (unsigned)__builtin_ctz(used);
 		struct virq *q = vgic_irq(v, c->lr_intid[i]);
-		uint64_t lr = vgic_hw->read_lr(i);
+		uint64_t lr;
 		if (q->recall) {
-			lr_recall(v, i, q, c->lr_intid[i], lr);
+			lr_recall(v, i, q, c->lr_intid[i], vgic_hw->read_lr(i));
 			continue;
 		}
-		if (!q->pending || q->sgi_sources || q->hw_masked ||
-		    (lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
+		if (!q->pending || q->sgi_sources || q->hw_masked)
+			continue;
+		lr = vgic_hw->read_lr(i);
+		if ((lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
 			continue;
 		q->pending = false;
 		vgic_hw->write_lr(i, lr | LR_STATE_PENDING);
@@ -676,10 +693,20 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		if (intid >= VGIC_NR_PRIVATE)
 			vgic_route_spi(v->vm, intid);
 		/* Nothing to queue or take off a queue (the common case:
-		 * an interrupt raised once, done with): no update. */
-		if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
+		 * an interrupt raised once, done with): no update. An SGI
+		 * raised again meanwhile, with nothing queued (so none of
+		 * higher priority waits), goes straight back into a list
+		 * register, as vgic_flush() would put it. */
+		if (intid < 16 && q->pending && !c->nr_queued &&
+		    q->queued_on == VGIC_NO_VCPU && virq_deliverable(g, q))
+			lr_fill(v, q, intid);
+		else if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
 			vgic_update(v->vm, v, intid);
 	}
+	/* What vgic_flush() would do for it, under this lock already: an
+	 * SGI raised again while held was the likely reason. */
+	if (c->resync)
+		vgic_resync(v);
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)
 		set_ack_trap(v, false, true);

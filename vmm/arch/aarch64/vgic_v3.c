@@ -148,6 +148,21 @@ int vgic_v3_probe(void)
 	return 0;
 }
 
+/* The vCPU of affinity 'hwid' (Aff3.Aff2.Aff1.Aff0 as MPIDR has them),
+ * or NULL. Worked back from the numbering (vcpu_arch_hwid: Aff0 0-15,
+ * clusters in Aff1) rather than searched for; the search stays for a
+ * numbering it does not know. */
+static struct vcpu *sgi_target(struct vm *vm, uint64_t hwid)
+{
+	unsigned i =
+		(unsigned)(hwid >> 8 & 0xff) * 16 + (unsigned)(hwid & 0xff);
+
+	if (!(hwid & ~0xff0full) && i < vm->vcpu_count &&
+	    vm->vcpus[i]->hwid == hwid)
+		return vm->vcpus[i];
+	return vm_vcpu_by_hwid(vm, hwid);
+}
+
 /* ICC_SGI1R_EL1 (and ICC_ASGI1R/ICC_SGI0R, treated alike): raises SGI
  * INTID on the listed vCPUs of Aff3.Aff2.Aff1 (RS selects which 16 of
  * Aff0), or on every other vCPU (IRM). Absent targets are ignored. */
@@ -167,7 +182,7 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 	unsigned rs = val >> 44 & 0xf;
 	for (unsigned bits = val & 0xffff; bits; bits &= bits - 1) {
 		unsigned aff0 = rs * 16 + (unsigned)__builtin_ctz(bits);
-		struct vcpu *t = vm_vcpu_by_hwid(vm, aff | aff0);
+		struct vcpu *t = sgi_target(vm, aff | aff0);
 		if (t)
 			vgic_send_sgi(v, t, sgi);
 		else

@@ -753,8 +753,38 @@ static void vgic_flush_queued(struct vcpu *v)
 {
 	struct vgic_cpu *gc = &v->arch.vgic;
 
-	if (READ_ONCE(gc->nr_queued) || READ_ONCE(gc->resync))
-		vgic_flush(v);
+	if (!READ_ONCE(gc->nr_queued) && !READ_ONCE(gc->resync))
+		return;
+	/* Raised again while a list register held it: one the guest has
+	 * finished with, maybe, that an SGI's exit left (sgi_exit). */
+	if (READ_ONCE(gc->resync) && gc->lr_used)
+		vgic_sync(v);
+	vgic_flush(v);
+}
+
+/* A vGICv3 guest's SGI (its MSR to ICC_SGI1R_EL1 trapped), the IPI
+ * round trip's exit, handled first and alone. The list registers the
+ * guest has finished with are not taken back (vgic_sync), as if it had
+ * not come out: the next exit does it, or vgic_flush_queued() if one
+ * of them is raised again meanwhile (an SGI to itself), or this one if
+ * it goes to the loop. Not while a timer's list register waits
+ * (lr_level): that is looked at on every exit. */
+static unsigned sgi_exit(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
+{
+	unsigned rt = esr >> 5 & 0x1f;
+
+	vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
+	v->arch.regs.elr += 4; /* A64 only */
+	v->exits[EXIT_NONE]++;
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		if (v->arch.vgic.lr_used)
+			vgic_sync(v);
+		e->kind = EXIT_HANDLED;
+		return GUEST_TO_LOOP;
+	}
+	vgic_flush_queued(v);
+	return GUEST_RESUME_KEEP;
 }
 
 /* A vCPU with its pCPU to itself (no other task waits for it) waits
@@ -804,6 +834,12 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 	if (unlikely(kind & GUEST_EXIT_CATCHUP)) {
 		vgic_fast_catch_up(v);
 		kind &= ~(uint64_t)GUEST_EXIT_CATCHUP;
+	}
+	if (likely(kind == GUEST_EXIT_SYNC)) {
+		uint64_t esr = read_sysreg(esr_el2);
+		if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE &&
+		    !v->arch.vgic.lr_level)
+			return sgi_exit(v, esr, e);
 	}
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);

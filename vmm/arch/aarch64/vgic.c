@@ -670,6 +670,9 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
 	bool vtimer_done = false;
+	/* Every list register in use is done with: nothing left that
+	 * vgic_resync() would look at. */
+	bool all_done = done == c->lr_used;
 
 	spin_lock(&g->lock);
 	for (; done; done &= done - 1) {
@@ -705,8 +708,12 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 	}
 	/* What vgic_flush() would do for it, under this lock already: an
 	 * SGI raised again while held was the likely reason. */
-	if (c->resync)
-		vgic_resync(v);
+	if (c->resync) {
+		if (all_done)
+			c->resync = false;
+		else
+			vgic_resync(v);
+	}
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)
 		set_ack_trap(v, false, true);

@@ -11,6 +11,19 @@
 
 const struct vgic_hw *vgic_hw;
 
+/* A GICv3 host: list register 0, the one most used, written directly
+ * (lr_write) rather than through vgic_hw's switch. */
+static bool lr0_sysreg;
+#define ICH_LR0_EL2 S3_4_C12_C12_0
+
+static inline void lr_write(unsigned i, uint64_t lr)
+{
+	if (i == 0 && lr0_sysreg)
+		write_sysreg(ICH_LR0_EL2, lr);
+	else
+		vgic_hw->write_lr(i, lr);
+}
+
 static inline struct vgic *vgic_of(struct vm *vm)
 {
 	return vm->arch.vgic;
@@ -607,7 +620,7 @@ static void lr_fill(struct vcpu *v, struct virq *q, unsigned intid)
 	if (lr & LR_EOI)
 		c->lr_eoi |= 1u << i;
 	c->lr_intid[i] = (uint16_t)intid;
-	vgic_hw->write_lr(i, lr);
+	lr_write(i, lr);
 	if (unlikely(virq_follows_level(q, intid)))
 		level_filled(v, i);
 }
@@ -664,7 +677,30 @@ void vgic_flush(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
-/* Takes back the list registers 'done' the guest has finished with. */
+/* Whether list register 'i', done with, may take its SGI 'q', raised
+ * again since, as it is (sgi_lr): nothing queued, so none of higher
+ * priority waits, as vgic_flush() would have it; deliverable, not
+ * changed by the guest meanwhile (recall), no GICv2 source to name,
+ * no maintenance asked for. */
+static bool sgi_refill_ok(const struct vgic *g, const struct vgic_cpu *c,
+			  const struct virq *q, unsigned i)
+{
+	return !c->nr_queued && q->queued_on == VGIC_NO_VCPU && !q->recall &&
+	       !q->sgi_sources && !q->level && !(c->lr_eoi & 1u << i) &&
+	       q->enabled && (q->group1 ? g->grp1_on : g->grp0_on);
+}
+
+/* The list register of such an SGI, as lr_encode() makes it. */
+static uint64_t sgi_lr(const struct vgic *g, const struct virq *q,
+		       unsigned intid)
+{
+	return intid | (uint64_t)q->prio << LR_PRIO_SHIFT | LR_STATE_PENDING |
+	       (q->group1 || g->cpuif_soft ? LR_GROUP1 : 0);
+}
+
+/* Takes back the list registers 'done' the guest has finished with. An
+ * SGI raised again meanwhile goes straight back into its list register,
+ * whose bookkeeping (lr_used, in_lr...) stays as it is. */
 static void lrs_done(struct vcpu *v, uint32_t done)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
@@ -681,6 +717,12 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		struct virq *q = vgic_irq(v, intid);
 
 		vtimer_done |= intid == VTIMER_PPI;
+		if (intid < 16 && q->pending && sgi_refill_ok(g, c, q, i)) {
+			q->active = false;
+			q->pending = false;
+			lr_write(i, sgi_lr(g, q, intid));
+			continue;
+		}
 		/* Invalid already; one with the EOI bit would keep the
 		 * maintenance interrupt up (ICH_EISR) until cleared. */
 		if (c->lr_eoi & 1u << i)
@@ -696,14 +738,8 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		if (intid >= VGIC_NR_PRIVATE)
 			vgic_route_spi(v->vm, intid);
 		/* Nothing to queue or take off a queue (the common case:
-		 * an interrupt raised once, done with): no update. An SGI
-		 * raised again meanwhile, with nothing queued (so none of
-		 * higher priority waits), goes straight back into a list
-		 * register, as vgic_flush() would put it. */
-		if (intid < 16 && q->pending && !c->nr_queued &&
-		    q->queued_on == VGIC_NO_VCPU && virq_deliverable(g, q))
-			lr_fill(v, q, intid);
-		else if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
+		 * an interrupt raised once, done with): no update. */
+		if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
 			vgic_update(v->vm, v, intid);
 	}
 	/* What vgic_flush() would do for it, under this lock already: an
@@ -909,6 +945,7 @@ int vgic_init(void)
 
 	if (err)
 		return err;
+	lr0_sysreg = hal_gic_version() == 3;
 	irq_register(GIC_MAINT_IRQ, vgic_maintenance, NULL);
 	vtimer_init();
 	return 0;

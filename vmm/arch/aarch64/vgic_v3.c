@@ -177,6 +177,15 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 				vgic_send_sgi(v, vm->vcpus[i], sgi);
 		return;
 	}
+	/* The common case: one target, Aff0 0-15 of cluster 0 (RS 0). */
+	unsigned list = val & 0xffff;
+	if (!(val & ~(0xfull << 24 | 0xffff)) && list && !(list & (list - 1))) {
+		unsigned i = (unsigned)__builtin_ctz(list);
+		if (i < vm->vcpu_count && vm->vcpus[i]->hwid == i) {
+			vgic_send_sgi(v, vm->vcpus[i], sgi);
+			return;
+		}
+	}
 	uint64_t aff = (val >> 48 & 0xff) << 32 | (val >> 32 & 0xff) << 16 |
 		       (val >> 16 & 0xff) << 8;
 	unsigned rs = val >> 44 & 0xf;

@@ -835,14 +835,16 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		vgic_fast_catch_up(v);
 		kind &= ~(uint64_t)GUEST_EXIT_CATCHUP;
 	}
-	if (likely(kind == GUEST_EXIT_SYNC)) {
-		uint64_t esr = read_sysreg(esr_el2);
-		if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE &&
-		    !v->arch.vgic.lr_level)
-			return sgi_exit(v, esr, e);
-	}
-	if (v->arch.vgic.lr_used)
+	if (v->arch.vgic.lr_used) {
+		/* Only here, where it saves vgic_sync(): the other exits
+		 * do not pay for the test. */
+		if (kind == GUEST_EXIT_SYNC && !v->arch.vgic.lr_level) {
+			uint64_t esr = read_sysreg(esr_el2);
+			if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE)
+				return sgi_exit(v, esr, e);
+		}
 		vgic_sync(v);
+	}
 	e->kind = EXIT_NONE;
 	if (likely(kind == GUEST_EXIT_SYNC)) {
 		wrote_callee_saved = handle_sync(v, e);

@@ -234,6 +234,19 @@ void vgic_route_spi(struct vm *vm, unsigned intid)
 		hal_irqchip_enable(q->hwirq, vm->vcpus[target]->pcpu);
 }
 
+/* vcpu_kick() for a vCPU loaded on another pCPU, the IPI's common case,
+ * without its look at the current task: an IPI, as vcpu_kick() sends it
+ * (the same fence first). Anything else: vcpu_kick(). */
+static void kick(struct vcpu *t)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (t->pcpu != this_cpu_id() &&
+	    READ_ONCE(percpu_data[t->pcpu].vmm) == t)
+		hal_irqchip_send_ipi(t->pcpu);
+	else
+		vcpu_kick(t);
+}
+
 void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 {
 	struct vgic *g = vgic_of(target->vm);
@@ -250,11 +263,11 @@ void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 		if (!q->in_lr) {
 			queue_add(target, sgi & 15);
 			q->queued_on = (uint8_t)target->id;
-			vcpu_kick(target);
+			kick(target);
 		} else if (!target->arch.vgic.resync) {
 			target->arch.vgic.resync = true;
 			vgic_fast_disarm(target);
-			vcpu_kick(target);
+			kick(target);
 		}
 	} else {
 		vgic_update(target->vm, target, sgi & 15);

@@ -166,7 +166,10 @@ static struct vcpu *sgi_target(struct vm *vm, uint64_t hwid)
 /* ICC_SGI1R_EL1 (and ICC_ASGI1R/ICC_SGI0R, treated alike): raises SGI
  * INTID on the listed vCPUs of Aff3.Aff2.Aff1 (RS selects which 16 of
  * Aff0), or on every other vCPU (IRM). Absent targets are ignored. */
-void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
+/* vgic_v3_sgi1r() but for its common case. Out of line: the common
+ * case keeps no stack frame. */
+static void __attribute__((noinline))
+sgi1r_general(struct vcpu *v, uint64_t val)
 {
 	struct vm *vm = v->vm;
 	unsigned sgi = val >> 24 & 0xf, absent = 0;
@@ -176,15 +179,6 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 			if (vm->vcpus[i] != v)
 				vgic_send_sgi(v, vm->vcpus[i], sgi);
 		return;
-	}
-	/* The common case: one target, Aff0 0-15 of cluster 0 (RS 0). */
-	unsigned list = val & 0xffff;
-	if (!(val & ~(0xfull << 24 | 0xffff)) && list && !(list & (list - 1))) {
-		unsigned i = (unsigned)__builtin_ctz(list);
-		if (i < vm->vcpu_count && vm->vcpus[i]->hwid == i) {
-			vgic_send_sgi(v, vm->vcpus[i], sgi);
-			return;
-		}
 	}
 	uint64_t aff = (val >> 48 & 0xff) << 32 | (val >> 32 & 0xff) << 16 |
 		       (val >> 16 & 0xff) << 8;
@@ -202,4 +196,21 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 			 "(ICC_SGI1R %#llx) ignored",
 			 (unsigned long long)vm->id, vm->name, v->id, sgi,
 			 absent, (unsigned long long)val);
+}
+
+void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned list = val & 0xffff;
+
+	/* The common case: one target, Aff0 0-15 of cluster 0 (RS 0, not
+	 * IRM): its vCPU by index. */
+	if (!(val & ~(0xfull << 24 | 0xffff)) && list && !(list & (list - 1))) {
+		unsigned i = (unsigned)__builtin_ctz(list);
+		if (i < vm->vcpu_count && vm->vcpus[i]->hwid == i) {
+			vgic_send_sgi(v, vm->vcpus[i], val >> 24 & 0xf);
+			return;
+		}
+	}
+	sgi1r_general(v, val);
 }

@@ -45,6 +45,7 @@ struct gic {
 	size_t gicr_size;
 	unsigned nr_irqs;
 	volatile uint8_t *rd[MAX_CPUS]; /* v3: each CPU's redistributor */
+	uint64_t ipi_sgi1r[MAX_CPUS];   /* v3: ICC_SGI1R_EL1 that IPIs it */
 	paddr_t gich, gicv;             /* v2: virtualisation frames */
 	uint64_t gicv_size;
 };
@@ -202,6 +203,16 @@ static volatile uint8_t *gicv3_find_rd(uint64_t mpidr)
 	return NULL;
 }
 
+/* v3: the ICC_SGI1R_EL1 value that sends the IPI to the CPU 'mpidr'
+ * (worked out once: each kick sends one). */
+static uint64_t sgi1r_of(uint64_t mpidr)
+{
+	return (mpidr & 0xff00ull) << 8 |        /* Aff1 */
+	       (mpidr & 0xff0000ull) << 16 |     /* Aff2 */
+	       (mpidr & 0xff00000000ull) << 16 | /* Aff3 */
+	       (uint64_t)HAL_IPI_IRQ << 24 | 1ull << (mpidr & 0xf);
+}
+
 static void gicv3_cpu_init(void)
 {
 	unsigned cpu = this_cpu_id();
@@ -210,6 +221,7 @@ static void gicv3_cpu_init(void)
 	if (!rd)
 		panic("no GIC redistributor for CPU %u", cpu);
 	gic.rd[cpu] = rd;
+	gic.ipi_sgi1r[cpu] = sgi1r_of(read_sysreg(mpidr_el1));
 	wr32(rd, GICR_WAKER, rd32(rd, GICR_WAKER) & ~2u);
 	while (rd32(rd, GICR_WAKER) & 4u)
 		;
@@ -299,18 +311,22 @@ void hal_irqchip_eoi(unsigned irq)
 	*keep = false;
 }
 
+void gic_eoi_ipi(void)
+{
+	if (gic.version != 3) {
+		hal_irqchip_eoi(HAL_IPI_IRQ);
+		return;
+	}
+	write_sysreg(S3_0_C12_C12_1, HAL_IPI_IRQ); /* ICC_EOIR1_EL1 */
+	write_sysreg(S3_0_C12_C11_1, HAL_IPI_IRQ); /* ICC_DIR_EL1 */
+	isb();
+}
+
 void hal_irqchip_send_ipi(unsigned cpu)
 {
-	uint64_t mpidr = percpu_data[cpu].hwid;
-
 	dsb(ishst);
 	if (gic.version == 3) {
-		uint64_t v = (mpidr & 0xff00ull) << 8 |        /* Aff1 */
-			     (mpidr & 0xff0000ull) << 16 |     /* Aff2 */
-			     (mpidr & 0xff00000000ull) << 16 | /* Aff3 */
-			     (uint64_t)HAL_IPI_IRQ << 24 |
-			     1ull << (mpidr & 0xf);
-		write_sysreg(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */
+		write_sysreg(S3_0_C12_C11_5, gic.ipi_sgi1r[cpu]); /* SGI1R */
 		isb();
 	} else {
 		wr32(gic.gicd, GICD_SGIR, 1u << (16 + cpu) | HAL_IPI_IRQ);

@@ -661,6 +661,12 @@ static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
 	inject_undef(v);
 }
 
+/* ESR_EL2 of a trapped MSR to ICC_SGI1R_EL1 (EC 0x18, op0 3, op2 5, op1
+ * 0, CRn 12, CRm 11, a write), Rt and IL aside. */
+#define ESR_SGI1R_MASK (0x3fu << 26 | 0x3ffc1fu)
+#define ESR_SGI1R_WRITE \
+	(0x18u << 26 | 3u << 20 | 5u << 17 | 12u << 10 | 11u << 1)
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -682,6 +688,13 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		e->hypercall.nr = r->x[0];
 		e->hypercall.args = &r->x[1];
 		return false; /* ELR already points past HVC */
+	}
+	/* A vGICv3 guest's SGI, the IPI round trip's exit: one test. */
+	if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE) {
+		unsigned rt = esr >> 5 & 0x1f;
+		vgic_v3_sgi1r(v, rt == 31 ? 0 : r->x[rt]);
+		r->elr += 4; /* A64 only */
+		return false;
 	}
 	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
 		skip_instruction(v, esr);
@@ -740,8 +753,38 @@ static void vgic_flush_queued(struct vcpu *v)
 {
 	struct vgic_cpu *gc = &v->arch.vgic;
 
-	if (READ_ONCE(gc->nr_queued) || READ_ONCE(gc->resync))
-		vgic_flush(v);
+	if (!READ_ONCE(gc->nr_queued) && !READ_ONCE(gc->resync))
+		return;
+	/* Raised again while a list register held it: one the guest has
+	 * finished with, maybe, that an SGI's exit left (sgi_exit). */
+	if (READ_ONCE(gc->resync) && gc->lr_used)
+		vgic_sync(v);
+	vgic_flush(v);
+}
+
+/* A vGICv3 guest's SGI (its MSR to ICC_SGI1R_EL1 trapped), the IPI
+ * round trip's exit, handled first and alone. The list registers the
+ * guest has finished with are not taken back (vgic_sync), as if it had
+ * not come out: the next exit does it, or vgic_flush_queued() if one
+ * of them is raised again meanwhile (an SGI to itself), or this one if
+ * it goes to the loop. Not while a timer's list register waits
+ * (lr_level): that is looked at on every exit. */
+static unsigned sgi_exit(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
+{
+	unsigned rt = esr >> 5 & 0x1f;
+
+	vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
+	v->arch.regs.elr += 4; /* A64 only */
+	v->exits[EXIT_NONE]++;
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		if (v->arch.vgic.lr_used)
+			vgic_sync(v);
+		e->kind = EXIT_HANDLED;
+		return GUEST_TO_LOOP;
+	}
+	vgic_flush_queued(v);
+	return GUEST_RESUME_KEEP;
 }
 
 /* A vCPU with its pCPU to itself (no other task waits for it) waits
@@ -792,8 +835,16 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		vgic_fast_catch_up(v);
 		kind &= ~(uint64_t)GUEST_EXIT_CATCHUP;
 	}
-	if (v->arch.vgic.lr_used)
+	if (v->arch.vgic.lr_used) {
+		/* Only here, where it saves vgic_sync(): the other exits
+		 * do not pay for the test. */
+		if (kind == GUEST_EXIT_SYNC && !v->arch.vgic.lr_level) {
+			uint64_t esr = read_sysreg(esr_el2);
+			if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE)
+				return sgi_exit(v, esr, e);
+		}
 		vgic_sync(v);
+	}
 	e->kind = EXIT_NONE;
 	if (likely(kind == GUEST_EXIT_SYNC)) {
 		wrote_callee_saved = handle_sync(v, e);
@@ -813,8 +864,14 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		}
 		/* One per exit: another pending brings the guest straight
 		 * back out. */
-		if (irq != HAL_IRQ_NONE)
+		if (irq == HAL_IPI_IRQ) {
+			/* A kick: its handler's work (kernel/main.c:
+			 * ipi_handler) without the table's lookup. */
+			sched_kicked();
+			gic_eoi_ipi();
+		} else if (irq != HAL_IRQ_NONE) {
 			irq_handle(irq);
+		}
 		e->kind = EXIT_HANDLED;
 		wrote_callee_saved = false;
 		/* A task queued from another pCPU (its IPI, maybe this

@@ -11,6 +11,19 @@
 
 const struct vgic_hw *vgic_hw;
 
+/* A GICv3 host: list register 0, the one most used, written directly
+ * (lr_write) rather than through vgic_hw's switch. */
+static bool lr0_sysreg;
+#define ICH_LR0_EL2 S3_4_C12_C12_0
+
+static inline void lr_write(unsigned i, uint64_t lr)
+{
+	if (i == 0 && lr0_sysreg)
+		write_sysreg(ICH_LR0_EL2, lr);
+	else
+		vgic_hw->write_lr(i, lr);
+}
+
 static inline struct vgic *vgic_of(struct vm *vm)
 {
 	return vm->arch.vgic;
@@ -221,6 +234,19 @@ void vgic_route_spi(struct vm *vm, unsigned intid)
 		hal_irqchip_enable(q->hwirq, vm->vcpus[target]->pcpu);
 }
 
+/* vcpu_kick() for a vCPU loaded on another pCPU, the IPI's common case,
+ * without its look at the current task: an IPI, as vcpu_kick() sends it
+ * (the same fence first). Anything else: vcpu_kick(). */
+static void kick(struct vcpu *t)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (t->pcpu != this_cpu_id() &&
+	    READ_ONCE(percpu_data[t->pcpu].vmm) == t)
+		hal_irqchip_send_ipi(t->pcpu);
+	else
+		vcpu_kick(t);
+}
+
 void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 {
 	struct vgic *g = vgic_of(target->vm);
@@ -230,7 +256,22 @@ void vgic_send_sgi(struct vcpu *source, struct vcpu *target, unsigned sgi)
 	if (g->version == 2)
 		q->sgi_sources |= (uint8_t)(1u << source->id);
 	q->pending = true;
-	vgic_update(target->vm, target, sgi & 15);
+	/* vgic_update()'s two common cases without its general look-up:
+	 * queued, or raised again while a list register holds it. */
+	if (q->queued_on == VGIC_NO_VCPU && q->enabled &&
+	    (q->group1 ? g->grp1_on : g->grp0_on)) {
+		if (!q->in_lr) {
+			queue_add(target, sgi & 15);
+			q->queued_on = (uint8_t)target->id;
+			kick(target);
+		} else if (!target->arch.vgic.resync) {
+			target->arch.vgic.resync = true;
+			vgic_fast_disarm(target);
+			kick(target);
+		}
+	} else {
+		vgic_update(target->vm, target, sgi & 15);
+	}
 	spin_unlock(&g->lock);
 }
 
@@ -392,13 +433,15 @@ static void vgic_resync(struct vcpu *v)
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
 		unsigned i = (unsigned)__builtin_ctz(used);
 		struct virq *q = vgic_irq(v, c->lr_intid[i]);
-		uint64_t lr = vgic_hw->read_lr(i);
+		uint64_t lr;
 		if (q->recall) {
-			lr_recall(v, i, q, c->lr_intid[i], lr);
+			lr_recall(v, i, q, c->lr_intid[i], vgic_hw->read_lr(i));
 			continue;
 		}
-		if (!q->pending || q->sgi_sources || q->hw_masked ||
-		    (lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
+		if (!q->pending || q->sgi_sources || q->hw_masked)
+			continue;
+		lr = vgic_hw->read_lr(i);
+		if ((lr & LR_STATE_MASK) != LR_STATE_ACTIVE)
 			continue;
 		q->pending = false;
 		vgic_hw->write_lr(i, lr | LR_STATE_PENDING);
@@ -590,7 +633,7 @@ static void lr_fill(struct vcpu *v, struct virq *q, unsigned intid)
 	if (lr & LR_EOI)
 		c->lr_eoi |= 1u << i;
 	c->lr_intid[i] = (uint16_t)intid;
-	vgic_hw->write_lr(i, lr);
+	lr_write(i, lr);
 	if (unlikely(virq_follows_level(q, intid)))
 		level_filled(v, i);
 }
@@ -647,12 +690,38 @@ void vgic_flush(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
-/* Takes back the list registers 'done' the guest has finished with. */
+/* Whether list register 'i', done with, may take its SGI 'q', raised
+ * again since, as it is (sgi_lr): nothing queued, so none of higher
+ * priority waits, as vgic_flush() would have it; deliverable, not
+ * changed by the guest meanwhile (recall), no GICv2 source to name,
+ * no maintenance asked for. */
+static bool sgi_refill_ok(const struct vgic *g, const struct vgic_cpu *c,
+			  const struct virq *q, unsigned i)
+{
+	return !c->nr_queued && q->queued_on == VGIC_NO_VCPU && !q->recall &&
+	       !q->sgi_sources && !q->level && !(c->lr_eoi & 1u << i) &&
+	       q->enabled && (q->group1 ? g->grp1_on : g->grp0_on);
+}
+
+/* The list register of such an SGI, as lr_encode() makes it. */
+static uint64_t sgi_lr(const struct vgic *g, const struct virq *q,
+		       unsigned intid)
+{
+	return intid | (uint64_t)q->prio << LR_PRIO_SHIFT | LR_STATE_PENDING |
+	       (q->group1 || g->cpuif_soft ? LR_GROUP1 : 0);
+}
+
+/* Takes back the list registers 'done' the guest has finished with. An
+ * SGI raised again meanwhile goes straight back into its list register,
+ * whose bookkeeping (lr_used, in_lr...) stays as it is. */
 static void lrs_done(struct vcpu *v, uint32_t done)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
 	bool vtimer_done = false;
+	/* Every list register in use is done with: nothing left that
+	 * vgic_resync() would look at. */
+	bool all_done = done == c->lr_used;
 
 	spin_lock(&g->lock);
 	for (; done; done &= done - 1) {
@@ -661,6 +730,12 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		struct virq *q = vgic_irq(v, intid);
 
 		vtimer_done |= intid == VTIMER_PPI;
+		if (intid < 16 && q->pending && sgi_refill_ok(g, c, q, i)) {
+			q->active = false;
+			q->pending = false;
+			lr_write(i, sgi_lr(g, q, intid));
+			continue;
+		}
 		/* Invalid already; one with the EOI bit would keep the
 		 * maintenance interrupt up (ICH_EISR) until cleared. */
 		if (c->lr_eoi & 1u << i)
@@ -679,6 +754,14 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 		 * an interrupt raised once, done with): no update. */
 		if (q->pending || q->line || q->queued_on != VGIC_NO_VCPU)
 			vgic_update(v->vm, v, intid);
+	}
+	/* What vgic_flush() would do for it, under this lock already: an
+	 * SGI raised again while held was the likely reason. */
+	if (c->resync) {
+		if (all_done)
+			c->resync = false;
+		else
+			vgic_resync(v);
 	}
 	/* The timers' list registers are all done with: nothing to trap. */
 	if (unlikely(c->ack_trap) && !c->lr_level)
@@ -875,6 +958,7 @@ int vgic_init(void)
 
 	if (err)
 		return err;
+	lr0_sysreg = hal_gic_version() == 3;
 	irq_register(GIC_MAINT_IRQ, vgic_maintenance, NULL);
 	vtimer_init();
 	return 0;

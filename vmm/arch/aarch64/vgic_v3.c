@@ -148,10 +148,28 @@ int vgic_v3_probe(void)
 	return 0;
 }
 
+/* The vCPU of affinity 'hwid' (Aff3.Aff2.Aff1.Aff0 as MPIDR has them),
+ * or NULL. Worked back from the numbering (vcpu_arch_hwid: Aff0 0-15,
+ * clusters in Aff1) rather than searched for; the search stays for a
+ * numbering it does not know. */
+static struct vcpu *sgi_target(struct vm *vm, uint64_t hwid)
+{
+	unsigned i =
+		(unsigned)(hwid >> 8 & 0xff) * 16 + (unsigned)(hwid & 0xff);
+
+	if (!(hwid & ~0xff0full) && i < vm->vcpu_count &&
+	    vm->vcpus[i]->hwid == hwid)
+		return vm->vcpus[i];
+	return vm_vcpu_by_hwid(vm, hwid);
+}
+
 /* ICC_SGI1R_EL1 (and ICC_ASGI1R/ICC_SGI0R, treated alike): raises SGI
  * INTID on the listed vCPUs of Aff3.Aff2.Aff1 (RS selects which 16 of
  * Aff0), or on every other vCPU (IRM). Absent targets are ignored. */
-void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
+/* vgic_v3_sgi1r() but for its common case. Out of line: the common
+ * case keeps no stack frame. */
+static void __attribute__((noinline))
+sgi1r_general(struct vcpu *v, uint64_t val)
 {
 	struct vm *vm = v->vm;
 	unsigned sgi = val >> 24 & 0xf, absent = 0;
@@ -167,7 +185,7 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 	unsigned rs = val >> 44 & 0xf;
 	for (unsigned bits = val & 0xffff; bits; bits &= bits - 1) {
 		unsigned aff0 = rs * 16 + (unsigned)__builtin_ctz(bits);
-		struct vcpu *t = vm_vcpu_by_hwid(vm, aff | aff0);
+		struct vcpu *t = sgi_target(vm, aff | aff0);
 		if (t)
 			vgic_send_sgi(v, t, sgi);
 		else
@@ -178,4 +196,21 @@ void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
 			 "(ICC_SGI1R %#llx) ignored",
 			 (unsigned long long)vm->id, vm->name, v->id, sgi,
 			 absent, (unsigned long long)val);
+}
+
+void vgic_v3_sgi1r(struct vcpu *v, uint64_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned list = val & 0xffff;
+
+	/* The common case: one target, Aff0 0-15 of cluster 0 (RS 0, not
+	 * IRM): its vCPU by index. */
+	if (!(val & ~(0xfull << 24 | 0xffff)) && list && !(list & (list - 1))) {
+		unsigned i = (unsigned)__builtin_ctz(list);
+		if (i < vm->vcpu_count && vm->vcpus[i]->hwid == i) {
+			vgic_send_sgi(v, vm->vcpus[i], val >> 24 & 0xf);
+			return;
+		}
+	}
+	sgi1r_general(v, val);
 }

@@ -22,5 +22,9 @@ void gic_set_active_local(unsigned irq, bool active);
  * vCPU with a list register's hardware link: the interrupt stays active
  * after its EOI, until the guest deactivates its virtual twin. */
 void gic_leave_active(void);
+/* Ends the host IPI (HAL_IPI_IRQ) this CPU acknowledged, for the exit
+ * path that handles it itself: its EOI and deactivation (its handler
+ * never leaves it active), without hal_irqchip_eoi()'s checks. */
+void gic_eoi_ipi(void);
 
 #endif

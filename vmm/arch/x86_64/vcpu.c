@@ -764,8 +764,9 @@ static void exit_ud(struct vcpu *v, struct vcpu_exit *e)
 }
 
 /* MOV to CR8 (0F 22 /0 with REX.R, or LOCK MOV to CR0 for CR8 in legacy
- * modes), intercepted only while an interrupt is offered through V_IRQ:
- * the TPR takes the value and the next entry decides again. */
+ * modes), intercepted only while an interrupt is offered through V_IRQ or
+ * held back by the priorities: the TPR takes the value and the next entry
+ * decides again. */
 static void exit_cr8_write(struct vcpu *v)
 {
 	uint8_t b[15];

@@ -667,6 +667,15 @@ static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
 #define ESR_SGI1R_WRITE \
 	(0x18u << 26 | 3u << 20 | 5u << 17 | 12u << 10 | 11u << 1)
 
+/* That MSR (A64 only) emulated and stepped past. */
+static inline void sgi1r_write(struct vcpu *v, uint64_t esr)
+{
+	unsigned rt = esr >> 5 & 0x1f;
+
+	vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
+	v->arch.regs.elr += 4;
+}
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -691,9 +700,7 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 	}
 	/* A vGICv3 guest's SGI, the IPI round trip's exit: one test. */
 	if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE) {
-		unsigned rt = esr >> 5 & 0x1f;
-		vgic_v3_sgi1r(v, rt == 31 ? 0 : r->x[rt]);
-		r->elr += 4; /* A64 only */
+		sgi1r_write(v, esr);
 		return false;
 	}
 	if (unlikely(r->spsr & PSR_AA32) && aa32_cond_failed(r, esr)) {
@@ -771,10 +778,7 @@ static void vgic_flush_queued(struct vcpu *v)
  * (lr_level): that is looked at on every exit. */
 static unsigned sgi_exit(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 {
-	unsigned rt = esr >> 5 & 0x1f;
-
-	vgic_v3_sgi1r(v, rt == 31 ? 0 : v->arch.regs.x[rt]);
-	v->arch.regs.elr += 4; /* A64 only */
+	sgi1r_write(v, esr);
 	v->exits[EXIT_NONE]++;
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched())) {

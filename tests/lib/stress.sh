@@ -90,19 +90,36 @@ type shutdown\r
 STEPS
 }
 
-# The metronome's lines in the log: numbered 1, 2, 3... with none missing
-# or repeated, 0 early, 0 words changed, at least 'min' of them, and under
+# The metronome's lines in the log, each as the guest wrote it. While the
+# user types to the metronome (the first VM has the input at boot), its
+# line shows as it comes and is cut short by any other output; the
+# console then writes it again whole (kernel/log.h). So a cut line that
+# the next of its lines begins with is left out.
+METRONOME_LINE='metronome: line [0-9]*, worst [0-9]* us late, [0-9]* early, [0-9]* words changed'
+metronome_lines() {
+  tr -d '\r' <"$1" | grep -o 'metronome: line.*' |
+    awk -v whole="^$METRONOME_LINE\$" '
+      cut != "" && index($0, cut) != 1 { print cut }
+      { cut = "" }
+      $0 ~ whole { print; next }
+      { cut = $0 }
+      END { if (cut != "") print cut }'
+}
+
+# The metronome's lines: numbered 1, 2, 3... with none missing or
+# repeated, 0 early, 0 words changed, at least 'min' of them, and under
 # ICOUNT none more than STRESS_LATE_US late.
 stress_survivor_ok() {
   local log=$1 icount=$2 min=$3 all good
   # A line whose words are missing means its RAM (its strings) changed.
-  all=$(grep -o 'metronome: line' "$log" | wc -l)
-  good=$(grep -o 'metronome: line [0-9]*, worst [0-9]* us late, [0-9]* early, [0-9]* words changed' "$log" | wc -l)
+  all=$(metronome_lines "$log" | wc -l)
+  good=$(metronome_lines "$log" | grep -c "^$METRONOME_LINE\$")
   if [ "$all" != "$good" ]; then
-    echo "$((all - good)) of $all lines garbled"
+    echo "$((all - good)) of $all lines garbled:"
+    metronome_lines "$log" | grep -v "^$METRONOME_LINE\$"
     return 1
   fi
-  grep -o 'metronome: line [0-9]*, worst [0-9]* us late, [0-9]* early, [0-9]* words changed' "$log" |
+  metronome_lines "$log" |
     awk -v icount="$icount" -v bound="$STRESS_LATE_US" -v min="$min" '
       { n = $3 + 0; late = $5 + 0 }
       n != NR { print "line " n " where " NR " was due"; bad = 1 }

@@ -92,7 +92,8 @@ qemu_scenario x86_64/reset 60 "ARCH=$X SMP=2 VM_CONFIGS=configs/vms/reset-x86_64
 
 # What a vCPU is: the CPUID view (hypervisor bit; no SVM, VMX, x2APIC,
 # MONITOR; its APIC id), EFER without SVME (setting it is #GP), the APIC
-# base, #GP for MSRs it lacks, #UD for the SVM instructions, Intel's
+# base, #GP for MSRs it lacks, #UD for the SVM instructions, CPUID and
+# VMMCALL with prefixes skipped whole (their length from their bytes), Intel's
 # VMCALL as the hypercall, the Multiboot information (memory sizes, map,
 # command line), a self-NMI and one sent from its handler (held until
 # the handler's IRET), INIT stopping a running vCPU and INIT/SIPI
@@ -104,6 +105,8 @@ for cpu in "qemu64,+svm,+npt" max; do
     "ARCH=$X SMP=1 QEMU_CPU=$cpu VM_CONFIGS=configs/vms/cpu-x86_64.toml:configs/vms/cpu2-x86_64.toml" \
     "[vm7] cpu: ok: CPUID.80000001: no SVM" "[vm7] cpu: ok: EFER.SVME: #GP" \
     "[vm7] cpu: ok: VMRUN, VMLOAD, STGI: #UD" "VM 7 vCPU 0: debug hypercall (0x7ca11, 0x3, 0x4)" \
+    "[vm7] cpu: ok: CPUID with a CS prefix: skipped whole" \
+    "[vm7] cpu: ok: VMMCALL with CS and REX prefixes: skipped whole" \
     "[vm7] cpu: ok: Multiboot map: one RAM range, 16 MiB at 0" \
     "[vm7] cpu: ok: Multiboot command line" "[vm7] cpu: ok: a self-NMI through the ICR" \
     "[vm7] cpu: ok: an NMI sent in the NMI handler waits for its IRET" \

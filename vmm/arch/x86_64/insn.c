@@ -275,6 +275,26 @@ unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
 	return fetch_at(v, rip_page(v, la), la, buf);
 }
 
+unsigned guest_insn_len(struct vcpu *v, uint32_t opcode, unsigned oplen)
+{
+	uint64_t la = rip_linear(v);
+	const struct rip_walk *w = rip_page(v, la);
+	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n;
+	uint8_t b[15];
+
+	/* The common case: no prefix, the opcode's bytes in one page of
+	 * RAM, compared in place. No prefix byte is an opcode's first. */
+	if (likely(w && w->page && off <= PAGE_SIZE - 4)) {
+		uint32_t at;
+
+		__builtin_memcpy(&at, w->page + off, 4);
+		if (((at ^ opcode) & (0xffffffffu >> (32 - 8 * oplen))) == 0)
+			return oplen;
+	}
+	n = fetch_at(v, w, la, b);
+	return insn_opcode_at(v, b, n) + oplen;
+}
+
 static bool is_legacy_prefix(uint8_t b)
 {
 	switch (b) {
@@ -300,6 +320,17 @@ unsigned insn_prefixes(const uint8_t *b, unsigned n)
 	unsigned i = 0;
 
 	while (i < n && is_legacy_prefix(b[i]))
+		i++;
+	return i;
+}
+
+unsigned insn_opcode_at(const struct vcpu *v, const uint8_t *b, unsigned n)
+{
+	unsigned i = 0;
+	bool lm = guest_long_mode(v);
+
+	while (i < n &&
+	       (is_legacy_prefix(b[i]) || (lm && (b[i] & 0xf0) == 0x40)))
 		i++;
 	return i;
 }

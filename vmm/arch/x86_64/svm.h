@@ -250,8 +250,16 @@ unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
 			 bool *hits);
 /* Fetches up to 15 bytes at cs:rip; returns how many could be read. */
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf);
-/* Prefix bytes at the start of 'b' (n bytes fetched). */
+/* The length of the instruction at cs:rip that exited, whose opcode is
+ * 'opcode' (its 'oplen' bytes, the first in the low byte): with its
+ * prefixes, found from the bytes (QEMU 7.2 has no NRIP save). */
+unsigned guest_insn_len(struct vcpu *v, uint32_t opcode, unsigned oplen);
+/* Legacy prefix bytes at the start of 'b' (n bytes fetched): the MMIO
+ * and CR8 decoders read a REX byte after them themselves. */
 unsigned insn_prefixes(const uint8_t *b, unsigned n);
+/* Where the opcode of the instruction in 'b' starts: past its legacy
+ * prefixes and, in 64-bit code, its REX bytes. */
+unsigned insn_opcode_at(const struct vcpu *v, const uint8_t *b, unsigned n);
 /* Decodes the MMIO access at rip, its 'n' bytes fetched in 'buf': fills
  * e (width, write, data for a write) and v->arch.mmio; false when it is
  * not an instruction cvisor emulates. */

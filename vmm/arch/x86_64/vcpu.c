@@ -18,6 +18,15 @@ _Static_assert(sizeof(struct guest_gprs) == 16 * 8, "guest_entry.S layout");
 #define MXCSR_INIT    0x1f80
 #define PAT_DEFAULT   0x0007040600070406ull
 
+/* The opcodes of the intercepted instructions whose length is found
+ * from their bytes (guest_insn_len), first byte lowest. */
+#define OP_HLT     0xf4u
+#define OP_CPUID   0xa20fu
+#define OP_RDMSR   0x320fu
+#define OP_WRMSR   0x300fu
+#define OP_VMMCALL 0xd9010fu
+#define OP_XSETBV  0xd1010fu
+
 /* Segment attributes (VMCB format): present, S, type. */
 #define SEG_CODE32 0xc9bu /* G, D, P, S, execute/read, accessed */
 #define SEG_DATA32 0xc93u /* G, D/B, P, S, read/write, accessed */
@@ -557,16 +566,6 @@ static void refuse(struct vcpu *v, const char *what, unsigned vec)
 		vcpu_inject_gp(v);
 }
 
-/* The length of an instruction whose opcode is 'oplen' bytes, after its
- * prefixes (QEMU 7.2 has no NRIP save: found from the bytes). */
-static unsigned insn_len(struct vcpu *v, unsigned oplen)
-{
-	uint8_t b[15];
-	unsigned n = guest_fetch(v, b);
-
-	return (n ? insn_prefixes(b, n) : 0) + oplen;
-}
-
 static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -633,7 +632,7 @@ static void exit_msr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->arch.gprs.r[GPR_RCX];
 	bool write = vmcb->c.exit_info1 & 1;
 	uint64_t val;
-	unsigned len = insn_len(v, 2);
+	unsigned len = guest_insn_len(v, write ? OP_WRMSR : OP_RDMSR, 2);
 
 	if (write) {
 		val = (v->arch.gprs.r[GPR_RDX] & 0xffffffff) << 32 |
@@ -658,7 +657,7 @@ static void exit_xsetbv(struct vcpu *v)
 	struct vcpu_arch *a = &v->arch;
 	uint64_t val = (a->gprs.r[GPR_RDX] & 0xffffffff) << 32 |
 		       (a->vmcb->s.rax & 0xffffffff);
-	unsigned len = insn_len(v, 3);
+	unsigned len = guest_insn_len(v, OP_XSETBV, 3);
 
 	if (!svm_has_xsave || !(a->vmcb->s.cr4 & CR4_OSXSAVE)) {
 		refuse(v, "XSETBV without CR4.OSXSAVE", EXC_UD);
@@ -753,7 +752,7 @@ static void hypercall(struct vcpu *v, struct vcpu_exit *e, unsigned len)
 static void exit_ud(struct vcpu *v, struct vcpu_exit *e)
 {
 	uint8_t b[15];
-	unsigned n = guest_fetch(v, b), p = n ? insn_prefixes(b, n) : 0;
+	unsigned n = guest_fetch(v, b), p = insn_opcode_at(v, b, n);
 
 	if (p + 3 <= n && b[p] == 0x0f && b[p + 1] == 0x01 &&
 	    b[p + 2] == 0xc1) {
@@ -818,10 +817,10 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	case SVM_EXIT_CPUID:
 		cpuid_emulate(v);
-		vcpu_skip(v, insn_len(v, 2));
+		vcpu_skip(v, guest_insn_len(v, OP_CPUID, 2));
 		return;
 	case SVM_EXIT_HLT:
-		vcpu_skip(v, insn_len(v, 1));
+		vcpu_skip(v, guest_insn_len(v, OP_HLT, 1));
 		e->kind = EXIT_HALT;
 		return;
 	case SVM_EXIT_IOIO:
@@ -831,7 +830,7 @@ static void exit_decode(struct vcpu *v, struct vcpu_exit *e)
 		exit_msr(v);
 		return;
 	case SVM_EXIT_VMMCALL:
-		hypercall(v, e, insn_len(v, 3));
+		hypercall(v, e, guest_insn_len(v, OP_VMMCALL, 3));
 		return;
 	case SVM_EXIT_EXCP_BASE + EXC_UD:
 		exit_ud(v, e);

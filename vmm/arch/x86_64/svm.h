@@ -288,7 +288,19 @@ void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 /* The highest vector the LAPIC would deliver now (IRR above PPR); -1
  * when the IRR is empty, -2 when what it holds is held back (by the TPR,
  * one in service or the APIC disabled). */
-int vlapic_pending(struct vcpu *v);
+int vlapic_deliverable(struct vcpu *v);
+static inline int vlapic_pending(struct vcpu *v)
+{
+	const uint64_t *r = v->arch.lapic.irr;
+
+	/* An empty IRR is the common case at each entry: told inline. */
+	if (!(__atomic_load_n(&r[0], __ATOMIC_RELAXED) |
+	      __atomic_load_n(&r[1], __ATOMIC_RELAXED) |
+	      __atomic_load_n(&r[2], __ATOMIC_RELAXED) |
+	      __atomic_load_n(&r[3], __ATOMIC_RELAXED)))
+		return -1;
+	return vlapic_deliverable(v);
+}
 /* The guest took 'vec': IRR to ISR. */
 void vlapic_accept(struct vcpu *v, int vec);
 /* Raises 'vec' in 'v' (any CPU) and kicks it; vlapic_raise_trig()
@@ -301,7 +313,12 @@ void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level);
 bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest);
 
 /* Whether 'v's LINT0 takes ExtINT interrupts (unmasked, ExtINT mode). */
-bool vlapic_extint(struct vcpu *v);
+static inline bool vlapic_extint(const struct vcpu *v)
+{
+	uint32_t lint0 = v->arch.lapic.lvt[4];
+
+	return !(lint0 & 0x10000u) && (lint0 >> 8 & 7) == 7;
+}
 
 /* vpic.c: the VM's 8259 pair; its output is vCPU 0's LINT0. */
 int vpic_create(struct vm *vm);
@@ -324,7 +341,10 @@ void vioapic_eoi(struct vm *vm, unsigned vector);
 uint64_t vlapic_tsc_deadline(struct vcpu *v);
 void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc);
 void vlapic_set_tpr(struct vcpu *v, uint32_t tpr);
-uint32_t vlapic_tpr(struct vcpu *v);
+static inline uint32_t vlapic_tpr(const struct vcpu *v)
+{
+	return v->arch.lapic.tpr;
+}
 /* The LAPIC timer's rate as the guest sees it. */
 #define VLAPIC_BUS_HZ 100000000ull
 

@@ -92,7 +92,8 @@ static uint32_t ppr(struct vlapic *l)
 	return (l->tpr & 0xf0) >= isrv ? l->tpr & 0xff : isrv;
 }
 
-int vlapic_pending(struct vcpu *v)
+/* vlapic_pending() for an IRR that is not empty. */
+int vlapic_deliverable(struct vcpu *v)
 {
 	struct vlapic *l = lapic(v);
 	int irr = highest(l->irr);
@@ -135,18 +136,6 @@ void vlapic_raise(struct vcpu *v, unsigned vec)
 	__atomic_fetch_or(&lapic(v)->irr[vec / 64], 1ull << (vec % 64),
 			  __ATOMIC_RELEASE);
 	vcpu_kick(v);
-}
-
-bool vlapic_extint(struct vcpu *v)
-{
-	uint32_t lint0 = lapic(v)->lvt[4];
-
-	return !(lint0 & LVT_MASK) && (lint0 >> 8 & 7) == 7;
-}
-
-uint32_t vlapic_tpr(struct vcpu *v)
-{
-	return lapic(v)->tpr;
 }
 
 void vlapic_set_tpr(struct vcpu *v, uint32_t tpr)

@@ -361,7 +361,7 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 
 	for (;;) {
 		if (READ_ONCE(v->state) != VCPU_ON || sched_others_runnable() ||
-		    sched_need_resched())
+		    sched_need_resched() || vtimer_armed(v))
 			return GUEST_TO_LOOP;
 		/* Fences and injected interrupts as at any entry. */
 		exit_resume_slow(v, 0);
@@ -380,6 +380,25 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 		else if (irq != HAL_IRQ_NONE)
 			irq_handle(irq);
 	}
+}
+
+/* A host interrupt taken while the guest ran: handled here, as the loop
+ * would (a kick without the irq table's lookup), one per exit (another
+ * pending brings the guest straight back out), and the guest entered
+ * again unless the loop has something to do (exit_resume()): a
+ * reschedule, the vCPU turned off or paused. */
+static unsigned __attribute__((noinline))
+irq_in_place(struct vcpu *v, struct vcpu_exit *e)
+{
+	unsigned irq = hal_irqchip_ack();
+
+	v->exits[EXIT_IRQ]++;
+	if (irq == HAL_IPI_IRQ)
+		sched_kicked();
+	else if (irq != HAL_IRQ_NONE)
+		irq_handle(irq);
+	e->kind = EXIT_HANDLED;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }
 
 /* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
@@ -431,6 +450,8 @@ unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 	a->exit.htval = csrr(CSR_HTVAL);
 	a->exit.htinst = csrr(CSR_HTINST);
 	exit_decode(v, cause, e);
+	if (e->kind == EXIT_IRQ)
+		return irq_in_place(v, e);
 	if (e->kind == EXIT_HALT)
 		return wfi_in_place(v, e);
 	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))

@@ -353,7 +353,11 @@ static bool loaded_irq_pending(const struct vcpu *v)
  * would (a kick from another hart is an IPI), and for the guest's that
  * it has enabled (mie holds hie's bits), not for one it has not. The
  * loop takes the wait over (EXIT_HALT) once the vCPU must leave the
- * hart: turned off or paused, another task queued, a reschedule. */
+ * hart: turned off or paused, another task queued, a reschedule; and
+ * it has any wait with a guest deadline set, which it makes a timer
+ * event: loaded, the deadline is not one, so the hart's yield tick may
+ * fall just before it, which under QEMU 7.2's -icount left the hart
+ * halted past it (docs/bench.md, "Timer latency under interference"). */
 static unsigned __attribute__((noinline))
 wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -437,7 +441,8 @@ unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
  * guest-page fault (vcpu_arch_ecall(), vcpu_arch_mmio()), called by
  * guest_entry.S with the guest's registers saved in 'r' and its trap's
  * scause: host interrupts, virtual instructions, faults the guest gets
- * back. It is decoded into 'e'; the guest goes straight back in
+ * back. It is decoded into 'e'; a host interrupt and a WFI are handled
+ * here (irq_in_place(), wfi_in_place()); the guest goes straight back in
  * (GUEST_RESUME) when the generic inline handler's steps answer it whole,
  * else GUEST_TO_LOOP returns 'e' to the loop. */
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
@@ -454,7 +459,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 		return irq_in_place(v, e);
 	if (e->kind == EXIT_HALT)
 		return wfi_in_place(v, e);
-	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))
+	if (!vcpu_handle_exit_inline(v, e))
 		return GUEST_TO_LOOP;
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }

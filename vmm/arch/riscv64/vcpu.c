@@ -361,8 +361,6 @@ static bool loaded_irq_pending(const struct vcpu *v)
 static unsigned __attribute__((noinline))
 wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 {
-	unsigned irq;
-
 	for (;;) {
 		if (READ_ONCE(v->state) != VCPU_ON || sched_others_runnable() ||
 		    sched_need_resched() || vtimer_armed(v))
@@ -378,7 +376,7 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 		/* One a pass (another pending ends the next wait at once). A
 		 * kick is its handler's work (kernel/main.c: ipi_handler)
 		 * without the table's lookup; the IPI has no EOI. */
-		irq = hal_irqchip_ack();
+		unsigned irq = hal_irqchip_ack();
 		if (irq == HAL_IPI_IRQ)
 			sched_kicked();
 		else if (irq != HAL_IRQ_NONE)

@@ -108,7 +108,9 @@ static bool sbi_hart_set(struct vcpu *v, uint64_t mask, uint64_t base,
 		*set = (1ull << vm->vcpu_count) - 1;
 		return true;
 	}
-	for (unsigned i = 0; i < 64; i++) {
+	/* Up to the mask's highest set bit (a guest names one hart, or a
+	 * few, in a word of 64). */
+	for (unsigned i = 0; i < 64 && mask >> i; i++) {
 		if (!(mask >> i & 1))
 			continue;
 		struct vcpu *t =

@@ -1,5 +1,6 @@
 /* riscv64 vCPUs: VS-level state switching, entering the guest, and
  * decoding its exits (scause) into struct vcpu_exit. */
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include <vmm/vcpu.h>
@@ -256,13 +257,16 @@ void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 static void virtual_insn(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
-	uint32_t insn = 0;
+	/* The instruction's bits, when the hart gives them in stval (QEMU
+	 * does); 0 when it does not, and then it is fetched. */
+	uint32_t insn = (uint32_t)a->exit.stval;
 	unsigned len;
 
+	if (!insn && !vcpu_fetch_insn(v, &insn, &len))
+		insn = 0;
 	/* From VU-mode, WFI is the guest kernel's to allow: illegal, as
 	 * on a hart whose S-mode has not given it to U-mode. */
-	if (vcpu_fetch_insn(v, &insn, &len) && insn == INSN_WFI &&
-	    (a->regs.sstatus & SSTATUS_SPP)) {
+	if (insn == INSN_WFI && (a->regs.sstatus & SSTATUS_SPP)) {
 		a->regs.sepc += 4;
 		e->kind = EXIT_HALT;
 		return;
@@ -329,6 +333,76 @@ unsigned exit_resume_slow(struct vcpu *v, unsigned how)
 	return how;
 }
 
+/* Whether an interrupt the guest has enabled (hie) is pending, the vCPU
+ * loaded: VSSIP and VSEIP as guest_irqs_load() put them in hvip (with
+ * VSTIP without Sstc), VSTIP from vstimecmp with it. */
+static bool loaded_irq_pending(const struct vcpu *v)
+{
+	uint64_t pending = csrr(CSR_HVIP);
+
+	if (riscv_sstc &&
+	    hal_timer_now() + v->arch.vs.htimedelta >= csrr(CSR_VSTIMECMP))
+		pending |= HIP_VSTIP;
+	return pending & csrr(CSR_HIE) & HIP_VS;
+}
+
+/* The guest's WFI (trapped, hstatus.VTW) while no other task waits for
+ * the hart: waited for here, the vCPU left loaded, rather than put,
+ * blocked and loaded again by the loop (vcpu_wait_for_irq()). The hart's
+ * own WFI ends for the host's interrupts, handled here as the loop
+ * would (a kick from another hart is an IPI), and for the guest's that
+ * it has enabled (mie holds hie's bits), not for one it has not. The
+ * loop takes the wait over (EXIT_HALT) once the vCPU must leave the
+ * hart: turned off or paused, another task queued, a reschedule; and
+ * it has any wait with a guest deadline set, which it makes a timer
+ * event: loaded, the deadline is not one, so the hart's yield tick may
+ * fall just before it, which under QEMU 7.2's -icount left the hart
+ * halted past it (docs/bench.md, "Timer latency under interference"). */
+static unsigned __attribute__((noinline))
+wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
+{
+	for (;;) {
+		if (READ_ONCE(v->state) != VCPU_ON || sched_others_runnable() ||
+		    sched_need_resched() || vtimer_armed(v))
+			return GUEST_TO_LOOP;
+		/* Fences and injected interrupts as at any entry. */
+		exit_resume_slow(v, 0);
+		if (loaded_irq_pending(v)) {
+			v->exits[EXIT_HALT]++;
+			e->kind = EXIT_HANDLED;
+			return GUEST_RESUME;
+		}
+		hal_wait_for_interrupt();
+		/* One a pass (another pending ends the next wait at once). A
+		 * kick is its handler's work (kernel/main.c: ipi_handler)
+		 * without the table's lookup; the IPI has no EOI. */
+		unsigned irq = hal_irqchip_ack();
+		if (irq == HAL_IPI_IRQ)
+			sched_kicked();
+		else if (irq != HAL_IRQ_NONE)
+			irq_handle(irq);
+	}
+}
+
+/* A host interrupt taken while the guest ran: handled here, as the loop
+ * would (a kick without the irq table's lookup), one per exit (another
+ * pending brings the guest straight back out), and the guest entered
+ * again unless the loop has something to do (exit_resume()): a
+ * reschedule, the vCPU turned off or paused. */
+static unsigned __attribute__((noinline))
+irq_in_place(struct vcpu *v, struct vcpu_exit *e)
+{
+	unsigned irq = hal_irqchip_ack();
+
+	v->exits[EXIT_IRQ]++;
+	if (irq == HAL_IPI_IRQ)
+		sched_kicked();
+	else if (irq != HAL_IRQ_NONE)
+		irq_handle(irq);
+	e->kind = EXIT_HANDLED;
+	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+}
+
 /* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
  * saved registers). */
 static unsigned __attribute__((noinline))
@@ -365,7 +439,8 @@ unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
  * guest-page fault (vcpu_arch_ecall(), vcpu_arch_mmio()), called by
  * guest_entry.S with the guest's registers saved in 'r' and its trap's
  * scause: host interrupts, virtual instructions, faults the guest gets
- * back. It is decoded into 'e'; the guest goes straight back in
+ * back. It is decoded into 'e'; a host interrupt and a WFI are handled
+ * here (irq_in_place(), wfi_in_place()); the guest goes straight back in
  * (GUEST_RESUME) when the generic inline handler's steps answer it whole,
  * else GUEST_TO_LOOP returns 'e' to the loop. */
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
@@ -378,7 +453,11 @@ unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 	a->exit.htval = csrr(CSR_HTVAL);
 	a->exit.htinst = csrr(CSR_HTINST);
 	exit_decode(v, cause, e);
-	if (e->kind == EXIT_IRQ || !vcpu_handle_exit_inline(v, e))
+	if (e->kind == EXIT_IRQ)
+		return irq_in_place(v, e);
+	if (e->kind == EXIT_HALT)
+		return wfi_in_place(v, e);
+	if (!vcpu_handle_exit_inline(v, e))
 		return GUEST_TO_LOOP;
 	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
 }

@@ -138,6 +138,8 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
 /* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */
 bool vtimer_due(const struct vcpu *v);
 void vtimer_set(struct vcpu *v, uint64_t deadline);
+/* The loaded vCPU has a deadline set (its vstimecmp or SBI timer). */
+bool vtimer_armed(const struct vcpu *v);
 void vtimer_load(struct vcpu *v);
 void vtimer_put(struct vcpu *v);
 void vtimer_vcpu_init(struct vcpu *v);

@@ -30,6 +30,12 @@ bool vtimer_due(const struct vcpu *v)
 	return hal_timer_now() + v->arch.vs.htimedelta >= vtimer_deadline(v);
 }
 
+bool vtimer_armed(const struct vcpu *v)
+{
+	return (riscv_sstc ? csrr(CSR_VSTIMECMP) : v->arch.sbi_timer) !=
+	       UINT64_MAX;
+}
+
 static void vtimer_event(struct timer_event *ev)
 {
 	struct vcpu *v = container_of(ev, struct vcpu, arch.timer_ev);

@@ -131,7 +131,7 @@ arch_guest_irq:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PERCPU_VMM]
 	ldr	x1, [x0, #(VCPU_FAST + FAST_LR)]
-	cbz	x1, 9f                          /* not armed */
+	cbz	x1, guest_irq_lean              /* not armed */
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, ICH_ELRSR
 	tbz	x2, #0, 8f                      /* list register 0 held */
@@ -168,6 +168,39 @@ arch_guest_irq:
 9:	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
 	lsl	w1, w1, #2                      /* GUEST_EXIT_CATCHUP */
 	orr	w1, w1, #GUEST_EXIT_IRQ
+	b	arch_guest_exit
+
+/* An interrupt the timer's fast path does not take, the vGIC caught up
+ * with it: vcpu_arch_irq(vcpu) with only the registers C clobbers saved,
+ * on the stack (x0 and x1 are already). A kick the vCPU stays in for
+ * (1) goes straight back into the guest; else (0) the usual exit. */
+guest_irq_lean:
+	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
+	cbnz	w1, 9b
+	stp	x2, x3, [sp, #-144]!
+	stp	x4, x5, [sp, #16]
+	stp	x6, x7, [sp, #32]
+	stp	x8, x9, [sp, #48]
+	stp	x10, x11, [sp, #64]
+	stp	x12, x13, [sp, #80]
+	stp	x14, x15, [sp, #96]
+	stp	x16, x17, [sp, #112]
+	stp	x18, x30, [sp, #128]
+	bl	vcpu_arch_irq
+	mov	w1, w0
+	ldp	x4, x5, [sp, #16]
+	ldp	x6, x7, [sp, #32]
+	ldp	x8, x9, [sp, #48]
+	ldp	x10, x11, [sp, #64]
+	ldp	x12, x13, [sp, #80]
+	ldp	x14, x15, [sp, #96]
+	ldp	x16, x17, [sp, #112]
+	ldp	x18, x30, [sp, #128]
+	ldp	x2, x3, [sp], #144
+	cbz	w1, 1f
+	ldp	x0, x1, [sp], #16
+	eret
+1:	mov	x1, #GUEST_EXIT_IRQ
 	b	arch_guest_exit
 
 /* A synchronous exit while the vGIC has not caught up with the fast

@@ -12,6 +12,7 @@
 void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
 unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 			struct vcpu_exit *e);
+unsigned vcpu_arch_irq(struct vcpu *v);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -822,6 +823,40 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	arch_guest_run(&v->arch.regs, e);
 }
 
+/* An interrupt exit the timer's fast path did not take (guest_entry.S:
+ * guest_irq_lean), before the guest's registers are saved: only those C
+ * clobbers are, on the stack, so nothing here may read or write them.
+ * The kick's common case, the host IPI after which the vCPU stays in
+ * (an SGI for it raised on another pCPU), is handled here whole, as
+ * vcpu_arch_exit() would: 1, straight back into the guest. 0: the usual
+ * exit follows, with what was acknowledged here in fast.acked (the
+ * spurious INTID + 1 when nothing is left to handle). */
+unsigned vcpu_arch_irq(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	unsigned irq = hal_irqchip_ack();
+
+	if (irq != HAL_IPI_IRQ) {
+		c->fast.acked = irq + 1;
+		return 0;
+	}
+	sched_kicked();
+	gic_eoi_ipi();
+	/* The loop has something to do: a task queued from another pCPU
+	 * (the guest's WFI must trap again), a switch, a state change. */
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched()) ||
+	    (unlikely(!(v->arch.hcr & HCR_TWI)) && sched_others_runnable())) {
+		c->fast.acked = HAL_IRQ_NONE + 1;
+		return 0;
+	}
+	v->exits[EXIT_IRQ]++;
+	if (c->lr_used)
+		vgic_sync(v);
+	vgic_flush_queued(v);
+	return 1;
+}
+
 /* Every exit from the guest comes here first (guest_entry.S), with the
  * guest's registers saved in 'r': it is decoded into 'e'. The exits the
  * vCPU loop has no part in (hypercalls, PSCI calls answered in place,
@@ -860,7 +895,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		unsigned irq;
 
 		v->exits[EXIT_IRQ]++;
-		if (unlikely(acked)) { /* by the fast path, not its own */
+		if (unlikely(acked)) { /* by a fast path, not its own */
 			v->arch.vgic.fast.acked = 0;
 			irq = acked - 1 < 1020 ? acked - 1 : HAL_IRQ_NONE;
 		} else {

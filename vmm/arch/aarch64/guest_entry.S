@@ -10,7 +10,10 @@
  * x19-x29 when it wrote none of them (the C code preserved them); the
  * others return from arch_guest_run to the vCPU loop, as if it had been
  * an ordinary call. EL1 system registers are not touched here: they stay
- * live in the CPU while the vCPU is loaded. */
+ * live in the CPU while the vCPU is loaded. The IPI's exits (the guest's
+ * SGI, the receiver's host IPI) are handled before any of this, with
+ * only the registers C clobbers saved (arch_guest_sysreg,
+ * guest_irq_lean). */
 #include "guest_entry.h"
 
 	.text

@@ -51,6 +51,7 @@ struct gic {
 };
 
 static struct gic gic;
+bool gic_sysregs;
 
 /* The interrupt this CPU is handling stays active after its EOI
  * (gic_leave_active): the guest it was forwarded to deactivates it. */
@@ -86,6 +87,7 @@ int gic_probe(const void *blob)
 		return -1;
 	if ((node = fdt_find_compatible(&f, -1, "arm,gic-v3")) >= 0) {
 		gic.version = 3;
+		gic_sysregs = true;
 	} else if ((node = fdt_find_compatible(&f, -1, "arm,cortex-a15-gic")) >=
 			   0 ||
 		   (node = fdt_find_compatible(&f, -1, "arm,gic-400")) >= 0) {

@@ -84,7 +84,13 @@ el2_vectors:
 	el2_fault 6
 	el2_fault 7
 	/* lower EL, AArch64: the guest */
-	guest_exit GUEST_EXIT_SYNC
+	.balign 128                      /* synchronous: a trapped MSR or */
+	stp	x0, x1, [sp, #-16]!      /* MRS to the VMM's fast path first */
+	mrs	x0, esr_el2              /* (EC 0x18, bit 3 of the EC set: */
+	tbnz	w0, #29, 1f              /* not a data abort's or HVC's) */
+	mov	x1, #GUEST_EXIT_SYNC
+	b	arch_guest_exit
+1:	b	arch_guest_sysreg
 	.balign 128                      /* IRQ: the VMM's fast path first */
 	stp	x0, x1, [sp, #-16]!
 	b	arch_guest_irq

@@ -10,7 +10,10 @@
  * x19-x29 when it wrote none of them (the C code preserved them); the
  * others return from arch_guest_run to the vCPU loop, as if it had been
  * an ordinary call. EL1 system registers are not touched here: they stay
- * live in the CPU while the vCPU is loaded. */
+ * live in the CPU while the vCPU is loaded. The IPI's exits (the guest's
+ * SGI, the receiver's host IPI) are handled before any of this, with
+ * only the registers C clobbers saved (arch_guest_sysreg,
+ * guest_irq_lean). */
 #include "guest_entry.h"
 
 	.text
@@ -106,6 +109,71 @@ guest_resume_keep:
 	ldp	x0, x1, [x1, #0]
 	eret
 
+/* A trapped MSR or MRS (EC 0x18), from the main vector table: guest x0
+ * and x1 pushed, x0 = ESR_EL2. The guest's SGI (ICC_SGI1R_EL1), the IPI's
+ * exit, is sent by vcpu_arch_sgi(vcpu, value) with only the registers C
+ * clobbers saved, on the stack; its value is read from the register the
+ * MSR named, through a table of two instructions a register. Anything
+ * else, or an SGI it leaves (0), is the usual exit. */
+	.global arch_guest_sysreg
+arch_guest_sysreg:
+	stp	x2, x3, [sp, #-144]!
+	mov	w1, #(ESR_SGI1R_MASK & 0xffff)
+	movk	w1, #(ESR_SGI1R_MASK >> 16), lsl #16
+	and	w1, w0, w1
+	mov	w2, #(ESR_SGI1R_WRITE & 0xffff)
+	movk	w2, #(ESR_SGI1R_WRITE >> 16), lsl #16
+	cmp	w1, w2
+	b.ne	8f
+	stp	x4, x5, [sp, #16]
+	stp	x6, x7, [sp, #32]
+	stp	x8, x9, [sp, #48]
+	stp	x10, x11, [sp, #64]
+	stp	x12, x13, [sp, #80]
+	stp	x14, x15, [sp, #96]
+	stp	x16, x17, [sp, #112]
+	stp	x18, x30, [sp, #128]
+	ubfx	x1, x0, #5, #5                  /* Rt */
+	adr	x2, 1f
+	add	x2, x2, x1, lsl #3
+	br	x2
+1:	ldr	x1, [sp, #144]                  /* x0, x1: pushed */
+	b	2f
+	ldr	x1, [sp, #152]
+	b	2f
+	ldr	x1, [sp, #0]                    /* x2: used here */
+	b	2f
+	.irp n, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x1, x\n
+	b	2f
+	.endr
+	mov	x1, xzr
+2:	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PERCPU_VMM]
+	bl	vcpu_arch_sgi
+	ldp	x4, x5, [sp, #16]
+	ldp	x6, x7, [sp, #32]
+	ldp	x8, x9, [sp, #48]
+	ldp	x10, x11, [sp, #64]
+	ldp	x12, x13, [sp, #80]
+	ldp	x14, x15, [sp, #96]
+	ldp	x16, x17, [sp, #112]
+	ldp	x18, x30, [sp, #128]
+	cbz	w0, 8f                          /* not sent */
+	mrs	x1, elr_el2                     /* sent: past the MSR */
+	add	x1, x1, #4
+	msr	elr_el2, x1
+	ldp	x2, x3, [sp], #144
+	cmp	w0, #1
+	b.ne	3f
+	ldp	x0, x1, [sp], #16
+	eret
+3:	mov	x1, #(GUEST_EXIT_SYNC | GUEST_EXIT_DONE)
+	b	arch_guest_exit
+8:	ldp	x2, x3, [sp], #144
+	mov	x1, #GUEST_EXIT_SYNC
+	b	arch_guest_exit
+
 /* ---- the virtual timer's fast path (vgic.c: struct vgic_fast) ----
  * GICv3 registers by their encodings. */
 #define ICC_IAR1  S3_0_C12_C12_0
@@ -131,7 +199,7 @@ arch_guest_irq:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PERCPU_VMM]
 	ldr	x1, [x0, #(VCPU_FAST + FAST_LR)]
-	cbz	x1, 9f                          /* not armed */
+	cbz	x1, guest_irq_lean              /* not armed */
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, ICH_ELRSR
 	tbz	x2, #0, 8f                      /* list register 0 held */
@@ -168,6 +236,39 @@ arch_guest_irq:
 9:	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
 	lsl	w1, w1, #2                      /* GUEST_EXIT_CATCHUP */
 	orr	w1, w1, #GUEST_EXIT_IRQ
+	b	arch_guest_exit
+
+/* An interrupt the timer's fast path does not take, the vGIC caught up
+ * with it: vcpu_arch_irq(vcpu) with only the registers C clobbers saved,
+ * on the stack (x0 and x1 are already). A kick the vCPU stays in for
+ * (1) goes straight back into the guest; else (0) the usual exit. */
+guest_irq_lean:
+	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
+	cbnz	w1, 9b
+	stp	x2, x3, [sp, #-144]!
+	stp	x4, x5, [sp, #16]
+	stp	x6, x7, [sp, #32]
+	stp	x8, x9, [sp, #48]
+	stp	x10, x11, [sp, #64]
+	stp	x12, x13, [sp, #80]
+	stp	x14, x15, [sp, #96]
+	stp	x16, x17, [sp, #112]
+	stp	x18, x30, [sp, #128]
+	bl	vcpu_arch_irq
+	mov	w1, w0
+	ldp	x4, x5, [sp, #16]
+	ldp	x6, x7, [sp, #32]
+	ldp	x8, x9, [sp, #48]
+	ldp	x10, x11, [sp, #64]
+	ldp	x12, x13, [sp, #80]
+	ldp	x14, x15, [sp, #96]
+	ldp	x16, x17, [sp, #112]
+	ldp	x18, x30, [sp, #128]
+	ldp	x2, x3, [sp], #144
+	cbz	w1, 1f
+	ldp	x0, x1, [sp], #16
+	eret
+1:	mov	x1, #GUEST_EXIT_IRQ
 	b	arch_guest_exit
 
 /* A synchronous exit while the vGIC has not caught up with the fast

@@ -16,6 +16,15 @@
  * virtual timer's fast path filled a list register since the last exit
  * that reached C (vgic.c: struct vgic_fast). */
 #define GUEST_EXIT_CATCHUP 4
+/* ... or: the exit was handled before the guest's registers were saved
+ * (vcpu.c: vcpu_arch_sgi), and goes to the loop; the vGIC has nothing to
+ * catch up with then (the main vector table took it). */
+#define GUEST_EXIT_DONE (8 | GUEST_EXIT_CATCHUP) /* one test finds both */
+
+/* ESR_EL2 of a trapped MSR to ICC_SGI1R_EL1 (EC 0x18, op0 3, op2 5, op1
+ * 0, CRn 12, CRm 11, a write), Rt and IL aside. */
+#define ESR_SGI1R_MASK  0xfc3ffc1f
+#define ESR_SGI1R_WRITE 0x603a3016
 
 /* The virtual timer's fast path: struct percpu's vmm (the loaded vCPU),
  * the vCPU's struct vgic_fast and its count of interrupt exits. */

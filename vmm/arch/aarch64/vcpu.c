@@ -12,6 +12,8 @@
 void arch_guest_run(struct guest_regs *regs, struct vcpu_exit *e);
 unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 			struct vcpu_exit *e);
+unsigned vcpu_arch_irq(struct vcpu *v);
+unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -661,11 +663,12 @@ static void aa32_cp_undef(struct vcpu *v, uint64_t esr)
 	inject_undef(v);
 }
 
-/* ESR_EL2 of a trapped MSR to ICC_SGI1R_EL1 (EC 0x18, op0 3, op2 5, op1
- * 0, CRn 12, CRm 11, a write), Rt and IL aside. */
-#define ESR_SGI1R_MASK (0x3fu << 26 | 0x3ffc1fu)
-#define ESR_SGI1R_WRITE \
-	(0x18u << 26 | 3u << 20 | 5u << 17 | 12u << 10 | 11u << 1)
+/* guest_entry.h's ESR_SGI1R_*, the trapped MSR to ICC_SGI1R_EL1: EC
+ * 0x18, op0 3, op2 5, op1 0, CRn 12, CRm 11, a write; Rt and IL aside. */
+_Static_assert(ESR_SGI1R_MASK == (0x3fu << 26 | 0x3ffc1fu) &&
+		       ESR_SGI1R_WRITE == (0x18u << 26 | 3u << 20 | 5u << 17 |
+					   12u << 10 | 11u << 1),
+	       "ESR_SGI1R_*");
 
 /* That MSR (A64 only) emulated and stepped past. */
 static inline void sgi1r_write(struct vcpu *v, uint64_t esr)
@@ -763,32 +766,33 @@ static void vgic_flush_queued(struct vcpu *v)
 	if (!READ_ONCE(gc->nr_queued) && !READ_ONCE(gc->resync))
 		return;
 	/* Raised again while a list register held it: one the guest has
-	 * finished with, maybe, that an SGI's exit left (sgi_exit). */
+	 * finished with, maybe, that an SGI's exit left (vcpu_arch_sgi). */
 	if (READ_ONCE(gc->resync) && gc->lr_used)
 		vgic_sync(v);
 	vgic_flush(v);
 }
 
 /* A vGICv3 guest's SGI (its MSR to ICC_SGI1R_EL1 trapped), the IPI
- * round trip's exit, handled first and alone. The list registers the
- * guest has finished with are not taken back (vgic_sync), as if it had
- * not come out: the next exit does it, or vgic_flush_queued() if one
- * of them is raised again meanwhile (an SGI to itself), or this one if
- * it goes to the loop. Not while a timer's list register waits
- * (lr_level): that is looked at on every exit. */
-static unsigned sgi_exit(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
+ * round trip's exit (guest_entry.S: arch_guest_sysreg), before the
+ * guest's registers are saved: only those C clobbers are, on the stack,
+ * and 'val' is the MSR's. The list registers the guest has finished with
+ * are not taken back (vgic_sync), as if it had not come out: the next
+ * exit does it, or vgic_flush_queued() if one of them is raised again
+ * meanwhile (an SGI to itself), or vcpu_arch_exit() if the loop is next.
+ * Not while a timer's list register waits (lr_level): that is looked at
+ * on every exit, so 0, the usual exit. Sent: 1, straight back into the
+ * guest, or 2, the loop has something to do (GUEST_EXIT_DONE). */
+unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val)
 {
-	sgi1r_write(v, esr);
+	if (unlikely(v->arch.vgic.lr_level))
+		return 0;
+	vgic_v3_sgi1r(v, val);
 	v->exits[EXIT_NONE]++;
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
-	    unlikely(sched_need_resched())) {
-		if (v->arch.vgic.lr_used)
-			vgic_sync(v);
-		e->kind = EXIT_HANDLED;
-		return GUEST_TO_LOOP;
-	}
+	    unlikely(sched_need_resched()))
+		return 2;
 	vgic_flush_queued(v);
-	return GUEST_RESUME_KEEP;
+	return 1;
 }
 
 /* A vCPU with its pCPU to itself (no other task waits for it) waits
@@ -822,6 +826,40 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	arch_guest_run(&v->arch.regs, e);
 }
 
+/* An interrupt exit the timer's fast path did not take (guest_entry.S:
+ * guest_irq_lean), before the guest's registers are saved: only those C
+ * clobbers are, on the stack, so nothing here may read or write them.
+ * The kick's common case, the host IPI after which the vCPU stays in
+ * (an SGI for it raised on another pCPU), is handled here whole, as
+ * vcpu_arch_exit() would: 1, straight back into the guest. 0: the usual
+ * exit follows, with what was acknowledged here in fast.acked (the
+ * spurious INTID + 1 when nothing is left to handle). */
+unsigned vcpu_arch_irq(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	unsigned irq = gic_ack_inline();
+
+	if (irq != HAL_IPI_IRQ) {
+		c->fast.acked = irq + 1;
+		return 0;
+	}
+	sched_kicked();
+	gic_eoi_ipi_inline();
+	/* The loop has something to do: a task queued from another pCPU
+	 * (the guest's WFI must trap again), a switch, a state change. */
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched()) ||
+	    (unlikely(!(v->arch.hcr & HCR_TWI)) && sched_others_runnable())) {
+		c->fast.acked = HAL_IRQ_NONE + 1;
+		return 0;
+	}
+	v->exits[EXIT_IRQ]++;
+	if (c->lr_used)
+		vgic_sync(v);
+	vgic_flush_queued(v);
+	return 1;
+}
+
 /* Every exit from the guest comes here first (guest_entry.S), with the
  * guest's registers saved in 'r': it is decoded into 'e'. The exits the
  * vCPU loop has no part in (hypercalls, PSCI calls answered in place,
@@ -836,19 +874,18 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 	bool wrote_callee_saved;
 
 	if (unlikely(kind & GUEST_EXIT_CATCHUP)) {
+		if (kind == (GUEST_EXIT_SYNC | GUEST_EXIT_DONE)) {
+			/* vcpu_arch_sgi()'s, for the loop */
+			if (v->arch.vgic.lr_used)
+				vgic_sync(v);
+			e->kind = EXIT_HANDLED;
+			return GUEST_TO_LOOP;
+		}
 		vgic_fast_catch_up(v);
 		kind &= ~(uint64_t)GUEST_EXIT_CATCHUP;
 	}
-	if (v->arch.vgic.lr_used) {
-		/* Only here, where it saves vgic_sync(): the other exits
-		 * do not pay for the test. */
-		if (kind == GUEST_EXIT_SYNC && !v->arch.vgic.lr_level) {
-			uint64_t esr = read_sysreg(esr_el2);
-			if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE)
-				return sgi_exit(v, esr, e);
-		}
+	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
-	}
 	e->kind = EXIT_NONE;
 	if (likely(kind == GUEST_EXIT_SYNC)) {
 		wrote_callee_saved = handle_sync(v, e);
@@ -860,7 +897,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 		unsigned irq;
 
 		v->exits[EXIT_IRQ]++;
-		if (unlikely(acked)) { /* by the fast path, not its own */
+		if (unlikely(acked)) { /* by a fast path, not its own */
 			v->arch.vgic.fast.acked = 0;
 			irq = acked - 1 < 1020 ? acked - 1 : HAL_IRQ_NONE;
 		} else {

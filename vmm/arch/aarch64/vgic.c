@@ -14,7 +14,8 @@ const struct vgic_hw *vgic_hw;
 /* A GICv3 host: list register 0, the one most used, written directly
  * (lr_write) rather than through vgic_hw's switch. */
 static bool lr0_sysreg;
-#define ICH_LR0_EL2 S3_4_C12_C12_0
+#define ICH_LR0_EL2   S3_4_C12_C12_0
+#define ICH_ELRSR_EL2 S3_4_C12_C11_5
 
 static inline void lr_write(unsigned i, uint64_t lr)
 {
@@ -695,8 +696,9 @@ void vgic_flush(struct vcpu *v)
  * priority waits, as vgic_flush() would have it; deliverable, not
  * changed by the guest meanwhile (recall), no GICv2 source to name,
  * no maintenance asked for. */
-static bool sgi_refill_ok(const struct vgic *g, const struct vgic_cpu *c,
-			  const struct virq *q, unsigned i)
+static inline __attribute__((always_inline)) bool
+sgi_refill_ok(const struct vgic *g, const struct vgic_cpu *c,
+	      const struct virq *q, unsigned i)
 {
 	return !c->nr_queued && q->queued_on == VGIC_NO_VCPU && !q->recall &&
 	       !q->sgi_sources && !q->level && !(c->lr_eoi & 1u << i) &&
@@ -704,8 +706,8 @@ static bool sgi_refill_ok(const struct vgic *g, const struct vgic_cpu *c,
 }
 
 /* The list register of such an SGI, as lr_encode() makes it. */
-static uint64_t sgi_lr(const struct vgic *g, const struct virq *q,
-		       unsigned intid)
+static inline uint64_t sgi_lr(const struct vgic *g, const struct virq *q,
+			      unsigned intid)
 {
 	return intid | (uint64_t)q->prio << LR_PRIO_SHIFT | LR_STATE_PENDING |
 	       (q->group1 || g->cpuif_soft ? LR_GROUP1 : 0);
@@ -714,7 +716,7 @@ static uint64_t sgi_lr(const struct vgic *g, const struct virq *q,
 /* Takes back the list registers 'done' the guest has finished with. An
  * SGI raised again meanwhile goes straight back into its list register,
  * whose bookkeeping (lr_used, in_lr...) stays as it is. */
-static void lrs_done(struct vcpu *v, uint32_t done)
+static void __attribute__((noinline)) lrs_done(struct vcpu *v, uint32_t done)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
@@ -773,7 +775,32 @@ static void lrs_done(struct vcpu *v, uint32_t done)
 	spin_unlock(&g->lock);
 }
 
-void vgic_sync(struct vcpu *v)
+/* lrs_done()'s common case, the IPI receiver's: on a GICv3 host, the
+ * one list register in use (0), done with, holds an SGI raised again
+ * since, which goes straight back in. False: lrs_done() then. */
+static inline bool sgi_refill_lr0(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic *g = vgic_of(v->vm);
+	unsigned intid = c->lr_intid[0];
+	struct virq *q = &c->priv[intid & 15];
+	bool ok;
+
+	if (intid >= 16)
+		return false;
+	spin_lock(&g->lock);
+	ok = q->pending && sgi_refill_ok(g, c, q, 0);
+	if (ok) {
+		q->active = false;
+		q->pending = false;
+		write_sysreg(ICH_LR0_EL2, sgi_lr(g, q, intid));
+		c->resync = false; /* nothing else held to look at */
+	}
+	spin_unlock(&g->lock);
+	return ok;
+}
+
+static void __attribute__((noinline)) vgic_sync_all(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	uint32_t done = vgic_hw->empty_lrs();
@@ -788,6 +815,22 @@ void vgic_sync(struct vcpu *v)
 	 * the trap, the acknowledge is where it is looked at. */
 	if (unlikely(c->lr_level) && !c->ack_trap)
 		level_check(v);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	/* One list register in use, 0, with nothing to look at but its
+	 * state (no EOI maintenance, no timer's level, no trap). */
+	if (lr0_sysreg && c->lr_used == 1 && !c->lr_eoi && !c->lr_level &&
+	    !c->ack_trap) {
+		if (!(read_sysreg(ICH_ELRSR_EL2) & 1))
+			return; /* still held by the guest */
+		if (sgi_refill_lr0(v))
+			return;
+	}
+	vgic_sync_all(v);
 }
 
 void vgic_hw_unmask(struct vcpu *v, struct virq *q)

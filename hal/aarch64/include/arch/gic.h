@@ -2,6 +2,8 @@
 #ifndef ARCH_GIC_H
 #define ARCH_GIC_H
 
+#include <arch/sysreg.h>
+#include <hal/hal.h>
 #include <kernel/types.h>
 
 #define GIC_MAINT_IRQ 25u /* virtual CPU interface maintenance PPI */
@@ -26,5 +28,33 @@ void gic_leave_active(void);
  * path that handles it itself: its EOI and deactivation (its handler
  * never leaves it active), without hal_irqchip_eoi()'s checks. */
 void gic_eoi_ipi(void);
+
+/* A GICv3 host (its CPU interface in system registers): set once, at
+ * boot. */
+extern bool gic_sysregs;
+
+/* hal_irqchip_ack() and gic_eoi_ipi() inline on a GICv3 host, for the
+ * exit path that handles the IPI itself (vcpu_arch_irq): no call. */
+static inline unsigned gic_ack_inline(void)
+{
+	unsigned irq;
+
+	if (!gic_sysregs)
+		return hal_irqchip_ack();
+	irq = (unsigned)read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* IAR1 */
+	dsb(sy);
+	return irq >= 1020 ? HAL_IRQ_NONE : irq;
+}
+
+static inline void gic_eoi_ipi_inline(void)
+{
+	if (!gic_sysregs) {
+		gic_eoi_ipi();
+		return;
+	}
+	write_sysreg(S3_0_C12_C12_1, HAL_IPI_IRQ); /* ICC_EOIR1_EL1 */
+	write_sysreg(S3_0_C12_C11_1, HAL_IPI_IRQ); /* ICC_DIR_EL1 */
+	isb();
+}
 
 #endif

@@ -79,7 +79,8 @@ static inline bool virq_linked(const struct virq *q)
 struct vgic_fast {
 	uint64_t lr;     /* the list register to write; 0: not armed */
 	uint32_t filled; /* the vector filled list register 0 since */
-	uint32_t acked;  /* a host INTID + 1 it acknowledged, to handle */
+	uint32_t acked;  /* a host INTID + 1 it (or vcpu_arch_irq())
+			    acknowledged, to handle */
 };
 
 struct vgic_cpu {

@@ -109,6 +109,29 @@ guest_resume_keep:
 	ldp	x0, x1, [x1, #0]
 	eret
 
+/* The lean exits' frame of 144 bytes (x2 and x3 stored at its base as it
+ * is made): the rest of what C clobbers, x4-x18 and x30. */
+.macro save_x4_x18_x30
+	stp	x4, x5, [sp, #16]
+	stp	x6, x7, [sp, #32]
+	stp	x8, x9, [sp, #48]
+	stp	x10, x11, [sp, #64]
+	stp	x12, x13, [sp, #80]
+	stp	x14, x15, [sp, #96]
+	stp	x16, x17, [sp, #112]
+	stp	x18, x30, [sp, #128]
+.endm
+.macro restore_x4_x18_x30
+	ldp	x4, x5, [sp, #16]
+	ldp	x6, x7, [sp, #32]
+	ldp	x8, x9, [sp, #48]
+	ldp	x10, x11, [sp, #64]
+	ldp	x12, x13, [sp, #80]
+	ldp	x14, x15, [sp, #96]
+	ldp	x16, x17, [sp, #112]
+	ldp	x18, x30, [sp, #128]
+.endm
+
 /* A trapped MSR or MRS (EC 0x18), from the main vector table: guest x0
  * and x1 pushed, x0 = ESR_EL2. The guest's SGI (ICC_SGI1R_EL1), the IPI's
  * exit, is sent by vcpu_arch_sgi(vcpu, value) with only the registers C
@@ -125,14 +148,7 @@ arch_guest_sysreg:
 	movk	w2, #(ESR_SGI1R_WRITE >> 16), lsl #16
 	cmp	w1, w2
 	b.ne	8f
-	stp	x4, x5, [sp, #16]
-	stp	x6, x7, [sp, #32]
-	stp	x8, x9, [sp, #48]
-	stp	x10, x11, [sp, #64]
-	stp	x12, x13, [sp, #80]
-	stp	x14, x15, [sp, #96]
-	stp	x16, x17, [sp, #112]
-	stp	x18, x30, [sp, #128]
+	save_x4_x18_x30
 	ubfx	x1, x0, #5, #5                  /* Rt */
 	adr	x2, 1f
 	add	x2, x2, x1, lsl #3
@@ -151,14 +167,7 @@ arch_guest_sysreg:
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PERCPU_VMM]
 	bl	vcpu_arch_sgi
-	ldp	x4, x5, [sp, #16]
-	ldp	x6, x7, [sp, #32]
-	ldp	x8, x9, [sp, #48]
-	ldp	x10, x11, [sp, #64]
-	ldp	x12, x13, [sp, #80]
-	ldp	x14, x15, [sp, #96]
-	ldp	x16, x17, [sp, #112]
-	ldp	x18, x30, [sp, #128]
+	restore_x4_x18_x30
 	cbz	w0, 8f                          /* not sent */
 	mrs	x1, elr_el2                     /* sent: past the MSR */
 	add	x1, x1, #4
@@ -246,24 +255,10 @@ guest_irq_lean:
 	ldr	w1, [x0, #(VCPU_FAST + FAST_FILLED)]
 	cbnz	w1, 9b
 	stp	x2, x3, [sp, #-144]!
-	stp	x4, x5, [sp, #16]
-	stp	x6, x7, [sp, #32]
-	stp	x8, x9, [sp, #48]
-	stp	x10, x11, [sp, #64]
-	stp	x12, x13, [sp, #80]
-	stp	x14, x15, [sp, #96]
-	stp	x16, x17, [sp, #112]
-	stp	x18, x30, [sp, #128]
+	save_x4_x18_x30
 	bl	vcpu_arch_irq
 	mov	w1, w0
-	ldp	x4, x5, [sp, #16]
-	ldp	x6, x7, [sp, #32]
-	ldp	x8, x9, [sp, #48]
-	ldp	x10, x11, [sp, #64]
-	ldp	x12, x13, [sp, #80]
-	ldp	x14, x15, [sp, #96]
-	ldp	x16, x17, [sp, #112]
-	ldp	x18, x30, [sp, #128]
+	restore_x4_x18_x30
 	ldp	x2, x3, [sp], #144
 	cbz	w1, 1f
 	ldp	x0, x1, [sp], #16

@@ -289,15 +289,18 @@ void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
  * when the IRR is empty, -2 when what it holds is held back (by the TPR,
  * one in service or the APIC disabled). */
 int vlapic_deliverable(struct vcpu *v);
+/* Whether a 256-bit LAPIC register (IRR, ISR, TMR) has no bit set. */
+static inline bool vlapic_reg_empty(const uint64_t *r)
+{
+	return !(__atomic_load_n(&r[0], __ATOMIC_RELAXED) |
+		 __atomic_load_n(&r[1], __ATOMIC_RELAXED) |
+		 __atomic_load_n(&r[2], __ATOMIC_RELAXED) |
+		 __atomic_load_n(&r[3], __ATOMIC_RELAXED));
+}
 static inline int vlapic_pending(struct vcpu *v)
 {
-	const uint64_t *r = v->arch.lapic.irr;
-
 	/* An empty IRR is the common case at each entry: told inline. */
-	if (!(__atomic_load_n(&r[0], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[1], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[2], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[3], __ATOMIC_RELAXED)))
+	if (vlapic_reg_empty(v->arch.lapic.irr))
 		return -1;
 	return vlapic_deliverable(v);
 }

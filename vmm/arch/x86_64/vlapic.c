@@ -64,11 +64,8 @@ static struct vlapic *lapic(struct vcpu *v)
 /* The highest vector set in a 256-bit register, or -1. */
 static int highest(const uint64_t *r)
 {
-	if (!(__atomic_load_n(&r[0], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[1], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[2], __ATOMIC_RELAXED) |
-	      __atomic_load_n(&r[3], __ATOMIC_RELAXED)))
-		return -1; /* the common case at each entry */
+	if (vlapic_reg_empty(r))
+		return -1;
 	for (int i = 3; i >= 0; i--) {
 		uint64_t w = __atomic_load_n(&r[i], __ATOMIC_ACQUIRE);
 		if (w)

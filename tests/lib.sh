@@ -7,13 +7,29 @@ FAILED_NAMES=()
 LOGDIR=build/test-logs
 mkdir -p "$LOGDIR"
 
-pass() { PASSED=$((PASSED + 1)); printf 'PASS %s\n' "$1"; }
+# Each result line ends with the seconds since the one before it in its
+# group (the test's own time, builds included), each group with its
+# total: the suite must stay under 30 minutes on 2 cores, and these say
+# where the time goes.
+LAST_RESULT=$SECONDS
+pass() {
+  PASSED=$((PASSED + 1))
+  printf 'PASS %s (%d s)\n' "$1" $((SECONDS - LAST_RESULT))
+  LAST_RESULT=$SECONDS
+}
 fail() {
   FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1")
-  printf 'FAIL %s%s\n' "$1" "${2:+: $2}"
+  printf 'FAIL %s%s (%d s)\n' "$1" "${2:+: $2}" $((SECONDS - LAST_RESULT))
+  LAST_RESULT=$SECONDS
 }
 
-run_group() { echo "== $1"; . "$1"; }
+run_group() {
+  local start=$SECONDS
+  echo "== $1"
+  LAST_RESULT=$SECONDS
+  . "$1"
+  echo "== $1 took $((SECONDS - start)) s"
+}
 
 # unit_binary NAME BINARY: runs a unit-test binary and records each test.
 unit_binary() {

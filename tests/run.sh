@@ -38,4 +38,5 @@ else
 fi
 
 wait "$early_images"
+echo "make test took $SECONDS s (keep it under 1800 on 2 cores)"
 finish

@@ -8,7 +8,7 @@
 # docs/bench/<ARCH>.json, and draws build/bench/<ARCH>.svg.
 #   bench.sh ARCH
 # BENCH_QUICK=1 (make test's bench groups): the latency guest takes 1000
-# periods rather than 10000. BENCH_LINUX=1 (aarch64) adds Linux's boot
+# periods rather than 10000. BENCH_LINUX=1 adds Linux's boot
 # time under cvisor against QEMU alone (scripts/bench_linux.sh).
 set -euo pipefail
 arch=${1:-aarch64}
@@ -119,8 +119,8 @@ python3 scripts/bench_report.py --arch "$arch" \
   --slice-us "$slice_us" --baseline "docs/bench/$arch.json" "${latency_args[@]}"
 
 # Linux's boot, opt-in (wall-time based, minutes): BENCH_LINUX=1.
-if [ "${BENCH_LINUX:-0}" = 1 ] && [ "$arch" = aarch64 ]; then
-  bash scripts/bench_linux.sh
+if [ "${BENCH_LINUX:-0}" = 1 ]; then
+  bash scripts/bench_linux.sh "$arch"
 fi
 
 # The pictures: Debian's python3-matplotlib (scripts/deps.sh), which a

@@ -1,21 +1,57 @@
 #!/usr/bin/env bash
-# make bench BENCH_LINUX=1 (aarch64): what cvisor adds to a Linux boot.
-# Debian's arm64 kernel and the test initramfs (scripts/guest-images.sh)
-# boot to the initramfs's marker ("cvisor-linux: N CPUs up") directly on
-# QEMU (as scripts/linux-native.sh does) and under cvisor
-# (configs/vms/linux-aarch64.toml, linux-aarch64-smp2.toml), with 1 and 2
-# vCPUs, the two alternating so that the host's load falls on both alike.
+# make bench BENCH_LINUX=1: what cvisor adds to a Linux boot. The
+# arch's kernel (Debian's arm64 and amd64 ones, riscv64's built from
+# Debian's source) and the test initramfs (scripts/guest-images.sh) boot
+# to the initramfs's marker ("cvisor-linux: N CPUs up") directly on QEMU
+# (as scripts/linux-native.sh does; on riscv64 under OpenSBI) and under
+# cvisor (configs/vms/linux-*.toml: the same command line and RAM), with
+# 1 and 2 vCPUs, the two alternating so that the host's load falls on
+# both alike.
 # Reported: the median ratio of the wall times from QEMU's start to the
 # marker, and of the guest's uptime at the last kernel message before the
 # marker (its printk time stamp). Wall-time based, so slow and blurred by
 # a busy host: opt-in, never part of make test (docs/bench.md).
-#   bench_linux.sh            BENCH_LINUX_RUNS=N pairs per vCPU count (5)
+#   bench_linux.sh [ARCH]     BENCH_LINUX_RUNS=N pairs per vCPU count (5)
 set -euo pipefail
+arch=${1:-aarch64}
 out=build/bench
 runs=${BENCH_LINUX_RUNS:-5}
-img=build/images/linux-aarch64
+img=build/images/linux-$arch
 mkdir -p "$out"
-bash scripts/guest-images.sh linux-aarch64 >/dev/null
+bash scripts/guest-images.sh "linux-$arch" >/dev/null
+
+# set_native SMP: native_cmd, the QEMU command that boots the kernel
+# without cvisor, with the VM config's command line and RAM (aarch64's
+# 512 MiB as before).
+set_native() {
+  local cmdline
+  cmdline=$(sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$(config "$1")")
+  # shellcheck disable=SC2054
+  case $arch in
+    aarch64) native_cmd=(qemu-system-aarch64 -M virt,gic-version=3
+                         -cpu max,pauth-impdef=on -m 512M -kernel "$img/Image") ;;
+    x86_64) native_cmd=(qemu-system-x86_64 -M q35 -cpu qemu64,+svm,+npt -m 256M
+                        -kernel "$img/bzImage") ;;
+    riscv64) native_cmd=(qemu-system-riscv64 -M virt -cpu rv64 -bios default -m 128M
+                         -kernel "$img/Image") ;;
+  esac
+  native_cmd+=(-smp "$1" -nographic -monitor none -initrd "$img/initramfs.cpio.gz"
+               -append "$cmdline")
+}
+# config SMP: a copy of the VM config with SMP vCPUs whose command line
+# asks for printk's time stamps (riscv64's kernel has no
+# CONFIG_PRINTK_TIME; Debian's have it on).
+config() {
+  local src=configs/vms/linux-smp2-$arch.toml
+  case $arch:$1 in
+    aarch64:1) src=configs/vms/linux-aarch64.toml ;;
+    aarch64:2) src=configs/vms/linux-aarch64-smp2.toml ;;
+    *:1) src=configs/vms/linux-$arch.toml ;;
+  esac
+  sed 's/^cmdline = "\(.*\)"$/cmdline = "\1 printk.time=1"/' "$src" \
+    >"$out/linux-$arch-smp$1.toml"
+  echo "$out/linux-$arch-smp$1.toml"
+}
 
 run_pid=
 trap '[ -z "$run_pid" ] || kill -TERM -- "-$run_pid" 2>/dev/null' EXIT
@@ -24,6 +60,9 @@ trap '[ -z "$run_pid" ] || kill -TERM -- "-$run_pid" 2>/dev/null' EXIT
 to_marker() {
   local log=$1 smp=$2 start t=
   shift 2
+  # Emptied here, not only by the redirection below: the loop could
+  # otherwise find the last run's marker before QEMU's shell opens it.
+  : >"$log"
   start=$(date +%s.%N)
   setsid timeout --kill-after=5 300 "$@" </dev/null >"$log" 2>&1 &
   run_pid=$!
@@ -56,18 +95,14 @@ PY
 
 results=()
 for smp in 1 2; do
-  config=configs/vms/linux-aarch64.toml
-  [ "$smp" = 2 ] && config=configs/vms/linux-aarch64-smp2.toml
-  make -s ARCH=aarch64 VM_CONFIGS="$config" cvisor >>"$out/aarch64-build.log" 2>&1 ||
-    { cat "$out/aarch64-build.log" >&2; exit 1; }
-  cp build/aarch64/cvisor.elf "$out/cvisor-linux-smp$smp.elf"
+  make -s ARCH="$arch" VM_CONFIGS="$(config "$smp")" cvisor >>"$out/$arch-build.log" 2>&1 ||
+    { cat "$out/$arch-build.log" >&2; exit 1; }
+  cp "build/$arch/cvisor.elf" "$out/cvisor-linux-$arch-smp$smp.elf"
+  set_native "$smp"
   for i in $(seq "$runs"); do
-    read -r nw nu < <(to_marker "$out/aarch64-linux-native.log" "$smp" \
-      qemu-system-aarch64 -M virt,gic-version=3 -cpu max,pauth-impdef=on \
-      -smp "$smp" -m 512M -nographic -monitor none -kernel "$img/Image" \
-      -initrd "$img/initramfs.cpio.gz" -append "console=ttyAMA0 earlycon")
-    read -r cw cu < <(to_marker "$out/aarch64-linux-cvisor.log" "$smp" \
-      bash scripts/run-qemu.sh aarch64 "$out/cvisor-linux-smp$smp.elf" "$smp" 1G)
+    read -r nw nu < <(to_marker "$out/$arch-linux-native.log" "$smp" "${native_cmd[@]}")
+    read -r cw cu < <(to_marker "$out/$arch-linux-cvisor.log" "$smp" \
+      bash scripts/run-qemu.sh "$arch" "$out/cvisor-linux-$arch-smp$smp.elf" "$smp" 1G)
     echo "linux, $smp vCPU(s), run $i: native ${nw} s (uptime ${nu}), cvisor ${cw} s (uptime ${cu})"
     results+=("$smp $nw $nu $cw $cu")
   done
@@ -90,4 +125,4 @@ for smp in ("1", "2"):
 report["goal"] = 1.03
 json.dump(report, open(sys.argv[1], "w"), indent=2)
 print(f"(written to {sys.argv[1]})")
-' "$out/aarch64-linux.json"
+' "$out/$arch-linux.json"

@@ -104,3 +104,15 @@ type quit\n' \
   "[vm6] smp: GICv2, 2 vCPUs checked in" "[vm6] 2 IPIs answered across 2 ordered pairs" \
   "[vm6] smp: PASS" "[vm7] ptdev: GICv2" "[vm7] ptdev: alarm 2 arrived as INTID 34" \
   "[vm7] ptdev: PASS" "!interrupts: receive 0," "all VMs have shut down" "!FAIL"
+
+# An SGI raised again while the receiver's list register still holds it,
+# done with (vgic.c: sgi_refill_lr0, the IPI exits' lean refill): sgiflood
+# alone, so that its vCPU 0 waits in its own WFI, untrapped, with no exit
+# between its EOI and the kick. vCPU 1 turns the distributor's group 1 off
+# (no list register changed, nobody kicked) and raises the SGI again: it
+# must not be taken until group 1 is on. With the lean refill's own
+# sgi_refill_ok() dropped it is taken (FAIL: taken).
+qemu_scenario aarch64/sgi-again-group-off 60 \
+  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/sgiflood-aarch64.toml" \
+  "sgiflood: an SGI raised again while held, group 1 off: not taken; taken once on" \
+  "VM 32 (sgiflood) powered off" "!FAIL"

@@ -21,6 +21,7 @@
 #define PAUSE_US  20
 
 static volatile unsigned taken, stop, check_taken;
+static volatile unsigned check_done; /* check_taken as vCPU 0 goes to WFI */
 static volatile bool check_early, check_late; /* taken with group 1 off; */
 static uint64_t sent;                         /* or not once it is on */
 
@@ -49,13 +50,12 @@ static void wait_for(volatile unsigned *count, unsigned want, uint64_t us)
 static void group_off_check(void)
 {
 	gic_send_sgi(0, CHECK_SGI);
-	wait_for(&check_taken, 1, 100000);
-	/* Its EOI, and vCPU 0 back in WFI, with no exit meanwhile. */
-	for (uint64_t t = guest_counter() + pause_ticks(); guest_counter() < t;)
-		;
+	/* Taken and ended (EOI: its list register done with), vCPU 0 on
+	 * its way back to WFI with no exit meanwhile. */
+	wait_for(&check_done, 1, 100000);
 	gic_dist_enable(false);
 	gic_send_sgi(0, CHECK_SGI);
-	wait_for(&check_taken, 2, 2000);
+	wait_for(&check_taken, 2, 20000);
 	check_early = check_taken != 1;
 	gic_dist_enable(true);
 	wait_for(&check_taken, 2, 100000);
@@ -95,8 +95,10 @@ int main(void)
 		guest_puts("sgiflood: FAIL: no second vCPU\n");
 		return 0;
 	}
-	while (!stop)
+	while (!stop) {
+		check_done = check_taken;
 		wait_irq_masked();
+	}
 	guest_puts("sgiflood: ");
 	guest_put_dec(sent);
 	guest_puts(" SGIs sent, ");

@@ -9,13 +9,19 @@ SMP4=configs/vms/smp-aarch64.toml
 # mapped from GICV). Under ICOUNT=2 the mean period checked does not
 # depend on how busy the host is. Then the timers' PPIs as level-sensitive
 # interrupts: ENABLE = 0, IMASK = 1 or a compare value moved ahead takes
-# a pending one away (ISPENDR0, and nothing acknowledged after).
+# a pending one away (ISPENDR0, and nothing acknowledged after). On the
+# GICv3, a timer's list register the guest cannot take yet (its running
+# priority above the timer's) lowered before an SGI: not taken after
+# (vcpu_arch_sgi's lr_level test; without it: "FAIL: taken with its level
+# down").
 for gic in 3 2; do
+  held=()
+  [ $gic = 3 ] && held=("timer: its interrupt held below the running priority, lowered, an SGI sent: not taken")
   qemu_scenario aarch64/timer-gicv$gic 60 "ARCH=$A SMP=1 GIC=$gic ICOUNT=2 VM_CONFIGS=$TIMER" \
     "timer: GICv$gic" "virtual timer (PPI 27): 50 ticks" \
     "physical timer (PPI 30): 50 ticks" "then the SGI taken" \
     "timer: level-sensitive PPIs 27 and 30: 18 of 18 cases passed" \
-    "timer: PASS" "all VMs have shut down" \
+    "${held[@]}" "timer: PASS" "all VMs have shut down" \
     "!FAIL"
 done
 

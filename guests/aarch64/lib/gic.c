@@ -32,6 +32,11 @@ unsigned gic_init(void (*handler)(unsigned intid))
 	return gic_version;
 }
 
+unsigned gic_get_version(void)
+{
+	return gic_version;
+}
+
 void gic_dist_enable(bool on)
 {
 	if (gic_version == 3)

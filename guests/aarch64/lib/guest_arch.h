@@ -49,6 +49,7 @@ static inline uint64_t guest_counter_freq(void)
 
 /* The VM's GIC (lib/gic.c): returns the version, 2 or 3. */
 unsigned gic_init(void (*handler)(unsigned intid));
+unsigned gic_get_version(void);  /* gic_init()'s answer */
 void gic_cpu_init(unsigned cpu); /* on each vCPU */
 void gic_enable_private(unsigned cpu, unsigned intid);
 void gic_enable_spi(unsigned intid, unsigned cpu);

@@ -879,13 +879,27 @@ unsigned vcpu_arch_irq(struct vcpu *v)
 unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	uint64_t nr = r->x[0];
 
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
-	e->kind = EXIT_NONE;
-	hvc_decode(v, e);
-	if (!vcpu_handle_exit_inline(v, e))
+	/* vcpu_handle_exit_inline()'s work for the two kinds, without
+	 * going through 'e': a hypercall, or a PSCI call answered here. */
+	if (likely(!psci_range(nr))) {
+		v->exits[EXIT_HYPERCALL]++;
+		r->x[0] = hypercall_handle(v, nr, &r->x[1]);
+	} else {
+		e->kind = EXIT_NONE;
+		psci_handle(v, e);
+		if (e->kind != EXIT_NONE)
+			return 0; /* CPU_ON, CPU_OFF...: the loop's */
+		v->exits[EXIT_NONE]++;
+	}
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		e->kind = EXIT_HANDLED;
 		return 0;
+	}
 	vgic_flush_queued(v);
 	return 1;
 }

@@ -17,6 +17,35 @@
  * (arch_guest_hvc). */
 #include "guest_entry.h"
 
+/* The guest's x2-x17 into struct guest_regs at x0. */
+.macro store_x2_x17
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+.endm
+
+/* Back into the guest with x0-x18 and x30 from struct guest_regs at x1
+ * (x19-x29, ELR and SPSR as they are). */
+.macro load_x0_x18_x30_eret
+	ldp	x2, x3, [x1, #16]
+	ldp	x4, x5, [x1, #32]
+	ldp	x6, x7, [x1, #48]
+	ldp	x8, x9, [x1, #64]
+	ldp	x10, x11, [x1, #80]
+	ldp	x12, x13, [x1, #96]
+	ldp	x14, x15, [x1, #112]
+	ldp	x16, x17, [x1, #128]
+	ldr	x18, [x1, #144]
+	ldr	x30, [x1, #240]
+	ldp	x0, x1, [x1, #0]
+	eret
+.endm
+
 	.text
 	.global arch_guest_run
 arch_guest_run:
@@ -54,14 +83,7 @@ guest_enter:                                /* x0 = regs */
 	.global arch_guest_exit
 arch_guest_exit:
 	ldr	x0, [sp, #(16 + GFRAME_REGS)]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
+	store_x2_x17
 	stp	x18, x19, [x0, #144]
 	stp	x20, x21, [x0, #160]
 	stp	x22, x23, [x0, #176]
@@ -105,14 +127,7 @@ arch_guest_hvc:
 	cmp	w1, #0x16                       /* EC: HVC64 */
 	b.ne	9f
 	ldr	x0, [sp, #(16 + GFRAME_REGS)]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
+	store_x2_x17
 	str	x18, [x0, #144]
 	str	x30, [x0, #240]
 	ldp	x2, x3, [sp], #16
@@ -121,18 +136,7 @@ arch_guest_hvc:
 	bl	vcpu_arch_hvc                   /* (regs, e) */
 	ldr	x1, [sp, #GFRAME_REGS]
 	cbz	w0, 1f
-	ldp	x2, x3, [x1, #16]
-	ldp	x4, x5, [x1, #32]
-	ldp	x6, x7, [x1, #48]
-	ldp	x8, x9, [x1, #64]
-	ldp	x10, x11, [x1, #80]
-	ldp	x12, x13, [x1, #96]
-	ldp	x14, x15, [x1, #112]
-	ldp	x16, x17, [x1, #128]
-	ldr	x18, [x1, #144]
-	ldr	x30, [x1, #240]
-	ldp	x0, x1, [x1, #0]
-	eret
+	load_x0_x18_x30_eret
 1:	str	x19, [x1, #152]
 	stp	x20, x21, [x1, #160]
 	stp	x22, x23, [x1, #176]
@@ -153,18 +157,7 @@ guest_resume_keep:
 	ldp	x2, x3, [x1, #GREGS_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [x1, #16]
-	ldp	x4, x5, [x1, #32]
-	ldp	x6, x7, [x1, #48]
-	ldp	x8, x9, [x1, #64]
-	ldp	x10, x11, [x1, #80]
-	ldp	x12, x13, [x1, #96]
-	ldp	x14, x15, [x1, #112]
-	ldp	x16, x17, [x1, #128]
-	ldr	x18, [x1, #144]
-	ldr	x30, [x1, #240]
-	ldp	x0, x1, [x1, #0]
-	eret
+	load_x0_x18_x30_eret
 
 /* The lean exits' frame of 144 bytes (x2 and x3 stored at its base as it
  * is made): the rest of what C clobbers, x4-x18 and x30. */

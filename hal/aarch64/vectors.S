@@ -87,10 +87,12 @@ el2_vectors:
 	.balign 128                      /* synchronous: a trapped MSR or */
 	stp	x0, x1, [sp, #-16]!      /* MRS to the VMM's fast path first */
 	mrs	x0, esr_el2              /* (EC 0x18, bit 3 of the EC set: */
-	tbnz	w0, #29, 1f              /* not a data abort's or HVC's) */
-	mov	x1, #GUEST_EXIT_SYNC
+	tbnz	w0, #29, 1f              /* not a data abort's or HVC's), */
+	tbz	w0, #31, 2f              /* an HVC's (EC 0x16: bit 5 clear, */
+	mov	x1, #GUEST_EXIT_SYNC     /* a data abort's set) too */
 	b	arch_guest_exit
 1:	b	arch_guest_sysreg
+2:	b	arch_guest_hvc
 	.balign 128                      /* IRQ: the VMM's fast path first */
 	stp	x0, x1, [sp, #-16]!
 	b	arch_guest_irq

@@ -14,6 +14,7 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: host RAM beyond ours: every MiB aborts: PASS" \
   "hostile: fetch from the UART page: instruction abort: PASS" \
   "hostile: undefined hypercalls return -1: PASS" \
+  "hostile: HVCs in place and to the vCPU loop keep x1-x30: PASS" \
   "hostile: CPU_ON with entry outside RAM: INVALID_ADDRESS: PASS" \
   "hostile: second vCPU: on again after CPU_OFF: PASS" \
   "hostile: load pair from the UART (ISV=0): abort: PASS" \

@@ -9,13 +9,19 @@ SMP4=configs/vms/smp-aarch64.toml
 # mapped from GICV). Under ICOUNT=2 the mean period checked does not
 # depend on how busy the host is. Then the timers' PPIs as level-sensitive
 # interrupts: ENABLE = 0, IMASK = 1 or a compare value moved ahead takes
-# a pending one away (ISPENDR0, and nothing acknowledged after).
+# a pending one away (ISPENDR0, and nothing acknowledged after). On the
+# GICv3, a timer's list register the guest cannot take yet (its running
+# priority above the timer's) lowered before an SGI: not taken after
+# (vcpu_arch_sgi's lr_level test; without it: "FAIL: taken with its level
+# down").
 for gic in 3 2; do
+  held=()
+  [ $gic = 3 ] && held=("timer: its interrupt held below the running priority, lowered, an SGI sent: not taken")
   qemu_scenario aarch64/timer-gicv$gic 60 "ARCH=$A SMP=1 GIC=$gic ICOUNT=2 VM_CONFIGS=$TIMER" \
     "timer: GICv$gic" "virtual timer (PPI 27): 50 ticks" \
     "physical timer (PPI 30): 50 ticks" "then the SGI taken" \
     "timer: level-sensitive PPIs 27 and 30: 18 of 18 cases passed" \
-    "timer: PASS" "all VMs have shut down" \
+    "${held[@]}" "timer: PASS" "all VMs have shut down" \
     "!FAIL"
 done
 
@@ -104,3 +110,38 @@ type quit\n' \
   "[vm6] smp: GICv2, 2 vCPUs checked in" "[vm6] 2 IPIs answered across 2 ordered pairs" \
   "[vm6] smp: PASS" "[vm7] ptdev: GICv2" "[vm7] ptdev: alarm 2 arrived as INTID 34" \
   "[vm7] ptdev: PASS" "!interrupts: receive 0," "all VMs have shut down" "!FAIL"
+
+# An SGI raised again while the receiver's list register still holds it,
+# done with (vgic.c: sgi_refill_lr0, the IPI exits' lean refill): sgiflood
+# alone, so that its vCPU 0 waits in its own WFI, untrapped, with no exit
+# between its EOI and the kick. vCPU 1 turns the distributor's group 1 off
+# (no list register changed, nobody kicked) and raises the SGI again: it
+# must not be taken until group 1 is on. With the lean refill's own
+# sgi_refill_ok() dropped it is taken (FAIL: taken).
+qemu_scenario aarch64/sgi-again-group-off 60 \
+  "ARCH=$A SMP=2 VM_CONFIGS=configs/vms/sgiflood-aarch64.toml" \
+  "sgiflood: an SGI raised again while held, group 1 off: not taken; taken once on" \
+  "VM 32 (sgiflood) powered off" "!FAIL"
+
+# A vCPU with its pCPU to itself waits in its own WFI, untrapped; a vCPU
+# woken on that pCPU from another pCPU comes with a host IPI, whose exit
+# (vcpu_arch_irq) must go to the loop, so that the WFI traps again and the
+# pCPU goes to the woken vCPU at once. The smp VM alone, its 4 vCPUs on 2
+# pCPUs, under -icount: each vCPU is preempted at a slice's end only while
+# the vCPUs check in (vCPU 0 polls for them: 4 times; vCPUs 1-3 once
+# each, as they start); with that test of vcpu_arch_irq dropped, a woken
+# vCPU waits for the slice's end whenever its neighbour waits untrapped,
+# and vCPUs 0 and 1 are preempted 8 times each. vCPU 0's count follows
+# how long the others take to start: vCPUs 1-3 are the ones looked at.
+qemu_scenario aarch64/smp4-on-2-pcpus-alone 60 \
+  "ARCH=$A SMP=2 ICOUNT=2 VM_CONFIGS=configs/vms/smp-shared-aarch64.toml" \
+  "smp: GICv3, 4 vCPUs checked in" "12 IPIs answered across 12 ordered pairs" \
+  "smp: PASS" "all VMs have shut down" "!FAIL"
+woken_vcpus_not_left_waiting() {
+  local log="$LOGDIR/aarch64_smp4-on-2-pcpus-alone.log" most
+  most=$(sed -n 's/.*VM 6 (smp) vCPU [1-3]: preempted \([0-9]*\) times.*/\1/p' "$log" |
+    sort -n | tail -1)
+  echo "most preemptions of vCPUs 1-3: ${most:-0} (at most 2 expected)"
+  [ "${most:-0}" -le 2 ]
+}
+expect aarch64/smp4-woken-vcpu-not-left-waiting woken_vcpus_not_left_waiting

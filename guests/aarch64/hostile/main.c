@@ -177,6 +177,20 @@ static void test_hypercalls(void)
 	check("undefined hypercalls return -1", wrong == 0, "wrong", wrong);
 }
 
+uint64_t hvc_regs_kept(uint64_t x0, uint64_t x1); /* hvcregs.S */
+
+/* The guest's registers across HVCs cvisor answers in place (a
+ * hypercall, PSCI_VERSION) and one it hands to the vCPU loop (CPU_ON of
+ * a vCPU that does not exist): x1-x30 as they were. */
+static void test_hvc_regs(void)
+{
+	uint64_t lost = hvc_regs_kept(7, 1) | hvc_regs_kept(PSCI_VERSION, 0) |
+			hvc_regs_kept(PSCI_SMC32_CPU_ON, 0xff);
+
+	check("HVCs in place and to the vCPU loop keep x1-x30", lost == 0,
+	      "registers lost (a bit each)", lost);
+}
+
 extern char hostile_secondary_entry[];
 static volatile uint64_t secondary_seen;
 static volatile uint64_t secondary_results[3];
@@ -468,6 +482,7 @@ int main(void)
 	test_memory();
 	test_fetch();
 	test_hypercalls();
+	test_hvc_regs();
 	test_psci();
 	test_mmio();
 	test_aarch32();

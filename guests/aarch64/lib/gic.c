@@ -28,8 +28,21 @@ unsigned gic_init(void (*handler)(unsigned intid))
 	irq_handler = handler;
 	gic_version = (REG32(GICD + 0xffe8) >> 4 & 0xf) == 3 ? 3 : 2;
 	/* Group 1 (and affinity routing) on v3; forwarding on v2. */
-	REG32(GICD) = gic_version == 3 ? 0x12 : 0x1;
+	gic_dist_enable(true);
 	return gic_version;
+}
+
+unsigned gic_get_version(void)
+{
+	return gic_version;
+}
+
+void gic_dist_enable(bool on)
+{
+	if (gic_version == 3)
+		REG32(GICD) = on ? 0x12 : 0x10; /* ARE kept */
+	else
+		REG32(GICD) = on ? 1 : 0;
 }
 
 void gic_cpu_init(unsigned cpu)

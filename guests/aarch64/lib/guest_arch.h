@@ -49,6 +49,7 @@ static inline uint64_t guest_counter_freq(void)
 
 /* The VM's GIC (lib/gic.c): returns the version, 2 or 3. */
 unsigned gic_init(void (*handler)(unsigned intid));
+unsigned gic_get_version(void);  /* gic_init()'s answer */
 void gic_cpu_init(unsigned cpu); /* on each vCPU */
 void gic_enable_private(unsigned cpu, unsigned intid);
 void gic_enable_spi(unsigned intid, unsigned cpu);
@@ -56,6 +57,8 @@ void gic_send_sgi(unsigned cpu, unsigned sgi);
 /* GICv2 keeps only the top 5 bits of a priority. */
 void gic_set_priority(unsigned cpu, unsigned intid, uint8_t prio);
 void gic_set_pmr(uint8_t prio); /* signalled: priority < pmr */
+/* GICD_CTLR: the distributor's group 1 (v3; v2: forwarding) on or off. */
+void gic_dist_enable(bool on);
 /* ISPENDR0 of 'cpu' (v3: its redistributor; v2: the caller's bank). */
 uint32_t gic_pending_private(unsigned cpu);
 /* IRQ entries whose first acknowledge read 1023 (spurious). */

@@ -1,7 +1,8 @@
 /* The timer guest on aarch64: the EL1 virtual timer (PPI 27) and physical
  * timer (PPI 30); then WFI with an SGI pending below the priority mask
- * (the vCPU must sleep through it until the timer, as a CPU does) and the
- * timers' level sensitivity (level.c). */
+ * (the vCPU must sleep through it until the timer, as a CPU does), the
+ * timers' level sensitivity (level.c), SGIs raised again while held and,
+ * on a GICv3, a timer's interrupt held as an SGI is sent. */
 #include "timer.h"
 #include "level.h"
 
@@ -49,6 +50,7 @@ unsigned timer_arch_sources(void)
 }
 
 static bool sgi_irq(unsigned irq);
+static bool held_irq(unsigned irq);
 
 static volatile unsigned masked_sgis; /* SGI 1 taken */
 static volatile unsigned masked_ticks;
@@ -56,7 +58,7 @@ static volatile bool in_masked_wait;
 
 bool timer_arch_irq(unsigned irq)
 {
-	if (level_irq(irq) || sgi_irq(irq))
+	if (level_irq(irq) || sgi_irq(irq) || held_irq(irq))
 		return true;
 	if (irq == MASKED_SGI) {
 		masked_sgis++;
@@ -199,11 +201,86 @@ static bool sgi_checks(void)
 	return again_ok && first_ok && all_ok;
 }
 
+/* ---- A timer's list register, not taken yet, as an SGI is sent ----
+ * cvisor's SGI exit (vcpu_arch_sgi) is the usual exit while a timer's
+ * list register waits (lr_level): that exit is where a timer's list
+ * register filled for the guest to take at once (IRQs unmasked), but not
+ * taken, follows the timer's level. The guest cannot take it while its
+ * running priority is above the timer's: SGI_RUN acknowledged and
+ * deactivated (EOImode 1) but not ended. The timer fires, the guest
+ * lowers it, sends an SGI to nobody, and ends SGI_RUN: the timer's
+ * interrupt, its level down, must not be taken then. GICv3 only (the
+ * SGI is a trapped MSR). */
+#define SGI_RUN  10u /* priority 0x20, above the virtual timer's 0x40 */
+#define SGI_NONE 11u
+
+static volatile bool held_check;
+static volatile unsigned held_taken;
+
+static bool held_irq(unsigned irq)
+{
+	if (!held_check || irq != 27)
+		return false;
+	held_taken++;
+	vtimer_stop();
+	msr(S3_0_C12_C11_1, irq); /* ICC_DIR_EL1: EOIR only drops it */
+	return true;
+}
+
+static bool held_timer_check(void)
+{
+	uint64_t iar, hppir = 1023, end;
+
+	gic_set_priority(0, SGI_RUN, 0x20);
+	gic_set_priority(0, 27, 0x40);
+	gic_enable_private(0, SGI_RUN);
+	vtimer_enable();
+	irq_disable();
+	msr(S3_0_C12_C12_4, 2); /* ICC_CTLR_EL1.EOImode */
+	__asm__ volatile("isb");
+	gic_send_sgi(0, SGI_RUN);
+	(void)irq_signalled();
+	__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* IAR1 */
+	msr(S3_0_C12_C11_1, iar); /* DIR: its list register free */
+	held_taken = 0;
+	held_check = true;
+	irq_enable();
+	vtimer_arm(0); /* fires at once */
+	__asm__ volatile("isb");
+	/* In a list register (HPPIR1 reads it, not trapped), not taken. */
+	end = guest_counter() + guest_counter_freq() / 100;
+	while (hppir != 27 && guest_counter() < end)
+		__asm__ volatile("mrs %0, S3_0_C12_C12_2" : "=r"(hppir));
+	vtimer_stop();
+	__asm__ volatile("isb");
+	msr(S3_0_C12_C11_5, (uint64_t)SGI_NONE << 24); /* SGI1R: no target */
+	__asm__ volatile("isb");
+	msr(S3_0_C12_C12_1, iar); /* EOIR1: the running priority dropped */
+	__asm__ volatile("isb");
+	for (end = guest_counter() + guest_counter_freq() / 1000;
+	     guest_counter() < end;)
+		;
+	irq_disable();
+	held_check = false;
+	msr(S3_0_C12_C12_4, 0);
+	__asm__ volatile("isb");
+	guest_puts("timer: its interrupt held below the running priority, "
+		   "lowered, an SGI sent: ");
+	if (iar != SGI_RUN || hppir != 27)
+		guest_puts("FAIL: never held\n");
+	else
+		guest_puts(held_taken ? "FAIL: taken with its level down\n" :
+					"not taken\n");
+	return iar == SGI_RUN && hppir == 27 && !held_taken;
+}
+
 bool timer_arch_checks(uint64_t period)
 {
 	bool ok = masked_wait(period);
 
 	ok &= level_checks();
 	ok &= sgi_checks();
+	if (gic_get_version() == 3)
+		ok &= held_timer_check();
 	return ok;
 }

@@ -13,8 +13,38 @@
  * live in the CPU while the vCPU is loaded. The IPI's exits (the guest's
  * SGI, the receiver's host IPI) are handled before any of this, with
  * only the registers C clobbers saved (arch_guest_sysreg,
- * guest_irq_lean). */
+ * guest_irq_lean); so is an HVC's, with x19-x29 left in the registers
+ * (arch_guest_hvc). */
 #include "guest_entry.h"
+
+/* The guest's x2-x17 into struct guest_regs at x0. */
+.macro store_x2_x17
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+.endm
+
+/* Back into the guest with x0-x18 and x30 from struct guest_regs at x1
+ * (x19-x29, ELR and SPSR as they are). */
+.macro load_x0_x18_x30_eret
+	ldp	x2, x3, [x1, #16]
+	ldp	x4, x5, [x1, #32]
+	ldp	x6, x7, [x1, #48]
+	ldp	x8, x9, [x1, #64]
+	ldp	x10, x11, [x1, #80]
+	ldp	x12, x13, [x1, #96]
+	ldp	x14, x15, [x1, #112]
+	ldp	x16, x17, [x1, #128]
+	ldr	x18, [x1, #144]
+	ldr	x30, [x1, #240]
+	ldp	x0, x1, [x1, #0]
+	eret
+.endm
 
 	.text
 	.global arch_guest_run
@@ -53,14 +83,7 @@ guest_enter:                                /* x0 = regs */
 	.global arch_guest_exit
 arch_guest_exit:
 	ldr	x0, [sp, #(16 + GFRAME_REGS)]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
+	store_x2_x17
 	stp	x18, x19, [x0, #144]
 	stp	x20, x21, [x0, #160]
 	stp	x22, x23, [x0, #176]
@@ -75,12 +98,13 @@ arch_guest_exit:
 	stp	x2, x3, [x0, #GREGS_ELR]
 	ldr	x2, [sp, #GFRAME_EXIT]          /* x1 = kind, from the vector */
 	bl	vcpu_arch_exit                  /* (regs, kind, e) */
-	cbz	w0, 1f                          /* GUEST_TO_LOOP */
+	cbz	w0, guest_to_loop
 	ldr	x1, [sp, #GFRAME_REGS]          /* handled: straight back in */
 	tbnz	w0, #1, guest_resume_keep       /* GUEST_RESUME_KEEP */
 	mov	x0, x1
 	b	guest_enter
-1:	ldp	x19, x20, [sp, #0]
+guest_to_loop:                              /* as arch_guest_run returns */
+	ldp	x19, x20, [sp, #0]
 	ldp	x21, x22, [sp, #16]
 	ldp	x23, x24, [sp, #32]
 	ldp	x25, x26, [sp, #48]
@@ -89,6 +113,43 @@ arch_guest_exit:
 	add	sp, sp, #GFRAME_SIZE
 	ret
 
+/* An HVC (hypercalls, PSCI), from the main vector table: guest x0 and x1
+ * pushed, x0 = ESR_EL2. Its handlers read and write x0-x6 only, and
+ * leave ELR (past the HVC) and SPSR as they are: only x0-x18 and x30 go
+ * into struct guest_regs (the handlers find their arguments there), and
+ * vcpu_arch_hvc(regs, e) runs with the guest's x19-x29 still in the
+ * registers, which C preserves. Handled (1): x0-x18 and x30 back, ERET.
+ * For the loop (0): the rest of the guest's state into struct guest_regs
+ * first. Any other exception class with bit 5 clear: the usual exit. */
+	.global arch_guest_hvc
+arch_guest_hvc:
+	lsr	w1, w0, #26
+	cmp	w1, #0x16                       /* EC: HVC64 */
+	b.ne	9f
+	ldr	x0, [sp, #(16 + GFRAME_REGS)]
+	store_x2_x17
+	str	x18, [x0, #144]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #0]
+	ldr	x1, [sp, #GFRAME_EXIT]
+	bl	vcpu_arch_hvc                   /* (regs, e) */
+	ldr	x1, [sp, #GFRAME_REGS]
+	cbz	w0, 1f
+	load_x0_x18_x30_eret
+1:	str	x19, [x1, #152]
+	stp	x20, x21, [x1, #160]
+	stp	x22, x23, [x1, #176]
+	stp	x24, x25, [x1, #192]
+	stp	x26, x27, [x1, #208]
+	stp	x28, x29, [x1, #224]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x1, #GREGS_ELR]
+	b	guest_to_loop
+9:	mov	x1, #GUEST_EXIT_SYNC
+	b	arch_guest_exit
+
 /* Re-entry after an exit handled whole that wrote none of the guest's
  * x19-x29: vcpu_arch_exit(), C, preserved them, so they still hold the
  * guest's values. x1 = regs. */
@@ -96,18 +157,7 @@ guest_resume_keep:
 	ldp	x2, x3, [x1, #GREGS_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [x1, #16]
-	ldp	x4, x5, [x1, #32]
-	ldp	x6, x7, [x1, #48]
-	ldp	x8, x9, [x1, #64]
-	ldp	x10, x11, [x1, #80]
-	ldp	x12, x13, [x1, #96]
-	ldp	x14, x15, [x1, #112]
-	ldp	x16, x17, [x1, #128]
-	ldr	x18, [x1, #144]
-	ldr	x30, [x1, #240]
-	ldp	x0, x1, [x1, #0]
-	eret
+	load_x0_x18_x30_eret
 
 /* The lean exits' frame of 144 bytes (x2 and x3 stored at its base as it
  * is made): the rest of what C clobbers, x4-x18 and x30. */

@@ -50,19 +50,13 @@ void psci_handle(struct vcpu *v, struct vcpu_exit *e)
 {
 	uint64_t *x = v->arch.regs.x;
 	uint32_t fn = (uint32_t)x[0];
-
-	if (!psci_known(fn)) {
-		x[0] = PSCI_NOT_SUPPORTED; /* one we don't have */
-		return;
-	}
 	/* SMC32/HVC32 calls pass 32-bit arguments: the upper halves of
-	 * the registers are not the caller's to set (SMCCC). */
-	uint64_t a1 = x[1], a2 = x[2], a3 = x[3];
-	if (!(fn & 0x40000000u)) {
-		a1 = (uint32_t)a1;
-		a2 = (uint32_t)a2;
-		a3 = (uint32_t)a3;
-	}
+	 * the registers are not the caller's to set (SMCCC). One switch
+	 * finds the call, or none (one we don't have). */
+	uint64_t arg_mask = fn & 0x40000000u ? ~0ull : 0xffffffffull;
+	uint64_t a1 = x[1] & arg_mask, a2 = x[2] & arg_mask,
+		 a3 = x[3] & arg_mask;
+
 	switch (fn) {
 	case PSCI_VERSION:
 		x[0] = 1 << 16 | 1; /* 1.1 */
@@ -97,6 +91,9 @@ void psci_handle(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	case PSCI_SYSTEM_RESET:
 		e->kind = EXIT_SYSTEM_RESET;
+		break;
+	default:
+		x[0] = PSCI_NOT_SUPPORTED;
 		break;
 	}
 }

@@ -14,6 +14,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 			struct vcpu_exit *e);
 unsigned vcpu_arch_irq(struct vcpu *v);
 unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val);
+unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -679,6 +680,21 @@ static inline void sgi1r_write(struct vcpu *v, uint64_t esr)
 	v->arch.regs.elr += 4;
 }
 
+/* An HVC: a PSCI call (answered, or a generic exit in 'e') or a
+ * hypercall for vcpu_handle_exit_inline(). ELR already points past it. */
+static inline void hvc_decode(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct guest_regs *r = &v->arch.regs;
+
+	if (psci_range(r->x[0])) {
+		psci_handle(v, e);
+		return;
+	}
+	e->kind = EXIT_HYPERCALL;
+	e->hypercall.nr = r->x[0];
+	e->hypercall.args = &r->x[1];
+}
+
 /* Decodes (and, where it can, handles) a synchronous exit; true when it
  * may have written one of the guest's x19-x29. */
 static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
@@ -692,14 +708,8 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 		return decode_dabt(v, esr, e);
 	}
 	if (ESR_EC(esr) == EC_HVC64) {
-		if (psci_range(r->x[0])) {
-			psci_handle(v, e);
-			return false;
-		}
-		e->kind = EXIT_HYPERCALL;
-		e->hypercall.nr = r->x[0];
-		e->hypercall.args = &r->x[1];
-		return false; /* ELR already points past HVC */
+		hvc_decode(v, e);
+		return false;
 	}
 	/* A vGICv3 guest's SGI, the IPI round trip's exit: one test. */
 	if ((esr & ESR_SGI1R_MASK) == ESR_SGI1R_WRITE) {
@@ -856,6 +866,40 @@ unsigned vcpu_arch_irq(struct vcpu *v)
 	v->exits[EXIT_IRQ]++;
 	if (c->lr_used)
 		vgic_sync(v);
+	vgic_flush_queued(v);
+	return 1;
+}
+
+/* An A64 guest's HVC (guest_entry.S: arch_guest_hvc), from the main
+ * vector table, with only x0-x18 and x30 in 'r' (its handlers need no
+ * more) and ELR and SPSR not saved: its x19-x29 are still in the
+ * registers, so nothing here may read or write them, nor ELR or SPSR.
+ * As vcpu_arch_exit() would: 1, straight back into the guest; 0, 'e' for
+ * the loop (the vector saves the rest first). */
+unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	uint64_t nr = r->x[0];
+
+	if (v->arch.vgic.lr_used)
+		vgic_sync(v);
+	/* vcpu_handle_exit_inline()'s work for the two kinds, without
+	 * going through 'e': a hypercall, or a PSCI call answered here. */
+	if (likely(!psci_range(nr))) {
+		v->exits[EXIT_HYPERCALL]++;
+		r->x[0] = hypercall_handle(v, nr, &r->x[1]);
+	} else {
+		e->kind = EXIT_NONE;
+		psci_handle(v, e);
+		if (e->kind != EXIT_NONE)
+			return 0; /* CPU_ON, CPU_OFF...: the loop's */
+		v->exits[EXIT_NONE]++;
+	}
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		e->kind = EXIT_HANDLED;
+		return 0;
+	}
 	vgic_flush_queued(v);
 	return 1;
 }

@@ -140,7 +140,7 @@ qemu_scenario aarch64/smp4-on-2-pcpus-alone 60 \
 woken_vcpus_not_left_waiting() {
   local log="$LOGDIR/aarch64_smp4-on-2-pcpus-alone.log" counts
   counts=$(sed -n 's/.*VM 6 (smp) vCPU [1-3]: preempted \([0-9]*\) times.*/\1/p' "$log" | sort -n)
-  echo "preemptions of vCPUs 1-3: $(echo $counts) (3 counts, each at most 2, expected)"
+  echo "preemptions of vCPUs 1-3: $(echo "$counts" | tr "\n" " ")(3 counts, each at most 2, expected)"
   [ "$(echo "$counts" | grep -c .)" -eq 3 ] && [ "$(echo "$counts" | tail -1)" -le 2 ]
 }
 expect aarch64/smp4-woken-vcpu-not-left-waiting woken_vcpus_not_left_waiting

@@ -773,7 +773,7 @@ static void vgic_flush_queued(struct vcpu *v)
 {
 	struct vgic_cpu *gc = &v->arch.vgic;
 
-	if (!READ_ONCE(gc->nr_queued) && !READ_ONCE(gc->resync))
+	if (!READ_ONCE(gc->flush_due))
 		return;
 	/* Raised again while a list register held it: one the guest has
 	 * finished with, maybe, that an SGI's exit left (vcpu_arch_sgi). */

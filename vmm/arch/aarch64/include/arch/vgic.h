@@ -87,8 +87,16 @@ struct vgic_cpu {
 	struct vgic_fast fast;
 	struct virq priv[VGIC_NR_PRIVATE];
 	uint64_t queued[VGIC_MAX_IRQS / 64];
-	unsigned nr_queued;
-	bool resync;       /* an interrupt it holds was raised again */
+	/* Whether the queue has work (vgic_flush_queued()): both words in
+	 * one, which the fast exits test with one load. */
+	union {
+		struct {
+			uint32_t nr_queued;
+			uint32_t resync; /* an interrupt it holds was raised
+					    again */
+		};
+		uint64_t flush_due;
+	};
 	bool ack_trap;     /* the guest's acknowledges trap */
 	uint32_t lr_used;  /* list registers holding an interrupt */
 	uint32_t lr_eoi;   /* those that asked for an EOI maintenance */

@@ -113,3 +113,23 @@ type poweroff\n' \
 else
   fail riscv64/uboot-disk "see $LOGDIR/uboot-riscv64-disk.log"
 fi
+
+# make bench BENCH_LINUX=1's boot comparison (scripts/bench_linux.sh),
+# one pair per vCPU count: it runs to its end and writes its JSON, each
+# boot reaching the marker with a kernel time stamp before it. Only the
+# report's shape is checked: its ratios are wall time (docs/bench.md).
+bench_linux_ok() {
+  BENCH_LINUX_RUNS=1 bash scripts/bench_linux.sh riscv64 &&
+    python3 - build/bench/riscv64-linux.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["runs"]) == 2, d["runs"]
+for r in d["runs"]:
+    assert all(r[k] > 0 for k in ("native_wall", "native_uptime", "cvisor_wall", "cvisor_uptime")), r
+for n in ("1", "2"):
+    m = d["median"][n]
+    assert m["pairs"] == 1 and m["wall_ratio"] > 0 and m["uptime_ratio"] > 0, m
+print("bench_linux riscv64: report complete")
+PY
+}
+expect riscv64/bench-linux bench_linux_ok

@@ -10,7 +10,8 @@
 # Reported: the median ratio of the wall times from QEMU's start to the
 # marker, and of the guest's uptime at the last kernel message before the
 # marker (its printk time stamp). Wall-time based, so slow and blurred by
-# a busy host: opt-in, never part of make test (docs/bench.md).
+# a busy host: opt-in; make test runs it once on riscv64 for its report's
+# shape only (docs/bench.md).
 #   bench_linux.sh [ARCH]     BENCH_LINUX_RUNS=N pairs per vCPU count (5)
 set -euo pipefail
 arch=${1:-aarch64}

@@ -24,11 +24,11 @@ fail() {
 }
 
 run_group() {
-  local start=$SECONDS
+  local group_start=$SECONDS
   echo "== $1"
   LAST_RESULT=$SECONDS
   . "$1"
-  echo "== $1 took $((SECONDS - start)) s"
+  echo "== $1 took $((SECONDS - group_start)) s"
 }
 
 # unit_binary NAME BINARY: runs a unit-test binary and records each test.

@@ -117,8 +117,14 @@ qemu_scenario riscv64/smp4-on-2-harts 90 \
 # The SBI a VM gets, call by call, with the spec's errors for bad
 # arguments: BASE probes, DBCN and the legacy console, IPI, RFENCE (a
 # flood from both vCPUs at once), HSM through start, suspend (retentive
-# and not, woken by IPIs) and stop, SRST.
+# and not, woken by IPIs) and stop, SRST. vCPU 1, alone on hart 1, waits
+# in WFI in place (vcpu.c, wfi_in_place) with an interrupt pending that it
+# has not enabled (it must sleep on: woken for it, it fails) while vCPU 0
+# fences it remotely (the wait must do the fence: if not, vCPU 0 waits
+# forever and the scenario times out).
 qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.toml" \
+  "sbi: a disabled external interrupt pending: ok" "sbi: RFENCE to a vCPU waiting in WFI: ok" \
+  "sbi: WFI with a disabled interrupt pending sleeps until an enabled one: ok" \
   "sbi: DBCN console_write reaches the console" "sbi: DBCN console_write's count: ok" \
   "sbi: hart_start again: ok" "sbi: hart_get_status in a retentive suspend: ok" \
   "sbi: retentive suspend returns 0 when woken: ok" \

@@ -280,11 +280,15 @@ rv_debug_session() {
 expect riscv64/make-debug rv_debug_session
 
 # A reboot (SRST) asked while the other vCPU floods remote fences at it:
-# the VM comes back for its second boot.
+# the VM comes back for its second boot. There vCPU 1 asks for another
+# while vCPU 0 waits in WFI in place (vcpu.c, wfi_in_place) with nothing
+# enabled: the wait must see its vCPU turned off, or the reboot waits
+# forever (the scenario times out).
 qemu_scenario riscv64/rfence-meets-reset 60 \
   "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/rfreset-riscv64.toml" \
   "rfreset: vCPU 1 asks for a reboot" "VM 16 (rfreset) is rebooting" \
-  "rfreset: second boot: PASS" "all VMs have shut down" "!FAIL"
+  "rfreset: second boot" "rfreset: vCPU 1 asks for a reboot while vCPU 0 waits in WFI" \
+  "rfreset: third boot: PASS" "all VMs have shut down" "!FAIL"
 
 # The G stage is Sv48x4 where the hart has it (QEMU's does): RAM at
 # 2 TiB and just below 512 TiB, out of Sv39x4's reach, written and read

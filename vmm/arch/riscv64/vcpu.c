@@ -366,7 +366,8 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 		    sched_need_resched() || vtimer_armed(v))
 			return GUEST_TO_LOOP_SAVE;
 		/* Fences and injected interrupts as at any entry. */
-		exit_resume_slow(v, 0);
+		if (exit_resume_slow_due(v))
+			exit_resume_slow(v, 0);
 		if (loaded_irq_pending(v)) {
 			v->exits[EXIT_HALT]++;
 			e->kind = EXIT_HANDLED;

@@ -366,8 +366,7 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 		    sched_need_resched() || vtimer_armed(v))
 			return GUEST_TO_LOOP_SAVE;
 		/* Fences and injected interrupts as at any entry. */
-		if (exit_resume_slow_due(v))
-			exit_resume_slow(v, 0);
+		exit_resume_slow(v, 0);
 		if (loaded_irq_pending(v)) {
 			v->exits[EXIT_HALT]++;
 			e->kind = EXIT_HANDLED;

@@ -175,18 +175,6 @@ static inline void guest_irqs_load(struct vcpu *v)
  * interrupts others raised, the SBI timer without Sstc. */
 unsigned exit_resume_slow(struct vcpu *v, unsigned how);
 
-/* Whether the loaded vCPU needs exit_resume_slow() before it enters its
- * guest again: fences or interrupts asked of it, its vPLIC line changed,
- * or no Sstc (henvcfg.STCE, bit 63, clear: the SBI timer's VSTIP is
- * cvisor's to raise). Else the hart's hvip is right as it is. */
-static inline bool exit_resume_slow_due(const struct vcpu *v)
-{
-	const struct vcpu_arch *a = &v->arch;
-
-	return READ_ONCE(a->fences) || READ_ONCE(a->inject) ||
-	       (int64_t)a->vs.henvcfg >= 0 || READ_ONCE(a->eip) != a->hvip_eip;
-}
-
 /* The end of an exit handled on the exit path: 'how' (GUEST_RESUME or
  * GUEST_RESUME_KEEP) after what the loop does before it enters the guest
  * (vcpu_arch_run()), or 'to_loop' when the vCPU was turned off or its
@@ -194,12 +182,18 @@ static inline bool exit_resume_slow_due(const struct vcpu *v)
 static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
 				   unsigned how, unsigned to_loop)
 {
+	const struct vcpu_arch *a = &v->arch;
+
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched())) {
 		e->kind = EXIT_HANDLED;
 		return to_loop;
 	}
-	if (unlikely(exit_resume_slow_due(v)))
+	/* henvcfg.STCE (bit 63) clear: no Sstc, the SBI timer's VSTIP is
+	 * cvisor's to raise. */
+	if (unlikely(READ_ONCE(a->fences)) || unlikely(READ_ONCE(a->inject)) ||
+	    unlikely((int64_t)a->vs.henvcfg >= 0) ||
+	    unlikely(READ_ONCE(a->eip) != a->hvip_eip))
 		return exit_resume_slow(v, how);
 	/* guest_irqs_load() has nothing to change: the hart's hvip holds the
 	 * guest's VSSIP and the vPLIC's line as it was. */

@@ -97,28 +97,26 @@ static void sbi_base(struct vcpu *v, unsigned long fid)
 }
 
 /* The vCPUs hart_mask and hart_mask_base name (base -1: every one), in
- * *set (bit = vCPU index); false if one of them does not exist. */
+ * *set (bit = vCPU index); false if one of them does not exist. A VM's
+ * hart ids are its vCPUs' indices (vcpu_arch_hwid), so the mask is the
+ * set shifted by the base once no bit of it is past the last vCPU. */
+_Static_assert(VMCFG_MAX_CPUS < 64, "a VM's vCPUs in a 64-bit set");
 static bool sbi_hart_set(struct vcpu *v, uint64_t mask, uint64_t base,
 			 uint64_t *set)
 {
-	struct vm *vm = v->vm;
+	unsigned n = v->vm->vcpu_count;
 
 	*set = 0;
 	if (base == UINT64_MAX) {
-		*set = (1ull << vm->vcpu_count) - 1;
+		*set = (1ull << n) - 1;
 		return true;
 	}
-	/* Up to the mask's highest set bit (a guest names one hart, or a
-	 * few, in a word of 64). */
-	for (unsigned i = 0; i < 64 && mask >> i; i++) {
-		if (!(mask >> i & 1))
-			continue;
-		struct vcpu *t =
-			base + i < base ? NULL : vm_vcpu_by_hwid(vm, base + i);
-		if (!t)
-			return false;
-		*set |= 1ull << t->id;
-	}
+	if (!mask)
+		return true;
+	/* n - base is 1 to VMCFG_MAX_CPUS: a shift that is defined. */
+	if (base >= n || mask >> (n - base))
+		return false;
+	*set = mask << base;
 	return true;
 }
 

@@ -70,7 +70,8 @@ static bool sbi_has(unsigned long ext)
 	return ext <= LEGACY_SHUTDOWN; /* the legacy calls */
 }
 
-static void sbi_base(struct vcpu *v, unsigned long fid)
+static void __attribute__((noinline))
+sbi_base(struct vcpu *v, unsigned long fid)
 {
 	const uint64_t *x = v->arch.regs.x;
 
@@ -127,7 +128,7 @@ static void sbi_send_ipis(struct vcpu *v, uint64_t set)
 			vcpu_inject(v->vm->vcpus[i], HIP_VSSIP);
 }
 
-static void sbi_ipi(struct vcpu *v, unsigned long fid)
+static void __attribute__((noinline)) sbi_ipi(struct vcpu *v, unsigned long fid)
 {
 	const uint64_t *x = v->arch.regs.x;
 	uint64_t set;
@@ -397,9 +398,20 @@ static void sbi_legacy(struct vcpu *v, unsigned long ext, struct vcpu_exit *e)
 	x[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
 }
 
-/* Every extension but BASE: out of line, so that BASE's calls pay for
- * none of the registers this one keeps (GCC saves them before the first
- * test otherwise). */
+static void __attribute__((noinline))
+sbi_time(struct vcpu *v, unsigned long fid)
+{
+	if (fid != 0) {
+		ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+		return;
+	}
+	vtimer_set(v, v->arch.regs.x[10]);
+	ret(v, SBI_SUCCESS, 0);
+}
+
+/* Every extension but BASE, TIME and IPI: out of line, so that those
+ * three's calls pay for none of the registers this one keeps (GCC saves
+ * them before the first test otherwise). */
 static void __attribute__((noinline))
 sbi_handle_ext(struct vcpu *v, struct vcpu_exit *e, unsigned long ext,
 	       unsigned long fid)
@@ -411,17 +423,6 @@ sbi_handle_ext(struct vcpu *v, struct vcpu_exit *e, unsigned long ext,
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = fid;
 		e->hypercall.args = &x[10];
-		return;
-	case EXT_TIME:
-		if (fid == 0) {
-			vtimer_set(v, x[10]);
-			ret(v, SBI_SUCCESS, 0);
-		} else {
-			ret(v, SBI_ERR_NOT_SUPPORTED, 0);
-		}
-		return;
-	case EXT_IPI:
-		sbi_ipi(v, fid);
 		return;
 	case EXT_HSM:
 		sbi_hsm(v, fid, e);
@@ -452,9 +453,13 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
 	const uint64_t *x = v->arch.regs.x;
 
 	/* The most frequent first (the hypercall extension is the exit
-	 * path's, vcpu.c). */
+	 * path's, vcpu.c), each a tail call: this one keeps no frame. */
 	if (likely(x[17] == EXT_BASE))
 		sbi_base(v, x[16]);
+	else if (x[17] == EXT_IPI)
+		sbi_ipi(v, x[16]);
+	else if (x[17] == EXT_TIME)
+		sbi_time(v, x[16]);
 	else
 		sbi_handle_ext(v, e, x[17], x[16]);
 }

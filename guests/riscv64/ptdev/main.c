@@ -85,19 +85,18 @@ static uint64_t next_alarm(uint64_t *took)
  * at least 300 ms after the one before) reported. */
 static void held_back(void)
 {
-	uint64_t ms = guest_counter_freq() / 1000, last = guest_counter(), now,
-		 gap, took;
+	uint64_t ms = guest_counter_freq() / 1000, last = guest_counter(), took;
 
 	guest_puts("ptdev: an alarm every 20 ms\n");
 	for (;;) {
-		now = next_alarm(&took);
+		uint64_t now = next_alarm(&took);
 		if (took >= 300 * ms) {
 			guest_puts("ptdev: FAIL: woken while suspended (");
 			guest_put_dec(took / ms);
 			guest_puts(
 				" ms from the WFI's return to the claim's)\n");
 		}
-		gap = (now - last) / ms;
+		uint64_t gap = (now - last) / ms;
 		last = now;
 		if (gap >= 300) {
 			guest_puts(

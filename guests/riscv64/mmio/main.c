@@ -244,6 +244,62 @@ static void exit_paths(void)
 	      0xffffffff8badf00dull);
 }
 
+/* s4-s11 loaded with fresh values (salt + 4 ... salt + 11, never saved
+ * by an exit before), then 'insns', the exits under test, then stored:
+ * a bit for each that came back wrong. */
+#define SREGS_ACROSS(insns, salt)                                             \
+	({                                                                    \
+		uint64_t in_[8], out_[8], bad_ = 0;                           \
+		for (unsigned i_ = 0; i_ < 8; i_++)                           \
+			in_[i_] = (salt) + 4 + i_;                            \
+		__asm__ volatile(                                             \
+			"ld s4, 0(%1)\n\tld s5, 8(%1)\n\tld s6, 16(%1)\n\t"   \
+			"ld s7, 24(%1)\n\tld s8, 32(%1)\n\tld s9, 40(%1)\n\t" \
+			"ld s10, 48(%1)\n\tld s11, 56(%1)\n\t" insns          \
+			"\n\tsd s4, 0(%0)\n\tsd s5, 8(%0)\n\t"                \
+			"sd s6, 16(%0)\n\tsd s7, 24(%0)\n\t"                  \
+			"sd s8, 32(%0)\n\tsd s9, 40(%0)\n\t"                  \
+			"sd s10, 48(%0)\n\tsd s11, 56(%0)"                    \
+			:                                                     \
+			: "r"(out_), "r"(in_)                                 \
+			: "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",   \
+			  "t0", "t1", "memory");                              \
+		for (unsigned i_ = 0; i_ < 8; i_++)                           \
+			bad_ |= (uint64_t)(out_[i_] != in_[i_]) << i_;        \
+		bad_;                                                         \
+	})
+
+/* The exits that leave s0-s11 unsaved unless they go to the loop (a
+ * virtual instruction's, a host interrupt's): a WFI waited for in place
+ * (an IPI to itself pending, no deadline), a WFI with a deadline (the
+ * loop's: the vCPU put and loaded again), an illegal instruction
+ * injected, and 3 ms of spinning, which meets cvisor's ticks. */
+static void exit_paths_unsaved(void)
+{
+	uint64_t n = guest_trap.count, ms = guest_counter_freq() / 1000;
+
+	csr_set(sie, SIE_SSIE);
+	guest_sbi(SBI_EXT_IPI, 0, 1, guest_cpu_hwid(0), 0);
+	check("s4-s11 kept across a WFI waited for in place",
+	      SREGS_ACROSS("wfi", 0x1000), 0);
+	csr_clear(sip, SIE_SSIE);
+	csr_clear(sie, SIE_SSIE);
+	csr_set(sie, SIE_STIE);
+	guest_sbi(SBI_EXT_TIME, 0, guest_counter() + ms, 0, 0);
+	check("s4-s11 kept across a WFI with a deadline (the loop's)",
+	      SREGS_ACROSS("wfi", 0x2000), 0);
+	guest_sbi(SBI_EXT_TIME, 0, UINT64_MAX, 0, 0);
+	csr_clear(sie, SIE_STIE);
+	check("s4-s11 kept across an illegal instruction (hstatus read)",
+	      SREGS_ACROSS("csrr t0, 0x600", 0x3000), 0);
+	check("the hstatus read trapped", guest_trap.count, n + 1);
+	check("s4-s11 kept across host interrupts (3 ms spinning)",
+	      SREGS_ACROSS("csrr t0, time\n\tli t1, 30000\n\tadd t1, t0, t1\n"
+			   "1:\tcsrr t0, time\n\tbltu t0, t1, 1b", /* 3 ms at 10 MHz */
+			   0x4000),
+	      0);
+}
+
 static void __attribute__((noinline)) paged_forms(void)
 {
 	uint64_t r, pc, a = DEV_ALIAS + UART_SCR, v = 0x9c, n;
@@ -323,6 +379,7 @@ int main(void)
 	compressed_forms();
 	refused_forms();
 	exit_paths();
+	exit_paths_unsaved();
 	paged();
 	junk();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");

@@ -4,7 +4,12 @@
  * the VM's PLIC as source 11. The guest reads the clock, then sets its
  * alarm twice; each alarm must arrive as source 11. The second one only
  * comes if cvisor unmasked the host's source after the guest completed
- * the first. */
+ * the first. With bootargs "pause" it then keeps an alarm coming
+ * every 20 ms, waiting in WFI with no deadline of its own (which cvisor
+ * waits for in place, the vCPU loaded, on a hart it has to itself:
+ * vcpu.c, wfi_in_place), until the shell stops the VM. One that comes
+ * at least 300 ms after the one before was held back by a suspension
+ * from the shell (cvisor must not have dropped it). */
 #include <guest.h>
 
 #define RTC_BASE        0x20000000ul
@@ -38,6 +43,53 @@ static void on_irq(unsigned irq)
 	}
 }
 
+static bool bootargs_pause(void)
+{
+	const char *a = guest_bootargs(), *p = "pause";
+
+	while (*p && *a == *p)
+		a++, p++;
+	return !*a && !*p;
+}
+
+static void alarm_in(uint64_t ns)
+{
+	uint64_t at = rtc_now() + ns;
+
+	REG32(RTC_BASE + RTC_ALARM_HIGH) = (uint32_t)(at >> 32);
+	REG32(RTC_BASE + RTC_ALARM_LOW) = (uint32_t)at; /* arms it */
+}
+
+/* The next alarm, 20 ms from now, waited for. */
+static void next_alarm(void)
+{
+	unsigned want = alarms + 1;
+
+	alarm_in(20000000ull);
+	while (alarms < want)
+		wait_irq_masked();
+}
+
+/* Alarms until the VM is stopped, each held back by a suspension (one
+ * at least 300 ms after the one before) reported. */
+static void held_back(void)
+{
+	uint64_t ms = guest_counter_freq() / 1000, last = guest_counter();
+
+	guest_puts("ptdev: an alarm every 20 ms\n");
+	for (;;) {
+		next_alarm();
+		uint64_t now = guest_counter(), gap = (now - last) / ms;
+		last = now;
+		if (gap >= 300) {
+			guest_puts(
+				"ptdev: an alarm held back while suspended (");
+			guest_put_dec(gap);
+			guest_puts(" ms after the one before)\n");
+		}
+	}
+}
+
 int main(void)
 {
 	unsigned me = guest_cpu_index();
@@ -53,9 +105,7 @@ int main(void)
 	REG32(RTC_BASE + RTC_IRQ_ENABLED) = 1;
 	irq_disable();
 	for (unsigned round = 1; round <= ROUNDS; round++) {
-		uint64_t at = rtc_now() + 5000000ull; /* 5 ms */
-		REG32(RTC_BASE + RTC_ALARM_HIGH) = (uint32_t)(at >> 32);
-		REG32(RTC_BASE + RTC_ALARM_LOW) = (uint32_t)at; /* arms it */
+		alarm_in(5000000ull); /* 5 ms */
 		while (alarms < round)
 			wait_irq_masked();
 		guest_puts("ptdev: alarm ");
@@ -64,5 +114,7 @@ int main(void)
 	}
 	t1 = rtc_now();
 	guest_puts(t1 > t0 && others == 0 ? "ptdev: PASS\n" : "ptdev: FAIL\n");
+	if (bootargs_pause())
+		held_back();
 	return 0;
 }

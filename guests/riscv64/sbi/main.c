@@ -4,8 +4,10 @@
  * that does not exist, HSM (start with a bad hart or address, twice,
  * get_status through started, suspended and stopped, retentive and
  * non-retentive suspend woken by an IPI, bad suspend types), RFENCE
- * (bad harts, hfence, a flood from both vCPUs at once), SRST's bad
- * types and reasons, and an unknown hypercall. 2 vCPUs. */
+ * (bad harts, hfence, a flood from both vCPUs at once, one to a vCPU
+ * waiting in WFI), SRST's bad types and reasons, and an unknown
+ * hypercall; WFI with an interrupt pending that it has not enabled.
+ * 2 vCPUs. */
 #include <guest.h>
 
 #define SBI_ERR_FAILED            (-1)
@@ -125,6 +127,70 @@ static void user_mode(void)
 	      guest_trap.count == n + 2 && guest_trap.scause == 8, 1);
 }
 
+#define UART_IER     ((volatile uint8_t *)0x10000001ul)
+#define UART_LINE    10u                                 /* its PLIC source */
+#define PLIC_ENABLE1 ((volatile uint32_t *)0x0c002180ul) /* context 3 */
+#define SIP_SSIP     (1ul << 1)
+#define PLIC_PENDING ((volatile uint32_t *)0x0c001000ul)
+
+static volatile unsigned wfi_waiting, wfi_wakeups = ~0u;
+
+/* vCPU 1: WFI with the 16550's THR-empty interrupt pending at its PLIC
+ * context but not enabled (sie.SEIE off), IPIs enabled, no deadline
+ * set: with its hart to itself, cvisor waits for it in place, the vCPU
+ * loaded (vcpu.c, wfi_in_place), and only vCPU 0's IPI may end that
+ * wait; meanwhile vCPU 0's remote fence must be done by it. */
+static void wfi_disabled_pending(unsigned me)
+{
+	unsigned n = 0;
+
+	csr_clear(sie, SIE_SEIE);
+	guest_irq_enable_line(UART_LINE, me);
+	*UART_IER = 2; /* ETBEI, with the THR empty: raised at once */
+	/* (QEMU 7.2 shows a VS-mode guest no SEIP in sip: the PLIC says.) */
+	check("a disabled external interrupt pending",
+	      *PLIC_PENDING >> UART_LINE & 1, 1);
+	wfi_waiting = 1;
+	while (!(csr_read(sip) & SIP_SSIP)) {
+		__asm__ volatile("wfi" ::: "memory");
+		n++;
+	}
+	csr_clear(sip, SIP_SSIP);
+	*UART_IER = 0;
+	*PLIC_ENABLE1 &= ~(1u << UART_LINE);
+	csr_set(sie, SIE_SEIE);
+	wfi_wakeups = n;
+}
+
+static void delay_ms(unsigned ms)
+{
+	for (uint64_t until =
+		     guest_counter() + guest_counter_freq() / 1000 * ms;
+	     guest_counter() < until;)
+		cpu_relax();
+}
+
+/* vCPU 0's side: a remote fence to vCPU 1 while it waits (returns only
+ * once vCPU 1 has done it, in its wait: nothing else ends the wait),
+ * then the IPI that ends it; the WFI may have returned for the IPI
+ * only. */
+static void wfi_wake(void)
+{
+	while (!wfi_waiting)
+		cpu_relax();
+	delay_ms(2);
+	check("RFENCE to a vCPU waiting in WFI",
+	      sbi_err(SBI_EXT_RFENCE, 0, 1, guest_cpu_hwid(1), 0), 0);
+	check("the WFI still waiting after the RFENCE", wfi_wakeups, ~0u);
+	delay_ms(2);
+	guest_sbi(SBI_EXT_IPI, 0, 1, guest_cpu_hwid(1), 0);
+	while (wfi_wakeups == ~0u)
+		cpu_relax();
+	check("WFI with a disabled interrupt pending sleeps until an "
+	      "enabled one",
+	      wfi_wakeups <= 2, 1);
+}
+
 static char dbcn_big[300];
 
 static void dbcn_capped(void)
@@ -181,6 +247,7 @@ static void secondary(unsigned me)
 		phase = 3;
 		return; /* hart_stop */
 	}
+	wfi_disabled_pending(me);
 	check("suspend of a reserved type", sbi_err(SBI_EXT_HSM, 3, 5, 0, 0),
 	      SBI_ERR_INVALID_PARAM);
 	check("suspend of a platform type",
@@ -221,6 +288,7 @@ static void hsm(void)
 	check("hart_start again",
 	      sbi_err(SBI_EXT_HSM, 0, 1, (unsigned long)_secondary_start, 1),
 	      SBI_ERR_ALREADY_AVAILABLE);
+	wfi_wake();
 	rfence_flood(0);
 	while (phase < 1)
 		cpu_relax();

@@ -76,10 +76,12 @@ guest_resume_ecall:
 	ld	a0, 10 * 8(a0)
 	sret
 
-/* s0-s11 are saved only when the exit is neither an ecall nor a load's
- * or store's guest-page fault: no SBI call, hypercall or load reads them,
- * nor a store from another register, and C preserves them, so such an
- * exit answered in place leaves them in the registers. A load into one
+/* s0-s11 are saved only when the loop takes the exit: no exit answered
+ * in place reads them (an SBI call, a hypercall, a load, a store from
+ * another register, a WFI, a host interrupt, an exception given back to
+ * the guest), and C preserves them, so they stay in the registers
+ * (vcpu_arch_exit() answers GUEST_RESUME_KEEP or GUEST_TO_LOOP_SAVE). A
+ * load into one
  * of them has them saved first and then completed in C
  * (GUEST_SAVE_LOAD), a store from one is decoded again once they are
  * saved (GUEST_SAVE_STORE); an exit the loop takes saves them
@@ -123,9 +125,6 @@ guest_exit:
 	beq	a2, t0, 6f
 	li	t0, EXC_STORE_GUEST_PAGE
 	beq	a2, t0, 7f
-	.irp	n, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-	sd	x\n, \n * 8(a0)
-	.endr
 	call	vcpu_arch_exit          /* (r, e, scause) */
 	j	2f
 7:	li	a2, MMIO_STORE

@@ -70,7 +70,8 @@ static bool sbi_has(unsigned long ext)
 	return ext <= LEGACY_SHUTDOWN; /* the legacy calls */
 }
 
-static void sbi_base(struct vcpu *v, unsigned long fid)
+static void __attribute__((noinline))
+sbi_base(struct vcpu *v, unsigned long fid)
 {
 	const uint64_t *x = v->arch.regs.x;
 
@@ -97,28 +98,26 @@ static void sbi_base(struct vcpu *v, unsigned long fid)
 }
 
 /* The vCPUs hart_mask and hart_mask_base name (base -1: every one), in
- * *set (bit = vCPU index); false if one of them does not exist. */
+ * *set (bit = vCPU index); false if one of them does not exist. A VM's
+ * hart ids are its vCPUs' indices (vcpu_arch_hwid), so the mask is the
+ * set shifted by the base once no bit of it is past the last vCPU. */
+_Static_assert(VMCFG_MAX_CPUS < 64, "a VM's vCPUs in a 64-bit set");
 static bool sbi_hart_set(struct vcpu *v, uint64_t mask, uint64_t base,
 			 uint64_t *set)
 {
-	struct vm *vm = v->vm;
+	unsigned n = v->vm->vcpu_count;
 
 	*set = 0;
 	if (base == UINT64_MAX) {
-		*set = (1ull << vm->vcpu_count) - 1;
+		*set = (1ull << n) - 1;
 		return true;
 	}
-	/* Up to the mask's highest set bit (a guest names one hart, or a
-	 * few, in a word of 64). */
-	for (unsigned i = 0; i < 64 && mask >> i; i++) {
-		if (!(mask >> i & 1))
-			continue;
-		struct vcpu *t =
-			base + i < base ? NULL : vm_vcpu_by_hwid(vm, base + i);
-		if (!t)
-			return false;
-		*set |= 1ull << t->id;
-	}
+	if (!mask)
+		return true;
+	/* n - base is 1 to VMCFG_MAX_CPUS: a shift that is defined. */
+	if (base >= n || mask >> (n - base))
+		return false;
+	*set = mask << base;
 	return true;
 }
 
@@ -129,7 +128,7 @@ static void sbi_send_ipis(struct vcpu *v, uint64_t set)
 			vcpu_inject(v->vm->vcpus[i], HIP_VSSIP);
 }
 
-static void sbi_ipi(struct vcpu *v, unsigned long fid)
+static void __attribute__((noinline)) sbi_ipi(struct vcpu *v, unsigned long fid)
 {
 	const uint64_t *x = v->arch.regs.x;
 	uint64_t set;
@@ -399,36 +398,31 @@ static void sbi_legacy(struct vcpu *v, unsigned long ext, struct vcpu_exit *e)
 	x[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
 }
 
-void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
+static void __attribute__((noinline))
+sbi_time(struct vcpu *v, unsigned long fid)
 {
-	uint64_t *x = v->arch.regs.x;
-	unsigned long ext = x[17], fid = x[16];
-
-	/* The most frequent first (the hypercall extension is the exit
-	 * path's, vcpu.c). */
-	if (likely(ext == EXT_BASE)) {
-		sbi_base(v, fid);
+	if (fid != 0) {
+		ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 		return;
 	}
+	vtimer_set(v, v->arch.regs.x[10]);
+	ret(v, SBI_SUCCESS, 0);
+}
+
+/* Every extension but BASE, TIME and IPI: out of line, so that those
+ * three's calls pay for none of the registers this one keeps (GCC saves
+ * them before the first test otherwise). */
+static void __attribute__((noinline))
+sbi_handle_ext(struct vcpu *v, struct vcpu_exit *e, unsigned long ext,
+	       unsigned long fid)
+{
+	uint64_t *x = v->arch.regs.x;
+
 	switch (ext) {
 	case EXT_HYPERCALL:
 		e->kind = EXIT_HYPERCALL;
 		e->hypercall.nr = fid;
 		e->hypercall.args = &x[10];
-		return;
-	case EXT_BASE:
-		sbi_base(v, fid);
-		return;
-	case EXT_TIME:
-		if (fid == 0) {
-			vtimer_set(v, x[10]);
-			ret(v, SBI_SUCCESS, 0);
-		} else {
-			ret(v, SBI_ERR_NOT_SUPPORTED, 0);
-		}
-		return;
-	case EXT_IPI:
-		sbi_ipi(v, fid);
 		return;
 	case EXT_HSM:
 		sbi_hsm(v, fid, e);
@@ -452,4 +446,20 @@ void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
 		 (unsigned long long)v->vm->id, v->id, ext, fid,
 		 (unsigned long long)v->arch.regs.sepc - 4);
 	ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+}
+
+void sbi_handle(struct vcpu *v, struct vcpu_exit *e)
+{
+	const uint64_t *x = v->arch.regs.x;
+
+	/* The most frequent first (the hypercall extension is the exit
+	 * path's, vcpu.c), each a tail call: this one keeps no frame. */
+	if (likely(x[17] == EXT_BASE))
+		sbi_base(v, x[16]);
+	else if (x[17] == EXT_IPI)
+		sbi_ipi(v, x[16]);
+	else if (x[17] == EXT_TIME)
+		sbi_time(v, x[16]);
+	else
+		sbi_handle_ext(v, e, x[17], x[16]);
 }

@@ -364,13 +364,13 @@ wfi_in_place(struct vcpu *v, struct vcpu_exit *e)
 	for (;;) {
 		if (READ_ONCE(v->state) != VCPU_ON || sched_others_runnable() ||
 		    sched_need_resched() || vtimer_armed(v))
-			return GUEST_TO_LOOP;
+			return GUEST_TO_LOOP_SAVE;
 		/* Fences and injected interrupts as at any entry. */
 		exit_resume_slow(v, 0);
 		if (loaded_irq_pending(v)) {
 			v->exits[EXIT_HALT]++;
 			e->kind = EXIT_HANDLED;
-			return GUEST_RESUME;
+			return GUEST_RESUME_KEEP;
 		}
 		hal_wait_for_interrupt();
 		/* One a pass (another pending ends the next wait at once). A
@@ -400,7 +400,7 @@ irq_in_place(struct vcpu *v, struct vcpu_exit *e)
 	else if (irq != HAL_IRQ_NONE)
 		irq_handle(irq);
 	e->kind = EXIT_HANDLED;
-	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
 /* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
@@ -437,12 +437,14 @@ unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
 
 /* Every exit from the guest but an ecall or a load's or store's
  * guest-page fault (vcpu_arch_ecall(), vcpu_arch_mmio()), called by
- * guest_entry.S with the guest's registers saved in 'r' and its trap's
+ * guest_entry.S with the guest's registers but s0-s11 saved in 'r' (they
+ * are still in the registers: nothing here reads them) and its trap's
  * scause: host interrupts, virtual instructions, faults the guest gets
  * back. It is decoded into 'e'; a host interrupt and a WFI are handled
  * here (irq_in_place(), wfi_in_place()); the guest goes straight back in
- * (GUEST_RESUME) when the generic inline handler's steps answer it whole,
- * else GUEST_TO_LOOP returns 'e' to the loop. */
+ * (GUEST_RESUME_KEEP: sepc and sstatus from 'r', s0-s11 as they are) when
+ * the generic inline handler's steps answer it whole, else
+ * GUEST_TO_LOOP_SAVE has s0-s11 saved and returns 'e' to the loop. */
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 			uint64_t cause)
 {
@@ -458,6 +460,6 @@ unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 	if (e->kind == EXIT_HALT)
 		return wfi_in_place(v, e);
 	if (!vcpu_handle_exit_inline(v, e))
-		return GUEST_TO_LOOP;
-	return exit_resume(v, e, GUEST_RESUME, GUEST_TO_LOOP);
+		return GUEST_TO_LOOP_SAVE;
+	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }

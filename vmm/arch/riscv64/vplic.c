@@ -316,14 +316,16 @@ int vplic_create(struct vm *vm)
 
 /* A forwarded source fired at the host: masked there until the guest
  * completes it here. Under the VM's lock: a VM that is stopping may have
- * vCPU tasks that are gone; its line just stays masked. */
+ * vCPU tasks that are gone; its line just stays masked (a reset unmasks
+ * it). A suspended VM gets it as it is resumed: dropped, the host's
+ * source would stay masked for good. */
 static void vplic_hw_irq(unsigned irq, void *arg)
 {
 	struct vm *vm = arg;
 
 	hal_irqchip_disable(irq);
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING)
+	if (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED)
 		vplic_set_line(vm, irq - HAL_PLIC_IRQ_BASE, true);
 	spin_unlock(&vm->lock);
 }

@@ -6,6 +6,7 @@
 #define GUEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <guest_arch.h>
@@ -92,5 +93,12 @@ bool guest_trap_is_access_fault(uint64_t addr, bool write);
  * when nothing backs it, by the arch's answer: an access fault, or all
  * ones on x86_64, whose bus answers every address. */
 bool guest_read_unbacked(uint64_t addr);
+
+/* The device tree at 'boot_arg' (what cvisor passes at boot on aarch64
+ * and riscv64) as bytes, its size in *len; 0 when there is none there. */
+const char *guest_fdt_bytes(uint64_t boot_arg, size_t *len);
+/* Where 'key' first occurs in the n bytes at s (an option in the
+ * bootargs a device tree holds; s may be 0): the byte after it, or 0. */
+const char *guest_bytes_find(const char *s, size_t n, const char *key);
 
 #endif

@@ -105,6 +105,31 @@ type shutdown\r
   "VM 5 restarted" "VM 5 started" "memory: all that the VMs took is back" \
   "all VMs have shut down; powering off" "!PANIC"
 
+# A passthrough device's interrupt that fires while its VM is suspended:
+# ptdev (the host's PL031 given to it, an alarm every second, waiting in
+# its own WFI on pCPU 1) suspended for 2.5 s, so that an alarm fires
+# meanwhile. Once resumed, the alarms go on: the held one is taken, and
+# the host's line is unmasked at its end (vgic_hw_spi() used to drop it
+# for a suspended VM, leaving the line masked for good: no alarm after).
+qemu_console aarch64/shell-suspend-passthrough 60 \
+  "ARCH=$A SMP=2 STAY=1 VM_CONFIGS=tests/config/runtime/ptdev-pause-aarch64.toml" "
+wait ptdev: alarm 3
+type \001\001\001
+wait console input now goes to cvisor
+type vm suspend 7\r
+wait VM 7 suspended
+sleep 2.5
+type vm resume 7\r
+wait VM 7 resumed
+mark
+waitmark ptdev: alarm
+mark
+waitmark ptdev: alarm
+type vm stop 7 --force\r
+wait VM 7 (ptdev) stopped from the shell
+type shutdown\r
+" "ptdev: PASS" "all VMs have shut down; powering off" "!FAIL" "!PANIC"
+
 # vm stop asks first: it presses the VM's power button (a PL061 GPIO line
 # and a gpio-keys node in the guest DTB, as on QEMU's virt machine) and
 # stops the VM at once only if it has not powered off within 10 s; ticker

@@ -21,6 +21,5 @@ const char *latency_arch_args(uint64_t boot_arg, size_t *len);
 /* The device tree at 'boot_arg' as bytes (its whole size), for arches
  * that hand one over; 0 if there is none there. The options are unlikely
  * anywhere but in /chosen/bootargs, and a search needs no walker. */
-const char *latency_fdt_bytes(uint64_t boot_arg, size_t *len);
 
 #endif

@@ -64,25 +64,10 @@ static void on_irq(unsigned irq)
 
 /* ---- options ---- */
 
-static const char *find(const char *s, size_t n, const char *key)
-{
-	size_t k = 0;
-
-	while (key[k])
-		k++;
-	for (size_t i = 0; i + k <= n; i++) {
-		size_t j = 0;
-		while (j < k && s[i + j] == key[j])
-			j++;
-		if (j == k)
-			return s + i + k;
-	}
-	return 0;
-}
-
 static unsigned option_periods(const char *args, size_t n)
 {
-	const char *p = args ? find(args, n, "latency.periods=") : 0;
+	const char *p = args ? guest_bytes_find(args, n, "latency.periods=") :
+			       0;
 	unsigned v = 0;
 
 	if (!p)
@@ -158,29 +143,11 @@ static void report(unsigned n)
 		guest_puts("\n");
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-const char *latency_fdt_bytes(uint64_t boot_arg, size_t *len)
-{
-	const uint8_t *fdt = (const uint8_t *)boot_arg;
-
-	/* In RAM (the subtraction wraps below its base), 8-byte aligned. */
-	if (boot_arg - GUEST_RAM_BASE >= 1ull << 40 || (boot_arg & 7) ||
-	    be32(fdt) != 0xd00dfeedu)
-		return 0;
-	*len = be32(fdt + 4);
-	return (const char *)fdt;
-}
-
 int main(uint64_t boot_arg)
 {
 	size_t len = 0;
 	const char *args = latency_arch_args(boot_arg, &len);
-	bool poll = args && find(args, len, "latency.poll");
+	bool poll = args && guest_bytes_find(args, len, "latency.poll");
 	uint64_t freq = guest_counter_freq();
 
 	want = option_periods(args, len);

@@ -23,5 +23,5 @@ void latency_arch_stop(void)
 
 const char *latency_arch_args(uint64_t boot_arg, size_t *len)
 {
-	return latency_fdt_bytes(boot_arg, len);
+	return guest_fdt_bytes(boot_arg, len);
 }

@@ -287,9 +287,11 @@ static void vgic_hw_spi(unsigned irq, void *arg)
 
 	hal_irqchip_disable(irq);
 	/* Under the VM's lock: a VM that is stopping may have vCPU tasks
-	 * that are gone; its line just stays masked. */
+	 * that are gone; its line just stays masked (a reset unmasks it). A
+	 * suspended VM takes it once resumed (its vCPUs, kicked, stay
+	 * paused): dropped, the host's line would stay masked for good. */
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING) {
+	if (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED) {
 		spin_lock(&g->lock);
 		q->pending = true;
 		q->hw_masked = true;

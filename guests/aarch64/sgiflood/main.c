@@ -39,7 +39,7 @@ static uint64_t pause_ticks(void)
 }
 
 /* Waits 'us' of the counter's time, or until *count reaches 'want'. */
-static void wait_for(volatile unsigned *count, unsigned want, uint64_t us)
+static void wait_for(const volatile unsigned *count, unsigned want, uint64_t us)
 {
 	uint64_t end = guest_counter() + guest_counter_freq() * us / 1000000;
 

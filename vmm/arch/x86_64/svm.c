@@ -14,6 +14,8 @@
 #define CPUID_NRIPS_EDX  (1u << 3)
 #define CPUID_VGIF_EDX   (1u << 16)
 #define CPUID1_XSAVE_ECX (1u << 26)
+#define CPUID1_PSE_EDX   (1u << 3)
+#define CPUID1_PGE_EDX   (1u << 13)
 #define IOPM_PAGES       3
 #define MSRPM_PAGES      2
 
@@ -25,6 +27,8 @@ struct svm_cpu {
 
 static struct svm_cpu svm_cpus[MAX_CPUS];
 bool svm_has_xsave;
+uint64_t svm_host_cr4[MAX_CPUS];
+uint64_t svm_cr4_follows; /* PSE, PGE where the CPU has them */
 bool svm_has_rdtscp;
 uint64_t svm_xcr0_host;
 uint32_t svm_nasid;
@@ -108,6 +112,8 @@ int vmm_arch_init(void)
 	bool nrips = r[3] & CPUID_NRIPS_EDX, vgif = r[3] & CPUID_VGIF_EDX;
 	x86_cpuid(1, 0, r);
 	svm_has_xsave = r[2] & CPUID1_XSAVE_ECX;
+	svm_cr4_follows = ((r[3] & CPUID1_PSE_EDX) ? CR4_PSE : 0) |
+			  ((r[3] & CPUID1_PGE_EDX) ? CR4_PGE : 0);
 	if (svm_has_xsave) {
 		x86_cpuid(0xd, 0, r);
 		svm_xcr0_host = (uint64_t)r[3] << 32 | r[0];
@@ -137,6 +143,7 @@ void svm_cpu_enable(void)
 	if (svm_has_xsave)
 		cr4 |= CR4_OSXSAVE;
 	x86_write_cr4(cr4);
+	svm_host_cr4[this_cpu_id()] = cr4;
 	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
 	x86_wrmsr(MSR_VM_HSAVE_PA, c->hsave);
 	c->on = true;

@@ -5,7 +5,9 @@
 #define VMM_X86_64_SVM_H
 
 #include <kernel/types.h>
+#include <kernel/percpu.h>
 #include <vmm/vm.h>
+#include "x86_insn.h"
 
 struct kimage;
 
@@ -169,6 +171,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define CR0_PG         (1ull << 31)
 #define CR4_PSE        (1ull << 4)
 #define CR4_PAE        (1ull << 5)
+#define CR4_PGE        (1ull << 7)
 #define CR4_OSFXSR     (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_OSXSAVE    (1ull << 18)
@@ -212,6 +215,29 @@ extern bool svm_has_xsave;
 extern bool svm_has_rdtscp;    /* and so IA32_TSC_AUX, switched per vCPU */
 extern uint64_t svm_xcr0_host; /* what XSAVE may switch: CPUID 0xd */
 extern uint32_t svm_nasid;
+/* Each CPU's CR4 as cvisor last wrote it, and the bits of it that follow
+ * the guest's (svm_cr4_follow()). */
+extern uint64_t svm_host_cr4[MAX_CPUS];
+extern uint64_t svm_cr4_follows;
+
+/* Before a VMRUN: the host's CR4.PSE and PGE made the guest's. They
+ * change nothing for cvisor (long mode ignores PSE; none of its entries
+ * is global, so a CR3 load still flushes them all), but QEMU flushes its
+ * whole software TLB and jump cache whenever VMRUN or #VMEXIT changes
+ * one of them (cpu_x86_update_cr4()): with a Linux guest, which sets
+ * both, that was two flushes more at every exit (docs/bench.md, "Linux's
+ * boot"). Written only when the guest's differ from the host's. */
+static inline void svm_cr4_follow(uint64_t guest_cr4)
+{
+	uint64_t *h = &svm_host_cr4[this_cpu_id()];
+	uint64_t cr4 = (*h & ~svm_cr4_follows) | (guest_cr4 & svm_cr4_follows);
+
+	if (__builtin_expect(cr4 != *h, 0)) {
+		x86_write_cr4(cr4);
+		*h = cr4;
+	}
+}
+
 /* The CPU's ASIDs (CPUID 0x8000_000a EBX), at most 'cap'. */
 uint32_t svm_asid_count(uint32_t cap);
 

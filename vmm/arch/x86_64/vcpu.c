@@ -925,6 +925,7 @@ static void enter(struct vcpu *v, struct vcpu_exit *e)
 		vmcb->c.tlb_ctl = 0;
 	}
 	vmcb->c.clean = 0; /* QEMU caches nothing; hardware would */
+	svm_cr4_follow(vmcb->s.cr4);
 	svm_run(&a->gprs, a->vmcb_pa, svm_host_area());
 	if (a->virq)
 		virq_taken(v);

@@ -26,7 +26,12 @@ for g in tests/groups/qemu-*.sh; do
   [ -e "$g" ] && run_group "$g"
 done
 
-wait "$host_groups"
+# The two background jobs are waited for by polling their pids: bash
+# keeps the status of only so many finished children, and the scenarios
+# start hundreds ("wait: pid N is not a child of this shell" once it has
+# dropped one). Their results are in their logs, not their statuses.
+wait_gone() { while kill -0 "$1" 2>/dev/null; do sleep 1; done; }
+wait_gone "$host_groups"
 grep -v '^failed: \|^[0-9]* passed, [0-9]* failed$' "$host_out"
 read -r hp _ hf _ < <(grep '^[0-9]* passed, [0-9]* failed$' "$host_out")
 if [ -z "${hp:-}" ]; then
@@ -37,9 +42,6 @@ else
   FAILED_NAMES+=($(sed -n 's/^failed: //p' "$host_out"))
 fi
 
-# Waited for by polling: bash keeps the status of only so many finished
-# children, and the scenarios start hundreds ("wait: pid N is not a child
-# of this shell" when it has been dropped).
-while kill -0 "$early_images" 2>/dev/null; do sleep 1; done
+wait_gone "$early_images"
 echo "make test took $SECONDS s (keep it under 1800 on 2 cores)"
 finish

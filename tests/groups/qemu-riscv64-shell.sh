@@ -31,13 +31,15 @@ wait console input now goes to cvisor
 type vm suspend 7\r
 wait VM 7 suspended
 sleep 1
+mark
 type vm resume 7\r
-wait ptdev: an alarm held back while suspended
+waitmark ptdev: an alarm held back while suspended
 type vm suspend 7\r
 waitn 2 VM 7 suspended
 sleep 1
+mark
 type vm resume 7\r
-waitn 2 ptdev: an alarm held back while suspended
+waitmark ptdev: an alarm held back while suspended
 sleep 0.5
 type vm stop 7 --force\r
 wait VM 7 (ptdev) stopped from the shell

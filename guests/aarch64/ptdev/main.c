@@ -84,13 +84,15 @@ static bool alarm_round(unsigned round)
 }
 
 /* Alarms a second apart until the VM is stopped, each waited for in WFI
- * with no deadline of the guest's own. */
+ * with no deadline of the guest's own. Each is reported once the next is
+ * armed: from the report on, an alarm is always due within a second. */
 static void alarms_until_stopped(void)
 {
+	rtc_write(RTC_MR, rtc_read(RTC_DR) + 1);
 	for (unsigned round = ROUNDS + 1;; round++) {
-		rtc_write(RTC_MR, rtc_read(RTC_DR) + 1);
 		while (alarms < round)
 			wait_irq_masked();
+		rtc_write(RTC_MR, rtc_read(RTC_DR) + 1);
 		guest_puts("ptdev: alarm ");
 		guest_put_dec(round);
 		guest_puts("\n");

@@ -22,8 +22,8 @@
 
 static volatile unsigned taken, stop, check_taken;
 static volatile unsigned check_done; /* check_taken as vCPU 0 goes to WFI */
-static volatile bool check_early, check_late; /* taken with group 1 off; */
-static uint64_t sent;                         /* or not once it is on */
+static volatile bool check_early;    /* taken with group 1 off */
+static uint64_t sent;
 
 static void on_irq(unsigned intid)
 {
@@ -47,19 +47,24 @@ static void wait_for(const volatile unsigned *count, unsigned want, uint64_t us)
 		;
 }
 
+/* The waits for what cvisor must deliver have no bound of their own (one
+ * it loses hangs the scenario, which fails at its timeout): a busy host
+ * may run vCPU 0 late. Only the window in which the SGI must not come
+ * is timed; a late vCPU 0 can only shorten what it shows. */
 static void group_off_check(void)
 {
 	gic_send_sgi(0, CHECK_SGI);
 	/* Taken and ended (EOI: its list register done with), vCPU 0 on
 	 * its way back to WFI with no exit meanwhile. */
-	wait_for(&check_done, 1, 100000);
+	while (check_done < 1)
+		;
 	gic_dist_enable(false);
 	gic_send_sgi(0, CHECK_SGI);
 	wait_for(&check_taken, 2, 20000);
 	check_early = check_taken != 1;
 	gic_dist_enable(true);
-	wait_for(&check_taken, 2, 100000);
-	check_late = check_taken != 2;
+	while (check_taken < 2)
+		;
 }
 
 static void flood(unsigned me)
@@ -106,7 +111,6 @@ int main(void)
 	guest_puts(" taken\n");
 	guest_puts("sgiflood: an SGI raised again while held, group 1 off: ");
 	guest_puts(check_early ? "FAIL: taken" : "not taken");
-	guest_puts(check_late ? "; FAIL: not taken once on\n" :
-				"; taken once on\n");
+	guest_puts("; taken once on\n"); /* group_off_check() waited */
 	return 0;
 }

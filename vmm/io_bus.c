@@ -15,16 +15,19 @@ bool io_register(struct io_bus *bus, const struct io_device *d)
 	return true;
 }
 
-unsigned io_find(struct io_bus *bus, uint64_t addr, unsigned width)
+bool io_access_scan(struct io_bus *bus, uint64_t addr, unsigned width,
+		    bool write, uint64_t *val)
 {
-	unsigned i;
-
-	for (i = 0; i < bus->count; i++)
-		if (io_covers(&bus->dev[i], addr, width))
-			break;
-	if (i < bus->count)
-		WRITE_ONCE(bus->last, i);
-	return i;
+	/* Devices do not overlap: the one that covers the access is the
+	 * only one. */
+	for (unsigned i = 0; i < bus->count; i++) {
+		if (io_covers(&bus->dev[i], addr, width)) {
+			WRITE_ONCE(bus->last, i);
+			return io_device_access(&bus->dev[i], addr, width,
+						write, val);
+		}
+	}
+	return false;
 }
 
 void io_bus_reset(struct io_bus *bus)

@@ -89,8 +89,7 @@ el2_vectors:
 	mrs	x0, esr_el2              /* (EC 0x18, bit 3 of the EC set: */
 	tbnz	w0, #29, 1f              /* not a data abort's or HVC's), */
 	tbz	w0, #31, 2f              /* an HVC's (EC 0x16: bit 5 clear, */
-	mov	x1, #GUEST_EXIT_SYNC     /* a data abort's set) too */
-	b	arch_guest_exit
+	b	arch_guest_dabt          /* a data abort's set) too */
 1:	b	arch_guest_sysreg
 2:	b	arch_guest_hvc
 	.balign 128                      /* IRQ: the VMM's fast path first */

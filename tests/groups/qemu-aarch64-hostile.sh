@@ -22,6 +22,7 @@ qemu_scenario aarch64/hostile 120 \
   "hostile: write to read-only UARTFR: ignored: PASS" \
   "hostile: sign-extending UART loads (LDRSB X, LDRSB W, LDRSH): PASS" \
   "hostile: MMIO load into x20: the loaded value reaches the guest: PASS" \
+  "hostile: MMIO loads and stores through x5, x7, x21, x23, x30, XZR keep x0-x30: PASS" \
   "hostile: LORC_EL1 (trapped): undefined: PASS" \
   "hostile: AArch32 EL0: T16 load from the UART, then the next instruction: PASS" \
   "hostile: AArch32 EL0: after a T16 WFI, an abort, an undefined MRC: the next instruction: PASS" \

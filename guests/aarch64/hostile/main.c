@@ -178,6 +178,7 @@ static void test_hypercalls(void)
 }
 
 uint64_t hvc_regs_kept(uint64_t x0, uint64_t x1); /* hvcregs.S */
+uint64_t mmio_regs_kept(uint64_t uart);           /* mmioregs.S */
 
 /* The guest's registers across HVCs cvisor answers in place (a
  * hypercall, PSCI_VERSION) and one it hands to the vCPU loop (CPU_ON of
@@ -409,6 +410,10 @@ static void test_mmio(void)
 			 : "x20", "memory");
 	check("MMIO load into x20: the loaded value reaches the guest",
 	      r20 == (uint64_t)-0x4f, "x20", r20);
+	uint64_t lost = mmio_regs_kept(UART);
+	check("MMIO loads and stores through x5, x7, x21, x23, x30, XZR keep "
+	      "x0-x30",
+	      lost == 0, "lost", lost);
 
 	/* Through a Normal mapping the unaligned access reaches cvisor.
 	 * (Not tested: a misaligned access whose pieces are each aligned,

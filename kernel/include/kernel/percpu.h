@@ -35,7 +35,7 @@ static inline unsigned this_cpu_id(void)
 /* True when the current task should yield at its next chance. */
 static inline bool sched_need_resched(void)
 {
-	return READ_ONCE(this_cpu()->rq.need_resched);
+	return READ_ONCE(this_cpu()->rq.need_resched) != 0;
 }
 
 /* True when another task waits for this CPU (on its run queue). One

@@ -35,7 +35,9 @@ struct runqueue {
 	unsigned nr_running; /* on the queue, current excluded */
 	struct task *current;
 	struct task *dead; /* ended, its switch not yet finished */
-	bool need_resched;
+	/* A word, not a bool: every exit tests it, and a volatile byte
+	 * costs GCC a mask (tst) beside its load and branch. */
+	uint32_t need_resched;
 };
 
 #define TASK_STACK_SIZE (16 * 1024)

@@ -13,8 +13,8 @@
  * live in the CPU while the vCPU is loaded. The IPI's exits (the guest's
  * SGI, the receiver's host IPI) are handled before any of this, with
  * only the registers C clobbers saved (arch_guest_sysreg,
- * guest_irq_lean); so is an HVC's, with x19-x29 left in the registers
- * (arch_guest_hvc). */
+ * guest_irq_lean); so are an HVC's and an emulated MMIO access's, with
+ * x19-x29 left in the registers (arch_guest_hvc, arch_guest_dabt). */
 #include "guest_entry.h"
 
 /* The guest's x2-x17 into struct guest_regs at x0. */
@@ -137,18 +137,57 @@ arch_guest_hvc:
 	ldr	x1, [sp, #GFRAME_REGS]
 	cbz	w0, 1f
 	load_x0_x18_x30_eret
-1:	str	x19, [x1, #152]
+1:	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x1, #GREGS_ELR]
+guest_lean_to_loop:                 /* x1 = regs: x19-x29 in, to the loop */
+	str	x19, [x1, #152]
 	stp	x20, x21, [x1, #160]
 	stp	x22, x23, [x1, #176]
 	stp	x24, x25, [x1, #192]
 	stp	x26, x27, [x1, #208]
 	stp	x28, x29, [x1, #224]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [x1, #GREGS_ELR]
 	b	guest_to_loop
 9:	mov	x1, #GUEST_EXIT_SYNC
 	b	arch_guest_exit
+
+/* A data abort (EC 0x24), from the main vector table: guest x0 and x1
+ * pushed, x0 = ESR_EL2. One with a syndrome (ISV), a translation fault
+ * (an address no RAM region maps: MMIO), from AArch64 and through x0-x18,
+ * x30 or XZR (SRT) is emulated by vcpu_arch_dabt(regs, esr, e) as an
+ * HVC is handled: only x0-x18 and x30 in struct guest_regs, x19-x29, ELR
+ * and SPSR left in the CPU. Handled (1): ELR is already past the access;
+ * x0-x18 and x30 back, ERET. For the loop (0): C has filled in ELR and
+ * SPSR, x19-x29 follow. Anything else (an instruction abort, a fault
+ * on an access through x19-x29, a permission fault, an AArch32 guest's):
+ * the usual exit. */
+	.global arch_guest_dabt
+arch_guest_dabt:
+	lsr	w1, w0, #26
+	cmp	w1, #0x24                       /* EC: a lower EL's data abort */
+	b.ne	9b
+	tbz	w0, #24, 9b                     /* ISV */
+	and	w1, w0, #0x3c
+	cmp	w1, #0x04                       /* DFSC: translation, any level */
+	b.ne	9b
+	ubfx	w1, w0, #16, #5                 /* SRT */
+	sub	w1, w1, #19
+	cmp	w1, #(29 - 19)
+	b.ls	9b                              /* x19-x29 */
+	mrs	x1, spsr_el2
+	tbnz	w1, #4, 9b                      /* AArch32 */
+	mov	x1, x0
+	ldr	x0, [sp, #(16 + GFRAME_REGS)]
+	store_x2_x17
+	str	x18, [x0, #144]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #0]
+	ldr	x2, [sp, #GFRAME_EXIT]
+	bl	vcpu_arch_dabt                  /* (regs, esr, e) */
+	ldr	x1, [sp, #GFRAME_REGS]
+	cbz	w0, guest_lean_to_loop
+	load_x0_x18_x30_eret
 
 /* Re-entry after an exit handled whole that wrote none of the guest's
  * x19-x29: vcpu_arch_exit(), C, preserved them, so they still hold the

@@ -15,6 +15,8 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 unsigned vcpu_arch_irq(struct vcpu *v);
 unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val);
 unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e);
+unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr,
+			struct vcpu_exit *e);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -782,6 +784,18 @@ static void vgic_flush_queued(struct vcpu *v)
 	vgic_flush(v);
 }
 
+/* vgic_flush_queued() from an exit handled before SPSR was saved (the
+ * lean ones: an IPI's, an HVC's, an MMIO access's): a timer's PPI put in
+ * a list register looks at the guest's PSTATE (vgic.c:
+ * lr_taken_at_entry), which is still in the CPU, not yet in 'regs'. */
+static inline void vgic_flush_queued_lean(struct vcpu *v)
+{
+	if (likely(!READ_ONCE(v->arch.vgic.flush_due)))
+		return;
+	v->arch.regs.spsr = read_sysreg(spsr_el2);
+	vgic_flush_queued(v);
+}
+
 /* A vGICv3 guest's SGI (its MSR to ICC_SGI1R_EL1 trapped), the IPI
  * round trip's exit (guest_entry.S: arch_guest_sysreg), before the
  * guest's registers are saved: only those C clobbers are, on the stack,
@@ -801,7 +815,7 @@ unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val)
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched()))
 		return 2;
-	vgic_flush_queued(v);
+	vgic_flush_queued_lean(v);
 	return 1;
 }
 
@@ -866,7 +880,7 @@ unsigned vcpu_arch_irq(struct vcpu *v)
 	v->exits[EXIT_IRQ]++;
 	if (c->lr_used)
 		vgic_sync(v);
-	vgic_flush_queued(v);
+	vgic_flush_queued_lean(v);
 	return 1;
 }
 
@@ -900,7 +914,86 @@ unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e)
 		e->kind = EXIT_HANDLED;
 		return 0;
 	}
-	vgic_flush_queued(v);
+	vgic_flush_queued_lean(v);
+	return 1;
+}
+
+/* 'x' as the compiler must take it, unknown, from here on. */
+#define keep_in_reg(x) __asm__("" : "+r"(x))
+
+/* ELR and SPSR into 'r' from the CPU, where the lean exits leave them:
+ * before anything that reads or moves them there (an abort injected, the
+ * loop). */
+static inline void lean_regs_fill(struct guest_regs *r)
+{
+	r->elr = read_sysreg(elr_el2);
+	r->spsr = read_sysreg(spsr_el2);
+}
+
+/* An access no device answers, from vcpu_arch_dabt(): the abort goes
+ * to the guest. Out of line, its decode done again from 'esr', so that
+ * the common path keeps few registers across the device's call. */
+static unsigned __attribute__((noinline))
+dabt_unanswered(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
+{
+	lean_regs_fill(r); /* the abort moves them */
+	e->kind = EXIT_MMIO;
+	e->mmio.addr = hpfar_ipa();
+	e->mmio.width = 1u << (esr >> 22 & 3);
+	e->mmio.write = esr & (1u << 6);
+	vcpu_mmio_unanswered(container_of(r, struct vcpu, arch.regs), e);
+	e->kind = EXIT_HANDLED;
+	return 0; /* rare: the loop reloads every register */
+}
+
+/* An A64 guest's MMIO access (guest_entry.S: arch_guest_dabt): a data
+ * abort with a syndrome, a translation fault, through x0-x18, x30 or XZR,
+ * with only x0-x18 and x30 in 'r', so nothing here may read or write
+ * x19-x29, and ELR and SPSR still in the CPU: the same steps as
+ * decode_dabt()'s, ELR moved on where it is. As vcpu_arch_hvc(): 1,
+ * straight back into the guest; 0, 'e' for the loop, ELR and SPSR in 'r'
+ * (the vector stores x19-x29). */
+unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
+{
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+	uint64_t val = 0;
+
+	if (v->arch.vgic.lr_used)
+		vgic_sync(v);
+	/* Held opaque across each call (here and after the device's), so
+	 * that what is worked out from them is worked out again after it
+	 * rather than kept in callee-saved registers: the common path has
+	 * the smallest frame. */
+	keep_in_reg(esr);
+	unsigned width = 1u << (esr >> 22 & 3);
+	bool write = esr & (1u << 6);
+	if (write && (esr >> 16 & 0x1f) != 31) {
+		val = r->x[esr >> 16 & 0x1f];
+		if (width < 8)
+			val &= (1ull << (width * 8)) - 1;
+	}
+	v->exits[EXIT_MMIO]++;
+	if (unlikely(!io_access(&v->vm->mmio, hpfar_ipa(), width, write, &val)))
+		return dabt_unanswered(r, esr, e);
+	keep_in_reg(esr);
+	keep_in_reg(r);
+	v = container_of(r, struct vcpu, arch.regs);
+	unsigned srt = esr >> 16 & 0x1f;
+	if (!(esr & (1u << 6)) && srt != 31) {
+		if (unlikely(esr & (1u << 21))) /* SSE */
+			val = sign_extend(val, 1u << (esr >> 22 & 3));
+		if (!(esr & (1u << 15)))
+			val = (uint32_t)val; /* SF = 0: a W register */
+		r->x[srt] = val;
+	}
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
+	    unlikely(sched_need_resched())) {
+		lean_regs_fill(r);
+		e->kind = EXIT_HANDLED;
+		return 0;
+	}
+	vgic_flush_queued_lean(v);
 	return 1;
 }
 

@@ -32,9 +32,6 @@ struct io_bus {
 
 /* Adds a device; false when the bus is full or the range overlaps. */
 bool io_register(struct io_bus *bus, const struct io_device *d);
-/* The index of the device that covers the access, found by a scan;
- * bus->count when none does. */
-unsigned io_find(struct io_bus *bus, uint64_t addr, unsigned width);
 
 static inline bool io_covers(const struct io_device *d, uint64_t addr,
 			     unsigned width)
@@ -42,27 +39,32 @@ static inline bool io_covers(const struct io_device *d, uint64_t addr,
 	return addr - d->base < d->size && d->size - (addr - d->base) >= width;
 }
 
-/* Performs an access; false when no device answers it. Inline: the exit
- * path calls it for every MMIO exit, and the device the last access hit
- * (tried first) is nearly always the one. */
-static inline bool io_access(struct io_bus *bus, uint64_t addr, unsigned width,
-			     bool write, uint64_t *val)
+static inline bool io_device_access(struct io_device *d, uint64_t addr,
+				    unsigned width, bool write, uint64_t *val)
 {
-	/* Devices do not overlap: the one that covers the access is the
-	 * only one. */
-	unsigned i = READ_ONCE(bus->last);
-
-	if (unlikely(i >= bus->count ||
-		     !io_covers(&bus->dev[i], addr, width))) {
-		i = io_find(bus, addr, width);
-		if (i == bus->count)
-			return false;
-	}
-	struct io_device *d = &bus->dev[i];
 	if (write)
 		return d->write &&
 		       d->write(d->ctx, addr - d->base, width, *val);
 	return d->read && d->read(d->ctx, addr - d->base, width, val);
+}
+
+/* io_access() when the access is not the last device's: the device that
+ * covers it found by a scan (and made the last), then called. */
+bool io_access_scan(struct io_bus *bus, uint64_t addr, unsigned width,
+		    bool write, uint64_t *val);
+
+/* Performs an access; false when no device answers it. Inline: the exit
+ * path calls it for every MMIO exit, and the device the last access hit
+ * (tried first) is nearly always the one; the scan is out of line, so
+ * that the caller keeps little across the device's call. */
+static inline bool io_access(struct io_bus *bus, uint64_t addr, unsigned width,
+			     bool write, uint64_t *val)
+{
+	unsigned i = READ_ONCE(bus->last);
+
+	if (unlikely(i >= bus->count || !io_covers(&bus->dev[i], addr, width)))
+		return io_access_scan(bus, addr, width, write, val);
+	return io_device_access(&bus->dev[i], addr, width, write, val);
 }
 
 /* Puts every device of the bus back in its power-on state. */

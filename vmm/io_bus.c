@@ -1,4 +1,5 @@
 /* A bus of emulated devices (vmm/io_bus.h). */
+#include <string.h>
 #include <vmm/io_bus.h>
 
 bool io_register(struct io_bus *bus, const struct io_device *d)
@@ -42,5 +43,5 @@ void io_bus_destroy(struct io_bus *bus)
 	for (unsigned i = 0; i < bus->count; i++)
 		if (bus->dev[i].destroy)
 			bus->dev[i].destroy(bus->dev[i].ctx);
-	bus->count = 0;
+	memset(bus, 0, sizeof(*bus)); /* every slot covering nothing */
 }

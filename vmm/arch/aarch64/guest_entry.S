@@ -154,11 +154,11 @@ guest_lean_to_loop:                 /* x1 = regs: x19-x29 in, to the loop */
 /* A data abort (EC 0x24), from the main vector table: guest x0 and x1
  * pushed, x0 = ESR_EL2. One with a syndrome (ISV), a translation fault
  * (an address no RAM region maps: MMIO), from AArch64 and through x0-x18,
- * x30 or XZR (SRT) is emulated by vcpu_arch_dabt(regs, esr, e) as an
- * HVC is handled: only x0-x18 and x30 in struct guest_regs, x19-x29, ELR
- * and SPSR left in the CPU. Handled (1): ELR is already past the access;
- * x0-x18 and x30 back, ERET. For the loop (0): C has filled in ELR and
- * SPSR, x19-x29 follow. Anything else (an instruction abort, a fault
+ * x30 or XZR (SRT) is emulated by vcpu_arch_dabt(regs, esr) as an HVC
+ * is handled: only x0-x18 and x30 in struct guest_regs, x19-x29, ELR and
+ * SPSR left in the CPU. Handled (1): ELR is already past the access;
+ * x0-x18 and x30 back, ERET. For the loop (0), the exit handled: C has
+ * filled in ELR and SPSR, x19-x29 follow. Anything else (an instruction abort, a fault
  * on an access through x19-x29, a permission fault, an AArch32 guest's):
  * the usual exit. */
 	.global arch_guest_dabt
@@ -183,11 +183,14 @@ arch_guest_dabt:
 	str	x30, [x0, #240]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #0]
-	ldr	x2, [sp, #GFRAME_EXIT]
-	bl	vcpu_arch_dabt                  /* (regs, esr, e) */
+	bl	vcpu_arch_dabt                  /* (regs, esr) */
 	ldr	x1, [sp, #GFRAME_REGS]
-	cbz	w0, guest_lean_to_loop
+	cbz	w0, 1f
 	load_x0_x18_x30_eret
+1:	ldr	x2, [sp, #GFRAME_EXIT]          /* e->kind: EXIT_HANDLED */
+	mov	w3, #GUEST_EXIT_HANDLED
+	str	w3, [x2]
+	b	guest_lean_to_loop
 
 /* Re-entry after an exit handled whole that wrote none of the guest's
  * x19-x29: vcpu_arch_exit(), C, preserved them, so they still hold the

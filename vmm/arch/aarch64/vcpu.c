@@ -15,8 +15,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 unsigned vcpu_arch_irq(struct vcpu *v);
 unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val);
 unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e);
-unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr,
-			struct vcpu_exit *e);
+unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
@@ -42,6 +41,7 @@ _Static_assert(__builtin_offsetof(struct vcpu, exits[EXIT_IRQ]) ==
 		       VCPU_EXITS_IRQ,
 	       "VCPU_EXITS_IRQ");
 _Static_assert(FAST_PPI == VTIMER_PPI, "FAST_PPI");
+_Static_assert(GUEST_EXIT_HANDLED == EXIT_HANDLED, "GUEST_EXIT_HANDLED");
 
 #define SPSR_EL1H_MASKED 0x3c5ull      /* EL1h, D A I F masked */
 #define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
@@ -934,15 +934,17 @@ static inline void lean_regs_fill(struct guest_regs *r)
  * to the guest. Out of line, its decode done again from 'esr', so that
  * the common path keeps few registers across the device's call. */
 static unsigned __attribute__((noinline))
-dabt_unanswered(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
+dabt_unanswered(struct guest_regs *r, uint64_t esr)
 {
+	struct vcpu_exit e = {
+		.kind = EXIT_MMIO,
+		.mmio.addr = hpfar_ipa(),
+		.mmio.width = 1u << (esr >> 22 & 3),
+		.mmio.write = esr & (1u << 6),
+	};
+
 	lean_regs_fill(r); /* the abort moves them */
-	e->kind = EXIT_MMIO;
-	e->mmio.addr = hpfar_ipa();
-	e->mmio.width = 1u << (esr >> 22 & 3);
-	e->mmio.write = esr & (1u << 6);
-	vcpu_mmio_unanswered(container_of(r, struct vcpu, arch.regs), e);
-	e->kind = EXIT_HANDLED;
+	vcpu_mmio_unanswered(container_of(r, struct vcpu, arch.regs), &e);
 	return 0; /* rare: the loop reloads every register */
 }
 
@@ -950,21 +952,24 @@ dabt_unanswered(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
  * abort with a syndrome, a translation fault, through x0-x18, x30 or XZR,
  * with only x0-x18 and x30 in 'r', so nothing here may read or write
  * x19-x29, and ELR and SPSR still in the CPU: the same steps as
- * decode_dabt()'s, ELR moved on where it is. As vcpu_arch_hvc(): 1,
- * straight back into the guest; 0, 'e' for the loop, ELR and SPSR in 'r'
- * (the vector stores x19-x29). */
-unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
+ * decode_dabt()'s, ELR moved on where it is. 1: straight back into the
+ * guest. 0: handled, for the loop (a state change, a reschedule, an
+ * abort given), ELR and SPSR in 'r' (the vector stores x19-x29 and says
+ * EXIT_HANDLED). */
+unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 	uint64_t val = 0;
 
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
-	/* Held opaque across each call (here and after the device's), so
+	/* Held opaque across each call (the vGIC's and the device's), so
 	 * that what is worked out from them is worked out again after it
 	 * rather than kept in callee-saved registers: the common path has
 	 * the smallest frame. */
 	keep_in_reg(esr);
+	keep_in_reg(r);
+	v = container_of(r, struct vcpu, arch.regs);
 	unsigned width = 1u << (esr >> 22 & 3);
 	bool write = esr & (1u << 6);
 	if (write && (esr >> 16 & 0x1f) != 31) {
@@ -974,7 +979,7 @@ unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
 	}
 	v->exits[EXIT_MMIO]++;
 	if (unlikely(!io_access(&v->vm->mmio, hpfar_ipa(), width, write, &val)))
-		return dabt_unanswered(r, esr, e);
+		return dabt_unanswered(r, esr);
 	keep_in_reg(esr);
 	keep_in_reg(r);
 	v = container_of(r, struct vcpu, arch.regs);
@@ -990,7 +995,6 @@ unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr, struct vcpu_exit *e)
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched())) {
 		lean_regs_fill(r);
-		e->kind = EXIT_HANDLED;
 		return 0;
 	}
 	vgic_flush_queued_lean(v);

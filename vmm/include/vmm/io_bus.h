@@ -22,10 +22,13 @@ struct io_device {
 	void (*destroy)(void *ctx); /* at VM teardown; may be NULL */
 };
 
+/* Starts zeroed (so do the slots past 'count': io_access() tests only
+ * the last device's range). */
 struct io_bus {
 	unsigned count;
 	/* The device the last access hit, tried first: a guest tends to
-	 * stay with one device (vCPUs race on it harmlessly). */
+	 * stay with one device (vCPUs race on it harmlessly). Always a slot
+	 * of dev[]: an empty one covers nothing. */
 	unsigned last;
 	struct io_device dev[IO_BUS_MAX_DEVICES];
 };
@@ -60,11 +63,11 @@ bool io_access_scan(struct io_bus *bus, uint64_t addr, unsigned width,
 static inline bool io_access(struct io_bus *bus, uint64_t addr, unsigned width,
 			     bool write, uint64_t *val)
 {
-	unsigned i = READ_ONCE(bus->last);
+	struct io_device *d = &bus->dev[READ_ONCE(bus->last)];
 
-	if (unlikely(i >= bus->count || !io_covers(&bus->dev[i], addr, width)))
+	if (unlikely(!io_covers(d, addr, width)))
 		return io_access_scan(bus, addr, width, write, val);
-	return io_device_access(&bus->dev[i], addr, width, write, val);
+	return io_device_access(d, addr, width, write, val);
 }
 
 /* Puts every device of the bus back in its power-on state. */

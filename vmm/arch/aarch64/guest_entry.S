@@ -117,7 +117,7 @@ guest_to_loop:                              /* as arch_guest_run returns */
  * pushed, x0 = ESR_EL2. Its handlers read and write x0-x6 only, and
  * leave ELR (past the HVC) and SPSR as they are: only x0-x18 and x30 go
  * into struct guest_regs (the handlers find their arguments there), and
- * vcpu_arch_hvc(regs, e) runs with the guest's x19-x29 still in the
+ * vcpu_arch_hvc(regs) runs with the guest's x19-x29 still in the
  * registers, which C preserves. Handled (1): x0-x18 and x30 back, ERET.
  * For the loop (0): the rest of the guest's state into struct guest_regs
  * first. Any other exception class with bit 5 clear: the usual exit. */
@@ -132,8 +132,7 @@ arch_guest_hvc:
 	str	x30, [x0, #240]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #0]
-	ldr	x1, [sp, #GFRAME_EXIT]
-	bl	vcpu_arch_hvc                   /* (regs, e) */
+	bl	vcpu_arch_hvc                   /* (regs) */
 	ldr	x1, [sp, #GFRAME_REGS]
 	cbz	w0, 1f
 	load_x0_x18_x30_eret
@@ -157,8 +156,8 @@ guest_lean_to_loop:                 /* x1 = regs: x19-x29 in, to the loop */
  * x30 or XZR (SRT) is emulated by vcpu_arch_dabt(regs, esr) as an HVC
  * is handled: only x0-x18 and x30 in struct guest_regs, x19-x29, ELR and
  * SPSR left in the CPU. Handled (1): ELR is already past the access;
- * x0-x18 and x30 back, ERET. For the loop (0), the exit handled: C has
- * filled in ELR and SPSR, x19-x29 follow. Anything else (an instruction abort, a fault
+ * x0-x18 and x30 back, ERET. For the loop (0): C has filled in ELR and
+ * SPSR, x19-x29 follow. Anything else (an instruction abort, a fault
  * on an access through x19-x29, a permission fault, an AArch32 guest's):
  * the usual exit. */
 	.global arch_guest_dabt
@@ -185,12 +184,8 @@ arch_guest_dabt:
 	stp	x2, x3, [x0, #0]
 	bl	vcpu_arch_dabt                  /* (regs, esr) */
 	ldr	x1, [sp, #GFRAME_REGS]
-	cbz	w0, 1f
+	cbz	w0, guest_lean_to_loop
 	load_x0_x18_x30_eret
-1:	ldr	x2, [sp, #GFRAME_EXIT]          /* e->kind: EXIT_HANDLED */
-	mov	w3, #GUEST_EXIT_HANDLED
-	str	w3, [x2]
-	b	guest_lean_to_loop
 
 /* Re-entry after an exit handled whole that wrote none of the guest's
  * x19-x29: vcpu_arch_exit(), C, preserved them, so they still hold the

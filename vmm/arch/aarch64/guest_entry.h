@@ -21,10 +21,6 @@
  * catch up with then (the main vector table took it). */
 #define GUEST_EXIT_DONE (8 | GUEST_EXIT_CATCHUP) /* one test finds both */
 
-/* enum vcpu_exit_kind's EXIT_HANDLED, which the data abort's lean exit
- * sets for the loop (vcpu.c checks it). */
-#define GUEST_EXIT_HANDLED 12
-
 /* ESR_EL2 of a trapped MSR to ICC_SGI1R_EL1 (EC 0x18, op0 3, op2 5, op1
  * 0, CRn 12, CRm 11, a write), Rt and IL aside. */
 #define ESR_SGI1R_MASK  0xfc3ffc1f

@@ -14,7 +14,7 @@ unsigned vcpu_arch_exit(struct guest_regs *r, uint64_t kind,
 			struct vcpu_exit *e);
 unsigned vcpu_arch_irq(struct vcpu *v);
 unsigned vcpu_arch_sgi(struct vcpu *v, uint64_t val);
-unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e);
+unsigned vcpu_arch_hvc(struct guest_regs *r);
 unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
@@ -41,7 +41,11 @@ _Static_assert(__builtin_offsetof(struct vcpu, exits[EXIT_IRQ]) ==
 		       VCPU_EXITS_IRQ,
 	       "VCPU_EXITS_IRQ");
 _Static_assert(FAST_PPI == VTIMER_PPI, "FAST_PPI");
-_Static_assert(GUEST_EXIT_HANDLED == EXIT_HANDLED, "GUEST_EXIT_HANDLED");
+
+/* 'x' as the compiler must take it, unknown, from here on: what is worked
+ * out from it after a call is worked out again rather than kept in a
+ * callee-saved register (the lean exits' frames). */
+#define keep_in_reg(x) __asm__("" : "+r"(x))
 
 #define SPSR_EL1H_MASKED 0x3c5ull      /* EL1h, D A I F masked */
 #define SCTLR_EL1_RESET  0x30d00800ull /* RES1 bits, MMU and caches off */
@@ -844,6 +848,7 @@ static void wfx_trap_update(struct vcpu_arch *a)
 
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
+	v->arch.exit = e;
 	wfx_trap_update(&v->arch);
 	vgic_flush_queued(v);
 	vgic_fast_arm(v);
@@ -888,38 +893,43 @@ unsigned vcpu_arch_irq(struct vcpu *v)
  * vector table, with only x0-x18 and x30 in 'r' (its handlers need no
  * more) and ELR and SPSR not saved: its x19-x29 are still in the
  * registers, so nothing here may read or write them, nor ELR or SPSR.
- * As vcpu_arch_exit() would: 1, straight back into the guest; 0, 'e' for
- * the loop (the vector saves the rest first). */
-unsigned vcpu_arch_hvc(struct guest_regs *r, struct vcpu_exit *e)
+ * As vcpu_arch_exit() would: 1, straight back into the guest; 0, the
+ * loop's exit record (arch.exit) filled in for it (the vector saves the
+ * rest first). */
+unsigned vcpu_arch_hvc(struct guest_regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
-	uint64_t nr = r->x[0];
 
 	if (v->arch.vgic.lr_used)
 		vgic_sync(v);
+	keep_in_reg(r);
+	v = container_of(r, struct vcpu, arch.regs);
+	uint64_t nr = r->x[0];
 	/* vcpu_handle_exit_inline()'s work for the two kinds, without
-	 * going through 'e': a hypercall, or a PSCI call answered here. */
+	 * going through the exit record: a hypercall, or a PSCI call
+	 * answered here. */
 	if (likely(!psci_range(nr))) {
 		v->exits[EXIT_HYPERCALL]++;
 		r->x[0] = hypercall_handle(v, nr, &r->x[1]);
 	} else {
+		struct vcpu_exit *e = v->arch.exit;
+
 		e->kind = EXIT_NONE;
 		psci_handle(v, e);
 		if (e->kind != EXIT_NONE)
 			return 0; /* CPU_ON, CPU_OFF...: the loop's */
 		v->exits[EXIT_NONE]++;
 	}
+	keep_in_reg(r);
+	v = container_of(r, struct vcpu, arch.regs);
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched())) {
-		e->kind = EXIT_HANDLED;
+		v->arch.exit->kind = EXIT_HANDLED;
 		return 0;
 	}
 	vgic_flush_queued_lean(v);
 	return 1;
 }
-
-/* 'x' as the compiler must take it, unknown, from here on. */
-#define keep_in_reg(x) __asm__("" : "+r"(x))
 
 /* ELR and SPSR into 'r' from the CPU, where the lean exits leave them:
  * before anything that reads or moves them there (an abort injected, the
@@ -943,8 +953,11 @@ dabt_unanswered(struct guest_regs *r, uint64_t esr)
 		.mmio.write = esr & (1u << 6),
 	};
 
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
+
 	lean_regs_fill(r); /* the abort moves them */
-	vcpu_mmio_unanswered(container_of(r, struct vcpu, arch.regs), &e);
+	vcpu_mmio_unanswered(v, &e);
+	v->arch.exit->kind = EXIT_HANDLED;
 	return 0; /* rare: the loop reloads every register */
 }
 
@@ -954,8 +967,7 @@ dabt_unanswered(struct guest_regs *r, uint64_t esr)
  * x19-x29, and ELR and SPSR still in the CPU: the same steps as
  * decode_dabt()'s, ELR moved on where it is. 1: straight back into the
  * guest. 0: handled, for the loop (a state change, a reschedule, an
- * abort given), ELR and SPSR in 'r' (the vector stores x19-x29 and says
- * EXIT_HANDLED). */
+ * abort given), ELR and SPSR in 'r' (the vector stores x19-x29). */
 unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
@@ -995,6 +1007,7 @@ unsigned vcpu_arch_dabt(struct guest_regs *r, uint64_t esr)
 	if (unlikely(READ_ONCE(v->state) != VCPU_ON) ||
 	    unlikely(sched_need_resched())) {
 		lean_regs_fill(r);
+		v->arch.exit->kind = EXIT_HANDLED;
 		return 0;
 	}
 	vgic_flush_queued_lean(v);

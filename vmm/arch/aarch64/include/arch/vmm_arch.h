@@ -58,6 +58,8 @@ struct fp_regs {
 	uint64_t fpsr, fpcr;
 };
 
+struct vcpu_exit;
+
 struct vcpu_arch {
 	struct guest_regs regs;
 	uint64_t el1[R_COUNT];
@@ -69,6 +71,10 @@ struct vcpu_arch {
 	bool os_lock;      /* OSLSR_EL1.OSLK, emulated (sysreg.c) */
 	struct vgic_cpu vgic;
 	struct timer_event timer_ev; /* its timers while it is out */
+	/* The loop's exit record, for the lean exits (an HVC's, an MMIO
+	 * access's) that go to the loop: they are not handed it, so that
+	 * they keep one register less across their calls. */
+	struct vcpu_exit *exit;
 };
 
 struct vm_arch {

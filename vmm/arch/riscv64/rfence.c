@@ -11,7 +11,7 @@
 #include <vmm/vcpu.h>
 #include "vmm_riscv64.h"
 
-static void fence_local(uint32_t fences)
+void rfence_local(uint32_t fences)
 {
 	if (fences & RFENCE_I)
 		__asm__ volatile("fence.i" ::: "memory");
@@ -24,15 +24,19 @@ static void fence_local(uint32_t fences)
 
 void rfence_local_all(void)
 {
-	fence_local(RFENCE_I | RFENCE_VMA);
+	rfence_local(RFENCE_I | RFENCE_VMA);
 }
 
+/* The fences alone: the VSSIP others raised may be in the hart's hvip
+ * meanwhile (an exit handled in place), and is taken as the guest is
+ * entered (guest_irqs_load()). */
 void rfence_run_pending(struct vcpu *v)
 {
-	uint32_t f = __atomic_exchange_n(&v->arch.fences, 0, __ATOMIC_ACQ_REL);
+	uint64_t in = __atomic_fetch_and(&v->arch.inject, ~INJECT_FENCES,
+					 __ATOMIC_ACQ_REL);
 
-	if (f)
-		fence_local(f);
+	if (in & INJECT_FENCES)
+		rfence_local((uint32_t)(in >> INJECT_FENCE_SHIFT));
 }
 
 /* Done, or moot: out of its hart, or being turned off (a reset or a
@@ -40,7 +44,8 @@ void rfence_run_pending(struct vcpu *v)
  * the one waiting, loaded, for this caller to park). */
 static bool rfence_done(const struct vcpu *t)
 {
-	return !__atomic_load_n(&t->arch.fences, __ATOMIC_ACQUIRE) ||
+	return !(__atomic_load_n(&t->arch.inject, __ATOMIC_ACQUIRE) &
+		 INJECT_FENCES) ||
 	       READ_ONCE(percpu_data[t->pcpu].vmm) != t ||
 	       READ_ONCE(t->state) != VCPU_ON;
 }
@@ -54,10 +59,12 @@ void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences)
 		if (!(set >> i & 1))
 			continue;
 		if (t == caller) {
-			fence_local(fences);
+			rfence_local(fences);
 			continue;
 		}
-		__atomic_fetch_or(&t->arch.fences, fences, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&t->arch.inject,
+				  (uint64_t)fences << INJECT_FENCE_SHIFT,
+				  __ATOMIC_SEQ_CST);
 		vcpu_kick(t);
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {

@@ -2,9 +2,10 @@
  * remote fence calls). The caller's own are executed at once; every other
  * vCPU named gets the request in its inject word (INJECT_FENCES) and a
  * kick, and the caller waits until each has done it (before its next
- * entry into the guest) or is not loaded on its hart (a vCPU does every fence as it is
- * loaded, vcpu_arch_load). While it waits it does what others ask of it,
- * so two vCPUs fencing each other do not wait for each other forever.
+ * entry into the guest) or is not loaded on its hart (a vCPU does every
+ * fence as it is loaded, vcpu_arch_load). While it waits it does what
+ * others ask of it, so two vCPUs fencing each other do not wait for each
+ * other forever.
  * The VS stage's entries are forgotten whole (hfence.vvma of the VMID):
  * an address range or an ASID only narrows what must go. */
 #include <kernel/percpu.h>

@@ -131,6 +131,7 @@ qemu_scenario riscv64/smp4-on-2-harts 90 \
 # forever and the scenario times out).
 qemu_scenario riscv64/sbi 60 "ARCH=$R SMP=2 VM_CONFIGS=configs/vms/sbi-riscv64.toml" \
   "sbi: a disabled external interrupt pending: ok" "sbi: RFENCE to a vCPU waiting in WFI: ok" \
+  "sbi: an external interrupt raised by the vCPU's own store, taken without a WFI: ok" \
   "sbi: WFI with a disabled interrupt pending sleeps until an enabled one: ok" \
   "sbi: DBCN console_write reaches the console" "sbi: DBCN console_write's count: ok" \
   "sbi: hart_start again: ok" "sbi: hart_get_status in a retentive suspend: ok" \

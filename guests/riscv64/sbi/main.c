@@ -129,6 +129,7 @@ static void user_mode(void)
 
 #define UART_IER     ((volatile uint8_t *)0x10000001ul)
 #define UART_LINE    10u                                 /* its PLIC source */
+#define PLIC_ENABLE0 ((volatile uint32_t *)0x0c002080ul) /* context 1 */
 #define PLIC_ENABLE1 ((volatile uint32_t *)0x0c002180ul) /* context 3 */
 #define SIP_SSIP     (1ul << 1)
 #define PLIC_PENDING ((volatile uint32_t *)0x0c001000ul)
@@ -225,12 +226,38 @@ static void legacy_calls(void)
 	csr_clear(sie, SIE_STIE);
 }
 
+static volatile unsigned uart_irqs;
+
+/* vCPU 0: the 16550's THR-empty interrupt raised by its own store to
+ * IER, with interrupts enabled and no WFI after it: the store's exit is
+ * answered in place, and the vPLIC's output changed by it must reach
+ * hvip before the guest is entered again (exit_resume(): the inject
+ * word's INJECT_EIP); nothing else would bring it (no WFI, no other
+ * task on the hart), so without it this waits forever. */
+static void eip_from_own_store(void)
+{
+	guest_irq_enable_line(UART_LINE, 0);
+	irq_enable();
+	*UART_IER = 2; /* ETBEI, with the THR empty: raised at once */
+	while (!uart_irqs)
+		cpu_relax();
+	irq_disable();
+	*PLIC_ENABLE0 &= ~(1u << UART_LINE);
+	check("an external interrupt raised by the vCPU's own store, taken "
+	      "without a WFI",
+	      uart_irqs, 1);
+}
+
 static void on_irq(unsigned irq)
 {
-	/* The IPIs only wake; the timer is stopped (legacy set_timer). */
+	/* The IPIs only wake; the timer is stopped (legacy set_timer); the
+	 * 16550's line dropped (eip_from_own_store). */
 	if (irq == GUEST_IRQ_STIMER) {
 		timer_irqs++;
 		guest_sbi(0, 0, UINT64_MAX, 0, 0);
+	} else if (irq == GUEST_IRQ_PLIC(UART_LINE)) {
+		*UART_IER = 0;
+		uart_irqs++;
 	}
 }
 
@@ -321,6 +348,7 @@ int main(void)
 	guest_irq_cpu_init(0);
 	irq_disable();
 	legacy_calls();
+	eip_from_own_store();
 	hsm();
 	guest_puts(failures ? "sbi: FAIL\n" : "sbi: PASS\n");
 	return 0;

@@ -8,7 +8,8 @@
  * sstatus (SPP: VS or VU) and hstatus (SPV set) are written and its
  * x1-x31 loaded; sret enters it. Its next trap, exception or host
  * interrupt, lands at guest_exit, which saves x1-x31, sepc and sstatus
- * back into r and calls vcpu_arch_ecall(r, e), for a load's or store's
+ * back into r and calls vcpu_arch_hypercall(r) or vcpu_arch_sbi(r, e)
+ * (an ecall), for a load's or store's
  * guest-page fault vcpu_arch_mmio(r, e, write), or for any other exit
  * vcpu_arch_exit(r, e, scause), on the host's stack with
  * the host's tp (per-CPU pointer). An exit it handles whole (an SBI call,
@@ -114,7 +115,34 @@ guest_exit:
 	addi	t0, t0, 4
 	csrw	sepc, t0
 	sd	t0, GREGS_SEPC(a0)
-	call	vcpu_arch_ecall         /* (r, e) */
+	li	t1, SBI_EXT_HYPERCALL
+	bne	a7, t1, 9f
+	call	vcpu_arch_hypercall     /* (r): the guest's a0 */
+	mv	t2, a0
+	ld	a0, FRAME_R(sp)
+	sd	t2, 10 * 8(a0)
+	j	10f
+9:	call	vcpu_arch_sbi           /* (r, e) */
+	ld	a0, FRAME_R(sp)
+	ld	a1, FRAME_E(sp)
+	lw	t1, 0(a1)               /* e->kind: EXIT_NONE if answered */
+	li	t2, GUEST_TO_LOOP_SAVE
+	bnez	t1, 5f
+	ld	t1, REGS_VCPU_EXIT_NONE(a0)
+	addi	t1, t1, 1
+	sd	t1, REGS_VCPU_EXIT_NONE(a0)
+	/* exit_resume()'s common case, tested here so that the C above
+	 * keeps no frame: the vCPU on, no reschedule, nothing in its inject
+	 * word; else vcpu_arch_ecall_resume() does the rest. */
+10:	lw	t1, REGS_VCPU_STATE(a0)
+	li	t2, VCPU_STATE_ON
+	bne	t1, t2, 11f
+	lbu	t1, PERCPU_NEED_RESCHED(tp)
+	bnez	t1, 11f
+	ld	t1, VARCH_INJECT(a0)
+	beqz	t1, guest_resume_ecall
+11:	ld	a1, FRAME_E(sp)
+	call	vcpu_arch_ecall_resume  /* (r, e) */
 	mv	t2, a0
 	ld	a0, FRAME_R(sp)
 	li	t1, GUEST_RESUME_ECALL

@@ -38,8 +38,20 @@
 #define MMIO_STORE       1 /* s0-s11 not saved */
 #define MMIO_STORE_SAVED 2
 
-/* struct vcpu_arch's hvip, from its regs (checked by vcpu.c). */
-#define VARCH_HVIP 664
+/* struct vcpu_arch's hvip and inject, from its regs (checked by
+ * vcpu.c). */
+#define VARCH_HVIP   664
+#define VARCH_INJECT 672
+/* For exit_resume()'s tests in guest_entry.S after an ecall (checked by
+ * vcpu.c): struct vcpu's state and exits[EXIT_NONE] from its arch.regs,
+ * VCPU_ON, the per-CPU need_resched from tp; struct vcpu_exit's kind
+ * (EXIT_NONE 0) at its start. */
+#define REGS_VCPU_STATE     (-144)
+#define REGS_VCPU_EXIT_NONE (-104)
+#define VCPU_STATE_ON       1
+#define PERCPU_NEED_RESCHED 72
+/* AxVisor's hypercall extension, "HVC" (DESIGN.md), in a7. */
+#define SBI_EXT_HYPERCALL 0x485643
 
 /* scause of an ecall from VS-mode and of a load's or store's guest-page
  * fault: the exits that leave s0-s11 unsaved. */

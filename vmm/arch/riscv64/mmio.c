@@ -80,13 +80,20 @@ static bool fault_is_store(uint32_t insn, bool write)
 	return write;
 }
 
+/* The access's guest-physical address, from the trap's htval and stval
+ * as mmio_exit() keeps them. */
+static gpaddr_t mmio_gpa(const struct vcpu_arch *a)
+{
+	return a->exit.htval << 2 | (a->exit.stval & 3);
+}
+
 /* Not a load or store cvisor emulates (or not the access the fault
  * said): an access fault, out of line. */
 static unsigned __attribute__((noinline))
-mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
-		 uint32_t insn, struct vcpu_exit *e)
+mmio_undecodable(struct vcpu *v, bool write, uint32_t insn, struct vcpu_exit *e)
 {
-	v->arch.exit.stval = stval; /* the access fault's tval */
+	gpaddr_t gpa = mmio_gpa(&v->arch);
+
 	pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc %#llx) "
 		 "is not a load or store cvisor emulates; access fault "
 		 "injected",
@@ -101,22 +108,45 @@ mmio_undecodable(struct vcpu *v, gpaddr_t gpa, uint64_t stval, bool write,
 /* No device answers: reported as the generic handler does, and an
  * access fault for the guest. */
 static unsigned __attribute__((noinline))
-mmio_unanswered(struct vcpu *v, gpaddr_t gpa, uint64_t stval, uint64_t op,
-		struct vcpu_exit *e)
+mmio_unanswered(struct vcpu *v, uint64_t op, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
 
-	a->exit.stval = stval; /* the access fault's tval */
 	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
 	a->mmio.len = OP_LEN(op);
 	a->mmio.sign = op & OP_SIGN;
 	e->kind = EXIT_MMIO;
-	e->mmio.addr = gpa;
+	e->mmio.addr = mmio_gpa(a);
 	e->mmio.width = OP_WIDTH(op);
 	e->mmio.write = op & OP_STORE;
 	vcpu_mmio_unanswered(v, e);
 	v->exits[EXIT_MMIO]++;
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
+}
+
+/* The generic io_access(), out of line: its scan for a device other
+ * than the last one hit would have mmio_exit() save more registers on
+ * every exit. */
+static bool __attribute__((noinline))
+mmio_bus_scan(struct io_bus *bus, gpaddr_t gpa, unsigned width, bool write,
+	      uint64_t *val)
+{
+	return io_access(bus, gpa, width, write, val);
+}
+
+/* The device's access: io_access()'s first step, the device the last
+ * access hit, here; any other through mmio_bus_scan(). */
+static inline bool mmio_bus(struct io_bus *bus, gpaddr_t gpa, unsigned width,
+			    bool write, uint64_t *val)
+{
+	unsigned i = READ_ONCE(bus->last);
+	const struct io_device *d = &bus->dev[i];
+
+	if (unlikely(i >= bus->count || !io_covers(d, gpa, width)))
+		return mmio_bus_scan(bus, gpa, width, write, val);
+	if (write)
+		return d->write && d->write(d->ctx, gpa - d->base, width, *val);
+	return d->read && d->read(d->ctx, gpa - d->base, width, val);
 }
 
 /* s0-s1 and s2-s11: registers a load's or store's exit leaves unsaved. */
@@ -140,9 +170,13 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 {
 	struct vcpu_arch *a = &v->arch;
 	bool write = kind != MMIO_LOAD;
-	uint64_t stval = csr_read(stval), htval = csrr(CSR_HTVAL);
 	uint64_t htinst = csrr(CSR_HTINST), insn, len, op, val = 0;
-	gpaddr_t gpa = htval << 2 | (stval & 3);
+
+	/* In 'v' across the calls (the fetch, the device), not in saved
+	 * registers: the address (mmio_gpa()), and stval for an access
+	 * fault's tval. */
+	a->exit.stval = csr_read(stval);
+	a->exit.htval = csrr(CSR_HTVAL);
 
 	/* A transformed instruction (bit 0 set): a 32-bit load or store
 	 * with rs1 and the offset zero; bit 1 clear if it was compressed. */
@@ -156,8 +190,7 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 	op = (insn & 3) == 3 ? decode_32((uint32_t)insn) :
 			       decode_compressed((uint32_t)insn);
 	if (unlikely(!op) || unlikely(!(op & OP_STORE) != !write))
-		return mmio_undecodable(v, gpa, stval, write, (uint32_t)insn,
-					e);
+		return mmio_undecodable(v, write, (uint32_t)insn, e);
 	op |= len << 16;
 	if (write && OP_REG(op)) {
 		/* A store's exit has not saved s0-s11 either: saved, it
@@ -172,14 +205,17 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 	 * value in e (not a local, whose address would keep the compiler
 	 * from ending in a tail call). */
 	e->mmio.data = val;
-	if (unlikely(!io_access(&v->vm->mmio, gpa, OP_WIDTH(op), write,
-				&e->mmio.data)))
-		return mmio_unanswered(v, gpa, stval, op, e);
+	if (unlikely(!mmio_bus(&v->vm->mmio, mmio_gpa(a), OP_WIDTH(op),
+			       op & OP_STORE, &e->mmio.data)))
+		return mmio_unanswered(v, op, e);
+	/* What follows takes the access's fields from 'op' again, rather
+	 * than the compiler keeping them in more saved registers. */
+	__asm__("" : "+r"(op));
 	/* The fetch did not fault: sstatus is the guest's still. */
 	a->regs.sepc += OP_LEN(op);
 	v->exits[EXIT_MMIO]++;
 	/* A load's or store's exit has not saved s0-s11 (guest_entry.S). */
-	if (write)
+	if (op & OP_STORE)
 		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);
 	if (!OP_REG(op))
 		return exit_resume(v, e, GUEST_RESUME_MMIO, GUEST_TO_LOOP_SAVE);

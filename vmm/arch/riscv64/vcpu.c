@@ -20,6 +20,30 @@ _Static_assert(__builtin_offsetof(struct vcpu_arch, hvip) -
 			       __builtin_offsetof(struct vcpu_arch, regs) ==
 		       VARCH_HVIP,
 	       "VARCH_HVIP");
+_Static_assert(__builtin_offsetof(struct vcpu_arch, inject) -
+			       __builtin_offsetof(struct vcpu_arch, regs) ==
+		       VARCH_INJECT,
+	       "VARCH_INJECT");
+_Static_assert((long)__builtin_offsetof(struct vcpu, state) -
+			       (long)__builtin_offsetof(struct vcpu,
+							arch.regs) ==
+		       REGS_VCPU_STATE,
+	       "REGS_VCPU_STATE");
+_Static_assert(sizeof(enum vcpu_state) == 4 && VCPU_ON == VCPU_STATE_ON,
+	       "VCPU_STATE_ON");
+_Static_assert((long)__builtin_offsetof(struct vcpu, exits[EXIT_NONE]) -
+			       (long)__builtin_offsetof(struct vcpu,
+							arch.regs) ==
+		       REGS_VCPU_EXIT_NONE,
+	       "REGS_VCPU_EXIT_NONE");
+_Static_assert(__builtin_offsetof(struct percpu, rq.need_resched) ==
+			       PERCPU_NEED_RESCHED &&
+		       sizeof(((struct percpu *)0)->rq.need_resched) == 1,
+	       "PERCPU_NEED_RESCHED");
+_Static_assert(__builtin_offsetof(struct vcpu_exit, kind) == 0 &&
+		       sizeof(((struct vcpu_exit *)0)->kind) == 4 &&
+		       EXIT_NONE == 0,
+	       "vcpu_exit.kind");
 
 /* The exceptions a guest takes itself (its own page faults, system
  * calls of its user mode, breakpoints, misaligned and illegal
@@ -69,7 +93,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->vs.henvcfg = riscv_sstc ? HENVCFG_STCE : 0;
 	a->vs.hcounteren = HCOUNTEREN_GUEST;
 	a->hvip = 0;
-	__atomic_store_n(&a->inject, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->inject, riscv_sstc ? 0 : INJECT_NO_SSTC,
+			 __ATOMIC_RELAXED);
 	a->sbi_timer = UINT64_MAX;
 	a->suspended = false;
 }
@@ -144,7 +169,7 @@ void vcpu_arch_load(struct vcpu *v)
 	/* A vCPU coming onto the hart must not see another vCPU's VS-stage
 	 * entries of the same VM; and what remote fences were asked of it
 	 * while it was out are done with these. */
-	__atomic_store_n(&a->fences, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&a->inject, ~INJECT_FENCES, __ATOMIC_RELEASE);
 	rfence_local_all();
 }
 
@@ -320,7 +345,6 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 	struct vcpu_arch *a = &v->arch;
 
 	a->suspended = false;
-	rfence_run_pending(v);
 	guest_irqs_load(v);
 	arch_guest_run(&a->regs, e);
 }
@@ -328,7 +352,6 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 unsigned exit_resume_slow(struct vcpu *v, unsigned how)
 {
 	v->arch.hvip = csrr(CSR_HVIP) & HIP_VSSIP;
-	rfence_run_pending(v);
 	guest_irqs_load(v);
 	return how;
 }
@@ -403,40 +426,40 @@ irq_in_place(struct vcpu *v, struct vcpu_exit *e)
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
-/* Out of line, on 'v' alone (with 'r' too the compiler keeps both in
- * saved registers). */
-static unsigned __attribute__((noinline))
-ecall(struct vcpu *v, struct vcpu_exit *e)
+/* An ecall from VS-mode, called by guest_entry.S, which moved the pc
+ * past it (in 'r' and in the hart's sepc, which with sstatus is left
+ * there for the guest's re-entry: GUEST_RESUME_ECALL) and left s0-s11
+ * unsaved, and tests exit_resume()'s common case itself: each of these
+ * keeps no frame. The hypercall extension's (a7 tested there): its
+ * value, for the guest's a0. */
+uint64_t vcpu_arch_hypercall(struct guest_regs *r)
 {
-	uint64_t *x = v->arch.regs.x;
+	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 
-	if (likely(x[17] == SBI_EXT_HYPERCALL)) {
-		v->exits[EXIT_HYPERCALL]++;
-		x[10] = hypercall_handle(v, x[16], &x[10]);
-	} else {
-		e->kind = EXIT_NONE;
-		sbi_handle(v, e);
-		if (unlikely(e->kind != EXIT_NONE))
-			return GUEST_TO_LOOP_SAVE;
-		v->exits[EXIT_NONE]++;
-	}
-	return exit_resume(v, e, GUEST_RESUME_ECALL, GUEST_TO_LOOP_SAVE);
+	v->exits[EXIT_HYPERCALL]++;
+	return hypercall_handle(v, r->x[16], &r->x[10]);
 }
 
-/* An ecall from VS-mode, called by guest_entry.S: AxVisor's hypercall,
- * or an SBI call answered in place (EXIT_NONE) or handed to the loop
- * (CPU_ON, HALT, ...). The guest's s0-s11 are not saved yet: the loop
- * gets GUEST_TO_LOOP_SAVE. Its pc is past the ecall already, in 'r' and
- * in the hart's sepc, which with sstatus is left there for the guest's
- * re-entry: GUEST_RESUME_ECALL (an in-place call that changed either
- * goes to the loop, and arch_hlv_d's fault puts both back). */
-unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e)
+/* Any other: an SBI call, answered in place (e->kind stays EXIT_NONE,
+ * which guest_entry.S counts) or handed to the loop (CPU_ON, HALT, ...:
+ * GUEST_TO_LOOP_SAVE); an in-place call that changes sepc or sstatus
+ * goes to the loop, and arch_hlv_d's fault puts both back. */
+void vcpu_arch_sbi(struct guest_regs *r, struct vcpu_exit *e)
 {
-	return ecall(container_of(r, struct vcpu, arch.regs), e);
+	e->kind = EXIT_NONE;
+	sbi_handle(container_of(r, struct vcpu, arch.regs), e);
+}
+
+/* exit_resume() after either, when guest_entry.S's test of it found
+ * something to do. */
+unsigned vcpu_arch_ecall_resume(struct guest_regs *r, struct vcpu_exit *e)
+{
+	return exit_resume(container_of(r, struct vcpu, arch.regs), e,
+			   GUEST_RESUME_ECALL, GUEST_TO_LOOP_SAVE);
 }
 
 /* Every exit from the guest but an ecall or a load's or store's
- * guest-page fault (vcpu_arch_ecall(), vcpu_arch_mmio()), called by
+ * guest-page fault (vcpu_arch_sbi(), vcpu_arch_mmio()), called by
  * guest_entry.S with the guest's registers but s0-s11 saved in 'r' (they
  * are still in the registers: nothing here reads them) and its trap's
  * scause: host interrupts, virtual instructions, faults the guest gets

@@ -86,9 +86,12 @@ void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
 
 /* Every exit from the guest, called by guest_entry.S (vcpu.c): an ecall
- * from VS-mode, or any other with its scause. They return GUEST_*
- * (guest_entry.h). */
-unsigned vcpu_arch_ecall(struct guest_regs *r, struct vcpu_exit *e);
+ * from VS-mode (the hypercall or an SBI call, then exit_resume()'s rare
+ * half), or any other with its scause. They return GUEST_*
+ * (guest_entry.h), the hypercall its value. */
+uint64_t vcpu_arch_hypercall(struct guest_regs *r);
+void vcpu_arch_sbi(struct guest_regs *r, struct vcpu_exit *e);
+unsigned vcpu_arch_ecall_resume(struct guest_regs *r, struct vcpu_exit *e);
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 			uint64_t cause);
 
@@ -122,17 +125,29 @@ unsigned vcpu_arch_load_done(struct guest_regs *r, struct vcpu_exit *e);
  * again. */
 #define RFENCE_I   1u /* fence.i */
 #define RFENCE_VMA 2u /* its VS-stage translations: hfence.vvma */
+
+/* struct vcpu_arch's inject word: VSSIP as hvip has it (raised by
+ * others), the vPLIC's output changed (HIP_VSEIP's bit, never copied to
+ * hvip as such), the fences others asked for (RFENCE_* at bit 32), and
+ * for a hart without Sstc a bit always set (the SBI timer's VSTIP is
+ * cvisor's to raise at every entry). Anything in it sends an exit handled
+ * in place through exit_resume_slow(). */
+#define INJECT_EIP         HIP_VSEIP
+#define INJECT_FENCE_SHIFT 32
+#define INJECT_FENCES      ((uint64_t)(RFENCE_I | RFENCE_VMA) << INJECT_FENCE_SHIFT)
+#define INJECT_NO_SSTC     (1ull << 63)
 /* Asks each vCPU of 'set' (bit = index) for 'fences' and returns once
  * every one has done them or is out of its hart (it does them all as it
  * is loaded again); the caller's own are done at once. */
 void rfence_request(struct vcpu *caller, uint64_t set, uint32_t fences);
-/* Does what others asked of the loaded vCPU 'v' (before each entry). */
+/* Does the fences others asked of the loaded vCPU 'v', and only them
+ * (while it waits for its own request's). */
 void rfence_run_pending(struct vcpu *v);
+/* Does 'fences' (RFENCE_*) on this hart. */
+void rfence_local(uint32_t fences);
 /* Every fence a vCPU may owe, done as it is loaded on a hart. */
 void rfence_local_all(void);
 
-/* AxVisor's hypercall extension, "HVC" (DESIGN.md), in a7. */
-#define SBI_EXT_HYPERCALL 0x485643ul
 /* An SBI call (ecall from VS-mode, pc already past it). */
 void sbi_handle(struct vcpu *v, struct vcpu_exit *e);
 /* The guest's timer (Sstc's vstimecmp, or SBI's deadline) has passed. */
@@ -153,26 +168,34 @@ int vplic_forward(struct vm *vm, unsigned host, unsigned guest);
 /* Frees the PLIC, its forwarded host interrupts first (drained). */
 void vplic_destroy(struct vm *vm);
 
-/* What the guest is to see pending as it enters: the SSIP it left and
- * others raised, the vPLIC's output, and without Sstc the SBI timer. */
+/* What the guest is to see pending as it enters, the fences others
+ * asked of it done: the SSIP it left and others raised, the vPLIC's
+ * output, and without Sstc the SBI timer. */
 static inline void guest_irqs_load(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 	uint64_t hvip;
 
-	if (unlikely(READ_ONCE(a->inject)))
-		a->hvip |= __atomic_exchange_n(&a->inject, 0, __ATOMIC_ACQUIRE);
+	if (unlikely(READ_ONCE(a->inject) & ~INJECT_NO_SSTC)) {
+		/* The vPLIC's output is read after its bit is taken: a change
+		 * after this leaves the bit for the next exit. */
+		uint64_t in = __atomic_fetch_and(&a->inject, INJECT_NO_SSTC,
+						 __ATOMIC_ACQ_REL);
+		if (in & INJECT_FENCES)
+			rfence_local((uint32_t)(in >> INJECT_FENCE_SHIFT));
+		a->hvip |= in & HIP_VSSIP;
+	}
 	hvip = a->hvip & HIP_VSSIP;
 	if (READ_ONCE(a->eip))
 		hvip |= HIP_VSEIP;
 	if (!riscv_sstc && vtimer_due(v))
 		hvip |= HIP_VSTIP;
-	a->hvip_eip = hvip & HIP_VSEIP;
 	csrw(CSR_HVIP, hvip);
 }
 
 /* exit_resume()'s rare half (vcpu.c): fences others asked for,
- * interrupts others raised, the SBI timer without Sstc. */
+ * interrupts others raised, the vPLIC's output changed, the SBI timer
+ * without Sstc. */
 unsigned exit_resume_slow(struct vcpu *v, unsigned how);
 
 /* The end of an exit handled on the exit path: 'how' (GUEST_RESUME or
@@ -189,11 +212,8 @@ static inline unsigned exit_resume(struct vcpu *v, struct vcpu_exit *e,
 		e->kind = EXIT_HANDLED;
 		return to_loop;
 	}
-	/* henvcfg.STCE (bit 63) clear: no Sstc, the SBI timer's VSTIP is
-	 * cvisor's to raise. */
-	if (unlikely(READ_ONCE(a->fences)) || unlikely(READ_ONCE(a->inject)) ||
-	    unlikely((int64_t)a->vs.henvcfg >= 0) ||
-	    unlikely(READ_ONCE(a->eip) != a->hvip_eip))
+	/* Fences, raised interrupts, the vPLIC's output changed, no Sstc. */
+	if (unlikely(READ_ONCE(a->inject)))
 		return exit_resume_slow(v, how);
 	/* guest_irqs_load() has nothing to change: the hart's hvip holds the
 	 * guest's VSSIP and the vPLIC's line as it was. */

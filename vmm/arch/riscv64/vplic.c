@@ -90,6 +90,9 @@ static void vplic_update(struct vplic *p)
 		if (out == READ_ONCE(v->arch.eip))
 			continue;
 		WRITE_ONCE(v->arch.eip, out);
+		/* Looked at before the guest runs again (exit_resume()). */
+		__atomic_fetch_or(&v->arch.inject, INJECT_EIP,
+				  __ATOMIC_RELEASE);
 		if (out)
 			vcpu_kick(v);
 	}

@@ -56,10 +56,12 @@ struct vcpu_arch {
 	 * path, the hart's hvip holds it instead (guest_entry.S copies it
 	 * here when the exit goes to the loop). */
 	uint64_t hvip;
-	uint64_t inject;    /* hvip bits others raise (atomic) */
+	/* What the vCPU must look at before it enters its guest again
+	 * (atomic; INJECT_*, vmm_riscv64.h): the VSSIP others raise, the
+	 * fences they ask for, the vPLIC's output changed; one word, so that
+	 * an exit handled in place tests it alone. */
+	uint64_t inject;
 	bool eip;           /* the vPLIC's output for this vCPU's context */
-	bool hvip_eip;      /* VSEIP in the hart's hvip since the last entry */
-	uint32_t fences;    /* RFENCE_* others asked of it (atomic) */
 	uint64_t sbi_timer; /* without Sstc: the SBI deadline, or ~0 */
 	bool suspended;     /* in SBI HSM hart_suspend */
 	struct exit_info exit;

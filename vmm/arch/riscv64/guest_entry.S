@@ -137,7 +137,7 @@ guest_exit:
 10:	lw	t1, REGS_VCPU_STATE(a0)
 	li	t2, VCPU_STATE_ON
 	bne	t1, t2, 11f
-	lbu	t1, PERCPU_NEED_RESCHED(tp)
+	lw	t1, PERCPU_NEED_RESCHED(tp)
 	bnez	t1, 11f
 	ld	t1, VARCH_INJECT(a0)
 	beqz	t1, guest_resume_ecall

@@ -124,31 +124,6 @@ mmio_unanswered(struct vcpu *v, uint64_t op, struct vcpu_exit *e)
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
-/* The generic io_access(), out of line: its scan for a device other
- * than the last one hit would have mmio_exit() save more registers on
- * every exit. */
-static bool __attribute__((noinline))
-mmio_bus_scan(struct io_bus *bus, gpaddr_t gpa, unsigned width, bool write,
-	      uint64_t *val)
-{
-	return io_access(bus, gpa, width, write, val);
-}
-
-/* The device's access: io_access()'s first step, the device the last
- * access hit, here; any other through mmio_bus_scan(). */
-static inline bool mmio_bus(struct io_bus *bus, gpaddr_t gpa, unsigned width,
-			    bool write, uint64_t *val)
-{
-	unsigned i = READ_ONCE(bus->last);
-	const struct io_device *d = &bus->dev[i];
-
-	if (unlikely(i >= bus->count || !io_covers(d, gpa, width)))
-		return mmio_bus_scan(bus, gpa, width, write, val);
-	if (write)
-		return d->write && d->write(d->ctx, gpa - d->base, width, *val);
-	return d->read && d->read(d->ctx, gpa - d->base, width, val);
-}
-
 /* s0-s1 and s2-s11: registers a load's or store's exit leaves unsaved. */
 static bool callee_saved(unsigned reg)
 {
@@ -205,8 +180,8 @@ mmio_exit(struct vcpu *v, struct vcpu_exit *e, unsigned kind)
 	 * value in e (not a local, whose address would keep the compiler
 	 * from ending in a tail call). */
 	e->mmio.data = val;
-	if (unlikely(!mmio_bus(&v->vm->mmio, mmio_gpa(a), OP_WIDTH(op),
-			       op & OP_STORE, &e->mmio.data)))
+	if (unlikely(!io_access(&v->vm->mmio, mmio_gpa(a), OP_WIDTH(op),
+				op & OP_STORE, &e->mmio.data)))
 		return mmio_unanswered(v, op, e);
 	/* What follows takes the access's fields from 'op' again, rather
 	 * than the compiler keeping them in more saved registers. */

@@ -38,7 +38,7 @@ _Static_assert((long)__builtin_offsetof(struct vcpu, exits[EXIT_NONE]) -
 	       "REGS_VCPU_EXIT_NONE");
 _Static_assert(__builtin_offsetof(struct percpu, rq.need_resched) ==
 			       PERCPU_NEED_RESCHED &&
-		       sizeof(((struct percpu *)0)->rq.need_resched) == 1,
+		       sizeof(((struct percpu *)0)->rq.need_resched) == 4,
 	       "PERCPU_NEED_RESCHED");
 _Static_assert(__builtin_offsetof(struct vcpu_exit, kind) == 0 &&
 		       sizeof(((struct vcpu_exit *)0)->kind) == 4 &&

@@ -4,10 +4,10 @@
  *
  * VMRUN saves and restores only part of the host (APM 15.5.1): not the
  * FS/GS bases, TR, LDTR, KernelGsBase and the SYSCALL/SYSENTER MSRs, which
- * VMLOAD/VMSAVE move. So the host's are saved to host_pa before the
- * guest's are loaded, and loaded back after the guest's are saved: the
- * host's GS base (the per-CPU pointer) is back before anything can use
- * it. GIF is clear from CLGI to STGI; RFLAGS.IF is set before VMRUN so
+ * VMLOAD/VMSAVE move. The host's, which cvisor never changes after boot,
+ * were saved to host_pa once (svm_cpu_enable()); they are loaded back
+ * after the guest's are saved: the host's GS base (the per-CPU pointer)
+ * is back before anything can use it. GIF is clear from CLGI to STGI; RFLAGS.IF is set before VMRUN so
  * that with V_INTR_MASKING physical interrupts exit the guest (the INTR
  * intercept), and after STGI the one that made it exit is taken here,
  * through the IDT, as the host's own. */
@@ -24,8 +24,6 @@ svm_run:
 	push	%r15
 	push	%rdi                    /* g */
 	push	%rsi                    /* vmcb_pa */
-	mov	%rdx, %rax
-	vmsave	%rax                    /* the host's FS, GS, TR, ... */
 	push	%rdx                    /* host_pa */
 	mov	G(1)(%rdi), %rcx
 	mov	G(2)(%rdi), %rdx

@@ -67,25 +67,6 @@ struct vcpu *vcpu_loaded(void)
 	return this_cpu()->vmm;
 }
 
-uint64_t vcpu_gpr(struct vcpu *v, unsigned n)
-{
-	if (n == GPR_RAX)
-		return v->arch.vmcb->s.rax;
-	if (n == GPR_RSP)
-		return v->arch.vmcb->s.rsp;
-	return v->arch.gprs.r[n & 15];
-}
-
-void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
-{
-	if (n == GPR_RAX)
-		v->arch.vmcb->s.rax = val;
-	else if (n == GPR_RSP)
-		v->arch.vmcb->s.rsp = val;
-	else
-		v->arch.gprs.r[n & 15] = val;
-}
-
 int vcpu_arch_create(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -102,6 +83,8 @@ int vcpu_arch_create(struct vcpu *v)
 	a->vmcb = pa_to_ptr(vmcb);
 	a->fpu = pa_to_ptr(fpu);
 	a->last_cpu = -1;
+	a->walk[0].key = a->walk[1].key = 1;
+	a->walk_cur = &a->walk[0];
 	vlapic_init(v);
 	return 0;
 }
@@ -240,6 +223,8 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->flush = true;
 	a->virq = 0;
 	a->walk[0].valid = a->walk[1].valid = false;
+	a->walk[0].key = a->walk[1].key = 1;
+	a->walk_cur = &a->walk[a->walk_last];
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
 	a->nmi_state = NMI_OPEN;
@@ -320,16 +305,6 @@ void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
 	v->arch.vmcb->s.rax = value;
 }
 
-void vcpu_skip(struct vcpu *v, unsigned len)
-{
-	struct vmcb *vmcb = v->arch.vmcb;
-
-	vmcb->s.rip += len;
-	if (!guest_long_mode(v))
-		vmcb->s.rip &= 0xffffffffull;
-	vmcb->c.int_state &= ~INT_STATE_SHADOW;
-}
-
 void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err)
 {
 	v->arch.vmcb->c.event_inj =
@@ -341,9 +316,15 @@ void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err)
  * access's bytes, sign- or zero-extended to the destination's width. */
 static void load_reg(struct vcpu *v, const struct mmio_op *op, uint64_t val)
 {
-	uint64_t amask = op->acc >= 8 ? ~0ull : (1ull << (8 * op->acc)) - 1;
-	uint64_t dmask = op->width >= 8 ? ~0ull : (1ull << (8 * op->width)) - 1;
+	uint64_t amask, dmask;
 
+	/* The common case: a 32- or 64-bit MOV (IN to eax). */
+	if (likely(op->acc == op->width && op->width >= 4)) {
+		vcpu_set_gpr(v, op->reg, op->width == 4 ? (uint32_t)val : val);
+		return;
+	}
+	amask = op->acc >= 8 ? ~0ull : (1ull << (8 * op->acc)) - 1;
+	dmask = op->width >= 8 ? ~0ull : (1ull << (8 * op->width)) - 1;
 	val &= amask;
 	if (op->sign && op->acc < 8 && (val >> (8 * op->acc - 1) & 1))
 		val |= ~amask;
@@ -680,9 +661,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	gpaddr_t gpa = vmcb->c.exit_info2;
-	uint8_t b[15];
-	bool fetch;
-	unsigned n;
+	enum insn_npf r;
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
@@ -699,8 +678,8 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
 	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only
 	 * with NXE). */
-	n = guest_fetch_npf(v, gpa, b, &fetch);
-	if (fetch) {
+	r = insn_npf_decode(v, gpa, e);
+	if (r == INSN_NPF_FETCH) {
 		pr_debug("VM %llu vCPU %u: instruction fetch at rip %#llx "
 			 "(guest-physical %#llx): no executable RAM there; #UD",
 			 (unsigned long long)v->vm->id, v->id,
@@ -709,7 +688,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_inject_ud(v);
 		return;
 	}
-	if (!insn_decode_mmio(v, b, n, e)) {
+	if (r == INSN_NPF_UNDECODED) {
 		pr_warn("VM %llu vCPU %u: access to %#llx by an instruction at "
 			"rip %#llx that cvisor does not emulate",
 			(unsigned long long)v->vm->id, v->id,
@@ -908,7 +887,7 @@ static bool sipi_next(struct vcpu *v, struct vcpu_exit *e)
 }
 
 /* One VMRUN, with the interrupts due injected, and its exit decoded. */
-static void enter(struct vcpu *v, struct vcpu_exit *e)
+static void enter(struct vcpu *v, struct vcpu_exit *e, struct svm_cpu *c)
 {
 	struct vcpu_arch *a = &v->arch;
 	struct vmcb *vmcb = a->vmcb;
@@ -925,8 +904,8 @@ static void enter(struct vcpu *v, struct vcpu_exit *e)
 		vmcb->c.tlb_ctl = 0;
 	}
 	vmcb->c.clean = 0; /* QEMU caches nothing; hardware would */
-	svm_cr4_follow(vmcb->s.cr4);
-	svm_run(&a->gprs, a->vmcb_pa, svm_host_area());
+	svm_cr4_follow(c, vmcb->s.cr4);
+	svm_run(&a->gprs, a->vmcb_pa, c->host);
 	if (a->virq)
 		virq_taken(v);
 	vmcb->c.event_inj = 0;
@@ -948,9 +927,12 @@ static void enter(struct vcpu *v, struct vcpu_exit *e)
  * go back to the loop. */
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
+	/* The vCPU's task stays on this pCPU until it returns. */
+	struct svm_cpu *c = svm_this_cpu();
+
 	do {
 		if (sipi_next(v, e))
 			return;
-		enter(v, e);
+		enter(v, e, c);
 	} while (vcpu_handle_exit_inline(v, e));
 }

@@ -203,11 +203,12 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define GPR_RSI 6
 #define GPR_RDI 7
 
-/* guest_entry.S: enters the guest of 'vmcb_pa' with the registers in 'g'
- * until its next #VMEXIT; 'host_pa' holds the host's VMSAVE state
- * (svm_cpu_enable()), loaded back after it. Host
- * interrupts that arrived meanwhile are taken before it returns. */
-void svm_run(struct guest_gprs *g, paddr_t vmcb_pa, paddr_t host_pa);
+/* guest_entry.S: enters the guest with the registers in 'g' (a struct
+ * vcpu_arch's gprs, followed by its vmcb_pa and host_pa) until its next
+ * #VMEXIT; host_pa holds the host's VMSAVE state (svm_cpu_enable()),
+ * loaded back after it. Host interrupts that arrived meanwhile are taken
+ * before it returns. */
+void svm_run(struct guest_gprs *g);
 
 /* svm.c: per-CPU SVM state, made on the CPU's first vCPU load. */
 struct svm_cpu {

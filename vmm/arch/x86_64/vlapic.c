@@ -347,14 +347,7 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 {
 	struct vlapic *l = lapic(v);
 
-	if (off >= REG_ISR && off < REG_ISR + 0x80)
-		return reg32(l->isr, (off - REG_ISR) / 16);
-	if (off >= REG_TMR && off < REG_TMR + 0x80)
-		return reg32(l->tmr, (off - REG_TMR) / 16);
-	if (off >= REG_IRR && off < REG_IRR + 0x80)
-		return reg32(l->irr, (off - REG_IRR) / 16);
-	if (off >= REG_LVT0 && off <= REG_LVT_ERR)
-		return l->lvt[1 + (off - REG_LVT0) / 16];
+	/* The single registers first (one jump table), the banks after. */
 	switch (off) {
 	case REG_ID:
 		return l->id;
@@ -383,8 +376,17 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	case REG_TIMER_DCR:
 		return l->dcr;
 	default:
-		return 0; /* reserved, APR, RRD, EOI, CMCI */
+		break;
 	}
+	if (off >= REG_ISR && off < REG_ISR + 0x80)
+		return reg32(l->isr, (off - REG_ISR) / 16);
+	if (off >= REG_TMR && off < REG_TMR + 0x80)
+		return reg32(l->tmr, (off - REG_TMR) / 16);
+	if (off >= REG_IRR && off < REG_IRR + 0x80)
+		return reg32(l->irr, (off - REG_IRR) / 16);
+	if (off >= REG_LVT0 && off <= REG_LVT_ERR)
+		return l->lvt[1 + (off - REG_LVT0) / 16];
+	return 0; /* reserved, APR, RRD, EOI, CMCI */
 }
 
 /* The highest in service ends; a level-triggered one's EOI goes on to

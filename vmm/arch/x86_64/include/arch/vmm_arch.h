@@ -85,12 +85,14 @@ struct rip_walk {
 
 struct vcpu_arch {
 	struct guest_gprs gprs;
-	struct vmcb *vmcb; /* a page */
+	/* guest_entry.S finds these two after gprs. */
 	uint64_t vmcb_pa;
-	void *fpu;        /* XSAVE / FXSAVE area, 4 KiB */
-	uint64_t xcr0;    /* the guest's XCR0 */
-	uint64_t tsc_aux; /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
-	uint64_t dr[4];   /* DR0-3 while it is not loaded */
+	uint64_t host_pa;  /* its pCPU's VMLOAD state while loaded */
+	struct vmcb *vmcb; /* a page */
+	void *fpu;         /* XSAVE / FXSAVE area, 4 KiB */
+	uint64_t xcr0;     /* the guest's XCR0 */
+	uint64_t tsc_aux;  /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
+	uint64_t dr[4];    /* DR0-3 while it is not loaded */
 	uint64_t hc_args[6];
 	int last_cpu;          /* pCPU it last ran on, -1 never */
 	bool flush;            /* flush the TLB at the next VMRUN */
@@ -102,6 +104,7 @@ struct vcpu_arch {
 	uint64_t sipi_targets; /* vCPUs this one's SIPI starts (bit = index) */
 	uint32_t sipi_vector;
 	uint8_t virq; /* the vector offered through V_IRQ at entry, 0: none */
+	bool offered; /* V_IRQ, the VINTR or the CR8 write intercept set */
 	struct mmio_op mmio;
 	/* The last MMIO_INSNS decoded (a driver's few register accesses,
 	 * an interrupt handler's EOI), [mmio_last] the one used last,

@@ -160,9 +160,12 @@ static bool walk_holds(const struct rip_walk *w)
 	return true;
 }
 
-static bool walk_fits(const struct rip_walk *w, uint64_t la,
-		      const struct vmcb_save *s, uint32_t gen)
+/* rip_walk_holds() where it applies, else each entry at its width. */
+static bool walk_fits(const struct vcpu *v, const struct rip_walk *w,
+		      uint64_t la, const struct vmcb_save *s, uint32_t gen)
 {
+	if (w->key == la)
+		return rip_walk_holds(v, w, la);
 	return w->la == la && w->valid && w->cr3 == s->cr3 &&
 	       w->mode == guest_paging_mode(s) && w->gen == gen &&
 	       walk_holds(w);
@@ -179,7 +182,6 @@ rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 	uint64_t pa;
 
 	a->walk_cur = w;
-
 	w->valid = false;
 	w->key = 1;
 	w->n = 0;
@@ -199,12 +201,23 @@ rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 	return w;
 }
 
-/* The walk of linear page 'la' (rip's): one of the last two again when
- * CR3, the paging mode, the VM's mappings and every entry it read are as
- * they were, which makes its translation the same; else a new walk. The
- * guest's TLB would keep a stale translation until INVLPG; this keeps
- * none. NULL when 'la' does not translate. */
-static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
+const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct rip_walk *w = &a->walk[a->walk_last ^ 1];
+
+	if (!rip_walk_holds(v, w, la))
+		return NULL;
+	a->walk_last ^= 1;
+	a->walk_cur = w;
+	return w;
+}
+
+/* A kept walk is used again only when CR3, the paging mode, the VM's
+ * mappings and every entry it read are as they were, which makes its
+ * translation the same. The guest's TLB would keep a stale translation
+ * until INVLPG; this keeps none. */
+const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 {
 	struct vcpu_arch *a = &v->arch;
 	const struct vmcb_save *s = &a->vmcb->s;
@@ -212,10 +225,10 @@ static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 	const struct rip_walk *w = &a->walk[a->walk_last];
 
 	la &= ~(uint64_t)(PAGE_SIZE - 1);
-	if (walk_fits(w, la, s, gen))
+	if (walk_fits(v, w, la, s, gen))
 		return w;
 	w = &a->walk[a->walk_last ^ 1];
-	if (walk_fits(w, la, s, gen)) {
+	if (walk_fits(v, w, la, s, gen)) {
 		a->walk_last ^= 1;
 		a->walk_cur = &a->walk[a->walk_last];
 		return w;
@@ -265,15 +278,14 @@ unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
 unsigned guest_insn_len_slow(struct vcpu *v, uint32_t opcode, unsigned oplen)
 {
 	uint64_t la = guest_rip_linear(v);
-	const struct rip_walk *w = rip_page(v, la);
 	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n;
+	const struct rip_walk *w = rip_page(v, la);
 	uint8_t b[15];
+	uint32_t at;
 
 	/* The common case: no prefix, the opcode's bytes in one page of
 	 * RAM, compared in place. No prefix byte is an opcode's first. */
 	if (likely(w && w->page && off <= PAGE_SIZE - 4)) {
-		uint32_t at;
-
 		__builtin_memcpy(&at, w->page + off, 4);
 		if (((at ^ opcode) & (0xffffffffu >> (32 - 8 * oplen))) == 0)
 			return oplen;

@@ -334,46 +334,62 @@ static inline void vcpu_skip(struct vcpu *v, unsigned len)
 	vmcb->c.int_state &= ~INT_STATE_SHADOW;
 }
 
-/* The kept walk used last (insn.c), when it is the walk of 'la''s page
- * and still holds: CR3, the paging mode and the VM's mappings as they
- * were, every entry it read unchanged (entries past those it read are
- * compared with themselves). Inline, without a frame: an exit at a rip
- * the guest exited from before is the common case. NULL: rip_page()
- * decides (the other kept walk, 4-byte entries, a new walk). */
-static inline const struct rip_walk *rip_kept(const struct vcpu *v, uint64_t la)
+/* Whether kept walk 'w' (insn.c) is the walk of 'la''s page and still
+ * holds: CR3, the paging mode and the VM's mappings as they were, every
+ * entry it read unchanged (entries past those it read are compared with
+ * themselves). Only for walks with 8-byte entries of a page of RAM (its
+ * key is 1 otherwise, which no page address is). */
+static inline bool rip_walk_holds(const struct vcpu *v,
+				  const struct rip_walk *w, uint64_t la)
 {
-	const struct vcpu_arch *a = &v->arch;
-	const struct vmcb_save *s = &a->vmcb->s;
-	const struct rip_walk *w = a->walk_cur;
+	const struct vmcb_save *s = &v->arch.vmcb->s;
 
 	if (w->key != (la & ~(uint64_t)(PAGE_SIZE - 1)) || w->cr3 != s->cr3 ||
 	    w->mode != guest_paging_mode(s) ||
 	    w->gen != __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE))
-		return NULL;
+		return false;
 #define RIP_KEPT_DIFF(i) (READ_ONCE(*(const uint64_t *)w->entry[i]) ^ w->val[i])
-	if (RIP_KEPT_DIFF(0) | RIP_KEPT_DIFF(1) | RIP_KEPT_DIFF(2) |
-	    RIP_KEPT_DIFF(3))
-		return NULL;
+	return !(RIP_KEPT_DIFF(0) | RIP_KEPT_DIFF(1) | RIP_KEPT_DIFF(2) |
+		 RIP_KEPT_DIFF(3));
 #undef RIP_KEPT_DIFF
-	return w;
 }
+
+/* The other kept walk, when it holds for 'la''s page (it is then the one
+ * used last); NULL otherwise (insn.c). */
+const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la);
+
+/* A kept walk that holds for 'la''s page: the one used last checked
+ * inline, without a frame (an exit at a rip the guest exited from before
+ * is the common case), the other out of line (an interrupt handler's
+ * page and the page it interrupted). NULL: rip_page() decides (4-byte
+ * entries, a new walk). */
+static inline const struct rip_walk *rip_kept(struct vcpu *v, uint64_t la)
+{
+	const struct rip_walk *w = v->arch.walk_cur;
+
+	return likely(rip_walk_holds(v, w, la)) ? w : rip_kept_other(v, la);
+}
+
+/* The walk of linear page 'la' (rip's): one of the last two when it
+ * holds, else a new one (insn.c). NULL when 'la' does not translate. */
+const struct rip_walk *rip_page(struct vcpu *v, uint64_t la);
 
 /* The length of the instruction at cs:rip that exited, whose opcode is
  * 'opcode' (its 'oplen' bytes, the first in the low byte): with its
  * prefixes, found from the bytes (QEMU 7.2 has no NRIP save). Without a
- * prefix, in a page whose kept walk holds, the opcode is compared in
- * place here (no prefix byte is an opcode's first); else
- * guest_insn_len_slow(). */
+ * prefix, in the page of the kept walk used last, the opcode is compared
+ * in place here, without a call (no prefix byte is an opcode's first);
+ * else guest_insn_len_slow(). */
 unsigned guest_insn_len_slow(struct vcpu *v, uint32_t opcode, unsigned oplen);
 static inline unsigned guest_insn_len(struct vcpu *v, uint32_t opcode,
 				      unsigned oplen)
 {
 	uint64_t la = guest_rip_linear(v);
 	unsigned off = (unsigned)(la & (PAGE_SIZE - 1));
-	const struct rip_walk *w = rip_kept(v, la);
+	const struct rip_walk *w = v->arch.walk_cur;
 	uint32_t at;
 
-	if (likely(w && off <= PAGE_SIZE - 4)) {
+	if (likely(rip_walk_holds(v, w, la) && off <= PAGE_SIZE - 4)) {
 		__builtin_memcpy(&at, w->page + off, 4);
 		if (((at ^ opcode) & (0xffffffffu >> (32 - 8 * oplen))) == 0)
 			return oplen;

@@ -126,6 +126,10 @@ qemu_scenario x86_64/mmio-decode 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/mmio-x
   "mmio: ok: A3 store eax, A1 load eax at moffs64" \
   "mmio: ok: 48 63 movsxd r64, m32" "mmio: code and LAPIC at other virtual addresses" \
   "mmio: ok: the page remapped, same rip: the new instruction decoded" \
+  "mmio: ok: the page remapped between two stores at one rip, no exit between" \
+  "mmio: ok: rewritten code, same rip: its immediate's last byte changed" \
+  "mmio: ok: rewritten code, same rip: a store from esi" \
+  "mmio: ok: rewritten code, same rip: the first form again" \
   "mmio: ok: a fetch where nothing is: #UD there" \
   "VM 9 vCPU 0: write of 8 bytes at 0xa000000 (pc" "mmio: PASS" \
   "VM 9 vCPU 0: access to 0xa000000 by an instruction at rip" \

@@ -9,7 +9,9 @@
  * addressing. Then the same from an alias of the code at another virtual
  * address with the LAPIC at a virtual address that is not its physical
  * one (the fetch walks the guest's tables; the device is found by the
- * guest-physical address). A call to where nothing is: #UD there. Last,
+ * guest-physical address). The page under one rip remapped, and code
+ * rewritten in place at one rip: decoded anew each time. A call to where
+ * nothing is: #UD there. Last,
  * an ALU operation on MMIO, which cvisor
  * does not emulate: the VM is stopped with a message. */
 #include <guest.h>
@@ -180,6 +182,64 @@ static void remap_same_rip(void)
 	stub(0xfee00000ul, 0x72);
 	check(LAPIC_REG(TPR) == 0x72,
 	      "the page remapped, same rip: the new instruction decoded");
+	/* Again with no other exit between the two stores, so that the
+	 * second finds the first's walk as the one cvisor used last. */
+	remap_pt[0] = (uint64_t)remap_stub_a | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	stub(0xfee00000ul, 0);
+	remap_pt[0] = (uint64_t)remap_stub_b | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	stub(0xfee00000ul, 0x73);
+	check(LAPIC_REG(TPR) == 0x73,
+	      "the page remapped between two stores at one rip, no exit "
+	      "between");
+}
+
+/* Code rewritten in place between MMIO stores at one rip (the same page
+ * and walk): each store is decoded from the bytes there now, not taken
+ * from an earlier decode at that rip (cvisor keeps the last two decodes
+ * with the 15 bytes they came from). The first two differ in their
+ * immediate's last byte only (byte 9), the third in its form. The
+ * stores go to ICR_HI, which keeps bits 31:24. */
+#define ICR_HI 0x310
+static uint8_t rewrite_stub[16] __attribute__((aligned(16)));
+static const uint8_t rewrite_imm61[] = {
+	0xc7, 0x87, 0x10, 0x03, 0, 0, 0, 0, 0, 0x61, 0xc3
+}; /* movl $0x61000000, 0x310(%rdi); ret */
+static const uint8_t rewrite_imm62[] = {
+	0xc7, 0x87, 0x10, 0x03, 0, 0, 0, 0, 0, 0x62, 0xc3
+}; /* movl $0x62000000, 0x310(%rdi); ret */
+static const uint8_t rewrite_reg[] = {
+	0x89, 0xb7, 0x10, 0x03, 0, 0, 0xc3
+}; /* movl %esi, 0x310(%rdi); ret */
+
+static uint32_t rewrite_run(const uint8_t *code, unsigned len, uint64_t esi)
+{
+	void (*stub)(uint64_t, uint64_t) =
+		(void (*)(uint64_t, uint64_t))(uint64_t)rewrite_stub;
+
+	for (unsigned i = 0; i < sizeof(rewrite_stub); i++)
+		((volatile uint8_t *)rewrite_stub)[i] = i < len ? code[i] :
+								  0xcc;
+	stub(0xfee00000ul, esi);
+	return LAPIC_REG(ICR_HI);
+}
+
+static void rewrite_same_rip(void)
+{
+	check(rewrite_run(rewrite_imm61, sizeof(rewrite_imm61), 0) ==
+		      0x61000000u,
+	      "rewritten code, same rip: imm32 0x61000000");
+	check(rewrite_run(rewrite_imm62, sizeof(rewrite_imm62), 0) ==
+		      0x62000000u,
+	      "rewritten code, same rip: its immediate's last byte changed");
+	check(rewrite_run(rewrite_reg, sizeof(rewrite_reg), 0x63000000u) ==
+		      0x63000000u,
+	      "rewritten code, same rip: a store from esi");
+	check(rewrite_run(rewrite_imm61, sizeof(rewrite_imm61), 0) ==
+		      0x61000000u,
+	      "rewritten code, same rip: the first form again");
+	LAPIC_REG(ICR_HI) = 0;
 }
 
 int main(void)
@@ -192,6 +252,7 @@ int main(void)
 		(void (*)(uint64_t, const char *))((uint64_t)forms + ALIAS);
 	alias_forms(ALIAS_APIC, "code and LAPIC at other virtual addresses");
 	remap_same_rip();
+	rewrite_same_rip();
 	fetch_nowhere();
 	guest_puts(failures ? "mmio: FAIL\n" : "mmio: PASS\n");
 	guest_puts("mmio: an ADD to MMIO, which cvisor does not emulate\n");

@@ -1,16 +1,17 @@
 /* Entering an SVM guest and coming back.
  *
- * void svm_run(struct guest_gprs *g, paddr_t vmcb_pa, paddr_t host_pa)
+ * void svm_run(struct guest_gprs *g): g is a struct vcpu_arch's gprs,
+ * G(16) after it its vmcb_pa, G(17) its host_pa.
  *
  * VMRUN saves and restores only part of the host (APM 15.5.1): not the
  * FS/GS bases, TR, LDTR, KernelGsBase and the SYSCALL/SYSENTER MSRs, which
- * VMLOAD/VMSAVE move. So the host's are saved to host_pa before the
- * guest's are loaded, and loaded back after the guest's are saved: the
- * host's GS base (the per-CPU pointer) is back before anything can use
- * it. GIF is clear from CLGI to STGI; RFLAGS.IF is set before VMRUN so
- * that with V_INTR_MASKING physical interrupts exit the guest (the INTR
- * intercept), and after STGI the one that made it exit is taken here,
- * through the IDT, as the host's own. */
+ * VMLOAD/VMSAVE move. The host's, which cvisor never changes after boot,
+ * were saved to host_pa once (svm_cpu_enable()); they are loaded back
+ * after the guest's are saved: the host's GS base (the per-CPU pointer)
+ * is back before anything can use it. GIF is clear from CLGI to STGI;
+ * RFLAGS.IF is set before VMRUN so that with V_INTR_MASKING physical
+ * interrupts exit the guest (the INTR intercept), and after STGI the one
+ * that made it exit is taken here, through the IDT, as the host's own. */
 #define G(n) (8 * (n))
 
 	.text
@@ -23,10 +24,7 @@ svm_run:
 	push	%r14
 	push	%r15
 	push	%rdi                    /* g */
-	push	%rsi                    /* vmcb_pa */
-	mov	%rdx, %rax
-	vmsave	%rax                    /* the host's FS, GS, TR, ... */
-	push	%rdx                    /* host_pa */
+	mov	G(16)(%rdi), %rax       /* vmcb_pa */
 	mov	G(1)(%rdi), %rcx
 	mov	G(2)(%rdi), %rdx
 	mov	G(3)(%rdi), %rbx
@@ -41,7 +39,6 @@ svm_run:
 	mov	G(14)(%rdi), %r14
 	mov	G(15)(%rdi), %r15
 	mov	G(7)(%rdi), %rdi
-	mov	8(%rsp), %rax           /* vmcb_pa */
 	clgi
 	sti
 	vmload	%rax
@@ -49,7 +46,7 @@ svm_run:
 	vmsave	%rax
 	/* The guest's registers, but rax and rsp (in the VMCB). */
 	push	%rdi
-	mov	24(%rsp), %rdi          /* g */
+	mov	8(%rsp), %rdi           /* g */
 	mov	%rcx, G(1)(%rdi)
 	mov	%rdx, G(2)(%rdi)
 	mov	%rbx, G(3)(%rdi)
@@ -65,11 +62,11 @@ svm_run:
 	mov	%r15, G(15)(%rdi)
 	pop	%rax
 	mov	%rax, G(7)(%rdi)
-	pop	%rax                    /* host_pa */
+	mov	G(17)(%rdi), %rax       /* host_pa */
 	vmload	%rax
 	stgi                            /* interrupts that came are taken */
 	cli
-	add	$16, %rsp               /* vmcb_pa, g */
+	pop	%rdi                    /* g */
 	pop	%r15
 	pop	%r14
 	pop	%r13

@@ -12,15 +12,6 @@
 #define PTE_P    1ull
 #define PTE_PS   (1ull << 7)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define SEG_L    (1u << 9)  /* VMCB attribute: CS.L */
-#define SEG_DB   (1u << 10) /* CS.D */
-
-bool guest_long_mode(const struct vcpu *v)
-{
-	const struct vmcb_save *s = &v->arch.vmcb->s;
-
-	return (s->efer & EFER_LMA) && (s->cs.attr & SEG_L);
-}
 
 static bool read_phys(struct vcpu *v, uint64_t pa, void *buf, unsigned n)
 {
@@ -153,19 +144,6 @@ bool guest_write_linear(struct vcpu *v, uint64_t la, const void *buf,
 	return true;
 }
 
-static uint64_t rip_linear(const struct vcpu *v)
-{
-	const struct vmcb_save *s = &v->arch.vmcb->s;
-
-	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
-}
-
-static uint64_t paging_mode(const struct vmcb_save *s)
-{
-	return (s->cr0 & CR0_PG) | (s->efer & EFER_LMA) |
-	       (s->cr4 & (CR4_PAE | CR4_PSE));
-}
-
 /* Whether the entries the walk read still hold what it found. */
 static bool walk_holds(const struct rip_walk *w)
 {
@@ -182,11 +160,15 @@ static bool walk_holds(const struct rip_walk *w)
 	return true;
 }
 
-static bool walk_fits(const struct rip_walk *w, uint64_t la,
-		      const struct vmcb_save *s, uint32_t gen)
+/* rip_walk_holds() where it applies, else each entry at its width. */
+static bool walk_fits(const struct vcpu *v, const struct rip_walk *w,
+		      uint64_t la, const struct vmcb_save *s, uint32_t gen)
 {
+	if (w->key == la)
+		return rip_walk_holds(v, w, la);
 	return w->la == la && w->valid && w->cr3 == s->cr3 &&
-	       w->mode == paging_mode(s) && w->gen == gen && walk_holds(w);
+	       w->mode == guest_paging_mode(s) && w->gen == gen &&
+	       walk_holds(w);
 }
 
 /* A new walk of linear page 'la', in place of the one used less
@@ -199,26 +181,43 @@ rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 	struct rip_walk *w = &a->walk[a->walk_last ^= 1];
 	uint64_t pa;
 
+	a->walk_cur = w;
 	w->valid = false;
+	w->key = 1;
 	w->n = 0;
 	if (!translate(v, la, &pa, w))
 		return NULL;
 	w->la = la;
 	w->cr3 = s->cr3;
-	w->mode = paging_mode(s);
+	w->mode = guest_paging_mode(s);
 	w->gen = gen;
 	w->pa = pa;
 	w->page = addrspace_gpa_to_host(&v->vm->as, pa, PAGE_SIZE);
 	w->valid = true;
+	for (unsigned i = w->n; i < 4; i++)
+		w->entry[i] = &w->val[i];
+	if (w->wide && w->page)
+		w->key = la;
 	return w;
 }
 
-/* The walk of linear page 'la' (rip's): one of the last two again when
- * CR3, the paging mode, the VM's mappings and every entry it read are as
- * they were, which makes its translation the same; else a new walk. The
- * guest's TLB would keep a stale translation until INVLPG; this keeps
- * none. NULL when 'la' does not translate. */
-static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
+const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct rip_walk *w = &a->walk[a->walk_last ^ 1];
+
+	if (!rip_walk_holds(v, w, la))
+		return NULL;
+	a->walk_last ^= 1;
+	a->walk_cur = w;
+	return w;
+}
+
+/* A kept walk is used again only when CR3, the paging mode, the VM's
+ * mappings and every entry it read are as they were, which makes its
+ * translation the same. The guest's TLB would keep a stale translation
+ * until INVLPG; this keeps none. */
+const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 {
 	struct vcpu_arch *a = &v->arch;
 	const struct vmcb_save *s = &a->vmcb->s;
@@ -226,11 +225,12 @@ static const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 	const struct rip_walk *w = &a->walk[a->walk_last];
 
 	la &= ~(uint64_t)(PAGE_SIZE - 1);
-	if (walk_fits(w, la, s, gen))
+	if (walk_fits(v, w, la, s, gen))
 		return w;
 	w = &a->walk[a->walk_last ^ 1];
-	if (walk_fits(w, la, s, gen)) {
+	if (walk_fits(v, w, la, s, gen)) {
 		a->walk_last ^= 1;
+		a->walk_cur = &a->walk[a->walk_last];
 		return w;
 	}
 	return rip_walk_new(v, la, gen);
@@ -261,7 +261,7 @@ static unsigned fetch_at(struct vcpu *v, const struct rip_walk *w, uint64_t la,
  * bytes, stops the VM instead. */
 unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
 {
-	uint64_t la = rip_linear(v);
+	uint64_t la = guest_rip_linear(v);
 	const struct rip_walk *w = rip_page(v, la);
 
 	*hits = w && w->pa == (gpa & ~(uint64_t)(PAGE_SIZE - 1));
@@ -270,23 +270,22 @@ unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf, bool *hits)
 
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf)
 {
-	uint64_t la = rip_linear(v);
+	uint64_t la = guest_rip_linear(v);
 
 	return fetch_at(v, rip_page(v, la), la, buf);
 }
 
-unsigned guest_insn_len(struct vcpu *v, uint32_t opcode, unsigned oplen)
+unsigned guest_insn_len_slow(struct vcpu *v, uint32_t opcode, unsigned oplen)
 {
-	uint64_t la = rip_linear(v);
-	const struct rip_walk *w = rip_page(v, la);
+	uint64_t la = guest_rip_linear(v);
 	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n;
+	const struct rip_walk *w = rip_page(v, la);
 	uint8_t b[15];
+	uint32_t at;
 
 	/* The common case: no prefix, the opcode's bytes in one page of
 	 * RAM, compared in place. No prefix byte is an opcode's first. */
 	if (likely(w && w->page && off <= PAGE_SIZE - 4)) {
-		uint32_t at;
-
 		__builtin_memcpy(&at, w->page + off, 4);
 		if (((at ^ opcode) & (0xffffffffu >> (32 - 8 * oplen))) == 0)
 			return oplen;
@@ -377,24 +376,15 @@ static uint64_t imm(struct decode *d, unsigned size)
 	return v;
 }
 
-/* The value register 'reg' holds at 'width' (ah..bh for 8 bits without
- * REX). */
-static uint64_t reg_value(struct vcpu *v, const struct decode *d, int reg,
-			  unsigned width)
+/* The instruction in 'buf' ('n' bytes) decoded, as 32-bit code or not
+ * ('code32'), 64-bit code or not ('lm'): false when it is not one cvisor
+ * emulates. A pure function of its arguments, which is what lets
+ * insn_npf_decode() keep the result. */
+static bool decode_mmio(const uint8_t *buf, unsigned n, bool lm, bool code32,
+			struct mmio_insn *mi)
 {
-	if (width == 1 && !d->rex && reg >= 4 && reg < 8)
-		return vcpu_gpr(v, (unsigned)reg - 4) >> 8 & 0xff;
-	uint64_t val = vcpu_gpr(v, (unsigned)reg);
-	return width >= 8 ? val : val & ((1ull << (8 * width)) - 1);
-}
-
-bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
-		      struct vcpu_exit *e)
-{
-	const struct vmcb_save *s = &v->arch.vmcb->s;
-	struct decode d = { .b = buf, .n = n, .lm = guest_long_mode(v) };
-	struct mmio_op *op = &v->arch.mmio;
-	bool code32 = d.lm || (s->cs.attr & SEG_DB);
+	struct decode d = { .b = buf, .n = n, .lm = lm };
+	struct mmio_op *op = &mi->op;
 	unsigned osz, acc = 0;
 	int reg = GPR_RAX;
 	bool store = false, sign = false, has_imm = false;
@@ -417,7 +407,7 @@ bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
 	if (d.i >= d.n)
 		return false;
 	uint8_t opc = buf[d.i++];
-	*op = (struct mmio_op){ 0 };
+	*mi = (struct mmio_insn){ 0 };
 	switch (opc) {
 	case 0x88:
 	case 0x89:
@@ -465,20 +455,21 @@ bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
 	}
 	if (reg < 0 || d.i > d.n)
 		return false;
-	e->mmio.width = acc;
-	e->mmio.write = store;
-	if (store) {
-		if (has_imm) {
-			uint64_t val = imm(&d, acc > 4 ? 4 : acc);
-			if (acc == 8 && (val >> 31 & 1))
-				val |= 0xffffffff00000000ull;
-			e->mmio.data = val;
-		} else {
-			e->mmio.data = reg_value(v, &d, reg, acc);
-		}
-		if (d.i > d.n)
-			return false;
+	mi->acc = (uint8_t)acc;
+	mi->store = store;
+	if (store && has_imm) {
+		uint64_t val = imm(&d, acc > 4 ? 4 : acc);
+		if (acc == 8 && (val >> 31 & 1))
+			val |= 0xffffffff00000000ull;
+		mi->has_imm = true;
+		mi->imm = val;
+	} else if (store) {
+		/* ah..bh for 8 bits without REX */
+		mi->src_high8 = acc == 1 && !d.rex && reg >= 4 && reg < 8;
+		mi->src = (uint8_t)(mi->src_high8 ? reg - 4 : reg);
 	}
+	if (d.i > d.n)
+		return false;
 	op->reg = (uint8_t)reg;
 	op->len = (uint8_t)d.i;
 	op->acc = (uint8_t)acc;
@@ -491,4 +482,100 @@ bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
 	op->sign = sign;
 	op->load = !store;
 	return true;
+}
+
+/* The decoded access for this exit: the value a store writes is read
+ * from the registers now. */
+static void mmio_apply(struct vcpu *v, const struct mmio_insn *mi,
+		       struct vcpu_exit *e)
+{
+	v->arch.mmio = mi->op;
+	e->mmio.width = mi->acc;
+	e->mmio.write = mi->store;
+	if (!mi->store)
+		return;
+	if (mi->has_imm) {
+		e->mmio.data = mi->imm;
+		return;
+	}
+	uint64_t val = vcpu_gpr(v, mi->src);
+	if (mi->src_high8)
+		val >>= 8;
+	e->mmio.data = mi->acc >= 8 ? val : val & ((1ull << (8 * mi->acc)) - 1);
+}
+
+static uint8_t decode_mode(const struct vcpu *v)
+{
+	bool lm = guest_long_mode(v);
+	bool code32 = lm || (v->arch.vmcb->s.cs.attr & SEG_ATTR_DB);
+
+	return (uint8_t)(1 | lm << 1 | code32 << 2);
+}
+
+bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
+		      struct vcpu_exit *e)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct mmio_insn *mi = &a->mmio_insn[a->mmio_next];
+	uint8_t mode = decode_mode(v);
+
+	if (!decode_mmio(buf, n, mode & 2, mode & 4, mi)) {
+		mi->mode = 0;
+		return false;
+	}
+	/* Kept for the next faults only with all 15 bytes as its key. */
+	if (n == 15) {
+		__builtin_memcpy(&mi->key[0], buf, 8);
+		__builtin_memcpy(&mi->key[1], buf + 7, 8);
+		mi->mode = mode;
+		a->mmio_last = a->mmio_next;
+		a->mmio_next = (a->mmio_next + 1) % MMIO_INSNS;
+	}
+	mmio_apply(v, mi, e);
+	return true;
+}
+
+enum insn_npf insn_npf_decode(struct vcpu *v, gpaddr_t gpa, struct vcpu_exit *e)
+{
+	uint64_t la = guest_rip_linear(v);
+	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n = 15;
+	const struct rip_walk *w = rip_kept(v, la);
+	struct vcpu_arch *a = &v->arch;
+	uint8_t b[15];
+	bool fetch;
+
+	if (unlikely(!w))
+		w = rip_page(v, la);
+	/* rip's page is RAM and its 15 bytes are in it: the bytes are
+	 * compared in place with the kept decodes'. */
+	if (likely(w && w->page && off <= PAGE_SIZE - 15)) {
+		const uint8_t *p = w->page + off;
+		uint64_t k0, k1;
+
+		if (w->pa == (gpa & ~(uint64_t)(PAGE_SIZE - 1)))
+			return INSN_NPF_FETCH;
+		uint8_t mode = decode_mode(v);
+		unsigned last = a->mmio_last;
+
+		__builtin_memcpy(&k0, p, 8);
+		__builtin_memcpy(&k1, p + 7, 8);
+		/* The one used last first (a loop), then the others. */
+		for (unsigned i = 0; i < MMIO_INSNS;
+		     i++, last = (last + 1) % MMIO_INSNS) {
+			const struct mmio_insn *mi = &a->mmio_insn[last];
+			if (k0 == mi->key[0] && k1 == mi->key[1] &&
+			    mi->mode == mode) {
+				a->mmio_last = (uint8_t)last;
+				mmio_apply(v, mi, e);
+				return INSN_NPF_DECODED;
+			}
+		}
+		__builtin_memcpy(b, p, 15);
+	} else {
+		n = guest_fetch_npf(v, gpa, b, &fetch);
+		if (fetch)
+			return INSN_NPF_FETCH;
+	}
+	return insn_decode_mmio(v, b, n, e) ? INSN_NPF_DECODED :
+					      INSN_NPF_UNDECODED;
 }

@@ -19,15 +19,8 @@
 #define IOPM_PAGES       3
 #define MSRPM_PAGES      2
 
-struct svm_cpu {
-	bool on;
-	paddr_t hsave; /* VM_HSAVE_PA: VMRUN's host state */
-	paddr_t host;  /* VMSAVE/VMLOAD's host state */
-};
-
 static struct svm_cpu svm_cpus[MAX_CPUS];
 bool svm_has_xsave;
-uint64_t svm_host_cr4[MAX_CPUS];
 uint64_t svm_cr4_follows; /* PSE, PGE where the CPU has them */
 bool svm_has_rdtscp;
 uint64_t svm_xcr0_host;
@@ -143,9 +136,13 @@ void svm_cpu_enable(void)
 	if (svm_has_xsave)
 		cr4 |= CR4_OSXSAVE;
 	x86_write_cr4(cr4);
-	svm_host_cr4[this_cpu_id()] = cr4;
+	c->cr4 = cr4;
 	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
 	x86_wrmsr(MSR_VM_HSAVE_PA, c->hsave);
+	/* What VMLOAD puts back after each guest (FS, GS, TR, LDTR, the
+	 * SYSCALL and SYSENTER MSRs): cvisor sets them once, at boot, so
+	 * they are saved once. */
+	__asm__ volatile("vmsave %%rax" : : "a"(c->host) : "memory");
 	c->on = true;
 }
 
@@ -154,7 +151,7 @@ uint32_t svm_asid_count(uint32_t cap)
 	return svm_nasid < cap ? svm_nasid : cap;
 }
 
-paddr_t svm_host_area(void)
+struct svm_cpu *svm_this_cpu(void)
 {
-	return svm_cpus[this_cpu_id()].host;
+	return &svm_cpus[this_cpu_id()];
 }

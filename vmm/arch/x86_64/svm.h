@@ -203,21 +203,27 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define GPR_RSI 6
 #define GPR_RDI 7
 
-/* guest_entry.S: enters the guest of 'vmcb_pa' with the registers in 'g'
- * until its next #VMEXIT; 'host_pa' holds the host's VMSAVE state. Host
- * interrupts that arrived meanwhile are taken before it returns. */
-void svm_run(struct guest_gprs *g, paddr_t vmcb_pa, paddr_t host_pa);
+/* guest_entry.S: enters the guest with the registers in 'g' (a struct
+ * vcpu_arch's gprs, followed by its vmcb_pa and host_pa) until its next
+ * #VMEXIT; host_pa holds the host's VMSAVE state (svm_cpu_enable()),
+ * loaded back after it. Host interrupts that arrived meanwhile are taken
+ * before it returns. */
+void svm_run(struct guest_gprs *g);
 
 /* svm.c: per-CPU SVM state, made on the CPU's first vCPU load. */
+struct svm_cpu {
+	bool on;
+	paddr_t hsave; /* VM_HSAVE_PA: VMRUN's host state */
+	paddr_t host;  /* VMSAVE/VMLOAD's host state, saved at enable */
+	uint64_t cr4;  /* CR4 as cvisor last wrote it */
+};
 void svm_cpu_enable(void);
-paddr_t svm_host_area(void);
+struct svm_cpu *svm_this_cpu(void);
 extern bool svm_has_xsave;
 extern bool svm_has_rdtscp;    /* and so IA32_TSC_AUX, switched per vCPU */
 extern uint64_t svm_xcr0_host; /* what XSAVE may switch: CPUID 0xd */
 extern uint32_t svm_nasid;
-/* Each CPU's CR4 as cvisor last wrote it, and the bits of it that follow
- * the guest's (svm_cr4_follow()). */
-extern uint64_t svm_host_cr4[MAX_CPUS];
+/* The bits of the host's CR4 that follow the guest's (svm_cr4_follow()). */
 extern uint64_t svm_cr4_follows;
 
 /* Before a VMRUN: the host's CR4.PSE and PGE made the guest's. They
@@ -227,14 +233,14 @@ extern uint64_t svm_cr4_follows;
  * one of them (cpu_x86_update_cr4()): with a Linux guest, which sets
  * both, that was two flushes more at every exit (docs/bench.md, "Linux's
  * boot"). Written only when the guest's differ from the host's. */
-static inline void svm_cr4_follow(uint64_t guest_cr4)
+static inline void svm_cr4_follow(struct svm_cpu *c, uint64_t guest_cr4)
 {
-	uint64_t *h = &svm_host_cr4[this_cpu_id()];
-	uint64_t cr4 = (*h & ~svm_cr4_follows) | (guest_cr4 & svm_cr4_follows);
+	uint64_t cr4 = (c->cr4 & ~svm_cr4_follows) |
+		       (guest_cr4 & svm_cr4_follows);
 
-	if (__builtin_expect(cr4 != *h, 0)) {
+	if (__builtin_expect(cr4 != c->cr4, 0)) {
 		x86_write_cr4(cr4);
-		*h = cr4;
+		c->cr4 = cr4;
 	}
 }
 
@@ -242,8 +248,24 @@ static inline void svm_cr4_follow(uint64_t guest_cr4)
 uint32_t svm_asid_count(uint32_t cap);
 
 /* Register access by number with the VMCB's rax and rsp. */
-uint64_t vcpu_gpr(struct vcpu *v, unsigned n);
-void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val);
+static inline uint64_t vcpu_gpr(const struct vcpu *v, unsigned n)
+{
+	if (n == GPR_RAX)
+		return v->arch.vmcb->s.rax;
+	if (n == GPR_RSP)
+		return v->arch.vmcb->s.rsp;
+	return v->arch.gprs.r[n & 15];
+}
+
+static inline void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
+{
+	if (n == GPR_RAX)
+		v->arch.vmcb->s.rax = val;
+	else if (n == GPR_RSP)
+		v->arch.vmcb->s.rsp = val;
+	else
+		v->arch.gprs.r[n & 15] = val;
+}
 /* Exceptions for the guest, at its current rip. */
 void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err);
 static inline void vcpu_inject_gp(struct vcpu *v)
@@ -254,9 +276,6 @@ static inline void vcpu_inject_ud(struct vcpu *v)
 {
 	vcpu_inject_exc(v, EXC_UD, false, 0);
 }
-/* The guest's rip moves past an emulated instruction of 'len' bytes; the
- * interrupt shadow it may have had ends with it. */
-void vcpu_skip(struct vcpu *v, unsigned len);
 
 /* insn.c: guest memory through the guest's own paging. */
 /* Reads 'n' bytes at linear address 'la'; false (a #PF injected when
@@ -276,10 +295,107 @@ unsigned guest_fetch_npf(struct vcpu *v, gpaddr_t gpa, uint8_t *buf,
 			 bool *hits);
 /* Fetches up to 15 bytes at cs:rip; returns how many could be read. */
 unsigned guest_fetch(struct vcpu *v, uint8_t *buf);
+
+#define SEG_ATTR_L  (1u << 9)  /* VMCB segment attribute: CS.L */
+#define SEG_ATTR_DB (1u << 10) /* CS.D */
+
+/* Whether the guest runs 64-bit code (CS.L with EFER.LMA). */
+static inline bool guest_long_mode(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+
+	return (s->efer & EFER_LMA) && (s->cs.attr & SEG_ATTR_L);
+}
+
+/* rip's linear address. */
+static inline uint64_t guest_rip_linear(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+
+	return guest_long_mode(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
+}
+
+/* What a walk of the guest's page tables depends on besides CR3. */
+static inline uint64_t guest_paging_mode(const struct vmcb_save *s)
+{
+	return (s->cr0 & CR0_PG) | (s->efer & EFER_LMA) |
+	       (s->cr4 & (CR4_PAE | CR4_PSE));
+}
+
+/* The guest's rip moves past an emulated instruction of 'len' bytes; the
+ * interrupt shadow it may have had ends with it. */
+static inline void vcpu_skip(struct vcpu *v, unsigned len)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+
+	vmcb->s.rip += len;
+	if (!guest_long_mode(v))
+		vmcb->s.rip &= 0xffffffffull;
+	vmcb->c.int_state &= ~INT_STATE_SHADOW;
+}
+
+/* Whether kept walk 'w' (insn.c) is the walk of 'la''s page and still
+ * holds: CR3, the paging mode and the VM's mappings as they were, every
+ * entry it read unchanged (entries past those it read are compared with
+ * themselves). Only for walks with 8-byte entries of a page of RAM (its
+ * key is 1 otherwise, which no page address is). */
+static inline bool rip_walk_holds(const struct vcpu *v,
+				  const struct rip_walk *w, uint64_t la)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->s;
+
+	if (w->key != (la & ~(uint64_t)(PAGE_SIZE - 1)) || w->cr3 != s->cr3 ||
+	    w->mode != guest_paging_mode(s) ||
+	    w->gen != __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE))
+		return false;
+#define RIP_KEPT_DIFF(i) (READ_ONCE(*(const uint64_t *)w->entry[i]) ^ w->val[i])
+	return !(RIP_KEPT_DIFF(0) | RIP_KEPT_DIFF(1) | RIP_KEPT_DIFF(2) |
+		 RIP_KEPT_DIFF(3));
+#undef RIP_KEPT_DIFF
+}
+
+/* The other kept walk, when it holds for 'la''s page (it is then the one
+ * used last); NULL otherwise (insn.c). */
+const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la);
+
+/* A kept walk that holds for 'la''s page: the one used last checked
+ * inline, without a frame (an exit at a rip the guest exited from before
+ * is the common case), the other out of line (an interrupt handler's
+ * page and the page it interrupted). NULL: rip_page() decides (4-byte
+ * entries, a new walk). */
+static inline const struct rip_walk *rip_kept(struct vcpu *v, uint64_t la)
+{
+	const struct rip_walk *w = v->arch.walk_cur;
+
+	return likely(rip_walk_holds(v, w, la)) ? w : rip_kept_other(v, la);
+}
+
+/* The walk of linear page 'la' (rip's): one of the last two when it
+ * holds, else a new one (insn.c). NULL when 'la' does not translate. */
+const struct rip_walk *rip_page(struct vcpu *v, uint64_t la);
+
 /* The length of the instruction at cs:rip that exited, whose opcode is
  * 'opcode' (its 'oplen' bytes, the first in the low byte): with its
- * prefixes, found from the bytes (QEMU 7.2 has no NRIP save). */
-unsigned guest_insn_len(struct vcpu *v, uint32_t opcode, unsigned oplen);
+ * prefixes, found from the bytes (QEMU 7.2 has no NRIP save). Without a
+ * prefix, in the page of the kept walk used last, the opcode is compared
+ * in place here, without a call (no prefix byte is an opcode's first);
+ * else guest_insn_len_slow(). */
+unsigned guest_insn_len_slow(struct vcpu *v, uint32_t opcode, unsigned oplen);
+static inline unsigned guest_insn_len(struct vcpu *v, uint32_t opcode,
+				      unsigned oplen)
+{
+	uint64_t la = guest_rip_linear(v);
+	unsigned off = (unsigned)(la & (PAGE_SIZE - 1));
+	const struct rip_walk *w = v->arch.walk_cur;
+	uint32_t at;
+
+	if (likely(rip_walk_holds(v, w, la) && off <= PAGE_SIZE - 4)) {
+		__builtin_memcpy(&at, w->page + off, 4);
+		if (((at ^ opcode) & (0xffffffffu >> (32 - 8 * oplen))) == 0)
+			return oplen;
+	}
+	return guest_insn_len_slow(v, opcode, oplen);
+}
 /* Legacy prefix bytes at the start of 'b' (n bytes fetched): the MMIO
  * and CR8 decoders read a REX byte after them themselves. */
 unsigned insn_prefixes(const uint8_t *b, unsigned n);
@@ -291,8 +407,13 @@ unsigned insn_opcode_at(const struct vcpu *v, const uint8_t *b, unsigned n);
  * not an instruction cvisor emulates. */
 bool insn_decode_mmio(struct vcpu *v, const uint8_t *buf, unsigned n,
 		      struct vcpu_exit *e);
-/* Whether the guest runs 64-bit code (CS.L with EFER.LMA). */
-bool guest_long_mode(const struct vcpu *v);
+/* At a nested fault at guest-physical 'gpa': the instruction at rip
+ * fetched and decoded as insn_decode_mmio() does (the last decode reused
+ * when rip's 15 bytes and the mode are the same), or the fault found to
+ * be that fetch itself, as guest_fetch_npf() finds it. */
+enum insn_npf { INSN_NPF_DECODED, INSN_NPF_FETCH, INSN_NPF_UNDECODED };
+enum insn_npf insn_npf_decode(struct vcpu *v, gpaddr_t gpa,
+			      struct vcpu_exit *e);
 
 /* cpuid.c, msr.c */
 void cpuid_emulate(struct vcpu *v);

@@ -12,6 +12,9 @@
 #include "x86_insn.h"
 
 _Static_assert(sizeof(struct guest_gprs) == 16 * 8, "guest_entry.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu_arch, vmcb_pa) == 16 * 8 &&
+		       __builtin_offsetof(struct vcpu_arch, host_pa) == 17 * 8,
+	       "guest_entry.S layout");
 
 #define MB_BOOT_MAGIC 0x2badb002u
 #define FPU_FCW_INIT  0x37f
@@ -67,25 +70,6 @@ struct vcpu *vcpu_loaded(void)
 	return this_cpu()->vmm;
 }
 
-uint64_t vcpu_gpr(struct vcpu *v, unsigned n)
-{
-	if (n == GPR_RAX)
-		return v->arch.vmcb->s.rax;
-	if (n == GPR_RSP)
-		return v->arch.vmcb->s.rsp;
-	return v->arch.gprs.r[n & 15];
-}
-
-void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
-{
-	if (n == GPR_RAX)
-		v->arch.vmcb->s.rax = val;
-	else if (n == GPR_RSP)
-		v->arch.vmcb->s.rsp = val;
-	else
-		v->arch.gprs.r[n & 15] = val;
-}
-
 int vcpu_arch_create(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -102,6 +86,8 @@ int vcpu_arch_create(struct vcpu *v)
 	a->vmcb = pa_to_ptr(vmcb);
 	a->fpu = pa_to_ptr(fpu);
 	a->last_cpu = -1;
+	a->walk[0].key = a->walk[1].key = 1;
+	a->walk_cur = &a->walk[0];
 	vlapic_init(v);
 	return 0;
 }
@@ -164,6 +150,9 @@ static void vmcb_control_init(struct vcpu *v)
 	c->tlb_ctl = TLB_FLUSH_ALL;
 	/* Physical interrupts stay the host's: they exit the guest. */
 	c->int_ctl = INT_CTL_V_INTR_MASKING;
+	/* VMCB clean bits (memset above) stay 0: every field is reloaded at
+	 * each VMRUN, as cvisor writes them without saying which (QEMU
+	 * caches nothing; hardware would). */
 	c->np_ctl = 1;
 	c->n_cr3 = v->vm->as.s2.root;
 }
@@ -239,7 +228,10 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	memset(a->dr, 0, sizeof(a->dr));
 	a->flush = true;
 	a->virq = 0;
+	a->offered = false;
 	a->walk[0].valid = a->walk[1].valid = false;
+	a->walk[0].key = a->walk[1].key = 1;
+	a->walk_cur = &a->walk[a->walk_last];
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
 	a->nmi_state = NMI_OPEN;
@@ -271,6 +263,7 @@ void vcpu_arch_load(struct vcpu *v)
 	unsigned cpu = this_cpu_id();
 
 	svm_cpu_enable();
+	a->host_pa = svm_this_cpu()->host;
 	this_cpu()->vmm = v;
 	/* Seen loaded before it looks for injected interrupts (vcpu_kick). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -320,16 +313,6 @@ void vcpu_arch_set_return(struct vcpu *v, uint64_t value)
 	v->arch.vmcb->s.rax = value;
 }
 
-void vcpu_skip(struct vcpu *v, unsigned len)
-{
-	struct vmcb *vmcb = v->arch.vmcb;
-
-	vmcb->s.rip += len;
-	if (!guest_long_mode(v))
-		vmcb->s.rip &= 0xffffffffull;
-	vmcb->c.int_state &= ~INT_STATE_SHADOW;
-}
-
 void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err)
 {
 	v->arch.vmcb->c.event_inj =
@@ -341,9 +324,15 @@ void vcpu_inject_exc(struct vcpu *v, unsigned vec, bool has_err, uint32_t err)
  * access's bytes, sign- or zero-extended to the destination's width. */
 static void load_reg(struct vcpu *v, const struct mmio_op *op, uint64_t val)
 {
-	uint64_t amask = op->acc >= 8 ? ~0ull : (1ull << (8 * op->acc)) - 1;
-	uint64_t dmask = op->width >= 8 ? ~0ull : (1ull << (8 * op->width)) - 1;
+	uint64_t amask, dmask;
 
+	/* The common case: a 32- or 64-bit MOV (IN to eax). */
+	if (likely(op->acc == op->width && op->width >= 4)) {
+		vcpu_set_gpr(v, op->reg, op->width == 4 ? (uint32_t)val : val);
+		return;
+	}
+	amask = op->acc >= 8 ? ~0ull : (1ull << (8 * op->acc)) - 1;
+	dmask = op->width >= 8 ? ~0ull : (1ull << (8 * op->width)) - 1;
 	val &= amask;
 	if (op->sign && op->acc < 8 && (val >> (8 * op->acc - 1) & 1))
 		val |= ~amask;
@@ -360,10 +349,34 @@ static void load_reg(struct vcpu *v, const struct mmio_op *op, uint64_t val)
 	vcpu_set_gpr(v, op->reg, val);
 }
 
+/* After IN or OUT: an IN's value into al, ax or eax (eax zero-extended,
+ * as any 32-bit destination), rip past it: EXITINFO2 is the next rip for
+ * IOIO (APM 15.10.2), which QEMU fills (helper_svm_check_io()). */
+static void pio_done(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t next = vmcb->c.exit_info2, val = e->mmio.data, m;
+
+	if (!e->mmio.write) {
+		if (e->mmio.width == 4) {
+			vmcb->s.rax = (uint32_t)val;
+		} else {
+			m = e->mmio.width == 2 ? 0xffff : 0xff;
+			vmcb->s.rax = (vmcb->s.rax & ~m) | (val & m);
+		}
+	}
+	vmcb->s.rip = guest_long_mode(v) ? next : (uint32_t)next;
+	vmcb->c.int_state &= ~INT_STATE_SHADOW;
+}
+
 void vcpu_arch_mmio_done(struct vcpu *v, const struct vcpu_exit *e)
 {
 	const struct mmio_op *op = &v->arch.mmio;
 
+	if (e->kind == EXIT_PIO) {
+		pio_done(v, e);
+		return;
+	}
 	if (op->load)
 		load_reg(v, op, e->mmio.data);
 	vcpu_skip(v, op->len);
@@ -423,14 +436,19 @@ static void inject_events(struct vcpu *v)
 	struct vmcb *vmcb = a->vmcb;
 	int vec;
 
-	vmcb->c.int_ctl &=
-		~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT |
-		  INT_CTL_V_IGN_TPR | 0xffull << INT_CTL_V_VEC_SHIFT);
-	vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
-	vmcb->c.cr_rw &= ~CR_RW_CR8_WRITE;
+	/* What the last entry set to offer an interrupt or wait for one,
+	 * cleared: each entry decides again. */
+	if (a->offered) {
+		vmcb->c.int_ctl &=
+			~(INT_CTL_V_IRQ | 0xfull << INT_CTL_V_PRIO_SHIFT |
+			  INT_CTL_V_IGN_TPR | 0xffull << INT_CTL_V_VEC_SHIFT);
+		vmcb->c.intercept3 &= ~ICPT3(SVM_EXIT_VINTR);
+		vmcb->c.cr_rw &= ~CR_RW_CR8_WRITE;
+		a->offered = false;
+	}
 	if (vmcb->c.event_inj & EVT_VALID)
 		return; /* an exception, or an event to deliver again */
-	if (nmi_open(v) &&
+	if (__atomic_load_n(&a->nmi_pending, __ATOMIC_RELAXED) && nmi_open(v) &&
 	    __atomic_exchange_n(&a->nmi_pending, 0, __ATOMIC_ACQUIRE)) {
 		vmcb->c.event_inj = 2 | EVT_TYPE_NMI | EVT_VALID;
 		a->nmi_state = NMI_BLOCKED;
@@ -446,8 +464,10 @@ static void inject_events(struct vcpu *v)
 		/* Held back: a CR8 write that lowers the TPR must exit for
 		 * it to be taken at once (an EOI or a TPR write exits
 		 * anyway). */
-		if (vec == -2)
+		if (vec == -2) {
 			vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
+			a->offered = true;
+		}
 		return;
 	}
 	/* Interrupts masked: the LAPIC's vector is offered through V_IRQ,
@@ -468,6 +488,7 @@ static void inject_events(struct vcpu *v)
 				   (uint64_t)vec << INT_CTL_V_VEC_SHIFT;
 		vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
 		a->virq = (uint8_t)vec;
+		a->offered = true;
 		return;
 	}
 	if (!(vmcb->s.rflags & RFLAGS_IF))
@@ -494,6 +515,7 @@ window:
 			   (uint64_t)(extint ? 0xf : vec >> 4)
 				   << INT_CTL_V_PRIO_SHIFT;
 	vmcb->c.intercept3 |= ICPT3(SVM_EXIT_VINTR);
+	a->offered = true;
 }
 
 /* After an exit: the vector offered through V_IRQ went to the guest when
@@ -566,55 +588,65 @@ static void refuse(struct vcpu *v, const char *what, unsigned vec)
 		vcpu_inject_gp(v);
 }
 
-static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
+/* OUT to a port that ends the VM or reboots it: the exit for it, or
+ * false when the write is not one that does. */
+static bool __attribute__((noinline))
+pio_power(struct vcpu *v, struct vcpu_exit *e, unsigned port, unsigned width)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	uint64_t info = vmcb->c.exit_info1;
-	unsigned port = (unsigned)(info >> 16), width;
-	bool in = info & IOIO_IN;
 
-	width = (info & IOIO_SZ32) ? 4 : (info & IOIO_SZ16) ? 2 : 1;
-	if (info & IOIO_STR) {
-		string_io(v, port, width, in);
-		return; /* EXIT_NONE */
-	}
-	/* EXITINFO2 is the next rip (APM 15.10.2), which QEMU fills. */
-	v->arch.mmio = (struct mmio_op){
-		.reg = GPR_RAX,
-		.len = (uint8_t)(vmcb->c.exit_info2 - vmcb->s.rip),
-		.width = (uint8_t)width,
-		.acc = (uint8_t)width,
-		.load = in,
-	};
-	if (!in && port == X86_DEBUG_EXIT_PORT) {
+	if (port == X86_DEBUG_EXIT_PORT) {
 		pr_info("VM %llu vCPU %u: isa-debug-exit %#llx: powering the VM "
 			"off",
 			(unsigned long long)v->vm->id, v->id,
 			(unsigned long long)(vmcb->s.rax &
 					     ((1ull << 8 * width) - 1)));
 		e->kind = EXIT_SYSTEM_OFF;
-		return;
+		return true;
 	}
 	/* ACPI PM1a control with SLP_EN: S5 (the only sleep state offered). */
-	if (!in && port == X86_PM1_CNT && width == 2 &&
+	if (port == X86_PM1_CNT && width == 2 &&
 	    (vmcb->s.rax & X86_PM1_SLP_EN)) {
 		pr_info("VM %llu vCPU %u: ACPI sleep (S5): powering the VM off",
 			(unsigned long long)v->vm->id, v->id);
 		e->kind = EXIT_SYSTEM_OFF;
-		return;
+		return true;
 	}
 	/* The reset control register (PIIX/ICH): RST_CPU reboots the VM. */
-	if (!in && port == X86_RESET_PORT && width == 1 &&
+	if (port == X86_RESET_PORT && width == 1 &&
 	    (vmcb->s.rax & X86_RESET_CPU)) {
+		e->kind = EXIT_PIO;
+		e->mmio.write = true;
+		pio_done(v, e);
 		e->kind = EXIT_SYSTEM_RESET;
-		vcpu_skip(v, v->arch.mmio.len);
-		return;
+		return true;
 	}
+	return false;
+}
+
+static void exit_ioio(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t info = vmcb->c.exit_info1;
+	unsigned port = (unsigned)(info >> 16);
+	unsigned width =
+		(unsigned)(info >> 4 & 7); /* SZ8, SZ16, SZ32: 1, 2, 4 */
+	bool in = info & IOIO_IN;
+
+	if (unlikely(info & IOIO_STR)) {
+		string_io(v, port, width, in);
+		return; /* EXIT_NONE */
+	}
+	if (unlikely(!in && (port == X86_DEBUG_EXIT_PORT ||
+			     port == X86_PM1_CNT || port == X86_RESET_PORT)) &&
+	    pio_power(v, e, port, width))
+		return;
+	/* Completed by pio_done(). */
 	e->kind = EXIT_PIO;
 	e->mmio.addr = port;
 	e->mmio.width = width;
 	e->mmio.write = !in;
-	e->mmio.data = in ? 0 : vmcb->s.rax & ((1ull << 8 * width) - 1);
+	e->mmio.data = in ? 0 : vmcb->s.rax & (~0ull >> (64 - 8 * width));
 }
 
 static void msr_refused(struct vcpu *v, const char *what, uint32_t msr)
@@ -680,9 +712,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	gpaddr_t gpa = vmcb->c.exit_info2;
-	uint8_t b[15];
-	bool fetch;
-	unsigned n;
+	enum insn_npf r;
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
@@ -699,8 +729,8 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
 	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only
 	 * with NXE). */
-	n = guest_fetch_npf(v, gpa, b, &fetch);
-	if (fetch) {
+	r = insn_npf_decode(v, gpa, e);
+	if (r == INSN_NPF_FETCH) {
 		pr_debug("VM %llu vCPU %u: instruction fetch at rip %#llx "
 			 "(guest-physical %#llx): no executable RAM there; #UD",
 			 (unsigned long long)v->vm->id, v->id,
@@ -709,7 +739,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_inject_ud(v);
 		return;
 	}
-	if (!insn_decode_mmio(v, b, n, e)) {
+	if (r == INSN_NPF_UNDECODED) {
 		pr_warn("VM %llu vCPU %u: access to %#llx by an instruction at "
 			"rip %#llx that cvisor does not emulate",
 			(unsigned long long)v->vm->id, v->id,
@@ -908,7 +938,7 @@ static bool sipi_next(struct vcpu *v, struct vcpu_exit *e)
 }
 
 /* One VMRUN, with the interrupts due injected, and its exit decoded. */
-static void enter(struct vcpu *v, struct vcpu_exit *e)
+static void enter(struct vcpu *v, struct vcpu_exit *e, struct svm_cpu *c)
 {
 	struct vcpu_arch *a = &v->arch;
 	struct vmcb *vmcb = a->vmcb;
@@ -924,9 +954,8 @@ static void enter(struct vcpu *v, struct vcpu_exit *e)
 	} else {
 		vmcb->c.tlb_ctl = 0;
 	}
-	vmcb->c.clean = 0; /* QEMU caches nothing; hardware would */
-	svm_cr4_follow(vmcb->s.cr4);
-	svm_run(&a->gprs, a->vmcb_pa, svm_host_area());
+	svm_cr4_follow(c, vmcb->s.cr4);
+	svm_run(&a->gprs);
 	if (a->virq)
 		virq_taken(v);
 	vmcb->c.event_inj = 0;
@@ -948,9 +977,12 @@ static void enter(struct vcpu *v, struct vcpu_exit *e)
  * go back to the loop. */
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
+	/* The vCPU's task stays on this pCPU until it returns. */
+	struct svm_cpu *c = svm_this_cpu();
+
 	do {
 		if (sipi_next(v, e))
 			return;
-		enter(v, e);
+		enter(v, e, c);
 	} while (vcpu_handle_exit_inline(v, e));
 }

@@ -64,13 +64,19 @@ static struct vlapic *lapic(struct vcpu *v)
 /* The highest vector set in a 256-bit register, or -1. */
 static int highest(const uint64_t *r)
 {
-	if (vlapic_reg_empty(r))
-		return -1;
-	for (int i = 3; i >= 0; i--) {
-		uint64_t w = __atomic_load_n(&r[i], __ATOMIC_ACQUIRE);
-		if (w)
-			return i * 64 + 63 - __builtin_clzll(w);
-	}
+	/* Unrolled, highest word first: the interrupts in use are mostly
+	 * high vectors (timers, IPIs). */
+#define HIGHEST_IN(i)                                                  \
+	do {                                                           \
+		uint64_t w = __atomic_load_n(&r[i], __ATOMIC_ACQUIRE); \
+		if (w)                                                 \
+			return i * 64 + 63 - __builtin_clzll(w);       \
+	} while (0)
+	HIGHEST_IN(3);
+	HIGHEST_IN(2);
+	HIGHEST_IN(1);
+	HIGHEST_IN(0);
+#undef HIGHEST_IN
 	return -1;
 }
 
@@ -347,14 +353,7 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 {
 	struct vlapic *l = lapic(v);
 
-	if (off >= REG_ISR && off < REG_ISR + 0x80)
-		return reg32(l->isr, (off - REG_ISR) / 16);
-	if (off >= REG_TMR && off < REG_TMR + 0x80)
-		return reg32(l->tmr, (off - REG_TMR) / 16);
-	if (off >= REG_IRR && off < REG_IRR + 0x80)
-		return reg32(l->irr, (off - REG_IRR) / 16);
-	if (off >= REG_LVT0 && off <= REG_LVT_ERR)
-		return l->lvt[1 + (off - REG_LVT0) / 16];
+	/* The single registers first (one jump table), the banks after. */
 	switch (off) {
 	case REG_ID:
 		return l->id;
@@ -383,8 +382,17 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	case REG_TIMER_DCR:
 		return l->dcr;
 	default:
-		return 0; /* reserved, APR, RRD, EOI, CMCI */
+		break;
 	}
+	if (off >= REG_ISR && off < REG_ISR + 0x80)
+		return reg32(l->isr, (off - REG_ISR) / 16);
+	if (off >= REG_TMR && off < REG_TMR + 0x80)
+		return reg32(l->tmr, (off - REG_TMR) / 16);
+	if (off >= REG_IRR && off < REG_IRR + 0x80)
+		return reg32(l->irr, (off - REG_IRR) / 16);
+	if (off >= REG_LVT0 && off <= REG_LVT_ERR)
+		return l->lvt[1 + (off - REG_LVT0) / 16];
+	return 0; /* reserved, APR, RRD, EOI, CMCI */
 }
 
 /* The highest in service ends; a level-triggered one's EOI goes on to

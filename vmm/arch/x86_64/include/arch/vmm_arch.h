@@ -45,6 +45,21 @@ struct vlapic {
 	struct timer_event ev;
 };
 
+/* An MMIO instruction as decoded (insn.c), kept with the bytes and the
+ * mode it was decoded from: a fault at the same bytes in the same mode
+ * (a driver's loop, an interrupt handler's EOI) is not decoded again. */
+struct mmio_insn {
+	uint64_t key[2]; /* its bytes 0-7 and 7-14 */
+	uint8_t mode;    /* 1 | 64-bit code << 1 | 32-bit code << 2; 0: none */
+	uint8_t acc;     /* the access's width */
+	bool store;
+	bool has_imm;   /* a store of 'imm' */
+	bool src_high8; /* a store from ah, ch, dh or bh */
+	uint8_t src;    /* a store's source register */
+	uint64_t imm;   /* extended to the access */
+	struct mmio_op op;
+};
+
 enum { NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN };
 
 /* A guest's page walk of an instruction fetched (insn.c): where in host
@@ -52,27 +67,32 @@ enum { NMI_OPEN, NMI_BLOCKED, NMI_IRET_SEEN };
  * fetch in that page (a loop of exits at one rip) reads them again rather
  * than walking. */
 struct rip_walk {
+	/* 'la' when the walk may be checked inline (rip_kept(): 8-byte
+	 * entries, RAM), else 1, which no page address is. */
+	uint64_t key;
 	bool valid;
 	uint8_t n;     /* entries read */
 	uint8_t wide;  /* 8-byte entries (4-byte ones in 2-level paging) */
 	uint32_t gen;  /* the VM's npt_gen */
 	uint64_t mode; /* CR0.PG | EFER.LMA | CR4.PAE | CR4.PSE */
 	uint64_t cr3;
-	uint64_t la;         /* the linear page */
-	uint64_t pa;         /* its guest-physical page */
-	const uint8_t *page; /* its bytes in host memory, NULL: not RAM */
-	const void *entry[4];
+	uint64_t la;          /* the linear page */
+	uint64_t pa;          /* its guest-physical page */
+	const uint8_t *page;  /* its bytes in host memory, NULL: not RAM */
+	const void *entry[4]; /* past 'n': &val[i], which holds val[i] */
 	uint64_t val[4];
 };
 
 struct vcpu_arch {
 	struct guest_gprs gprs;
-	struct vmcb *vmcb; /* a page */
+	/* guest_entry.S finds these two after gprs. */
 	uint64_t vmcb_pa;
-	void *fpu;        /* XSAVE / FXSAVE area, 4 KiB */
-	uint64_t xcr0;    /* the guest's XCR0 */
-	uint64_t tsc_aux; /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
-	uint64_t dr[4];   /* DR0-3 while it is not loaded */
+	uint64_t host_pa;  /* its pCPU's VMLOAD state while loaded */
+	struct vmcb *vmcb; /* a page */
+	void *fpu;         /* XSAVE / FXSAVE area, 4 KiB */
+	uint64_t xcr0;     /* the guest's XCR0 */
+	uint64_t tsc_aux;  /* its IA32_TSC_AUX (what RDTSCP gives in ecx) */
+	uint64_t dr[4];    /* DR0-3 while it is not loaded */
 	uint64_t hc_args[6];
 	int last_cpu;          /* pCPU it last ran on, -1 never */
 	bool flush;            /* flush the TLB at the next VMRUN */
@@ -84,10 +104,18 @@ struct vcpu_arch {
 	uint64_t sipi_targets; /* vCPUs this one's SIPI starts (bit = index) */
 	uint32_t sipi_vector;
 	uint8_t virq; /* the vector offered through V_IRQ at entry, 0: none */
+	bool offered; /* V_IRQ, the VINTR or the CR8 write intercept set */
 	struct mmio_op mmio;
-	struct rip_walk walk[2]; /* the last two pages' (an interrupt's
+	/* The last MMIO_INSNS decoded (a driver's few register accesses,
+	 * an interrupt handler's EOI), [mmio_last] the one used last,
+	 * [mmio_next] the next one replaced. */
+#define MMIO_INSNS 4
+	struct mmio_insn mmio_insn[MMIO_INSNS];
+	uint8_t mmio_last, mmio_next;
+	struct rip_walk walk[2];   /* the last two pages' (an interrupt's
 				  * handler, the code it interrupts) */
-	uint8_t walk_last;       /* the one used last */
+	uint8_t walk_last;         /* the one used last */
+	struct rip_walk *walk_cur; /* &walk[walk_last] */
 	struct vlapic lapic;
 };
 

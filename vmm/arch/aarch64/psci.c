@@ -46,23 +46,26 @@ static uint64_t psci_affinity_info(struct vcpu *v, uint64_t target,
 	return vcpu_is_on(t) ? 0 : 1; /* ON : OFF */
 }
 
+/* Argument i of call fn: SMC32/HVC32 calls pass 32-bit arguments, the
+ * upper halves of the registers are not the caller's to set (SMCCC).
+ * Worked out by the calls that take arguments only. */
+static inline uint64_t psci_arg(const uint64_t *x, unsigned i, uint32_t fn)
+{
+	return fn & 0x40000000u ? x[i] : (uint32_t)x[i];
+}
+
 void psci_handle(struct vcpu *v, struct vcpu_exit *e)
 {
 	uint64_t *x = v->arch.regs.x;
 	uint32_t fn = (uint32_t)x[0];
-	/* SMC32/HVC32 calls pass 32-bit arguments: the upper halves of
-	 * the registers are not the caller's to set (SMCCC). One switch
-	 * finds the call, or none (one we don't have). */
-	uint64_t arg_mask = fn & 0x40000000u ? ~0ull : 0xffffffffull;
-	uint64_t a1 = x[1] & arg_mask, a2 = x[2] & arg_mask,
-		 a3 = x[3] & arg_mask;
 
+	/* One switch finds the call, or none (one we don't have). */
 	switch (fn) {
 	case PSCI_VERSION:
 		x[0] = 1 << 16 | 1; /* 1.1 */
 		break;
 	case PSCI_FEATURES:
-		x[0] = psci_known((uint32_t)a1) ? 0 : PSCI_NOT_SUPPORTED;
+		x[0] = psci_known((uint32_t)x[1]) ? 0 : PSCI_NOT_SUPPORTED;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		x[0] = 2; /* no trusted OS */
@@ -74,14 +77,15 @@ void psci_handle(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	case PSCI_AFFINITY_INFO:
 	case PSCI_32BIT(PSCI_AFFINITY_INFO):
-		x[0] = psci_affinity_info(v, a1, a2);
+		x[0] = psci_affinity_info(v, psci_arg(x, 1, fn),
+					  psci_arg(x, 2, fn));
 		break;
 	case PSCI_CPU_ON:
 	case PSCI_32BIT(PSCI_CPU_ON):
 		e->kind = EXIT_CPU_ON;
-		e->cpu_on.target = a1 & 0xff00ffffffull;
-		e->cpu_on.entry = a2;
-		e->cpu_on.context = a3;
+		e->cpu_on.target = psci_arg(x, 1, fn) & 0xff00ffffffull;
+		e->cpu_on.entry = psci_arg(x, 2, fn);
+		e->cpu_on.context = psci_arg(x, 3, fn);
 		break;
 	case PSCI_CPU_OFF:
 		e->kind = EXIT_CPU_OFF;

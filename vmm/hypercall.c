@@ -1,24 +1,10 @@
 /* cvisor's hypercalls, AxVisor's numbering (docs/hypercalls.md). */
 #include <kernel/log.h>
+#include <vmm/hypercall.h>
 #include <vmm/vm.h>
-#include <vmm/vmm.h>
-
-enum hypercall_nr {
-	HC_HYPERVISOR_DISABLE = 0,
-	HC_PREPARE_DISABLE = 1,
-	HC_DEBUG = 2,
-	HC_IVC_PUBLISH = 3,
-	HC_IVC_SUBSCRIBE = 4,
-	HC_IVC_UNPUBLISH = 5,
-	HC_IVC_UNSUBSCRIBE = 6,
-	/* cvisor's own, clear of AxVisor's numbers (0-11 in use) */
-	HC_IVC_NOTIFY = 16,
-};
-
-#define HC_ERROR ((uint64_t)-1)
 
 /* Logged at info level, RATELIMIT_BURST lines a second per VM at most. */
-static void hypercall_debug(struct vcpu *v, const uint64_t *args)
+uint64_t hypercall_debug(struct vcpu *v, const uint64_t *args)
 {
 	struct vm *vm = v->vm;
 	unsigned missed = 0;
@@ -28,7 +14,7 @@ static void hypercall_debug(struct vcpu *v, const uint64_t *args)
 	pass = ratelimit_pass(&vm->debug_log, &missed);
 	spin_unlock(&vm->lock);
 	if (!pass)
-		return;
+		return 0;
 	if (missed)
 		pr_info("VM %llu: %u debug hypercalls not logged (at most %u a "
 			"second are)",
@@ -36,22 +22,18 @@ static void hypercall_debug(struct vcpu *v, const uint64_t *args)
 	pr_info("VM %llu vCPU %u: debug hypercall (%#llx, %#llx, %#llx)",
 		(unsigned long long)vm->id, v->id, (unsigned long long)args[0],
 		(unsigned long long)args[1], (unsigned long long)args[2]);
+	return 0;
 }
 
-/* Hypervisor disable (0, 1: only a host VM, AxVisor's type-1.5 mode,
- * may, and cvisor has none) and numbers nobody defined. */
-static uint64_t __attribute__((noinline))
-hypercall_refused(struct vcpu *v, uint64_t nr)
+void hypercall_refused_log(struct vcpu *v, uint64_t nr)
 {
 	pr_debug("VM %llu vCPU %u: hypercall %llu refused",
 		 (unsigned long long)v->vm->id, v->id, (unsigned long long)nr);
-	return HC_ERROR;
 }
 
 /* Out of line: the IVC calls need a frame the common path should not
  * pay for. */
-static uint64_t __attribute__((noinline))
-hypercall_ivc(struct vcpu *v, uint64_t nr, const uint64_t *args)
+uint64_t hypercall_ivc(struct vcpu *v, uint64_t nr, const uint64_t *args)
 {
 	switch (nr) {
 	case HC_IVC_PUBLISH:
@@ -65,17 +47,7 @@ hypercall_ivc(struct vcpu *v, uint64_t nr, const uint64_t *args)
 	case HC_IVC_NOTIFY:
 		return ivc_notify(v->vm, args[0], args[1]);
 	default:
-		return hypercall_refused(v, nr);
+		hypercall_refused_log(v, nr);
+		return HC_ERROR;
 	}
-}
-
-uint64_t hypercall_handle(struct vcpu *v, uint64_t nr, const uint64_t *args)
-{
-	if (nr == HC_DEBUG) {
-		hypercall_debug(v, args);
-		return 0;
-	}
-	if (nr - HC_IVC_PUBLISH <= HC_IVC_NOTIFY - HC_IVC_PUBLISH)
-		return hypercall_ivc(v, nr, args);
-	return hypercall_refused(v, nr);
 }

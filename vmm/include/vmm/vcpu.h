@@ -4,6 +4,7 @@
 
 #include <kernel/percpu.h>
 #include <kernel/sched.h>
+#include <vmm/hypercall.h>
 #include <vmm/vm.h>
 #include <vmm/vmm.h>
 

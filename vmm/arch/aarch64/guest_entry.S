@@ -162,10 +162,9 @@ guest_lean_to_loop:                 /* x1 = regs: x19-x29 in, to the loop */
  * the usual exit. */
 	.global arch_guest_dabt
 arch_guest_dabt:
-	lsr	w1, w0, #26
-	cmp	w1, #0x24                       /* EC: a lower EL's data abort */
-	b.ne	9b
-	tbz	w0, #24, 9b                     /* ISV */
+	lsr	w1, w0, #24
+	cmp	w1, #(0x24 << 2 | 3)            /* EC: a lower EL's data abort; */
+	b.ne	9b                              /* IL: 32 bits; ISV */
 	and	w1, w0, #0x3c
 	cmp	w1, #0x04                       /* DFSC: translation, any level */
 	b.ne	9b

@@ -139,12 +139,16 @@ qemu_scenario x86_64/mmio-decode 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/mmio-x
 # through V_IRQ: one not yet taken stays in the IRR across exits, a
 # higher one sent after it is taken first, and CR8 holds one back or lets
 # it in at once (its writes exit while one is offered or held back).
-qemu_scenario x86_64/vintr 60 "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/vintr-x86_64.toml" \
+# An interrupt taken with IF set is taken once (ICOUNT: the periodic
+# timer's deadlines fall inside its handler, where QEMU 7.2 delivered an
+# EVENTINJ'd interrupt again: docs/x86_64.md).
+qemu_scenario x86_64/vintr 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/vintr-x86_64.toml" \
   "vintr: ok: sent masked: in the IRR, not in service, across exits" \
   "vintr: ok: unmasked: the higher one (0x51) first, then 0x41" \
   "vintr: ok: 0x51 in service in its handler" \
   "vintr: ok: CR8 raised to 4 while 0x41 was offered: held back" \
-  "vintr: ok: CR8 lowered to 0: 0x41 taken at once" "vintr: PASS" \
+  "vintr: ok: CR8 lowered to 0: 0x41 taken at once" \
+  "vintr: ok: taken with IF set: once, its handler never entered again" "vintr: PASS" \
   "all VMs have shut down" "!vintr: FAIL"
 
 # Console input through the host's COM1 receive interrupt (routed by the

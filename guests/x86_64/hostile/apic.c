@@ -53,11 +53,8 @@ bool self_ipi_arrives(void)
 
 	guest_irq_init(on_irq);
 	guest_ipi_send(0, 2);
-	while (self_ipis == before && guest_counter() < end) {
-		irq_enable();
-		cpu_relax();
-		irq_disable();
-	}
+	while (self_ipis == before && guest_counter() < end)
+		irq_window();
 	return self_ipis > before;
 }
 

@@ -89,11 +89,8 @@ static void flood(void)
 	for (unsigned i = 0; i < NMI_FLOOD; i++)
 		icr(0, ICR_NMI);
 	uint64_t end = guest_counter() + guest_counter_freq() / 10;
-	while (!self_ipis && guest_counter() < end) { /* take them */
-		irq_enable();
-		cpu_relax();
-		irq_disable();
-	}
+	while (!self_ipis && guest_counter() < end) /* take them */
+		irq_window();
 	verdict("IPI flood (fixed, lowest priority, logical, shorthands, "
 		"absent ids) and an NMI flood to ourselves: taken",
 		self_ipis > 0 && guest_trap.nmis > nmis &&

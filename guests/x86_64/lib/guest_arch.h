@@ -112,6 +112,15 @@ static inline void wait_irq_masked(void)
 {
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
+/* With interrupts masked: let one that is pending in, for one
+ * instruction. A NOP, not a PAUSE, in STI's shadow: QEMU 7.2 leaves the
+ * shadow on after a PAUSE (its helper ends the block before the shadow's
+ * end is marked), so that "sti; pause; cli" never takes an interrupt
+ * (docs/x86_64.md). */
+static inline void irq_window(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

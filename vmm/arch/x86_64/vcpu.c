@@ -470,29 +470,16 @@ static void inject_events(struct vcpu *v)
 		}
 		return;
 	}
-	/* Interrupts masked: the LAPIC's vector is offered through V_IRQ,
-	 * which the guest takes itself, without an exit, once it unmasks
-	 * (QEMU: x86_cpu_exec_interrupt(), CPU_INTERRUPT_VIRQ; V_IRQ is
-	 * cleared as it is taken). The exit after tells whether it was:
-	 * virq_taken(). Its priority was checked here against the PPR, as
-	 * at any injection. A CR8 write meanwhile exits, so that the TPR is
-	 * weighed as the LAPIC weighs it (the class above the TPR's), not
-	 * as V_IRQ is (QEMU 7.2: V_INTR_PRIO >= V_TPR). Not in an interrupt
-	 * shadow, which QEMU does not restore at VMRUN ("sti; hlt",
-	 * below). */
-	if (!(vmcb->s.rflags & RFLAGS_IF) && !extint &&
-	    !(vmcb->c.int_state & INT_STATE_SHADOW)) {
-		vmcb->c.int_ctl |= INT_CTL_V_IRQ |
-				   (uint64_t)(vec >> 4)
-					   << INT_CTL_V_PRIO_SHIFT |
-				   (uint64_t)vec << INT_CTL_V_VEC_SHIFT;
-		vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
-		a->virq = (uint8_t)vec;
-		a->offered = true;
-		return;
+	if (!(vmcb->s.rflags & RFLAGS_IF)) {
+		/* Masked: offered through V_IRQ, which the guest takes
+		 * itself, without an exit, once it unmasks (QEMU:
+		 * x86_cpu_exec_interrupt(), CPU_INTERRUPT_VIRQ). Not in an
+		 * interrupt shadow, which QEMU does not restore at VMRUN
+		 * ("sti; hlt", below). */
+		if (extint || (vmcb->c.int_state & INT_STATE_SHADOW))
+			goto window;
+		goto offer;
 	}
-	if (!(vmcb->s.rflags & RFLAGS_IF))
-		goto window;
 	/* QEMU 7.2 does not restore the interrupt shadow at VMRUN
 	 * (docs/x86_64.md): "sti; hlt" with an interrupt pending is done
 	 * here as the CPU would, the HLT completing as it is woken. */
@@ -504,11 +491,28 @@ static void inject_events(struct vcpu *v)
 		vcpu_skip(v, 1);
 	}
 	if (extint) {
-		vec = vpic_ack(v->vm);
-	} else {
-		vlapic_accept(v, vec);
+		/* The PIC is acknowledged here: its vector is injected. */
+		vmcb->c.event_inj = (unsigned)vpic_ack(v->vm) | EVT_TYPE_INTR |
+				    EVT_VALID;
+		return;
 	}
-	vmcb->c.event_inj = (unsigned)vec | EVT_TYPE_INTR | EVT_VALID;
+	/* Unmasked, a LAPIC vector is offered through V_IRQ too, and taken
+	 * before the guest's first instruction: not injected by EVENTINJ,
+	 * which QEMU 7.2 delivers a second time at the next deadline that
+	 * ends the CPU's turn before an exit (helper_vmrun() leaves the
+	 * vector in cs->exception_index; docs/x86_64.md, "Injecting
+	 * interrupts"). The exit after tells whether it was taken:
+	 * virq_done(). Its priority was checked here against the PPR, as
+	 * at any injection. A CR8 write meanwhile exits, so that the TPR is
+	 * weighed as the LAPIC weighs it (the class above the TPR's), not
+	 * as V_IRQ is (QEMU 7.2: V_INTR_PRIO >= V_TPR). */
+offer:
+	vmcb->c.int_ctl |= INT_CTL_V_IRQ |
+			   (uint64_t)(vec >> 4) << INT_CTL_V_PRIO_SHIFT |
+			   (uint64_t)vec << INT_CTL_V_VEC_SHIFT;
+	vmcb->c.cr_rw |= CR_RW_CR8_WRITE;
+	a->virq = (uint8_t)vec;
+	a->offered = true;
 	return;
 window:
 	vmcb->c.int_ctl |= INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
@@ -519,20 +523,21 @@ window:
 }
 
 /* After an exit: the vector offered through V_IRQ went to the guest when
- * the CPU cleared V_IRQ, or when the exit cut its delivery short (it is
- * in EXITINFO's event, to be delivered again); it is then in service, as
- * if injected. */
-static void virq_taken(struct vcpu *v)
+ * the CPU cleared V_IRQ; it is then in service, as if injected. A
+ * delivery the exit cut short (the vector in EXITINTINFO, V_IRQ still
+ * set: QEMU marks it an exception) is not delivered again from
+ * EXITINTINFO: the vector is still in the IRR and offered again.
+ * Returns EXITINTINFO as it is to be delivered again. */
+static uint64_t virq_done(struct vcpu *v, uint64_t cut)
 {
 	struct vcpu_arch *a = &v->arch;
-	const struct vmcb *vmcb = a->vmcb;
-	uint64_t cut = vmcb->c.exit_int_info;
 
-	if (!(vmcb->c.int_ctl & INT_CTL_V_IRQ) ||
-	    (cut & (EVT_VALID | 7ull << 8 | 0xff)) ==
-		    (EVT_VALID | EVT_TYPE_INTR | a->virq))
+	if (!(a->vmcb->c.int_ctl & INT_CTL_V_IRQ))
 		vlapic_accept(v, a->virq);
+	else if ((cut & (EVT_VALID | 0xff)) == (EVT_VALID | a->virq))
+		cut = 0;
 	a->virq = 0;
+	return cut;
 }
 
 /* The NMI handler's IRET is intercepted before it runs: it is run with
@@ -956,12 +961,11 @@ static void enter(struct vcpu *v, struct vcpu_exit *e, struct svm_cpu *c)
 	}
 	svm_cr4_follow(c, vmcb->s.cr4);
 	svm_run(&a->gprs);
+	uint64_t cut = vmcb->c.exit_int_info;
 	if (a->virq)
-		virq_taken(v);
-	vmcb->c.event_inj = 0;
+		cut = virq_done(v, cut);
 	/* An event whose delivery the exit cut short is delivered again. */
-	if (vmcb->c.exit_int_info & EVT_VALID)
-		vmcb->c.event_inj = vmcb->c.exit_int_info;
+	vmcb->c.event_inj = cut & EVT_VALID ? cut : 0;
 	/* A CR8 write in the guest (V_TPR holds TPR[7:4] only). */
 	if ((vmcb->c.int_ctl & INT_CTL_V_TPR_MASK) != vtpr)
 		vlapic_set_tpr(v,

@@ -186,6 +186,23 @@ qemu_scenario x86_64/triple-fault 60 \
   "VM 13 vCPU 0: shutdown (triple fault)" "VM 13 (triple) stopped after a fault" \
   "[vm1] hello: done, powering off" "all VMs have shut down" "!triple: FAIL"
 
+# An exception delivered onto a stack in the LAPIC's page: the push is no
+# instruction's access, so that VM is stopped at the store that faulted
+# (rip not stepped past it, the store not emulated into the LAPIC): the
+# rip cvisor names is the store's, which the guest prints.
+qemu_scenario x86_64/stack-in-mmio 60 \
+  "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/stackmmio-x86_64.toml:$XHELLO" \
+  "[vm22] stackmmio: the stack in the LAPIC's page, then a #GP at" \
+  "VM 22 vCPU 0: delivering event 0x80000b0d (vector 13) touched 0xfee003f8, where no RAM is (rip" \
+  "VM 22 (stackmmio) stopped after a fault" \
+  "[vm1] hello: done, powering off" "all VMs have shut down" "!stackmmio: FAIL"
+stack_in_mmio_rip_ok() {
+  local log=$LOGDIR/x86_64_stack-in-mmio.log at
+  at=$(sed -n 's/.*stackmmio: .* a #GP at \(0x[0-9a-f]*\).*/\1/p' "$log")
+  [ -n "$at" ] && grep -qF "where no RAM is (rip $(printf '%#x' "$at"))" "$log"
+}
+expect x86_64/stack-in-mmio-at-the-store stack_in_mmio_rip_ok
+
 # The PC devices Linux uses at boot: the PIT's channel 2 through port
 # 0x61's gate times the TSC (agreeing with CPUID's timing leaf), latched
 # and frozen with the gate low; the CMOS clock (a plausible date, moving)

@@ -730,6 +730,21 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 		exit_fault(e, "guest page tables outside its RAM", gpa);
 		return;
 	}
+	/* An event's delivery (an interrupt's or exception's frame pushed,
+	 * its gate or stack read) where no RAM is: no instruction's access,
+	 * nothing to emulate (the instruction at rip did not make it). The
+	 * VM is stopped, as KVM stops it. */
+	if (vmcb->c.exit_int_info & EVT_VALID) {
+		pr_warn("VM %llu vCPU %u: delivering event %#llx (vector %llu) "
+			"touched %#llx, where no RAM is (rip %#llx)",
+			(unsigned long long)v->vm->id, v->id,
+			(unsigned long long)vmcb->c.exit_int_info,
+			(unsigned long long)(vmcb->c.exit_int_info & 0xff),
+			(unsigned long long)gpa,
+			(unsigned long long)vmcb->s.rip);
+		exit_fault(e, "event delivered outside RAM", gpa);
+		return;
+	}
 	/* Code fetched from where no RAM (or no executable RAM) is: the
 	 * bus gives all ones, ff ff, which is no instruction: #UD. Found
 	 * from the addresses, not EXITINFO1's I/D bit (QEMU sets it only

@@ -980,7 +980,7 @@ static void enter(struct vcpu *v, struct vcpu_exit *e, struct svm_cpu *c)
 	if (a->virq)
 		cut = virq_done(v, cut);
 	/* An event whose delivery the exit cut short is delivered again. */
-	vmcb->c.event_inj = cut & EVT_VALID ? cut : 0;
+	vmcb->c.event_inj = (cut & EVT_VALID) ? cut : 0;
 	/* A CR8 write in the guest (V_TPR holds TPR[7:4] only). */
 	if ((vmcb->c.int_ctl & INT_CTL_V_TPR_MASK) != vtpr)
 		vlapic_set_tpr(v,

@@ -113,8 +113,10 @@ qemu_scenario aarch64/axvisor-tg-zephyr 60 \
   "${STAND_OK[@]}" "VM 1 (zephyr-qemu) powered off"
 
 # Started again from cvisor's shell, the VM is given the platform again
-# (its own copy of the config, expanded anew, freed with it).
-qemu_console aarch64/axvisor-tg-zephyr-again 60 \
+# (its own copy of the config, expanded anew, freed with it). The time
+# allowed covers a whole rebuild (STAY=1 is a compiler flag), which took
+# more than 60 s twice on a busy 2-core machine (killed while compiling).
+qemu_console aarch64/axvisor-tg-zephyr-again 180 \
   "ARCH=$A SMP=1 STAY=1 VM_CONFIGS=$TG/qemu-aarch64-zephyr-smp1.toml" \
   'wait VM 1 (zephyr-qemu) powered off
 wait cvisor>

@@ -76,6 +76,14 @@ void timer_event_cancel(struct timer_event *ev)
 	ev->armed = false;
 }
 
+void timer_event_cancel_now(struct timer_event *ev)
+{
+	if (!ev->armed)
+		return;
+	timer_event_cancel(ev);
+	timer_program(&cpu_timers[ev->cpu]);
+}
+
 void timer_event_arm(struct timer_event *ev, uint64_t deadline)
 {
 	timer_event_cancel(ev);

@@ -18,8 +18,12 @@ uint64_t timer_ns_to_ticks(uint64_t ns);
 
 /* Arms 'ev' on the calling CPU (re-arms it if armed already). */
 void timer_event_arm(struct timer_event *ev, uint64_t deadline);
-/* Disarms 'ev'; calling CPU must be the one that armed it. */
+/* Disarms 'ev'; calling CPU must be the one that armed it. The hardware
+ * may still fire at its deadline (taken as an early interrupt). */
 void timer_event_cancel(struct timer_event *ev);
+/* The same, and the hardware no longer holds its deadline once this
+ * returns: for a deadline that another comparator takes over. */
+void timer_event_cancel_now(struct timer_event *ev);
 
 /* Whether the slice tick should run (more than one task on this CPU). */
 void timer_slice_update(bool others_waiting);

@@ -60,7 +60,14 @@ void vtimer_set(struct vcpu *v, uint64_t deadline)
 void vtimer_load(struct vcpu *v)
 {
 	if (riscv_sstc) {
-		timer_event_cancel(&v->arch.timer_ev);
+		/* The deadline leaves cvisor's timer before vstimecmp takes
+		 * it: held by both, QEMU 7.2 fires the two copies up to
+		 * 99 ns apart (each rounded to the nanosecond of its write),
+		 * and under its -icount round robin the second, passing
+		 * while this hart handles the first, hands the other hart a
+		 * turn up to the next deadline (docs/bench.md, "The
+		 * 802 000-instruction stall"). */
+		timer_event_cancel_now(&v->arch.timer_ev);
 		csrw(CSR_VSTIMECMP, v->arch.vs.vstimecmp);
 	}
 }

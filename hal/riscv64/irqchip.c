@@ -124,6 +124,11 @@ unsigned hal_irqchip_ack(void)
 	return HAL_IRQ_NONE;
 }
 
+void arch_irq_yield_cancel(void)
+{
+	yield_tick[this_cpu_id()] = false;
+}
+
 void hal_irqchip_eoi(unsigned irq)
 {
 	/* The timer's own interrupt needs no EOI. */

@@ -165,9 +165,11 @@ void hal_early_init(struct hal_boot_info *info)
 		       info->ram[0].base + info->ram[0].size);
 	platform_reserved_memory(&f, info);
 	platform_reserve(info, ptr_to_pa(blob), f.size);
-	pr_info("boot hart %llu, timebase %llu Hz, DTB at %p",
+	arch_timer_probe();
+	pr_info("boot hart %llu, timebase %llu Hz (deadlines %s), DTB at %p",
 		(unsigned long long)arch_boot_hartid,
-		(unsigned long long)hal_timer_freq(), blob);
+		(unsigned long long)hal_timer_freq(),
+		arch_timer_sstc() ? "in stimecmp" : "through SBI", blob);
 }
 
 /* No PCI host is used on this platform yet: reads as from an absent

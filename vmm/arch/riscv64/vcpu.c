@@ -418,10 +418,15 @@ irq_in_place(struct vcpu *v, struct vcpu_exit *e)
 	unsigned irq = hal_irqchip_ack();
 
 	v->exits[EXIT_IRQ]++;
-	if (irq == HAL_IPI_IRQ)
+	if (irq == HAL_IPI_IRQ) {
 		sched_kicked();
-	else if (irq != HAL_IRQ_NONE)
+	} else if (irq != HAL_IRQ_NONE) {
+		/* The guest's own interrupt is due (its deadline passed
+		 * while this exit was on its way): it is taken next. */
+		if (irq == HAL_TIMER_IRQ && loaded_irq_pending(v))
+			arch_irq_yield_cancel();
 		irq_handle(irq);
+	}
 	e->kind = EXIT_HANDLED;
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }

@@ -23,6 +23,13 @@ struct percpu_arch {
 #define HAL_TIMER_IRQ     5u
 #define HAL_PLIC_IRQ_BASE 16u
 
+/* The yield tick being handled (hal_irqchip_ack() to _eoi()) keeps this
+ * hart's turn: for an interrupt that is already waiting here, such as a
+ * guest's whose deadline has passed. Under QEMU 7.2's -icount round robin
+ * giving the turn away then lets the other hart run on to the next
+ * deadline of any hart's, with this one's interrupt waiting. */
+void arch_irq_yield_cancel(void);
+
 /* The per-CPU pointer lives in tp while cvisor runs in HS-mode: the psABI
  * reserves tp for thread-local storage, which cvisor never uses, so the
  * compiler leaves it alone and reading it costs one move. (When guests

@@ -96,6 +96,7 @@ static bool other_deadline_before(uint64_t now, uint64_t d)
 static uint64_t smp_yield_clamp(uint64_t deadline)
 {
 	unsigned me = this_cpu_id();
+	bool was_short = short_tick[me];
 	uint64_t now, latest;
 
 	requested[me] = deadline;
@@ -106,15 +107,18 @@ static uint64_t smp_yield_clamp(uint64_t deadline)
 	latest = now + timer_hz / (1000000 / SMP_YIELD_US);
 	if (deadline < latest) {
 		latest = deadline;
-	} else if (!other_deadline_before(now, latest)) {
+	} else if (!was_short && !other_deadline_before(now, latest)) {
 		/* Written, the yield tick would be the earliest deadline of
 		 * all, which under QEMU 7.2's -icount round robin ends this
 		 * hart's turn and runs the others until it, a millisecond
 		 * with this hart's work waiting (its vCPU just woken). That
 		 * is when another hart is between its own deadline and
-		 * writing the next: this one comes back in a microsecond,
-		 * by which time it has (docs/bench.md, "The 802
-		 * 000-instruction stall"). */
+		 * writing the next: this hart's turn comes back after a few
+		 * hundred of its instructions, by which time it has
+		 * (docs/bench.md, "The 802 000-instruction stall"). Once
+		 * in a row: a hart that has not by then is not running,
+		 * and the full tick that follows gives it the turn (a
+		 * guest spinning here would otherwise keep it for good). */
 		latest = now + 1 + timer_hz * SMP_YIELD_ALONE_NS / 1000000000;
 		short_tick[me] = true;
 	}

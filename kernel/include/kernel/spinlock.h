@@ -11,14 +11,23 @@
 
 #include <hal/hal.h>
 
-typedef struct {
-	uint16_t next;
-	uint16_t owner;
+/* The owner in the low half of one word and the next ticket in the high
+ * half: one 32-bit fetch-and-add takes a ticket and reads the owner (a
+ * single AMO on riscv64, whose A extension has no 16-bit ones), and the
+ * next ticket wraps off the top of the word, not into the owner. */
+typedef union {
+	struct {
+		uint16_t owner;
+		uint16_t next;
+	};
+	uint32_t word;
 } spinlock_t;
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "spinlock_t's halves");
 
-#define SPINLOCK_INIT \
-	{             \
-		0, 0  \
+#define SPINLOCK_INIT     \
+	{                 \
+		.word = 0 \
 	}
 
 /* The wait, out of line: an uncontended lock then makes no call, and a
@@ -32,9 +41,10 @@ spin_lock_wait(spinlock_t *l, uint16_t me)
 
 static inline void spin_lock(spinlock_t *l)
 {
-	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	uint32_t t = __atomic_fetch_add(&l->word, 1u << 16, __ATOMIC_ACQUIRE);
+	uint16_t me = (uint16_t)(t >> 16);
 
-	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me))
+	if (unlikely((uint16_t)t != me))
 		spin_lock_wait(l, me);
 }
 

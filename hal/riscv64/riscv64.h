@@ -49,7 +49,6 @@ bool plic_present(void);
 void arch_timer_set_freq(uint64_t hz);
 /* Finds whether S-mode writes stimecmp itself (boot hart, once). */
 void arch_timer_probe(void);
-bool arch_timer_sstc(void);
 /* Whether the timer interrupt now pending is only the 1 ms yield tick of
  * several harts (timer.c), nothing asked for due yet. */
 bool arch_timer_yield_tick(void);

@@ -77,23 +77,6 @@ arch_hlv_d:
 	csrw	stvec, t1
 	ret
 
-/* bool arch_probe_vstimecmp(void): whether HS-mode may use vstimecmp
- * (Sstc, with M-mode's menvcfg.STCE and mcounteren.TM: else the access
- * is an illegal instruction). */
-	.global arch_probe_vstimecmp
-arch_probe_vstimecmp:
-	csrr	t1, stvec
-	lla	t0, 1f
-	csrw	stvec, t0
-	csrr	t2, 0x24d                      /* vstimecmp */
-	li	a0, 1
-	csrw	stvec, t1
-	ret
-	.balign 4
-1:	li	a0, 0
-	csrw	stvec, t1
-	ret
-
 /* bool arch_probe_h(void): whether the hart has the H extension (hgatp
  * reads; without H it is an illegal instruction). */
 	.global arch_probe_h

@@ -66,7 +66,10 @@ int vmm_arch_init(void)
 	gstage_set_mode(hgatp_keeps_mode(HGATP_MODE_SV48X4) ?
 				HGATP_MODE_SV48X4 :
 				HGATP_MODE_SV39X4);
-	riscv_sstc = arch_probe_vstimecmp();
+	/* vstimecmp is HS-mode's under the same condition as stimecmp is
+	 * S-mode's (Sstc, menvcfg.STCE, mcounteren.TM), which the host
+	 * timer probed at boot; H is checked above. */
+	riscv_sstc = arch_timer_sstc();
 	pr_info("riscv64 VMM: H extension, %u VMID bits, G stage %s (%llu TiB "
 		"of guest-physical addresses), %s",
 		bits, gstage_mode_name(),

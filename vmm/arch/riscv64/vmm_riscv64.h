@@ -80,7 +80,6 @@ void arch_guest_run(struct guest_regs *r, struct vcpu_exit *e);
  * UINT64_MAX when it cannot be read. */
 uint64_t arch_fetch_insn(uint64_t gva);
 bool arch_hlv_d(uint64_t gva, uint64_t *out);
-bool arch_probe_vstimecmp(void);
 bool arch_probe_h(void);
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);

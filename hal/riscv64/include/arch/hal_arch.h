@@ -30,6 +30,11 @@ struct percpu_arch {
  * deadline of any hart's, with this one's interrupt waiting. */
 void arch_irq_yield_cancel(void);
 
+/* Whether S-mode may use stimecmp (Sstc, with M-mode's menvcfg.STCE and
+ * mcounteren.TM), probed at boot: the host timer's deadlines are written
+ * there, and on a hart with H, HS-mode may use vstimecmp too. */
+bool arch_timer_sstc(void);
+
 /* The per-CPU pointer lives in tp while cvisor runs in HS-mode: the psABI
  * reserves tp for thread-local storage, which cvisor never uses, so the
  * compiler leaves it alone and reading it costs one move. (When guests

@@ -171,17 +171,44 @@ static bool walk_fits(const struct vcpu *v, const struct rip_walk *w,
 	       walk_holds(w);
 }
 
-/* A new walk of linear page 'la', in place of the one used less
+void rip_walks_forget(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	for (unsigned i = 0; i < RIP_WALKS; i++) {
+		a->walk[i].valid = false;
+		a->walk[i].key = 1;
+		a->walk[i].used = 0;
+	}
+	a->walk_cur = &a->walk[0];
+	a->walk_prev = &a->walk[1];
+	a->walk_clock = 1;
+}
+
+static const struct rip_walk *rip_walk_use(struct vcpu *v, struct rip_walk *w)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	w->used = a->walk_clock++;
+	a->walk_prev = a->walk_cur;
+	a->walk_cur = w;
+	return w;
+}
+
+/* A new walk of linear page 'la', in place of the one used least
  * recently. */
 static const struct rip_walk *__attribute__((noinline))
 rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 {
 	struct vcpu_arch *a = &v->arch;
 	const struct vmcb_save *s = &a->vmcb->s;
-	struct rip_walk *w = &a->walk[a->walk_last ^= 1];
+	struct rip_walk *w = &a->walk[0];
 	uint64_t pa;
 
-	a->walk_cur = w;
+	for (unsigned i = 1; i < RIP_WALKS; i++)
+		if ((int32_t)(a->walk[i].used - w->used) < 0)
+			w = &a->walk[i];
+	rip_walk_use(v, w);
 	w->valid = false;
 	w->key = 1;
 	w->n = 0;
@@ -201,16 +228,21 @@ rip_walk_new(struct vcpu *v, uint64_t la, uint32_t gen)
 	return w;
 }
 
+/* The one used before the last first: an interrupt handler's page and
+ * the page it interrupted, in turn. */
 const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la)
 {
 	struct vcpu_arch *a = &v->arch;
-	struct rip_walk *w = &a->walk[a->walk_last ^ 1];
 
-	if (!rip_walk_holds(v, w, la))
-		return NULL;
-	a->walk_last ^= 1;
-	a->walk_cur = w;
-	return w;
+	if (rip_walk_holds(v, a->walk_prev, la))
+		return rip_walk_use(v, a->walk_prev);
+	for (unsigned i = 0; i < RIP_WALKS; i++) {
+		struct rip_walk *w = &a->walk[i];
+		if (w != a->walk_cur && w != a->walk_prev &&
+		    rip_walk_holds(v, w, la))
+			return rip_walk_use(v, w);
+	}
+	return NULL;
 }
 
 /* A kept walk is used again only when CR3, the paging mode, the VM's
@@ -222,16 +254,14 @@ const struct rip_walk *rip_page(struct vcpu *v, uint64_t la)
 	struct vcpu_arch *a = &v->arch;
 	const struct vmcb_save *s = &a->vmcb->s;
 	uint32_t gen = __atomic_load_n(&v->vm->arch.npt_gen, __ATOMIC_ACQUIRE);
-	const struct rip_walk *w = &a->walk[a->walk_last];
 
 	la &= ~(uint64_t)(PAGE_SIZE - 1);
-	if (walk_fits(v, w, la, s, gen))
-		return w;
-	w = &a->walk[a->walk_last ^ 1];
-	if (walk_fits(v, w, la, s, gen)) {
-		a->walk_last ^= 1;
-		a->walk_cur = &a->walk[a->walk_last];
-		return w;
+	if (walk_fits(v, a->walk_cur, la, s, gen))
+		return a->walk_cur;
+	for (unsigned i = 0; i < RIP_WALKS; i++) {
+		struct rip_walk *w = &a->walk[i];
+		if (w != a->walk_cur && walk_fits(v, w, la, s, gen))
+			return rip_walk_use(v, w);
 	}
 	return rip_walk_new(v, la, gen);
 }

@@ -354,13 +354,15 @@ static inline bool rip_walk_holds(const struct vcpu *v,
 #undef RIP_KEPT_DIFF
 }
 
-/* The other kept walk, when it holds for 'la''s page (it is then the one
- * used last); NULL otherwise (insn.c). */
+/* Another kept walk that holds for 'la''s page (it is then the one used
+ * last); NULL when none does (insn.c). */
 const struct rip_walk *rip_kept_other(struct vcpu *v, uint64_t la);
+/* No kept walk: at the vCPU's creation and reset. */
+void rip_walks_forget(struct vcpu *v);
 
 /* A kept walk that holds for 'la''s page: the one used last checked
  * inline, without a frame (an exit at a rip the guest exited from before
- * is the common case), the other out of line (an interrupt handler's
+ * is the common case), the others out of line (an interrupt handler's
  * page and the page it interrupted). NULL: rip_page() decides (4-byte
  * entries, a new walk). */
 static inline const struct rip_walk *rip_kept(struct vcpu *v, uint64_t la)
@@ -370,8 +372,8 @@ static inline const struct rip_walk *rip_kept(struct vcpu *v, uint64_t la)
 	return likely(rip_walk_holds(v, w, la)) ? w : rip_kept_other(v, la);
 }
 
-/* The walk of linear page 'la' (rip's): one of the last two when it
- * holds, else a new one (insn.c). NULL when 'la' does not translate. */
+/* The walk of linear page 'la' (rip's): a kept one when it holds, else
+ * a new one (insn.c). NULL when 'la' does not translate. */
 const struct rip_walk *rip_page(struct vcpu *v, uint64_t la);
 
 /* The length of the instruction at cs:rip that exited, whose opcode is

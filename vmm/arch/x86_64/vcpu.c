@@ -86,8 +86,7 @@ int vcpu_arch_create(struct vcpu *v)
 	a->vmcb = pa_to_ptr(vmcb);
 	a->fpu = pa_to_ptr(fpu);
 	a->last_cpu = -1;
-	a->walk[0].key = a->walk[1].key = 1;
-	a->walk_cur = &a->walk[0];
+	rip_walks_forget(v);
 	vlapic_init(v);
 	return 0;
 }
@@ -229,9 +228,7 @@ void vcpu_arch_reset(struct vcpu *v, gpaddr_t entry, uint64_t arg)
 	a->flush = true;
 	a->virq = 0;
 	a->offered = false;
-	a->walk[0].valid = a->walk[1].valid = false;
-	a->walk[0].key = a->walk[1].key = 1;
-	a->walk_cur = &a->walk[a->walk_last];
+	rip_walks_forget(v);
 	a->sipi_targets = 0;
 	__atomic_store_n(&a->nmi_pending, 0, __ATOMIC_RELAXED);
 	a->nmi_state = NMI_OPEN;

@@ -81,6 +81,7 @@ struct rip_walk {
 	const uint8_t *page;  /* its bytes in host memory, NULL: not RAM */
 	const void *entry[4]; /* past 'n': &val[i], which holds val[i] */
 	uint64_t val[4];
+	uint32_t used; /* when last used (vcpu_arch.walk_clock) */
 };
 
 struct vcpu_arch {
@@ -112,10 +113,14 @@ struct vcpu_arch {
 #define MMIO_INSNS 4
 	struct mmio_insn mmio_insn[MMIO_INSNS];
 	uint8_t mmio_last, mmio_next;
-	struct rip_walk walk[2];   /* the last two pages' (an interrupt's
-				  * handler, the code it interrupts) */
-	uint8_t walk_last;         /* the one used last */
-	struct rip_walk *walk_cur; /* &walk[walk_last] */
+	/* The last RIP_WALKS pages exited from: an interrupt's handler
+	 * (its EOI), the code it interrupted, the idle loop's HLT and the
+	 * timer's re-arming can be four pages in turn. */
+#define RIP_WALKS 4
+	struct rip_walk walk[RIP_WALKS];
+	struct rip_walk *walk_cur;  /* the one used last */
+	struct rip_walk *walk_prev; /* the one used before it */
+	uint32_t walk_clock;        /* rip_walk.used: the next use's stamp */
 	struct vlapic lapic;
 };
 

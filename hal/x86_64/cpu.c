@@ -231,7 +231,11 @@ static void trap_report(const struct trap_frame *f)
 
 /* Every vector ends here (vectors.S). Exceptions are bugs of cvisor;
  * everything from 32 up is an interrupt, except the LAPIC's spurious
- * vector, which must not be acknowledged. */
+ * vector, which must not be acknowledged. The vector is the interrupt's
+ * number: it is handled (and EOIed) at once, without reading the ISR
+ * to find it and again to find none left (irq_dispatch(), 100
+ * instructions): another one pending comes through the IDT once this
+ * one is EOIed and interrupts are on. */
 void x86_trap(struct trap_frame *f)
 {
 	if (f->vector < 32) {
@@ -241,7 +245,7 @@ void x86_trap(struct trap_frame *f)
 	}
 	if (f->vector == SPURIOUS_VECTOR)
 		return;
-	irq_dispatch();
+	irq_handle((unsigned)f->vector);
 }
 
 /* head.S, boot CPU, long mode, on boot stack 0, .bss cleared. */

@@ -158,9 +158,11 @@ void hal_irqchip_disable(unsigned irq)
 		ioapic_route(x86_platform.com1_gsi, LVT_MASKED, 0);
 }
 
-/* x86 delivers the vector through the IDT; "acknowledging" is reading
- * which vector is in service: the highest bit set in the ISR. Once it has
- * been EOIed the ISR is clear again and irq_dispatch() stops. */
+/* x86 delivers the vector through the IDT, and x86_trap() handles it
+ * by its vector. For irq_dispatch() (the VMM's EXIT_IRQ, which x86_64's
+ * exits do not use), "acknowledging" is reading which vector is in
+ * service: the highest bit set in the ISR. Once it has been EOIed the
+ * ISR is clear again and irq_dispatch() stops. */
 unsigned hal_irqchip_ack(void)
 {
 	for (int i = 7; i >= 1; i--) {

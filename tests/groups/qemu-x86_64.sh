@@ -71,6 +71,15 @@ qemu_scenario x86_64/smp4-on-2-cpus 90 \
   "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
   "all VMs have shut down" "!FAIL"
 
+# The latency guest (a timer interrupt every 100 us, waiting in HLT) on
+# CPU 0 beside two of the smp VM's vCPUs, which wait there for IPIs in
+# HLT, under -icount shift=0: a vCPU whose HLT cvisor waits for in
+# place, loaded (vcpu.c, hlt_in_place), gives the CPU up as soon as
+# another vCPU is woken, so no period is missed.
+qemu_scenario x86_64/hlt-shared-cpu 90 "ARCH=$X SMP=2 ICOUNT=0 VM_CONFIGS=tests/config/runtime/latency-shared-x86_64.toml:configs/vms/smp-shared-x86_64.toml" \
+  "latency: min" " missed 0" "latency: done" "smp: PASS" \
+  "all VMs have shut down" "!FAIL"
+
 # Loads and stores where no RAM or device is get what a PC's bus gives
 # (all ones read, writes dropped, no fault), each reported with VM, vCPU,
 # address and rip; a VM beside it is unaffected.

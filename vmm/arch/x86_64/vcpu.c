@@ -986,11 +986,38 @@ static void enter(struct vcpu *v, struct vcpu_exit *e, struct svm_cpu *c)
 	exit_decode(v, e);
 }
 
+/* The guest's HLT while no other task waits for the CPU: waited for
+ * here, the vCPU left loaded, rather than put, blocked, woken and loaded
+ * again by the loop (vcpu_wait_for_irq(): the scheduler's wake-up, the
+ * switch of tasks, the FPU state saved and restored). The CPU's own HLT
+ * ends for host interrupts, taken through the IDT as in the idle loop:
+ * the vLAPIC's timer event, a kick from another CPU (an IPI: the vCPU is
+ * loaded, vcpu_kick()), a task queued from one. The wait ends as the
+ * loop's would, once the guest has an interrupt it can take
+ * (vcpu_arch_irq_pending(): with its RFLAGS.IF clear only an NMI), and
+ * the loop takes it over (false, EXIT_HALT) once the vCPU must leave
+ * the CPU: turned off or paused, another task queued, a reschedule. */
+static bool __attribute__((noinline))
+hlt_in_place(struct vcpu *v, struct vcpu_exit *e)
+{
+	for (;;) {
+		if (READ_ONCE(v->state) != VCPU_ON || sched_others_runnable() ||
+		    sched_need_resched())
+			return false;
+		if (vcpu_arch_irq_pending(v)) {
+			v->exits[EXIT_HALT]++;
+			e->kind = EXIT_HANDLED;
+			return true;
+		}
+		hal_wait_for_interrupt();
+	}
+}
+
 /* The exits that need nothing of the vCPU's task (hypercalls, emulated
- * MMIO and port I/O, host interrupts, taken at STGI) are handled here
- * and the guest entered again at once, as aarch64's and riscv64's exit
- * paths do; the others, or a vCPU no longer on or a pCPU to reschedule,
- * go back to the loop. */
+ * MMIO and port I/O, host interrupts, taken at STGI, a HLT while the
+ * CPU is the vCPU's alone) are handled here and the guest entered again
+ * at once, as aarch64's and riscv64's exit paths do; the others, or a
+ * vCPU no longer on or a pCPU to reschedule, go back to the loop. */
 void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	/* The vCPU's task stays on this pCPU until it returns. */
@@ -1000,5 +1027,7 @@ void vcpu_arch_run(struct vcpu *v, struct vcpu_exit *e)
 		if (sipi_next(v, e))
 			return;
 		enter(v, e, c);
+		if (e->kind == EXIT_HALT && !hlt_in_place(v, e))
+			return;
 	} while (vcpu_handle_exit_inline(v, e));
 }

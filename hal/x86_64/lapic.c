@@ -176,10 +176,12 @@ unsigned hal_irqchip_ack(void)
 
 bool x86_lapic_irr_pending(void)
 {
-	for (uint32_t i = 0; i < 8; i++)
-		if (lapic_read(LAPIC_IRR + 0x10 * i))
-			return true;
-	return false;
+	/* The eight registers in one pass, without a branch each: this is
+	 * on the way into every wait (hal_wait_for_interrupt()). */
+#define IRR(i) lapic_read(LAPIC_IRR + 0x10 * (i))
+	return (IRR(0) | IRR(1) | IRR(2) | IRR(3) | IRR(4) | IRR(5) | IRR(6) |
+		IRR(7)) != 0;
+#undef IRR
 }
 
 void hal_irqchip_eoi(unsigned irq)

@@ -309,9 +309,15 @@ unsigned guest_insn_len_slow(struct vcpu *v, uint32_t opcode, unsigned oplen)
 {
 	uint64_t la = guest_rip_linear(v);
 	unsigned off = (unsigned)(la & (PAGE_SIZE - 1)), n;
-	const struct rip_walk *w = rip_page(v, la);
+	/* guest_insn_len() found the walk used last not to hold: the one
+	 * used before it next (a HLT in the code an interrupt handler
+	 * interrupted), then rip_page()'s search. */
+	const struct rip_walk *w = rip_kept_other(v, la);
 	uint8_t b[15];
 	uint32_t at;
+
+	if (!w)
+		w = rip_page(v, la);
 
 	/* The common case: no prefix, the opcode's bytes in one page of
 	 * RAM, compared in place. No prefix byte is an opcode's first. */

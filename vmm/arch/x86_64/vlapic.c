@@ -203,14 +203,15 @@ static void timer_fire(struct timer_event *ev)
 	}
 }
 
-static void timer_start(struct vlapic *l)
+/* The count loaded at 'now' (in TSC ticks). */
+static void timer_start(struct vlapic *l, uint64_t now)
 {
 	timer_event_cancel(&l->ev);
 	if (!l->timer_init) {
 		l->timer_deadline = 0;
 		return;
 	}
-	l->timer_start = hal_timer_now();
+	l->timer_start = now;
 	l->timer_deadline = l->timer_start + timer_period(l);
 	timer_event_arm(&l->ev, l->timer_deadline);
 }
@@ -467,7 +468,10 @@ static void reg_write(struct vcpu *v, unsigned off, uint32_t val)
 		if (LVT_TIMER_MODE(l->lvt[1]) == TIMER_TSC_DEADLINE)
 			break; /* ignored in TSC-deadline mode */
 		l->timer_init = val;
-		timer_start(l);
+		/* Counting from the write's exit, not from its decode some
+		 * hundreds of instructions later (QEMU 7.2 gives no decode
+		 * assists): as a LAPIC counts from the write. */
+		timer_start(l, v->arch.npf_tsc);
 		break;
 	case REG_TIMER_DCR:
 		l->dcr = val & 0xb;

@@ -429,6 +429,9 @@ int svm_maps_init(void);
 /* vlapic.c: the local APIC of each vCPU at 0xfee0_0000. */
 #define VLAPIC_BASE 0xfee00000ull
 #define VLAPIC_SIZE 0x1000ull
+/* The timer's initial count: its write's exit reads the TSC first
+ * (struct vcpu_arch's npf_tsc). */
+#define VLAPIC_TIMER_INIT 0x380
 void vlapic_init(struct vcpu *v);
 void vlapic_reset(struct vcpu *v);
 /* An access to the LAPIC page from 'v'. */

@@ -716,7 +716,9 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	gpaddr_t gpa = vmcb->c.exit_info2;
 	enum insn_npf r;
 
-	v->arch.npf_tsc = hal_timer_now();
+	/* Only where the count is written: the other exits need no time. */
+	if (gpa == VLAPIC_BASE + VLAPIC_TIMER_INIT)
+		v->arch.npf_tsc = hal_timer_now();
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */

@@ -28,7 +28,7 @@
 #define REG_ICR_HI     0x310
 #define REG_LVT0       0x320 /* timer; thermal, perf, LINT0, LINT1, error */
 #define REG_LVT_ERR    0x370
-#define REG_TIMER_INIT 0x380
+#define REG_TIMER_INIT VLAPIC_TIMER_INIT
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DCR  0x3e0
 

@@ -107,9 +107,9 @@ struct vcpu_arch {
 	uint8_t virq; /* the vector offered through V_IRQ at entry, 0: none */
 	bool offered; /* V_IRQ, the VINTR or the CR8 write intercept set */
 	struct mmio_op mmio;
-	/* The TSC as the nested page fault being handled was taken up,
-	 * before its decode: when the guest's access ran, as far as the
-	 * vLAPIC's timer is concerned (a count starts at its write). */
+	/* The TSC as a nested page fault at the vLAPIC's TIMER_INIT was
+	 * taken up, before its decode: when the guest's write ran (a count
+	 * starts at its write). */
 	uint64_t npf_tsc;
 	/* The last MMIO_INSNS decoded (a driver's few register accesses,
 	 * an interrupt handler's EOI), [mmio_last] the one used last,

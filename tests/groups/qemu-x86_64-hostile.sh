@@ -33,6 +33,12 @@ qemu_scenario x86_64/hostile 120 \
   "hostile: INIT and SIPI to absent APIC ids, a SIPI to ourselves: ignored: PASS" \
   "hostile: INIT to a running vCPU: it waits for SIPI, then starts again: PASS" \
   "hostile: INIT from a vCPU to itself: it waits for SIPI, then starts again: PASS" \
+  "hostile: x2APIC: its MSRs #GP in xAPIC mode, and EXTD without EN: PASS" \
+  "hostile: x2APIC: on, its ID, LDR and version: PASS" \
+  "hostile: x2APIC: #GP reading write-only and absent registers, writing read-only ones, reserved bits: PASS" \
+  "hostile: x2APIC: the xAPIC page has nothing in it (reads all ones, writes dropped): PASS" \
+  "hostile: x2APIC: after junk at every MSR, SELF IPI, an IPI to vCPU 1 and a broadcast arrive: PASS" \
+  "hostile: x2APIC: straight back to xAPIC #GP; through disabled, the page is the LAPIC again (reset) and a self-IPI arrives: PASS" \
   "hostile: no word of the victim VM in our RAM: PASS" \
   "hostile: done, 0 failed" \
   "victim: timer PASS" \

@@ -71,6 +71,17 @@ qemu_scenario x86_64/smp4-on-2-cpus 90 \
   "[vm6] smp: PASS" "[vm5] timer: PASS" "[vm1] Hello, world!" \
   "all VMs have shut down" "!FAIL"
 
+# The same two VMs with every vCPU's LAPIC in x2APIC mode (the command
+# line's "x2apic"): INIT, SIPI and IPIs through the 64-bit ICR, EOI and
+# the timer's registers through their MSRs; the xAPIC page is nothing in
+# this mode, so a guest that still used it would get no interrupt.
+qemu_scenario x86_64/x2apic 90 \
+  "ARCH=$X SMP=2 VM_CONFIGS=tests/config/runtime/smp-shared-x2apic-x86_64.toml:tests/config/runtime/timer-x2apic-x86_64.toml" \
+  "[vm6] smp: x2APIC, 4 vCPUs checked in" "[vm6] smp: PASS" \
+  "[vm5] timer: x2APIC, counter at" "LAPIC one-shot: 50 ticks" \
+  "LAPIC TSC-deadline: 50 ticks" "LAPIC periodic (divide 16): 20 ticks" \
+  "[vm5] timer: PASS" "all VMs have shut down" "!FAIL"
+
 # The latency guest (a timer interrupt every 100 us, waiting in HLT) on
 # CPU 0 beside two of the smp VM's vCPUs, which wait there for IPIs in
 # HLT, under -icount shift=0: a vCPU whose HLT cvisor waits for in

@@ -1,6 +1,7 @@
 /* The bench guest's operations on x86_64 (ops.S) and their interrupts,
  * through each vCPU's LAPIC: the IPI ping-pong between vCPU 0 and vCPU 1
- * (both waiting in HLT), and the LAPIC timer, one-shot. */
+ * (both waiting in HLT), and the LAPIC timer, one-shot; both again in
+ * x2APIC mode, last (the xAPIC page is not the LAPIC's after it). */
 #include "bench.h"
 
 #define REG_LVT_TIMER  0x320
@@ -8,12 +9,16 @@
 #define REG_DCR        0x3e0
 #define IPI_PING       1
 #define IPI_PONG       2
+#define IPI_X2APIC     3 /* vCPU 1: into x2APIC mode, then a pong */
+#define X2APIC_ID      0x802u
 
 uint64_t bench_null_hypercall(uint64_t n);
 uint64_t bench_uart_pio_write(uint64_t n);
 uint64_t bench_lapic_read(uint64_t n);
 uint64_t bench_ipi_round_trip(uint64_t n);
 uint64_t bench_lapic_timer_irq(uint64_t n);
+uint64_t bench_x2apic_ipi_round_trip(uint64_t n);
+uint64_t bench_x2apic_timer_irq(uint64_t n);
 
 const struct bench_op bench_ops[] = {
 	{ "null_hypercall", bench_null_hypercall, BENCH_ITERS, true, false },
@@ -21,6 +26,10 @@ const struct bench_op bench_ops[] = {
 	{ "lapic_read", bench_lapic_read, BENCH_ITERS, false, false },
 	{ "ipi_round_trip", bench_ipi_round_trip, IRQ_ITERS, false, true },
 	{ "lapic_timer_irq", bench_lapic_timer_irq, IRQ_ITERS, false, false },
+	/* Under cvisor only: QEMU 7.2's TCG CPU has no x2APIC. */
+	{ "x2apic_ipi_round_trip", bench_x2apic_ipi_round_trip, IRQ_ITERS, true,
+	  true },
+	{ "x2apic_timer_irq", bench_x2apic_timer_irq, IRQ_ITERS, true, false },
 };
 const unsigned bench_op_count = sizeof(bench_ops) / sizeof(bench_ops[0]);
 
@@ -34,6 +43,10 @@ static void on_irq(unsigned irq)
 		break;
 	case IPI_PONG: /* on vCPU 0 */
 		pongs++;
+		break;
+	case IPI_X2APIC: /* on vCPU 1 */
+		guest_x2apic_enable();
+		guest_ipi_send(0, IPI_PONG);
 		break;
 	case GUEST_TIMER_VECTOR:
 		timer_irqs++;
@@ -60,6 +73,43 @@ void bench_timer_once(void)
 	unsigned want = timer_irqs + 1;
 
 	LAPIC_REG(REG_TIMER_INIT) = 1;
+	irq_enable();
+	while (timer_irqs != want)
+		;
+	irq_disable();
+}
+
+/* Both vCPUs into x2APIC mode, once (at the op's first call, which is
+ * not measured): vCPU 1 first (it answers in the new mode), then this
+ * one. Without an x2APIC, the read of its ID is #GP, which makes the op
+ * "n/a" rather than measured in xAPIC mode. */
+static void x2apic_on(void)
+{
+	unsigned want = pongs + 1;
+
+	if (guest_x2apic())
+		return;
+	guest_ipi_send(1, IPI_X2APIC);
+	while (pongs != want)
+		wait_irq_masked();
+	if (!guest_x2apic_enable())
+		(void)rdmsr(X2APIC_ID);
+}
+
+void bench_x2apic_ipi_once(void);
+void bench_x2apic_ipi_once(void)
+{
+	x2apic_on();
+	bench_ipi_once();
+}
+
+void bench_x2apic_timer_once(void);
+void bench_x2apic_timer_once(void)
+{
+	unsigned want = timer_irqs + 1;
+
+	x2apic_on();
+	wrmsr(X2APIC_MSR(REG_TIMER_INIT), 1);
 	irq_enable();
 	while (timer_irqs != want)
 		;

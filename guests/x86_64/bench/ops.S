@@ -69,6 +69,21 @@ LOOP_ENTRY lapic_timer_irq
 	jnz	1b
 LOOP_EXIT
 
+/* The same two with both vCPUs' LAPICs in x2APIC mode (arch.c:
+ * switched at the first call, after the ops above): the ICR, EOI and
+ * TIMER_INIT written with WRMSR, an exit with nothing to decode. */
+LOOP_ENTRY x2apic_ipi_round_trip
+1:	call	bench_x2apic_ipi_once
+	dec	%rbx
+	jnz	1b
+LOOP_EXIT
+
+LOOP_ENTRY x2apic_timer_irq
+1:	call	bench_x2apic_timer_once
+	dec	%rbx
+	jnz	1b
+LOOP_EXIT
+
 /* Compute-bound work: xorshift64 steps and a load/store over a 64 KiB
  * buffer. Returns a checksum, equal natively and under cvisor. */
 	.global bench_compute

@@ -11,7 +11,7 @@
 #define EFER_SVME     (1ull << 12)
 #define CPUID_SVM_ECX (1u << 2)
 
-static bool rdmsr_faults(uint32_t msr, uint64_t *val)
+bool rdmsr_faults(uint32_t msr, uint64_t *val)
 {
 	uint64_t n = guest_trap.count;
 	uint32_t lo = 0, hi = 0;
@@ -24,7 +24,7 @@ static bool rdmsr_faults(uint32_t msr, uint64_t *val)
 	return trapped(n, VEC_GP);
 }
 
-static bool wrmsr_faults(uint32_t msr, uint64_t val)
+bool wrmsr_faults(uint32_t msr, uint64_t val)
 {
 	uint64_t n = guest_trap.count;
 

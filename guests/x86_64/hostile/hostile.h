@@ -31,6 +31,9 @@ uint64_t junk(void);
 
 /* Whether one trap, 'vector', came since the count was 'before'. */
 bool trapped(uint64_t before, uint64_t vector);
+/* RDMSR and WRMSR, guarded: whether they took #GP. */
+bool rdmsr_faults(uint32_t msr, uint64_t *val);
+bool wrmsr_faults(uint32_t msr, uint64_t val);
 
 void hostile_memory(void);
 void hostile_cpu(void);
@@ -38,6 +41,7 @@ void hostile_lapic(void);
 void hostile_ioapic(void);
 void hostile_ports(void);
 void hostile_ipis(void);
+void hostile_x2apic(void);
 /* A fixed IPI to ourselves is taken (within 0.1 s of counter time). */
 bool self_ipi_arrives(void);
 

@@ -69,6 +69,7 @@ int main(void)
 	hostile_ioapic();
 	hostile_ports();
 	hostile_ipis();
+	hostile_x2apic();
 	verdict("no word of the victim VM in our RAM",
 		pattern_count_tag(VICTIM_TAG, PAGE0_END, RAM_END) == 0 &&
 			pattern_mismatches(HOSTILE_TAG, PATTERN_START,

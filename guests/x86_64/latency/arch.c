@@ -19,8 +19,8 @@ unsigned latency_arch_timer_init(void)
 {
 	tsc_hz = guest_counter_freq();
 	lapic_hz = guest_lapic_freq();
-	LAPIC_REG(REG_DCR) = 0xb;                      /* divide by 1 */
-	LAPIC_REG(REG_LVT_TIMER) = GUEST_TIMER_VECTOR; /* one-shot */
+	lapic_write(REG_DCR, 0xb);                      /* divide by 1 */
+	lapic_write(REG_LVT_TIMER, GUEST_TIMER_VECTOR); /* one-shot */
 	return GUEST_TIMER_VECTOR;
 }
 
@@ -30,12 +30,12 @@ void latency_arch_arm(uint64_t deadline)
 	uint64_t count = deadline > now ? (deadline - now) * lapic_hz / tsc_hz :
 					  0;
 
-	LAPIC_REG(REG_TIMER_INIT) = count ? (uint32_t)count : 1;
+	lapic_write(REG_TIMER_INIT, count ? (uint32_t)count : 1);
 }
 
 void latency_arch_stop(void)
 {
-	LAPIC_REG(REG_TIMER_INIT) = 0;
+	lapic_write(REG_TIMER_INIT, 0);
 }
 
 const char *latency_arch_args(uint64_t boot_arg, size_t *len)

@@ -23,6 +23,10 @@
 
 #define LAPIC_BASE     0xfee00000ul
 #define LAPIC_REG(off) (*(volatile uint32_t *)(LAPIC_BASE + (off)))
+/* The same register in x2APIC mode: an MSR (the ICR, 0x830, is one
+ * 64-bit register with the destination in its high half). */
+#define X2APIC_MSR(off) (0x800u + ((off) >> 4))
+#define X2APIC_ICR      0x830u
 
 /* Interrupt vectors: IPI n is vector GUEST_IPI_VECTOR + n (the handler
  * sees n); any other vector reaches the handler as its number. */
@@ -83,6 +87,36 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(sub));
 }
+
+/* Whether this vCPU's LAPIC is in x2APIC mode (lib/runtime.c: the
+ * second word of its GS area). */
+static inline int guest_x2apic(void)
+{
+	uint64_t on;
+	__asm__ volatile("mov %%gs:8, %0" : "=r"(on));
+	return (int)on;
+}
+/* The calling vCPU's LAPIC register at 'off' (its xAPIC offset), in
+ * either mode. */
+static inline uint32_t lapic_read(unsigned off)
+{
+	return guest_x2apic() ? (uint32_t)rdmsr(X2APIC_MSR(off)) :
+				LAPIC_REG(off);
+}
+static inline void lapic_write(unsigned off, uint32_t v)
+{
+	if (guest_x2apic())
+		wrmsr(X2APIC_MSR(off), v);
+	else
+		LAPIC_REG(off) = v;
+}
+/* Puts the calling vCPU's LAPIC in x2APIC mode if CPUID says it has one
+ * (a Multiboot command line with "x2apic" has every vCPU do so as it
+ * starts); 0 if it has none. */
+int guest_x2apic_enable(void);
+/* Out of x2APIC mode, as the SDM allows: disabled, then enabled in xAPIC
+ * mode, which starts from the LAPIC's reset state. */
+void guest_x2apic_leave(void);
 
 static inline uint64_t guest_counter(void)
 {

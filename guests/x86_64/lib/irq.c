@@ -1,7 +1,7 @@
 /* Interrupts of the x86_64 test guests: each vCPU's local APIC (xAPIC
- * at 0xfee0_0000), device lines and the ACPI power button's SCI through
- * the IOAPIC. IPIs are fixed interrupts to an APIC id (the vCPU's index)
- * at GUEST_IPI_VECTOR + n. */
+ * at 0xfee0_0000, or x2APIC: guest_x2apic()), device lines and the ACPI
+ * power button's SCI through the IOAPIC. IPIs are fixed interrupts to an
+ * APIC id (the vCPU's index) at GUEST_IPI_VECTOR + n. */
 #include <guest.h>
 
 #define REG_TPR    0x080
@@ -14,18 +14,23 @@ extern void (*guest_irq_handler)(unsigned irq);
 const char *guest_irq_init(void (*handler)(unsigned irq))
 {
 	guest_irq_handler = handler;
-	return "LAPIC";
+	return guest_x2apic() ? "x2APIC" : "LAPIC";
 }
 
 void guest_irq_cpu_init(unsigned cpu)
 {
 	(void)cpu;
-	LAPIC_REG(REG_TPR) = 0;
-	LAPIC_REG(REG_SVR) = 0x100 | GUEST_SPURIOUS;
+	lapic_write(REG_TPR, 0);
+	lapic_write(REG_SVR, 0x100 | GUEST_SPURIOUS);
 }
 
 void guest_ipi_send(unsigned cpu, unsigned ipi)
 {
+	if (guest_x2apic()) {
+		wrmsr(X2APIC_ICR,
+		      (uint64_t)cpu << 32 | (GUEST_IPI_VECTOR + ipi));
+		return;
+	}
 	LAPIC_REG(REG_ICR_HI) = cpu << 24;
 	LAPIC_REG(REG_ICR_LO) = GUEST_IPI_VECTOR + ipi;
 }

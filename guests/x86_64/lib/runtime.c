@@ -29,10 +29,14 @@ struct trap_frame {
 	uint64_t vector, error, rip, cs, rflags, rsp, ss;
 };
 
-/* Each vCPU's GS base points at its entry: its index. */
+/* Each vCPU's GS base points at its entry: its index, and whether its
+ * LAPIC is in x2APIC mode (guest_x2apic()). */
 struct guest_cpu {
 	uint64_t index;
+	uint64_t x2apic;
 };
+/* The command line asked for x2APIC mode on every vCPU. */
+static bool want_x2apic;
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct guest_cpu cpus[GUEST_MAX_CPUS];
@@ -155,11 +159,57 @@ static void idt_load(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
+#define MSR_APIC_BASE   0x1bu
+#define APIC_BASE_EXTD  (1u << 10)
+#define APIC_BASE_EN    (1u << 11)
+#define CPUID1_X2APIC   (1u << 21)
+#define MB_INFO_CMDLINE 0x4u
+
+int guest_x2apic_enable(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (!(r[2] & CPUID1_X2APIC))
+		return 0;
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EXTD);
+	cpus[guest_cpu_index()].x2apic = 1;
+	/* Its 32-bit ID is the APIC id CPUID gives (a test's "!FAIL"). */
+	if (rdmsr(X2APIC_MSR(0x20)) != r[1] >> 24)
+		guest_puts("runtime: FAIL: x2APIC ID is not CPUID's APIC id\n");
+	return 1;
+}
+
+void guest_x2apic_leave(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE) & ~(APIC_BASE_EN | APIC_BASE_EXTD);
+
+	wrmsr(MSR_APIC_BASE, base); /* disabled */
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
+	cpus[guest_cpu_index()].x2apic = 0;
+}
+
 static void cpu_setup(unsigned index)
 {
 	cpus[index].index = index;
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpus[index]);
 	idt_load();
+	if (want_x2apic)
+		guest_x2apic_enable();
+}
+
+/* Whether the Multiboot command line has the word 'w'. */
+static bool cmdline_has(uint32_t mbi, const char *w)
+{
+	const uint32_t *info = (const uint32_t *)(uint64_t)mbi;
+
+	if (!mbi || !(info[0] & MB_INFO_CMDLINE) || !info[4])
+		return false;
+	const char *s = (const char *)(uint64_t)info[4];
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return guest_bytes_find(s, n, w) != 0;
 }
 
 unsigned guest_cpu_index(void)
@@ -191,7 +241,7 @@ void guest_trap_entry(struct trap_frame *f)
 			guest_irq_handler(v - GUEST_IPI_VECTOR < GUEST_IPIS ?
 						  v - GUEST_IPI_VECTOR :
 						  v);
-		LAPIC_REG(0xb0) = 0; /* EOI */
+		lapic_write(0xb0, 0); /* EOI */
 		return;
 	}
 	guest_trap.vector = f->vector;
@@ -221,6 +271,17 @@ static unsigned cpu_count(void)
 	return r[1] >> 16 & 0xff;
 }
 
+/* The ICR's command 'lo' to APIC id 'hwid', in either mode. */
+static void icr_send(uint64_t hwid, uint32_t lo)
+{
+	if (guest_x2apic()) {
+		wrmsr(X2APIC_ICR, hwid << 32 | lo);
+		return;
+	}
+	LAPIC_REG(ICR_HI) = (uint32_t)hwid << 24;
+	LAPIC_REG(ICR_LO) = lo;
+}
+
 /* INIT, then a SIPI to the trampoline's page; the vCPU says it runs. */
 uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned))
 {
@@ -233,10 +294,8 @@ uint64_t guest_cpu_on(unsigned index, uint64_t hwid, void (*fn)(unsigned))
 	ap_index = index;
 	ap_started = 0;
 	full_barrier();
-	LAPIC_REG(ICR_HI) = (uint32_t)hwid << 24;
-	LAPIC_REG(ICR_LO) = ICR_INIT;
-	LAPIC_REG(ICR_HI) = (uint32_t)hwid << 24;
-	LAPIC_REG(ICR_LO) = ICR_SIPI | (uint32_t)(TRAMPOLINE >> 12);
+	icr_send(hwid, ICR_INIT);
+	icr_send(hwid, ICR_SIPI | (uint32_t)(TRAMPOLINE >> 12));
 	uint64_t until = guest_counter() + tsc_hz / 1000 * START_WAIT_MS;
 	while (!ap_started && guest_counter() < until)
 		cpu_relax();
@@ -267,6 +326,7 @@ void guest_runtime_init(uint32_t mbi)
 	uint32_t r[4];
 
 	guest_mbi = mbi;
+	want_x2apic = cmdline_has(mbi, "x2apic");
 	for (unsigned v = 0; v < 256; v++) {
 		uint64_t h = (uint64_t)(guest_idt_stubs + 16 * v);
 		idt[v] = (struct idt_gate){

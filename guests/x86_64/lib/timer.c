@@ -10,9 +10,9 @@ const unsigned guest_timer_irq = GUEST_TIMER_VECTOR;
 
 void guest_timer_enable(unsigned cpu)
 {
-	(void)cpu;                /* the LAPIC is the calling CPU's */
-	LAPIC_REG(REG_DCR) = 0xb; /* divide by 1 */
-	LAPIC_REG(REG_LVT_TIMER) = GUEST_TIMER_VECTOR; /* one-shot */
+	(void)cpu;                 /* the LAPIC is the calling CPU's */
+	lapic_write(REG_DCR, 0xb); /* divide by 1 */
+	lapic_write(REG_LVT_TIMER, GUEST_TIMER_VECTOR); /* one-shot */
 }
 
 void guest_timer_arm(uint64_t cval)
@@ -22,10 +22,10 @@ void guest_timer_arm(uint64_t cval)
 	uint64_t count = left * (guest_lapic_freq() / 1000) /
 			 (guest_counter_freq() / 1000);
 
-	LAPIC_REG(REG_INIT) = (uint32_t)(count + 1); /* never early */
+	lapic_write(REG_INIT, (uint32_t)(count + 1)); /* never early */
 }
 
 void guest_timer_stop(void)
 {
-	LAPIC_REG(REG_INIT) = 0;
+	lapic_write(REG_INIT, 0);
 }

@@ -19,8 +19,8 @@
 
 static void oneshot_enable(void)
 {
-	LAPIC_REG(REG_DCR) = 0xb; /* divide by 1 */
-	LAPIC_REG(REG_LVT_TIMER) = LVT_ONESHOT | GUEST_TIMER_VECTOR;
+	lapic_write(REG_DCR, 0xb); /* divide by 1 */
+	lapic_write(REG_LVT_TIMER, LVT_ONESHOT | GUEST_TIMER_VECTOR);
 }
 static void oneshot_arm(uint64_t cval)
 {
@@ -30,15 +30,15 @@ static void oneshot_arm(uint64_t cval)
 			 (guest_counter_freq() / 1000);
 
 	/* Rounded up: never before the deadline. */
-	LAPIC_REG(REG_INIT) = (uint32_t)(count + 1);
+	lapic_write(REG_INIT, (uint32_t)(count + 1));
 }
 static void oneshot_stop(void)
 {
-	LAPIC_REG(REG_INIT) = 0;
+	lapic_write(REG_INIT, 0);
 }
 static void deadline_enable(void)
 {
-	LAPIC_REG(REG_LVT_TIMER) = LVT_DEADLINE | GUEST_TIMER_VECTOR;
+	lapic_write(REG_LVT_TIMER, LVT_DEADLINE | GUEST_TIMER_VECTOR);
 }
 static void deadline_arm(uint64_t cval)
 {
@@ -71,8 +71,8 @@ bool timer_arch_irq(unsigned irq)
 	if (periodic_ticks < PERIODIC_TICKS)
 		periodic_stamp[periodic_ticks] = guest_counter();
 	if (++periodic_ticks >= PERIODIC_TICKS)
-		LAPIC_REG(REG_LVT_TIMER) = LVT_MASKED | LVT_PERIODIC |
-					   PERIODIC_VECTOR;
+		lapic_write(REG_LVT_TIMER,
+			    LVT_MASKED | LVT_PERIODIC | PERIODIC_VECTOR);
 	return true;
 }
 
@@ -87,11 +87,11 @@ bool timer_arch_checks(uint64_t period)
 
 	irq_disable();
 	periodic_ticks = 0;
-	LAPIC_REG(REG_DCR) = 0x3; /* divide by 16 */
-	LAPIC_REG(REG_LVT_TIMER) = LVT_PERIODIC | PERIODIC_VECTOR;
+	lapic_write(REG_DCR, 0x3); /* divide by 16 */
+	lapic_write(REG_LVT_TIMER, LVT_PERIODIC | PERIODIC_VECTOR);
 	uint64_t start = guest_counter();
-	LAPIC_REG(REG_INIT) = (uint32_t)count;
-	uint32_t cur = LAPIC_REG(REG_CUR);
+	lapic_write(REG_INIT, (uint32_t)count);
+	uint32_t cur = lapic_read(REG_CUR);
 	while (periodic_ticks < PERIODIC_TICKS)
 		wait_irq_masked();
 	/* A periodic timer keeps its cadence: tick i never before start +
@@ -106,7 +106,7 @@ bool timer_arch_checks(uint64_t period)
 	}
 	uint64_t mean_us = (prev - start) / PERIODIC_TICKS * 1000000 /
 			   guest_counter_freq();
-	LAPIC_REG(REG_INIT) = 0;
+	lapic_write(REG_INIT, 0);
 	guest_puts("timer: LAPIC periodic (divide 16): ");
 	guest_put_dec(PERIODIC_TICKS);
 	guest_puts(" ticks, mean period ");

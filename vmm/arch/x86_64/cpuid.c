@@ -1,9 +1,9 @@
 /* CPUID as a VM sees it: the host's processor, less what cvisor does not
- * give guests (docs/x86_64.md, "CPUID"): SVM, VMX, x2APIC, MONITOR/MWAIT,
- * the PMU, MCE/MCA, MTRRs, thermal and power leaves, 5-level
- * paging, the speculation-control MSRs; with its own APIC ids and the
- * hypervisor leaves 0x4000_0000 ("cvisorcvisor") and 0x4000_0010 (TSC
- * and LAPIC timer kHz). */
+ * give guests (docs/x86_64.md, "CPUID"): SVM, VMX, MONITOR/MWAIT, the
+ * PMU, MCE/MCA, MTRRs, thermal and power leaves, 5-level paging, the
+ * speculation-control MSRs; with its own APIC ids, x2APIC (emulated,
+ * whatever the host has), and the hypervisor leaves 0x4000_0000
+ * ("cvisorcvisor") and 0x4000_0010 (TSC and LAPIC timer kHz). */
 #include <hal/hal.h>
 #include "svm.h"
 #include "x86_insn.h"
@@ -16,7 +16,8 @@
 /* Leaf 1. */
 #define L1_ECX_HIDE                                                   \
 	(1u << 3 | 1u << 5 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 11 | \
-	 1u << 15 | 1u << 18 | 1u << 21)
+	 1u << 15 | 1u << 18)
+#define L1_ECX_X2APIC       (1u << 21)
 #define L1_ECX_TSC_DEADLINE (1u << 24)
 #define L1_ECX_XSAVE        (1u << 26)
 #define L1_ECX_OSXSAVE      (1u << 27)
@@ -50,7 +51,7 @@ static void leaf_basic(struct vcpu *v, uint32_t leaf, uint32_t sub,
 	case 1:
 		r[1] = (r[1] & 0xff00) | (uint32_t)v->hwid << 24 |
 		       (v->vm->vcpu_count & 0xff) << 16;
-		r[2] = (r[2] & ~L1_ECX_HIDE & ~L1_ECX_OSXSAVE) |
+		r[2] = (r[2] & ~L1_ECX_HIDE & ~L1_ECX_OSXSAVE) | L1_ECX_X2APIC |
 		       L1_ECX_TSC_DEADLINE | L1_ECX_HYPERVISOR;
 		if (!svm_has_xsave)
 			r[2] &= ~L1_ECX_XSAVE;

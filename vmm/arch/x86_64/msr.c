@@ -1,6 +1,8 @@
 /* The MSRs a VM has beyond those it reaches without an exit (svm.c):
- * EFER (SVME hidden), the APIC base, TSC-deadline, PAT, the TSC (reads),
- * TSC_AUX (per vCPU), the patch level and AMD's C1E control (off). Any other is #GP, as on a CPU without it. */
+ * EFER (SVME hidden), the APIC base, TSC-deadline, the x2APIC's
+ * registers (vlapic.c), PAT, the TSC (reads), TSC_AUX (per vCPU), the
+ * patch level and AMD's C1E control (off). Any other is #GP, as on a CPU
+ * without it. */
 #include <kernel/log.h>
 #include "svm.h"
 #include "x86_insn.h"
@@ -19,13 +21,39 @@
 
 static uint64_t apic_base(const struct vcpu *v)
 {
-	return VLAPIC_BASE | APIC_BASE_EN | (v->id == 0 ? APIC_BASE_BSP : 0);
+	return VLAPIC_BASE | APIC_BASE_EN | (v->id == 0 ? APIC_BASE_BSP : 0) |
+	       (vlapic_x2apic(v) ? APIC_BASE_EXTD : 0);
+}
+
+/* EN and EXTD as the SDM's state diagram allows (11.12.5): xAPIC (EN) to
+ * x2APIC (EN, EXTD), x2APIC to disabled (neither); EXTD without EN, or
+ * x2APIC straight back to xAPIC, is #GP. Disabled is not emulated beyond
+ * leaving x2APIC mode (the LAPIC reset), and the base stays where it is
+ * (relocation is not emulated). */
+static bool apic_base_write(struct vcpu *v, uint64_t val)
+{
+	bool en = val & APIC_BASE_EN, extd = val & APIC_BASE_EXTD;
+	bool x2 = vlapic_x2apic(v);
+
+	if ((extd && !en) || (x2 && en && !extd))
+		return false;
+	if ((val & ~0xfffull) != VLAPIC_BASE || !en)
+		pr_debug("VM %llu vCPU %u: APIC base %#llx ignored",
+			 (unsigned long long)v->vm->id, v->id,
+			 (unsigned long long)val);
+	if (extd != x2)
+		vlapic_set_x2apic(v, extd);
+	return true;
 }
 
 bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 
+	/* First: an x2APIC guest's EOI, ICR and timer are the MSRs read
+	 * and written most. */
+	if (msr - X2APIC_MSR_BASE < X2APIC_MSR_COUNT)
+		return vlapic_msr_read(v, msr, val);
 	switch (msr) {
 	case MSR_EFER:
 		*val = vmcb->s.efer & ~EFER_SVME;
@@ -81,19 +109,13 @@ static bool efer_write(struct vcpu *v, uint64_t val)
 
 bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (msr - X2APIC_MSR_BASE < X2APIC_MSR_COUNT)
+		return vlapic_msr_write(v, msr, val);
 	switch (msr) {
 	case MSR_EFER:
 		return efer_write(v, val);
 	case MSR_APIC_BASE:
-		/* x2APIC is not offered: its enable bit is reserved. The
-		 * base stays where it is (relocation is not emulated). */
-		if (val & APIC_BASE_EXTD)
-			return false;
-		if ((val & ~0xfffull) != VLAPIC_BASE || !(val & APIC_BASE_EN))
-			pr_debug("VM %llu vCPU %u: APIC base %#llx ignored",
-				 (unsigned long long)v->vm->id, v->id,
-				 (unsigned long long)val);
-		return true;
+		return apic_base_write(v, val);
 	case MSR_TSC_DEADLINE:
 		vlapic_set_tsc_deadline(v, val);
 		return true;

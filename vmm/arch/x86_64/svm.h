@@ -426,17 +426,33 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 extern paddr_t svm_iopm_pa, svm_msrpm_pa;
 int svm_maps_init(void);
 
-/* vlapic.c: the local APIC of each vCPU at 0xfee0_0000. */
+/* vlapic.c: the local APIC of each vCPU, at 0xfee0_0000 (xAPIC mode)
+ * or as MSRs 0x800-0x8ff (x2APIC mode). */
 #define VLAPIC_BASE 0xfee00000ull
 #define VLAPIC_SIZE 0x1000ull
 /* The timer's initial count: its write's exit reads the TSC first
- * (struct vcpu_arch's npf_tsc). */
+ * (struct vcpu_arch's timer_write_tsc). */
 #define VLAPIC_TIMER_INIT 0x380
+#define X2APIC_MSR_BASE   0x800u
+#define X2APIC_MSR_COUNT  0x100u
 void vlapic_init(struct vcpu *v);
 void vlapic_reset(struct vcpu *v);
-/* An access to the LAPIC page from 'v'. */
-void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
+/* An access to the LAPIC page from 'v'; false in x2APIC mode, where the
+ * page is not the LAPIC's (the access goes on as to nothing). */
+bool vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 		   uint64_t *val);
+/* RDMSR and WRMSR of x2APIC register 'msr' (X2APIC_MSR_BASE...); false:
+ * #GP (not in x2APIC mode, no such register, a read-only register
+ * written, a write-only one read, reserved bits set). */
+bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+static inline bool vlapic_x2apic(const struct vcpu *v)
+{
+	return v->arch.lapic.x2apic;
+}
+/* Into x2APIC mode (IA32_APIC_BASE.EXTD set), or out of it (the APIC
+ * globally disabled: reset, and back in xAPIC mode). */
+void vlapic_set_x2apic(struct vcpu *v, bool on);
 /* The highest vector the LAPIC would deliver now (IRR above PPR); -1
  * when the IRR is empty, -2 when what it holds is held back (by the TPR,
  * one in service or the APIC disabled). */
@@ -464,8 +480,9 @@ void vlapic_accept(struct vcpu *v, int vec);
 void vlapic_raise(struct vcpu *v, unsigned vec);
 void vlapic_raise_trig(struct vcpu *v, unsigned vec, bool level);
 /* Whether 'v's LAPIC is named by destination 'dest', physical or logical
- * (its LDR and DFR), 0xff broadcast. */
-bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest);
+ * (its LDR and DFR, or its x2APIC LDR): 'wide' for an x2APIC sender's
+ * 32 bits (0xffffffff broadcast), else 8 bits (0xff broadcast). */
+bool vlapic_match(struct vcpu *v, bool logical, uint32_t dest, bool wide);
 
 /* Whether 'v's LINT0 takes ExtINT interrupts (unmasked, ExtINT mode). */
 static inline bool vlapic_extint(const struct vcpu *v)

@@ -666,6 +666,11 @@ static void exit_msr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->arch.gprs.r[GPR_RCX];
 	bool write = vmcb->c.exit_info1 & 1;
 	uint64_t val;
+
+	/* As at a nested page fault (exit_npf()): an x2APIC's count starts
+	 * at its write's exit. */
+	if (msr == X2APIC_MSR_BASE + (VLAPIC_TIMER_INIT >> 4))
+		v->arch.timer_write_tsc = hal_timer_now();
 	unsigned len = guest_insn_len(v, write ? OP_WRMSR : OP_RDMSR, 2);
 
 	if (write) {
@@ -718,7 +723,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 
 	/* Only where the count is written: the other exits need no time. */
 	if (gpa == VLAPIC_BASE + VLAPIC_TIMER_INIT)
-		v->arch.npf_tsc = hal_timer_now();
+		v->arch.timer_write_tsc = hal_timer_now();
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */
@@ -771,9 +776,9 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	}
 	e->kind = EXIT_MMIO;
 	e->mmio.addr = gpa;
-	if (gpa - VLAPIC_BASE < VLAPIC_SIZE) {
-		vlapic_access(v, gpa - VLAPIC_BASE, e->mmio.width,
-			      e->mmio.write, &e->mmio.data);
+	if (gpa - VLAPIC_BASE < VLAPIC_SIZE &&
+	    vlapic_access(v, gpa - VLAPIC_BASE, e->mmio.width, e->mmio.write,
+			  &e->mmio.data)) {
 		vcpu_arch_mmio_done(v, e);
 		e->kind = EXIT_NONE;
 	}

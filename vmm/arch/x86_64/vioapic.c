@@ -63,7 +63,8 @@ static void deliver(struct vioapic *io, unsigned pin)
 	}
 	for (unsigned i = 0; i < io->vm->vcpu_count; i++) {
 		struct vcpu *t = io->vm->vcpus[i];
-		if (!vlapic_match(t, r & RTE_LOGICAL, (uint32_t)(r >> 56)))
+		if (!vlapic_match(t, r & RTE_LOGICAL, (uint32_t)(r >> 56),
+				  false))
 			continue;
 		vlapic_raise_trig(t, (unsigned)(r & RTE_VECTOR), level);
 		if (mode == 1)

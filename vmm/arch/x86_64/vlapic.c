@@ -4,7 +4,17 @@
  * fixed, NMI, INIT, SIPI; physical and logical destinations, the
  * shorthands), and the timer (one-shot, periodic, TSC-deadline; the divide
  * register) counting at VLAPIC_BUS_HZ. The timer is a cvisor timer event
- * on the vCPU's pCPU, so it fires while the vCPU sleeps in HLT. */
+ * on the vCPU's pCPU, so it fires while the vCPU sleeps in HLT.
+ *
+ * x2APIC mode (IA32_APIC_BASE.EXTD, msr.c) has the same registers as
+ * MSRs 0x800 + offset / 16 (SDM 11.12): a 32-bit ID (the vCPU's APIC
+ * id), a read-only cluster LDR, no DFR, the ICR one 64-bit register with
+ * a 32-bit destination, SELF IPI; EOI and ESR take 0 only. An MSR exit
+ * has its registers in the VMCB and needs no instruction decoded, where
+ * an access to the page is a nested page fault whose instruction cvisor
+ * fetches and decodes (QEMU 7.2 gives no decode assists): EOI, the ICR
+ * and the timer cost a guest less in x2APIC mode, as under KVM, which
+ * offers x2APIC whatever the host has. */
 #include <hal/hal.h>
 #include <kernel/log.h>
 #include <vmm/vcpu.h>
@@ -31,6 +41,7 @@
 #define REG_TIMER_INIT VLAPIC_TIMER_INIT
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DCR  0x3e0
+#define REG_SELF_IPI   0x3f0 /* x2APIC mode only */
 
 #define VERSION            0x00050014u /* integrated APIC, 6 LVT entries */
 #define SVR_ENABLE         0x100u
@@ -47,11 +58,14 @@
 #define ICR_LOGICAL      (1u << 11)
 #define ICR_SHORTHAND(i) ((i) >> 18 & 3)
 #define ICR_LO_BITS      0xcdfffu /* all but delivery status and reserved */
-#define MODE_FIXED       0
-#define MODE_LOWEST      1
-#define MODE_NMI         4
-#define MODE_INIT        5
-#define MODE_SIPI        6
+/* x2APIC's ICR, low half: vector, delivery and destination mode, level,
+ * trigger, shorthand (no delivery status); the rest is reserved. */
+#define ICR_X2_BITS 0xccfffull
+#define MODE_FIXED  0
+#define MODE_LOWEST 1
+#define MODE_NMI    4
+#define MODE_INIT   5
+#define MODE_SIPI   6
 
 /* APIC bus ticks to host TSC ticks and back, 32.32 fixed point. */
 static uint64_t tsc_per_tick, ticks_per_tsc;
@@ -257,14 +271,30 @@ void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc)
 
 /* ---- interrupt commands ---- */
 
-bool vlapic_match(struct vcpu *t, bool logical, uint32_t dest)
+/* An x2APIC's logical ID, its read-only LDR: the cluster (ID bits 31:4)
+ * in bits 31:16, and bit ID[3:0] of 16. */
+static uint32_t x2apic_ldr(uint32_t id)
+{
+	return (id >> 4) << 16 | 1u << (id & 0xf);
+}
+
+bool vlapic_match(struct vcpu *t, bool logical, uint32_t dest, bool wide)
 {
 	struct vlapic *l = lapic(t);
 
+	if (dest == (wide ? 0xffffffffu : 0xffu))
+		return true; /* broadcast */
 	if (!logical)
-		return dest == 0xff || t->hwid == dest;
-	if (dest == 0xff)
-		return true;
+		return t->hwid == dest;
+	if (READ_ONCE(l->x2apic)) { /* its own to change, any time */
+		/* An 8-bit destination (an xAPIC sender's, the IOAPIC's) read
+		 * as a cluster one: cluster in bits 7:4, IDs in 3:0. */
+		if (!wide)
+			dest = (dest >> 4) << 16 | (dest & 0xf);
+		uint32_t ldr = x2apic_ldr((uint32_t)t->hwid);
+		return (ldr >> 16) == (dest >> 16) && (ldr & dest & 0xffff);
+	}
+	dest &= 0xff; /* an x2APIC sender's to an xAPIC: its low byte */
 	uint32_t ldr = l->ldr >> 24;
 	if ((l->dfr >> 28) == 0xf) /* flat */
 		return ldr & dest;
@@ -324,7 +354,8 @@ static void send_one(struct vcpu *from, struct vcpu *t, uint32_t icr)
 static void icr_send(struct vcpu *v, uint32_t icr)
 {
 	struct vlapic *l = lapic(v);
-	uint32_t dest = l->icr_hi >> 24;
+	/* x2APIC: the ICR's bits 63:32, all of them; xAPIC: ICR_HI's 31:24. */
+	uint32_t dest = l->x2apic ? l->icr_hi : l->icr_hi >> 24;
 
 	for (unsigned i = 0; i < v->vm->vcpu_count; i++) {
 		struct vcpu *t = v->vm->vcpus[i];
@@ -340,7 +371,8 @@ static void icr_send(struct vcpu *v, uint32_t icr)
 			hit = t != v;
 			break;
 		default:
-			hit = vlapic_match(t, icr & ICR_LOGICAL, dest);
+			hit = vlapic_match(t, icr & ICR_LOGICAL, dest,
+					   l->x2apic);
 			break;
 		}
 		if (hit)
@@ -357,7 +389,7 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	/* The single registers first (one jump table), the banks after. */
 	switch (off) {
 	case REG_ID:
-		return l->id;
+		return l->x2apic ? (uint32_t)v->hwid : l->id;
 	case REG_VER:
 		return VERSION;
 	case REG_TPR:
@@ -365,7 +397,7 @@ static uint32_t reg_read(struct vcpu *v, unsigned off)
 	case REG_PPR:
 		return ppr(l);
 	case REG_LDR:
-		return l->ldr;
+		return l->x2apic ? x2apic_ldr((uint32_t)v->hwid) : l->ldr;
 	case REG_DFR:
 		return l->dfr;
 	case REG_SVR:
@@ -471,7 +503,7 @@ static void reg_write(struct vcpu *v, unsigned off, uint32_t val)
 		/* Counting from the write's exit, not from its decode some
 		 * hundreds of instructions later (QEMU 7.2 gives no decode
 		 * assists): as a LAPIC counts from the write. */
-		timer_start(l, v->arch.npf_tsc);
+		timer_start(l, v->arch.timer_write_tsc);
 		break;
 	case REG_TIMER_DCR:
 		l->dcr = val & 0xb;
@@ -481,9 +513,11 @@ static void reg_write(struct vcpu *v, unsigned off, uint32_t val)
 	}
 }
 
-void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
+bool vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 		   uint64_t *val)
 {
+	if (lapic(v)->x2apic)
+		return false;
 	/* Registers are 32 bits at 16-byte strides; other accesses read 0
 	 * and write nothing (the SDM leaves them undefined). */
 	if (width != 4 || (off & 0xf)) {
@@ -493,12 +527,107 @@ void vlapic_access(struct vcpu *v, uint64_t off, unsigned width, bool write,
 			 (unsigned long long)off);
 		if (!write)
 			*val = 0;
-		return;
+		return true;
 	}
 	if (write)
 		reg_write(v, (unsigned)off, (uint32_t)*val);
 	else
 		*val = reg_read(v, (unsigned)off);
+	return true;
+}
+
+/* ---- x2APIC mode ---- */
+
+/* The registers x2APIC mode has that RDMSR reads (SDM table 11-6): not
+ * EOI and SELF IPI (write-only), nor APR, RRD, DFR, ICR_HI and CMCI's
+ * LVT (this LAPIC has none: its version says 6 LVT entries). */
+static bool x2apic_readable(unsigned off)
+{
+	switch (off) {
+	case REG_ID:
+	case REG_VER:
+	case REG_TPR:
+	case REG_PPR:
+	case REG_LDR:
+	case REG_SVR:
+	case REG_ESR:
+	case REG_ICR_LO:
+	case REG_TIMER_INIT:
+	case REG_TIMER_CUR:
+	case REG_TIMER_DCR:
+		return true;
+	default:
+		return (off >= REG_ISR && off < REG_IRR + 0x80) ||
+		       (off >= REG_LVT0 && off <= REG_LVT_ERR);
+	}
+}
+
+bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	struct vlapic *l = lapic(v);
+	unsigned off = (msr - X2APIC_MSR_BASE) << 4;
+
+	if (!l->x2apic || !x2apic_readable(off))
+		return false;
+	*val = reg_read(v, off);
+	if (off == REG_ICR_LO)
+		*val |= (uint64_t)l->icr_hi << 32;
+	return true;
+}
+
+bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vlapic *l = lapic(v);
+	unsigned off = (msr - X2APIC_MSR_BASE) << 4;
+
+	if (!l->x2apic)
+		return false;
+	if (off == REG_ICR_LO) { /* one write, the destination with it */
+		if (val & 0xffffffffull & ~ICR_X2_BITS)
+			return false;
+		l->icr_hi = (uint32_t)(val >> 32);
+		l->icr_lo = (uint32_t)val;
+		icr_send(v, l->icr_lo);
+		return true;
+	}
+	if (val >> 32)
+		return false; /* the other registers are 32 bits */
+	switch (off) {
+	case REG_EOI:
+	case REG_ESR:
+		if (val)
+			return false; /* 0 only */
+		break;
+	case REG_SELF_IPI: /* a fixed, edge-triggered IPI to itself */
+		if (val > 0xff)
+			return false;
+		vlapic_raise(v, (unsigned)val);
+		return true;
+	case REG_TPR:
+	case REG_TIMER_INIT: /* counting from timer_write_tsc (exit_msr()) */
+	case REG_SVR:
+	case REG_TIMER_DCR:
+		break;
+	default:
+		if (off < REG_LVT0 || off > REG_LVT_ERR)
+			return false; /* read-only, or none */
+	}
+	reg_write(v, off, (uint32_t)val);
+	return true;
+}
+
+void vlapic_set_x2apic(struct vcpu *v, bool on)
+{
+	struct vlapic *l = lapic(v);
+
+	if (!on) {
+		/* Disabled, which cvisor does not emulate further: the APIC
+		 * starts again from its reset state, in xAPIC mode. */
+		vlapic_reset(v);
+		return;
+	}
+	l->x2apic = true;
+	l->icr_hi = 0; /* its xAPIC form means nothing now */
 }
 
 void vlapic_init(struct vcpu *v)
@@ -530,4 +659,5 @@ void vlapic_reset(struct vcpu *v)
 	l->timer_init = l->dcr = 0;
 	l->tsc_deadline = 0;
 	l->init_received = false;
+	l->x2apic = false;
 }

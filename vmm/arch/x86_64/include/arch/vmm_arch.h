@@ -42,6 +42,7 @@ struct vlapic {
 	uint64_t timer_deadline; /* host TSC of the next expiry, 0: none */
 	uint64_t tsc_deadline;   /* IA32_TSC_DEADLINE as written */
 	bool init_received;      /* INIT seen while off: SIPI may start it */
+	bool x2apic;             /* in x2APIC mode: MSRs, not the page */
 	struct timer_event ev;
 };
 
@@ -107,10 +108,10 @@ struct vcpu_arch {
 	uint8_t virq; /* the vector offered through V_IRQ at entry, 0: none */
 	bool offered; /* V_IRQ, the VINTR or the CR8 write intercept set */
 	struct mmio_op mmio;
-	/* The TSC as a nested page fault at the vLAPIC's TIMER_INIT was
-	 * taken up, before its decode: when the guest's write ran (a count
-	 * starts at its write). */
-	uint64_t npf_tsc;
+	/* The TSC as the exit of a write to the vLAPIC's TIMER_INIT was
+	 * taken up (a nested page fault's, before its decode; a WRMSR's):
+	 * when the guest's write ran (a count starts at its write). */
+	uint64_t timer_write_tsc;
 	/* The last MMIO_INSNS decoded (a driver's few register accesses,
 	 * an interrupt handler's EOI), [mmio_last] the one used last,
 	 * [mmio_next] the next one replaced. */

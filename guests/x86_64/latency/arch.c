@@ -4,14 +4,9 @@
  * Multiboot command line. */
 #include "latency.h"
 
-#define MB_INFO_CMDLINE 0x4u
-#define REG_LVT_TIMER   0x320
-#define REG_TIMER_INIT  0x380
-#define REG_DCR         0x3e0
-
-struct mb_info {
-	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-} __attribute__((packed));
+#define REG_LVT_TIMER  0x320
+#define REG_TIMER_INIT 0x380
+#define REG_DCR        0x3e0
 
 static uint64_t tsc_hz, lapic_hz;
 
@@ -40,14 +35,6 @@ void latency_arch_stop(void)
 
 const char *latency_arch_args(uint64_t boot_arg, size_t *len)
 {
-	const struct mb_info *mbi = (const struct mb_info *)(uint64_t)guest_mbi;
-	const char *s;
-
 	(void)boot_arg;
-	if (!mbi || !(mbi->flags & MB_INFO_CMDLINE) || !mbi->cmdline)
-		return 0;
-	s = (const char *)(uint64_t)mbi->cmdline;
-	for (*len = 0; s[*len]; (*len)++)
-		;
-	return s;
+	return guest_cmdline(len);
 }

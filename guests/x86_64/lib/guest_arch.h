@@ -4,6 +4,7 @@
 #ifndef GUEST_ARCH_H
 #define GUEST_ARCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* PC guests get no DTB: main() gets 0 (the Multiboot information is
@@ -126,6 +127,8 @@ static inline uint64_t guest_counter(void)
 }
 /* The Multiboot information structure the VM booted with (ebx). */
 extern uint32_t guest_mbi;
+/* Its command line and its length; 0 when it has none. */
+const char *guest_cmdline(size_t *len);
 
 /* The TSC's rate, from cvisor's timing leaf (CPUID 0x4000_0010). */
 uint64_t guest_counter_freq(void);

@@ -198,18 +198,17 @@ static void cpu_setup(unsigned index)
 		guest_x2apic_enable();
 }
 
-/* Whether the Multiboot command line has the word 'w'. */
-static bool cmdline_has(uint32_t mbi, const char *w)
+const char *guest_cmdline(size_t *len)
 {
-	const uint32_t *info = (const uint32_t *)(uint64_t)mbi;
+	/* Its flags, then the command line's address, 16 bytes on. */
+	const uint32_t *info = (const uint32_t *)(uint64_t)guest_mbi;
 
-	if (!mbi || !(info[0] & MB_INFO_CMDLINE) || !info[4])
-		return false;
+	if (!info || !(info[0] & MB_INFO_CMDLINE) || !info[4])
+		return 0;
 	const char *s = (const char *)(uint64_t)info[4];
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return guest_bytes_find(s, n, w) != 0;
+	for (*len = 0; s[*len]; (*len)++)
+		;
+	return s;
 }
 
 unsigned guest_cpu_index(void)
@@ -324,9 +323,11 @@ void guest_runtime_init(uint32_t mbi);
 void guest_runtime_init(uint32_t mbi)
 {
 	uint32_t r[4];
+	size_t n;
 
 	guest_mbi = mbi;
-	want_x2apic = cmdline_has(mbi, "x2apic");
+	const char *cmdline = guest_cmdline(&n);
+	want_x2apic = cmdline && guest_bytes_find(cmdline, n, "x2apic");
 	for (unsigned v = 0; v < 256; v++) {
 		uint64_t h = (uint64_t)(guest_idt_stubs + 16 * v);
 		idt[v] = (struct idt_gate){

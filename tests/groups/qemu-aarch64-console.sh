@@ -8,9 +8,12 @@ ECHO2=configs/vms/echo-a-aarch64.toml:configs/vms/echo-b-aarch64.toml
 # cvisor -> vm11; a single Ctrl-A is ordinary input. vm12 stops reading
 # while 300 characters are typed: 16 fill its FIFO, 256 wait in cvisor's
 # queue, the rest is lost with an overrun error. When vm11 powers off, the focus moves to
-# vm12 by itself (its "quit" is typed with no hot key). Lines of 14
-# characters cross the receive level (8): receive and receive-timeout
-# interrupts; the replies go out through transmit interrupts.
+# vm12 by itself (its "quit" is typed with no hot key). Typed lines bring
+# receive-timeout interrupts (whether 8 characters ever wait together, for
+# the receive level's, depends on how fast the host passes them on: not
+# asserted); the full FIFO of the overrun check brings a receive
+# interrupt at the level, every time. The replies go out through transmit
+# interrupts.
 TYPED_300=$(printf '%0300d' 0)
 CONSOLE_STEPS='wait [vm11] echo: GICv
 wait [vm12] echo: GICv
@@ -41,9 +44,9 @@ for gic in 3 2; do
     "[cvisor] console input now goes to vm11 (echo-a); Ctrl-A three times switches" \
     "[vm11] echo: apple crumble" "![vm12] echo: apple" \
     "[vm12] echo: banana split!" "![vm11] echo: banana" \
-    "[vm12] echo: overrun: kept 272, DR.OE on character 16, RSR.OE 1, RIS.OE 1, cleared" \
+    "[vm12] echo: overrun: kept 272, DR.OE on character 16, RSR.OE 1, RIS.OE 1, cleared; receive interrupts at the level: 1" \
     "!echo: cherry" "![vm12] echo: a^Ab" "!echo: ^A" \
-    "[vm11] echo: PASS" "[vm12] echo: PASS" "!interrupts: receive 0," \
+    "[vm11] echo: PASS" "[vm12] echo: PASS" \
     "all VMs have shut down" "!FAIL"
 done
 

@@ -109,7 +109,7 @@ type quit\n' \
   "[vm12] echo: GICv2" "[vm12] echo: apple crumble" "[vm12] echo: PASS" \
   "[vm6] smp: GICv2, 2 vCPUs checked in" "[vm6] 2 IPIs answered across 2 ordered pairs" \
   "[vm6] smp: PASS" "[vm7] ptdev: GICv2" "[vm7] ptdev: alarm 2 arrived as INTID 34" \
-  "[vm7] ptdev: PASS" "!interrupts: receive 0," "all VMs have shut down" "!FAIL"
+  "[vm7] ptdev: PASS" "all VMs have shut down" "!FAIL"
 
 # An SGI raised again while the receiver's list register still holds it,
 # done with (vgic.c: sgi_refill_lr0, the IPI exits' lean refill): sgiflood

@@ -67,12 +67,16 @@ else
   fail riscv64/linux-images "see $LOGDIR/riscv64-images.log"
 fi
 
-# ---- U-Boot (Debian's u-boot-qemu, qemu-riscv64_smode): its autoboot
-# finds nothing to boot and it gives its prompt, "=> " with no newline
-# (shown at once: the VM has the console's focus); `version` and `sbi`
-# are typed at it, and `poweroff` (SBI SRST) ends the VM.
+# ---- U-Boot (Debian's u-boot-qemu, qemu-riscv64_smode): one key, typed
+# while it busy-polls the 16550 in its autoboot countdown, stops the
+# countdown (its boot command, which would scan for devices, never runs)
+# and it gives its prompt, "=> " with no newline (shown at once: the VM
+# has the console's focus); `version` and `sbi` are typed at it, and
+# `poweroff` (SBI SRST) ends the VM.
 qemu_console riscv64/uboot 120 "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/uboot-riscv64.toml" \
-  'wait => 
+  'wait Hit any key to stop autoboot
+type x
+wait => 
 type version\n
 wait riscv64-linux-gnu-gcc
 type sbi\n
@@ -80,7 +84,8 @@ wait System Reset Extension
 type poweroff\n' \
   "U-Boot 2023.01" "Model: cvisor virtual machine" "DRAM:  64 MiB" \
   "In:    serial@10000000" "=> version" "SBI 2.0" "Hart State Management Extension" \
-  "VM 22 (uboot) powered off" "all VMs have shut down"
+  "VM 22 (uboot) powered off" "all VMs have shut down" \
+  "!unknown device" "!scanning bus"
 
 # The same U-Boot with a disk (kernel.disk_path, docs/guests/u-boot.md):
 # a FAT image embedded in the build, a read-only virtio-blk at

@@ -183,8 +183,12 @@ fi
 
 # U-Boot (Debian's qemu_arm64, unmodified) entered as QEMU enters its
 # firmware; its DRAM is the VM's RAM at 0x4000_0000, not the flash at 0
-# (docs/guests/u-boot.md). `poweroff` is PSCI SYSTEM_OFF.
+# (docs/guests/u-boot.md). One key typed during its autoboot countdown
+# stops it (its boot command, which looks for fw_cfg and USB, never
+# runs). `poweroff` is PSCI SYSTEM_OFF.
 qemu_console aarch64/uboot 120 "ARCH=$A SMP=1 VM_CONFIGS=configs/vms/uboot-aarch64.toml" '
+wait Hit any key to stop autoboot
+type x
 wait => 
 type version\r
 wait aarch64-linux-gnu-gcc
@@ -193,7 +197,7 @@ wait relocaddr
 type poweroff\r' \
   "U-Boot 2023.01" "DRAM:  128 MiB" "In:    pl011@9000000" \
   "-> start    = 0x0000000040000000" "VM 23 (uboot) powered off" \
-  "all VMs have shut down" "!PANIC"
+  "all VMs have shut down" "!PANIC" "!fw_cfg interface not found" "!starting USB"
 
 # make debug: QEMU halted with its gdb stub, gdb-multiarch attached with
 # cvisor's symbols and a guest's; a breakpoint in each is hit.

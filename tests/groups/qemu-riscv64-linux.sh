@@ -39,6 +39,16 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
     "[vm20] cvisor-linux: 1 CPUs up" "[vm20] cvisor-linux: work done, checksums agree" \
     "[vm1] Hello, world!" "VM 1 (hello) powered off" "VM 20 (linux) powered off" \
     "all VMs have shut down" "!work FAILED"
+  # The host's goldfish RTC passed through to Linux (as aarch64's
+  # linux-passthrough-rtc its PL031): its driver binds to the node cvisor
+  # copied into the guest DTB, and /init's alarm wait on /dev/rtc0 ends
+  # only by the RTC's interrupt, forwarded from the host PLIC.
+  qemu_scenario riscv64/linux-passthrough-rtc 120 \
+    "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/linux-pt-riscv64.toml" \
+    "passthrough /soc/rtc@101000: host 0x101000+0x1000 at guest 0x101000, its interrupts forwarded" \
+    "goldfish_rtc 101000.rtc: registered as rtc0" "cvisor-linux: rtc0 is goldfish_rtc" \
+    "cvisor-linux: rtc alarm interrupts taken: 1" "VM 27 (linux-pt) powered off" \
+    "all VMs have shut down" "!rtc FAILED" "!work FAILED"
   # Both vCPUs time-sliced on one hart: IPIs and remote fences to a
   # vCPU that is out, timer interrupts while it waits.
   qemu_scenario riscv64/linux-smp2-one-hart 120 \

@@ -169,25 +169,28 @@ static void rtc_check(void)
 		say("rtc FAILED: cannot read the time", "", "");
 		return;
 	}
-	tm = (struct tm){ .tm_sec = now.tm_sec, .tm_min = now.tm_min,
-			  .tm_hour = now.tm_hour, .tm_mday = now.tm_mday,
-			  .tm_mon = now.tm_mon, .tm_year = now.tm_year };
-	t = timegm(&tm) + 2;
+	/* The alarm 2 s ahead, the date carried over by timegm(). */
+	tm = (struct tm){ 0 };
+	tm.tm_sec = now.tm_sec + 2;
+	tm.tm_min = now.tm_min;
+	tm.tm_hour = now.tm_hour;
+	tm.tm_mday = now.tm_mday;
+	tm.tm_mon = now.tm_mon;
+	tm.tm_year = now.tm_year;
+	t = timegm(&tm);
 	gmtime_r(&t, &tm);
-	alarm.time = (struct rtc_time){ .tm_sec = tm.tm_sec,
-					.tm_min = tm.tm_min,
-					.tm_hour = tm.tm_hour,
-					.tm_mday = tm.tm_mday,
-					.tm_mon = tm.tm_mon,
-					.tm_year = tm.tm_year,
-					.tm_wday = -1, .tm_yday = -1,
-					.tm_isdst = -1 };
+	alarm.time.tm_sec = tm.tm_sec;
+	alarm.time.tm_min = tm.tm_min;
+	alarm.time.tm_hour = tm.tm_hour;
+	alarm.time.tm_mday = tm.tm_mday;
+	alarm.time.tm_mon = tm.tm_mon;
+	alarm.time.tm_year = tm.tm_year;
+	alarm.time.tm_wday = alarm.time.tm_yday = alarm.time.tm_isdst = -1;
 	FD_ZERO(&ready);
 	FD_SET(fd, &ready);
 	if (ioctl(fd, RTC_WKALM_SET, &alarm) < 0 ||
 	    select(fd + 1, &ready, NULL, NULL, &timeout) != 1 ||
-	    read(fd, &data, sizeof(data)) != sizeof(data) ||
-	    !(data & RTC_AF)) {
+	    read(fd, &data, sizeof(data)) != sizeof(data) || !(data & RTC_AF)) {
 		say("rtc FAILED: no alarm within 5 s", "", "");
 		close(fd);
 		return;

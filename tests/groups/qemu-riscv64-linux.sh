@@ -41,8 +41,9 @@ if make -s ARCH=$R images >"$LOGDIR/riscv64-images.log" 2>&1; then
     "all VMs have shut down" "!work FAILED"
   # The host's goldfish RTC passed through to Linux (as aarch64's
   # linux-passthrough-rtc its PL031): its driver binds to the node cvisor
-  # copied into the guest DTB, and /init's alarm wait on /dev/rtc0 ends
-  # only by the RTC's interrupt, forwarded from the host PLIC.
+  # copied into the guest DTB, /init waits on /dev/rtc0 for the alarm it
+  # set, and the RTC's line in /proc/interrupts counts its interrupt,
+  # forwarded from the host PLIC, once.
   qemu_scenario riscv64/linux-passthrough-rtc 120 \
     "ARCH=$R SMP=1 VM_CONFIGS=configs/vms/linux-pt-riscv64.toml" \
     "passthrough /soc/rtc@101000: host 0x101000+0x1000 at guest 0x101000, its interrupts forwarded" \

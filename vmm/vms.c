@@ -166,6 +166,52 @@ struct vm *vms_get(uint64_t id)
 	return vm;
 }
 
+/* Sleeps the calling task for 'ns' (other tasks of its CPU run). */
+struct sleeper {
+	struct timer_event ev;
+	struct task *task;
+	bool done;
+};
+
+static void sleeper_wake(struct timer_event *ev)
+{
+	struct sleeper *s = container_of(ev, struct sleeper, ev);
+
+	WRITE_ONCE(s->done, true);
+	sched_wake(s->task);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct sleeper s = { .ev.fn = sleeper_wake, .task = sched_current() };
+
+	timer_event_arm(&s.ev, hal_timer_now() + timer_ns_to_ticks(ns));
+	while (!READ_ONCE(s.done))
+		sched_block();
+}
+
+/* Bytes in use beyond 'before' once the tasks that have ended are freed,
+ * the caller's own counted as freed if it is to be as it ends. A task's
+ * stack goes at its last switch, on its own pCPU: after its VM, by as long
+ * as that pCPU is held up (a busy host may not run its thread for a
+ * while), so the wait is for that switch, not for a time; 10 s bound a
+ * switch that never comes. */
+static long long mm_used_beyond(size_t before)
+{
+	size_t own = task_freed_at_exit();
+	unsigned own_reaping = own ? 1 : 0;
+	long long diff = 0;
+
+	for (unsigned i = 0; i < 10000; i++) {
+		unsigned reaping = task_reaping(); /* before the count */
+		diff = (long long)(mm_used_bytes() - own - before);
+		if (!diff || reaping <= own_reaping)
+			break;
+		sleep_ns(1000 * 1000);
+	}
+	return diff;
+}
+
 /* The last vCPU task of 'vm' has ended (NULL: the boot has started all
  * its VMs): the registry lets it go, and with no VM running any more
  * cvisor powers off, unless it stays. */
@@ -197,8 +243,10 @@ void vmm_vm_stopped(struct vm *vm)
 	if (!none_running)
 		return;
 	/* cppcheck-suppress knownConditionTrueFalse ; STAY is a build option */
-	if (!vms_stay())
+	if (!vms_stay()) {
 		vms_power_off();
+		return;
+	}
 	pr_info("no VM runs; cvisor stays up (shutdown powers off)");
 }
 
@@ -207,10 +255,10 @@ void vms_power_off(void)
 	static unsigned powering_off; /* a word: riscv64 has no byte AMOs */
 
 	/* The shell's shutdown and the last vCPU to stop may both come
-	 * here: the first one frees and powers off, the other waits. */
+	 * here: the first one frees and powers off, the other goes back (a
+	 * vCPU task to end and be freed, which the first one waits for). */
 	if (__atomic_exchange_n(&powering_off, 1u, __ATOMIC_SEQ_CST))
-		for (;;)
-			hal_cpu_relax();
+		return;
 	/* Nothing runs in the VMs left (created, never started): freed
 	 * here so that the memory check below sees them back. */
 	for (unsigned i = 0; i < VMS_MAX; i++) {
@@ -224,13 +272,12 @@ void vms_power_off(void)
 			s->cfg = NULL;
 		}
 	}
-	/* The caller, the last vCPU task, is freed as it ends. */
-	size_t used = mm_used_bytes() - task_freed_at_exit();
-	if (used == mm_before_vms)
+	long long not_back = mm_used_beyond(mm_before_vms);
+	if (!not_back)
 		pr_info("memory: all that the VMs took is back");
 	else
 		pr_warn("memory: %lld bytes that the VMs took are not back",
-			(long long)(used - mm_before_vms));
+			not_back);
 	pr_info("all VMs have shut down; powering off");
 	hal_system_off();
 }
@@ -322,30 +369,6 @@ const char *vms_reset(uint64_t id)
 	return with_vm(id, op_reset, "it is not running");
 }
 
-/* Sleeps the calling task for 'ns' (other tasks of its CPU run). */
-struct sleeper {
-	struct timer_event ev;
-	struct task *task;
-	bool done;
-};
-
-static void sleeper_wake(struct timer_event *ev)
-{
-	struct sleeper *s = container_of(ev, struct sleeper, ev);
-
-	WRITE_ONCE(s->done, true);
-	sched_wake(s->task);
-}
-
-static void sleep_ns(uint64_t ns)
-{
-	struct sleeper s = { .ev.fn = sleeper_wake, .task = sched_current() };
-
-	timer_event_arm(&s.ev, hal_timer_now() + timer_ns_to_ticks(ns));
-	while (!READ_ONCE(s.done))
-		sched_block();
-}
-
 bool vms_wait_stopped(uint64_t id, unsigned ms)
 {
 	struct vms_info info;
@@ -434,18 +457,7 @@ const char *vms_delete(uint64_t id, bool force, long long *diff)
 	if (vm)
 		vms_put(vm);
 	kfree(cfg);
-	/* The last vCPU task's stack goes at its last switch, on its own
-	 * pCPU: after the VM, by as long as that pCPU is held up (a busy
-	 * host may not run its thread for a while), so the wait is for
-	 * that switch, not for a time; 10 s bound a switch that never
-	 * comes. */
-	for (unsigned i = 0; i < 10000; i++) {
-		unsigned reaping = task_reaping(); /* before the count */
-		*diff = (long long)(mm_used_bytes() - before);
-		if (!*diff || !reaping)
-			break;
-		sleep_ns(1000 * 1000);
-	}
+	*diff = mm_used_beyond(before);
 	return NULL;
 }
 

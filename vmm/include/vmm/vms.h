@@ -86,7 +86,8 @@ void vms_put(struct vm *vm);
 /* Whether cvisor stays up when no VM runs; 'shutdown' then powers off. */
 bool vms_stay(void);
 /* Tears every VM down and powers off, saying whether all the memory the
- * VMs took came back. Never returns. */
-void vms_power_off(void) __attribute__((noreturn));
+ * VMs took came back. Returns only to a second caller, while the first
+ * powers off. */
+void vms_power_off(void);
 
 #endif

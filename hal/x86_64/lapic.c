@@ -1,11 +1,13 @@
 /* The host interrupt controller: each CPU's local APIC in xAPIC (MMIO)
  * mode. The legacy 8259 PICs are remapped and masked, and every IOAPIC
- * input masked: no device interrupts are routed yet, only the LAPIC's own
- * (timer, IPIs). Interrupt ids are vectors. */
+ * input masked until it is routed: COM1's (cvisor's console input) and
+ * the pins forwarded to VMs (HAL_GSI_IRQ_BASE). Interrupt ids are
+ * vectors. */
 #include <hal/hal.h>
 #include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
+#include <kernel/spinlock.h>
 #include "x86.h"
 
 #define LAPIC_ID         0x020
@@ -77,11 +79,24 @@ static void pic_disable(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+#define RTE_ACTIVE_LOW (1u << 13)
+#define RTE_LEVEL      (1u << 15)
+
+/* The IOAPIC's register pair is one access at a time across CPUs. */
+static spinlock_t ioapic_lock = SPINLOCK_INIT;
+static unsigned ioapic_pins;
+/* A forwarded pin's low RTE word (vector, trigger, polarity, mask) and
+ * its target's APIC id, as last written. */
+static uint32_t gsi_lo[HAL_GSI_COUNT], gsi_dest[HAL_GSI_COUNT];
+
 static void ioapic_mask_all(paddr_t base)
 {
 	mmio_write32(base + IOAPIC_REGSEL, IOAPIC_VER);
 	unsigned max = (mmio_read32(base + IOAPIC_WINDOW) >> 16) & 0xff;
 
+	ioapic_pins = max + 1;
+	for (unsigned i = 0; i < HAL_GSI_COUNT; i++)
+		gsi_lo[i] = LVT_MASKED;
 	for (unsigned i = 0; i <= max; i++) {
 		mmio_write32(base + IOAPIC_REGSEL, IOAPIC_REDTBL + 2 * i);
 		mmio_write32(base + IOAPIC_WINDOW, LVT_MASKED);
@@ -124,7 +139,8 @@ void hal_irqchip_cpu_init(void)
 	x86_timer_cpu_setup();
 }
 
-static void ioapic_route(uint32_t gsi, uint32_t lo, uint32_t dest)
+/* Caller holds ioapic_lock. */
+static void ioapic_write_rte(uint32_t gsi, uint32_t lo, uint32_t dest)
 {
 	paddr_t base = x86_platform.ioapic_base;
 
@@ -134,7 +150,54 @@ static void ioapic_route(uint32_t gsi, uint32_t lo, uint32_t dest)
 	mmio_write32(base + IOAPIC_WINDOW, lo);
 }
 
-/* The LAPIC's own vectors (timer, IPI) need no routing; COM1's goes
+static void ioapic_route(uint32_t gsi, uint32_t lo, uint32_t dest)
+{
+	spin_lock(&ioapic_lock);
+	ioapic_write_rte(gsi, lo, dest);
+	spin_unlock(&ioapic_lock);
+}
+
+int hal_x86_gsi_check(unsigned gsi)
+{
+	if (!x86_platform.ioapic_base || gsi >= HAL_GSI_COUNT ||
+	    gsi >= ioapic_pins)
+		return -1;
+	return gsi == x86_platform.com1_gsi ? -2 : 0;
+}
+
+/* A forwarded pin's entry: its shadow's low word with 'clear' cleared
+ * and 'set' set, aimed at 'cpu' (or where it was, with NULL). Shadow
+ * and entry change together: a pin's handler masks it while a guest's
+ * EOI unmasks it elsewhere. */
+static void gsi_update(unsigned gsi, uint32_t clear, uint32_t set,
+		       const unsigned *cpu)
+{
+	if (hal_x86_gsi_check(gsi))
+		return;
+	spin_lock(&ioapic_lock);
+	if (cpu)
+		gsi_dest[gsi] = (uint32_t)percpu_data[*cpu].hwid;
+	gsi_lo[gsi] = (gsi_lo[gsi] & ~clear & ~0xffu) | set |
+		      (HAL_GSI_IRQ_BASE + gsi);
+	ioapic_write_rte(gsi, gsi_lo[gsi], gsi_dest[gsi]);
+	spin_unlock(&ioapic_lock);
+}
+
+void hal_x86_gsi_mode(unsigned gsi, bool level, bool active_low)
+{
+	gsi_update(gsi, RTE_LEVEL | RTE_ACTIVE_LOW,
+		   (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0),
+		   NULL);
+}
+
+bool hal_x86_gsi_level(unsigned gsi)
+{
+	return gsi < HAL_GSI_COUNT &&
+	       (__atomic_load_n(&gsi_lo[gsi], __ATOMIC_RELAXED) & RTE_LEVEL);
+}
+
+/* The LAPIC's own vectors (timer, IPI) need no routing; a forwarded
+ * GSI's is its vector, with the mode hal_x86_gsi_mode() set; COM1's goes
  * through the IOAPIC, fixed to the CPU's APIC id, with the polarity and
  * trigger the MADT gives (ISA defaults: high, edge). */
 void hal_irqchip_enable(unsigned irq, unsigned cpu)
@@ -142,6 +205,10 @@ void hal_irqchip_enable(unsigned irq, unsigned cpu)
 	uint32_t lo = irq;
 	uint16_t f = x86_platform.com1_flags;
 
+	if (irq - HAL_GSI_IRQ_BASE < HAL_GSI_COUNT) {
+		gsi_update(irq - HAL_GSI_IRQ_BASE, LVT_MASKED, 0, &cpu);
+		return;
+	}
 	if (irq != X86_COM1_VECTOR || !x86_platform.ioapic_base)
 		return;
 	if ((f & 3) == 3)
@@ -154,6 +221,10 @@ void hal_irqchip_enable(unsigned irq, unsigned cpu)
 
 void hal_irqchip_disable(unsigned irq)
 {
+	if (irq - HAL_GSI_IRQ_BASE < HAL_GSI_COUNT) {
+		gsi_update(irq - HAL_GSI_IRQ_BASE, 0, LVT_MASKED, NULL);
+		return;
+	}
 	if (irq == X86_COM1_VECTOR && x86_platform.ioapic_base)
 		ioapic_route(x86_platform.com1_gsi, LVT_MASKED, 0);
 }

@@ -8,8 +8,9 @@
 # axvm-bios.bin the in-tree first stage bios16. The files name the
 # host's IOAPIC and local APIC, which are cvisor's: the VM's emulated
 # ones are in their place, each on a warning line. The HPET, which
-# cvisor does not use and which cannot do DMA, is passed through; its
-# interrupt is not forwarded (a warning: x86_64 forwards none yet).
+# cvisor does not use and which cannot do DMA, is passed through, and the
+# interrupt the files name for it (1) forwarded: host GSI 1 to the VM's
+# IOAPIC pin 1.
 A=x86_64
 AX=tests/config/axvisor
 TG=$AX/tgoskits
@@ -47,8 +48,8 @@ STAND_OK=("axstand: entered at 0x0000000000200020"
 kept() {
   printf '%s\n' \
     "VM $1: passthrough IO APIC at 0xfec00000+0x1000 is the IOAPIC, which cvisor keeps; the VM's emulated ioapic is in its place" \
-    "VM $1: passthrough HPET: interrupt 1 is not forwarded (this arch forwards no host interrupts yet)" \
-    "VM $1: passthrough HPET: host 0xfed00000+0x1000 at guest 0xfed00000" \
+    "VM $1: passthrough HPET: host 0xfed00000+0x1000 at guest 0xfed00000, its interrupts forwarded" \
+    "!VM $1: passthrough HPET: interrupt 1 is not forwarded" \
     "!VM $1: passthrough IO APIC: host"
 }
 mapfile -t NIMBOS < <(kept nimbos)

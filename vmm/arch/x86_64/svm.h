@@ -510,6 +510,11 @@ void vioapic_set_line(struct vm *vm, unsigned pin, bool level);
 /* An EOI of a level-triggered 'vector' (the LAPIC's, or the IOAPIC's EOI
  * register). */
 void vioapic_eoi(struct vm *vm, unsigned vector);
+/* Host GSI 'gsi' given to the VM as its pin of that number: the
+ * vm_arch_passthrough_irq() contract. vioapic_unforward_all() lets them
+ * all go (vm_arch_destroy: the handlers may run until then). */
+int vioapic_forward(struct vm *vm, unsigned gsi);
+void vioapic_unforward_all(struct vm *vm);
 uint64_t vlapic_tsc_deadline(struct vcpu *v);
 void vlapic_set_tsc_deadline(struct vcpu *v, uint64_t tsc);
 void vlapic_set_tpr(struct vcpu *v, uint32_t tpr);

@@ -6,7 +6,15 @@
  * (vm_arch_set_irq_line: COM1 is pin 4, as ISA IRQ 4). A level-triggered
  * interrupt is delivered with its TMR bit set at the LAPIC, whose EOI
  * clears the pin's remote IRR here and delivers it again if the line is
- * still up. */
+ * still up. A host GSI forwarded to the VM (a passthrough device's) drives
+ * the pin of its number: the host's pin takes the trigger mode and
+ * polarity the guest gives its own, an edge is passed on as a pulse, and
+ * a level is masked at the host from its interrupt until the guest's EOI,
+ * which unmasks it (the host's IOAPIC delivers it again if the device
+ * still asks). Forwarded pins reach the guest through the IOAPIC only,
+ * not the PICs. */
+#include <hal/hal.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/spinlock.h>
@@ -38,6 +46,7 @@ struct vioapic {
 	uint32_t sel, id;
 	uint64_t rte[PINS];
 	uint32_t level; /* each pin's input as the device drives it */
+	uint32_t held;  /* forwarded level pins masked at the host */
 };
 
 static bool asserted(const struct vioapic *io, unsigned pin)
@@ -74,13 +83,8 @@ static void deliver(struct vioapic *io, unsigned pin)
 		io->rte[pin] |= RTE_RIRR;
 }
 
-void vioapic_set_line(struct vm *vm, unsigned pin, bool level)
+static void set_line(struct vioapic *io, unsigned pin, bool level)
 {
-	struct vioapic *io = vm->arch.ioapic;
-
-	if (!io || pin >= PINS)
-		return;
-	spin_lock(&io->lock);
 	bool was = asserted(io, pin);
 	io->level = level ? io->level | 1u << pin : io->level & ~(1u << pin);
 	bool now = asserted(io, pin);
@@ -88,7 +92,102 @@ void vioapic_set_line(struct vm *vm, unsigned pin, bool level)
 	 * repeats until the EOI). */
 	if (now && (!was || (io->rte[pin] & RTE_LEVEL)))
 		deliver(io, pin);
+}
+
+/* A forwarded pin's input as asserted (or not), whatever its polarity:
+ * the host's IOAPIC has applied it already. */
+static void set_asserted(struct vioapic *io, unsigned pin, bool on)
+{
+	set_line(io, pin, (io->rte[pin] & RTE_LOW) ? !on : on);
+}
+
+void vioapic_set_line(struct vm *vm, unsigned pin, bool level)
+{
+	struct vioapic *io = vm->arch.ioapic;
+
+	if (!io || pin >= PINS)
+		return;
+	spin_lock(&io->lock);
+	set_line(io, pin, level);
 	spin_unlock(&io->lock);
+}
+
+/* A forwarded level pin the guest is done with: down, and unmasked at
+ * the host. Lock held. */
+static void release_held(struct vioapic *io, unsigned pin)
+{
+	io->held &= ~(1u << pin);
+	set_asserted(io, pin, false);
+	hal_irqchip_enable(HAL_GSI_IRQ_BASE + pin, io->vm->arch.gsi_cpu);
+}
+
+/* A forwarded host GSI fired (on gsi_cpu). A VM that is not running
+ * (stopping, or torn down up to vm_arch_destroy) gets nothing: under the
+ * VM's lock, as on riscv64, and a level pin stays masked until a reset
+ * or the end. A suspended VM gets it as it is resumed. */
+static void vioapic_hw_irq(unsigned irq, void *arg)
+{
+	struct vm *vm = arg;
+	unsigned pin = irq - HAL_GSI_IRQ_BASE;
+	bool level = hal_x86_gsi_level(pin);
+
+	if (level)
+		hal_irqchip_disable(irq);
+	spin_lock(&vm->lock);
+	struct vioapic *io = vm->arch.ioapic;
+	if (io && (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED)) {
+		spin_lock(&io->lock);
+		if (level)
+			io->held |= 1u << pin;
+		set_asserted(io, pin, true);
+		if (!level)
+			set_asserted(io, pin, false);
+		spin_unlock(&io->lock);
+	}
+	spin_unlock(&vm->lock);
+}
+
+/* The host pin's mode follows the guest's entry for it. Lock held. */
+static void mirror_mode(struct vioapic *io, unsigned pin)
+{
+	uint64_t r = io->rte[pin];
+
+	if (!(io->vm->arch.gsi_forwarded >> pin & 1))
+		return;
+	hal_x86_gsi_mode(pin, r & RTE_LEVEL, r & RTE_LOW);
+	if ((io->held >> pin & 1) && !(r & RTE_LEVEL))
+		release_held(io, pin); /* made edge: no EOI will come */
+}
+
+int vioapic_forward(struct vm *vm, unsigned gsi)
+{
+	struct vioapic *io = vm->arch.ioapic;
+	int err = hal_x86_gsi_check(gsi);
+
+	if (err || !io || vm->vcpu_count == 0)
+		return err ? err : -1;
+	if (vm->arch.gsi_forwarded >> gsi & 1)
+		return -1;
+	if (!irq_claim(HAL_GSI_IRQ_BASE + gsi, vioapic_hw_irq, vm))
+		return -2;
+	spin_lock(&io->lock);
+	vm->arch.gsi_cpu = vm->vcpus[0]->pcpu;
+	vm->arch.gsi_forwarded |= 1u << gsi;
+	mirror_mode(io, gsi);
+	spin_unlock(&io->lock);
+	hal_irqchip_enable(HAL_GSI_IRQ_BASE + gsi, vm->arch.gsi_cpu);
+	return 0;
+}
+
+void vioapic_unforward_all(struct vm *vm)
+{
+	for (unsigned pin = 0; pin < PINS; pin++) {
+		if (!(vm->arch.gsi_forwarded >> pin & 1))
+			continue;
+		hal_irqchip_disable(HAL_GSI_IRQ_BASE + pin);
+		irq_unregister(HAL_GSI_IRQ_BASE + pin);
+	}
+	vm->arch.gsi_forwarded = 0;
 }
 
 void vioapic_eoi(struct vm *vm, unsigned vector)
@@ -103,7 +202,9 @@ void vioapic_eoi(struct vm *vm, unsigned vector)
 		if ((r & RTE_VECTOR) != vector || !(r & RTE_RIRR))
 			continue;
 		io->rte[pin] &= ~RTE_RIRR;
-		if ((r & RTE_LEVEL) && asserted(io, pin))
+		if (io->held >> pin & 1)
+			release_held(io, pin);
+		else if ((r & RTE_LEVEL) && asserted(io, pin))
 			deliver(io, pin);
 	}
 	spin_unlock(&io->lock);
@@ -139,6 +240,8 @@ static void window_write(struct vioapic *io, uint32_t val)
 		 w = idx & 1 ? (uint64_t)val << 32 | (uint32_t)r :
 			       (r & ~0xffffffffull) | val;
 	io->rte[pin] = (w & RTE_RW) | (r & RTE_RO);
+	if ((r ^ io->rte[pin]) & (RTE_LEVEL | RTE_LOW))
+		mirror_mode(io, pin);
 	/* Unmasked (or re-aimed) with its level line up: it goes now. */
 	if ((io->rte[pin] & RTE_LEVEL) && asserted(io, pin))
 		deliver(io, pin);
@@ -181,8 +284,14 @@ static void vioapic_reset(void *ctx)
 
 	spin_lock(&io->lock);
 	io->sel = io->id = 0;
-	for (unsigned i = 0; i < PINS; i++)
+	for (unsigned i = 0; i < PINS; i++) {
 		io->rte[i] = RTE_MASK;
+		mirror_mode(io, i);
+		/* Masked at the host for an EOI that will not come now. */
+		if (io->held >> i & 1)
+			release_held(io, i);
+	}
+	io->level &= ~io->vm->arch.gsi_forwarded;
 	spin_unlock(&io->lock);
 }
 

@@ -117,6 +117,7 @@ void vm_arch_flush_stage2(struct vm *vm)
 
 void vm_arch_destroy(struct vm *vm)
 {
+	vioapic_unforward_all(vm);
 	if (!vm->arch.asid)
 		return; /* vm_arch_init() failed or never ran */
 	if (vm->arch.asid < ASID_MAX)
@@ -235,10 +236,10 @@ void vm_arch_set_irq_line(struct vm *vm, unsigned irq, bool level)
 	vpic_set_line(vm, irq, level);
 }
 
+/* A host GSI (IOAPIC pin) to the VM's IOAPIC pin of the same number. */
 int vm_arch_passthrough_irq(struct vm *vm, unsigned host, unsigned guest)
 {
-	(void)vm, (void)host, (void)guest;
-	return -3; /* the host's IOAPIC is cvisor's; no line is forwarded yet */
+	return host == guest ? vioapic_forward(vm, host) : -1;
 }
 
 void vm_arch_reset(struct vm *vm)

@@ -24,6 +24,19 @@ struct percpu_arch {
 #define HAL_IRQ_NONE  0xffffu
 #define HAL_TIMER_IRQ 0xecu /* LAPIC timer (one-shot or TSC-deadline) */
 #define HAL_IPI_IRQ   0xf0u /* fixed IPI that kicks a CPU */
+/* A host IOAPIC pin (GSI) forwarded to a VM: pin n is interrupt id
+ * HAL_GSI_IRQ_BASE + n, delivered at that vector, and masked and
+ * unmasked by hal_irqchip_disable() and hal_irqchip_enable(). */
+#define HAL_GSI_IRQ_BASE 0x40u
+#define HAL_GSI_COUNT    24u
+
+/* Whether host GSI 'gsi' can be given to a VM: 0 yes, -1 no such pin,
+ * -2 cvisor's own (COM1's). */
+int hal_x86_gsi_check(unsigned gsi);
+/* Sets a forwarded GSI's trigger mode and polarity, which only its
+ * device (and the guest driving it) knows; its mask and target stay. */
+void hal_x86_gsi_mode(unsigned gsi, _Bool level, _Bool active_low);
+_Bool hal_x86_gsi_level(unsigned gsi);
 
 static inline void *hal_get_percpu(void)
 {

@@ -143,6 +143,11 @@ struct vm_arch {
 	struct vpit *pit;
 	struct vpic *pic;
 	struct vpm *pm;
+	/* Host GSIs forwarded to the VM's IOAPIC (vioapic.c): kept here,
+	 * past the IOAPIC, which goes with the devices before the
+	 * handlers do. */
+	uint32_t gsi_forwarded;
+	uint32_t gsi_cpu; /* the pCPU they are delivered to */
 	/* A bzImage (linux_boot.c): its setup header, from file offset
 	 * 0x1f1, for boot_params. */
 	bool bzimage;

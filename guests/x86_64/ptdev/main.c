@@ -1,0 +1,126 @@
+/* ptdev: a passthrough device and its interrupt on x86_64. The host's
+ * HPET (0xfed0_0000) is given to this VM (configs/vms/ptdev-x86_64.toml)
+ * with host GSI 21 forwarded to the VM's IOAPIC pin 21. The guest routes
+ * the HPET's timer 0 to GSI 21 and fires it ROUNDS times as a level
+ * interrupt, its status cleared before each EOI: each next one comes only
+ * if cvisor unmasked the host's pin at the guest's EOI. Then ROUNDS times
+ * as an edge one, its IOAPIC entry made edge too: those come only if the
+ * host's pin followed (a host pin left level-triggered would stay masked
+ * waiting for an EOI an edge interrupt never sends). Every interrupt is
+ * counted: none may come twice, none on another vector. */
+#include <guest.h>
+
+#define HPET          0xfed00000ul
+#define HPET_CAP      0x000ul
+#define HPET_CONF     0x010ul
+#define HPET_STATUS   0x020ul
+#define HPET_COUNTER  0x0f0ul
+#define HPET_T0_CONF  0x100ul
+#define HPET_T0_CMP   0x108ul
+#define T_LEVEL       (1u << 1)
+#define T_ENABLE      (1u << 2)
+#define T_ROUTE_SHIFT 9
+#define GSI           21u
+#define IOAPIC        0xfec00000ul
+#define LINE_VECTOR   (0x60u + GSI)
+#define RTE_LEVEL     (1u << 15)
+#define ROUNDS        3
+#define REG32(a)      (*(volatile uint32_t *)(a))
+#define REG64(a)      (*(volatile uint64_t *)(a))
+
+static volatile unsigned fired, others;
+
+static void on_irq(unsigned irq)
+{
+	if (irq == LINE_VECTOR) {
+		REG32(HPET + HPET_STATUS) = 1; /* timer 0's level down */
+		fired++;
+	} else {
+		others++;
+	}
+}
+
+/* IOAPIC pin GSI to this vCPU at LINE_VECTOR, active high. */
+static void route(unsigned cpu, uint32_t trigger)
+{
+	REG32(IOAPIC) = 0x10 + 2 * GSI + 1;
+	REG32(IOAPIC + 0x10) = cpu << 24;
+	REG32(IOAPIC) = 0x10 + 2 * GSI;
+	REG32(IOAPIC + 0x10) = LINE_VECTOR | trigger;
+}
+
+/* Timer 0 once, 1 ms ahead (the HPET counts at 100 MHz on QEMU), then
+ * waited for; 0 when it did not come within a second of TSC time. */
+static bool one_shot(unsigned want)
+{
+	uint64_t deadline = guest_counter() + guest_counter_freq();
+
+	REG64(HPET + HPET_T0_CMP) = REG64(HPET + HPET_COUNTER) + 100000;
+	while (fired < want) {
+		if (guest_counter() > deadline)
+			return false;
+		irq_window();
+	}
+	return true;
+}
+
+static bool rounds(const char *kind, uint32_t hpet_type, uint32_t rte_type,
+		   unsigned cpu)
+{
+	route(cpu, rte_type);
+	REG32(HPET + HPET_T0_CONF) = hpet_type | T_ENABLE |
+				     GSI << T_ROUTE_SHIFT;
+	for (unsigned r = 1; r <= ROUNDS; r++) {
+		unsigned want = fired + 1;
+		if (!one_shot(want)) {
+			guest_puts("ptdev: FAIL: ");
+			guest_puts(kind);
+			guest_puts(" interrupt ");
+			guest_put_dec(r);
+			guest_puts(" did not come\n");
+			return false;
+		}
+	}
+	REG32(HPET + HPET_T0_CONF) = 0;
+	guest_puts("ptdev: ");
+	guest_put_dec(ROUNDS);
+	guest_puts(" ");
+	guest_puts(kind);
+	guest_puts(" interrupts from the HPET through GSI 21\n");
+	return true;
+}
+
+int main(void)
+{
+	unsigned me = guest_cpu_index();
+	uint32_t cap = REG32(HPET + HPET_T0_CONF + 4);
+
+	guest_irq_init(on_irq);
+	guest_irq_cpu_init(me);
+	irq_disable();
+	if (!(cap >> GSI & 1)) {
+		guest_puts("ptdev: FAIL: HPET timer 0 cannot be routed to GSI "
+			   "21, its routes ");
+		guest_put_hex(cap);
+		guest_puts("\n");
+		return 0;
+	}
+	REG32(HPET + HPET_CONF) = 1; /* counting, no legacy routes */
+	bool ok = rounds("level", T_LEVEL, RTE_LEVEL, me) &&
+		  rounds("edge", 0, 0, me);
+	/* Nothing more may come: 10 ms with interrupts open. */
+	uint64_t until = guest_counter() + guest_counter_freq() / 100;
+	while (guest_counter() < until)
+		irq_window();
+	if (ok && (fired != 2 * ROUNDS || others)) {
+		guest_puts("ptdev: FAIL: ");
+		guest_put_dec(fired);
+		guest_puts(" interrupts on GSI 21 and ");
+		guest_put_dec(others);
+		guest_puts(" others\n");
+		ok = false;
+	}
+	REG32(HPET + HPET_CONF) = 0;
+	guest_puts(ok ? "ptdev: PASS\n" : "ptdev: FAIL\n");
+	return 0;
+}

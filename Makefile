@@ -10,6 +10,7 @@
 #   make DISK=disk.img run        boot with that disk attached (virtio-blk)
 #   make debug                    QEMU halted, gdb-multiarch attached
 #   make STAY=1 run               cvisor stays up with its shell when no VM runs
+#   make SERIAL2=file run         a second serial port (x86_64: COM2) written to file
 # Every build of cvisor also writes compile_commands.json (for editors).
 
 ARCH       ?= aarch64
@@ -22,6 +23,7 @@ DISK       ?=
 ICOUNT     ?=
 STAY       ?=
 DISK_RO    ?= on
+SERIAL2    ?=
 DISK_IMG   ?= disk.img
 BUILD      := build
 HOST_BUILD := $(BUILD)/host
@@ -275,7 +277,7 @@ disk_img: deps guests
 	@bash scripts/disk-img.sh $(ARCH) $(DISK_IMG)
 
 run: deps $(ELF)
-	@GIC=$(GIC) DISK=$(DISK) DISK_RO=$(DISK_RO) ICOUNT=$(ICOUNT) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
+	@GIC=$(GIC) DISK=$(DISK) DISK_RO=$(DISK_RO) ICOUNT=$(ICOUNT) SERIAL2=$(SERIAL2) bash scripts/run-qemu.sh $(ARCH) $(ELF) $(SMP) $(MEM) "$(QEMU_ARGS)"
 
 # QEMU halted with its gdb stub, gdb-multiarch attached (docs/debugging.md).
 # GUEST_ELF=file adds a guest's symbols; GDB_ARGS are passed to gdb.

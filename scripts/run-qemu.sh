@@ -6,6 +6,9 @@
 # ICOUNT=N runs with -icount shift=N: virtual time then follows executed
 # instructions (2^N ns each), so what a guest measures does not depend on
 # how busy the host is (tests that assert latencies use it).
+# SERIAL2=file gives the machine a second serial port, its output written
+# to that file: on x86_64 COM2 (0x2f8), which a VM can be given
+# (devices.passthrough_ports).
 # The console is stdio and also logged to build/<ARCH>/last-run.log. Exits
 # with QEMU's status, or 1 when cvisor reported a panic.
 set -uo pipefail
@@ -13,6 +16,7 @@ arch=$1 elf=$2 smp=$3 mem=$4 extra=${5:-}
 log=build/$arch/last-run.log
 rm -f "$log"
 serial=(-chardev "stdio,id=con0,logfile=$log,signal=off" -serial chardev:con0)
+[ -n "${SERIAL2:-}" ] && serial+=(-serial "file:$SERIAL2")
 case $arch in
   aarch64)
     qemu=(qemu-system-aarch64 -M "virt,virtualization=on,gic-version=${GIC:-3}"

@@ -2,6 +2,7 @@
  * memory map, CPUs and interrupt controllers from ACPI, and power control
  * through the ACPI PM1a control port and the reset control register. */
 #include <hal/hal.h>
+#include <kernel/hostres.h>
 #include <kernel/log.h>
 #include "x86.h"
 
@@ -108,6 +109,30 @@ static void ram_map_all(struct hal_boot_info *info)
 	}
 }
 
+/* The I/O ports cvisor drives itself: no VM is given them
+ * (devices.passthrough_ports). */
+static void claim_own_ports(void)
+{
+	static const struct {
+		uint16_t base, count;
+		const char *what;
+	} own[] = {
+		{ 0x20, 2, "the master PIC" },
+		{ 0xa0, 2, "the slave PIC" },
+		{ 0x40, 4, "the PIT" },
+		{ 0x61, 1, "port B (the PIT's gate)" },
+		{ 0x3f8, 8, "cvisor's console UART (COM1)" },
+		{ 0xcf8, 8, "the PCI configuration ports and reset control" },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(own); i++)
+		hostres_claim_ports(own[i].base, own[i].count, HOSTRES_CVISOR,
+				    own[i].what, NULL);
+	if (x86_platform.pm1a_cnt)
+		hostres_claim_ports(x86_platform.pm1a_cnt, 2, HOSTRES_CVISOR,
+				    "the ACPI PM1a control port", NULL);
+}
+
 const void *hal_host_dtb(void)
 {
 	return NULL; /* ACPI describes this platform */
@@ -126,6 +151,7 @@ void hal_early_init(struct hal_boot_info *info)
 	ram_map_all(info);
 	if (!x86_acpi_scan(info, x86_lapic_id()))
 		pr_warn("no ACPI MADT: running on the boot CPU only");
+	claim_own_ports();
 	pr_debug("ACPI: %u CPUs, LAPIC %#llx, IOAPIC %#llx, PM1a_CNT %#x, PM timer %#x",
 		 info->cpu_count, (unsigned long long)x86_platform.lapic_base,
 		 (unsigned long long)x86_platform.ioapic_base,

@@ -261,28 +261,40 @@ qemu_scenario x86_64/pic 60 "ARCH=$X SMP=1 ICOUNT=2 VM_CONFIGS=configs/vms/pic-x
   "pic: ok: ten IRQ 0s at vector 0x20, each in service until its EOI" \
   "pic: ok: IRQ 0 masked: no more" "pic: PASS" "all VMs have shut down" "!FAIL"
 
-# A passthrough device with its interrupt: the host's HPET, its timer 0
-# on host GSI 21 forwarded to the VM's IOAPIC pin 21 (guests/x86_64/ptdev).
-# Three level interrupts, each after the guest's EOI has unmasked the
-# host's pin (seen to fail without the unmask), then three edge ones
-# after the guest made its pin edge (seen to fail with the host's pin left
-# level-triggered). VMs naming a GSI already forwarded, COM1's (cvisor's
-# console) and one the IOAPIC does not have are refused; ptdev runs on.
+# Passthrough devices (guests/x86_64/ptdev). The host's HPET, its timer 0
+# on host GSI 21 forwarded to the VM's IOAPIC pin 21: three level
+# interrupts, each after the guest's EOI has unmasked the host's pin (seen
+# to fail without the unmask), then three edge ones after the guest made
+# its pin edge (seen to fail with the host's pin left level-triggered).
+# The host's COM2 ports: the guest's line, written with no exit, is in
+# the machine's second serial port's file (seen empty without the ports).
+# VMs naming a GSI already forwarded, COM1's (cvisor's console), one the
+# IOAPIC does not have, ports already given, cvisor's PCI configuration
+# ports or ports the VM emulates itself are refused; ptdev runs on.
 PT=tests/config/runtime
-qemu_scenario x86_64/passthrough-irq 60 \
-  "ARCH=$X SMP=1 VM_CONFIGS=configs/vms/ptdev-x86_64.toml:$PT/pt-gsi-taken-x86_64.toml:$PT/pt-gsi-com1-x86_64.toml:$PT/pt-gsi-none-x86_64.toml" \
+COM2_OUT=$LOGDIR/x86_64_passthrough-com2.txt
+rm -f "$COM2_OUT"
+qemu_scenario x86_64/passthrough 60 \
+  "ARCH=$X SMP=1 SERIAL2=$COM2_OUT VM_CONFIGS=configs/vms/ptdev-x86_64.toml:$PT/pt-gsi-taken-x86_64.toml:$PT/pt-gsi-com1-x86_64.toml:$PT/pt-gsi-none-x86_64.toml:$PT/pt-ports-taken-x86_64.toml:$PT/pt-ports-cvisor-x86_64.toml:$PT/pt-ports-emulated-x86_64.toml" \
   "VM ptdev: passthrough HPET: host 0xfed00000+0x1000 at guest 0xfed00000, its interrupts forwarded" \
+  "VM ptdev: passthrough ports 0x2f8+0x8" \
   "VM pt-gsi-taken: passthrough pt-gsi-taken: host interrupt 21 is already used by cvisor or another VM" \
   "VM pt-gsi-com1: passthrough pt-gsi-com1: host interrupt 4 is already used by cvisor or another VM" \
   "VM pt-gsi-none: passthrough pt-gsi-none: host interrupt 40 is not one a VM can be given" \
+  "VM pt-ports-taken: passthrough ports 0x2fc+0x2: the host's ports are given to VM ptdev" \
+  "VM pt-ports-cvisor: passthrough ports 0xcf8+0x4: the host's ports are the PCI configuration ports and reset control" \
+  "VM pt-ports-emulated: passthrough ports 0x70+0x2: the VM's emulated cmos is at 0x70+0x2" \
   "ptdev: 3 level interrupts from the HPET through GSI 21" \
-  "ptdev: 3 edge interrupts from the HPET through GSI 21" "ptdev: PASS" \
+  "ptdev: 3 edge interrupts from the HPET through GSI 21" \
+  "ptdev: a line written to COM2" "ptdev: PASS" \
   "memory: all that the VMs took is back" "all VMs have shut down" "!FAIL"
+com2_line_ok() { grep -qx "ptdev: written to COM2's own ports" "$COM2_OUT"; }
+expect x86_64/passthrough-com2 com2_line_ok
 # The same on pCPU 1: the host's pin is aimed at the pCPU of the VM's
 # vCPU 0, here not the boot CPU.
 sed 's/^phys_cpu_ids = \[0x0\]/phys_cpu_ids = [0x1]/' configs/vms/ptdev-x86_64.toml \
   >"$LOGDIR/ptdev-cpu1-x86_64.toml"
-qemu_scenario x86_64/passthrough-irq-cpu1 60 \
+qemu_scenario x86_64/passthrough-cpu1 60 \
   "ARCH=$X SMP=2 VM_CONFIGS=$LOGDIR/ptdev-cpu1-x86_64.toml:$XHELLO" \
   "ptdev: 3 level interrupts from the HPET through GSI 21" \
   "ptdev: 3 edge interrupts from the HPET through GSI 21" "ptdev: PASS" \

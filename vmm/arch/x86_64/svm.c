@@ -16,7 +16,6 @@
 #define CPUID1_XSAVE_ECX (1u << 26)
 #define CPUID1_PSE_EDX   (1u << 3)
 #define CPUID1_PGE_EDX   (1u << 13)
-#define IOPM_PAGES       3
 #define MSRPM_PAGES      2
 
 static struct svm_cpu svm_cpus[MAX_CPUS];

@@ -423,6 +423,8 @@ void cpuid_emulate(struct vcpu *v);
 bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 /* The permission maps every VM shares (svm.c). */
+/* The I/O permission map: a bit per port, set to intercept (12 KiB). */
+#define IOPM_PAGES 3
 extern paddr_t svm_iopm_pa, svm_msrpm_pa;
 int svm_maps_init(void);
 

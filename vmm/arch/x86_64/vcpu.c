@@ -143,7 +143,8 @@ static void vmcb_control_init(struct vcpu *v)
 	c->exceptions = 1u << EXC_UD; /* Intel's VMCALL (vcpu.c) */
 	c->intercept3 = INTERCEPT3;
 	c->intercept4 = INTERCEPT4;
-	c->iopm_pa = svm_iopm_pa;
+	/* Every port intercepted, but those passed through. */
+	c->iopm_pa = v->vm->arch.iopm_pa ? v->vm->arch.iopm_pa : svm_iopm_pa;
 	c->msrpm_pa = svm_msrpm_pa;
 	c->asid = v->vm->arch.asid;
 	c->tlb_ctl = TLB_FLUSH_ALL;

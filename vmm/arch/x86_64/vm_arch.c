@@ -2,8 +2,11 @@
  * the 8259 pair, COM1's 16550 on the port bus and their line 4, the PIT, the CMOS RTC, the
  * ACPI PM block with its power button, QEMU's isa-debug-exit port), and the kernel formats an
  * x86_64 VM boots. */
+#include <kernel/hostres.h>
 #include <kernel/log.h>
+#include <kernel/mm.h>
 #include <kernel/spinlock.h>
+#include <string.h>
 #include <vmm/devices.h>
 #include <vmm/emu_devices.h>
 #include <vmm/kernel_image.h>
@@ -86,12 +89,6 @@ static int vm_arch_check_config(const struct vm *vm)
 			 vm->name, c->bios_path);
 		return -1;
 	}
-	if (c->pt_port_count) {
-		pr_error("VM %s: devices.passthrough_ports are not supported on "
-			 "x86_64 yet; VM refused",
-			 vm->name);
-		return -1;
-	}
 	return emu_devices_check(vm, "x86_64", emu_x86_64,
 				 sizeof(emu_x86_64) / sizeof(emu_x86_64[0]), 0);
 }
@@ -118,6 +115,9 @@ void vm_arch_flush_stage2(struct vm *vm)
 void vm_arch_destroy(struct vm *vm)
 {
 	vioapic_unforward_all(vm);
+	if (vm->arch.iopm_pa)
+		page_free(vm->arch.iopm_pa, IOPM_PAGES);
+	vm->arch.iopm_pa = 0;
 	if (!vm->arch.asid)
 		return; /* vm_arch_init() failed or never ran */
 	if (vm->arch.asid < ASID_MAX)
@@ -170,6 +170,69 @@ static bool lapic_bus_write(void *ctx, uint64_t off, unsigned width,
 	return false;
 }
 
+/* The VM's emulated port device in [base, base+count), or NULL. */
+static const struct io_device *pio_device_in(const struct vm *vm, uint32_t base,
+					     uint32_t count)
+{
+	for (unsigned i = 0; i < vm->pio.count; i++) {
+		const struct io_device *d = &vm->pio.dev[i];
+		if (base < d->base + d->size && d->base < base + count)
+			return d;
+	}
+	return NULL;
+}
+
+/* devices.passthrough_ports: each range the VM's alone (claimed against
+ * cvisor's own ports and other VMs'), its accesses no longer intercepted
+ * (the VM's own I/O permission map, their bits clear). One over a device
+ * the VM emulates is refused: that device would never see its accesses. */
+static int ports_give(struct vm *vm)
+{
+	const struct vm_config *c = vm->cfg;
+
+	for (unsigned i = 0; i < c->pt_port_count; i++) {
+		uint32_t base = c->pt_ports[i].base, n = c->pt_ports[i].count;
+		const struct io_device *d = pio_device_in(vm, base, n);
+		struct hostres other;
+
+		if (d) {
+			pr_error("VM %s: passthrough ports %#x+%#x: the VM's "
+				 "emulated %s is at %#llx+%#llx",
+				 vm->name, base, n, d->name,
+				 (unsigned long long)d->base,
+				 (unsigned long long)d->size);
+			return -1;
+		}
+		if (hostres_claim_ports(base, n, vm, vm->name, &other)) {
+			pr_error("VM %s: passthrough ports %#x+%#x: %s%s",
+				 vm->name, base, n,
+				 !other.what ?
+					 "too many host ranges are given away" :
+				 other.owner == HOSTRES_CVISOR ?
+					 "the host's ports are " :
+					 "the host's ports are given to VM ",
+				 other.what ? other.what : "");
+			return -1;
+		}
+		if (!vm->arch.iopm_pa) {
+			vm->arch.iopm_pa = page_alloc(IOPM_PAGES, PAGE_SIZE);
+			if (!vm->arch.iopm_pa) {
+				pr_error("VM %s: out of memory for its I/O "
+					 "permission map",
+					 vm->name);
+				return -1;
+			}
+			memset(pa_to_ptr(vm->arch.iopm_pa), 0xff,
+			       IOPM_PAGES * PAGE_SIZE);
+		}
+		uint8_t *map = pa_to_ptr(vm->arch.iopm_pa);
+		for (uint32_t p = base; p < base + n; p++)
+			map[p / 8] &= (uint8_t) ~(1u << (p % 8));
+		pr_info("VM %s: passthrough ports %#x+%#x", vm->name, base, n);
+	}
+	return 0;
+}
+
 int vm_arch_create_devices(struct vm *vm)
 {
 	static const struct io_device lapic = {
@@ -208,7 +271,7 @@ int vm_arch_create_devices(struct vm *vm)
 			 vm->name);
 		return -1;
 	}
-	return 0;
+	return ports_give(vm);
 }
 
 /* The IOAPIC's last pin: no ISA device of the PC uses it. */

@@ -148,6 +148,9 @@ struct vm_arch {
 	 * handlers do. */
 	uint32_t gsi_forwarded;
 	uint32_t gsi_cpu; /* the pCPU they are delivered to */
+	/* Its own I/O permission map when it has passthrough ports (0:
+	 * the shared one, every port intercepted). */
+	uint64_t iopm_pa;
 	/* A bzImage (linux_boot.c): its setup header, from file offset
 	 * 0x1f1, for boot_params. */
 	bool bzimage;

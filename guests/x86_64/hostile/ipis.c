@@ -91,6 +91,11 @@ static void flood(void)
 	uint64_t end = guest_counter() + guest_counter_freq() / 10;
 	while (!self_ipis && guest_counter() < end) /* take them */
 		irq_window();
+	/* vCPU 1 takes its own on its pCPU, in its own time: waited for
+	 * (half a second, as a ping), not assumed done with ours. */
+	end = guest_counter() + guest_counter_freq() / 2;
+	while (!second_ipis && guest_counter() < end)
+		cpu_relax();
 	verdict("IPI flood (fixed, lowest priority, logical, shorthands, "
 		"absent ids) and an NMI flood to ourselves: taken",
 		self_ipis > 0 && guest_trap.nmis > nmis &&

@@ -137,11 +137,20 @@ static void vioapic_hw_irq(unsigned irq, void *arg)
 	struct vioapic *io = vm->arch.ioapic;
 	if (io && (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED)) {
 		spin_lock(&io->lock);
-		if (level)
+		/* The host pin's mode as it is now, under the lock that
+		 * mirror_mode() changes it under: the guest may have rewritten
+		 * its entry as this one fired. */
+		if (hal_x86_gsi_level(pin)) {
+			if (!level)
+				hal_irqchip_disable(irq);
 			io->held |= 1u << pin;
-		set_asserted(io, pin, true);
-		if (!level)
+			set_asserted(io, pin, true);
+		} else {
+			if (level)
+				hal_irqchip_enable(irq, vm->arch.gsi_cpu);
+			set_asserted(io, pin, true);
 			set_asserted(io, pin, false);
+		}
 		spin_unlock(&io->lock);
 	}
 	spin_unlock(&vm->lock);

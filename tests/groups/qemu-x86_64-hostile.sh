@@ -54,7 +54,8 @@ qemu_scenario x86_64/hostile 120 \
 # its sweep of the low 4 GiB; ptdev's interrupts all still come. The
 # victim stays on CPU 0 as above: without a VM there that outlives
 # ptdev, vCPU 1's IPIs took seconds of virtual time to arrive under
-# ICOUNT=2 (docs/x86_64.md, "Not yet").
+# ICOUNT=2, QEMU 7.2's round robin starving CPU 1 while vCPU 0 spins
+# (docs/x86_64.md, "Not yet").
 COM2_OUT=$LOGDIR/x86_64_hostile-beside-passthrough-com2.txt
 rm -f "$COM2_OUT"
 qemu_scenario x86_64/hostile-beside-passthrough 120 \

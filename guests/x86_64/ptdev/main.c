@@ -10,7 +10,16 @@
  * counted: none may come twice, none on another vector. The host's COM2
  * (ports 0x2f8-0x2ff) is given to the VM too (devices.passthrough_ports):
  * a line written to it, with no exit, reaches the machine's second serial
- * port (the test's file). */
+ * port (the test's file).
+ *
+ * With the command line "reset" (tests/config/runtime/ptdev-reset-x86_64
+ * .toml, two vCPUs) the first boot leaves a level interrupt held: fired,
+ * masked at the host, never taken (interrupts off) nor EOI'd; vCPU 1
+ * then reboots the VM while vCPU 0 is off, its pCPU idle. The HPET keeps
+ * its line up across the reboot, so the host's pin fires again as the
+ * reset unmasks it: cvisor must hold it for the rebooted guest, not drop
+ * it with the pin left masked. The second boot takes that stale one,
+ * then goes on as above. */
 #include <guest.h>
 
 #define HPET          0xfed00000ul
@@ -33,7 +42,10 @@
 #define UART_LSR      5
 #define LSR_THRE      0x20
 #define REG32(a)      (*(volatile uint32_t *)(a))
-#define REG64(a)      (*(volatile uint64_t *)(a))
+/* RAM the image does not cover: it survives a reboot. */
+#define BOOT_MARK ((volatile uint64_t *)(GUEST_RAM_BASE + 0xf00000ul))
+#define MARK      0x97de597de597de5ull
+#define REG64(a)  (*(volatile uint64_t *)(a))
 
 static volatile unsigned fired, others;
 
@@ -108,6 +120,62 @@ static void com2_puts(const char *s)
 	}
 }
 
+static bool cmdline_reset(void)
+{
+	size_t len;
+	const char *c = guest_cmdline(&len), *w = "reset";
+
+	for (size_t i = 0; i < len && *w; i++, w++)
+		if (c[i] != *w)
+			return false;
+	return len == 5;
+}
+
+static void ask_reset(unsigned index)
+{
+	(void)index;
+	guest_system_reset();
+}
+
+/* First boot with "reset": a level interrupt fired and held, then the
+ * reboot. */
+static void hold_and_reset(unsigned me)
+{
+	*BOOT_MARK = MARK;
+	route(me, RTE_LEVEL);
+	REG32(HPET + HPET_CONF) = 1;
+	REG32(HPET + HPET_T0_CONF) = T_LEVEL | T_ENABLE | GSI << T_ROUTE_SHIFT;
+	REG64(HPET + HPET_T0_CMP) = REG64(HPET + HPET_COUNTER) + 100000;
+	uint64_t end = guest_counter() + guest_counter_freq();
+	while (!(REG32(HPET + HPET_STATUS) & 1) && guest_counter() < end)
+		;
+	/* A millisecond for the host's interrupt to be taken and held. */
+	end = guest_counter() + guest_counter_freq() / 1000;
+	while (guest_counter() < end)
+		;
+	guest_puts("ptdev: a level interrupt held, vCPU 1 reboots the VM\n");
+	guest_cpu_on(1, 1, ask_reset);
+	guest_cpu_off();
+}
+
+/* Second boot with "reset": the interrupt held across the reboot comes
+ * once the pin is routed again. */
+static bool stale_taken(unsigned me)
+{
+	route(me, RTE_LEVEL);
+	uint64_t end = guest_counter() + guest_counter_freq();
+	while (!fired && guest_counter() < end)
+		irq_window();
+	if (!fired) {
+		guest_puts("ptdev: FAIL: the interrupt held across the reboot "
+			   "did not come\n");
+		return false;
+	}
+	guest_puts("ptdev: the interrupt held across the reboot taken\n");
+	fired = 0;
+	return true;
+}
+
 int main(void)
 {
 	unsigned me = guest_cpu_index();
@@ -123,9 +191,14 @@ int main(void)
 		guest_puts("\n");
 		return 0;
 	}
+	bool reset = cmdline_reset(), ok = true;
+	if (reset && *BOOT_MARK != MARK)
+		hold_and_reset(me);
+	if (reset)
+		ok = stale_taken(me);
 	REG32(HPET + HPET_CONF) = 1; /* counting, no legacy routes */
-	bool ok = rounds("level", T_LEVEL, RTE_LEVEL, me) &&
-		  rounds("edge", 0, 0, me);
+	ok = ok && rounds("level", T_LEVEL, RTE_LEVEL, me) &&
+	     rounds("edge", 0, 0, me);
 	/* Nothing more may come: 10 ms with interrupts open. */
 	uint64_t until = guest_counter() + guest_counter_freq() / 100;
 	while (guest_counter() < until)

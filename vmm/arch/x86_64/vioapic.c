@@ -121,10 +121,13 @@ static void release_held(struct vioapic *io, unsigned pin)
 	hal_irqchip_enable(HAL_GSI_IRQ_BASE + pin, io->vm->arch.gsi_cpu);
 }
 
-/* A forwarded host GSI fired (on gsi_cpu). A VM that is not running
- * (stopping, or torn down up to vm_arch_destroy) gets nothing: under the
- * VM's lock, as on riscv64, and a level pin stays masked until a reset
- * or the end. A suspended VM gets it as it is resumed. */
+/* A forwarded host GSI fired (on gsi_cpu). A VM that is stopping, or
+ * torn down up to vm_arch_destroy, gets nothing: under the VM's lock, as
+ * on riscv64, and a level pin stays masked to the end. A suspended VM
+ * gets it as it is resumed; a rebooting one as its guest routes the pin
+ * again (the reset unmasks the host's pin, and a device that still asks
+ * fires it at once, while the reboot is under way: dropped then, the
+ * pin would stay masked for good). */
 static void vioapic_hw_irq(unsigned irq, void *arg)
 {
 	struct vm *vm = arg;
@@ -135,7 +138,8 @@ static void vioapic_hw_irq(unsigned irq, void *arg)
 		hal_irqchip_disable(irq);
 	spin_lock(&vm->lock);
 	struct vioapic *io = vm->arch.ioapic;
-	if (io && (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED)) {
+	if (io && (vm->state == VM_RUNNING || vm->state == VM_SUSPENDED ||
+		   vm->state == VM_RESETTING)) {
 		spin_lock(&io->lock);
 		/* The host pin's mode as it is now, under the lock that
 		 * mirror_mode() changes it under: the guest may have rewritten
@@ -156,12 +160,15 @@ static void vioapic_hw_irq(unsigned irq, void *arg)
 	spin_unlock(&vm->lock);
 }
 
-/* The host pin's mode follows the guest's entry for it. Lock held. */
+/* The host pin's mode follows the guest's entry for it, once unmasked:
+ * a masked entry's mode means nothing yet (a reset's, one being set up),
+ * and a host pin made edge while its device holds a level line up would
+ * lose that interrupt. Lock held. */
 static void mirror_mode(struct vioapic *io, unsigned pin)
 {
 	uint64_t r = io->rte[pin];
 
-	if (!(io->vm->arch.gsi_forwarded >> pin & 1))
+	if (!(io->vm->arch.gsi_forwarded >> pin & 1) || (r & RTE_MASK))
 		return;
 	hal_x86_gsi_mode(pin, r & RTE_LEVEL, r & RTE_LOW);
 	if ((io->held >> pin & 1) && !(r & RTE_LEVEL))
@@ -249,7 +256,7 @@ static void window_write(struct vioapic *io, uint32_t val)
 		 w = idx & 1 ? (uint64_t)val << 32 | (uint32_t)r :
 			       (r & ~0xffffffffull) | val;
 	io->rte[pin] = (w & RTE_RW) | (r & RTE_RO);
-	if ((r ^ io->rte[pin]) & (RTE_LEVEL | RTE_LOW))
+	if ((r ^ io->rte[pin]) & (RTE_LEVEL | RTE_LOW | RTE_MASK))
 		mirror_mode(io, pin);
 	/* Unmasked (or re-aimed) with its level line up: it goes now. */
 	if ((io->rte[pin] & RTE_LEVEL) && asserted(io, pin))
@@ -295,8 +302,8 @@ static void vioapic_reset(void *ctx)
 	io->sel = io->id = 0;
 	for (unsigned i = 0; i < PINS; i++) {
 		io->rte[i] = RTE_MASK;
-		mirror_mode(io, i);
-		/* Masked at the host for an EOI that will not come now. */
+		/* Masked at the host for an EOI that will not come now; its
+		 * mode kept until the guest sets its entry again. */
 		if (io->held >> i & 1)
 			release_held(io, i);
 	}

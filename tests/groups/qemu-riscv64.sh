@@ -232,6 +232,17 @@ qemu_scenario riscv64/passthrough-rtc 60 \
   "passthrough rtc: host 0x101000+0x1000 at guest 0x20000000, its interrupts forwarded" \
   "[vm7] ptdev: alarm 2 taken as PLIC source 11" "[vm7] ptdev: PASS" \
   "[vm1] Hello, world!" "all VMs have shut down" "!FAIL"
+# An alarm left pending at the host across a reboot (ptdev's "reset",
+# tests/config/runtime/ptdev-reset-riscv64.toml): vCPU 1 reboots the VM
+# with one fired and not yet enabled in the guest's PLIC, vCPU 0 off; the
+# rebooted guest takes it once it enables source 11, then two more.
+qemu_scenario riscv64/passthrough-reset 60 \
+  "ARCH=$R SMP=2 VM_CONFIGS=tests/config/runtime/ptdev-reset-riscv64.toml" \
+  "ptdev: an alarm left pending, vCPU 1 reboots the VM" \
+  "VM 30 (ptdev-reset) is rebooting" \
+  "ptdev: the alarm pending across the reboot taken" \
+  "ptdev: alarm 2 taken as PLIC source 11" "ptdev: PASS" \
+  "memory: all that the VMs took is back" "!FAIL"
 
 # A guest image read from the FAT32 disk (make disk_img) through the
 # host's virtio-blk on virtio-mmio.

@@ -61,11 +61,20 @@ void vgic_vcpu_reset(struct vcpu *v)
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic *g = vgic_of(v->vm);
 
+	/* Under the lock that queueing takes: a reboot resets a parked
+	 * vCPU while a device's line or a timer event may still queue an
+	 * interrupt to it from another CPU. A queue_add() meeting the
+	 * memset midway left a count with no bit (the count raised after
+	 * it was cleared, the bit set before), and the next flush took
+	 * an INTID past the last (aarch64/shell-lifecycle-stress: a brk at
+	 * vgic_flush()'s NULL virq, in CI). */
+	spin_lock(&g->lock);
 	memset(c, 0, sizeof(*c));
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 		virq_reset(&c->priv[i], i, g->version, (uint8_t)v->id);
 	c->hcr = ICH_HCR_EN;
 	c->rd_asleep = true;
+	spin_unlock(&g->lock);
 }
 
 /* Starts or stops trapping the guest's acknowledges (vgic_hw->trap_ack:

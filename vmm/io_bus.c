@@ -2,16 +2,22 @@
 #include <string.h>
 #include <vmm/io_bus.h>
 
+const struct io_device *io_overlap(const struct io_bus *bus, uint64_t base,
+				   uint64_t size)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct io_device *o = &bus->dev[i];
+		if (base < o->base + o->size && o->base < base + size)
+			return o;
+	}
+	return NULL;
+}
+
 bool io_register(struct io_bus *bus, const struct io_device *d)
 {
 	if (bus->count == IO_BUS_MAX_DEVICES || !d->size ||
-	    d->base + d->size < d->base)
+	    d->base + d->size < d->base || io_overlap(bus, d->base, d->size))
 		return false;
-	for (unsigned i = 0; i < bus->count; i++) {
-		const struct io_device *o = &bus->dev[i];
-		if (d->base < o->base + o->size && o->base < d->base + d->size)
-			return false;
-	}
 	bus->dev[bus->count++] = *d;
 	return true;
 }

@@ -115,7 +115,7 @@ static void hold_and_reset(void)
 	*BOOT_MARK = MARK;
 	REG32(RTC_BASE + RTC_IRQ_ENABLED) = 1;
 	alarm_in(1000000ull); /* 1 ms */
-	uint64_t end = guest_counter() + guest_counter_freq();
+	uint64_t end = guest_counter() + 5 * guest_counter_freq();
 	while (REG32(RTC_BASE + RTC_ALARM_STATUS) && guest_counter() < end)
 		;
 	/* A millisecond for the host's interrupt to be taken. */
@@ -131,7 +131,7 @@ static void hold_and_reset(void)
  * once source 11 is enabled. */
 static bool stale_taken(void)
 {
-	uint64_t end = guest_counter() + guest_counter_freq();
+	uint64_t end = guest_counter() + 5 * guest_counter_freq();
 
 	irq_enable();
 	while (!alarms && guest_counter() < end)

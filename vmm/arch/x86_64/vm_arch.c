@@ -170,18 +170,6 @@ static bool lapic_bus_write(void *ctx, uint64_t off, unsigned width,
 	return false;
 }
 
-/* The VM's emulated port device in [base, base+count), or NULL. */
-static const struct io_device *pio_device_in(const struct vm *vm, uint32_t base,
-					     uint32_t count)
-{
-	for (unsigned i = 0; i < vm->pio.count; i++) {
-		const struct io_device *d = &vm->pio.dev[i];
-		if (base < d->base + d->size && d->base < base + count)
-			return d;
-	}
-	return NULL;
-}
-
 /* devices.passthrough_ports: each range the VM's alone (claimed against
  * cvisor's own ports and other VMs'), its accesses no longer intercepted
  * (the VM's own I/O permission map, their bits clear). One over a device
@@ -192,7 +180,7 @@ static int ports_give(struct vm *vm)
 
 	for (unsigned i = 0; i < c->pt_port_count; i++) {
 		uint32_t base = c->pt_ports[i].base, n = c->pt_ports[i].count;
-		const struct io_device *d = pio_device_in(vm, base, n);
+		const struct io_device *d = io_overlap(&vm->pio, base, n);
 		struct hostres other;
 
 		if (d) {

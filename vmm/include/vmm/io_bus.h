@@ -35,6 +35,9 @@ struct io_bus {
 
 /* Adds a device; false when the bus is full or the range overlaps. */
 bool io_register(struct io_bus *bus, const struct io_device *d);
+/* The device in [base, base+size), or NULL. */
+const struct io_device *io_overlap(const struct io_bus *bus, uint64_t base,
+				   uint64_t size);
 
 static inline bool io_covers(const struct io_device *d, uint64_t addr,
 			     unsigned width)

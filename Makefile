@@ -100,7 +100,7 @@ $(HOST_BUILD)/vmm-tests: $(SIM_SRCS) $(SIM_TEST_SRCS) $(wildcard hal/sim/*.h \
 		hal/sim/include/arch/*.h vmm/arch/sim/*.h vmm/arch/sim/include/arch/*.h \
 		tests/host/vmm/*.h kernel/include/kernel/*.h vmm/include/vmm/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SIM_CFLAGS) -Wl,--wrap=page_alloc,--wrap=kzalloc -o $@ $(SIM_SRCS) $(SIM_TEST_SRCS)
+	$(HOST_CC) $(SIM_CFLAGS) -Wl,--wrap=page_alloc,--wrap=page_alloc_unzeroed,--wrap=kzalloc -o $@ $(SIM_SRCS) $(SIM_TEST_SRCS)
 
 # libFuzzer targets: fuzz/fuzz_<name>.c, one per parser of outside input.
 FUZZ_SECONDS ?= 60

@@ -113,7 +113,7 @@ static size_t find_run(size_t count, size_t align_pages)
 	return SIZE_MAX;
 }
 
-paddr_t page_alloc(size_t count, size_t align)
+paddr_t page_alloc_unzeroed(size_t count, size_t align)
 {
 	size_t align_pages = MAX(align, PAGE_SIZE) >> PAGE_SHIFT;
 
@@ -132,7 +132,15 @@ paddr_t page_alloc(size_t count, size_t align)
 		return 0;
 	paddr_t pa = ram_base + ((paddr_t)i << PAGE_SHIFT);
 	mem_unpoison(pa_to_ptr(pa), count << PAGE_SHIFT);
-	memset(pa_to_ptr(pa), 0, count << PAGE_SHIFT);
+	return pa;
+}
+
+paddr_t page_alloc(size_t count, size_t align)
+{
+	paddr_t pa = page_alloc_unzeroed(count, align);
+
+	if (pa)
+		memset(pa_to_ptr(pa), 0, count << PAGE_SHIFT);
 	return pa;
 }
 

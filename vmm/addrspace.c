@@ -1,10 +1,10 @@
-/* Guest memory: back each region, then map it in stage 2. */
+/* Guest memory: back each region, then map it in stage 2, RAM as it is
+ * first used (vmm/addrspace.h). */
 #include <kernel/hostres.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <string.h>
 #include <vmm/addrspace.h>
-
-#define BLOCK_2M (2ul << 20)
 
 static unsigned region_perms(uint32_t flags)
 {
@@ -28,11 +28,13 @@ static bool region_back(struct addrspace *as, struct as_region *r,
 	struct hostres other;
 
 	size_t pages = r->size >> PAGE_SHIFT;
+	size_t align = r->size >= AS_CHUNK ? AS_CHUNK : PAGE_SIZE;
 
 	switch (r->map_type) {
 	case VMCFG_MAP_ALLOC:
-		r->hpa = page_alloc(pages,
-				    r->size >= BLOCK_2M ? BLOCK_2M : PAGE_SIZE);
+		/* RAM zeroed as it is used is zeroed then. */
+		r->hpa = r->unzeroed ? page_alloc_unzeroed(pages, align) :
+				       page_alloc(pages, align);
 		r->owned = r->hpa != 0;
 		if (!r->hpa)
 			pr_error("VM %s: no %llu KiB of host memory for region %#llx",
@@ -73,9 +75,22 @@ static bool region_back(struct addrspace *as, struct as_region *r,
 	return false;
 }
 
+/* Whether region 'c' of 'cfg' is zeroed as it is used: RAM in whole
+ * chunks, in a VM no device can write to by DMA. */
+static bool zeroed_on_use(const struct vm_config *cfg,
+			  const struct vmcfg_region *c)
+{
+	return c->map_type == VMCFG_MAP_ALLOC &&
+	       !(c->flags & VMCFG_MEM_DEVICE) &&
+	       IS_ALIGNED(c->gpa | c->size, AS_CHUNK) &&
+	       !cfg->pt_device_count && !cfg->pt_address_count &&
+	       !cfg->pt_port_count;
+}
+
 int addrspace_init(struct addrspace *as, const struct vm_config *cfg,
 		   const char *vm_name)
 {
+	as->zero_lock = (spinlock_t)SPINLOCK_INIT;
 	if (stage2_init(&as->s2)) {
 		pr_error("VM %s: no memory for stage-2 tables", vm_name);
 		return -1;
@@ -96,15 +111,29 @@ int addrspace_init(struct addrspace *as, const struct vm_config *cfg,
 					 .size = c->size,
 					 .flags = c->flags,
 					 .map_type = c->map_type };
+		uint64_t chunks = c->size / AS_CHUNK;
+		if (zeroed_on_use(cfg, c)) {
+			r->unzeroed = kzalloc((chunks + 63) / 64 * 8);
+			if (!r->unzeroed) {
+				pr_error("VM %s: out of memory", vm_name);
+				goto fail;
+			}
+		}
+		as->count++;
 		if (!region_back(as, r, vm_name))
 			goto fail;
-		as->count++;
+		/* Mapped whole, then the chunks to zero taken out again: the
+		 * tables stay, so that a chunk's mapping at its first use
+		 * needs no memory. */
 		if (stage2_map(&as->s2, r->gpa, r->hpa, r->size,
-			       region_perms(r->flags))) {
+			       region_perms(r->flags)) ||
+		    (r->unzeroed && stage2_unmap(&as->s2, r->gpa, r->size))) {
 			pr_error("VM %s: cannot map region %#llx", vm_name,
 				 (unsigned long long)r->gpa);
 			goto fail;
 		}
+		for (uint64_t k = 0; r->unzeroed && k < chunks; k++)
+			r->unzeroed[k / 64] |= 1ull << (k % 64);
 	}
 	return 0;
 fail:
@@ -119,10 +148,54 @@ void addrspace_destroy(struct addrspace *as)
 		if (r->owned)
 			page_free(r->hpa, r->size >> PAGE_SHIFT);
 		r->owned = false;
+		kfree(r->unzeroed);
+		r->unzeroed = NULL;
 	}
 	as->count = 0;
 	hostres_release(as);
 	stage2_destroy(&as->s2);
+}
+
+static bool chunk_unzeroed(const struct as_region *r, uint64_t i)
+{
+	/* Acquire: a chunk seen zeroed was zeroed before its bit went. */
+	uint64_t w = __atomic_load_n(&r->unzeroed[i / 64], __ATOMIC_ACQUIRE);
+
+	return w >> (i % 64) & 1;
+}
+
+/* Zeroes chunk 'i' of 'r' and maps it, unless that is done already. */
+static void chunk_zero(struct addrspace *as, struct as_region *r, uint64_t i)
+{
+	spin_lock(&as->zero_lock);
+	if (chunk_unzeroed(r, i)) {
+		memset(pa_to_ptr(r->hpa + i * AS_CHUNK), 0, AS_CHUNK);
+		/* The zeroes before the entry that lets a vCPU see them. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		/* The tables were made at creation: this needs no memory. */
+		BUG_ON(stage2_map(&as->s2, r->gpa + i * AS_CHUNK,
+				  r->hpa + i * AS_CHUNK, AS_CHUNK,
+				  region_perms(r->flags)));
+		__atomic_fetch_and(&r->unzeroed[i / 64], ~(1ull << (i % 64)),
+				   __ATOMIC_RELEASE);
+	}
+	spin_unlock(&as->zero_lock);
+}
+
+bool addrspace_fault_in(struct addrspace *as, gpaddr_t gpa, uint32_t need)
+{
+	for (unsigned n = 0; n < as->count; n++) {
+		struct as_region *r = &as->regions[n];
+		if (!r->unzeroed || gpa - r->gpa >= r->size)
+			continue;
+		if ((r->flags & need) != need)
+			return false;
+		uint64_t i = (gpa - r->gpa) / AS_CHUNK;
+		if (chunk_unzeroed(r, i))
+			chunk_zero(as, r, i);
+		return true;
+	}
+	return false;
 }
 
 void *addrspace_gpa_to_host(struct addrspace *as, gpaddr_t gpa, uint64_t size)
@@ -138,8 +211,14 @@ void *addrspace_gpa_to_host_perm(struct addrspace *as, gpaddr_t gpa,
 		if (r->map_type == VMCFG_MAP_RESERVED ||
 		    (r->flags & VMCFG_MEM_DEVICE) || (r->flags & need) != need)
 			continue;
-		if (gpa - r->gpa < r->size && size <= r->size - (gpa - r->gpa))
-			return pa_to_ptr(r->hpa + (gpa - r->gpa));
+		uint64_t off = gpa - r->gpa;
+		if (off >= r->size || size > r->size - off)
+			continue;
+		for (uint64_t c = off / AS_CHUNK;
+		     r->unzeroed && c * AS_CHUNK < off + size; c++)
+			if (chunk_unzeroed(r, c))
+				chunk_zero(as, r, c);
+		return pa_to_ptr(r->hpa + off);
 	}
 	return NULL;
 }

@@ -388,12 +388,19 @@ static bool alloc_fails(void)
 
 paddr_t __real_page_alloc(size_t count, size_t align);
 paddr_t __wrap_page_alloc(size_t count, size_t align);
+paddr_t __real_page_alloc_unzeroed(size_t count, size_t align);
+paddr_t __wrap_page_alloc_unzeroed(size_t count, size_t align);
 void *__real_kzalloc(size_t size);
 void *__wrap_kzalloc(size_t size);
 
 paddr_t __wrap_page_alloc(size_t count, size_t align)
 {
 	return alloc_fails() ? 0 : __real_page_alloc(count, align);
+}
+
+paddr_t __wrap_page_alloc_unzeroed(size_t count, size_t align)
+{
+	return alloc_fails() ? 0 : __real_page_alloc_unzeroed(count, align);
 }
 
 void *__wrap_kzalloc(size_t size)

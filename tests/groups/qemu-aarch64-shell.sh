@@ -59,6 +59,11 @@ type \025shutdown\r
   "all VMs have shut down; powering off" "!garbageuname" "!junk: unknown" \
   "!PANIC"
 
+# RAM a VM has not written reads zero after another boot filled the
+# same host memory (tests/lib/shell_scenarios.sh).
+. tests/lib/shell_scenarios.sh
+shell_fresh_ram aarch64
+
 # A VM's whole life from the shell, beside one that has ended: ticker
 # prints every 100 ms. Suspended, it is held (the first line after the
 # resume says for how long) and goes on counting; reset and restart boot

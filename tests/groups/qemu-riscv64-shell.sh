@@ -5,6 +5,7 @@
 
 shell_basics riscv64
 shell_lifecycle riscv64 mmio
+shell_fresh_ram riscv64
 # The power button: line 0 of a SiFive GPIO on PLIC source 12, and a
 # gpio-keys node in the guest DTB.
 shell_stop riscv64

@@ -5,6 +5,7 @@
 
 shell_basics x86_64
 shell_lifecycle x86_64 pio
+shell_fresh_ram x86_64
 # The power button: ACPI's fixed one (PM1 PWRBTN_STS and the SCI on
 # IOAPIC pin 9); ticker enables it.
 shell_stop x86_64

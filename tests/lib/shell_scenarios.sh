@@ -1,7 +1,8 @@
 # The shell's scenarios every arch runs the same way (docs/shell.md),
 # typed into as a user would, with STAY=1 so that cvisor stays up when no
 # VM runs. A group sources this file and calls each with its arch; the
-# configs are configs/vms/{hello,ticker,echo-a}-ARCH.toml. aarch64's
+# configs are configs/vms/{hello,ticker,echo-a}-ARCH.toml and
+# tests/config/runtime/fresh-ARCH.toml. aarch64's
 # group (tests/groups/qemu-aarch64-shell.sh) covers the shell in full.
 
 # The generic shell: help, the commands that look, bad commands and
@@ -81,6 +82,28 @@ type shutdown\r
 " "VM 5 suspended" "VM 5 resumed" "(held for " "VM 5 reset" \
     "VM 5 restarted" "VM 5 started" "memory: all that the VMs took is back" \
     "all VMs have shut down; powering off" "!PANIC"
+}
+
+# A VM's RAM reads zero until it writes it, whoever had the host memory
+# before: fresh checks 8 MiB it has not written, then fills it; a restart,
+# and a stop and start, give the next boot the memory the last one
+# filled (cvisor zeroes RAM as a VM first uses it: vmm/addrspace.h).
+shell_fresh_ram() {
+  local a=$1
+  qemu_console "$a/shell-fresh-ram" 90 \
+    "ARCH=$a STAY=1 VM_CONFIGS=tests/config/runtime/fresh-$a.toml" "
+wait fresh: RAM filled
+type \001\001\001
+wait console input now goes to cvisor
+type vm restart 31\r
+waitn 2 fresh: RAM filled
+type vm stop 31 --force\r
+wait VM 31 stopping (--force)
+type vm start 31\r
+waitn 3 fresh: RAM filled
+type shutdown\r
+" "fresh: RAM reads zero: PASS, 0 nonzero words" \
+    "memory: all that the VMs took is back" "!FAIL" "!PANIC"
 }
 
 # vm stop asks first: it presses the VM's power button and stops the VM

@@ -19,6 +19,9 @@ bool page_alloc_in_ram(paddr_t pa, uint64_t size);
 paddr_t page_alloc_ram_end(void);
 /* 'count' contiguous zeroed pages aligned to 'align' bytes, or 0. */
 paddr_t page_alloc(size_t count, size_t align);
+/* The same, not zeroed: for memory whose user zeroes it as it goes
+ * (guest RAM, vmm/addrspace.c), which must not read it first. */
+paddr_t page_alloc_unzeroed(size_t count, size_t align);
 void page_free(paddr_t pa, size_t count);
 size_t page_alloc_free_count(void);
 size_t page_alloc_total_count(void);

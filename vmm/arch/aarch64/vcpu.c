@@ -503,6 +503,29 @@ static bool perm_fault_ipa(const struct guest_regs *r, uint64_t esr,
 	return true;
 }
 
+#define DABT_ISV   (1u << 24)
+#define DFSC_KIND  0x3cu /* DFSC without the level */
+#define DFSC_XLATE 0x04u /* a translation fault */
+
+/* A stage-2 translation fault (data or instruction abort) on the VM's
+ * RAM not yet used (vmm/addrspace.h): true once it is zeroed and mapped,
+ * for the guest to retry the access. A stage-1 walk's (S1PTW) reads its
+ * tables; otherwise the access needs what the abort says it did. */
+static bool ram_first_use(struct vcpu *v, uint64_t esr)
+{
+	uint32_t need = VMCFG_MEM_READ;
+
+	if ((esr & DFSC_KIND) != DFSC_XLATE)
+		return false;
+	if (!(esr & ESR_S1PTW)) {
+		if (ESR_EC(esr) == EC_IABT_LOW)
+			need = VMCFG_MEM_EXEC;
+		else if (esr & (1u << 6))
+			need = VMCFG_MEM_WRITE;
+	}
+	return addrspace_fault_in(&v->vm->as, hpfar_ipa(), need);
+}
+
 /* A stage-2 permission fault: an access the VM's memory_regions flags
  * forbid (a write to read-only RAM, ...). An abort, as where nothing is;
  * or, when the VA no longer translates, the guest back in to retry.
@@ -533,16 +556,14 @@ static void __attribute__((noinline)) dabt_rare(struct vcpu *v, uint64_t esr)
 		dabt_denied(v, esr);
 		return;
 	}
+	if (ram_first_use(v, esr))
+		return;
 	gpa = hpfar_ipa();
 	pr_debug("VM %llu vCPU %u: undecodable access to %#llx at pc %#llx",
 		 (unsigned long long)v->vm->id, v->id, (unsigned long long)gpa,
 		 (unsigned long long)v->arch.regs.elr);
 	vcpu_arch_inject_abort(v, gpa, esr & (1u << 6));
 }
-
-#define DABT_ISV   (1u << 24)
-#define DFSC_KIND  0x3cu /* DFSC without the level */
-#define DFSC_XLATE 0x04u /* a translation fault */
 
 /* Data abort at an address no RAM region maps: an MMIO access (unless
  * it is a permission fault: RAM the access is not allowed to). It is
@@ -579,6 +600,10 @@ static bool decode_dabt(struct vcpu *v, uint64_t esr, struct vcpu_exit *e)
 					  * handler's switch */
 		/* x30 and XZR too: rare, and only slower (all reloaded). */
 		return !write && srt >= 19;
+	}
+	if (ram_first_use(v, esr)) {
+		e->kind = EXIT_HANDLED;
+		return false;
 	}
 	v->arch.last_esr = esr; /* for vcpu_arch_mmio_done() */
 	e->kind = EXIT_MMIO;
@@ -735,6 +760,9 @@ static bool handle_sync(struct vcpu *v, struct vcpu_exit *e)
 			vcpu_arch_set_return(v, PSCI_NOT_SUPPORTED);
 		return false;
 	case EC_IABT_LOW:
+		e->kind = EXIT_NONE;
+		if (ram_first_use(v, esr))
+			return false;
 		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx",
 			 (unsigned long long)v->vm->id, v->id,
 			 (unsigned long long)r->elr);
@@ -956,8 +984,10 @@ dabt_unanswered(struct guest_regs *r, uint64_t esr)
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);
 
 	lean_regs_fill(r); /* the abort moves them */
-	vcpu_mmio_unanswered(v, &e);
 	v->arch.exit->kind = EXIT_HANDLED;
+	if (ram_first_use(v, esr))
+		return 0;
+	vcpu_mmio_unanswered(v, &e);
 	return 0; /* rare: the loop reloads every register */
 }
 

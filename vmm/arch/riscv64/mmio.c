@@ -94,6 +94,10 @@ mmio_undecodable(struct vcpu *v, bool write, uint32_t insn, struct vcpu_exit *e)
 {
 	gpaddr_t gpa = mmio_gpa(&v->arch);
 
+	/* An AMO's or a walk's first use of RAM too (QEMU 7.2 reports an
+	 * AMO's fault as a load's). */
+	if (ram_first_use(v, gpa, write ? VMCFG_MEM_WRITE : VMCFG_MEM_READ))
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 	pr_debug("VM %llu vCPU %u: %s at %#llx by instruction %#x (pc %#llx) "
 		 "is not a load or store cvisor emulates; access fault "
 		 "injected",
@@ -112,6 +116,9 @@ mmio_unanswered(struct vcpu *v, uint64_t op, struct vcpu_exit *e)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	if (ram_first_use(v, mmio_gpa(a),
+			  op & OP_STORE ? VMCFG_MEM_WRITE : VMCFG_MEM_READ))
+		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
 	a->mmio.len = OP_LEN(op);
 	a->mmio.sign = op & OP_SIGN;

@@ -318,6 +318,8 @@ static void exit_decode(struct vcpu *v, uint64_t cause, struct vcpu_exit *e)
 		virtual_insn(v, e);
 		return;
 	case EXC_INST_GUEST_PAGE:
+		if (ram_first_use(v, a->exit.htval << 2, VMCFG_MEM_EXEC))
+			return;
 		pr_debug("VM %llu vCPU %u: instruction fetch from %#llx "
 			 "(guest-physical %#llx): no memory there; access "
 			 "fault injected",

@@ -156,21 +156,13 @@ int vm_arch_init(struct vm *vm)
 	return 0;
 }
 
-/* hfence.gvma x0, vmid: this hart forgets the VMID's G-stage (and
- * combined VS-stage) translations. */
-static void gvma_flush_vmid(uint64_t vmid)
-{
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" ::"r"(vmid)
-			 : "memory");
-}
-
 /* On every hart, with cvisor's IPIs, not SBI RFENCE's
  * remote_hfence_gvma_vmid: OpenSBI waits for the other harts in M-mode,
  * where under QEMU 7.2's -icount they never get to run
  * (arch/hart_call.h). */
 void vm_arch_flush_stage2(struct vm *vm)
 {
-	hart_call_all(gvma_flush_vmid, vm->arch.vmid);
+	hart_call_all(hfence_gvma_vmid, vm->arch.vmid);
 }
 
 void vm_arch_destroy(struct vm *vm)

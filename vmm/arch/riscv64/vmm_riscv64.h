@@ -94,6 +94,25 @@ unsigned vcpu_arch_ecall_resume(struct guest_regs *r, struct vcpu_exit *e);
 unsigned vcpu_arch_exit(struct guest_regs *r, struct vcpu_exit *e,
 			uint64_t cause);
 
+/* hfence.gvma x0, vmid: this hart forgets the VMID's G-stage (and
+ * combined VS-stage) translations. */
+static inline void hfence_gvma_vmid(uint64_t vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" ::"r"(vmid)
+			 : "memory");
+}
+
+/* A guest-page fault at 'gpa' on the VM's RAM not yet used
+ * (vmm/addrspace.h): true once it is zeroed and mapped, this hart's
+ * cached failure of it forgotten, for the guest to retry the access. */
+static inline bool ram_first_use(struct vcpu *v, gpaddr_t gpa, uint32_t need)
+{
+	if (!addrspace_fault_in(&v->vm->as, gpa, need))
+		return false;
+	hfence_gvma_vmid(v->vm->arch.vmid);
+	return true;
+}
+
 /* Whether the harts have Sstc for their guests (vmm_arch_init). */
 extern bool riscv_sstc;
 

@@ -147,6 +147,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "VMCB");
 #define TLB_FLUSH_ALL 1
 
 /* NPF EXITINFO1: the fault was on the guest's own page-table walk. */
+#define NPF_PRESENT      (1ull << 0) /* a permission fault, not a missing entry */
+#define NPF_WRITE        (1ull << 1)
 #define NPF_GUEST_TABLES (1ull << 33)
 
 /* IOIO EXITINFO1. */

@@ -725,6 +725,14 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	/* Only where the count is written: the other exits need no time. */
 	if (gpa == VLAPIC_BASE + VLAPIC_TIMER_INIT)
 		v->arch.timer_write_tsc = hal_timer_now();
+	/* The VM's RAM not yet used (vmm/addrspace.h), by any access: the
+	 * instruction's, the guest's page walk's, an event's delivery. */
+	if (!(vmcb->c.exit_info1 & NPF_PRESENT) &&
+	    addrspace_fault_in(&v->vm->as, gpa,
+			       vmcb->c.exit_info1 & NPF_WRITE ?
+				       VMCFG_MEM_WRITE :
+				       VMCFG_MEM_READ))
+		return;
 
 	/* The guest's own page tables where no RAM is: its walk cannot go
 	 * on (EXITINFO1 bit 33, which QEMU sets as the APM says). */

@@ -117,7 +117,7 @@ mmio_unanswered(struct vcpu *v, uint64_t op, struct vcpu_exit *e)
 	struct vcpu_arch *a = &v->arch;
 
 	if (ram_first_use(v, mmio_gpa(a),
-			  op & OP_STORE ? VMCFG_MEM_WRITE : VMCFG_MEM_READ))
+			  (op & OP_STORE) ? VMCFG_MEM_WRITE : VMCFG_MEM_READ))
 		return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 	a->mmio.rd = (op & OP_STORE) ? 0 : OP_REG(op);
 	a->mmio.len = OP_LEN(op);

@@ -729,7 +729,7 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	 * instruction's, the guest's page walk's, an event's delivery. */
 	if (!(vmcb->c.exit_info1 & NPF_PRESENT) &&
 	    addrspace_fault_in(&v->vm->as, gpa,
-			       vmcb->c.exit_info1 & NPF_WRITE ?
+			       (vmcb->c.exit_info1 & NPF_WRITE) ?
 				       VMCFG_MEM_WRITE :
 				       VMCFG_MEM_READ))
 		return;

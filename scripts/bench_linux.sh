@@ -22,15 +22,15 @@ mkdir -p "$out"
 bash scripts/guest-images.sh "linux-$arch" >/dev/null
 
 # set_native SMP: native_cmd, the QEMU command that boots the kernel
-# without cvisor, with the VM config's command line and RAM (aarch64's
-# 512 MiB as before).
+# without cvisor, with the VM config's command line and RAM (Linux's boot
+# takes longer the more RAM it sets up).
 set_native() {
   local cmdline
   cmdline=$(sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$(config "$1")")
   # shellcheck disable=SC2054
   case $arch in
     aarch64) native_cmd=(qemu-system-aarch64 -M virt,gic-version=3
-                         -cpu max,pauth-impdef=on -m 512M -kernel "$img/Image") ;;
+                         -cpu max,pauth-impdef=on -m 256M -kernel "$img/Image") ;;
     x86_64) native_cmd=(qemu-system-x86_64 -M q35 -cpu qemu64,+svm,+npt -m 256M
                         -kernel "$img/bzImage") ;;
     riscv64) native_cmd=(qemu-system-riscv64 -M virt -cpu rv64 -bios default -m 128M

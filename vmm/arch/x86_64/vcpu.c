@@ -726,8 +726,10 @@ static void exit_npf(struct vcpu *v, struct vcpu_exit *e)
 	if (gpa == VLAPIC_BASE + VLAPIC_TIMER_INIT)
 		v->arch.timer_write_tsc = hal_timer_now();
 	/* The VM's RAM not yet used (vmm/addrspace.h), by any access: the
-	 * instruction's, the guest's page walk's, an event's delivery. */
-	if (!(vmcb->c.exit_info1 & NPF_PRESENT) &&
+	 * instruction's, the guest's page walk's, an event's delivery. Not
+	 * looked for at the LAPIC's page, the frequent exit. */
+	if (gpa - VLAPIC_BASE >= VLAPIC_SIZE &&
+	    !(vmcb->c.exit_info1 & NPF_PRESENT) &&
 	    addrspace_fault_in(&v->vm->as, gpa,
 			       (vmcb->c.exit_info1 & NPF_WRITE) ?
 				       VMCFG_MEM_WRITE :

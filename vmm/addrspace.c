@@ -164,22 +164,34 @@ static bool chunk_unzeroed(const struct as_region *r, uint64_t i)
 	return w >> (i % 64) & 1;
 }
 
-/* Zeroes chunk 'i' of 'r' and maps it, unless that is done already. */
-static void chunk_zero(struct addrspace *as, struct as_region *r, uint64_t i)
+/* Zeroes chunk 'i' of 'r' and maps it, unless that is done already;
+ * false when it cannot be mapped. The tables were made at creation, so
+ * that needs no memory; only a mapping made since in the chunk's range
+ * (none of cvisor's is: they go outside the RAM regions) would refuse
+ * it, and then the access is answered as one where no RAM is. */
+static bool chunk_zero(struct addrspace *as, struct as_region *r, uint64_t i)
 {
+	bool ok = true;
+
 	spin_lock(&as->zero_lock);
 	if (chunk_unzeroed(r, i)) {
 		memset(pa_to_ptr(r->hpa + i * AS_CHUNK), 0, AS_CHUNK);
 		/* The zeroes before the entry that lets a vCPU see them. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		/* The tables were made at creation: this needs no memory. */
-		BUG_ON(stage2_map(&as->s2, r->gpa + i * AS_CHUNK,
-				  r->hpa + i * AS_CHUNK, AS_CHUNK,
-				  region_perms(r->flags)));
-		__atomic_fetch_and(&r->unzeroed[i / 64], ~(1ull << (i % 64)),
-				   __ATOMIC_RELEASE);
+		ok = !stage2_map(&as->s2, r->gpa + i * AS_CHUNK,
+				 r->hpa + i * AS_CHUNK, AS_CHUNK,
+				 region_perms(r->flags));
+		if (ok)
+			__atomic_fetch_and(&r->unzeroed[i / 64],
+					   ~(1ull << (i % 64)),
+					   __ATOMIC_RELEASE);
 	}
 	spin_unlock(&as->zero_lock);
+	if (!ok)
+		pr_error("RAM at %#llx: cannot map it (something else is "
+			 "mapped there)",
+			 (unsigned long long)(r->gpa + i * AS_CHUNK));
+	return ok;
 }
 
 bool addrspace_fault_in(struct addrspace *as, gpaddr_t gpa, uint32_t need)
@@ -191,9 +203,7 @@ bool addrspace_fault_in(struct addrspace *as, gpaddr_t gpa, uint32_t need)
 		if ((r->flags & need) != need)
 			return false;
 		uint64_t i = (gpa - r->gpa) / AS_CHUNK;
-		if (chunk_unzeroed(r, i))
-			chunk_zero(as, r, i);
-		return true;
+		return !chunk_unzeroed(r, i) || chunk_zero(as, r, i);
 	}
 	return false;
 }
@@ -216,8 +226,8 @@ void *addrspace_gpa_to_host_perm(struct addrspace *as, gpaddr_t gpa,
 			continue;
 		for (uint64_t c = off / AS_CHUNK;
 		     r->unzeroed && c * AS_CHUNK < off + size; c++)
-			if (chunk_unzeroed(r, c))
-				chunk_zero(as, r, c);
+			if (chunk_unzeroed(r, c) && !chunk_zero(as, r, c))
+				return NULL;
 		return pa_to_ptr(r->hpa + off);
 	}
 	return NULL;

@@ -16,7 +16,7 @@ static bool amo_add(volatile uint64_t *p)
 
 static bool lr_sc(volatile uint64_t *p)
 {
-	uint64_t old = 1, fail = 1;
+	uint64_t old, fail;
 
 	__asm__ volatile("1: lr.d %0, (%2)\n\tsc.d %1, %3, (%2)\n\tbnez %1, 1b"
 			 : "=&r"(old), "=&r"(fail)

@@ -52,7 +52,8 @@ static void on_first_use(void *arg)
 	CHECK(addrspace_fault_in(&as, RAM + AS_CHUNK + 8, VMCFG_MEM_WRITE));
 	CHECK(mapped(&as, RAM + AS_CHUNK) && chunk_is(&as, 1, 0));
 	CHECK(!mapped(&as, RAM) && chunk_is(&as, 0, 0xa5));
-	/* Again (another vCPU that faulted meanwhile): retried, unchanged. */
+	/* A second fault on it (another vCPU's, taken meanwhile): answered
+	 * as RAM, the chunk left as it is. */
 	*(uint8_t *)pa_to_ptr(as.regions[0].hpa + AS_CHUNK) = 1;
 	CHECK(addrspace_fault_in(&as, RAM + AS_CHUNK, VMCFG_MEM_READ));
 	CHECK(*(uint8_t *)pa_to_ptr(as.regions[0].hpa + AS_CHUNK) == 1);

@@ -105,6 +105,35 @@ void vm_destroy(struct vm *vm)
 	kfree(vm);
 }
 
+/* An emulated device inside one of the VM's memory regions: which of the
+ * two would answer the guest would depend on whether its RAM had been
+ * used yet (addrspace.c maps RAM at its first use), so the VM is
+ * refused. */
+static int vm_devices_clear_of_memory(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->mmio.count; i++) {
+		const struct io_device *d = &vm->mmio.dev[i];
+
+		for (unsigned j = 0; j < vm->as.count; j++) {
+			const struct as_region *r = &vm->as.regions[j];
+
+			if (d->base >= r->gpa + r->size ||
+			    r->gpa >= d->base + d->size)
+				continue;
+			pr_error("VM %s: its %s at [%#llx, %#llx) lies in "
+				 "kernel.memory_regions' [%#llx, %#llx): a "
+				 "guest address is a device or memory, not "
+				 "both; move the region; VM refused",
+				 vm->name, d->name, (unsigned long long)d->base,
+				 (unsigned long long)(d->base + d->size),
+				 (unsigned long long)r->gpa,
+				 (unsigned long long)(r->gpa + r->size));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct vm *vm_create(struct vm_config *cfg)
 {
 	struct vm *vm = kzalloc(sizeof(*vm));
@@ -121,9 +150,9 @@ struct vm *vm_create(struct vm_config *cfg)
 	vm->state = VM_RUNNING;
 	if (addrspace_init(&vm->as, cfg, vm->name) || ivc_vm_init(vm) ||
 	    vm_arch_init(vm) || vm_arch_create_devices(vm) ||
-	    vm_create_disk(vm) || passthrough_whole_expand(vm) ||
-	    passthrough_prune(vm) || images_load(vm) || vm_create_vcpus(vm) ||
-	    passthrough_init(vm)) {
+	    vm_create_disk(vm) || vm_devices_clear_of_memory(vm) ||
+	    passthrough_whole_expand(vm) || passthrough_prune(vm) ||
+	    images_load(vm) || vm_create_vcpus(vm) || passthrough_init(vm)) {
 		vm_destroy(vm);
 		return NULL;
 	}

@@ -40,11 +40,13 @@ qemu_scenario aarch64/gicv2 60 "ARCH=$A SMP=2 GIC=2 VM_CONFIGS=$HELLO" \
 qemu_scenario aarch64/make-run 60 "" \
   "[vm1] Hello, world!" "[vm2] Hello, world!" "all VMs have shut down"
 
-# A VM that cannot be created (its pCPU does not exist) is refused with a
-# message naming it; the other VM runs and the machine powers off cleanly.
+# A VM that cannot be created (its pCPU does not exist, its RAM covers
+# its UART) is refused with a message naming it; the other VM runs and
+# the machine powers off cleanly.
 qemu_scenario aarch64/refused-vm 60 \
-  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/absent-cpu-aarch64.toml:$HELLO" \
+  "ARCH=$A SMP=1 VM_CONFIGS=tests/config/runtime/absent-cpu-aarch64.toml:tests/config/runtime/ram-on-uart-aarch64.toml:$HELLO" \
   "VM absent-cpu: vCPU 0 names a physical CPU this machine does not have" \
+  "VM ram-on-uart: its pl011 at [0x9000000, 0x9001000) lies in kernel.memory_regions' [0x9000000, 0x9200000): a guest address is a device or memory, not both; move the region; VM refused" \
   "Hello, world!" "all VMs have shut down"
 
 # AxVisor's x86 boot flows and I/O ports are refused on aarch64, naming

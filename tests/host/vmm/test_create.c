@@ -60,3 +60,49 @@ SIM_TEST(vmm_create_fails_at_each_allocation_and_loses_nothing)
 	CHECK(n > 10 && n < 1000);
 	printf("  vm_create: %lu allocations, each failure unwound\n", n - 1);
 }
+
+/* RAM over the UART's window (the sim's is at 0x0900_0000): the VM is
+ * refused, as an address is a device or memory, not both, with nothing
+ * lost; one byte short of it, it is created. */
+#define RAM_UNDER_UART(size)                                                 \
+	"[base]\nid = 2\nname = \"ram-on-uart\"\nvm_type = 1\n"              \
+	"cpu_num = 1\nphys_cpu_ids = [0]\n"                                  \
+	"[kernel]\nentry_point = 0x4008_0000\nimage_location = \"memory\"\n" \
+	"kernel_path = \"sim.bin\"\nkernel_load_addr = 0x4008_0000\n"        \
+	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0],\n"              \
+	"                  [0x0800_0000, " size ", 0x7, 0]]\n"
+
+struct beside_run {
+	const char *toml;
+	bool created;
+	size_t used_before, used_after;
+};
+
+static void create_beside_uart(void *arg)
+{
+	struct beside_run *r = arg;
+	struct vm_config *cfg = parse(r->toml);
+
+	r->used_before = mm_used_bytes();
+	struct vm *vm = vm_create(cfg);
+	r->created = vm != NULL;
+	if (vm)
+		vm_destroy(vm);
+	r->used_after = mm_used_bytes();
+	kfree(cfg);
+}
+
+SIM_TEST(vmm_create_refuses_ram_over_a_device)
+{
+	static const struct embedded_file none[] = { { NULL, NULL, 0 } };
+	struct beside_run over = { .toml = RAM_UNDER_UART("0x100_1000") };
+	struct beside_run under = { .toml = RAM_UNDER_UART("0x100_0000") };
+
+	sim_boot(1, 64, none, sim_test_images);
+	sim_on_cpu(0, create_beside_uart, &over);
+	CHECK(!over.created);
+	CHECK_EQ_INT(over.used_after, over.used_before);
+	sim_on_cpu(0, create_beside_uart, &under);
+	CHECK(under.created);
+	CHECK_EQ_INT(under.used_after, under.used_before);
+}

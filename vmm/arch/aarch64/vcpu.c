@@ -985,8 +985,10 @@ dabt_unanswered(struct guest_regs *r, uint64_t esr)
 
 	lean_regs_fill(r); /* the abort moves them */
 	v->arch.exit->kind = EXIT_HANDLED;
-	if (ram_first_use(v, esr))
+	if (ram_first_use(v, esr)) {
+		v->exits[EXIT_MMIO]--; /* counted before: not MMIO after all */
 		return 0;
+	}
 	vcpu_mmio_unanswered(v, &e);
 	return 0; /* rare: the loop reloads every register */
 }

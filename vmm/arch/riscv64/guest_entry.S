@@ -98,8 +98,6 @@ guest_exit:
 	.endr
 	csrr	t0, sscratch
 	sd	t0, 10 * 8(a0)
-	csrr	t0, sstatus
-	sd	t0, GREGS_SSTATUS(a0)
 	/* stvec stays here while the exit is handled: a trap of cvisor's
 	 * own (none is expected but an HLV's in hcsr.S, which has its own
 	 * landing) finds sscratch 0 and goes on to cvisor's vector. */
@@ -108,13 +106,13 @@ guest_exit:
 	csrr	t0, sepc
 	ld	sp, GREGS_HOST_SP(a0)
 	ld	tp, FRAME_TP(sp)
-	ld	a1, FRAME_E(sp)
 	li	t1, EXC_ECALL_VS
 	bne	a2, t1, 1f
-	/* Past the ecall, in the hart too (GUEST_RESUME_ECALL). */
+	/* Past the ecall, in the hart (GUEST_RESUME_ECALL). A hypercall
+	 * reads neither sepc nor sstatus: they go into 'r' only for C that
+	 * may (an SBI call, vcpu_arch_ecall_resume()). */
 	addi	t0, t0, 4
 	csrw	sepc, t0
-	sd	t0, GREGS_SEPC(a0)
 	li	t1, SBI_EXT_HYPERCALL
 	bne	a7, t1, 9f
 	call	vcpu_arch_hypercall     /* (r): the guest's a0 */
@@ -122,7 +120,11 @@ guest_exit:
 	ld	a0, FRAME_R(sp)
 	sd	t2, 10 * 8(a0)
 	j	10f
-9:	call	vcpu_arch_sbi           /* (r, e) */
+9:	sd	t0, GREGS_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, GREGS_SSTATUS(a0)
+	ld	a1, FRAME_E(sp)
+	call	vcpu_arch_sbi           /* (r, e) */
 	ld	a0, FRAME_R(sp)
 	ld	a1, FRAME_E(sp)
 	lw	t1, 0(a1)               /* e->kind: EXIT_NONE if answered */
@@ -141,7 +143,11 @@ guest_exit:
 	bnez	t1, 11f
 	ld	t1, VARCH_INJECT(a0)
 	beqz	t1, guest_resume_ecall
-11:	ld	a1, FRAME_E(sp)
+11:	csrr	t0, sepc
+	sd	t0, GREGS_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, GREGS_SSTATUS(a0)
+	ld	a1, FRAME_E(sp)
 	call	vcpu_arch_ecall_resume  /* (r, e) */
 	mv	t2, a0
 	ld	a0, FRAME_R(sp)
@@ -149,6 +155,9 @@ guest_exit:
 	beq	t2, t1, guest_resume_ecall
 	j	5f
 1:	sd	t0, GREGS_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, GREGS_SSTATUS(a0)
+	ld	a1, FRAME_E(sp)
 	li	t0, EXC_LOAD_GUEST_PAGE
 	beq	a2, t0, 6f
 	li	t0, EXC_STORE_GUEST_PAGE

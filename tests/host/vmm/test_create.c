@@ -61,9 +61,9 @@ SIM_TEST(vmm_create_fails_at_each_allocation_and_loses_nothing)
 	printf("  vm_create: %lu allocations, each failure unwound\n", n - 1);
 }
 
-/* RAM over the UART's window (the sim's is at 0x0900_0000): the VM is
- * refused, as an address is a device or memory, not both, with nothing
- * lost; one byte short of it, it is created. */
+/* RAM over the UART's window (the sim's is at 0x0900_0000, a page): the
+ * VM is refused, as an address is a device or memory, not both, with
+ * nothing lost; RAM that ends where the window starts is fine. */
 #define RAM_UNDER_UART(size)                                                 \
 	"[base]\nid = 2\nname = \"ram-on-uart\"\nvm_type = 1\n"              \
 	"cpu_num = 1\nphys_cpu_ids = [0]\n"                                  \

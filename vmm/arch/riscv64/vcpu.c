@@ -433,12 +433,6 @@ irq_in_place(struct vcpu *v, struct vcpu_exit *e)
 	return exit_resume(v, e, GUEST_RESUME_KEEP, GUEST_TO_LOOP_SAVE);
 }
 
-/* An ecall from VS-mode, called by guest_entry.S, which moved the pc
- * past it (in 'r' and in the hart's sepc, which with sstatus is left
- * there for the guest's re-entry: GUEST_RESUME_ECALL) and left s0-s11
- * unsaved, and tests exit_resume()'s common case itself: each of these
- * keeps no frame. The hypercall extension's (a7 tested there): its
- * value, for the guest's a0. */
 /* A call cvisor defines, out of line: a refused one (the bench's null
  * hypercall) then sets up no arguments for it. */
 static uint64_t __attribute__((noinline))
@@ -448,6 +442,13 @@ hypercall_known_r(struct guest_regs *r)
 			       r->x[16], &r->x[10]);
 }
 
+/* An ecall from VS-mode, called by guest_entry.S, which moved the pc
+ * past it in the hart's sepc (left there with sstatus for the guest's
+ * re-entry: GUEST_RESUME_ECALL; both copied into 'r' before an SBI call,
+ * whose C may read them, but not before a hypercall) and left s0-s11
+ * unsaved, and tests exit_resume()'s common case itself: each of these
+ * keeps no frame. The hypercall extension's (a7 tested there): its
+ * value, for the guest's a0. */
 uint64_t vcpu_arch_hypercall(struct guest_regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, arch.regs);

@@ -1,5 +1,6 @@
 /* A VM whose creation fails half-way, at any allocation, unwinds with no
- * memory lost; one that is created and destroyed unused gives all back. */
+ * memory lost; one that is created and destroyed unused gives all back;
+ * one whose RAM covers one of its devices is refused. */
 #include <config/vm_config.h>
 #include <kernel/mm.h>
 #include "sim_test.h"
@@ -22,6 +23,7 @@ static struct vm_config *parse(const char *text)
 }
 
 struct create_run {
+	const char *toml;      /* NULL: two_vcpus */
 	unsigned long fail_at; /* 0: never */
 	bool created;
 	size_t used_before, used_after;
@@ -30,7 +32,7 @@ struct create_run {
 static void create_once(void *arg)
 {
 	struct create_run *r = arg;
-	struct vm_config *cfg = parse(two_vcpus);
+	struct vm_config *cfg = parse(r->toml ? r->toml : two_vcpus);
 
 	r->used_before = mm_used_bytes();
 	sim_fail_page_alloc_after(r->fail_at);
@@ -72,37 +74,17 @@ SIM_TEST(vmm_create_fails_at_each_allocation_and_loses_nothing)
 	"memory_regions = [[0x4000_0000, 0x20_0000, 0x7, 0],\n"              \
 	"                  [0x0800_0000, " size ", 0x7, 0]]\n"
 
-struct beside_run {
-	const char *toml;
-	bool created;
-	size_t used_before, used_after;
-};
-
-static void create_beside_uart(void *arg)
-{
-	struct beside_run *r = arg;
-	struct vm_config *cfg = parse(r->toml);
-
-	r->used_before = mm_used_bytes();
-	struct vm *vm = vm_create(cfg);
-	r->created = vm != NULL;
-	if (vm)
-		vm_destroy(vm);
-	r->used_after = mm_used_bytes();
-	kfree(cfg);
-}
-
 SIM_TEST(vmm_create_refuses_ram_over_a_device)
 {
 	static const struct embedded_file none[] = { { NULL, NULL, 0 } };
-	struct beside_run over = { .toml = RAM_UNDER_UART("0x100_1000") };
-	struct beside_run under = { .toml = RAM_UNDER_UART("0x100_0000") };
+	struct create_run over = { .toml = RAM_UNDER_UART("0x100_1000") };
+	struct create_run under = { .toml = RAM_UNDER_UART("0x100_0000") };
 
 	sim_boot(1, 64, none, sim_test_images);
-	sim_on_cpu(0, create_beside_uart, &over);
+	sim_on_cpu(0, create_once, &over);
 	CHECK(!over.created);
 	CHECK_EQ_INT(over.used_after, over.used_before);
-	sim_on_cpu(0, create_beside_uart, &under);
+	sim_on_cpu(0, create_once, &under);
 	CHECK(under.created);
 	CHECK_EQ_INT(under.used_after, under.used_before);
 }

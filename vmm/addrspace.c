@@ -167,8 +167,9 @@ static bool chunk_unzeroed(const struct as_region *r, uint64_t i)
 /* Zeroes chunk 'i' of 'r' and maps it, unless that is done already;
  * false when it cannot be mapped. The tables were made at creation, so
  * that needs no memory; only a mapping made since in the chunk's range
- * (none of cvisor's is: they go outside the RAM regions) would refuse
- * it, and then the access is answered as one where no RAM is. */
+ * would refuse it (none is: cvisor's own go to device windows, and a VM
+ * whose RAM covers one is refused at creation, vm.c), and then the
+ * access is answered as one where no RAM is. */
 static bool chunk_zero(struct addrspace *as, struct as_region *r, uint64_t i)
 {
 	bool ok = true;

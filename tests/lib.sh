@@ -146,7 +146,12 @@ qemu_console() {
           fi
           sleep 0.1
         done ;;
-      type\ *) printf '%b' "$arg" >&"$tty" ;;
+      # Typed from a subshell: if QEMU has gone, the write's SIGPIPE
+      # ends the subshell, not the test run.
+      type\ *)
+        if ! (printf '%b' "$arg" >&"$tty") 2>/dev/null; then
+          missing+=" gone-before-typing:'$arg'"; break
+        fi ;;
       sleep\ *) sleep "$arg" ;;
       "") ;;
       *) missing+=" bad-step:'$step'"; break ;;

@@ -296,7 +296,7 @@ shell_power_cut() {
   exec {tty}>"$fifo"
   rm -f "$fifo"
   for i in $(seq 600); do grep -qF 'cvisor> ' "$log" && break; sleep 0.1; done
-  printf 'cp /big.bin /copy.bin\r' >&"$tty"
+  (printf 'cp /big.bin /copy.bin\r' >&"$tty") 2>/dev/null || { exec {tty}>&-; return 1; }
   for i in $(seq 600); do grep -qF 'cp /big.bin /copy.bin' "$log" && break; sleep 0.1; done
   sleep 0.5
   pkill -KILL -f "qemu-system-aarch64.*$img"

@@ -182,7 +182,14 @@ scenario_verdict() {
   grep -q '^qemu-system-[a-z0-9_]*: .*Assertion' "$log" && missing+=" QEMU-abort"
   if [ "$rc" -ne 0 ] || [ -n "$missing" ]; then
     fail "$name" "exit $rc$missing, see $log"
+    log_tail "$log"
   else
     pass "$name"
   fi
+}
+
+# log_tail LOG: a failed scenario's last lines, printed under its FAIL
+# line: CI keeps the run's output, not build/test-logs.
+log_tail() {
+  tail -n 12 "$1" | tr -d '\r' | cat -v | sed 's/^/  | /'
 }
